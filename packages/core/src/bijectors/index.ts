@@ -1,0 +1,1 @@
+// Barrel of the core bijectors.

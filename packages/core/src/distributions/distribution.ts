@@ -1,0 +1,37 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { JsonObject } from '../json.js';
+import type { EventShape } from '../shapes.js';
+
+/** Options of a sampling call. */
+export interface SampleOptions {
+  /** Seed for reproducible draws; omit for fresh randomness. */
+  seed?: number;
+}
+
+/** Registry name and options that rebuild a base distribution. */
+export interface DistributionConfig {
+  /** Registry key. */
+  name: string;
+  /** JSON options passed to the registered factory. */
+  options: JsonObject;
+}
+
+/** A base density p0 over events of a fixed shape, with log-density and seeded sampling. */
+export interface BaseDistribution {
+  /** Registry key of this distribution. */
+  readonly name: string;
+  /** Shape of one event. */
+  readonly eventShape: EventShape;
+  /** log p0(x) per batch element: `[batch, ...event]` -> `[batch]`. */
+  logProb(x: tf.Tensor): tf.Tensor;
+  /** Draws `n` events: `[n, ...event]`. */
+  sample(n: number, options?: SampleOptions): tf.Tensor;
+  /** Every state variable, in a stable order for saving. */
+  readonly variables: readonly tf.Variable[];
+  /** The variables an optimiser updates. */
+  readonly trainableVariables: readonly tf.Variable[];
+  /** Registry name and options that rebuild this distribution. */
+  getConfig(): DistributionConfig;
+  /** Frees the variables this distribution owns. */
+  dispose(): void;
+}

@@ -1,0 +1,1 @@
+// Barrel of base distributions.

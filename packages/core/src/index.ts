@@ -1,0 +1,17 @@
+/**
+ * Core of bijective: the bijector contract, flows, base distributions, training, model files,
+ * host numerics and the typed plugin registry.
+ * @packageDocumentation
+ */
+import './gradients.js';
+
+export * from './json.js';
+export * from './errors.js';
+export * from './shapes.js';
+export * from './bijector.js';
+export * from './registry.js';
+export * from './backend.js';
+export * from './bijectors/index.js';
+export * from './distributions/index.js';
+export * from './nn/index.js';
+export * from './numerics/index.js';

@@ -1,0 +1,2 @@
+// Barrel of neural-network building blocks.
+export * from './matmul.js';

@@ -1,0 +1,1 @@
+// Barrel of host-side float64 numerics.

@@ -1,0 +1,163 @@
+import type { Bijector, BijectorConfig } from './bijector.js';
+import type { BaseDistribution } from './distributions/distribution.js';
+import { RegistryError } from './errors.js';
+import type { BackendProvider } from './backend.js';
+
+/**
+ * Options of every registered bijector or flow, by registry name. Packages add names by
+ * declaration merging: `declare module '@bijective/core' { interface BijectorOptionsMap { 'acme/x': XOptions } }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface BijectorOptionsMap {}
+
+/** Options of every registered base distribution, by registry name (extend by declaration merging). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface DistributionOptionsMap {}
+
+/** Options of every registered backend, by registry name (extend by declaration merging). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface BackendOptionsMap {}
+
+/**
+ * The registry's kinds: for each, the map from names to option types and the type the factory
+ * builds. Packages add kinds by declaration merging (`dataset`, `odeSolver`, `traceEstimator`).
+ */
+export interface RegistryKinds {
+  /** Bijectors and whole flows (tagged `flow`). */
+  bijector: { options: BijectorOptionsMap; product: Bijector };
+  /** Base distributions. */
+  distribution: { options: DistributionOptionsMap; product: BaseDistribution };
+  /** tfjs backends. */
+  backend: { options: BackendOptionsMap; product: BackendProvider };
+}
+
+/** A registry kind's name. */
+export type RegistryKind = keyof RegistryKinds & string;
+/** The name -> options map of a kind. */
+export type OptionsMapOf<K extends RegistryKind> = RegistryKinds[K] extends { options: infer M } ? M : never;
+/** What a kind's factories build. */
+export type ProductOf<K extends RegistryKind> = RegistryKinds[K] extends { product: infer P } ? P : never;
+/** The names registered (at compile time) under a kind. */
+export type NameOf<K extends RegistryKind> = keyof OptionsMapOf<K> & string;
+/** The options type of one name of a kind. */
+export type OptionsOf<K extends RegistryKind, N extends NameOf<K>> = OptionsMapOf<K>[N];
+
+/** One registration: a factory with a description, optional tags and a conformance example. */
+export interface RegistryEntry<O, P> {
+  /** One line shown by listings and `bijective list`. */
+  readonly description: string;
+  /** Builds the component; must validate its options and throw an {@link OptionError} naming the bad one. */
+  create(options: O): P;
+  /** Representative options for an event of `eventSize` scalars, used by the conformance kit (required for bijectors). */
+  example?(eventSize: number): O;
+  /** Free-form tags, e.g. `flow` for complete flow architectures. */
+  readonly tags?: readonly string[];
+}
+
+/** A registry entry as listed: its kind, name, description and tags. */
+export interface RegistryListing {
+  /** The kind the entry belongs to. */
+  kind: string;
+  /** The registry name. */
+  name: string;
+  /** One-line description. */
+  description: string;
+  /** Tags given at registration. */
+  tags: readonly string[];
+}
+
+type AnyEntry = RegistryEntry<unknown, unknown>;
+const REGISTRY_KEY = Symbol.for('@bijective/registry');
+
+/** The process-wide table, kept on `globalThis` so that two copies of this package share it (as tfjs does). */
+function table(): Map<string, Map<string, AnyEntry>> {
+  const holder = globalThis as { [REGISTRY_KEY]?: Map<string, Map<string, AnyEntry>> };
+  holder[REGISTRY_KEY] ??= new Map();
+  return holder[REGISTRY_KEY];
+}
+
+function kindTable(kind: string): Map<string, AnyEntry> {
+  const t = table();
+  let entries = t.get(kind);
+  if (!entries) {
+    entries = new Map();
+    t.set(kind, entries);
+  }
+  return entries;
+}
+
+/**
+ * Registers a component under `kind`/`name`: the one public call every package, first- or
+ * third-party, uses. A second registration of a name fails unless `replace` is set.
+ */
+export function register<K extends RegistryKind, N extends NameOf<K>>(
+  kind: K,
+  name: N,
+  entry: RegistryEntry<OptionsOf<K, N>, ProductOf<K>>,
+  options: { replace?: boolean } = {},
+): void {
+  if (typeof name !== 'string' || name.length === 0) throw new RegistryError(`register: ${kind} name must be a non-empty string`);
+  const entries = kindTable(kind);
+  if (entries.has(name) && !options.replace) {
+    throw new RegistryError(`register: ${kind} '${name}' is already registered (pass { replace: true } to replace it)`);
+  }
+  if (kind === 'bijector' && typeof entry.example !== 'function') {
+    throw new RegistryError(`register: bijector '${name}' needs an example(eventSize) for the conformance kit`);
+  }
+  entries.set(name, entry as AnyEntry);
+}
+
+/** Removes a registration; returns whether it existed. */
+export function unregister(kind: RegistryKind, name: string): boolean {
+  return kindTable(kind).delete(name);
+}
+
+/** True when `kind`/`name` is registered. */
+export function isRegistered(kind: RegistryKind, name: string): boolean {
+  return kindTable(kind).has(name);
+}
+
+/** Returns the entry for `kind`/`name`, or throws a {@link RegistryError} listing the known names. */
+export function getEntry<K extends RegistryKind>(kind: K, name: string): RegistryEntry<unknown, ProductOf<K>> {
+  const entry = kindTable(kind).get(name);
+  if (!entry) {
+    const known = [...kindTable(kind).keys()].sort();
+    throw new RegistryError(
+      `unknown ${kind} '${name}'; known: ${known.length ? known.join(', ') : '(none registered: import the package that provides it)'}`,
+    );
+  }
+  return entry as RegistryEntry<unknown, ProductOf<K>>;
+}
+
+/** Builds a registered component; name and options are checked by the compiler. */
+export function create<K extends RegistryKind, N extends NameOf<K>>(
+  kind: K,
+  name: N,
+  options: OptionsOf<K, N>,
+): ProductOf<K> {
+  return getEntry(kind, name).create(options);
+}
+
+/**
+ * Builds a component from a name known only at run time (CLI flags, model files); unknown names
+ * throw a {@link RegistryError} listing the known ones and the factory validates the options.
+ */
+export function createByName<K extends RegistryKind>(kind: K, name: string, options: unknown): ProductOf<K> {
+  return getEntry(kind, name).create(options);
+}
+
+/** Rebuilds a bijector from its saved {@link BijectorConfig}. */
+export function createBijector(config: BijectorConfig): Bijector {
+  return createByName('bijector', config.name, config.options);
+}
+
+/** Lists what is registered under `kind` (every kind when omitted), optionally only entries with `tag`, sorted by name. */
+export function listRegistered(kind?: string, tag?: string): RegistryListing[] {
+  const kinds = kind === undefined ? [...table().keys()] : [kind];
+  return kinds
+    .flatMap((k) =>
+      [...kindTable(k).entries()].map(([name, e]) => ({ kind: k, name, description: e.description, tags: e.tags ?? [] })),
+    )
+    .filter((l) => tag === undefined || l.tags.includes(tag))
+    .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+}
