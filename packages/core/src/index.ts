@@ -15,3 +15,6 @@ export * from './bijectors/index.js';
 export * from './distributions/index.js';
 export * from './nn/index.js';
 export * from './numerics/index.js';
+export * from './flow.js';
+export * from './training/index.js';
+import './distributions/register.js';

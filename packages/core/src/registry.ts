@@ -96,13 +96,18 @@ export function register<K extends RegistryKind, N extends NameOf<K>>(
   entry: RegistryEntry<OptionsOf<K, N>, ProductOf<K>>,
   options: { replace?: boolean } = {},
 ): void {
-  if (typeof name !== 'string' || name.length === 0) throw new RegistryError(`register: ${kind} name must be a non-empty string`);
+  if (typeof name !== 'string' || name.length === 0)
+    throw new RegistryError(`register: ${kind} name must be a non-empty string`);
   const entries = kindTable(kind);
   if (entries.has(name) && !options.replace) {
-    throw new RegistryError(`register: ${kind} '${name}' is already registered (pass { replace: true } to replace it)`);
+    throw new RegistryError(
+      `register: ${kind} '${name}' is already registered (pass { replace: true } to replace it)`,
+    );
   }
   if (kind === 'bijector' && typeof entry.example !== 'function') {
-    throw new RegistryError(`register: bijector '${name}' needs an example(eventSize) for the conformance kit`);
+    throw new RegistryError(
+      `register: bijector '${name}' needs an example(eventSize) for the conformance kit`,
+    );
   }
   entries.set(name, entry as AnyEntry);
 }
@@ -118,7 +123,10 @@ export function isRegistered(kind: RegistryKind, name: string): boolean {
 }
 
 /** Returns the entry for `kind`/`name`, or throws a {@link RegistryError} listing the known names. */
-export function getEntry<K extends RegistryKind>(kind: K, name: string): RegistryEntry<unknown, ProductOf<K>> {
+export function getEntry<K extends RegistryKind>(
+  kind: K,
+  name: string,
+): RegistryEntry<unknown, ProductOf<K>> {
   const entry = kindTable(kind).get(name);
   if (!entry) {
     const known = [...kindTable(kind).keys()].sort();
@@ -156,7 +164,12 @@ export function listRegistered(kind?: string, tag?: string): RegistryListing[] {
   const kinds = kind === undefined ? [...table().keys()] : [kind];
   return kinds
     .flatMap((k) =>
-      [...kindTable(k).entries()].map(([name, e]) => ({ kind: k, name, description: e.description, tags: e.tags ?? [] })),
+      [...kindTable(k).entries()].map(([name, e]) => ({
+        kind: k,
+        name,
+        description: e.description,
+        tags: e.tags ?? [],
+      })),
     )
     .filter((l) => tag === undefined || l.tags.includes(tag))
     .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));

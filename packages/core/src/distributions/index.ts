@@ -1,1 +1,6 @@
 // Barrel of base distributions.
+export * from './distribution.js';
+export * from './gaussian.js';
+export * from './standard-normal.js';
+export * from './diagonal-normal.js';
+export * from './gaussian-mixture.js';

@@ -1,2 +1,5 @@
 // Barrel of neural-network building blocks.
 export * from './matmul.js';
+export * from './dense.js';
+export * from './activation.js';
+export * from './mlp.js';

@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { describe, expect, test } from 'vitest';
+import '../gradients.js';
+import { createByName } from '../registry.js';
+import './register.js';
+import { DiagonalNormal } from './diagonal-normal.js';
+import { GaussianMixture } from './gaussian-mixture.js';
+import { StandardNormal } from './standard-normal.js';
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+describe('StandardNormal', () => {
+  test('logProb matches the closed form', () => {
+    const d = new StandardNormal({ eventShape: [3] });
+    const x = tf.tensor2d([
+      [0, 0, 0],
+      [1, -2, 0.5],
+    ]);
+    const lp = d.logProb(x).arraySync() as number[];
+    expect(lp[0]).toBeCloseTo(-1.5 * LOG_2PI, 5);
+    expect(lp[1]).toBeCloseTo(-0.5 * (1 + 4 + 0.25) - 1.5 * LOG_2PI, 5);
+  });
+  test('seeded sampling is reproducible and has unit variance', () => {
+    const d = new StandardNormal({ eventShape: [2] });
+    const a = d.sample(4000, { seed: 3 });
+    expect(a.arraySync()).toEqual(d.sample(4000, { seed: 3 }).arraySync());
+    const { variance } = tf.moments(a, 0);
+    for (const v of variance.dataSync()) expect(v).toBeCloseTo(1, 1);
+  });
+  test('rejects a wrongly shaped batch, naming the shapes', () => {
+    const d = new StandardNormal({ eventShape: [2] });
+    expect(() => d.logProb(tf.zeros([4, 3]))).toThrow(/expected shape \[batch, 2\], got \[4, 3\]/);
+    expect(() => new StandardNormal({ eventShape: [0] })).toThrow(/positive integers/);
+  });
+});
+
+describe('DiagonalNormal', () => {
+  test('logProb uses loc and log-scale, and gradients reach both', () => {
+    const d = new DiagonalNormal({ eventShape: [2] });
+    d.loc.assign(tf.tensor1d([1, -1]));
+    d.logScale.assign(tf.tensor1d([Math.log(2), 0]));
+    const lp = d.logProb(tf.tensor2d([[3, -1]])).dataSync()[0] as number;
+    expect(lp).toBeCloseTo(-0.5 * 1 - Math.log(2) - LOG_2PI, 5);
+    const { grads } = tf.variableGrads(() => tf.sum(d.logProb(tf.tensor2d([[0.3, 0.2]]))) as tf.Scalar, [
+      ...d.trainableVariables,
+    ] as tf.Variable[]);
+    expect(Object.keys(grads)).toHaveLength(2);
+    d.dispose();
+  });
+});
+
+describe('GaussianMixture', () => {
+  test('logProb of one component equals that Gaussian; mixture weights enter as log-softmax', () => {
+    const m = new GaussianMixture({ eventShape: [2], components: 2, seed: 1 });
+    m.means.assign(
+      tf.tensor2d([
+        [0, 0],
+        [10, 10],
+      ]),
+    );
+    m.logits.assign(tf.tensor1d([0, -1e4]));
+    const lp = m.logProb(tf.tensor2d([[0.5, -0.5]])).dataSync()[0] as number;
+    expect(lp).toBeCloseTo(-0.5 * 0.5 - LOG_2PI, 4);
+    m.dispose();
+  });
+  test('samples follow the weights', () => {
+    const m = new GaussianMixture({ eventShape: [1], components: 2 });
+    m.means.assign(tf.tensor2d([[-5], [5]]));
+    m.logits.assign(tf.tensor1d([Math.log(0.25), Math.log(0.75)]));
+    const s = m.sample(4000, { seed: 2 }).dataSync();
+    const right = s.filter((v) => v > 0).length / s.length;
+    expect(right).toBeGreaterThan(0.72);
+    expect(right).toBeLessThan(0.78);
+    m.dispose();
+  });
+  test('sample and logProb leave no tensors behind', () => {
+    const m = new GaussianMixture({ eventShape: [3], components: 4 });
+    const x = tf.randomNormal([8, 3]);
+    const before = tf.memory().numTensors;
+    m.sample(5, { seed: 1 }).dispose();
+    m.logProb(x).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    m.dispose();
+  });
+});
+
+describe('registry', () => {
+  test('every base distribution rebuilds from its config', () => {
+    for (const name of ['standard-normal', 'diagonal-normal', 'gaussian-mixture']) {
+      const d = createByName('distribution', name, { eventShape: [2] });
+      const again = createByName('distribution', d.getConfig().name, d.getConfig().options);
+      expect(again.eventShape).toEqual([2]);
+      expect(again.variables.map((v) => v.shape)).toEqual(d.variables.map((v) => v.shape));
+    }
+  });
+});

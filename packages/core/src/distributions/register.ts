@@ -1,0 +1,37 @@
+import { register } from '../registry.js';
+import { DiagonalNormal, type DiagonalNormalOptions } from './diagonal-normal.js';
+import { GaussianMixture, type GaussianMixtureOptions } from './gaussian-mixture.js';
+import { StandardNormal, type StandardNormalOptions } from './standard-normal.js';
+
+declare module '../registry.js' {
+  interface DistributionOptionsMap {
+    'standard-normal': StandardNormalOptions;
+    'diagonal-normal': DiagonalNormalOptions;
+    'gaussian-mixture': GaussianMixtureOptions;
+  }
+}
+
+// `replace: true`: a module graph evaluated twice in one process (isolated test files, hot reload)
+// re-registers the same factories; conflicts between different packages are caught by their names.
+const again = { replace: true };
+register(
+  'distribution',
+  'standard-normal',
+  { description: 'standard normal N(0, I)', create: (o) => new StandardNormal(o) },
+  again,
+);
+register(
+  'distribution',
+  'diagonal-normal',
+  { description: 'Gaussian with trainable mean and diagonal scale', create: (o) => new DiagonalNormal(o) },
+  again,
+);
+register(
+  'distribution',
+  'gaussian-mixture',
+  {
+    description: 'mixture of diagonal Gaussians with trainable weights, means and scales',
+    create: (o) => new GaussianMixture(o),
+  },
+  again,
+);

@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Bijector, BijectorConfig, CallOptions } from './bijector.js';
+import type { BaseDistribution, DistributionConfig } from './distributions/distribution.js';
+import { checkSampleCount } from './distributions/sample-count.js';
+import { ShapeError } from './errors.js';
+import { checkBatchOfEvents, formatShape, sameShape, type EventShape } from './shapes.js';
+
+/** Options of {@link Flow.sample} and {@link Flow.sampleAndLogProb}. */
+export interface FlowSampleOptions {
+  /** Seed for reproducible draws. */
+  seed?: number;
+  /** Conditioning: one row per sample (`[n, ...]`) or one row broadcast to all samples (`[1, ...]`). */
+  context?: tf.Tensor;
+}
+
+/** A batch of samples with their log-densities. */
+export type SamplesWithLogProb = {
+  /** Samples `[n, ...event]`. */
+  value: tf.Tensor;
+  /** log p(value) `[n]`. */
+  logProb: tf.Tensor;
+};
+
+/** What rebuilds a flow: its base distribution and bijector configs. */
+export interface FlowConfig {
+  /** Base distribution config. */
+  base: DistributionConfig;
+  /** Bijector (usually a chain) config. */
+  bijector: BijectorConfig;
+}
+
+/**
+ * A normalizing flow (transformed distribution): x = f(z), z ~ p0, so by the change of variables
+ * log p(x) = log p0(f⁻¹(x)) + log|det J_{f⁻¹}(x)| (Rezende & Mohamed 2015; Papamakarios et al. 2021).
+ */
+export class Flow {
+  /** Creates the flow; the bijector's input event shape must match the base's. */
+  constructor(
+    readonly base: BaseDistribution,
+    readonly bijector: Bijector,
+  ) {
+    if (!sameShape(base.eventShape, bijector.eventShape)) {
+      throw new ShapeError(
+        `Flow: base event shape ${formatShape(base.eventShape)} does not match the bijector's input event shape ${formatShape(bijector.eventShape)}`,
+      );
+    }
+  }
+
+  /** Shape of one data-side event. */
+  get eventShape(): EventShape {
+    return this.bijector.outputEventShape;
+  }
+
+  /** Base variables then bijector variables, in a stable order for saving. */
+  get variables(): readonly tf.Variable[] {
+    return [...this.base.variables, ...this.bijector.variables];
+  }
+
+  /** The variables an optimiser updates. */
+  get trainableVariables(): readonly tf.Variable[] {
+    return [...this.base.trainableVariables, ...this.bijector.trainableVariables];
+  }
+
+  /** log p(x) per batch element, through the inverse (density) direction. */
+  logProb(x: tf.Tensor, options: CallOptions = {}): tf.Tensor {
+    const batch = checkBatchOfEvents(x, this.eventShape, 'Flow.logProb input');
+    return tf.tidy(() => {
+      const context = broadcastContext(options.context, batch);
+      const { value: z, logDet } = this.bijector.inverseAndLogDet(x, { ...options, context });
+      return tf.add(this.base.logProb(z), logDet);
+    });
+  }
+
+  /** Draws `n` samples through the forward (sampling) direction. */
+  sample(n: number, options: FlowSampleOptions = {}): tf.Tensor {
+    checkSampleCount(n);
+    return tf.tidy(() =>
+      this.bijector.forward(this.base.sample(n, { seed: options.seed }), {
+        context: broadcastContext(options.context, n),
+      }),
+    );
+  }
+
+  /** Draws `n` samples and their log-densities in one pass: log p(x) = log p0(z) - log|det J_f(z)|. */
+  sampleAndLogProb(n: number, options: FlowSampleOptions = {}): SamplesWithLogProb {
+    checkSampleCount(n);
+    return tf.tidy(() => {
+      const context = broadcastContext(options.context, n);
+      const z = this.base.sample(n, { seed: options.seed });
+      const { value, logDet } = this.bijector.forwardAndLogDet(z, { context });
+      return { value, logProb: tf.sub(this.base.logProb(z), logDet) };
+    });
+  }
+
+  /** The configs that rebuild this flow through the registry. */
+  getConfig(): FlowConfig {
+    return { base: this.base.getConfig(), bijector: this.bijector.getConfig() };
+  }
+
+  /** Frees every variable of the base and the bijector. */
+  dispose(): void {
+    this.base.dispose();
+    this.bijector.dispose();
+  }
+}
+
+/** Tiles a one-row context to `batch` rows; passes a batch-sized one through; rejects any other size. */
+function broadcastContext(context: tf.Tensor | undefined, batch: number): tf.Tensor | undefined {
+  if (context === undefined || context.shape[0] === batch) return context;
+  if (context.shape[0] === 1) return tf.tile(context, [batch, ...context.shape.slice(1).map(() => 1)]);
+  throw new ShapeError(`Flow: context has ${context.shape[0]} rows; expected 1 (broadcast) or ${batch}`);
+}

@@ -1,0 +1,57 @@
+/** A seeded pseudo-random generator on the host (float64), for reproducible initialisation and tests. */
+export interface HostRng {
+  /** Uniform draw in [0, 1). */
+  uniform(): number;
+  /** Standard normal draw (Box-Muller). */
+  normal(): number;
+  /** Uniform integer in [0, n). */
+  int(n: number): number;
+}
+
+/** Creates a {@link HostRng} from a 32-bit seed (SplitMix32 state, Box-Muller normals). */
+export function hostRng(seed: number): HostRng {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (state + 0x9e3779b9) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return ((z ^ (z >>> 16)) >>> 0) / 4294967296;
+  };
+  return {
+    uniform: next,
+    normal: () => {
+      const u = 1 - next();
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
+    },
+    int: (n) => Math.floor(next() * n),
+  };
+}
+
+/** A uniformly random permutation of `0..n-1` (Fisher-Yates) from a seed. */
+export function randomPermutation(n: number, seed: number): number[] {
+  const rng = hostRng(seed);
+  const p = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [p[i], p[j]] = [p[j] as number, p[i] as number];
+  }
+  return p;
+}
+
+/** A random orthogonal `n x n` matrix (Gram-Schmidt on Gaussian columns, float64) from a seed. */
+export function randomOrthogonal(n: number, seed: number): number[][] {
+  const rng = hostRng(seed);
+  const q: number[][] = [];
+  while (q.length < n) {
+    const v = Array.from({ length: n }, () => rng.normal());
+    for (const u of q) {
+      const dot = u.reduce((s, ui, i) => s + ui * (v[i] as number), 0);
+      for (let i = 0; i < n; i++) v[i] = (v[i] as number) - dot * (u[i] as number);
+    }
+    const norm = Math.hypot(...v);
+    if (norm > 1e-8) q.push(v.map((x) => x / norm));
+  }
+  // Rows of q are orthonormal, so q is orthogonal.
+  return q;
+}
