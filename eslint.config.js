@@ -1,15 +1,19 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'docs/api/**', 'out/**', '.nx/**', 'coverage/**'] },
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '**/.out/**', 'docs/api/**', 'out/**', '.nx/**', 'coverage/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { console: 'readonly', process: 'readonly', globalThis: 'readonly' } },
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  { files: ['**/*.ts'], rules: { 'no-undef': 'off' } },
 );

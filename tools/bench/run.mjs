@@ -18,7 +18,9 @@ await build({
   outfile,
   conditions: ['@bijective/source'],
   external: ['@tensorflow/tfjs-backend-wasm'],
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
   logLevel: 'warning',
 });
 const result = spawnSync(process.execPath, [outfile, ...args], { stdio: 'inherit' });

@@ -1,0 +1,26 @@
+// Bundles the CLI into dist/bijective.mjs with esbuild (tfjs-core's gradient registrations only
+// resolve in a bundle); the wasm backend stays external so that it finds its .wasm files.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+/** Builds the bundle and returns its path. */
+export async function buildCli() {
+  const outfile = fileURLToPath(new URL('./dist/bijective.mjs', import.meta.url));
+  await build({
+    entryPoints: [fileURLToPath(new URL('./src/main.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    conditions: ['@bijective/source'],
+    external: ['@tensorflow/tfjs-backend-wasm'],
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildCli();
