@@ -8,7 +8,7 @@ export interface ProgressStream {
 
 /** A one-line progress bar with the running loss, redrawn at most every `intervalMs` on a terminal. */
 export class ProgressBar {
-  private lastDraw = 0;
+  private lastDraw = -Infinity;
   private drawn = false;
 
   /** Draws on `stream` only when `enabled` and the stream is a terminal. */
