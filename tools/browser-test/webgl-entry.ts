@@ -1,0 +1,72 @@
+/**
+ * Browser entry of the WebGL test (bundled and run by chromium.ts). Imports the packages as an
+ * application does, selects `webgl` through `useBackend`, runs a small computation and its
+ * gradient there and again on tfjs's `cpu`, and reports both with the backend tfjs actually used
+ * and the tensors left behind; where WebGL is unavailable it reports why `useBackend` refused.
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { useBackend, type BackendChoice } from '@bijective/core';
+import '@bijective/backend-webgl';
+
+/** Values, gradient and leaked tensor count of one run of the computation. */
+interface Computed {
+  value: number[][];
+  grad: number[][];
+  leaked: number;
+}
+
+/** A matmul and tanh, and the gradient with respect to `x` of a softplus-weighted sum of them. */
+function compute(): Computed {
+  const before = tf.memory().numTensors;
+  const out = tf.tidy(() => {
+    const x = tf.tensor2d([
+      [0.5, -1.0, 2.0],
+      [1.5, 0.25, -0.75],
+    ]);
+    const w = tf.tensor2d([
+      [1.0, 0.5],
+      [-0.5, 2.0],
+      [0.25, -1.0],
+    ]);
+    const f = (v: tf.Tensor): tf.Tensor => tf.tanh(tf.matMul(v as tf.Tensor2D, w));
+    const loss = (v: tf.Tensor): tf.Scalar =>
+      tf.sum(tf.mul(tf.softplus(f(v)), tf.exp(tf.mul(tf.sum(v, 1, true), 0.1))));
+    return { value: f(x).arraySync() as number[][], grad: tf.grad(loss)(x).arraySync() as number[][] };
+  });
+  return { ...out, leaked: tf.memory().numTensors - before };
+}
+
+/** What the Node side checks: either the selection and both runs, or why webgl was refused. */
+type Report =
+  | {
+      selected: true;
+      choice: BackendChoice;
+      activeBackend: string;
+      webglVersion: number;
+      webgl: Computed;
+      cpu: Computed;
+    }
+  | { selected: false; error: string };
+
+async function main(): Promise<Report> {
+  let choice: BackendChoice;
+  try {
+    choice = await useBackend('webgl');
+  } catch (e) {
+    return { selected: false, error: e instanceof Error ? e.message : String(e) };
+  }
+  const activeBackend = tf.getBackend();
+  const webglVersion = tf.env().getNumber('WEBGL_VERSION');
+  const webgl = compute();
+  if (!(await tf.setBackend('cpu'))) throw new Error('tfjs could not switch to cpu for the reference run');
+  return { selected: true, choice, activeBackend, webglVersion, webgl, cpu: compute() };
+}
+
+const holder = globalThis as { __bijectiveResult?: unknown };
+main().then(
+  (report) => (holder.__bijectiveResult = report),
+  (e: unknown) =>
+    (holder.__bijectiveResult = { crashed: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
+);
