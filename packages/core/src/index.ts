@@ -17,4 +17,5 @@ export * from './nn/index.js';
 export * from './numerics/index.js';
 export * from './flow.js';
 export * from './training/index.js';
+export * from './io/index.js';
 import './distributions/register.js';

@@ -27,8 +27,8 @@ export class DiagonalNormal implements BaseDistribution {
   constructor(options: DiagonalNormalOptions) {
     this.eventShape = checkEventShape(options?.eventShape, 'diagonal-normal');
     this.trainable = options.trainable ?? true;
-    this.loc = tf.variable(tf.zeros([...this.eventShape]), this.trainable);
-    this.logScale = tf.variable(tf.zeros([...this.eventShape]), this.trainable);
+    this.loc = tf.tidy(() => tf.variable(tf.zeros([...this.eventShape]), this.trainable));
+    this.logScale = tf.tidy(() => tf.variable(tf.zeros([...this.eventShape]), this.trainable));
   }
 
   /** [loc, logScale]. */

@@ -95,3 +95,15 @@ describe('registry', () => {
     }
   });
 });
+
+describe('construction', () => {
+  test('building a distribution allocates only its variables', () => {
+    for (const name of ['standard-normal', 'diagonal-normal', 'gaussian-mixture']) {
+      const before = tf.memory().numTensors;
+      const d = createByName('distribution', name, { eventShape: [3] });
+      expect(tf.memory().numTensors - before).toBe(d.variables.length);
+      d.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+});

@@ -54,15 +54,17 @@ export class GaussianMixture implements BaseDistribution {
     const d = eventShape[0] as number;
     const rng = hostRng(this.options.seed);
     const trainable = this.options.trainable;
-    this.logits = tf.variable(tf.zeros([components]), trainable);
-    this.means = tf.variable(
-      tf.tensor2d(
-        Array.from({ length: components * d }, () => rng.normal()),
-        [components, d],
+    this.logits = tf.tidy(() => tf.variable(tf.zeros([components]), trainable));
+    this.means = tf.tidy(() =>
+      tf.variable(
+        tf.tensor2d(
+          Array.from({ length: components * d }, () => rng.normal()),
+          [components, d],
+        ),
+        trainable,
       ),
-      trainable,
     );
-    this.logScales = tf.variable(tf.zeros([components, d]), trainable);
+    this.logScales = tf.tidy(() => tf.variable(tf.zeros([components, d]), trainable));
   }
 
   /** [logits, means, logScales]. */

@@ -44,3 +44,13 @@ describe('MLP', () => {
     ).toThrow(/unknown activation 'nope'/);
   });
 });
+
+describe('MLP construction', () => {
+  test('allocates only its variables and frees them on dispose', () => {
+    const before = tf.memory().numTensors;
+    const mlp = new MLP({ inputSize: 3, hiddenSizes: [5], outputSize: 2 });
+    expect(tf.memory().numTensors - before).toBe(mlp.variables.length);
+    mlp.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

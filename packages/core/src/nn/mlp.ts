@@ -67,14 +67,16 @@ export class MLP {
     this.residual = options.residual ?? false;
     const rng = hostRng(options.seed ?? 0);
     const zeroOutput = options.zeroInitOutput ?? true;
-    this.layers = sizes.slice(1).map((fanOut, i) => {
-      const fanIn = sizes[i] as number;
-      const last = i === sizes.length - 2;
-      return {
-        kernel: tf.variable(glorotKernel(rng, fanIn, fanOut, last && zeroOutput)),
-        bias: tf.variable(tf.zeros([fanOut])),
-      };
-    });
+    this.layers = tf.tidy(() =>
+      sizes.slice(1).map((fanOut, i) => {
+        const fanIn = sizes[i] as number;
+        const last = i === sizes.length - 2;
+        return {
+          kernel: tf.variable(glorotKernel(rng, fanIn, fanOut, last && zeroOutput)),
+          bias: tf.variable(tf.zeros([fanOut])),
+        };
+      }),
+    );
   }
 
   /** Kernels and biases, input layer first. */

@@ -1,0 +1,13 @@
+// Model files, environment-neutral (the Node directory handler is in '@bijective/core/node').
+export { ModelFileError } from './errors.js';
+export {
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  type LoadedFlow,
+  type ModelFileNames,
+  type ModelJson,
+  type ModelTopology,
+  type NamedIOHandler,
+} from './format.js';
+export { saveFlow } from './save-flow.js';
+export { loadFlow } from './load-flow.js';

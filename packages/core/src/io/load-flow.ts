@@ -1,0 +1,47 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { BijectiveError } from '../errors.js';
+import { readArtifacts } from './artifacts.js';
+import { messageOf, ModelFileError } from './errors.js';
+import type { LoadedFlow } from './format.js';
+import { handlerForUrl, namesOf } from './handlers.js';
+import { rebuildFlow } from './rebuild.js';
+import { assignWeights, checkSpecsMatchVariables, checkWeightBytes } from './weights.js';
+
+/**
+ * Loads a flow saved by {@link saveFlow} through a tfjs IO handler or a tfjs URL: checks the
+ * format tag and version, rebuilds the base distribution and bijector through the registry (so
+ * the packages that registered them must be imported first), checks the weights against the
+ * rebuilt flow's variables by count, name, shape and dtype, and assigns them.
+ *
+ * ```ts
+ * const { flow, metadata } = await loadFlow('indexeddb://my-flow');   // browsers
+ * const { flow } = await loadFlow(tf.io.fromMemory(artifacts));       // anywhere
+ * ```
+ * In Node use `loadFlowFromDirectory` from `@bijective/core/node`. Every problem (unknown
+ * format or version, unregistered name, invalid options, missing, truncated or mismatched
+ * weights) throws a {@link ModelFileError} naming the file, and leaves no tensor behind.
+ */
+export async function loadFlow(source: tf.io.IOHandler | string): Promise<LoadedFlow> {
+  const names = namesOf(source);
+  const handler = typeof source === 'string' ? handlerForUrl(source, 'load') : source;
+  if (typeof handler.load !== 'function')
+    throw new ModelFileError(names.model, 'this IO handler cannot load');
+  let artifacts: tf.io.ModelArtifacts;
+  try {
+    artifacts = await handler.load();
+  } catch (e) {
+    if (e instanceof BijectiveError) throw e;
+    throw new ModelFileError(names.model, `loading failed: ${messageOf(e)}`, { cause: e });
+  }
+  const contents = readArtifacts(artifacts, names);
+  checkWeightBytes(contents.weightSpecs, contents.weightData, names.weights);
+  const flow = rebuildFlow(contents.flow, names.model);
+  try {
+    checkSpecsMatchVariables(contents.weightSpecs, flow.variables, names.weights);
+    assignWeights(flow.variables, contents.weightData, contents.weightSpecs);
+  } catch (e) {
+    flow.dispose();
+    throw e;
+  }
+  return { flow, metadata: contents.metadata };
+}

@@ -1,0 +1,73 @@
+import '../distributions/register.js';
+import type { Bijector } from '../bijector.js';
+import type { BaseDistribution } from '../distributions/distribution.js';
+import { RegistryError } from '../errors.js';
+import { Flow, type FlowConfig } from '../flow.js';
+import {
+  createBijector,
+  createByName,
+  isRegistered,
+  listRegistered,
+  type RegistryKind,
+} from '../registry.js';
+import { messageOf, ModelFileError } from './errors.js';
+
+/** Which package probably registers `name`: scoped names (`acme/x`) point at their scope. */
+function packageHint(kind: string, name: string): string {
+  const slash = name.indexOf('/');
+  const scope = slash > 0 ? name.slice(0, slash) : undefined;
+  return scope === undefined
+    ? `import the package that registers it (a @bijective/* family package or a plugin) before loading`
+    : `import the package that registers '${scope}/...' ${kind}s (@bijective/${scope} or the '${scope}' plugin) before loading`;
+}
+
+/** Builds one component, turning registry and option errors into a {@link ModelFileError} naming `file`. */
+function build<T>(kind: RegistryKind, name: string, what: string, file: string, make: () => T): T {
+  if (!isRegistered(kind, name)) {
+    const known = listRegistered(kind).map((l) => l.name);
+    throw new ModelFileError(
+      file,
+      `${what} '${name}' is not registered (known: ${known.length > 0 ? known.join(', ') : 'none'}); ${packageHint(kind, name)}`,
+    );
+  }
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof RegistryError) {
+      // A nested component (a chain's layer) names an unregistered entry: point at that one.
+      const nested = /unknown (\w+) '([^']+)'/.exec(e.message);
+      const hint = nested ? packageHint(nested[1] as string, nested[2] as string) : packageHint(kind, name);
+      throw new ModelFileError(file, `${what} '${name}': ${e.message}; ${hint}`, { cause: e });
+    }
+    throw new ModelFileError(
+      file,
+      `${what} '${name}' cannot be built from its saved options: ${messageOf(e)}`,
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
+/**
+ * Rebuilds a flow from its saved config through the registry: the base with
+ * `createByName('distribution', ...)`, the bijector with `createBijector`. Unregistered names and
+ * invalid options throw a {@link ModelFileError} naming `file`; nothing built is left undisposed.
+ */
+export function rebuildFlow(config: FlowConfig, file: string): Flow {
+  const base = build<BaseDistribution>('distribution', config.base.name, 'base distribution', file, () =>
+    createByName('distribution', config.base.name, config.base.options),
+  );
+  let bijector: Bijector | undefined;
+  try {
+    bijector = build<Bijector>('bijector', config.bijector.name, 'bijector', file, () =>
+      createBijector(config.bijector),
+    );
+    return new Flow(base, bijector);
+  } catch (e) {
+    base.dispose();
+    bijector?.dispose();
+    if (e instanceof ModelFileError) throw e;
+    throw new ModelFileError(file, `the saved flow cannot be assembled: ${messageOf(e)}`, { cause: e });
+  }
+}
