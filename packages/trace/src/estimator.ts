@@ -1,0 +1,66 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** A map of one batch z `[batch, ...event]` to f(z) of the same shape, rows independent (a vector field at fixed t). */
+export type BatchFunction = (z: tf.Tensor) => tf.Tensor;
+
+/** The fused result of a trace estimate: f(z) and the estimate of tr(∂f/∂z) per batch element. */
+export interface TraceResult {
+  /** f(z), `[batch, ...event]`. */
+  value: tf.Tensor;
+  /** The estimate of tr(∂f(z_b)/∂z_b) for each batch element b, `[batch]`. */
+  trace: tf.Tensor1D;
+}
+
+/**
+ * An estimator of tr(∂f/∂z), the divergence in the instantaneous change of variables
+ * d log p(z(t))/dt = -tr(∂f/∂z(t)) (Chen et al. 2018; Grathwohl et al. 2019, FFJORD), created through
+ * the registry kind `traceEstimator`. Every estimate is Σ_j w eⱼᵀ (∂f/∂z) eⱼ over probe vectors eⱼ,
+ * computed with vector-Jacobian products in one forward and one backward pass.
+ *
+ * Gradients: the returned value and trace are differentiable with respect to z and the parameters of f,
+ * but tfjs-core 4.22 loses part of a second-order gradient through ops whose gradient reuses their saved
+ * output (tanh, sigmoid, exp, elu, softmax, pow): the trace's value stays exact, its gradient with respect
+ * to the parameters does not. Fields built from matMul, add, mul, softplus, sin, cos, square, log
+ * differentiate exactly; prefer softplus over tanh in a field trained through the trace.
+ */
+export interface TraceEstimator {
+  /** Registry name. */
+  readonly name: string;
+  /**
+   * Draws the probe vectors for a batch of shape `[batch, ...event]`: a tensor `[probes, batch, ...event]`,
+   * reproducible for a given seed. Draw once per solve and pass it to every {@link TraceEstimator.estimate}
+   * of that solve (FFJORD holds the noise fixed within a solve); the caller disposes it.
+   */
+  createProbe(shape: readonly number[], seed?: number): tf.Tensor;
+  /** f(z) and the estimate of tr(∂f/∂z) per batch element; draws (and frees) a fresh probe when none is given. */
+  estimate(f: BatchFunction, z: tf.Tensor, probe?: tf.Tensor): TraceResult;
+}
+
+/** Options of the `exact` estimator (it has none). */
+export type ExactTraceOptions = Record<string, never>;
+
+/** Options of the Hutchinson estimators. */
+export interface HutchinsonOptions {
+  /** Probe vectors per batch element; the estimate is their average (variance falls as 1/probes). Default 1. */
+  probes?: number;
+}
+
+/**
+ * Options of every registered trace estimator, by registry name. Third parties add names by declaration
+ * merging: `declare module '@bijective/trace' { interface TraceEstimatorOptionsMap { 'acme/x': XOptions } }`.
+ */
+export interface TraceEstimatorOptionsMap {
+  /** Exact trace from d vector-Jacobian products with the basis vectors. */
+  exact: ExactTraceOptions;
+  /** Hutchinson (1990) with standard normal probes. */
+  'hutchinson-gaussian': HutchinsonOptions;
+  /** Hutchinson (1990) with Rademacher (±1) probes. */
+  'hutchinson-rademacher': HutchinsonOptions;
+}
+
+declare module '@bijective/core' {
+  interface RegistryKinds {
+    /** Trace estimators (`@bijective/trace`). */
+    traceEstimator: { options: TraceEstimatorOptionsMap; product: TraceEstimator };
+  }
+}

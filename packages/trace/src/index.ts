@@ -1,0 +1,18 @@
+/**
+ * Trace estimators for the instantaneous change of variables (Chen et al. 2018; Grathwohl et al. 2019):
+ * `exact`, `hutchinson-gaussian` and `hutchinson-rademacher` (Hutchinson 1990), registered under the
+ * registry kind `traceEstimator`. Each returns f(z) and its trace estimate in one pass.
+ * @packageDocumentation
+ */
+import './register.js';
+
+export type {
+  BatchFunction,
+  TraceResult,
+  TraceEstimator,
+  ExactTraceOptions,
+  HutchinsonOptions,
+  TraceEstimatorOptionsMap,
+} from './estimator.js';
+export { ExactTrace } from './exact.js';
+export { HutchinsonTrace, type ProbeDistribution } from './hutchinson.js';
