@@ -1,0 +1,14 @@
+/**
+ * Node-only part of `@bijective/datasets`: file loaders (fs, zlib) and the `csv`, `idx` and
+ * `fashion-mnist` dataset registrations. Re-exports the browser-safe API too.
+ * @packageDocumentation
+ */
+import '../register.js';
+import './register.js';
+
+export * from '../index.js';
+export * from './files.js';
+export * from './csv-file.js';
+export * from './idx-file.js';
+export * from './file-datasets.js';
+export * from './fashion-mnist.js';

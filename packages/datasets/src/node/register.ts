@@ -1,0 +1,40 @@
+import { register } from '@bijective/core';
+import { csvDataset, idxDataset, type CsvDatasetOptions, type IdxDatasetOptions } from './file-datasets.js';
+import { fashionMnist, type FashionMnistOptions } from './fashion-mnist.js';
+
+declare module '../dataset.js' {
+  interface DatasetOptionsMap {
+    csv: CsvDatasetOptions;
+    idx: IdxDatasetOptions;
+    'fashion-mnist': FashionMnistOptions;
+  }
+}
+
+// `replace: true`: first-party modules may be evaluated twice in one process.
+const again = { replace: true };
+register(
+  'dataset',
+  'csv',
+  { description: 'a CSV file of numeric columns (optional header row)', create: csvDataset, tags: ['file'] },
+  again,
+);
+register(
+  'dataset',
+  'idx',
+  {
+    description: 'an IDX file (MNIST format, gzipped or not) with optional labels',
+    create: idxDataset,
+    tags: ['file'],
+  },
+  again,
+);
+register(
+  'dataset',
+  'fashion-mnist',
+  {
+    description: 'Fashion-MNIST 28x28 images (apt-get install dataset-fashion-mnist)',
+    create: fashionMnist,
+    tags: ['file', 'image'],
+  },
+  again,
+);
