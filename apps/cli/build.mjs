@@ -14,6 +14,7 @@ export async function buildCli() {
     target: 'node20',
     outfile,
     conditions: ['@bijective/source'],
+    // Bundled, tfjs-backend-wasm cannot find its .wasm files; installed beside the bundle it can.
     external: ['@tensorflow/tfjs-backend-wasm'],
     banner: {
       js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

@@ -3,11 +3,13 @@
  * the `cpu` backend with the bijective registry.
  * @module
  */
-import '@tensorflow/tfjs-backend-cpu';
+// A named import, not a bare one: tfjs-backend-cpu's package.json marks its Node entry side-effect
+// free, so bundlers drop a bare import and with it tfjs's own registration of the backend.
+import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { register } from '@bijective/core';
 import { CpuBackendProvider } from './provider.js';
 
 register('backend', 'cpu', {
-  description: "tfjs's plain JavaScript backend: runs everywhere (Node, browsers, workers), slowest",
+  description: `tfjs ${version_cpu} plain JavaScript backend: runs everywhere (Node, browsers, workers), slowest`,
   create: (options) => new CpuBackendProvider(options),
 });

@@ -73,7 +73,7 @@ export class MLP {
         const last = i === sizes.length - 2;
         return {
           kernel: tf.variable(glorotKernel(rng, fanIn, fanOut, last && zeroOutput)),
-          bias: tf.variable(tf.zeros([fanOut])),
+          bias: tf.variable(tf.zeros([fanOut]) as tf.Tensor1D),
         };
       }),
     );

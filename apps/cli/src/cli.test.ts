@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { buildCli } from '../build.mjs';
+
+let bundle = '';
+let dir = '';
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8', cwd: dir, timeout: 120_000 });
+  const lines = r.stdout.trim().split('\n');
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, last: lines[lines.length - 1] ?? '' };
+}
+
+function expectUsageError(r: ReturnType<typeof cli>, pattern: RegExp) {
+  expect(r.status).toBe(2);
+  const errorLines = r.stderr.trim().split('\n').filter((l) => l.startsWith('error:'));
+  expect(errorLines).toHaveLength(1);
+  expect(errorLines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+beforeAll(async () => {
+  bundle = await buildCli();
+  dir = mkdtempSync(join(tmpdir(), 'bijective-cli-'));
+}, 60_000);
+
+describe('bijective CLI (CLI.md contract)', () => {
+  test('list --json names every registry kind', () => {
+    const r = cli('list', '--json');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.last);
+    expect(out.flows).toEqual(expect.arrayContaining(['nice', 'realnvp']));
+    expect(out.datasets).toEqual(expect.arrayContaining(['moons', '8gaussians', 'checkerboard', 'fashion-mnist']));
+    expect(out.backends).toEqual(expect.arrayContaining(['cpu', 'wasm']));
+    expect(out.odeSolvers).toEqual(expect.arrayContaining(['euler', 'midpoint', 'rk4', 'dopri5']));
+    expect(out.traceEstimators).toEqual(expect.arrayContaining(['exact', 'hutchinson-gaussian', 'hutchinson-rademacher']));
+  });
+
+  test('train, eval, sample and plot a small model end to end', () => {
+    const r = cli('train', '--flow', 'realnvp', '--data', 'moons', '--steps', '60', '--layers', '2', '--hidden', '16', '--out', 'm', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.last);
+    for (const key of ['flow', 'data', 'dims', 'backend', 'steps', 'batch', 'trainNll', 'valNll', 'testNll', 'seconds', 'stepsPerSecond', 'model']) {
+      expect(out).toHaveProperty(key);
+    }
+    expect(out).toMatchObject({ flow: 'realnvp', data: 'moons', dims: 2, backend: 'wasm', steps: 60, batch: 256, model: 'm' });
+    expect(out.testNll).toBeGreaterThan(1.006);
+    expect(out.testNll).toBeLessThan(3.5);
+    expect(readdirSync(join(dir, 'm')).sort()).toEqual(['model.json', 'weights.bin']);
+
+    const e = cli('eval', '--model', 'm', '--data', 'moons', '--per-sample', '--json');
+    expect(e.status, e.stderr).toBe(0);
+    const ev = JSON.parse(e.last);
+    expect(ev.n).toBe(ev.logProb.length);
+    expect(ev.nll).toBeCloseTo(-ev.logProb.reduce((a: number, b: number) => a + b, 0) / ev.n, 6);
+
+    const s = cli('sample', '--model', 'm', '-n', '5', '--seed', '1');
+    expect(s.status, s.stderr).toBe(0);
+    const rows = s.stdout.trim().split('\n');
+    expect(rows[0]).toBe('x0,x1');
+    expect(rows).toHaveLength(6);
+    expect(cli('sample', '--model', 'm', '-n', '5', '--seed', '1').stdout).toBe(s.stdout);
+
+    const p = cli('plot', '--model', 'm', '--data', 'moons', '--out', 'density.png', '--json');
+    expect(p.status, p.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'density.png')).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  test('bad usage and bad input exit 2 with one error line naming the problem', () => {
+    expectUsageError(cli('train', '--flow', 'nope', '--data', 'moons', '--steps', '1'), /unknown flow 'nope'; known: .*realnvp/);
+    expectUsageError(cli('train', '--flow', 'realnvp', '--data', 'nowhere', '--steps', '1'), /unknown dataset 'nowhere'/);
+    expectUsageError(cli('train', '--flow', 'realnvp', '--data', 'moons', '--steps', 'x'), /--steps must be an integer/);
+    expectUsageError(cli('train', '--flow', 'realnvp', '--data', 'moons', '--frobnicate'), /unknown option '--frobnicate'/);
+    expectUsageError(cli('eval', '--model', 'missing', '--data', 'moons'), /model directory 'missing' does not exist/);
+    writeFileSync(join(dir, 'ragged.csv'), 'a,b\n1,2\n3\n');
+    expectUsageError(cli('train', '--flow', 'realnvp', '--data', 'ragged.csv', '--steps', '1'), /line 3/);
+    writeFileSync(join(dir, 'nan.csv'), '1,2\n3,NaN\n');
+    expectUsageError(cli('train', '--flow', 'realnvp', '--data', 'nan.csv', '--steps', '1'), /NaN|not a finite/i);
+    writeFileSync(join(dir, 'three.csv'), '1,2,3\n4,5,6\n7,8,9.5\n');
+    expectUsageError(cli('eval', '--model', 'm', '--data', 'three.csv'), /3 columns but the model expects 2/);
+  });
+
+  test('a failed run leaves an existing model untouched; a corrupt model is a clear error', () => {
+    const before = readFileSync(join(dir, 'm', 'weights.bin'));
+    writeFileSync(join(dir, 'bad.csv'), '1,2\n3,x\n');
+    expect(cli('train', '--flow', 'realnvp', '--data', 'bad.csv', '--out', 'm').status).toBe(2);
+    expect(readFileSync(join(dir, 'm', 'weights.bin')).equals(before)).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+    writeFileSync(join(dir, 'm', 'weights.bin'), before.subarray(0, 10));
+    expectUsageError(cli('eval', '--model', 'm', '--data', 'moons'), /weights\.bin/);
+  });
+});

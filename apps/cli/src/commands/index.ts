@@ -1,0 +1,29 @@
+import type { CommandSpec, ParsedArgs } from '../args.js';
+import { evalCommand } from './eval.js';
+import { listCommand } from './list.js';
+import { plotCommand } from './plot.js';
+import { sampleCommand } from './sample.js';
+import { trainCommand } from './train.js';
+
+const FLOW_OPTIONS = ['layers', 'hidden', 'bins', 'solver', 'estimator', 'context-columns'];
+
+/** Options and switches of every command (CLI.md). */
+export const SPECS: Readonly<Record<string, CommandSpec>> = {
+  train: {
+    values: ['flow', 'data', 'test', 'steps', 'batch', 'lr', 'seed', 'backend', 'val-fraction', 'out', ...FLOW_OPTIONS],
+    flags: ['json'],
+  },
+  eval: { values: ['model', 'data', 'seed', 'backend'], flags: ['per-sample', 'json'] },
+  sample: { values: ['model', 'n', 'seed', 'out', 'backend'], flags: ['json'], aliases: { n: 'n' } },
+  plot: { values: ['model', 'data', 'out', 'kind', 'seed', 'backend'], flags: ['json'] },
+  list: { values: [], flags: ['json'] },
+};
+
+/** The command implementations by name. */
+export const COMMANDS: Readonly<Record<string, (args: ParsedArgs) => Promise<void>>> = {
+  train: trainCommand,
+  eval: evalCommand,
+  sample: sampleCommand,
+  plot: plotCommand,
+  list: listCommand,
+};

@@ -1,0 +1,155 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { fit, meanNegLogProb, type Flow } from '@bijective/core';
+import { saveFlowToDirectory } from '@bijective/core/node';
+import {
+  bitsPerDim,
+  contextTensor,
+  dequantise,
+  fitStandardisation,
+  tableTensor,
+  type Table,
+} from '@bijective/datasets';
+import { intListOption, intOption, numberOption, requiredOption, type ParsedArgs } from '../args.js';
+import { selectBackend } from '../backend.js';
+import { openDataset, trainingSplits } from '../data.js';
+import { buildFlow, type FlowFlagOptions } from '../model.js';
+import { printJson, say } from '../output.js';
+import { ProgressBar } from '../progress.js';
+import { UsageError } from '../usage-error.js';
+
+/** Rows of the training set scored for the reported train NLL (a uniform prefix of shuffled rows). */
+const TRAIN_NLL_ROWS = 20_000;
+
+/** The flow options given on the command line, under the names the flow factories take. */
+export function flowFlagOptions(args: ParsedArgs): FlowFlagOptions {
+  const options: FlowFlagOptions = {};
+  if (args.values.has('layers')) options.layers = intOption(args, 'layers', 1, 1, 1000);
+  const hidden = intListOption(args, 'hidden', 1);
+  if (hidden) options.hidden = hidden;
+  if (args.values.has('bins')) options.bins = intOption(args, 'bins', 8, 2, 1024);
+  for (const name of ['solver', 'estimator']) {
+    const value = args.values.get(name);
+    if (value !== undefined) options[name] = value;
+  }
+  return options;
+}
+
+function withDequantisation(table: Table, levels: number | undefined, seed: number): Table {
+  if (!levels) return table;
+  return { ...table, data: dequantise(table.data, seed, levels) };
+}
+
+/** The first `n` rows of a table (its context rows too). */
+function headRows(table: Table, n: number): Table {
+  if (table.rows <= n) return table;
+  const context = table.context && { ...table.context, data: table.context.data.subarray(0, n * table.context.cols) };
+  return { ...table, rows: n, data: table.data.subarray(0, n * table.cols), context, labels: undefined };
+}
+
+/** Mean NLL of (at most {@link TRAIN_NLL_ROWS}) rows in the units of the data as given. */
+function scoreNll(flow: Flow, table: Table | null, levels: number | undefined): number | null {
+  if (!table || table.rows === 0) return null;
+  const rows = headRows(table, TRAIN_NLL_ROWS);
+  const x = tableTensor(rows);
+  const context = contextTensor(rows);
+  try {
+    const nll = meanNegLogProb(flow, x, { context });
+    // Dequantised rows live in [0, 1): report the NLL of the integer-valued data as given (x = levels · y).
+    return levels ? nll + table.cols * Math.log(levels) : nll;
+  } finally {
+    x.dispose();
+    context?.dispose();
+  }
+}
+
+/** `bijective train`: fits a flow to a dataset, keeps the best-validation weights and writes the model. */
+export async function trainCommand(args: ParsedArgs): Promise<void> {
+  const started = performance.now();
+  const json = args.flags.has('json');
+  const flowName = requiredOption(args, 'flow');
+  const dataSpec = requiredOption(args, 'data');
+  const steps = intOption(args, 'steps', 4000, 1);
+  const batch = intOption(args, 'batch', 256, 1);
+  const learningRate = numberOption(args, 'lr', 2e-3, 1e-8, 10);
+  const seed = intOption(args, 'seed', 0, 0, 2 ** 31 - 1);
+  const validationFraction = numberOption(args, 'val-fraction', 0.1, 0, 0.9);
+  const out = args.values.get('out') ?? 'out/model';
+  const contextColumns = intListOption(args, 'context-columns', 0);
+  const flowOptions = flowFlagOptions(args);
+  const backend = await selectBackend(args.values.get('backend'));
+
+  const dataset = openDataset(dataSpec, { contextColumns });
+  const splits = trainingSplits(dataset, { seed, validationFraction, testPath: args.values.get('test'), contextColumns });
+  const levels = dataset.levels;
+  const train = withDequantisation(splits.train, levels, seed + 1);
+  const validation = splits.validation && withDequantisation(splits.validation, levels, seed + 2);
+  const test = splits.test && withDequantisation(splits.test, levels, seed + 3);
+  if (test && test.cols !== train.cols) {
+    throw new UsageError(`test data has ${test.cols} columns but the training data has ${train.cols}`);
+  }
+  const dims = train.cols;
+  const standardisation = fitStandardisation(train);
+  const flow = buildFlow(flowName, dims, standardisation, flowOptions, train.context?.cols);
+  const progress = new ProgressBar(steps, process.stderr, !json);
+  const tensors = {
+    x: tableTensor(train),
+    context: contextTensor(train),
+    validation: validation ? tableTensor(validation) : undefined,
+    validationContext: validation ? contextTensor(validation) : undefined,
+  };
+  try {
+    const result = fit(flow, tensors.x, {
+      steps,
+      batchSize: batch,
+      learningRate,
+      seed,
+      context: tensors.context,
+      validationData: tensors.validation,
+      validationContext: tensors.validationContext,
+      validationFraction: 0,
+      onProgress: (p) => progress.update(p.step, p.loss, p.validationNll),
+    });
+    progress.finish();
+    const trainNll = scoreNll(flow, train, levels);
+    const valNll = scoreNll(flow, validation, levels);
+    const testNll = scoreNll(flow, test, levels);
+    const seconds = (performance.now() - started) / 1000;
+    const summary = {
+      flow: flowName,
+      data: dataSpec,
+      dims,
+      backend,
+      steps: result.steps,
+      batch,
+      trainNll,
+      valNll,
+      testNll,
+      ...(levels && testNll !== null ? { bitsPerDim: bitsPerDim(testNll, dims) } : {}),
+      seconds,
+      stepsPerSecond: 1 / result.secondsPerStep,
+      model: out,
+    };
+    await saveFlowToDirectory(flow, out, {
+      ...summary,
+      columns: train.columns ? [...train.columns] : null,
+      contextColumns: contextColumns ?? null,
+      levels: levels ?? null,
+      stopReason: result.stopReason,
+      bestStep: result.bestStep,
+      flowOptions,
+      created: new Date().toISOString(),
+    });
+    if (json) return printJson(summary);
+    say(`${flowName} on ${dataSpec} (${dims}-D, ${backend}): ${result.steps} steps in ${seconds.toFixed(1)} s (${summary.stepsPerSecond.toFixed(1)} steps/s)`);
+    const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4));
+    process.stdout.write(`train NLL ${fmt(trainNll)}  val NLL ${fmt(valNll)}  test NLL ${fmt(testNll)} nats\n`);
+    if (dataset.kind === 'generative' && dataset.entropy !== undefined) {
+      process.stdout.write(`true entropy ${dataset.entropy.toFixed(4)} nats (the best achievable test NLL)\n`);
+    }
+    process.stdout.write(`model written to ${out}\n`);
+  } finally {
+    for (const t of Object.values(tensors)) t?.dispose();
+    flow.dispose();
+    tf.disposeVariables();
+  }
+}

@@ -1,0 +1,51 @@
+import { createByName, isRegistered, listRegistered } from '@bijective/core';
+import type { Dataset, DatasetSplits, Table } from '@bijective/datasets';
+import { existsSync } from 'node:fs';
+import { UsageError } from './usage-error.js';
+
+/** Options of {@link openDataset}. */
+export interface OpenOptions {
+  /** Column indices used as conditioning context (CSV only). */
+  contextColumns?: number[];
+}
+
+/** Whether `spec` names a file rather than a registered dataset. */
+function looksLikePath(spec: string): boolean {
+  return spec.includes('/') || spec.includes('\\') || /\.(csv|tsv|txt)(\.gz)?$/i.test(spec) || existsSync(spec);
+}
+
+/** Opens `--data`: a registered dataset name, or a path to a CSV file. */
+export function openDataset(spec: string, options: OpenOptions = {}): Dataset {
+  if (isRegistered('dataset', spec) && !looksLikePath(spec)) {
+    if (options.contextColumns) throw new UsageError(`--context-columns applies to CSV files, not to '${spec}'`);
+    return createByName('dataset', spec, {});
+  }
+  if (looksLikePath(spec)) {
+    if (!existsSync(spec)) throw new UsageError(`data file '${spec}' does not exist`);
+    return createByName('dataset', 'csv', { path: spec, ...(options.contextColumns ? { contextColumns: options.contextColumns } : {}) });
+  }
+  const known = listRegistered('dataset')
+    .filter((l) => !l.tags.includes('file') || l.name === 'fashion-mnist')
+    .map((l) => l.name);
+  throw new UsageError(`unknown dataset '${spec}'; known: ${known.join(', ')}, or a path to a CSV file`);
+}
+
+/** Training, validation and test tables for `train`: toys draw a fresh test sample, CSV files take `--test`. */
+export function trainingSplits(
+  dataset: Dataset,
+  options: { seed: number; validationFraction: number; testPath?: string; contextColumns?: number[] },
+): DatasetSplits {
+  const splits = dataset.splits({ seed: options.seed, validationFraction: options.validationFraction, size: 50_000, testSize: 20_000 });
+  if (options.testPath === undefined) return splits;
+  const test = openDataset(options.testPath, { contextColumns: options.contextColumns });
+  if (test.kind !== 'fixed') throw new UsageError(`--test must be a CSV file, got '${options.testPath}'`);
+  return { ...splits, test: test.rows };
+}
+
+/** The rows `eval` scores: a toy's fresh test sample, or every row of a file. */
+export function evaluationRows(dataset: Dataset, seed: number): Table {
+  if (dataset.kind === 'fixed') return dataset.test ?? dataset.rows;
+  const test = dataset.splits({ seed, validationFraction: 0, size: 1, testSize: 20_000 }).test;
+  if (!test) throw new UsageError(`dataset '${dataset.name}' has no test rows`);
+  return test;
+}

@@ -1,0 +1,12 @@
+/**
+ * The packages whose registrations the CLI offers: flows, datasets, backends, solvers, estimators.
+ * @module
+ */
+import '@bijective/core';
+import '@bijective/backend-cpu';
+import '@bijective/backend-wasm';
+import '@bijective/coupling';
+import '@bijective/datasets';
+import '@bijective/datasets/node';
+import '@bijective/ode';
+import '@bijective/trace';
