@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Bijector, BijectorConfig, CallOptions } from './bijector.js';
 import type { BaseDistribution, DistributionConfig } from './distributions/distribution.js';
-import { checkSampleCount } from './distributions/sample-count.js';
+import { checkSampleCount } from './distributions/sampling.js';
 import { ShapeError } from './errors.js';
 import { checkBatchOfEvents, formatShape, sameShape, type EventShape } from './shapes.js';
 

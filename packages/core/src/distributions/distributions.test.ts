@@ -107,3 +107,14 @@ describe('construction', () => {
     }
   });
 });
+
+describe('seeds', () => {
+  test('seed 0 is a seed like any other (tfjs treats a falsy seed as none)', () => {
+    for (const name of ['standard-normal', 'diagonal-normal', 'gaussian-mixture']) {
+      const d = createByName('distribution', name, { eventShape: [2] });
+      expect(d.sample(3, { seed: 0 }).arraySync()).toEqual(d.sample(3, { seed: 0 }).arraySync());
+      expect(d.sample(3, { seed: 0 }).arraySync()).not.toEqual(d.sample(3, { seed: 1 }).arraySync());
+      d.dispose();
+    }
+  });
+});

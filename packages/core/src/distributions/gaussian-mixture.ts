@@ -4,7 +4,7 @@ import { hostRng } from '../numerics/random.js';
 import { checkBatchOfEvents, checkEventShape, type EventShape } from '../shapes.js';
 import type { BaseDistribution, DistributionConfig, SampleOptions } from './distribution.js';
 import { gaussianLogDensity } from './gaussian.js';
-import { checkSampleCount } from './sample-count.js';
+import { checkSampleCount, tfjsSeed } from './sampling.js';
 
 /** Options of {@link GaussianMixture}. */
 export interface GaussianMixtureOptions {
@@ -91,7 +91,9 @@ export class GaussianMixture implements BaseDistribution {
     checkSampleCount(n);
     const seed = options.seed;
     return tf.tidy(() => {
-      const k = tf.reshape(tf.multinomial(tf.expandDims(this.logits, 0) as tf.Tensor2D, n, seed), [n]);
+      const k = tf.reshape(tf.multinomial(tf.expandDims(this.logits, 0) as tf.Tensor2D, n, tfjsSeed(seed)), [
+        n,
+      ]);
       const oneHot = tf.cast(tf.oneHot(k as tf.Tensor1D, this.options.components), 'float32') as tf.Tensor2D;
       const loc = tf.matMul(oneHot, this.means as tf.Tensor2D);
       const scale = tf.exp(tf.matMul(oneHot, this.logScales as tf.Tensor2D));
@@ -100,7 +102,7 @@ export class GaussianMixture implements BaseDistribution {
         0,
         1,
         'float32',
-        seed === undefined ? undefined : seed + 1,
+        tfjsSeed(seed === undefined ? undefined : seed + 1),
       );
       return tf.add(loc, tf.mul(scale, eps));
     });

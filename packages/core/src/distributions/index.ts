@@ -4,3 +4,4 @@ export * from './gaussian.js';
 export * from './standard-normal.js';
 export * from './diagonal-normal.js';
 export * from './gaussian-mixture.js';
+export * from './sampling.js';

@@ -3,7 +3,7 @@ import { sumOverEvent } from '../bijector.js';
 import { checkBatchOfEvents, checkEventShape, eventSize, type EventShape } from '../shapes.js';
 import type { BaseDistribution, DistributionConfig, SampleOptions } from './distribution.js';
 import { HALF_LOG_TWO_PI } from './gaussian.js';
-import { checkSampleCount } from './sample-count.js';
+import { checkSampleCount, tfjsSeed } from './sampling.js';
 
 /** Options of {@link StandardNormal}. */
 export interface StandardNormalOptions {
@@ -34,7 +34,7 @@ export class StandardNormal implements BaseDistribution {
   /** Draws `n` events from N(0, I). */
   sample(n: number, options: SampleOptions = {}): tf.Tensor {
     checkSampleCount(n);
-    return tf.randomNormal([n, ...this.eventShape], 0, 1, 'float32', options.seed);
+    return tf.randomNormal([n, ...this.eventShape], 0, 1, 'float32', tfjsSeed(options.seed));
   }
 
   /** `{name: 'standard-normal', options: {eventShape}}`. */
