@@ -19,3 +19,4 @@ export * from './flow.js';
 export * from './training/index.js';
 export * from './io/index.js';
 import './distributions/register.js';
+import './bijectors/register.js';

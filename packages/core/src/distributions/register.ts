@@ -3,7 +3,7 @@ import { DiagonalNormal, type DiagonalNormalOptions } from './diagonal-normal.js
 import { GaussianMixture, type GaussianMixtureOptions } from './gaussian-mixture.js';
 import { StandardNormal, type StandardNormalOptions } from './standard-normal.js';
 
-declare module '../registry.js' {
+declare module '../index.js' {
   interface DistributionOptionsMap {
     'standard-normal': StandardNormalOptions;
     'diagonal-normal': DiagonalNormalOptions;

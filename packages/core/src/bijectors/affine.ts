@@ -1,0 +1,82 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BaseBijector, type BijectorConfig, type ValueAndLogDet } from '../bijector.js';
+import { sameLogDetPerRow } from './log-det.js';
+import { eventValuesJson, optionRecord, readBoolean, readEventShape, readEventValues } from './options.js';
+import { newVariable, positiveScale, readScaleOptions, unconstrainedScale } from './parameters.js';
+
+/** Options of {@link Affine}. */
+export interface AffineOptions {
+  /** Event shape (any rank). */
+  eventShape: number[];
+  /** Initial shift: one number for every element or a row-major list of the event's size; default 0. */
+  shift?: number | number[];
+  /** Initial scale (> minScale): one number for every element or a row-major list; default 1. */
+  scale?: number | number[];
+  /** Lower bound of the scale, s = softplus(u) + minScale; default 1e-3. */
+  minScale?: number;
+  /** Whether shift and scale are trained; default true (they are variables and are saved either way). */
+  trainable?: boolean;
+}
+
+/** Elementwise affine map y = s ⊙ x + t with s = softplus(u) + minScale > 0; log|det J| = Σ log s. */
+export class Affine extends BaseBijector {
+  readonly name = 'affine';
+  /** The shift t, of the event shape. */
+  readonly shift: tf.Variable;
+  /** The unconstrained parameter u of the event shape; the scale is softplus(u) + minScale. */
+  readonly unconstrained: tf.Variable;
+  /** Lower bound of the scale. */
+  readonly minScale: number;
+  private readonly initialShift: readonly number[];
+  private readonly initialScale: readonly number[];
+
+  /** Creates the map; options are validated (an invalid one throws an OptionError or ShapeError naming it). */
+  constructor(options: AffineOptions) {
+    const record = optionRecord('affine', options, ['eventShape', 'shift', 'scale', 'minScale', 'trainable']);
+    const eventShape = readEventShape('affine', record);
+    const initialShift = readEventValues('affine', record, 'shift', eventShape, 0);
+    const { scale, minScale } = readScaleOptions('affine', record, eventShape);
+    const trainable = readBoolean('affine', record, 'trainable', true);
+    super({ eventShape });
+    this.minScale = minScale;
+    this.initialShift = initialShift;
+    this.initialScale = scale;
+    this.shift = newVariable(initialShift, eventShape, trainable);
+    this.unconstrained = newVariable(unconstrainedScale(scale, minScale), eventShape, trainable);
+  }
+
+  /** The shift, then the unconstrained scale. */
+  override get variables(): readonly tf.Variable[] {
+    return [this.shift, this.unconstrained];
+  }
+
+  /** `{name: 'affine', options}` with the initial values (trained values are saved as weights). */
+  getConfig(): BijectorConfig {
+    return {
+      name: this.name,
+      options: {
+        eventShape: [...this.eventShape],
+        shift: eventValuesJson(this.initialShift),
+        scale: eventValuesJson(this.initialScale),
+        minScale: this.minScale,
+        trainable: this.shift.trainable,
+      },
+    };
+  }
+
+  protected computeForward(x: tf.Tensor): ValueAndLogDet {
+    const s = positiveScale(this.unconstrained, this.minScale);
+    return {
+      value: tf.add(tf.mul(x, s), this.shift),
+      logDet: sameLogDetPerRow(tf.sum(tf.log(s)), x.shape[0] as number),
+    };
+  }
+
+  protected computeInverse(y: tf.Tensor): ValueAndLogDet {
+    const s = positiveScale(this.unconstrained, this.minScale);
+    return {
+      value: tf.div(tf.sub(y, this.shift), s),
+      logDet: sameLogDetPerRow(tf.neg(tf.sum(tf.log(s))), y.shape[0] as number),
+    };
+  }
+}

@@ -1,0 +1,144 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  BaseBijector,
+  type Bijector,
+  type BijectorConfig,
+  type CallOptions,
+  type FastDirection,
+  type ValueAndLogDet,
+} from '../bijector.js';
+import { OptionError, ShapeError } from '../errors.js';
+import { createBijector } from '../registry.js';
+import { formatShape, sameShape, type EventShape } from '../shapes.js';
+import { configJson, optionRecord, readBijectorConfig } from './options.js';
+
+/** Options of {@link Chain}: the links' configs, base side first. */
+export interface ChainOptions {
+  /** Configs of the links in forward order: bijectors[0] is applied first to base samples. */
+  bijectors: BijectorConfig[];
+}
+
+/**
+ * The fast direction of a composition: 'both' when every link is fast both ways, else the direction in
+ * which fewer links are slow (every link fast in it when possible), ties going to 'inverse' (density
+ * evaluation, the direction maximum-likelihood training runs).
+ */
+export function chainFastDirection(directions: readonly FastDirection[]): FastDirection {
+  if (directions.every((d) => d === 'both')) return 'both';
+  const slowLinks = (direction: 'forward' | 'inverse') =>
+    directions.filter((d) => d !== 'both' && d !== direction).length;
+  return slowLinks('forward') < slowLinks('inverse') ? 'forward' : 'inverse';
+}
+
+/** Checks that consecutive links fit and conditional links agree on a context shape, which it returns. */
+function checkLinks(links: readonly Bijector[]): EventShape | null {
+  let context: EventShape | null = null;
+  let contextLink = -1;
+  for (const [i, b] of links.entries()) {
+    const previous = links[i - 1];
+    if (previous && !sameShape(previous.outputEventShape, b.eventShape)) {
+      throw new ShapeError(
+        `chain: link ${i - 1} (${previous.name}) outputs events of shape ${formatShape(previous.outputEventShape)} but link ${i} (${b.name}) expects ${formatShape(b.eventShape)}`,
+      );
+    }
+    if (b.contextShape === null) continue;
+    if (context === null) {
+      context = b.contextShape;
+      contextLink = i;
+    } else if (!sameShape(context, b.contextShape)) {
+      throw new ShapeError(
+        `chain: link ${contextLink} takes a context of shape ${formatShape(context)} but link ${i} (${b.name}) takes ${formatShape(b.contextShape)}`,
+      );
+    }
+  }
+  return context;
+}
+
+/**
+ * Composition z_K = f_K(...f_1(z_0)) of bijectors listed base -> data; log|det J| = Σ_k log|det J_{f_k}|.
+ * Every call's options (context, training) reach every link. The chain owns its links: dispose() frees them.
+ */
+export class Chain extends BaseBijector {
+  readonly name = 'chain';
+  override readonly hasAnalyticInverse: boolean;
+  override readonly fastDirection: FastDirection;
+  /** The links in forward order. */
+  readonly bijectors: readonly Bijector[];
+
+  /** Composes `bijectors` (applied in order by the forward); throws a ShapeError when consecutive links do not fit. */
+  constructor(bijectors: readonly Bijector[]) {
+    if (!Array.isArray(bijectors) || bijectors.length === 0) {
+      throw new OptionError('chain: needs at least one bijector');
+    }
+    const contextShape = checkLinks(bijectors);
+    const first = bijectors[0] as Bijector;
+    const last = bijectors[bijectors.length - 1] as Bijector;
+    super({ eventShape: first.eventShape, outputEventShape: last.outputEventShape, contextShape });
+    this.bijectors = [...bijectors];
+    this.hasAnalyticInverse = bijectors.every((b) => b.hasAnalyticInverse);
+    this.fastDirection = chainFastDirection(bijectors.map((b) => b.fastDirection));
+  }
+
+  /** Builds the links from their configs through the registry; links already built are disposed if one fails. */
+  static fromOptions(options: ChainOptions): Chain {
+    const record = optionRecord('chain', options, ['bijectors']);
+    if (!Array.isArray(record.bijectors) || record.bijectors.length === 0) {
+      throw new OptionError(
+        `chain: option 'bijectors' must be a non-empty list of bijector configs, got ${JSON.stringify(record.bijectors)}`,
+      );
+    }
+    const configs = record.bijectors.map((c, i) =>
+      readBijectorConfig('chain', c, `option 'bijectors[${i}]'`),
+    );
+    const links: Bijector[] = [];
+    try {
+      for (const config of configs) links.push(createBijector(config));
+      return new Chain(links);
+    } catch (error) {
+      for (const b of links) b.dispose();
+      throw error;
+    }
+  }
+
+  /** Every link's variables, in link order. */
+  override get variables(): readonly tf.Variable[] {
+    return this.bijectors.flatMap((b) => b.variables);
+  }
+
+  /** Every link's trainable variables, in link order. */
+  override get trainableVariables(): readonly tf.Variable[] {
+    return this.bijectors.flatMap((b) => b.trainableVariables);
+  }
+
+  /** `{name: 'chain', options: {bijectors: [link configs]}}`. */
+  getConfig(): BijectorConfig {
+    return { name: this.name, options: { bijectors: this.bijectors.map((b) => configJson(b.getConfig())) } };
+  }
+
+  /** Disposes every link. */
+  override dispose(): void {
+    for (const b of this.bijectors) b.dispose();
+  }
+
+  protected computeForward(x: tf.Tensor, options: CallOptions): ValueAndLogDet {
+    return this.bijectors.reduce<ValueAndLogDet | null>((acc, b) => {
+      const step = b.forwardAndLogDet(acc ? acc.value : x, options);
+      return acc ? { value: step.value, logDet: tf.add(acc.logDet, step.logDet) } : step;
+    }, null) as ValueAndLogDet;
+  }
+
+  protected computeInverse(y: tf.Tensor, options: CallOptions): ValueAndLogDet {
+    return this.bijectors.reduceRight<ValueAndLogDet | null>((acc, b) => {
+      const step = b.inverseAndLogDet(acc ? acc.value : y, options);
+      return acc ? { value: step.value, logDet: tf.add(acc.logDet, step.logDet) } : step;
+    }, null) as ValueAndLogDet;
+  }
+
+  protected override computeForwardValue(x: tf.Tensor, options: CallOptions): tf.Tensor {
+    return this.bijectors.reduce((value, b) => b.forward(value, options), x);
+  }
+
+  protected override computeInverseValue(y: tf.Tensor, options: CallOptions): tf.Tensor {
+    return this.bijectors.reduceRight((value, b) => b.inverse(value, options), y);
+  }
+}
