@@ -1,7 +1,7 @@
 /**
  * Core of bijective: the bijector contract, flows, base distributions, training, model files,
  * host numerics and the typed plugin registry.
- * @packageDocumentation
+ * @module @bijective/core
  */
 import './gradients.js';
 

@@ -1,6 +1,6 @@
 /**
  * Node-only entry of `@bijective/core`: model directories on the file system (`model.json` +
  * `weights.bin`, written atomically).
- * @packageDocumentation
+ * @module @bijective/core/node
  */
 export { fileSystemHandler, loadFlowFromDirectory, saveFlowToDirectory } from './io/node-files.js';

@@ -27,7 +27,7 @@ export class Dopri5Solver implements OdeSolver {
   private readonly maxSteps: number;
   private readonly minStep: number;
 
-  /** Creates the solver; throws an {@link OptionError} naming any bad option. */
+  /** Creates the solver; throws an `OptionError` (from `@bijective/core`) naming any bad option. */
   constructor(options: Dopri5Options = {}) {
     const o = checkOptionKeys(options, OPTION_KEYS, this.name);
     this.control = {

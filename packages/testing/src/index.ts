@@ -3,7 +3,7 @@
  * (round trips, log-determinants against numerical and autodiff Jacobians, fused and batched
  * calls, gradients, tensor leaks, normalisation and sampling), runnable in any test runner.
  * The kit has no side effects on import.
- * @packageDocumentation
+ * @module @bijective/testing
  */
 export {
   DEFAULT_BIJECTOR_RUNS,

@@ -1,7 +1,7 @@
 /**
  * Node-only part of `@bijective/datasets`: file loaders (fs, zlib) and the `csv`, `idx` and
  * `fashion-mnist` dataset registrations. Re-exports the browser-safe API too.
- * @packageDocumentation
+ * @module @bijective/datasets/node
  */
 import '../register.js';
 import './register.js';
