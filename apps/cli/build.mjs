@@ -3,6 +3,16 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
+// The external wasm backend loads tfjs-core's Node entry first; the bundled copy then sets the
+// same platform again and warns. Both share tfjs's global engine, so that one warning is dropped.
+const BANNER = [
+  '#!/usr/bin/env node',
+  "import { createRequire as __createRequire } from 'node:module';",
+  'const require = __createRequire(import.meta.url);',
+  'const __warn = console.warn;',
+  "console.warn = (...a) => { if (!String(a[0]).startsWith('Platform node has already been set')) __warn(...a); };",
+].join('\n');
+
 /** Builds the bundle and returns its path. */
 export async function buildCli() {
   const outfile = fileURLToPath(new URL('./dist/bijective.mjs', import.meta.url));
@@ -16,9 +26,7 @@ export async function buildCli() {
     conditions: ['@bijective/source'],
     // Bundled, tfjs-backend-wasm cannot find its .wasm files; installed beside the bundle it can.
     external: ['@tensorflow/tfjs-backend-wasm'],
-    banner: {
-      js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    },
+    banner: { js: BANNER },
     logLevel: 'warning',
   });
   return outfile;

@@ -5,6 +5,7 @@
 import '@bijective/core';
 import '@bijective/backend-cpu';
 import '@bijective/backend-wasm';
+import '@bijective/backend-webgl';
 import '@bijective/coupling';
 import '@bijective/datasets';
 import '@bijective/datasets/node';

@@ -3,11 +3,13 @@
  * (in browsers only; tfjs skips it elsewhere) and the `webgl` backend with the bijective registry.
  * @module
  */
-import '@tensorflow/tfjs-backend-webgl';
+// A named import, not a bare one: tfjs-backend-webgl's package.json marks its Node entry side-effect
+// free, so bundlers targeting Node drop a bare import and with it tfjs's own registration.
+import { version_webgl } from '@tensorflow/tfjs-backend-webgl';
 import { register } from '@bijective/core';
 import { WebglBackendProvider } from './provider.js';
 
 register('backend', 'webgl', {
-  description: "tfjs's WebGL backend: GPU in browsers (pages, or workers with OffscreenCanvas); not in Node",
+  description: `tfjs ${version_webgl} WebGL backend: GPU in browsers (pages, or workers with OffscreenCanvas); not in Node`,
   create: (options) => new WebglBackendProvider(options),
 });
