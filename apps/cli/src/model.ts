@@ -1,9 +1,9 @@
-import { Affine, Chain, Flow, StandardNormal, createByName, isRegistered, listRegistered } from '@bijective/core';
+import { Affine, Chain, Flow, createByName, isRegistered, listRegistered, type JsonObject } from '@bijective/core';
 import type { Standardisation } from '@bijective/datasets';
 import { UsageError } from './usage-error.js';
 
 /** Flow options the CLI passes through from its flags (`--layers`, `--hidden`, `--bins`, ...). */
-export type FlowFlagOptions = Record<string, number | number[] | string>;
+export type FlowFlagOptions = JsonObject;
 
 /**
  * Builds `--flow` for d-dimensional data in the data's own units: the registered flow maps base to
@@ -16,7 +16,12 @@ export function buildFlow(
   standardisation: Standardisation,
   options: FlowFlagOptions,
   contextDims?: number,
+  base = 'standard-normal',
 ): Flow {
+  if (!isRegistered('distribution', base)) {
+    const known = listRegistered('distribution').map((l) => l.name);
+    throw new UsageError(`unknown base distribution '${base}'; known: ${known.join(', ')}`);
+  }
   if (!isRegistered('bijector', name) || !listRegistered('bijector', 'flow').some((l) => l.name === name)) {
     const known = listRegistered('bijector', 'flow').map((l) => l.name);
     throw new UsageError(`unknown flow '${name}'; known: ${known.join(', ')}`);
@@ -33,5 +38,5 @@ export function buildFlow(
     minScale: Math.min(...standardisation.std) * 1e-3,
     trainable: false,
   });
-  return new Flow(new StandardNormal({ eventShape: [dims] }), new Chain([core, toData]));
+  return new Flow(createByName('distribution', base, { eventShape: [dims] }), new Chain([core, toData]));
 }

@@ -9,6 +9,7 @@ export {
   CouplingMask,
   MASK_KINDS,
   partition,
+  permutePartition,
   type ConstantPair,
   type MaskKind,
   type Partition,
@@ -21,27 +22,45 @@ export type {
 } from './elementwise-transform.js';
 export { ADDITIVE_TRANSFORM } from './additive-transform.js';
 export { affineTransform, DEFAULT_SCALE_BOUND } from './affine-transform.js';
-export { ACTIVATION_DERIVATIVES, type ActivationDerivative } from './activation-derivative.js';
-export { CouplingKernel, type CouplingKernelOptions } from './coupling-kernel.js';
+export { CONDITIONER_ACTIVATIONS, type ConditionerActivation } from './activation-derivative.js';
+export {
+  layerBackward,
+  layerForward,
+  type LayerForward,
+  type LayerGradients,
+  type LayerSpec,
+  type LayerWeights,
+} from './coupling-math.js';
+export { batchContraction, columnSums } from './contraction.js';
+export { ParameterLayout } from './parameter-layout.js';
+export { LogDetPacking } from './log-det-packing.js';
+export { constantProduct } from './constant-product.js';
+export { FusedCouplings, type ResolvedCouplings, type TransformKind } from './fused-couplings.js';
 export { DEFAULT_HIDDEN } from './options.js';
 export {
-  CouplingLayer,
   COUPLING_LAYER_KEYS,
-  resolveCouplingOptions,
+  layerConfig,
+  resolveLayer,
   type CouplingLayerOptions,
-  type ResolvedCouplingOptions,
+  type ResolvedLayer,
 } from './coupling-layer.js';
 export { AdditiveCoupling, type AdditiveCouplingOptions } from './additive-coupling.js';
 export { AffineCoupling, type AffineCouplingOptions } from './affine-coupling.js';
-export { MIXINGS, mixingLink, type Mixing, type MixingLink } from './mixing.js';
+export {
+  CouplingSequence,
+  type CouplingSequenceOptions,
+  type PartitionOptions,
+} from './coupling-sequence.js';
+export { MIXINGS, mixingPermutation, readMixing, type Mixing } from './mixing.js';
 export { nextParity } from './parity.js';
 export {
-  CouplingFlow,
   COUPLING_FLOW_KEYS,
-  couplingStack,
+  flowOptionsJson,
+  resolveFlowOptions,
   type CouplingFlowOptions,
   type ResolvedFlowOptions,
-  type StackParts,
-} from './coupling-flow.js';
+} from './flow-options.js';
+export { couplingLinks, type StackParts } from './coupling-links.js';
+export { CouplingFlow } from './coupling-flow.js';
 export { Nice, NICE_DEFAULT_LAYERS, type NiceOptions } from './nice.js';
 export { RealNVP, REALNVP_DEFAULT_LAYERS, type RealNVPOptions } from './realnvp.js';

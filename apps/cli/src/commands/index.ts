@@ -5,12 +5,12 @@ import { plotCommand } from './plot.js';
 import { sampleCommand } from './sample.js';
 import { trainCommand } from './train.js';
 
-const FLOW_OPTIONS = ['layers', 'hidden', 'bins', 'solver', 'estimator', 'context-columns'];
+const FLOW_OPTIONS = ['layers', 'hidden', 'bins', 'solver', 'estimator', 'context-columns', 'flow-options'];
 
 /** Options and switches of every command (CLI.md). */
 export const SPECS: Readonly<Record<string, CommandSpec>> = {
   train: {
-    values: ['flow', 'data', 'test', 'steps', 'batch', 'lr', 'seed', 'backend', 'val-fraction', 'out', ...FLOW_OPTIONS],
+    values: ['flow', 'data', 'base', 'test', 'steps', 'batch', 'lr', 'seed', 'backend', 'val-fraction', 'out', ...FLOW_OPTIONS],
     flags: ['json'],
   },
   eval: { values: ['model', 'data', 'seed', 'backend'], flags: ['per-sample', 'json'] },

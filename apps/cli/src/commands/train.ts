@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fit, meanNegLogProb, type Flow } from '@bijective/core';
+import { fit, meanNegLogProb, type Flow, type JsonObject } from '@bijective/core';
 import { saveFlowToDirectory } from '@bijective/core/node';
 import {
   bitsPerDim,
@@ -27,6 +27,19 @@ export function flowFlagOptions(args: ParsedArgs): FlowFlagOptions {
   const hidden = intListOption(args, 'hidden', 1);
   if (hidden) options.hidden = hidden;
   if (args.values.has('bins')) options.bins = intOption(args, 'bins', 8, 2, 1024);
+  const extra = args.values.get('flow-options');
+  if (extra !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(extra);
+    } catch {
+      throw new UsageError(`--flow-options must be a JSON object, got '${extra}'`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new UsageError(`--flow-options must be a JSON object, got '${extra}'`);
+    }
+    Object.assign(options, parsed as JsonObject);
+  }
   for (const name of ['solver', 'estimator']) {
     const value = args.values.get(name);
     if (value !== undefined) options[name] = value;
@@ -89,7 +102,7 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
   }
   const dims = train.cols;
   const standardisation = fitStandardisation(train);
-  const flow = buildFlow(flowName, dims, standardisation, flowOptions, train.context?.cols);
+  const flow = buildFlow(flowName, dims, standardisation, flowOptions, train.context?.cols, args.values.get('base'));
   const progress = new ProgressBar(steps, process.stderr, !json);
   const tensors = {
     x: tableTensor(train),

@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-/** The same log|det J| for every row: a scalar `total` broadcast to `[batch]` (gradients sum back). */
+/**
+ * The same log|det J| for every row: a scalar `total` broadcast to `[batch]` by adding zeros, whose
+ * gradient is one sum (tf.broadcastTo's gradient runs a slice and an add per row).
+ */
 export function sameLogDetPerRow(total: tf.Tensor, batch: number): tf.Tensor {
-  return tf.broadcastTo(tf.reshape(total, [1]), [batch]);
+  return tf.add(tf.zeros([batch]), tf.reshape(total, []));
 }
 
 /** log|det J| = 0 for every row of a volume-preserving map, shape `[batch]`. */

@@ -1,0 +1,110 @@
+import {
+  optionRecord,
+  readBoolean,
+  readSeed,
+  type ActivationName,
+  type BijectorConfig,
+} from '@bijective/core';
+import { FusedCouplings, type ResolvedCouplings, type TransformKind } from './fused-couplings.js';
+import {
+  readActivation,
+  readContextShape,
+  readCouplingEventShape,
+  readHidden,
+  readPartitions,
+  readScaleBound,
+  readTransform,
+} from './options.js';
+
+/** One layer's partition in a {@link CouplingSequence}: the elements conditioned on and those transformed. */
+export interface PartitionOptions {
+  /** Indices of x_A, in the order the conditioner reads them. */
+  conditioned: number[];
+  /** Indices of x_B, in the order of the conditioner's output heads. */
+  transformed: number[];
+}
+
+/** Options of {@link CouplingSequence}. */
+export interface CouplingSequenceOptions {
+  /** Vector event shape `[d]`, d >= 2. */
+  eventShape: number[];
+  /** `additive` (NICE) or `affine` (RealNVP) layers. */
+  transform: TransformKind;
+  /** Each layer's partition, in forward (base -> data) order. */
+  partitions: PartitionOptions[];
+  /** Hidden widths of every conditioner; default [64, 64]. */
+  hidden?: number[];
+  /** Hidden activation; default `relu`. */
+  activation?: ActivationName;
+  /** Context event shape of conditional layers; default none. */
+  contextShape?: number[];
+  /** Log-scale bound c of affine layers; default 2. */
+  scaleBound?: number;
+  /** Start as the identity (zero-initialised conditioner outputs); default true. */
+  identityInit?: boolean;
+  /** Seed of the initialisation; random when absent (the config stores the one drawn). */
+  seed?: number;
+}
+
+const KEYS = [
+  'eventShape',
+  'transform',
+  'partitions',
+  'hidden',
+  'activation',
+  'contextShape',
+  'scaleBound',
+  'identityInit',
+  'seed',
+];
+
+/** Validates {@link CouplingSequenceOptions}. */
+function resolve(options: unknown): ResolvedCouplings {
+  const owner = 'coupling-sequence';
+  const record = optionRecord(owner, options, KEYS);
+  const eventShape = readCouplingEventShape(owner, record);
+  return {
+    eventShape,
+    transform: readTransform(owner, record),
+    partitions: readPartitions(owner, record, eventShape[0]),
+    hidden: readHidden(owner, record),
+    activation: readActivation(owner, record),
+    contextShape: readContextShape(owner, record),
+    scaleBound: readScaleBound(owner, record),
+    identityInit: readBoolean(owner, record, 'identityInit', true),
+    seed: readSeed(owner, record),
+  };
+}
+
+/**
+ * A run of coupling layers with explicit partitions, fused into one op (see {@link FusedCouplings}):
+ * the `nice` and `realnvp` flows fold the permutations between their couplings into these
+ * partitions, so that no mixing op runs between layers.
+ */
+export class CouplingSequence extends FusedCouplings {
+  readonly name = 'coupling-sequence';
+
+  /** Creates the layers; an invalid option throws an OptionError or ShapeError naming it. */
+  constructor(options: CouplingSequenceOptions) {
+    super(resolve(options));
+  }
+
+  /** `{name: 'coupling-sequence', options}` with every default filled in (and the seed drawn). */
+  getConfig(): BijectorConfig {
+    const r = this.resolved;
+    return {
+      name: this.name,
+      options: {
+        eventShape: [...r.eventShape],
+        transform: r.transform,
+        partitions: r.partitions.map((p) => ({ conditioned: [...p.indicesA], transformed: [...p.indicesB] })),
+        hidden: [...r.hidden],
+        activation: r.activation,
+        ...(r.contextShape ? { contextShape: [...r.contextShape] } : {}),
+        scaleBound: r.scaleBound,
+        identityInit: r.identityInit,
+        seed: r.seed,
+      },
+    };
+  }
+}

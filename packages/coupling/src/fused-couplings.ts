@@ -1,0 +1,184 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  BaseBijector,
+  eventSize,
+  hostRng,
+  type ActivationName,
+  type CallOptions,
+  type EventShape,
+  type ValueAndLogDet,
+} from '@bijective/core';
+import { CONDITIONER_ACTIVATIONS } from './activation-derivative.js';
+import { ADDITIVE_TRANSFORM } from './additive-transform.js';
+import { affineTransform } from './affine-transform.js';
+import { layerBackward, layerForward, type LayerSpec } from './coupling-math.js';
+import type { Direction } from './elementwise-transform.js';
+import { LogDetPacking } from './log-det-packing.js';
+import { CouplingMask, type Partition } from './mask.js';
+import { ParameterLayout } from './parameter-layout.js';
+
+/** The elementwise map of a coupling: NICE's additive shift or RealNVP's affine map with bounded log-scale. */
+export type TransformKind = 'additive' | 'affine';
+
+/** Validated settings of a run of coupling layers. */
+export interface ResolvedCouplings {
+  /** `[d]`, d >= 2. */
+  eventShape: [number];
+  /** The elementwise map of every layer. */
+  transform: TransformKind;
+  /** Each layer's partition, in forward (base -> data) order; index lists may be in any order. */
+  partitions: Partition[];
+  /** Hidden widths of each conditioner. */
+  hidden: number[];
+  /** Hidden activation. */
+  activation: ActivationName;
+  /** Context event shape, or null. */
+  contextShape: EventShape | null;
+  /** Log-scale bound c of affine layers. */
+  scaleBound: number;
+  /** Zero-initialised conditioner outputs (each layer starts as the identity). */
+  identityInit: boolean;
+  /** Seed of the initialisation (layer seeds are drawn from it in order). */
+  seed: number;
+}
+
+type Op = (...inputs: tf.Tensor[]) => tf.Tensor2D;
+
+/**
+ * Coupling layers (Dinh et al. 2015, NICE; Dinh et al. 2017, RealNVP) y_A = x_A,
+ * y_B = g(x_B; m(x_A[, context])), run in sequence as ONE custom-gradient op per direction with a
+ * hand-written backward pass (log|det J| = Σ_layers Σ log|∂g/∂x_B|). tfjs then records one tape node
+ * for the whole run instead of ~25 per layer and keeps only what the backward needs: per-op dispatch,
+ * not arithmetic, dominates small flows (BENCHMARKS.md). Each layer's conditioner weights are one
+ * flat variable ({@link ParameterLayout}); the log-det leaves the op packed with the value
+ * ({@link LogDetPacking}).
+ */
+export abstract class FusedCouplings extends BaseBijector {
+  /** Each layer's partition as constants, in forward order. */
+  readonly masks: readonly CouplingMask[];
+  /** Each layer's conditioner weights θ, in forward order. */
+  readonly parameters: readonly tf.Variable[];
+  /** Each layer's θ layout. */
+  readonly layouts: readonly ParameterLayout[];
+  /** The settings this run was built from. */
+  protected readonly resolved: ResolvedCouplings;
+  private readonly specs: readonly LayerSpec[];
+  private readonly packing: LogDetPacking | null;
+  private readonly ops: Record<Direction, Op>;
+
+  /** Builds the constants, initialises every θ and creates the two ops. */
+  protected constructor(resolved: ResolvedCouplings) {
+    super({ eventShape: resolved.eventShape, contextShape: resolved.contextShape });
+    this.resolved = resolved;
+    const d = resolved.eventShape[0];
+    const transform =
+      resolved.transform === 'affine' ? affineTransform(resolved.scaleBound) : ADDITIVE_TRANSFORM;
+    const contextSize = resolved.contextShape ? eventSize(resolved.contextShape) : 0;
+    const activation = CONDITIONER_ACTIVATIONS[resolved.activation];
+    const rng = hostRng(resolved.seed);
+    this.masks = resolved.partitions.map((p) => new CouplingMask(d, p, transform.headScales));
+    this.layouts = this.masks.map(
+      (m) => new ParameterLayout([m.sizeA + contextSize, ...resolved.hidden, transform.heads * m.sizeB]),
+    );
+    this.parameters = this.layouts.map((layout) =>
+      tf.variable(tf.tensor1d(layout.initial(resolved.activation, rng.int(2 ** 32), resolved.identityInit))),
+    );
+    this.specs = this.masks.map((mask) => ({ mask, transform, activation, contextSize }));
+    this.packing = transform.hasLogDet ? new LogDetPacking(d) : null;
+    this.ops = { forward: this.op('forward'), inverse: this.op('inverse') };
+  }
+
+  /** Every layer's θ, in forward order. */
+  override get variables(): readonly tf.Variable[] {
+    return this.parameters;
+  }
+
+  /** Frees θ and the constants. */
+  override dispose(): void {
+    super.dispose();
+    for (const m of this.masks) m.dispose();
+    this.packing?.dispose();
+  }
+
+  protected computeForward(x: tf.Tensor, options: CallOptions): ValueAndLogDet {
+    return this.run('forward', x as tf.Tensor2D, options.context);
+  }
+
+  protected computeInverse(y: tf.Tensor, options: CallOptions): ValueAndLogDet {
+    return this.run('inverse', y as tf.Tensor2D, options.context);
+  }
+
+  private run(direction: Direction, u: tf.Tensor2D, context: tf.Tensor | undefined): ValueAndLogDet {
+    const flat = this.contextShape && context ? tf.reshape(context, [context.shape[0] as number, -1]) : null;
+    const out = this.ops[direction](...(flat ? [u, flat] : [u]), ...this.parameters);
+    if (this.packing) return this.packing.unpack(out);
+    return { value: out, logDet: tf.zeros([u.shape[0]]) };
+  }
+
+  /** The op of one direction: inputs (u, [context], θ₁, ..., θ_L) -> [value | log-det] (or value). */
+  private op(direction: Direction): Op {
+    const hasContext = this.contextShape !== null;
+    const count = this.specs.length;
+    const order = Array.from({ length: count }, (_, i) => (direction === 'forward' ? i : count - 1 - i));
+    return tf.customGrad(((...args: unknown[]) => {
+      const save = args.pop() as tf.GradSaveFunc;
+      const inputs = args as tf.Tensor[];
+      let u = inputs[0] as tf.Tensor2D;
+      const context = hasContext ? (inputs[1] as tf.Tensor2D) : null;
+      const thetas = inputs.slice(hasContext ? 2 : 1) as tf.Tensor1D[];
+      let logDet: tf.Tensor1D | null = null;
+      // Each layer's saved tensors, as indices into one list without repeats (a layer's input is the
+      // previous layer's output, which that layer saved too): tfjs clones every saved tensor.
+      const saved: tf.Tensor[] = context ? [context] : [];
+      const slots = new Map<tf.Tensor, number>();
+      const slot = (t: tf.Tensor) => {
+        if (!slots.has(t)) slots.set(t, saved.push(t) - 1);
+        return slots.get(t) as number;
+      };
+      const layerSlots: number[][] = [];
+      for (const l of order) {
+        const w = (this.layouts[l] as ParameterLayout).weights(thetas[l] as tf.Tensor1D);
+        const out = layerForward(this.specs[l] as LayerSpec, direction, u, context, w);
+        layerSlots.push([...w.kernels, w.biases[0] as tf.Tensor1D, ...out.saved].map(slot));
+        u = out.value;
+        if (out.logDet) logDet = logDet ? (tf.add(logDet, out.logDet) as tf.Tensor1D) : out.logDet;
+      }
+      save(saved);
+      return {
+        value: this.packing && logDet ? this.packing.pack(u, logDet) : u,
+        gradFunc: (dy: tf.Tensor2D, kept: tf.Tensor[]) =>
+          this.backward(direction, order, layerSlots, dy, kept),
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as Op;
+  }
+
+  /** Gradients for (u, [context], θ₁, ..., θ_L), running the layers backwards from the last one computed. */
+  private backward(
+    direction: Direction,
+    order: readonly number[],
+    layerSlots: readonly (readonly number[])[],
+    dy: tf.Tensor2D,
+    kept: readonly tf.Tensor[],
+  ): tf.Tensor[] {
+    const context = this.contextShape !== null ? (kept[0] as tf.Tensor2D) : null;
+    const segments = layerSlots.map((slots) => slots.map((i) => kept[i] as tf.Tensor));
+    const { dValue, dLogDet } = this.packing ? this.packing.splitGradient(dy) : { dValue: dy, dLogDet: null };
+    let du = dValue;
+    let dContext: tf.Tensor2D | null = null;
+    const dThetas = new Array<tf.Tensor>(order.length);
+    for (let k = order.length - 1; k >= 0; k--) {
+      const l = order[k] as number;
+      const segment = segments[k] as tf.Tensor[];
+      const layout = this.layouts[l] as ParameterLayout;
+      const kernels = segment.slice(0, layout.widths.length - 1) as tf.Tensor2D[];
+      const firstBias = segment[kernels.length] as tf.Tensor1D;
+      const saved = segment.slice(kernels.length + 1);
+      const spec = this.specs[l] as LayerSpec;
+      const g = layerBackward(spec, direction, du, dLogDet, saved, context, kernels, firstBias);
+      du = g.du;
+      if (g.dContext) dContext = dContext ? (tf.add(dContext, g.dContext) as tf.Tensor2D) : g.dContext;
+      dThetas[l] = layout.flatten(g.dWeights);
+    }
+    return [du, ...(dContext ? [dContext] : []), ...dThetas];
+  }
+}

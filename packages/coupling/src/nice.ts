@@ -1,0 +1,48 @@
+import { Scale, type BijectorConfig } from '@bijective/core';
+import { DEFAULT_SCALE_BOUND } from './affine-transform.js';
+import { CouplingFlow } from './coupling-flow.js';
+import { couplingLinks } from './coupling-links.js';
+import {
+  flowOptionsJson,
+  resolveFlowOptions,
+  type CouplingFlowOptions,
+  type ResolvedFlowOptions,
+} from './flow-options.js';
+
+/** Options of the `nice` flow (defaults: 4 layers, hidden [64, 64], relu, halves, reverse mixing). */
+export type NiceOptions = CouplingFlowOptions;
+
+/** Default number of NICE coupling layers (Dinh et al. 2015 use 4). */
+export const NICE_DEFAULT_LAYERS = 4;
+
+/**
+ * NICE (Dinh et al. 2015): additive couplings y_B = x_B + m(x_A) with mixing between them (folded
+ * into the masks, see {@link couplingLinks}), after a trainable diagonal scaling z -> s ⊙ z on the
+ * base side (the paper's final scaling layer, the only part that changes volume): log|det J| = Σ log s.
+ */
+export class Nice extends CouplingFlow {
+  readonly name = 'nice';
+  /** The resolved options. */
+  readonly options: Readonly<ResolvedFlowOptions>;
+
+  /** Builds the flow; an invalid option throws an OptionError or ShapeError naming it. */
+  constructor(options: NiceOptions) {
+    const { resolved } = resolveFlowOptions('nice', options, [], {
+      layers: NICE_DEFAULT_LAYERS,
+      mixing: 'reverse',
+    });
+    const scale = new Scale({ eventShape: [...resolved.eventShape] });
+    try {
+      super([scale, ...couplingLinks(resolved, { transform: 'additive', scaleBound: DEFAULT_SCALE_BOUND })]);
+    } catch (error) {
+      scale.dispose();
+      throw error;
+    }
+    this.options = resolved;
+  }
+
+  /** `{name: 'nice', options}` with every default filled in. */
+  getConfig(): BijectorConfig {
+    return { name: this.name, options: flowOptionsJson(this.options) };
+  }
+}

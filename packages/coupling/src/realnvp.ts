@@ -1,0 +1,66 @@
+import { BatchNorm, readBoolean, readNumber, type BijectorConfig } from '@bijective/core';
+import { DEFAULT_SCALE_BOUND } from './affine-transform.js';
+import { CouplingFlow } from './coupling-flow.js';
+import { couplingLinks } from './coupling-links.js';
+import {
+  flowOptionsJson,
+  resolveFlowOptions,
+  type CouplingFlowOptions,
+  type ResolvedFlowOptions,
+} from './flow-options.js';
+
+/** Options of the `realnvp` flow (defaults: 8 layers, hidden [64, 64], relu, halves, reverse mixing). */
+export interface RealNVPOptions extends CouplingFlowOptions {
+  /** Bound c of every log-scale, s = c·tanh(ŝ/c); default 2. */
+  scaleBound?: number;
+  /** Insert a batch-norm bijector after every coupling but the last (Dinh et al. 2017, §3.7); default false. */
+  batchNorm?: boolean;
+}
+
+/** Default number of RealNVP coupling layers. */
+export const REALNVP_DEFAULT_LAYERS = 8;
+
+/**
+ * RealNVP (Dinh et al. 2017): affine couplings y_B = x_B ⊙ exp(s(x_A)) + t(x_A) with bounded
+ * log-scales s = c·tanh(ŝ/c), mixing (reverse, permutation or LU-linear; permutations are folded into
+ * the masks, see {@link couplingLinks}) and optional batch norm between them;
+ * log|det J| = Σ_layers Σ s (+ the LU and batch-norm terms).
+ */
+export class RealNVP extends CouplingFlow {
+  readonly name = 'realnvp';
+  /** The resolved shared options. */
+  readonly options: Readonly<ResolvedFlowOptions>;
+  /** The log-scale bound c. */
+  readonly scaleBound: number;
+  /** Whether batch norm sits between couplings. */
+  readonly batchNorm: boolean;
+
+  /** Builds the flow; an invalid option throws an OptionError or ShapeError naming it. */
+  constructor(options: RealNVPOptions) {
+    const { resolved, record } = resolveFlowOptions('realnvp', options, ['scaleBound', 'batchNorm'], {
+      layers: REALNVP_DEFAULT_LAYERS,
+      mixing: 'reverse',
+    });
+    const scaleBound = readNumber('realnvp', record, 'scaleBound', DEFAULT_SCALE_BOUND, { above: 0 });
+    const batchNorm = readBoolean('realnvp', record, 'batchNorm', false);
+    const eventShape = [...resolved.eventShape];
+    super(
+      couplingLinks(resolved, {
+        transform: 'affine',
+        scaleBound,
+        between: () => (batchNorm ? [new BatchNorm({ eventShape })] : []),
+      }),
+    );
+    this.options = resolved;
+    this.scaleBound = scaleBound;
+    this.batchNorm = batchNorm;
+  }
+
+  /** `{name: 'realnvp', options}` with every default filled in. */
+  getConfig(): BijectorConfig {
+    return {
+      name: this.name,
+      options: { ...flowOptionsJson(this.options), scaleBound: this.scaleBound, batchNorm: this.batchNorm },
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+// tfjs's backends are imported by name (not bare), so that a bundler honouring their `sideEffects`
+// lists cannot drop the modules that register them.
+
+/** The tfjs backend versions, for the report. */
+export const BACKEND_VERSIONS = { cpu: version_cpu, wasm: version_wasm } as const;
+
+let wasmPathsSet = false;
+
+/** Activates tfjs's `cpu` or `wasm` backend (the wasm binaries from the installed package's `dist/`). */
+export async function selectBackend(name: string): Promise<void> {
+  if (!BACKEND_VERSIONS[name as keyof typeof BACKEND_VERSIONS]) {
+    throw new Error(`coupling bench: unknown backend '${name}'; known: cpu, wasm`);
+  }
+  if (name === 'wasm' && !wasmPathsSet) {
+    const manifest = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
+    setWasmPaths(join(dirname(manifest), 'dist') + '/');
+    wasmPathsSet = true;
+  }
+  if (!(await tf.setBackend(name)) || tf.getBackend() !== name) {
+    throw new Error(`coupling bench: could not activate the tfjs '${name}' backend`);
+  }
+}

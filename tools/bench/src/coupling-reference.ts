@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import type { TimingOptions } from './coupling-timing.js';
+import type { Throughput, Workload } from './coupling-workloads.js';
+
+/** The PyTorch reference script, next to this file's package. */
+const SCRIPT = resolve(import.meta.dirname ?? '.', '..', 'reference', 'coupling.py');
+
+/** Interpreters tried in order for one that imports torch (Debian's python3-torch lives under /usr/bin). */
+const PYTHONS = ['python3', '/usr/bin/python3'];
+
+/** The first interpreter that can import torch, or null (the table then shows no reference). */
+export function findTorchPython(preferred?: string): string | null {
+  for (const python of preferred ? [preferred] : PYTHONS) {
+    const probe = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+    if (probe.status === 0) return python;
+  }
+  return null;
+}
+
+/** Runs the reference (`coupling.py --json`) for one workload with one torch thread; throws with its stderr on failure. */
+export function referenceThroughput(python: string, w: Workload, timing: TimingOptions): Throughput {
+  const args = [
+    SCRIPT,
+    '--json',
+    '--flows',
+    w.flow,
+    `--${w.flow}-layers`,
+    String(w.layers),
+    '--dims',
+    String(w.dims),
+    '--hidden',
+    w.hidden.join(','),
+    '--batches',
+    String(w.batch),
+    '--warmup-seconds',
+    String(timing.warmupSeconds),
+    '--windows',
+    String(timing.windows),
+    '--window-seconds',
+    String(timing.windowSeconds),
+    '--threads',
+    '1',
+  ];
+  const run = spawnSync(python, args, { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`reference failed (${python} ${args.join(' ')}):\n${run.stderr}`);
+  const lines = run.stdout.trim().split('\n');
+  const result = JSON.parse(lines[lines.length - 1] as string) as Throughput;
+  return { ...result, leakedTensors: 0 };
+}

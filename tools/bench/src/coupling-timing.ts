@@ -1,0 +1,31 @@
+/** How a workload is timed: warm-up time, the number of timed windows and the length of each. */
+export interface TimingOptions {
+  /** Seconds of untimed calls first (JIT, kernel set-up, optimizer buffers). */
+  warmupSeconds: number;
+  /** Timed windows; the median window is reported. */
+  windows: number;
+  /** Seconds per window: the calls per window are calibrated to it. */
+  windowSeconds: number;
+}
+
+/** Median seconds per call of `fn` over timed windows, after warming up; calls per window are calibrated. */
+export function medianSecondsPerCall(fn: () => void, o: TimingOptions): number {
+  const warmupEnd = performance.now() + o.warmupSeconds * 1000;
+  let calls = 0;
+  do {
+    fn();
+    calls += 1;
+  } while (performance.now() < warmupEnd || calls < 2);
+  const start = performance.now();
+  fn();
+  const once = (performance.now() - start) / 1000;
+  const reps = Math.max(1, Math.ceil(o.windowSeconds / Math.max(once, 1e-6)));
+  const perCall: number[] = [];
+  for (let w = 0; w < o.windows; w++) {
+    const begin = performance.now();
+    for (let r = 0; r < reps; r++) fn();
+    perCall.push((performance.now() - begin) / 1000 / reps);
+  }
+  perCall.sort((a, b) => a - b);
+  return perCall[Math.floor(perCall.length / 2)] as number;
+}

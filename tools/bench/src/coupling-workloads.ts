@@ -1,0 +1,94 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Adam, Flow, StandardNormal, create, hostRng, type Bijector } from '@bijective/core';
+import '@bijective/coupling';
+import { medianSecondsPerCall, type TimingOptions } from './coupling-timing.js';
+
+/** One benchmarked architecture: the flow's registry name, its options and the batch size. */
+export interface Workload {
+  /** `nice` or `realnvp`. */
+  flow: 'nice' | 'realnvp';
+  /** Event size d. */
+  dims: number;
+  /** Coupling layers. */
+  layers: number;
+  /** Hidden widths of each conditioner. */
+  hidden: number[];
+  /** Minibatch (train) and evaluation batch size. */
+  batch: number;
+}
+
+/** Throughputs of one workload on one backend. */
+export interface Throughput {
+  /** Train steps per second: minibatch gather, -mean log p, gradients, Adam update, loss read back. */
+  trainStepsPerSecond: number;
+  /** Examples per second of `Flow.logProb` (read back). */
+  logProbExamplesPerSecond: number;
+  /** Examples per second of `Flow.sample` (read back). */
+  sampleExamplesPerSecond: number;
+  /** Training loss after the timed steps (a sanity check that training ran). */
+  finalLoss: number;
+  /** Tensors alive after the timed calls minus before (must be 0). */
+  leakedTensors: number;
+}
+
+/** 8 Gaussians of s.d. 0.3 on the circle of radius 2 (zeros beyond the first two dimensions), as the reference draws. */
+function mixture(n: number, d: number, seed: number): tf.Tensor2D {
+  const rng = hostRng(seed);
+  const values = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const angle = (2 * Math.PI * rng.int(8)) / 8;
+    for (let j = 0; j < d; j++) {
+      const centre = j === 0 ? 2 * Math.cos(angle) : j === 1 ? 2 * Math.sin(angle) : 0;
+      values[i * d + j] = centre + 0.3 * rng.normal();
+    }
+  }
+  return tf.tensor2d(values, [n, d]);
+}
+
+/** Measures train-step, log-density and sampling throughput of `w` on the active backend. */
+export function measure(w: Workload, timing: TimingOptions): Throughput {
+  const bijector: Bijector = create('bijector', w.flow, {
+    eventShape: [w.dims],
+    layers: w.layers,
+    hidden: w.hidden,
+    seed: 0,
+  });
+  const flow = new Flow(new StandardNormal({ eventShape: [w.dims] }), bijector);
+  const data = mixture(8192, w.dims, 1);
+  const evalBatch = tf.slice(data, [0, 0], [w.batch, w.dims]);
+  const adam = new Adam();
+  const trainable = flow.trainableVariables as tf.Variable[];
+  const rng = hostRng(2);
+  let loss = NaN;
+  const trainStep = () => {
+    const rows = Int32Array.from({ length: w.batch }, () => rng.int(8192));
+    loss = tf.tidy(() => {
+      const x = tf.gather(data, tf.tensor1d(rows, 'int32'));
+      const { value, grads } = tf.variableGrads(
+        () => tf.neg(tf.mean(flow.logProb(x, { training: true }))) as tf.Scalar,
+        trainable,
+      );
+      adam.apply(trainable, grads, 1e-3);
+      return value.dataSync()[0] as number;
+    });
+  };
+  const logProb = () => tf.tidy(() => flow.logProb(evalBatch).dataSync());
+  const sample = () => tf.tidy(() => flow.sample(w.batch).dataSync());
+  trainStep(); // creates Adam's moment buffers before counting tensors
+  const before = tf.memory().numTensors;
+  const train = medianSecondsPerCall(trainStep, timing);
+  const lp = medianSecondsPerCall(logProb, timing);
+  const smp = medianSecondsPerCall(sample, timing);
+  const leakedTensors = tf.memory().numTensors - before;
+  adam.dispose();
+  flow.dispose();
+  data.dispose();
+  evalBatch.dispose();
+  return {
+    trainStepsPerSecond: 1 / train,
+    logProbExamplesPerSecond: w.batch / lp,
+    sampleExamplesPerSecond: w.batch / smp,
+    finalLoss: loss,
+    leakedTensors,
+  };
+}
