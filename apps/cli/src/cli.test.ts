@@ -16,7 +16,10 @@ function cli(...args: string[]) {
 
 function expectUsageError(r: ReturnType<typeof cli>, pattern: RegExp) {
   expect(r.status).toBe(2);
-  const errorLines = r.stderr.trim().split('\n').filter((l) => l.startsWith('error:'));
+  const errorLines = r.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('error:'));
   expect(errorLines).toHaveLength(1);
   expect(errorLines[0]).toMatch(pattern);
   expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -33,20 +36,60 @@ describe('bijective CLI (CLI.md contract)', () => {
     expect(r.status).toBe(0);
     const out = JSON.parse(r.last);
     expect(out.flows).toEqual(expect.arrayContaining(['nice', 'realnvp']));
-    expect(out.datasets).toEqual(expect.arrayContaining(['moons', '8gaussians', 'checkerboard', 'fashion-mnist']));
+    expect(out.datasets).toEqual(
+      expect.arrayContaining(['moons', '8gaussians', 'checkerboard', 'fashion-mnist']),
+    );
     expect(out.backends).toEqual(expect.arrayContaining(['cpu', 'wasm']));
     expect(out.odeSolvers).toEqual(expect.arrayContaining(['euler', 'midpoint', 'rk4', 'dopri5']));
-    expect(out.traceEstimators).toEqual(expect.arrayContaining(['exact', 'hutchinson-gaussian', 'hutchinson-rademacher']));
+    expect(out.traceEstimators).toEqual(
+      expect.arrayContaining(['exact', 'hutchinson-gaussian', 'hutchinson-rademacher']),
+    );
   });
 
   test('train, eval, sample and plot a small model end to end', () => {
-    const r = cli('train', '--flow', 'realnvp', '--data', 'moons', '--steps', '60', '--layers', '2', '--hidden', '16', '--out', 'm', '--json');
+    const r = cli(
+      'train',
+      '--flow',
+      'realnvp',
+      '--data',
+      'moons',
+      '--steps',
+      '60',
+      '--layers',
+      '2',
+      '--hidden',
+      '16',
+      '--out',
+      'm',
+      '--json',
+    );
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.last);
-    for (const key of ['flow', 'data', 'dims', 'backend', 'steps', 'batch', 'trainNll', 'valNll', 'testNll', 'seconds', 'stepsPerSecond', 'model']) {
+    for (const key of [
+      'flow',
+      'data',
+      'dims',
+      'backend',
+      'steps',
+      'batch',
+      'trainNll',
+      'valNll',
+      'testNll',
+      'seconds',
+      'stepsPerSecond',
+      'model',
+    ]) {
       expect(out).toHaveProperty(key);
     }
-    expect(out).toMatchObject({ flow: 'realnvp', data: 'moons', dims: 2, backend: 'wasm', steps: 60, batch: 256, model: 'm' });
+    expect(out).toMatchObject({
+      flow: 'realnvp',
+      data: 'moons',
+      dims: 2,
+      backend: 'wasm',
+      steps: 60,
+      batch: 256,
+      model: 'm',
+    });
     expect(out.testNll).toBeGreaterThan(1.006);
     expect(out.testNll).toBeLessThan(3.5);
     expect(readdirSync(join(dir, 'm')).sort()).toEqual(['model.json', 'weights.bin']);
@@ -70,15 +113,33 @@ describe('bijective CLI (CLI.md contract)', () => {
   });
 
   test('bad usage and bad input exit 2 with one error line naming the problem', () => {
-    expectUsageError(cli('train', '--flow', 'nope', '--data', 'moons', '--steps', '1'), /unknown flow 'nope'; known: .*realnvp/);
-    expectUsageError(cli('train', '--flow', 'realnvp', '--data', 'nowhere', '--steps', '1'), /unknown dataset 'nowhere'/);
-    expectUsageError(cli('train', '--flow', 'realnvp', '--data', 'moons', '--steps', 'x'), /--steps must be an integer/);
-    expectUsageError(cli('train', '--flow', 'realnvp', '--data', 'moons', '--frobnicate'), /unknown option '--frobnicate'/);
-    expectUsageError(cli('eval', '--model', 'missing', '--data', 'moons'), /model directory 'missing' does not exist/);
+    expectUsageError(
+      cli('train', '--flow', 'nope', '--data', 'moons', '--steps', '1'),
+      /unknown flow 'nope'; known: .*realnvp/,
+    );
+    expectUsageError(
+      cli('train', '--flow', 'realnvp', '--data', 'nowhere', '--steps', '1'),
+      /unknown dataset 'nowhere'/,
+    );
+    expectUsageError(
+      cli('train', '--flow', 'realnvp', '--data', 'moons', '--steps', 'x'),
+      /--steps must be an integer/,
+    );
+    expectUsageError(
+      cli('train', '--flow', 'realnvp', '--data', 'moons', '--frobnicate'),
+      /unknown option '--frobnicate'/,
+    );
+    expectUsageError(
+      cli('eval', '--model', 'missing', '--data', 'moons'),
+      /model directory 'missing' does not exist/,
+    );
     writeFileSync(join(dir, 'ragged.csv'), 'a,b\n1,2\n3\n');
     expectUsageError(cli('train', '--flow', 'realnvp', '--data', 'ragged.csv', '--steps', '1'), /line 3/);
     writeFileSync(join(dir, 'nan.csv'), '1,2\n3,NaN\n');
-    expectUsageError(cli('train', '--flow', 'realnvp', '--data', 'nan.csv', '--steps', '1'), /NaN|not a finite/i);
+    expectUsageError(
+      cli('train', '--flow', 'realnvp', '--data', 'nan.csv', '--steps', '1'),
+      /NaN|not a finite/i,
+    );
     writeFileSync(join(dir, 'three.csv'), '1,2,3\n4,5,6\n7,8,9.5\n');
     expectUsageError(cli('eval', '--model', 'm', '--data', 'three.csv'), /3 columns but the model expects 2/);
   });

@@ -11,18 +11,24 @@ export interface OpenOptions {
 
 /** Whether `spec` names a file rather than a registered dataset. */
 function looksLikePath(spec: string): boolean {
-  return spec.includes('/') || spec.includes('\\') || /\.(csv|tsv|txt)(\.gz)?$/i.test(spec) || existsSync(spec);
+  return (
+    spec.includes('/') || spec.includes('\\') || /\.(csv|tsv|txt)(\.gz)?$/i.test(spec) || existsSync(spec)
+  );
 }
 
 /** Opens `--data`: a registered dataset name, or a path to a CSV file. */
 export function openDataset(spec: string, options: OpenOptions = {}): Dataset {
   if (isRegistered('dataset', spec) && !looksLikePath(spec)) {
-    if (options.contextColumns) throw new UsageError(`--context-columns applies to CSV files, not to '${spec}'`);
+    if (options.contextColumns)
+      throw new UsageError(`--context-columns applies to CSV files, not to '${spec}'`);
     return createByName('dataset', spec, {});
   }
   if (looksLikePath(spec)) {
     if (!existsSync(spec)) throw new UsageError(`data file '${spec}' does not exist`);
-    return createByName('dataset', 'csv', { path: spec, ...(options.contextColumns ? { contextColumns: options.contextColumns } : {}) });
+    return createByName('dataset', 'csv', {
+      path: spec,
+      ...(options.contextColumns ? { contextColumns: options.contextColumns } : {}),
+    });
   }
   const known = listRegistered('dataset')
     .filter((l) => !l.tags.includes('file') || l.name === 'fashion-mnist')
@@ -35,7 +41,12 @@ export function trainingSplits(
   dataset: Dataset,
   options: { seed: number; validationFraction: number; testPath?: string; contextColumns?: number[] },
 ): DatasetSplits {
-  const splits = dataset.splits({ seed: options.seed, validationFraction: options.validationFraction, size: 50_000, testSize: 20_000 });
+  const splits = dataset.splits({
+    seed: options.seed,
+    validationFraction: options.validationFraction,
+    size: 200_000,
+    testSize: 20_000,
+  });
   if (options.testPath === undefined) return splits;
   const test = openDataset(options.testPath, { contextColumns: options.contextColumns });
   if (test.kind !== 'fixed') throw new UsageError(`--test must be a CSV file, got '${options.testPath}'`);

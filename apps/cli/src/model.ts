@@ -1,4 +1,12 @@
-import { Affine, Chain, Flow, createByName, isRegistered, listRegistered, type JsonObject } from '@bijective/core';
+import {
+  Affine,
+  Chain,
+  Flow,
+  createByName,
+  isRegistered,
+  listRegistered,
+  type JsonObject,
+} from '@bijective/core';
 import type { Standardisation } from '@bijective/datasets';
 import { UsageError } from './usage-error.js';
 

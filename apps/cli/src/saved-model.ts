@@ -22,6 +22,8 @@ export async function openModel(dir: string): Promise<SavedModel> {
   if (!existsSync(dir)) throw new UsageError(`model directory '${dir}' does not exist`);
   const { flow, metadata } = await loadFlowFromDirectory(dir);
   const levels = typeof metadata.levels === 'number' ? metadata.levels : null;
-  const contextColumns = Array.isArray(metadata.contextColumns) ? (metadata.contextColumns as number[]) : null;
+  const contextColumns = Array.isArray(metadata.contextColumns)
+    ? (metadata.contextColumns as number[])
+    : null;
   return { flow, dims: flow.eventShape.reduce((a, b) => a * b, 1), levels, contextColumns, metadata };
 }

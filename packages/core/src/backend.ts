@@ -50,7 +50,9 @@ export async function useBackend(
   const known = listRegistered('backend').map((l) => l.name);
   const why = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
   if (typeof preference === 'string' && !known.includes(preference)) {
-    throw new RegistryError(`unknown backend '${preference}'; known: ${known.join(', ') || '(none registered)'}`);
+    throw new RegistryError(
+      `unknown backend '${preference}'; known: ${known.join(', ') || '(none registered)'}`,
+    );
   }
   throw new BijectiveError('option', `no usable backend among ${names.join(', ')} (${why})`);
 }

@@ -161,7 +161,9 @@ export abstract class BaseBijector implements Bijector {
     if (this.contextShape === null) return;
     const context = options.context;
     if (context === undefined) {
-      throw new ShapeError(`${this.name}: this bijector is conditional and needs a context of shape ${formatShape([null, ...this.contextShape])}`);
+      throw new ShapeError(
+        `${this.name}: this bijector is conditional and needs a context of shape ${formatShape([null, ...this.contextShape])}`,
+      );
     }
     const contextBatch = checkBatchOfEvents(context, this.contextShape, `${this.name} context`);
     if (contextBatch !== batch) {

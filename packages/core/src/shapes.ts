@@ -39,7 +39,9 @@ export function checkEventShape(shape: unknown, what: string): EventShape {
     shape.length === 0 ||
     !shape.every((s) => typeof s === 'number' && Number.isInteger(s) && s > 0)
   ) {
-    throw new ShapeError(`${what}: event shape must be a non-empty list of positive integers, got ${JSON.stringify(shape)}`);
+    throw new ShapeError(
+      `${what}: event shape must be a non-empty list of positive integers, got ${JSON.stringify(shape)}`,
+    );
   }
   return shape as EventShape;
 }

@@ -29,7 +29,8 @@ export async function evalCommand(args: ParsedArgs): Promise<void> {
     const result = { nll, n: logProb.length, ...(args.flags.has('per-sample') ? { logProb } : {}) };
     if (args.flags.has('json')) return printJson(result);
     process.stdout.write(`NLL ${nll.toFixed(4)} nats over ${logProb.length} rows\n`);
-    if (args.flags.has('per-sample')) process.stdout.write(`${logProb.map((v) => v.toFixed(6)).join('\n')}\n`);
+    if (args.flags.has('per-sample'))
+      process.stdout.write(`${logProb.map((v) => v.toFixed(6)).join('\n')}\n`);
   } finally {
     x.dispose();
     context?.dispose();

@@ -10,7 +10,20 @@ const FLOW_OPTIONS = ['layers', 'hidden', 'bins', 'solver', 'estimator', 'contex
 /** Options and switches of every command (CLI.md). */
 export const SPECS: Readonly<Record<string, CommandSpec>> = {
   train: {
-    values: ['flow', 'data', 'base', 'test', 'steps', 'batch', 'lr', 'seed', 'backend', 'val-fraction', 'out', ...FLOW_OPTIONS],
+    values: [
+      'flow',
+      'data',
+      'base',
+      'test',
+      'steps',
+      'batch',
+      'lr',
+      'seed',
+      'backend',
+      'val-fraction',
+      'out',
+      ...FLOW_OPTIONS,
+    ],
     flags: ['json'],
   },
   eval: { values: ['model', 'data', 'seed', 'backend'], flags: ['per-sample', 'json'] },

@@ -30,7 +30,12 @@ function densityImage(model: SavedModel, overlay: Float32Array | undefined, seed
   const bounds = boundsOf(overlay ?? drawSamples(model, 5000, seed));
   const grid = tf.tensor2d(gridPoints(bounds, RESOLUTION), [RESOLUTION * RESOLUTION, 2]);
   try {
-    return renderDensity(logProbInBatches(model.flow, grid, { batchSize: 4096 }), RESOLUTION, bounds, overlay);
+    return renderDensity(
+      logProbInBatches(model.flow, grid, { batchSize: 4096 }),
+      RESOLUTION,
+      bounds,
+      overlay,
+    );
   } finally {
     grid.dispose();
   }
@@ -40,17 +45,22 @@ function densityImage(model: SavedModel, overlay: Float32Array | undefined, seed
 export async function plotCommand(args: ParsedArgs): Promise<void> {
   const out = requiredOption(args, 'out');
   const kind = args.values.get('kind') ?? 'density';
-  if (kind !== 'density' && kind !== 'samples') throw new UsageError(`--kind must be density or samples, got '${kind}'`);
+  if (kind !== 'density' && kind !== 'samples')
+    throw new UsageError(`--kind must be density or samples, got '${kind}'`);
   const seed = intOption(args, 'seed', 0, 0, 2 ** 31 - 1);
   await selectBackend(args.values.get('backend'));
   const model = await openModel(requiredOption(args, 'model'));
-  if (model.contextColumns) throw new UsageError('plot: conditional models need a context; plot is for unconditional ones');
+  if (model.contextColumns)
+    throw new UsageError('plot: conditional models need a context; plot is for unconditional ones');
   try {
     const dataSpec = args.values.get('data');
     let overlay: Float32Array | undefined;
     if (dataSpec) {
       const rows = evaluationRows(openDataset(dataSpec), seed);
-      if (rows.cols !== model.dims) throw new UsageError(`data '${dataSpec}' has ${rows.cols} columns but the model expects ${model.dims}`);
+      if (rows.cols !== model.dims)
+        throw new UsageError(
+          `data '${dataSpec}' has ${rows.cols} columns but the model expects ${model.dims}`,
+        );
       overlay = firstTwoColumns(rows.data.subarray(0, Math.min(rows.rows, 2000) * rows.cols), rows.cols);
     }
     let image: RgbImage;

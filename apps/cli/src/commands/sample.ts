@@ -9,7 +9,8 @@ import { UsageError } from '../usage-error.js';
 /** Rows formatted as CSV with the header `x0,...,x{d-1}`. */
 export function toCsv(values: Float32Array, dims: number): string {
   const lines = [Array.from({ length: dims }, (_, j) => `x${j}`).join(',')];
-  for (let i = 0; i < values.length; i += dims) lines.push(Array.from(values.subarray(i, i + dims), (v) => String(v)).join(','));
+  for (let i = 0; i < values.length; i += dims)
+    lines.push(Array.from(values.subarray(i, i + dims), (v) => String(v)).join(','));
   return `${lines.join('\n')}\n`;
 }
 
@@ -26,7 +27,8 @@ export async function sampleCommand(args: ParsedArgs): Promise<void> {
   const seed = intOption(args, 'seed', 0, 0, 2 ** 31 - 1);
   await selectBackend(args.values.get('backend'));
   const model = await openModel(requiredOption(args, 'model'));
-  if (model.contextColumns) throw new UsageError('sample: this model is conditional; sampling it from the CLI needs a context');
+  if (model.contextColumns)
+    throw new UsageError('sample: this model is conditional; sampling it from the CLI needs a context');
   try {
     const samples = model.flow.sample(n, { seed });
     const values = samples.dataSync() as Float32Array;

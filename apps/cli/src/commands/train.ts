@@ -55,7 +55,10 @@ function withDequantisation(table: Table, levels: number | undefined, seed: numb
 /** The first `n` rows of a table (its context rows too). */
 function headRows(table: Table, n: number): Table {
   if (table.rows <= n) return table;
-  const context = table.context && { ...table.context, data: table.context.data.subarray(0, n * table.context.cols) };
+  const context = table.context && {
+    ...table.context,
+    data: table.context.data.subarray(0, n * table.context.cols),
+  };
   return { ...table, rows: n, data: table.data.subarray(0, n * table.cols), context, labels: undefined };
 }
 
@@ -92,7 +95,12 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
   const backend = await selectBackend(args.values.get('backend'));
 
   const dataset = openDataset(dataSpec, { contextColumns });
-  const splits = trainingSplits(dataset, { seed, validationFraction, testPath: args.values.get('test'), contextColumns });
+  const splits = trainingSplits(dataset, {
+    seed,
+    validationFraction,
+    testPath: args.values.get('test'),
+    contextColumns,
+  });
   const levels = dataset.levels;
   const train = withDequantisation(splits.train, levels, seed + 1);
   const validation = splits.validation && withDequantisation(splits.validation, levels, seed + 2);
@@ -102,7 +110,14 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
   }
   const dims = train.cols;
   const standardisation = fitStandardisation(train);
-  const flow = buildFlow(flowName, dims, standardisation, flowOptions, train.context?.cols, args.values.get('base'));
+  const flow = buildFlow(
+    flowName,
+    dims,
+    standardisation,
+    flowOptions,
+    train.context?.cols,
+    args.values.get('base'),
+  );
   const progress = new ProgressBar(steps, process.stderr, !json);
   const tensors = {
     x: tableTensor(train),
@@ -153,11 +168,17 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
       created: new Date().toISOString(),
     });
     if (json) return printJson(summary);
-    say(`${flowName} on ${dataSpec} (${dims}-D, ${backend}): ${result.steps} steps in ${seconds.toFixed(1)} s (${summary.stepsPerSecond.toFixed(1)} steps/s)`);
+    say(
+      `${flowName} on ${dataSpec} (${dims}-D, ${backend}): ${result.steps} steps in ${seconds.toFixed(1)} s (${summary.stepsPerSecond.toFixed(1)} steps/s)`,
+    );
     const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4));
-    process.stdout.write(`train NLL ${fmt(trainNll)}  val NLL ${fmt(valNll)}  test NLL ${fmt(testNll)} nats\n`);
+    process.stdout.write(
+      `train NLL ${fmt(trainNll)}  val NLL ${fmt(valNll)}  test NLL ${fmt(testNll)} nats\n`,
+    );
     if (dataset.kind === 'generative' && dataset.entropy !== undefined) {
-      process.stdout.write(`true entropy ${dataset.entropy.toFixed(4)} nats (the best achievable test NLL)\n`);
+      process.stdout.write(
+        `true entropy ${dataset.entropy.toFixed(4)} nats (the best achievable test NLL)\n`,
+      );
     }
     process.stdout.write(`model written to ${out}\n`);
   } finally {
