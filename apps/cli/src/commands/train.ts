@@ -84,7 +84,7 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
   const json = args.flags.has('json');
   const flowName = requiredOption(args, 'flow');
   const dataSpec = requiredOption(args, 'data');
-  const steps = intOption(args, 'steps', 4000, 1);
+  const steps = intOption(args, 'steps', 10_000, 1);
   const batch = intOption(args, 'batch', 256, 1);
   const learningRate = numberOption(args, 'lr', 2e-3, 1e-8, 10);
   const seed = intOption(args, 'seed', 0, 0, 2 ** 31 - 1);

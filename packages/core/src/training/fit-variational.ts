@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { OptionError } from '../errors.js';
 import type { Flow } from '../flow.js';
 import { Adam } from './adam.js';
-import { clipByGlobalNorm } from './clip.js';
+import { optimisationStep } from './step.js';
 import { DivergenceError, type TrainOptions } from './fit.js';
 import { checkNumberOption } from './options.js';
 import { learningRateAt } from './schedule.js';
@@ -50,16 +50,16 @@ export function fitVariational(
       );
       const started = performance.now();
       const candidate = new WeightSnapshot(flow.variables);
-      const [loss, norm] = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => {
+      const { loss, gradientNorm: norm } = optimisationStep(
+        () => {
           const { value: x, logProb } = flow.sampleAndLogProb(batchSize, { seed: seed + step });
           return tf.mean(tf.sub(logProb, logTarget(x))) as tf.Scalar;
-        }, trainable);
-        const { clipped, globalNorm } = clipByGlobalNorm(grads, options.clipNorm);
-        const [l, n] = tf.stack([value, globalNorm]).dataSync() as Float32Array;
-        if (Number.isFinite(l) && Number.isFinite(n)) adam.apply(trainable, clipped, learningRate);
-        return [l as number, n as number];
-      });
+        },
+        trainable,
+        adam,
+        learningRate,
+        options.clipNorm,
+      );
       seconds += (performance.now() - started) / 1000;
       if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
         candidate.dispose();

@@ -9,7 +9,7 @@ import { checkFinite } from './finite.js';
 import { checkNumberOption } from './options.js';
 import { learningRateAt, type LearningRateSchedule } from './schedule.js';
 import { WeightSnapshot } from './snapshot.js';
-import { clipByGlobalNorm } from './clip.js';
+import { optimisationStep } from './step.js';
 
 /** Progress reported after every optimisation step. */
 export interface FitProgress {
@@ -183,20 +183,18 @@ export function fit(flow: Flow, data: tf.Tensor, options: FitOptions = {}): FitR
       const started = performance.now();
       const candidate = new WeightSnapshot(flow.variables);
       const indices = sampler.next();
-      const [loss, norm] = tf.tidy(() => {
-        const rows = tf.tensor1d(indices, 'int32');
-        const x = tf.gather(split.train, rows);
-        const context = split.trainContext ? tf.gather(split.trainContext, rows) : undefined;
-        const { value, grads } = tf.variableGrads(
-          () => tf.neg(tf.mean(flow.logProb(x, { context, training: true }))) as tf.Scalar,
-          trainable as tf.Variable[],
-        );
-        const { clipped, globalNorm } = clipByGlobalNorm(grads, options.clipNorm);
-        const [lossValue, normValue] = tf.stack([value, globalNorm]).dataSync() as Float32Array;
-        if (Number.isFinite(lossValue) && Number.isFinite(normValue))
-          adam.apply(trainable, clipped, learningRate);
-        return [lossValue as number, normValue as number];
-      });
+      const { loss, gradientNorm: norm } = optimisationStep(
+        () => {
+          const rows = tf.tensor1d(indices, 'int32');
+          const x = tf.gather(split.train, rows);
+          const context = split.trainContext ? tf.gather(split.trainContext, rows) : undefined;
+          return tf.neg(tf.mean(flow.logProb(x, { context, training: true }))) as tf.Scalar;
+        },
+        trainable,
+        adam,
+        learningRate,
+        options.clipNorm,
+      );
       trainSeconds += (performance.now() - started) / 1000;
       if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
         candidate.dispose();
