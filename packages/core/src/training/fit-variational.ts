@@ -1,12 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OptionError } from '../errors.js';
 import type { Flow } from '../flow.js';
-import { Adam } from './adam.js';
-import { optimisationStep } from './step.js';
-import { DivergenceError, type TrainOptions } from './fit.js';
+import type { TrainOptions } from './fit.js';
 import { checkNumberOption } from './options.js';
-import { learningRateAt } from './schedule.js';
-import { WeightSnapshot } from './snapshot.js';
+import { GuardedOptimiser } from './guarded-optimiser.js';
 
 /** What {@link fitVariational} reports. */
 export interface FitVariationalResult {
@@ -35,42 +32,18 @@ export function fitVariational(
     throw new OptionError('fitVariational: the flow has no trainable variables');
   const seed = options.seed ?? 0;
   const trainable = flow.trainableVariables as tf.Variable[];
-  const adam = new Adam(options);
+  const optimiser = new GuardedOptimiser(flow.variables, trainable, {
+    ...options,
+    steps,
+    learningRate: baseRate,
+  });
   const losses: number[] = [];
-  let lastGood: WeightSnapshot | null = null;
-  let seconds = 0;
   try {
     for (let step = 0; step < steps; step++) {
-      const learningRate = learningRateAt(
-        options.schedule ?? 'cosine',
-        baseRate,
-        step,
-        steps,
-        options.warmupSteps,
-      );
-      const started = performance.now();
-      const candidate = new WeightSnapshot(flow.variables);
-      const { loss, gradientNorm: norm } = optimisationStep(
-        () => {
-          const { value: x, logProb } = flow.sampleAndLogProb(batchSize, { seed: seed + step });
-          return tf.mean(tf.sub(logProb, logTarget(x))) as tf.Scalar;
-        },
-        trainable,
-        adam,
-        learningRate,
-        options.clipNorm,
-      );
-      seconds += (performance.now() - started) / 1000;
-      if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
-        candidate.dispose();
-        lastGood?.restore();
-        throw new DivergenceError(
-          step,
-          `variational training diverged at step ${step}; restored the last good weights`,
-        );
-      }
-      lastGood?.dispose();
-      lastGood = candidate;
+      const { loss, learningRate } = optimiser.step(step, () => {
+        const { value: x, logProb } = flow.sampleAndLogProb(batchSize, { seed: seed + step });
+        return tf.mean(tf.sub(logProb, logTarget(x))) as tf.Scalar;
+      });
       losses.push(loss);
       options.onProgress?.({ step: step + 1, totalSteps: steps, loss, learningRate });
     }
@@ -78,10 +51,9 @@ export function fitVariational(
     return {
       steps,
       finalLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
-      secondsPerStep: seconds / steps,
+      secondsPerStep: optimiser.secondsPerStep,
     };
   } finally {
-    lastGood?.dispose();
-    adam.dispose();
+    optimiser.dispose();
   }
 }

@@ -8,7 +8,8 @@ import { Chain } from '../bijectors/chain.js';
 import { LULinear } from '../bijectors/lu-linear.js';
 import { StandardNormal } from '../distributions/standard-normal.js';
 import { Flow } from '../flow.js';
-import { DivergenceError, fit } from './fit.js';
+import { fit } from './fit.js';
+import { DivergenceError } from './guarded-optimiser.js';
 import { fitVariational } from './fit-variational.js';
 import { meanNegLogProb } from './evaluate.js';
 

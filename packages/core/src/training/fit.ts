@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BijectiveError, OptionError, ShapeError } from '../errors.js';
+import { OptionError, ShapeError } from '../errors.js';
 import type { Flow } from '../flow.js';
 import { randomPermutation } from '../numerics/random.js';
-import { Adam, type AdamOptions } from './adam.js';
+import type { AdamOptions } from './adam.js';
 import { MinibatchSampler } from './batches.js';
 import { meanNegLogProb } from './evaluate.js';
 import { checkFinite } from './finite.js';
 import { checkNumberOption } from './options.js';
-import { learningRateAt, type LearningRateSchedule } from './schedule.js';
+import type { LearningRateSchedule } from './schedule.js';
 import { WeightSnapshot } from './snapshot.js';
-import { optimisationStep } from './step.js';
+import { GuardedOptimiser } from './guarded-optimiser.js';
 
 /** Progress reported after every optimisation step. */
 export interface FitProgress {
@@ -80,18 +80,6 @@ export interface FitResult {
   secondsPerStep: number;
 }
 
-/** Training stopped because the loss or a gradient became NaN or infinite; the weights were restored. */
-export class DivergenceError extends BijectiveError {
-  /** Creates the error; `step` is the step whose loss or gradient was not finite. */
-  constructor(
-    readonly step: number,
-    message: string,
-  ) {
-    super('numerics', message);
-    this.name = 'DivergenceError';
-  }
-}
-
 interface Split {
   train: tf.Tensor;
   trainContext?: tf.Tensor;
@@ -139,7 +127,7 @@ function splitData(data: tf.Tensor, options: FitOptions, seed: number): Split {
  * Fits a flow by maximum likelihood (forward KL): minimises -mean log p(x) over minibatches with
  * Adam, an optional schedule and gradient clipping, validates periodically, stops early after
  * `patience` passes without improvement and restores the best-validation weights. A non-finite
- * loss or gradient stops training with a {@link DivergenceError} after restoring the last good
+ * loss or gradient stops training with a `DivergenceError` after restoring the last good
  * (or best) weights. No tensor outlives a step.
  */
 export function fit(flow: Flow, data: tf.Tensor, options: FitOptions = {}): FitResult {
@@ -162,51 +150,31 @@ export function fit(flow: Flow, data: tf.Tensor, options: FitOptions = {}): FitR
   const split = splitData(data, options, seed);
   const validationEvery = options.validationEvery ?? Math.max(10, Math.round(steps / 40));
   const sampler = new MinibatchSampler(split.train.shape[0] as number, batchSize, seed);
-  const adam = new Adam(options);
-  const trainable = flow.trainableVariables;
-  let lastGood: WeightSnapshot | null = null;
+  const optimiser = new GuardedOptimiser(flow.variables, flow.trainableVariables, {
+    ...options,
+    steps,
+    learningRate: baseRate,
+  });
   let best: { nll: number; step: number; weights: WeightSnapshot } | null = null;
   let sinceImprovement = 0;
   let finalLoss = NaN;
-  let trainSeconds = 0;
   let step = 0;
   let stopReason: StopReason = 'completed';
   try {
     for (; step < steps; step++) {
-      const learningRate = learningRateAt(
-        options.schedule ?? 'cosine',
-        baseRate,
-        step,
-        steps,
-        options.warmupSteps,
-      );
-      const started = performance.now();
-      const candidate = new WeightSnapshot(flow.variables);
       const indices = sampler.next();
-      const { loss, gradientNorm: norm } = optimisationStep(
+      const { loss, learningRate } = optimiser.step(
+        step,
         () => {
           const rows = tf.tensor1d(indices, 'int32');
           const x = tf.gather(split.train, rows);
           const context = split.trainContext ? tf.gather(split.trainContext, rows) : undefined;
           return tf.neg(tf.mean(flow.logProb(x, { context, training: true }))) as tf.Scalar;
         },
-        trainable,
-        adam,
-        learningRate,
-        options.clipNorm,
+        best
+          ? { weights: best.weights, description: `best-validation weights of step ${best.step}` }
+          : undefined,
       );
-      trainSeconds += (performance.now() - started) / 1000;
-      if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
-        candidate.dispose();
-        (best?.weights ?? lastGood)?.restore();
-        throw new DivergenceError(
-          step,
-          `training diverged at step ${step}: ${Number.isFinite(loss) ? 'gradient norm' : 'loss'} is ${Number.isFinite(loss) ? norm : loss}; ` +
-            `restored the ${best ? `best-validation weights of step ${best.step}` : 'last good weights'} (try a lower learning rate or clipNorm)`,
-        );
-      }
-      lastGood?.dispose();
-      lastGood = candidate;
       finalLoss = loss;
       let validationNll: number | undefined;
       const isLast = step === steps - 1;
@@ -232,12 +200,11 @@ export function fit(flow: Flow, data: tf.Tensor, options: FitOptions = {}): FitR
       bestValidationNll: best?.nll ?? null,
       bestStep: best?.step ?? null,
       finalLoss,
-      secondsPerStep: trainSeconds / Math.max(1, Math.min(step, steps)),
+      secondsPerStep: optimiser.secondsPerStep,
     };
   } finally {
-    lastGood?.dispose();
     best?.weights.dispose();
-    adam.dispose();
+    optimiser.dispose();
     for (const t of split.owned) t.dispose();
   }
 }

@@ -8,4 +8,4 @@ export * from './finite.js';
 export * from './batches.js';
 export * from './fit.js';
 export * from './fit-variational.js';
-export * from './step.js';
+export * from './guarded-optimiser.js';
