@@ -1,9 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { buildCli } from '../build.mjs';
+
+/** Where Debian's dataset-fashion-mnist puts the IDX files (CI installs it). */
+const FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 
 let bundle = '';
 let dir = '';
@@ -110,6 +113,72 @@ describe('bijective CLI (CLI.md contract)', () => {
     const p = cli('plot', '--model', 'm', '--data', 'moons', '--out', 'density.png', '--json');
     expect(p.status, p.stderr).toBe(0);
     expect(readFileSync(join(dir, 'density.png')).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  test.runIf(existsSync(FASHION_MNIST))(
+    'images: Fashion-MNIST trains, reports bits/dim and plots a sample grid',
+    () => {
+      const r = cli(
+        'train',
+        '--flow',
+        'realnvp',
+        '--data',
+        'fashion-mnist',
+        '--steps',
+        '3',
+        '--layers',
+        '2',
+        '--hidden',
+        '32',
+        '--batch',
+        '16',
+        '--out',
+        'fm',
+        '--json',
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const out = JSON.parse(r.last);
+      expect(out.dims).toBe(784);
+      // NLL of 0..255 pixel data: bits/dim = nll / (784 ln 2), between a perfect model (0) and uniform noise (8).
+      expect(out.bitsPerDim).toBeCloseTo(out.testNll / (784 * Math.LN2), 6);
+      expect(out.bitsPerDim).toBeGreaterThan(0);
+      expect(out.bitsPerDim).toBeLessThan(12);
+      const p = cli('plot', '--model', 'fm', '--out', 'grid.png');
+      expect(p.status, p.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'grid.png')).subarray(1, 4).toString()).toBe('PNG');
+    },
+  );
+
+  test('CSV data: trains with a separate test file and scores it', () => {
+    const rows = (n: number, seed: number) =>
+      Array.from({ length: n }, (_, i) => {
+        const t = Math.sin(i * 12.9898 + seed) * 43758.5453;
+        const u = t - Math.floor(t);
+        return `${(3 * u).toFixed(4)},${(10 + 2 * u * u).toFixed(4)}`;
+      }).join('\n');
+    writeFileSync(join(dir, 'train.csv'), `a,b\n${rows(400, 1)}\n`);
+    writeFileSync(join(dir, 'test.csv'), `a,b\n${rows(100, 2)}\n`);
+    const r = cli(
+      'train',
+      '--flow',
+      'nice',
+      '--data',
+      'train.csv',
+      '--test',
+      'test.csv',
+      '--steps',
+      '30',
+      '--out',
+      'csv-model',
+      '--json',
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.last);
+    expect(out).toMatchObject({ flow: 'nice', data: 'train.csv', dims: 2 });
+    expect(Number.isFinite(out.testNll)).toBe(true);
+    const e = cli('eval', '--model', 'csv-model', '--data', 'test.csv', '--json');
+    expect(e.status, e.stderr).toBe(0);
+    expect(JSON.parse(e.last).n).toBe(100);
   });
 
   test('bad usage and bad input exit 2 with one error line naming the problem', () => {

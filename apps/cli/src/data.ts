@@ -41,11 +41,11 @@ export function trainingSplits(
   dataset: Dataset,
   options: { seed: number; validationFraction: number; testPath?: string; contextColumns?: number[] },
 ): DatasetSplits {
+  const draws = dataset.kind === 'generative' ? { size: 200_000, testSize: 20_000 } : {};
   const splits = dataset.splits({
     seed: options.seed,
     validationFraction: options.validationFraction,
-    size: 200_000,
-    testSize: 20_000,
+    ...draws,
   });
   if (options.testPath === undefined) return splits;
   const test = openDataset(options.testPath, { contextColumns: options.contextColumns });
