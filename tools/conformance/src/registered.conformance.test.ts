@@ -5,10 +5,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { listRegistered } from '@bijective/core';
 import { describe, expect, test } from 'vitest';
-import { describeRegisteredBijectors } from './registered.js';
+import { describeRegisteredBijectors } from '@bijective/testing';
 
 // First-party packages that register bijectors: one import line each.
 import '@bijective/core';
+import '@bijective/coupling';
 
 // tfjs's wasm backend in Node: point it at the binaries of the installed package.
 const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
