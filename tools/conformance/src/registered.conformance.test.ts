@@ -10,6 +10,7 @@ import { describeRegisteredBijectors } from '@bijective/testing';
 // First-party packages that register bijectors: one import line each.
 import '@bijective/core';
 import '@bijective/coupling';
+import '@bijective/spline';
 
 // tfjs's wasm backend in Node: point it at the binaries of the installed package.
 const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');

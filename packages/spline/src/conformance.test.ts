@@ -1,0 +1,43 @@
+// The conformance kit on the spline coupling layer and the `nsf` flow (unconditional and conditional),
+// on the cpu and wasm backends, built from their registry examples.
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { createByName } from '@bijective/core';
+import {
+  describeBijectorConformance,
+  describeFlowConformance,
+  registeredFactory,
+  standardNormalFlow,
+} from '@bijective/testing';
+import { describe, test } from 'vitest';
+import './register.js';
+
+const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
+setWasmPaths(path.join(path.dirname(wasmPackage), 'dist') + path.sep);
+
+const backends = ['cpu', 'wasm'];
+const sizes = { eventSizes: { min: 2, max: 4 }, backends };
+
+for (const name of ['spline-coupling', 'nsf']) {
+  describeBijectorConformance({ describe, test }, name, registeredFactory(name), sizes);
+}
+
+const conditional = (d: number) =>
+  createByName('bijector', 'nsf', {
+    eventShape: [d],
+    layers: 2,
+    hidden: [8],
+    bins: 5,
+    bound: 2,
+    contextShape: [3],
+    identityInit: false,
+    seed: d,
+  });
+describeBijectorConformance({ describe, test }, 'nsf (conditional)', conditional, { ...sizes, numRuns: 5 });
+
+describeFlowConformance({ describe, test }, 'nsf', standardNormalFlow(registeredFactory('nsf')), {
+  eventSizes: { min: 2, max: 3 },
+  backends,
+});
