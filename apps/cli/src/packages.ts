@@ -6,6 +6,7 @@ import '@bijective/core';
 import '@bijective/backend-cpu';
 import '@bijective/backend-wasm';
 import '@bijective/backend-webgl';
+import '@bijective/autoregressive';
 import '@bijective/coupling';
 import '@bijective/spline';
 import '@bijective/datasets';

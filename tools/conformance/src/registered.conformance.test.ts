@@ -9,6 +9,7 @@ import { describeRegisteredBijectors } from '@bijective/testing';
 
 // First-party packages that register bijectors: one import line each.
 import '@bijective/core';
+import '@bijective/autoregressive';
 import '@bijective/coupling';
 import '@bijective/spline';
 

@@ -1,0 +1,56 @@
+import { OptionError, randomPermutation } from '@bijective/core';
+
+/** How MADE orders its inputs: natural 1..D, its reversal, a seeded random permutation, or explicit degrees. */
+export type InputOrder = 'natural' | 'reversed' | 'random' | number[];
+
+/**
+ * Input degrees m₀(k) ∈ {1..D} of MADE (Germain et al. 2015, §4): output k may depend only on inputs
+ * j with m₀(j) < m₀(k). `natural` gives m₀(k) = k + 1, `reversed` D - k, `random` a permutation drawn
+ * from `seed`; an explicit list must be a permutation of 1..D.
+ */
+export function inputDegrees(size: number, order: InputOrder, seed = 0): number[] {
+  if (Array.isArray(order)) {
+    const sorted = [...order].sort((a, b) => a - b);
+    if (order.length !== size || !sorted.every((m, i) => m === i + 1)) {
+      throw new OptionError(
+        `MADE: an explicit order must list each degree 1..${size} exactly once, got ${JSON.stringify(order)}`,
+      );
+    }
+    return [...order];
+  }
+  switch (order) {
+    case 'natural':
+      return Array.from({ length: size }, (_, k) => k + 1);
+    case 'reversed':
+      return Array.from({ length: size }, (_, k) => size - k);
+    case 'random':
+      return randomPermutation(size, seed).map((p) => p + 1);
+    default:
+      throw new OptionError(
+        `MADE: order must be 'natural', 'reversed', 'random' or a list of degrees, got ${JSON.stringify(order)}`,
+      );
+  }
+}
+
+/**
+ * Hidden degrees m_l(k) = (k mod max(1, D - 1)) + 1 ∈ {1..max(1, D-1)}: every degree below D is
+ * represented (given enough units), so that each output can see every earlier input (Germain et al. 2015).
+ */
+export function hiddenDegrees(width: number, size: number): number[] {
+  const span = Math.max(1, size - 1);
+  return Array.from({ length: width }, (_, k) => (k % span) + 1);
+}
+
+/**
+ * The host mask M[j][k] of a MADE layer, row-major `[from.length, to.length]`: hidden layers connect
+ * when m_l(k) ≥ m_{l-1}(j), the output layer only when m₀(k) > m_L(j) (strict), Germain et al. 2015 eq. 12-13.
+ */
+export function connectivity(from: readonly number[], to: readonly number[], strict: boolean): Float32Array {
+  const mask = new Float32Array(from.length * to.length);
+  from.forEach((mj, j) =>
+    to.forEach((mk, k) => {
+      mask[j * to.length + k] = (strict ? mk > mj : mk >= mj) ? 1 : 0;
+    }),
+  );
+  return mask;
+}

@@ -1,0 +1,19 @@
+import { AutoregressiveFlow } from './autoregressive-flow.js';
+import type { AutoregressiveFlowOptions } from './flow-options.js';
+
+/** Options of the `iaf` flow. */
+export type IAFOptions = AutoregressiveFlowOptions;
+
+/**
+ * Inverse autoregressive flow (Kingma et al. 2016): layers x = z ⊙ exp(α(z)) + μ(z) on MADEs, so
+ * sampling with log|det J| = Σ α is one parallel pass per layer and the density d passes.
+ */
+export class IAF extends AutoregressiveFlow {
+  /** Registry key. */
+  readonly name = 'iaf';
+
+  /** Builds the flow (fast forward); an invalid option throws an OptionError or ShapeError naming it. */
+  constructor(options: IAFOptions) {
+    super('iaf', options, 'forward');
+  }
+}
