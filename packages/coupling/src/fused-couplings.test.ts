@@ -151,3 +151,43 @@ describe('fused couplings', () => {
     });
   });
 });
+
+describe('fused couplings: tensors kept for the backward pass', () => {
+  test('are freed by the backward pass, or at the next call after a tape that never reached them', () => {
+    const b = (cases[4] as [string, () => FusedCouplings, boolean])[1](); // the 3-layer sequence with a context
+    const x = tf.randomNormal([7, 4], 0, 1, 'float32', 5) as tf.Tensor2D;
+    const context = tf.randomNormal([7, 2], 0, 1, 'float32', 6) as tf.Tensor2D;
+    const trainable = b.variables as tf.Variable[];
+    const nll = (input: () => tf.Tensor2D) => () => {
+      const { value, logDet } = b.inverseAndLogDet(input(), { context });
+      return tf.sum(tf.add(tf.sum(tf.square(value)), logDet)) as tf.Scalar;
+    };
+    const before = tf.memory().numTensors;
+    const first = tf.variableGrads(
+      nll(() => x),
+      trainable,
+    );
+    const reference = trainable.map((v) => Array.from(first.grads[v.name]!.dataSync()));
+    tf.dispose([first.value, ...Object.values(first.grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    // The op's input is made (and disposed) inside the loss: the backward pass still reads it.
+    const inner = tf.variableGrads(
+      nll(() => tf.mul(x, 1) as tf.Tensor2D),
+      trainable,
+    );
+    trainable.forEach((v, i) => expect(Array.from(inner.grads[v.name]!.dataSync())).toEqual(reference[i]));
+    tf.dispose([inner.value, ...Object.values(inner.grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    // A call whose output the loss never uses: its backward pass never runs.
+    const offPath = tf.variableGrads(() => {
+      b.forwardAndLogDet(x, { context });
+      return nll(() => x)();
+    }, trainable);
+    tf.dispose([offPath.value, ...Object.values(offPath.grads)]);
+    expect(tf.memory().numTensors).toBeGreaterThan(before);
+    tf.dispose(b.forward(x, { context }));
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, context]);
+    b.dispose();
+  });
+});

@@ -44,6 +44,12 @@ export interface ResolvedCouplings {
 
 type Op = (...inputs: tf.Tensor[]) => tf.Tensor2D;
 
+/** The tensors one recorded call keeps for its backward pass, and the gradient tape it was recorded on. */
+interface Pending {
+  tape: unknown;
+  tensors: tf.Tensor[];
+}
+
 /**
  * Coupling layers (Dinh et al. 2015, NICE; Dinh et al. 2017, RealNVP) y_A = x_A,
  * y_B = g(x_B; m(x_A[, context])), run in sequence as ONE custom-gradient op per direction with a
@@ -52,6 +58,12 @@ type Op = (...inputs: tf.Tensor[]) => tf.Tensor2D;
  * not arithmetic, dominates small flows (BENCHMARKS.md). Each layer's conditioner weights are one
  * flat variable ({@link ParameterLayout}); the log-det leaves the op packed with the value
  * ({@link LogDetPacking}).
+ *
+ * The tensors the backward pass reads are kept by the op itself rather than handed to tfjs's
+ * `save`, which clones each one (an Identity kernel apiece, ~90 per RealNVP train step); only the
+ * op's inputs are cloned (the caller may dispose them before the backward pass). They are freed
+ * after the backward pass or, when it never runs (a call on a tape whose gradient does not reach
+ * it), at the first call after that tape ended, or by {@link dispose}.
  */
 export abstract class FusedCouplings extends BaseBijector {
   /** Each layer's partition as constants, in forward order. */
@@ -65,6 +77,9 @@ export abstract class FusedCouplings extends BaseBijector {
   private readonly specs: readonly LayerSpec[];
   private readonly packing: LogDetPacking | null;
   private readonly ops: Record<Direction, Op>;
+  private readonly pending = new Set<Pending>();
+  /** The tape the op now being called is recorded on, or null (read by the op's forward). */
+  private tape: unknown = null;
 
   /** Builds the constants, initialises every θ and creates the two ops. */
   protected constructor(resolved: ResolvedCouplings) {
@@ -98,6 +113,8 @@ export abstract class FusedCouplings extends BaseBijector {
     super.dispose();
     for (const m of this.masks) m.dispose();
     this.packing?.dispose();
+    for (const p of this.pending) tf.dispose(p.tensors);
+    this.pending.clear();
   }
 
   protected computeForward(x: tf.Tensor, options: CallOptions): ValueAndLogDet {
@@ -110,6 +127,15 @@ export abstract class FusedCouplings extends BaseBijector {
 
   private run(direction: Direction, u: tf.Tensor2D, context: tf.Tensor | undefined): ValueAndLogDet {
     const flat = this.contextShape && context ? tf.reshape(context, [context.shape[0] as number, -1]) : null;
+    const engine = tf.engine();
+    for (const p of this.pending) {
+      if (p.tape === engine.state.activeTape) continue;
+      tf.dispose(p.tensors);
+      this.pending.delete(p);
+    }
+    // Where tfjs records this call (it does when a tape is open outside any kernel), the op keeps its own.
+    const recording = engine.state.gradientDepth > 0 && engine.state.kernelDepth === 0;
+    this.tape = recording ? engine.state.activeTape : null;
     const out = this.ops[direction](...(flat ? [u, flat] : [u]), ...this.parameters);
     if (this.packing) return this.packing.unpack(out);
     return { value: out, logDet: tf.zeros([u.shape[0]]) };
@@ -121,7 +147,7 @@ export abstract class FusedCouplings extends BaseBijector {
     const count = this.specs.length;
     const order = Array.from({ length: count }, (_, i) => (direction === 'forward' ? i : count - 1 - i));
     return tf.customGrad(((...args: unknown[]) => {
-      const save = args.pop() as tf.GradSaveFunc;
+      args.pop(); // tfjs's save function: unused (see the class comment)
       const inputs = args as tf.Tensor[];
       let u = inputs[0] as tf.Tensor2D;
       const context = hasContext ? (inputs[1] as tf.Tensor2D) : null;
@@ -143,11 +169,27 @@ export abstract class FusedCouplings extends BaseBijector {
         u = out.value;
         if (out.logDet) logDet = logDet ? (tf.add(logDet, out.logDet) as tf.Tensor1D) : out.logDet;
       }
-      save(saved);
+      const value = this.packing && logDet ? this.packing.pack(u, logDet) : u;
+      const tape = this.tape;
+      this.tape = null;
+      if (tape === null) return { value, gradFunc: () => [] };
+      // Kept beyond the forward's tidy; the op's inputs and output are cloned (not ours to free).
+      const pending: Pending = {
+        tape,
+        tensors: saved.map((t) => tf.keep(inputs.includes(t) || t === value ? tf.clone(t) : t)),
+      };
+      this.pending.add(pending);
       return {
-        value: this.packing && logDet ? this.packing.pack(u, logDet) : u,
-        gradFunc: (dy: tf.Tensor2D, kept: tf.Tensor[]) =>
-          this.backward(direction, order, layerSlots, dy, kept),
+        value,
+        gradFunc: (dy: tf.Tensor2D) => {
+          const grads = this.backward(direction, order, layerSlots, dy, pending.tensors);
+          // Higher-order gradients may run this again on the same tape: then freed when it ends.
+          if (tf.engine().state.gradientDepth === 0) {
+            tf.dispose(pending.tensors.filter((t) => !grads.includes(t)));
+            this.pending.delete(pending);
+          }
+          return grads;
+        },
       };
     }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as Op;
   }

@@ -5,7 +5,7 @@ import type { LayerWeights } from './coupling-math.js';
 /**
  * The layout of one coupling layer's conditioner weights in a single flat variable θ: kernel₁, bias₁,
  * ..., kernel_L, bias_L, each row-major. One variable per layer instead of two per dense layer keeps
- * an optimiser's per-variable work (Adam: ~14 kernels per variable per step) from dominating small
+ * an optimiser's per-variable work (Adam: ~10 kernels per variable per step) from dominating small
  * flows. (Slicing cost in tfjs's wasm backend grows with the sliced tensor, so θ stays per layer.)
  */
 export class ParameterLayout {

@@ -27,7 +27,11 @@ export const SPECS: Readonly<Record<string, CommandSpec>> = {
     flags: ['json'],
   },
   eval: { values: ['model', 'data', 'seed', 'backend'], flags: ['per-sample', 'json'] },
-  sample: { values: ['model', 'n', 'seed', 'out', 'backend'], flags: ['json'], aliases: { n: 'n' } },
+  sample: {
+    values: ['model', 'n', 'seed', 'out', 'backend', 'context'],
+    flags: ['json'],
+    aliases: { n: 'n' },
+  },
   plot: { values: ['model', 'data', 'out', 'kind', 'seed', 'backend'], flags: ['json'] },
   list: { values: [], flags: ['json'] },
 };

@@ -21,16 +21,32 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   renameSync(temp, path);
 }
 
-/** `bijective sample`: draws rows from a saved model as CSV (stdout or --out). */
+/** `--context v1,v2,...`: one conditioning row broadcast to every sample (required exactly for conditional models). */
+function contextOption(args: ParsedArgs, width: number): tf.Tensor2D | undefined {
+  const raw = args.values.get('context');
+  if (width === 0) {
+    if (raw !== undefined)
+      throw new UsageError('--context applies to conditional models only; this one has none');
+    return undefined;
+  }
+  if (raw === undefined)
+    throw new UsageError(`this model is conditional: pass --context with ${width} comma-separated numbers`);
+  const values = raw.split(',').map((v) => Number(v.trim()));
+  if (values.length !== width || values.some((v) => !Number.isFinite(v))) {
+    throw new UsageError(`--context must be ${width} comma-separated finite numbers, got '${raw}'`);
+  }
+  return tf.tensor2d(values, [1, width]);
+}
+
+/** `bijective sample`: draws rows from a saved model as CSV (stdout or --out), given a context for conditional models. */
 export async function sampleCommand(args: ParsedArgs): Promise<void> {
   const n = intOption(args, 'n', 1000, 1, 10_000_000);
   const seed = intOption(args, 'seed', 0, 0, 2 ** 31 - 1);
   await selectBackend(args.values.get('backend'));
   const model = await openModel(requiredOption(args, 'model'));
-  if (model.contextColumns)
-    throw new UsageError('sample: this model is conditional; sampling it from the CLI needs a context');
+  const context = contextOption(args, model.contextColumns?.length ?? 0);
   try {
-    const samples = model.flow.sample(n, { seed });
+    const samples = model.flow.sample(n, { seed, context });
     const values = samples.dataSync() as Float32Array;
     samples.dispose();
     const scaled = model.levels ? values.map((v) => v * (model.levels as number)) : values;
@@ -40,6 +56,7 @@ export async function sampleCommand(args: ParsedArgs): Promise<void> {
     else process.stdout.write(csv);
     if (args.flags.has('json')) printJson({ n, dims: model.dims, seed, ...(out ? { out } : {}) });
   } finally {
+    context?.dispose();
     model.flow.dispose();
     tf.disposeVariables();
   }
