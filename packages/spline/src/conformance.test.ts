@@ -1,5 +1,5 @@
-// The conformance kit on the spline coupling layer and the `nsf` flow (unconditional and conditional),
-// on the cpu and wasm backends, built from their registry examples.
+// The conformance kit on the spline coupling and autoregressive layers and the `nsf` flow of both
+// transforms (unconditional and conditional), on the cpu and wasm backends, built from their registry examples.
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
@@ -20,7 +20,7 @@ setWasmPaths(path.join(path.dirname(wasmPackage), 'dist') + path.sep);
 const backends = ['cpu', 'wasm'];
 const sizes = { eventSizes: { min: 2, max: 4 }, backends };
 
-for (const name of ['spline-coupling', 'nsf']) {
+for (const name of ['spline-coupling', 'spline-autoregressive', 'nsf']) {
   describeBijectorConformance({ describe, test }, name, registeredFactory(name), sizes);
 }
 
@@ -36,6 +36,30 @@ const conditional = (d: number) =>
     seed: d,
   });
 describeBijectorConformance({ describe, test }, 'nsf (conditional)', conditional, { ...sizes, numRuns: 5 });
+
+const autoregressive = (d: number, contextShape?: number[]) =>
+  createByName('bijector', 'nsf', {
+    eventShape: [d],
+    layers: 2,
+    hidden: [8],
+    bins: 4,
+    bound: 2,
+    transform: 'autoregressive',
+    ...(contextShape ? { contextShape } : {}),
+    identityInit: false,
+    seed: d,
+  });
+describeBijectorConformance({ describe, test }, 'nsf (autoregressive)', (d) => autoregressive(d), {
+  ...sizes,
+  eventSizes: { min: 1, max: 4 },
+  numRuns: 5,
+});
+describeBijectorConformance(
+  { describe, test },
+  'nsf (autoregressive, conditional)',
+  (d) => autoregressive(d, [3]),
+  { ...sizes, numRuns: 5 },
+);
 
 describeFlowConformance({ describe, test }, 'nsf', standardNormalFlow(registeredFactory('nsf')), {
   eventSizes: { min: 2, max: 3 },

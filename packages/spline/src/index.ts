@@ -1,6 +1,6 @@
 /**
- * Neural spline flows for bijective: the monotonic rational-quadratic spline, its coupling layer and
- * the coupling flow `nsf` (Durkan et al. 2019), registered on import.
+ * Neural spline flows for bijective: the monotonic rational-quadratic spline, its coupling and
+ * autoregressive (MADE) layers and the `nsf` flow of either kind (Durkan et al. 2019), registered on import.
  * @module @bijective/spline
  */
 import './register.js';
@@ -23,4 +23,9 @@ export {
 export { binMask, selectBin } from './bin-search.js';
 export { DEFAULT_BINS, DEFAULT_SPLINE_HIDDEN } from './options.js';
 export { SPLINE_COUPLING_KEYS, SplineCoupling, type SplineCouplingOptions } from './spline-coupling.js';
-export { NSF, NSF_DEFAULT_LAYERS, type NSFOptions } from './nsf.js';
+export {
+  SPLINE_AUTOREGRESSIVE_KEYS,
+  SplineAutoregressive,
+  type SplineAutoregressiveOptions,
+} from './spline-autoregressive.js';
+export { NSF, NSF_DEFAULT_LAYERS, type NSFOptions, type NSFTransform } from './nsf.js';

@@ -59,6 +59,7 @@ describe('nsf options and config (cpu)', () => {
         activation: 'relu',
         identityInit: true,
         seed: 7,
+        transform: 'coupling',
       },
     });
     expect(flow.chain.bijectors.map((b) => b.name)).toEqual([
@@ -134,6 +135,22 @@ describe('gradients on wasm', () => {
           contextShape: [2],
           identityInit: false,
           seed: 5,
+        }),
+      true,
+    ],
+    [
+      'nsf (autoregressive, conditional)',
+      () =>
+        new NSF({
+          eventShape: [3],
+          layers: 2,
+          hidden: [8],
+          bins: 4,
+          bound: 2,
+          transform: 'autoregressive',
+          contextShape: [2],
+          identityInit: false,
+          seed: 7,
         }),
       true,
     ],

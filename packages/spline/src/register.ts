@@ -1,10 +1,12 @@
 import { register } from '@bijective/core';
 import { NSF, type NSFOptions } from './nsf.js';
+import { SplineAutoregressive, type SplineAutoregressiveOptions } from './spline-autoregressive.js';
 import { SplineCoupling, type SplineCouplingOptions } from './spline-coupling.js';
 
 declare module '@bijective/core' {
   interface BijectorOptionsMap {
     'spline-coupling': SplineCouplingOptions;
+    'spline-autoregressive': SplineAutoregressiveOptions;
     nsf: NSFOptions;
   }
 }
@@ -35,10 +37,21 @@ register(
 );
 register(
   'bijector',
+  'spline-autoregressive',
+  {
+    description:
+      'autoregressive rational-quadratic spline layer on a MADE, fast density, d-pass sampling (Durkan et al. 2019)',
+    create: (o) => new SplineAutoregressive(o),
+    example: (d) => ({ ...example(d), eventShape: [d], order: 'random' as const, contextShape: [2] }),
+  },
+  again,
+);
+register(
+  'bijector',
   'nsf',
   {
     description:
-      'coupling neural spline flow: rational-quadratic spline couplings and reversals (Durkan et al. 2019)',
+      'neural spline flow: rational-quadratic spline couplings and reversals, or autoregressive spline layers (Durkan et al. 2019)',
     create: (o) => new NSF(o),
     example: (d) => ({ ...example(d), layers: 3 }),
     tags: ['flow'],
