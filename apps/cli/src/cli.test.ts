@@ -176,6 +176,22 @@ describe('bijective CLI (CLI.md contract)', () => {
     const out = JSON.parse(r.last);
     expect(out).toMatchObject({ flow: 'nice', data: 'train.csv', dims: 2 });
     expect(Number.isFinite(out.testNll)).toBe(true);
+    // --seed fixes the split, the shuffles and the flow's initialisation: a rerun is identical.
+    const again = cli(
+      'train',
+      '--flow',
+      'nice',
+      '--data',
+      'train.csv',
+      '--test',
+      'test.csv',
+      '--steps',
+      '30',
+      '--out',
+      'csv-again',
+      '--json',
+    );
+    expect(JSON.parse(again.last).testNll).toBe(out.testNll);
     const e = cli('eval', '--model', 'csv-model', '--data', 'test.csv', '--json');
     expect(e.status, e.stderr).toBe(0);
     expect(JSON.parse(e.last).n).toBe(100);

@@ -3,8 +3,10 @@ import { resolve } from 'node:path';
 import type { TimingOptions } from './coupling-timing.js';
 import type { Throughput, Workload } from './coupling-workloads.js';
 
-/** The PyTorch reference script, next to this file's package. */
-const SCRIPT = resolve(import.meta.dirname ?? '.', '..', 'reference', 'coupling.py');
+/** The PyTorch reference scripts, next to this file's package: coupling.py (nice, realnvp), flows.py (maf, nsf). */
+const REFERENCE = resolve(import.meta.dirname ?? '.', '..', 'reference');
+const script = (flow: string) =>
+  resolve(REFERENCE, flow === 'maf' || flow === 'nsf' ? 'flows.py' : 'coupling.py');
 
 /** Interpreters tried in order for one that imports torch (Debian's python3-torch lives under /usr/bin). */
 const PYTHONS = ['python3', '/usr/bin/python3'];
@@ -18,10 +20,10 @@ export function findTorchPython(preferred?: string): string | null {
   return null;
 }
 
-/** Runs the reference (`coupling.py --json`) for one workload with one torch thread; throws with its stderr on failure. */
+/** Runs the reference (`coupling.py` or `flows.py --json`) for one workload with one torch thread; throws with its stderr on failure. */
 export function referenceThroughput(python: string, w: Workload, timing: TimingOptions): Throughput {
   const args = [
-    SCRIPT,
+    script(w.flow),
     '--json',
     '--flows',
     w.flow,

@@ -5,11 +5,11 @@ import { medianSecondsPerCall, type TimingOptions } from './coupling-timing.js';
 
 /** One benchmarked architecture: the flow's registry name, its options and the batch size. */
 export interface Workload {
-  /** `nice` or `realnvp`. */
-  flow: 'nice' | 'realnvp';
+  /** The registry name: `nice` or `realnvp` (registered here); `maf` or `nsf` once their packages are imported. */
+  flow: 'nice' | 'realnvp' | 'maf' | 'nsf';
   /** Event size d. */
   dims: number;
-  /** Coupling layers. */
+  /** Layers (couplings or autoregressive layers). */
   layers: number;
   /** Hidden widths of each conditioner. */
   hidden: number[];

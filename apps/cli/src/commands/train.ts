@@ -114,7 +114,7 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
     flowName,
     dims,
     standardisation,
-    flowOptions,
+    { seed, ...flowOptions },
     train.context?.cols,
     args.values.get('base'),
   );

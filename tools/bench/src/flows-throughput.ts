@@ -1,0 +1,104 @@
+// Train-step, log-density and sampling throughput of MAF and NSF on tfjs cpu and wasm, side by side
+// with the PyTorch references of the same architectures (tools/bench/reference/flows.py), plus an
+// affine coupling flow of NSF's size (RealNVP, 4 couplings) for NSF's cost per step.
+// Usage: node tools/bench/run.mjs tools/bench/src/flows-throughput.ts [--backends cpu,wasm]
+//   [--flows maf,nsf,realnvp] [--batches 256] [--hidden 64,64] [--maf-layers 5] [--nsf-layers 4]
+//   [--realnvp-layers 4] [--rounds 3] [--windows 5] [--window-seconds 0.25] [--warmup-seconds 0.5]
+//   [--python PATH] [--no-reference] [--json]
+// Same round protocol as coupling-throughput.ts: each round measures torch, then every tfjs backend,
+// per workload; the table shows best rounds and, in parentheses, the median per-round ratio.
+import { parseArgs } from 'node:util';
+import '@bijective/autoregressive';
+import '@bijective/spline';
+import { BACKEND_VERSIONS, selectBackend } from './coupling-backends.js';
+import { findTorchPython, referenceThroughput } from './coupling-reference.js';
+import { best, markdownTable, type Measured } from './coupling-table.js';
+import type { TimingOptions } from './coupling-timing.js';
+import { measure, type Workload } from './coupling-workloads.js';
+
+const { values: args } = parseArgs({
+  options: {
+    backends: { type: 'string', default: 'cpu,wasm' },
+    flows: { type: 'string', default: 'maf,nsf,realnvp' },
+    batches: { type: 'string', default: '256' },
+    hidden: { type: 'string', default: '64,64' },
+    'maf-layers': { type: 'string', default: '5' },
+    'nsf-layers': { type: 'string', default: '4' },
+    'realnvp-layers': { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '3' },
+    windows: { type: 'string', default: '5' },
+    'window-seconds': { type: 'string', default: '0.25' },
+    'warmup-seconds': { type: 'string', default: '0.5' },
+    python: { type: 'string' },
+    'no-reference': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+const list = (s: string) => s.split(',').filter((v) => v !== '');
+const timing: TimingOptions = {
+  warmupSeconds: Number(args['warmup-seconds']),
+  windows: Number(args.windows),
+  windowSeconds: Number(args['window-seconds']),
+};
+const layerOption = { maf: 'maf-layers', nsf: 'nsf-layers', realnvp: 'realnvp-layers' } as const;
+const workloads: Workload[] = list(args.flows).flatMap((flow) => {
+  const option = layerOption[flow as keyof typeof layerOption];
+  if (!option) throw new Error(`flows-throughput: unknown flow '${flow}'; known: maf, nsf, realnvp`);
+  return list(args.batches).map((batch) => ({
+    flow: flow as Workload['flow'],
+    dims: 2,
+    layers: Number(args[option]),
+    hidden: list(args.hidden).map(Number),
+    batch: Number(batch),
+  }));
+});
+const python = args['no-reference'] ? null : findTorchPython(args.python);
+if (!args['no-reference'] && python === null)
+  console.error('flows-throughput: no python with torch found; no reference column');
+const backends = [...(python ? ['torch'] : []), ...list(args.backends)];
+
+const results: Measured[] = workloads.flatMap((workload) =>
+  backends.map((backend) => ({ workload, backend, rounds: [] })),
+);
+for (let round = 0; round < Number(args.rounds); round++) {
+  for (const m of results) {
+    if (m.backend === 'torch') m.rounds.push(referenceThroughput(python as string, m.workload, timing));
+    else {
+      await selectBackend(m.backend);
+      m.rounds.push(measure(m.workload, timing));
+    }
+  }
+}
+
+console.error(
+  `tfjs backends: cpu ${BACKEND_VERSIONS.cpu}, wasm ${BACKEND_VERSIONS.wasm}; reference: ${python ?? 'none'}`,
+);
+for (const m of results) {
+  if (m.rounds.some((r) => r.leakedTensors !== 0))
+    console.error(`warning: ${m.backend} ${m.workload.flow} leaked tensors`);
+}
+if (args.json) for (const m of results) console.log(JSON.stringify(m));
+else console.log(markdownTable(results));
+
+// NSF's train-step time relative to each affine flow measured on the same backend and batch
+// (issue target: <= 1.6x the affine flow's step time): best round against best round, and the
+// median over rounds of the per-round ratio.
+for (const nsf of results.filter((m) => m.workload.flow === 'nsf')) {
+  for (const affine of results.filter(
+    (m) =>
+      m.backend === nsf.backend &&
+      m.workload.batch === nsf.workload.batch &&
+      (m.workload.flow === 'maf' || m.workload.flow === 'realnvp'),
+  )) {
+    const metric = 'trainStepsPerSecond';
+    const perRound = nsf.rounds
+      .map((r, i) => (affine.rounds[i] as (typeof affine.rounds)[number])[metric] / r[metric])
+      .sort((a, b) => a - b);
+    const median = perRound[Math.floor(perRound.length / 2)] as number;
+    const ratio = best(affine, metric) / best(nsf, metric);
+    console.log(
+      `nsf (${nsf.workload.layers} layers) step time / ${affine.workload.flow} (${affine.workload.layers} layers), ${nsf.backend}, batch ${nsf.workload.batch}: ${ratio.toFixed(2)}x (median per round ${median.toFixed(2)}x)`,
+    );
+  }
+}
