@@ -75,7 +75,10 @@ describe('LULinear', () => {
   test('starts at the seeded random orthogonal matrix, with log|det| = 0', () => {
     const b = new LULinear({ eventShape: [5], seed: 4 });
     tf.tidy(() => expectMatrixClose(b.weight().dataSync(), randomOrthogonal(5, 4), 1e-6));
-    expect(b.getConfig()).toEqual({ name: 'lu-linear', options: { eventShape: [5], seed: 4 } });
+    expect(b.getConfig()).toEqual({
+      name: 'lu-linear',
+      options: { eventShape: [5], seed: 4, permutation: [...b.permutation], signs: expect.any(Array) },
+    });
     tf.tidy(() => {
       expect(Math.abs(b.forwardAndLogDet(tf.ones([1, 5])).logDet.dataSync()[0]!)).toBeLessThan(1e-6);
     });
@@ -114,6 +117,27 @@ describe('LULinear', () => {
       Array.from(inverse.logDet.dataSync()).forEach((v) => expect(v).toBeCloseTo(-slogdet(w).logAbsDet, 5));
     });
     b.dispose();
+  });
+
+  test('the config carries P and the signs, and an explicit P and signs win over the seed', () => {
+    const b = new LULinear({ eventShape: [4], seed: 3 });
+    const options = b.getConfig().options as { permutation: number[]; signs: number[] };
+    expect(options.permutation).toEqual([...b.permutation]);
+    expect(options.signs.every((v) => v === 1 || v === -1)).toBe(true);
+    const reversed = [...b.permutation].reverse();
+    const flipped = options.signs.map((v) => -v);
+    const c = new LULinear({ eventShape: [4], seed: 3, permutation: reversed, signs: flipped });
+    expect(c.getConfig().options).toMatchObject({ permutation: reversed, signs: flipped });
+    const x = tf.randomNormal([3, 4], 0, 1, 'float32', 1);
+    const roundTrip = c.inverse(c.forward(x)).dataSync();
+    x.dataSync().forEach((v, i) => expect(roundTrip[i]).toBeCloseTo(v, 4));
+    expect(c.forward(x).arraySync()).not.toEqual(b.forward(x).arraySync());
+    expect(() => new LULinear({ eventShape: [2], signs: [1, 0] })).toThrow(
+      /'signs' must be 2 numbers, each 1 or -1/,
+    );
+    expect(() => new LULinear({ eventShape: [2], permutation: [0, 0] })).toThrow(OptionError);
+    for (const l of [b, c]) l.dispose();
+    x.dispose();
   });
 
   test('a missing seed is drawn and recorded; invalid options are named', () => {

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseBijector, type BijectorConfig, type ValueAndLogDet } from '../bijector.js';
+import { OptionError } from '../errors.js';
 import { matMulExplicit } from '../nn/matmul.js';
 import { luDecompose } from '../numerics/lu.js';
 import { randomOrthogonal } from '../numerics/random.js';
 import { sameLogDetPerRow } from './log-det.js';
 import { optionRecord, readEventShape, readSeed } from './options.js';
 import { newVariable } from './parameters.js';
-import { inversePermutation, oneHotMatrix } from './permutation.js';
+import { checkPermutation, inversePermutation, oneHotMatrix } from './permutation.js';
 import {
   invertUnitLowerTriangular,
   invertUnitUpperTriangular,
@@ -19,6 +20,10 @@ export interface LULinearOptions {
   eventShape: number[];
   /** Seed of the random orthogonal initial W (and so of P and the diagonal signs); random when absent. */
   seed?: number;
+  /** The fixed row order of P; saved configs carry it so a model never depends on re-deriving it from the seed. */
+  permutation?: number[];
+  /** The fixed diagonal signs s (each ±1); saved with `permutation` for the same reason. */
+  signs?: number[];
 }
 
 /**
@@ -43,15 +48,19 @@ export class LULinear extends BaseBijector {
 
   /** Creates the map for vector events, initialised to the LU factors of a random orthogonal matrix. */
   constructor(options: LULinearOptions) {
-    const record = optionRecord('lu-linear', options, ['eventShape', 'seed']);
+    const record = optionRecord('lu-linear', options, ['eventShape', 'seed', 'permutation', 'signs']);
     const eventShape = readEventShape('lu-linear', record, true);
     const seed = readSeed('lu-linear', record);
     const d = eventShape[0] as number;
     const { lower, upper, permutation } = luDecompose(randomOrthogonal(d, seed));
     super({ eventShape });
     this.seed = seed;
-    this.permutation = permutation;
-    this.signs = upper.map((row, i) => Math.sign(row[i] as number));
+    this.permutation =
+      record.permutation === undefined ? permutation : checkPermutation('lu-linear', record.permutation, d);
+    this.signs =
+      record.signs === undefined
+        ? upper.map((row, i) => Math.sign(row[i] as number))
+        : readSigns(record.signs, d);
     this.lower = newVariable(
       lower.flatMap((row, i) => row.map((v, j) => (j < i ? v : 0))),
       [d, d],
@@ -71,9 +80,17 @@ export class LULinear extends BaseBijector {
     return [this.lower, this.upper, this.logDiag];
   }
 
-  /** `{name: 'lu-linear', options: {eventShape, seed}}`. */
+  /** `{name: 'lu-linear', options: {eventShape, seed, permutation, signs}}`: P and s explicit, so loading never re-derives them. */
   getConfig(): BijectorConfig {
-    return { name: this.name, options: { eventShape: [...this.eventShape], seed: this.seed } };
+    return {
+      name: this.name,
+      options: {
+        eventShape: [...this.eventShape],
+        seed: this.seed,
+        permutation: [...this.permutation],
+        signs: [...this.signs],
+      },
+    };
   }
 
   /** The current d x d matrix W = P L (U + diag(s ⊙ exp(ℓ))); the caller owns it. */
@@ -131,4 +148,14 @@ export class LULinear extends BaseBijector {
       strictUpper: tf.mul(this.upper, tf.transpose(mask)) as tf.Tensor2D,
     };
   }
+}
+
+/** Checks the `signs` option: d numbers, each +1 or -1. */
+function readSigns(value: unknown, d: number): number[] {
+  if (!Array.isArray(value) || value.length !== d || !value.every((v) => v === 1 || v === -1)) {
+    throw new OptionError(
+      `lu-linear: option 'signs' must be ${d} numbers, each 1 or -1, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value as number[];
 }
