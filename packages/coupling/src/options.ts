@@ -1,13 +1,11 @@
 import {
-  ACTIVATIONS,
   OptionError,
   ShapeError,
   checkEventShape,
   formatShape,
   readNumber,
-  type ActivationName,
-  type EventShape,
   type OptionRecord,
+  readHiddenSizes,
 } from '@bijective/core';
 import { DEFAULT_SCALE_BOUND } from './affine-transform.js';
 import type { TransformKind } from './fused-couplings.js';
@@ -33,32 +31,6 @@ export function readCouplingEventShape(owner: string, record: OptionRecord): [nu
   return [d];
 }
 
-/** Reads the hidden widths (a non-empty list of positive integers), default {@link DEFAULT_HIDDEN}. */
-export function readHidden(owner: string, record: OptionRecord): number[] {
-  const value = record.hidden ?? DEFAULT_HIDDEN;
-  if (
-    !Array.isArray(value) ||
-    value.length === 0 ||
-    !value.every((h) => typeof h === 'number' && Number.isInteger(h) && h > 0)
-  ) {
-    throw new OptionError(
-      `${owner}: option 'hidden' must be a non-empty list of positive integers, got ${JSON.stringify(value)}`,
-    );
-  }
-  return [...(value as number[])];
-}
-
-/** Reads the conditioner's hidden activation, default `relu`. */
-export function readActivation(owner: string, record: OptionRecord): ActivationName {
-  const value = record.activation ?? 'relu';
-  if (typeof value !== 'string' || !Object.hasOwn(ACTIVATIONS, value)) {
-    throw new OptionError(
-      `${owner}: option 'activation' must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value as ActivationName;
-}
-
 /** Reads the mask kind, default `halves`. */
 export function readMaskKind(owner: string, record: OptionRecord): MaskKind {
   const value = record.mask ?? 'halves';
@@ -77,12 +49,6 @@ export function readParity(owner: string, record: OptionRecord): 0 | 1 {
     throw new OptionError(`${owner}: option 'parity' must be 0 or 1, got ${JSON.stringify(value)}`);
   }
   return value;
-}
-
-/** Reads the optional context shape: null when absent (unconditional), else a non-empty list of positive integers. */
-export function readContextShape(owner: string, record: OptionRecord): EventShape | null {
-  if (record.contextShape === undefined || record.contextShape === null) return null;
-  return [...checkEventShape(record.contextShape, `${owner}: option 'contextShape'`)];
 }
 
 /** Reads an explicit list of partitions of `[d]` (option `partitions`): each a disjoint cover of 0..d-1 by two non-empty index lists. */
@@ -121,3 +87,10 @@ export function readTransform(owner: string, record: OptionRecord): TransformKin
 export function readScaleBound(owner: string, record: OptionRecord): number {
   return readNumber(owner, record, 'scaleBound', DEFAULT_SCALE_BOUND, { above: 0 });
 }
+
+/** Reads the hidden widths, default {@link DEFAULT_HIDDEN}. */
+export function readHidden(owner: string, record: OptionRecord): number[] {
+  return readHiddenSizes(owner, record, DEFAULT_HIDDEN);
+}
+
+export { readActivation, readContextShape } from '@bijective/core';

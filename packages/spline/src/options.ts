@@ -1,13 +1,10 @@
 import {
-  ACTIVATIONS,
-  OptionError,
   ShapeError,
   checkEventShape,
   formatShape,
   readNumber,
-  type ActivationName,
-  type EventShape,
   type OptionRecord,
+  readHiddenSizes,
 } from '@bijective/core';
 import { DEFAULT_BOUND } from './rational-quadratic.js';
 
@@ -28,56 +25,18 @@ export function readSplitEventShape(owner: string, record: OptionRecord): [numbe
   return [shape[0] as number];
 }
 
-/** Reads the hidden widths (a non-empty list of positive integers), default {@link DEFAULT_SPLINE_HIDDEN}. */
-export function readHiddenSizes(owner: string, record: OptionRecord): number[] {
-  const value = record.hidden ?? DEFAULT_SPLINE_HIDDEN;
-  if (
-    !Array.isArray(value) ||
-    value.length === 0 ||
-    !value.every((h) => typeof h === 'number' && Number.isInteger(h) && h > 0)
-  ) {
-    throw new OptionError(
-      `${owner}: option 'hidden' must be a non-empty list of positive integers, got ${JSON.stringify(value)}`,
-    );
-  }
-  return [...(value as number[])];
-}
-
-/** Reads the conditioner's hidden activation, default `relu`. */
-export function readActivationName(owner: string, record: OptionRecord): ActivationName {
-  const value = record.activation ?? 'relu';
-  if (typeof value !== 'string' || !Object.hasOwn(ACTIVATIONS, value)) {
-    throw new OptionError(
-      `${owner}: option 'activation' must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value as ActivationName;
-}
-
-/** Reads the optional context shape (null when absent). */
-export function readOptionalContextShape(owner: string, record: OptionRecord): EventShape | null {
-  if (record.contextShape === undefined) return null;
-  return [...checkEventShape(record.contextShape, `${owner}: option 'contextShape'`)];
-}
-
-/** Reads a positive integer option of at least `min`, or returns `fallback`. */
-export function readInteger(
-  owner: string,
-  record: OptionRecord,
-  key: string,
-  fallback: number,
-  min: number,
-): number {
-  const value = record[key] ?? fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new OptionError(
-      `${owner}: option '${key}' must be an integer >= ${min}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
-}
-
 /** Reads the spline's half-width B (> 0), default {@link DEFAULT_BOUND}. */
 export function readBound(owner: string, record: OptionRecord): number {
   return readNumber(owner, record, 'bound', DEFAULT_BOUND, { above: 0 });
 }
+
+/** Reads the hidden widths, default {@link DEFAULT_SPLINE_HIDDEN}. */
+export function readSplineHidden(owner: string, record: OptionRecord): number[] {
+  return readHiddenSizes(owner, record, DEFAULT_SPLINE_HIDDEN);
+}
+
+export {
+  readActivation as readActivationName,
+  readContextShape as readOptionalContextShape,
+  readInteger,
+} from '@bijective/core';

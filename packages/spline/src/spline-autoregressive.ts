@@ -20,7 +20,7 @@ import {
   type InputOrder,
 } from '@bijective/autoregressive';
 import { indicatorMatrix } from './constants.js';
-import { DEFAULT_BINS, readActivationName, readBound, readHiddenSizes, readInteger } from './options.js';
+import { DEFAULT_BINS, readActivationName, readBound, readSplineHidden, readInteger } from './options.js';
 import { DEFAULT_MIN_DERIVATIVE, identityDerivativeLogit } from './parameters.js';
 import { rationalQuadraticSpline, type SplineResult } from './rational-quadratic.js';
 
@@ -86,7 +86,7 @@ export class SplineAutoregressive extends BaseBijector {
     const contextShape = readContextShape(owner, record);
     const bins = readInteger(owner, record, 'bins', DEFAULT_BINS, 2);
     const bound = readBound(owner, record);
-    const hidden = readHiddenSizes(owner, record);
+    const hidden = readSplineHidden(owner, record);
     const activation = readActivationName(owner, record);
     const order = readOrder(owner, record);
     const identityInit = readBoolean(owner, record, 'identityInit', true);

@@ -18,7 +18,7 @@ import {
   DEFAULT_BINS,
   readActivationName,
   readBound,
-  readHiddenSizes,
+  readSplineHidden,
   readInteger,
   readOptionalContextShape,
   readSplitEventShape,
@@ -91,7 +91,7 @@ export class SplineCoupling extends BaseBijector {
     super({ eventShape, contextShape });
     this.bins = readInteger(owner, record, 'bins', DEFAULT_BINS, 2);
     this.bound = readBound(owner, record);
-    this.hidden = readHiddenSizes(owner, record);
+    this.hidden = readSplineHidden(owner, record);
     this.activation = readActivationName(owner, record);
     this.identityInit = readBoolean(owner, record, 'identityInit', true);
     this.seed = readSeed(owner, record);

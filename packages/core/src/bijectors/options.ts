@@ -2,6 +2,7 @@ import type { BijectorConfig } from '../bijector.js';
 import { OptionError, ShapeError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { checkEventShape, eventSize, formatShape, type EventShape } from '../shapes.js';
+import { ACTIVATIONS, type ActivationName } from '../nn/activation.js';
 
 /** The options of one bijector as a record, after checking that only known keys are present. */
 export type OptionRecord = Readonly<Record<string, unknown>>;
@@ -146,4 +147,53 @@ export interface EventShapeOptions {
 /** Reads options that hold only `eventShape` (a vector `[d]` when `vector` is set). */
 export function readEventShapeOnly(owner: string, options: unknown, vector = false): EventShape {
   return readEventShape(owner, optionRecord(owner, options, ['eventShape']), vector);
+}
+
+/** Reads a conditioner's hidden widths (option `hidden`: a non-empty list of positive integers), or `fallback`. */
+export function readHiddenSizes(owner: string, record: OptionRecord, fallback: readonly number[]): number[] {
+  const value = record.hidden ?? fallback;
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    !value.every((h) => typeof h === 'number' && Number.isInteger(h) && h > 0)
+  ) {
+    throw new OptionError(
+      `${owner}: option 'hidden' must be a non-empty list of positive integers, got ${JSON.stringify(value)}`,
+    );
+  }
+  return [...(value as number[])];
+}
+
+/** Reads a conditioner's hidden activation (option `activation`, one of {@link ACTIVATIONS}), default `relu`. */
+export function readActivation(owner: string, record: OptionRecord): ActivationName {
+  const value = record.activation ?? 'relu';
+  if (typeof value !== 'string' || !Object.hasOwn(ACTIVATIONS, value)) {
+    throw new OptionError(
+      `${owner}: option 'activation' must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value as ActivationName;
+}
+
+/** Reads the optional context shape (option `contextShape`): null when absent, i.e. unconditional. */
+export function readContextShape(owner: string, record: OptionRecord): EventShape | null {
+  if (record.contextShape === undefined || record.contextShape === null) return null;
+  return [...checkEventShape(record.contextShape, `${owner}: option 'contextShape'`)];
+}
+
+/** Reads an integer option of at least `min` (default 1), or returns `fallback`. */
+export function readInteger(
+  owner: string,
+  record: OptionRecord,
+  key: string,
+  fallback: number,
+  min = 1,
+): number {
+  const value = record[key] ?? fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new OptionError(
+      `${owner}: option '${key}' must be an integer >= ${min}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
 }
