@@ -1,17 +1,13 @@
-import type * as tf from '@tensorflow/tfjs-core';
 import {
-  BaseBijector,
   Chain,
+  ChainedFlow,
   OptionError,
   Reverse,
   optionRecord,
   readSeed,
   type Bijector,
   type BijectorConfig,
-  type CallOptions,
-  type FastDirection,
   type JsonObject,
-  type ValueAndLogDet,
 } from '@bijective/core';
 import { readVectorShape } from '@bijective/autoregressive';
 import { readInteger, readSplitEventShape } from './options.js';
@@ -56,16 +52,12 @@ function links(layers: number, reversals: boolean, layer: (i: number) => Bijecto
  * Σ_layers Σ_B log g'(x_B); or (`transform: 'autoregressive'`) autoregressive spline layers with
  * alternating orders, log|det J| = Σ_layers Σ_i log g'_{θ_i}(z_i).
  */
-export class NSF extends BaseBijector {
+export class NSF extends ChainedFlow {
   readonly name = 'nsf';
-  /** The chain of couplings and reversals, base side first. */
-  readonly chain: Chain;
   /** Number of spline layers. */
   readonly layers: number;
   /** Coupling or autoregressive spline layers. */
   readonly transform: NSFTransform;
-  /** Fast both ways with couplings; fast density (`inverse`) with autoregressive layers. */
-  override readonly fastDirection: FastDirection;
   /** The first layer's resolved options (the others differ only in their seeds and orders). */
   private readonly layerOptions: JsonObject;
 
@@ -93,20 +85,13 @@ export class NSF extends BaseBijector {
         seed: layerSeed,
       });
     };
-    const chain = new Chain(links(layers, coupling, layer));
-    super({ eventShape: chain.eventShape, contextShape: chain.contextShape });
-    this.chain = chain;
+    // Fast both ways with couplings; fast density (`inverse`) with autoregressive layers.
+    super(new Chain(links(layers, coupling, layer)));
     this.layers = layers;
     this.transform = transform;
-    this.fastDirection = chain.fastDirection;
-    const first = chain.bijectors[0] as SplineCoupling | SplineAutoregressive;
+    const first = this.chain.bijectors[0] as SplineCoupling | SplineAutoregressive;
     const { order: _order, ...firstOptions } = first.configOptions();
     this.layerOptions = { ...firstOptions, seed };
-  }
-
-  /** Every layer's conditioner variables, in layer order. */
-  override get variables(): readonly tf.Variable[] {
-    return this.chain.variables;
   }
 
   /** `{name: 'nsf', options}` with every default filled in. */
@@ -115,26 +100,5 @@ export class NSF extends BaseBijector {
       name: this.name,
       options: { ...this.layerOptions, layers: this.layers, transform: this.transform },
     };
-  }
-
-  /** Frees every layer. */
-  override dispose(): void {
-    this.chain.dispose();
-  }
-
-  protected computeForward(x: tf.Tensor, options: CallOptions): ValueAndLogDet {
-    return this.chain.forwardAndLogDet(x, options);
-  }
-
-  protected computeInverse(y: tf.Tensor, options: CallOptions): ValueAndLogDet {
-    return this.chain.inverseAndLogDet(y, options);
-  }
-
-  protected override computeForwardValue(x: tf.Tensor, options: CallOptions): tf.Tensor {
-    return this.chain.forward(x, options);
-  }
-
-  protected override computeInverseValue(y: tf.Tensor, options: CallOptions): tf.Tensor {
-    return this.chain.inverse(y, options);
   }
 }

@@ -1,5 +1,6 @@
 // Barrel of the core bijectors (registered under their names by ./register.ts).
 export * from './chain.js';
+export * from './chained-flow.js';
 export * from './invert.js';
 export * from './shift.js';
 export * from './scale.js';
