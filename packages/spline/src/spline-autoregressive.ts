@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   BaseBijector,
-  matMulExplicit,
   optionRecord,
   readBoolean,
   readSeed,
@@ -19,10 +18,9 @@ import {
   readVectorShape,
   type InputOrder,
 } from '@bijective/autoregressive';
-import { indicatorMatrix } from './constants.js';
 import { DEFAULT_BINS, readActivationName, readBound, readSplineHidden, readInteger } from './options.js';
-import { DEFAULT_MIN_DERIVATIVE, identityDerivativeLogit } from './parameters.js';
-import { rationalQuadraticSpline, type SplineResult } from './rational-quadratic.js';
+import { splineFromNetwork } from './network-spline.js';
+import type { SplineResult } from './rational-quadratic.js';
 
 /** Options of {@link SplineAutoregressive}. */
 export interface SplineAutoregressiveOptions {
@@ -180,18 +178,12 @@ export class SplineAutoregressive extends BaseBijector {
       n * d,
       width,
     ]) as tf.Tensor2D;
-    const pick = (from: number, count: number) =>
-      matMulExplicit(
-        perElement,
-        indicatorMatrix(width, count, (i, j) => i === from + j),
-      );
-    const derivatives = tf.add(pick(2 * bins, bins - 1), identityDerivativeLogit(DEFAULT_MIN_DERIVATIVE));
-    const result = rationalQuadraticSpline(
-      tf.reshape(input, [n * d]),
-      pick(0, bins),
-      pick(bins, bins),
-      derivatives,
-      { bound: this.bound, inverse },
+    const result = splineFromNetwork(
+      tf.reshape(input, [n * d]) as tf.Tensor1D,
+      perElement,
+      bins,
+      this.bound,
+      inverse,
     );
     return { value: tf.reshape(result.value, [n, d]), logDet: tf.reshape(result.logDet, [n, d]) };
   }

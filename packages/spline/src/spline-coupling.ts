@@ -23,8 +23,7 @@ import {
   readOptionalContextShape,
   readSplitEventShape,
 } from './options.js';
-import { DEFAULT_MIN_DERIVATIVE, identityDerivativeLogit } from './parameters.js';
-import { rationalQuadraticSpline } from './rational-quadratic.js';
+import { splineFromNetwork } from './network-spline.js';
 
 /** Options of {@link SplineCoupling}. */
 export interface SplineCouplingOptions {
@@ -159,18 +158,12 @@ export class SplineCoupling extends BaseBijector {
       : xA;
     const width = 3 * bins - 1;
     const raw = tf.reshape(this.conditioner.apply(features), [n * sizeB, width]) as tf.Tensor2D;
-    const pick = (from: number, count: number) =>
-      matMulExplicit(
-        raw,
-        indicatorMatrix(width, count, (i, j) => i === from + j),
-      );
-    const derivatives = tf.add(pick(2 * bins, bins - 1), identityDerivativeLogit(DEFAULT_MIN_DERIVATIVE));
-    const spline = rationalQuadraticSpline(
-      tf.reshape(xB, [n * sizeB]),
-      pick(0, bins),
-      pick(bins, bins),
-      derivatives,
-      { bound: this.bound, inverse },
+    const spline = splineFromNetwork(
+      tf.reshape(xB, [n * sizeB]) as tf.Tensor1D,
+      raw,
+      bins,
+      this.bound,
+      inverse,
     );
     const keepA = tf.mul(x, tf.tensor1d(Float32Array.from({ length: d }, (_, i) => (i < sizeA ? 1 : 0))));
     const liftB = indicatorMatrix(sizeB, d, (i, j) => j === sizeA + i);
