@@ -14,6 +14,7 @@ export * from './backend.js';
 export * from './bijectors/index.js';
 export * from './distributions/index.js';
 export * from './nn/index.js';
+export * from './kernels/index.js';
 export * from './numerics/index.js';
 export * from './flow.js';
 export * from './training/index.js';

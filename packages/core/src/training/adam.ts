@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { adamKernel } from '../kernels/adam-kernel.js';
 
 /** Adam's hyper-parameters (Kingma & Ba 2015). */
 export interface AdamOptions {
@@ -14,12 +15,12 @@ export interface AdamOptions {
 
 /**
  * Adam with a learning rate given per step (so schedules need no optimizer rebuild):
- * m ← β1 m + (1-β1) g, v ← β2 v + (1-β2) g², θ ← θ - lr (m/(1-β1ᵗ)) / (sqrt(v/(1-β2ᵗ)) + ε) - lr λ θ.
+ * m ← β1 m + (1-β1) g, v ← β2 v + (1-β2) g², θ ← θ - lr (m/(1-β1ᵗ)) / (sqrt(v/(1-β2ᵗ)) + ε) - lr λ θ
+ * (Kingma & Ba 2015; decoupled decay, Loshchilov & Hutter 2019).
  *
- * Computed with 10 kernels per variable (11 with weight decay) instead of the 14 of the formula as
- * written, because per-kernel dispatch dominates small models: the buffers hold the rescaled
- * moments m̃ = m/(1-β1) and ṽ = v/(1-β2), so that m̃ ← β1 m̃ + g and ṽ ← β2 ṽ + g², and the bias
- * corrections and those scales fold into two host scalars per step,
+ * The whole update of all variables is ONE host kernel (per-kernel dispatch dominates small
+ * models). Its buffers hold the rescaled moments m̃ = m/(1-β1) and ṽ = v/(1-β2), so that
+ * m̃ ← β1 m̃ + g and ṽ ← β2 ṽ + g², and the bias corrections fold into two scalars per step,
  * θ ← θ - α m̃ / (sqrt(ṽ) + ε̃) with α = lr (1-β1) sqrt(c2 / (1-β2)) / c1 and ε̃ = ε sqrt(c2 / (1-β2)),
  * where c1 = 1-β1ᵗ and c2 = 1-β2ᵗ: the same update, algebraically.
  */
@@ -30,8 +31,6 @@ export class Adam {
   private readonly beta2: number;
   private readonly epsilon: number;
   private readonly weightDecay: number;
-  /** β1 and β2 as scalar tensors, made on first use (one upload each, not one per variable and step). */
-  private decays: { beta1: tf.Scalar; beta2: tf.Scalar } | null = null;
 
   /** Creates the optimizer; moment buffers are made on first use of each variable. */
   constructor(options: AdamOptions = {}) {
@@ -47,37 +46,41 @@ export class Adam {
     const c1 = 1 - this.beta1 ** this.t;
     const c2 = 1 - this.beta2 ** this.t;
     const root = Math.sqrt(c2 / (1 - this.beta2));
-    if (!this.decays)
-      this.decays = { beta1: tf.keep(tf.scalar(this.beta1)), beta2: tf.keep(tf.scalar(this.beta2)) };
-    const { beta1, beta2 } = this.decays;
-    tf.tidy(() => {
-      const alpha = tf.scalar((lr * (1 - this.beta1) * root) / c1);
-      const epsilon = tf.scalar(this.epsilon * root);
-      const keep = this.weightDecay > 0 ? tf.scalar(1 - lr * this.weightDecay) : null;
-      for (const variable of variables) {
-        const g = grads[variable.name];
-        if (!g) continue;
-        let state = this.moments.get(variable);
-        if (!state) {
-          state = {
-            m: tf.variable(tf.zerosLike(variable), false),
-            v: tf.variable(tf.zerosLike(variable), false),
-          };
-          this.moments.set(variable, state);
-        }
-        state.m.assign(tf.add(tf.mul(state.m, beta1), g));
-        state.v.assign(tf.add(tf.mul(state.v, beta2), tf.square(g)));
-        const step = tf.div(state.m, tf.add(tf.sqrt(state.v), epsilon));
-        const decayed = keep ? tf.mul(variable, keep) : variable;
-        variable.assign(tf.sub(decayed, tf.mul(step, alpha)));
+    const updated: { variable: tf.Variable; m: tf.Variable; v: tf.Variable }[] = [];
+    const inputs: tf.Tensor[] = [];
+    for (const variable of variables) {
+      const g = grads[variable.name];
+      if (!g) continue;
+      let state = this.moments.get(variable);
+      if (!state) {
+        state = tf.tidy(() => ({
+          m: tf.variable(tf.zerosLike(variable), false),
+          v: tf.variable(tf.zerosLike(variable), false),
+        }));
+        this.moments.set(variable, state);
       }
+      updated.push({ variable, ...state });
+      inputs.push(variable, g, state.m, state.v);
+    }
+    if (updated.length === 0) return;
+    const outputs = adamKernel(inputs, {
+      beta1: this.beta1,
+      beta2: this.beta2,
+      alpha: (lr * (1 - this.beta1) * root) / c1,
+      epsilon: this.epsilon * root,
+      keep: 1 - lr * this.weightDecay,
     });
+    updated.forEach(({ variable, m, v }, k) => {
+      const [theta, m2, v2] = outputs.slice(3 * k, 3 * k + 3) as tf.Tensor[];
+      variable.assign(theta as tf.Tensor);
+      m.assign(m2 as tf.Tensor);
+      v.assign(v2 as tf.Tensor);
+    });
+    tf.dispose(outputs);
   }
 
   /** Frees the moment buffers. */
   dispose(): void {
-    if (this.decays) tf.dispose([this.decays.beta1, this.decays.beta2]);
-    this.decays = null;
     for (const { m, v } of this.moments.values()) {
       m.dispose();
       v.dispose();

@@ -1,0 +1,65 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** Runs a host loop on one backend: provides float32 views of the inputs and of fresh outputs. */
+export type HostAdapter = (
+  backend: tf.KernelBackend,
+  inputs: readonly tf.TensorInfo[],
+  outputShapes: readonly number[][],
+  run: (inputs: Float32Array[], outputs: Float32Array[]) => void,
+) => tf.TensorInfo[];
+
+const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** The slice of tfjs's cpu backend a host kernel uses. */
+interface CpuBackend {
+  data: { get(dataId: object): { values: Float32Array } };
+  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
+}
+
+/** The slice of tfjs's wasm backend a host kernel uses (heap views; valid until the next allocation). */
+interface WasmBackend {
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+/** Any other backend: read the inputs back (a sync on GPUs) and upload the outputs. */
+interface GenericBackend {
+  readSync(dataId: object): Float32Array;
+  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
+}
+
+const cpu: HostAdapter = (backend, inputs, shapes, run) => {
+  const b = backend as unknown as CpuBackend;
+  const outputs = shapes.map((s) => new Float32Array(sizeOf(s)));
+  run(
+    inputs.map((t) => b.data.get(t.dataId).values),
+    outputs,
+  );
+  return shapes.map((s, i) => b.makeTensorInfo(s, 'float32', outputs[i] as Float32Array));
+};
+
+const wasm: HostAdapter = (backend, inputs, shapes, run) => {
+  const b = backend as unknown as WasmBackend;
+  // Allocate first: a later malloc may grow the heap and detach earlier views.
+  const infos = shapes.map((s) => b.makeOutput(s, 'float32'));
+  const outputs = infos.map((t) => b.typedArrayFromHeap(t));
+  for (const o of outputs) o.fill(0);
+  run(
+    inputs.map((t) => b.typedArrayFromHeap(t)),
+    outputs,
+  );
+  return infos;
+};
+
+const generic: HostAdapter = (backend, inputs, shapes, run) => {
+  const b = backend as unknown as GenericBackend;
+  const outputs = shapes.map((s) => new Float32Array(sizeOf(s)));
+  run(
+    inputs.map((t) => b.readSync(t.dataId)),
+    outputs,
+  );
+  return shapes.map((s, i) => b.makeTensorInfo(s, 'float32', outputs[i] as Float32Array));
+};
+
+/** The adapter per tfjs backend name; host kernels are registered for each of these. */
+export const HOST_ADAPTERS: Readonly<Record<string, HostAdapter>> = { cpu, wasm, webgl: generic };
