@@ -15,6 +15,7 @@ export * from './bijectors/index.js';
 export * from './distributions/index.js';
 export * from './nn/index.js';
 export * from './kernels/index.js';
+export * from './fused/index.js';
 export * from './numerics/index.js';
 export * from './flow.js';
 export * from './training/index.js';

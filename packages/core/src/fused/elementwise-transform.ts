@@ -1,0 +1,48 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** Which way a fused layer runs: forward (base -> data) or inverse (data -> base). */
+export type Direction = 'forward' | 'inverse';
+
+/** What an {@link ElementwiseTransform} computes in one direction. */
+export interface TransformResult {
+  /** The mapped batch `[n, d]` (identity outside the transformed columns). */
+  value: tf.Tensor2D;
+  /** Σ log|∂g/∂u| per row `[n]` over the transformed columns, or null for a volume-preserving map. */
+  logDet: tf.Tensor1D | null;
+}
+
+/** Gradients of an {@link ElementwiseTransform} with respect to its input and its raw parameters. */
+export interface TransformGradients {
+  /** ∂L/∂u `[n, d]` through the map itself (identity columns pass ∂L/∂value on). */
+  du: tf.Tensor2D;
+  /** ∂L/∂raw `[n, heads·|B|]`. */
+  dRaw: tf.Tensor2D;
+  /** Σ_n ∂L/∂raw `[heads·|B|]`: the gradient of the bias of the layer that produced raw. */
+  dRawSums: tf.Tensor1D;
+}
+
+/**
+ * The invertible elementwise map g of a coupling or autoregressive layer, applied to the columns B
+ * of a `[n, d]` batch and the identity elsewhere, with parameters `raw` `[n, heads·|B|]` straight
+ * from the conditioner, head-major: head h of B's k-th column is raw column h·|B| + k. Both
+ * directions and the backward pass are single host kernels (`defineHostKernel`), so a layer costs
+ * a handful of kernels however elaborate g is; the backward recomputes what it needs from u and raw.
+ * raw = 0 must give the identity (zero-initialised conditioners start every layer as the identity).
+ */
+export interface ElementwiseTransform {
+  /** Raw conditioner outputs per transformed column (1: shift; 2: log-scale and shift; 3K - 1: spline). */
+  readonly heads: number;
+  /** Whether g changes volume (else the layer's log-det is 0 and `logDet` is null). */
+  readonly hasLogDet: boolean;
+  /** g (forward) or g⁻¹ (inverse) of u `[n, d]` on `columns` (B, in head order). */
+  apply(direction: Direction, u: tf.Tensor2D, raw: tf.Tensor2D, columns: readonly number[]): TransformResult;
+  /** Gradients w.r.t. u and raw, given ∂L/∂value `[n, d]` and ∂L/∂logDet `[n]` (null without a log-det). */
+  grad(
+    direction: Direction,
+    u: tf.Tensor2D,
+    raw: tf.Tensor2D,
+    columns: readonly number[],
+    dValue: tf.Tensor2D,
+    dLogDet: tf.Tensor1D | null,
+  ): TransformGradients;
+}
