@@ -1,21 +1,17 @@
-import * as tf from '@tensorflow/tfjs-core';
 import {
-  BaseBijector,
+  CONDITIONER_ACTIVATIONS,
+  ADDITIVE_TRANSFORM,
+  FusedLayers,
+  ParameterLayout,
+  affineTransform,
   eventSize,
   hostRng,
+  rowPlacement,
   type ActivationName,
-  type CallOptions,
   type EventShape,
-  type ValueAndLogDet,
+  type FusedLayerSetup,
 } from '@bijective/core';
-import { CONDITIONER_ACTIVATIONS } from './activation-derivative.js';
-import { ADDITIVE_TRANSFORM } from './additive-transform.js';
-import { affineTransform } from './affine-transform.js';
-import { layerBackward, layerForward, type LayerSpec } from './coupling-math.js';
-import type { Direction } from './elementwise-transform.js';
-import { LogDetPacking } from './log-det-packing.js';
 import { CouplingMask, type Partition } from './mask.js';
-import { ParameterLayout } from './parameter-layout.js';
 
 /** The elementwise map of a coupling: NICE's additive shift or RealNVP's affine map with bounded log-scale. */
 export type TransformKind = 'additive' | 'affine';
@@ -42,185 +38,52 @@ export interface ResolvedCouplings {
   seed: number;
 }
 
-type Op = (...inputs: tf.Tensor[]) => tf.Tensor2D;
-
-/** The tensors one recorded call keeps for its backward pass, and the gradient tape it was recorded on. */
-interface Pending {
-  tape: unknown;
-  tensors: tf.Tensor[];
+/** The fused layers of a coupling run: each conditioner reads x_A through S_A and drives g on B. */
+function couplingSetup(resolved: ResolvedCouplings, masks: readonly CouplingMask[]): FusedLayerSetup {
+  const transform =
+    resolved.transform === 'affine' ? affineTransform(resolved.scaleBound) : ADDITIVE_TRANSFORM;
+  const contextSize = resolved.contextShape ? eventSize(resolved.contextShape) : 0;
+  const activation = CONDITIONER_ACTIVATIONS[resolved.activation];
+  const rng = hostRng(resolved.seed);
+  return {
+    eventShape: resolved.eventShape,
+    contextShape: resolved.contextShape,
+    layers: masks.map((mask) => {
+      const widths = [mask.sizeA + contextSize, ...resolved.hidden, transform.heads * mask.sizeB];
+      const initial = new ParameterLayout(widths).initial(
+        resolved.activation,
+        rng.int(2 ** 32),
+        resolved.identityInit,
+      );
+      const spec = {
+        inputMap: rowPlacement(mask.selectA),
+        inputRows: mask.sizeA,
+        kernelMaps: resolved.hidden.map(() => null),
+        columns: mask.partition.indicesB,
+        transform,
+        activation,
+      };
+      return { spec, widths, initial };
+    }),
+    constants: masks.flatMap((m) => [m.selectA.m, m.selectA.t]),
+  };
 }
 
 /**
  * Coupling layers (Dinh et al. 2015, NICE; Dinh et al. 2017, RealNVP) y_A = x_A,
- * y_B = g(x_B; m(x_A[, context])), run in sequence as ONE custom-gradient op per direction with a
- * hand-written backward pass (log|det J| = Σ_layers Σ log|∂g/∂x_B|). tfjs then records one tape node
- * for the whole run instead of ~25 per layer and keeps only what the backward needs: per-op dispatch,
- * not arithmetic, dominates small flows (BENCHMARKS.md). Each layer's conditioner weights are one
- * flat variable ({@link ParameterLayout}); the log-det leaves the op packed with the value
- * ({@link LogDetPacking}).
- *
- * The tensors the backward pass reads are kept by the op itself rather than handed to tfjs's
- * `save`, which clones each one (an Identity kernel apiece, ~90 per RealNVP train step); only the
- * op's inputs are cloned (the caller may dispose them before the backward pass). They are freed
- * after the backward pass or, when it never runs (a call on a tape whose gradient does not reach
- * it), at the first call after that tape ended, or by {@link dispose}.
+ * y_B = g(x_B; m(x_A[, context])), run in sequence as core's fused op ({@link FusedLayers}).
  */
-export abstract class FusedCouplings extends BaseBijector {
+export abstract class FusedCouplings extends FusedLayers {
   /** Each layer's partition as constants, in forward order. */
   readonly masks: readonly CouplingMask[];
-  /** Each layer's conditioner weights θ, in forward order. */
-  readonly parameters: readonly tf.Variable[];
-  /** Each layer's θ layout. */
-  readonly layouts: readonly ParameterLayout[];
   /** The settings this run was built from. */
   protected readonly resolved: ResolvedCouplings;
-  private readonly specs: readonly LayerSpec[];
-  private readonly packing: LogDetPacking | null;
-  private readonly ops: Record<Direction, Op>;
-  private readonly pending = new Set<Pending>();
-  /** The tape the op now being called is recorded on, or null (read by the op's forward). */
-  private tape: unknown = null;
 
   /** Builds the constants, initialises every θ and creates the two ops. */
   protected constructor(resolved: ResolvedCouplings) {
-    super({ eventShape: resolved.eventShape, contextShape: resolved.contextShape });
+    const masks = resolved.partitions.map((p) => new CouplingMask(resolved.eventShape[0], p));
+    super(couplingSetup(resolved, masks));
+    this.masks = masks;
     this.resolved = resolved;
-    const d = resolved.eventShape[0];
-    const transform =
-      resolved.transform === 'affine' ? affineTransform(resolved.scaleBound) : ADDITIVE_TRANSFORM;
-    const contextSize = resolved.contextShape ? eventSize(resolved.contextShape) : 0;
-    const activation = CONDITIONER_ACTIVATIONS[resolved.activation];
-    const rng = hostRng(resolved.seed);
-    this.masks = resolved.partitions.map((p) => new CouplingMask(d, p, transform.headScales));
-    this.layouts = this.masks.map(
-      (m) => new ParameterLayout([m.sizeA + contextSize, ...resolved.hidden, transform.heads * m.sizeB]),
-    );
-    this.parameters = this.layouts.map((layout) =>
-      tf.variable(tf.tensor1d(layout.initial(resolved.activation, rng.int(2 ** 32), resolved.identityInit))),
-    );
-    this.specs = this.masks.map((mask) => ({ mask, transform, activation, contextSize }));
-    this.packing = transform.hasLogDet ? new LogDetPacking(d) : null;
-    this.ops = { forward: this.op('forward'), inverse: this.op('inverse') };
-  }
-
-  /** Every layer's θ, in forward order. */
-  override get variables(): readonly tf.Variable[] {
-    return this.parameters;
-  }
-
-  /** Frees θ and the constants. */
-  override dispose(): void {
-    super.dispose();
-    for (const m of this.masks) m.dispose();
-    this.packing?.dispose();
-    for (const p of this.pending) tf.dispose(p.tensors);
-    this.pending.clear();
-  }
-
-  protected computeForward(x: tf.Tensor, options: CallOptions): ValueAndLogDet {
-    return this.run('forward', x as tf.Tensor2D, options.context);
-  }
-
-  protected computeInverse(y: tf.Tensor, options: CallOptions): ValueAndLogDet {
-    return this.run('inverse', y as tf.Tensor2D, options.context);
-  }
-
-  private run(direction: Direction, u: tf.Tensor2D, context: tf.Tensor | undefined): ValueAndLogDet {
-    const flat = this.contextShape && context ? tf.reshape(context, [context.shape[0] as number, -1]) : null;
-    const engine = tf.engine();
-    for (const p of this.pending) {
-      if (p.tape === engine.state.activeTape) continue;
-      tf.dispose(p.tensors);
-      this.pending.delete(p);
-    }
-    // Where tfjs records this call (it does when a tape is open outside any kernel), the op keeps its own.
-    const recording = engine.state.gradientDepth > 0 && engine.state.kernelDepth === 0;
-    this.tape = recording ? engine.state.activeTape : null;
-    const out = this.ops[direction](...(flat ? [u, flat] : [u]), ...this.parameters);
-    if (this.packing) return this.packing.unpack(out);
-    return { value: out, logDet: tf.zeros([u.shape[0]]) };
-  }
-
-  /** The op of one direction: inputs (u, [context], θ₁, ..., θ_L) -> [value | log-det] (or value). */
-  private op(direction: Direction): Op {
-    const hasContext = this.contextShape !== null;
-    const count = this.specs.length;
-    const order = Array.from({ length: count }, (_, i) => (direction === 'forward' ? i : count - 1 - i));
-    return tf.customGrad(((...args: unknown[]) => {
-      args.pop(); // tfjs's save function: unused (see the class comment)
-      const inputs = args as tf.Tensor[];
-      let u = inputs[0] as tf.Tensor2D;
-      const context = hasContext ? (inputs[1] as tf.Tensor2D) : null;
-      const thetas = inputs.slice(hasContext ? 2 : 1) as tf.Tensor1D[];
-      let logDet: tf.Tensor1D | null = null;
-      // Each layer's saved tensors, as indices into one list without repeats (a layer's input is the
-      // previous layer's output, which that layer saved too): tfjs clones every saved tensor.
-      const saved: tf.Tensor[] = context ? [context] : [];
-      const slots = new Map<tf.Tensor, number>();
-      const slot = (t: tf.Tensor) => {
-        if (!slots.has(t)) slots.set(t, saved.push(t) - 1);
-        return slots.get(t) as number;
-      };
-      const layerSlots: number[][] = [];
-      for (const l of order) {
-        const w = (this.layouts[l] as ParameterLayout).weights(thetas[l] as tf.Tensor1D);
-        const out = layerForward(this.specs[l] as LayerSpec, direction, u, context, w);
-        layerSlots.push([...w.kernels, w.biases[0] as tf.Tensor1D, ...out.saved].map(slot));
-        u = out.value;
-        if (out.logDet) logDet = logDet ? (tf.add(logDet, out.logDet) as tf.Tensor1D) : out.logDet;
-      }
-      const value = this.packing && logDet ? this.packing.pack(u, logDet) : u;
-      const tape = this.tape;
-      this.tape = null;
-      if (tape === null) return { value, gradFunc: () => [] };
-      // Kept beyond the forward's tidy; the op's inputs and output are cloned (not ours to free).
-      const pending: Pending = {
-        tape,
-        tensors: saved.map((t) => tf.keep(inputs.includes(t) || t === value ? tf.clone(t) : t)),
-      };
-      this.pending.add(pending);
-      return {
-        value,
-        gradFunc: (dy: tf.Tensor2D) => {
-          const grads = this.backward(direction, order, layerSlots, dy, pending.tensors);
-          // Higher-order gradients may run this again on the same tape: then freed when it ends.
-          if (tf.engine().state.gradientDepth === 0) {
-            tf.dispose(pending.tensors.filter((t) => !grads.includes(t)));
-            this.pending.delete(pending);
-          }
-          return grads;
-        },
-      };
-    }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as Op;
-  }
-
-  /** Gradients for (u, [context], θ₁, ..., θ_L), running the layers backwards from the last one computed. */
-  private backward(
-    direction: Direction,
-    order: readonly number[],
-    layerSlots: readonly (readonly number[])[],
-    dy: tf.Tensor2D,
-    kept: readonly tf.Tensor[],
-  ): tf.Tensor[] {
-    const context = this.contextShape !== null ? (kept[0] as tf.Tensor2D) : null;
-    const segments = layerSlots.map((slots) => slots.map((i) => kept[i] as tf.Tensor));
-    const { dValue, dLogDet } = this.packing ? this.packing.splitGradient(dy) : { dValue: dy, dLogDet: null };
-    let du = dValue;
-    let dContext: tf.Tensor2D | null = null;
-    const dThetas = new Array<tf.Tensor>(order.length);
-    for (let k = order.length - 1; k >= 0; k--) {
-      const l = order[k] as number;
-      const segment = segments[k] as tf.Tensor[];
-      const layout = this.layouts[l] as ParameterLayout;
-      const kernels = segment.slice(0, layout.widths.length - 1) as tf.Tensor2D[];
-      const firstBias = segment[kernels.length] as tf.Tensor1D;
-      const saved = segment.slice(kernels.length + 1);
-      const spec = this.specs[l] as LayerSpec;
-      const g = layerBackward(spec, direction, du, dLogDet, saved, context, kernels, firstBias);
-      du = g.du;
-      if (g.dContext) dContext = dContext ? (tf.add(dContext, g.dContext) as tf.Tensor2D) : g.dContext;
-      dThetas[l] = layout.flatten(g.dWeights);
-    }
-    return [du, ...(dContext ? [dContext] : []), ...dThetas];
   }
 }

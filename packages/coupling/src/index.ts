@@ -10,31 +10,9 @@ export {
   MASK_KINDS,
   partition,
   permutePartition,
-  type ConstantPair,
   type MaskKind,
   type Partition,
 } from './mask.js';
-export type {
-  Direction,
-  ElementwiseTransform,
-  TransformGradients,
-  TransformResult,
-} from './elementwise-transform.js';
-export { ADDITIVE_TRANSFORM } from './additive-transform.js';
-export { affineTransform, DEFAULT_SCALE_BOUND } from './affine-transform.js';
-export { CONDITIONER_ACTIVATIONS, type ConditionerActivation } from './activation-derivative.js';
-export {
-  layerBackward,
-  layerForward,
-  type LayerForward,
-  type LayerGradients,
-  type LayerSpec,
-  type LayerWeights,
-} from './coupling-math.js';
-export { batchContraction, columnSums } from './contraction.js';
-export { ParameterLayout } from './parameter-layout.js';
-export { LogDetPacking } from './log-det-packing.js';
-export { constantProduct } from './constant-product.js';
 export { FusedCouplings, type ResolvedCouplings, type TransformKind } from './fused-couplings.js';
 export { DEFAULT_HIDDEN } from './options.js';
 export {

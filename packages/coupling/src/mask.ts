@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { ConstantPair } from '@bijective/core';
 
 /**
  * How a coupling layer partitions a vector event into the conditioning part A and the transformed
@@ -27,85 +28,38 @@ export function partition(d: number, kind: MaskKind, parity: 0 | 1): Partition {
   return parity === 0 ? { indicesA: first, indicesB: second } : { indicesA: second, indicesB: first };
 }
 
-/** A constant matrix kept with its transpose, for products whose gradients need Mᵀ. */
-export interface ConstantPair {
-  /** M (for a head lift, times the head's scale). */
-  readonly m: tf.Tensor2D;
-  /** Mᵀ (for a head lift, without the scale). */
-  readonly t: tf.Tensor2D;
-}
-
 /**
- * The one-hot `[rows, cols]` matrix M with ones at (r, c) for each pair, times `scale`, and the
- * unscaled Mᵀ (a head's gradient is taken with respect to the unscaled head), kept beyond enclosing tidies.
- */
-function oneHot(
-  rows: number,
-  cols: number,
-  ones: readonly (readonly [number, number])[],
-  scale = 1,
-): ConstantPair {
-  const values = new Float32Array(rows * cols);
-  for (const [r, c] of ones) values[r * cols + c] = 1;
-  const unit = tf.tensor2d(values, [rows, cols]);
-  const t = tf.keep(tf.transpose(unit));
-  if (scale === 1) return { m: tf.keep(unit), t };
-  const m = tf.keep(tf.mul(unit, scale) as tf.Tensor2D);
-  unit.dispose();
-  return { m, t };
-}
-
-/**
- * A coupling mask as constant one-hot matrices, so that a layer never slices or concatenates
+ * A coupling mask as a constant one-hot selection, so that a layer never slices or concatenates
  * activations (tfjs's wasm backend runs column slices and concats in JavaScript, and gathers have no
- * gradient there): x_A = x S_A selects A, and each conditioner head h_j `[n, sizeB]` is lifted to
- * the full width by h_j L_j, zero on A, so that y = x ⊙ exp(s) + t leaves A unchanged.
+ * gradient there): x_A = x S_A, and the conditioner's first kernel W₁ᴬ is placed as S_A W₁ᴬ.
  */
 export class CouplingMask {
   /** Size of the conditioning part A. */
   readonly sizeA: number;
   /** Size of the transformed part B. */
   readonly sizeB: number;
-  /** S_A `[d, sizeA]`: x S_A = x_A. */
+  /** S_A `[d, sizeA]`: x S_A = x_A (x_A lists A's elements in the order of `indicesA`). */
   readonly selectA: ConstantPair;
-  /** s_j L_j `[heads·sizeB, d]`: o s_j L_j puts columns j·sizeB.. of the conditioner output o, times s_j, at B's positions. */
-  readonly lifts: readonly ConstantPair[];
 
-  /**
-   * Builds the constants of `[d]` events for a partition (x_A lists A's elements in the order of
-   * `indicesA`; head columns map to B's elements in the order of `indicesB`) and one conditioner
-   * output per element of B for each of `headScales`, which scale the lifted heads.
-   */
+  /** Builds the selection of `[size]` events for a partition, kept beyond enclosing tidies. */
   constructor(
     readonly size: number,
     readonly partition: Partition,
-    headScales: readonly number[],
   ) {
-    const heads = headScales.length;
     const { indicesA, indicesB } = partition;
     this.sizeA = indicesA.length;
     this.sizeB = indicesB.length;
-    this.selectA = oneHot(
-      size,
-      this.sizeA,
-      indicesA.map((i, k) => [i, k] as const),
-    );
-    this.lifts = Array.from({ length: heads }, (_, j) =>
-      oneHot(
-        heads * this.sizeB,
-        size,
-        indicesB.map((i, k) => [j * this.sizeB + k, i] as const),
-        headScales[j],
-      ),
-    );
+    const values = new Float32Array(size * this.sizeA);
+    indicesA.forEach((i, k) => (values[i * this.sizeA + k] = 1));
+    const m = tf.keep(tf.tensor2d(values, [size, this.sizeA]));
+    this.selectA = { m, t: tf.keep(tf.transpose(m)) };
   }
 
   /** Frees the constants. */
   dispose(): void {
-    for (const pair of [this.selectA, ...this.lifts]) tf.dispose([pair.m, pair.t]);
+    tf.dispose([this.selectA.m, this.selectA.t]);
   }
 }
-
 /** The partition seen through a permutation q of the event (element i of the permuted event is x[q[i]]): indices mapped by q. */
 export function permutePartition(p: Partition, q: readonly number[]): Partition {
   return { indicesA: p.indicesA.map((i) => q[i] as number), indicesB: p.indicesB.map((i) => q[i] as number) };

@@ -1,5 +1,4 @@
-import { Scale, type BijectorConfig } from '@bijective/core';
-import { DEFAULT_SCALE_BOUND } from './affine-transform.js';
+import { Scale, type BijectorConfig, DEFAULT_SCALE_BOUND } from '@bijective/core';
 import { CouplingFlow } from './coupling-flow.js';
 import { couplingLinks } from './coupling-links.js';
 import {

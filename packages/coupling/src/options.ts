@@ -6,8 +6,8 @@ import {
   readNumber,
   type OptionRecord,
   readHiddenSizes,
+  DEFAULT_SCALE_BOUND,
 } from '@bijective/core';
-import { DEFAULT_SCALE_BOUND } from './affine-transform.js';
 import type { TransformKind } from './fused-couplings.js';
 import { MASK_KINDS, type MaskKind, type Partition } from './mask.js';
 

@@ -1,5 +1,10 @@
-import { BatchNorm, readBoolean, readNumber, type BijectorConfig } from '@bijective/core';
-import { DEFAULT_SCALE_BOUND } from './affine-transform.js';
+import {
+  BatchNorm,
+  readBoolean,
+  readNumber,
+  type BijectorConfig,
+  DEFAULT_SCALE_BOUND,
+} from '@bijective/core';
 import { CouplingFlow } from './coupling-flow.js';
 import { couplingLinks } from './coupling-links.js';
 import {

@@ -39,6 +39,7 @@ const REGISTERED: Record<string, [number, number]> = {
   permute: [0, 0],
   'lu-linear': [3, 3],
   'batch-norm': [4, 2],
+  'triangular-affine': [0, 0],
 };
 
 interface Case {

@@ -14,6 +14,7 @@ export * from './reverse.js';
 export * from './permute.js';
 export * from './lu-linear.js';
 export * from './batch-norm.js';
+export * from './triangular-affine.js';
 export * from './options.js';
 export * from './parameters.js';
 export * from './log-det.js';

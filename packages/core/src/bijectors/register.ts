@@ -15,6 +15,7 @@ import { Shift, type ShiftOptions } from './shift.js';
 import { Sigmoid, type SigmoidOptions } from './sigmoid.js';
 import { Softplus, type SoftplusOptions } from './softplus.js';
 import { Tanh, type TanhOptions } from './tanh.js';
+import { TriangularAffine, type TriangularAffineOptions } from './triangular-affine.js';
 
 declare module '../index.js' {
   interface BijectorOptionsMap {
@@ -32,6 +33,7 @@ declare module '../index.js' {
     permute: PermuteOptions;
     'lu-linear': LULinearOptions;
     'batch-norm': BatchNormOptions;
+    'triangular-affine': TriangularAffineOptions;
   }
 }
 
@@ -168,6 +170,23 @@ register(
     description: 'batch normalization with running statistics (RealNVP, MAF)',
     create: (o) => new BatchNorm(o),
     example: vector,
+  },
+  again,
+);
+register(
+  'bijector',
+  'triangular-affine',
+  {
+    description: 'fixed y = L x + t with lower-triangular L (whitening by a Cholesky factor)',
+    create: (o) => new TriangularAffine(o),
+    example: (d) => ({
+      ...vector(d),
+      matrix: Array.from({ length: d * d }, (_, k) => {
+        const [i, j] = [Math.floor(k / d), k % d];
+        return j > i ? 0 : i === j ? 0.5 + 0.25 * i : 0.3 * (j - i) + 0.1;
+      }),
+      shift: Array.from({ length: d }, (_, i) => 0.5 - i),
+    }),
   },
   again,
 );

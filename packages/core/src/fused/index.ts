@@ -1,1 +1,10 @@
 export * from './elementwise-transform.js';
+export * from './transform-kernels.js';
+export * from './affine-transform.js';
+export * from './additive-transform.js';
+export * from './conditioner-activation.js';
+export type { LayerSpec, LayerWeights } from './conditioner-math.js';
+export * from './kernel-map.js';
+export type { ConstantPair } from './constant-product.js';
+export * from './parameter-layout.js';
+export * from './fused-layers.js';

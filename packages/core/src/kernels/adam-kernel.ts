@@ -23,8 +23,13 @@ export const adamKernel = defineHostKernel<AdamKernelAttrs>({
   outputShapes: (shapes) => shapes.filter((_, i) => i % 4 !== 1).map((s) => [...s]),
   run(inputs, outputs, _shapes, { beta1, beta2, alpha, epsilon, keep }) {
     for (let k = 0; 4 * k < inputs.length; k++) {
-      const [theta, g, m, v] = inputs.slice(4 * k, 4 * k + 4) as Float32Array[];
-      const [theta2, m2, v2] = outputs.slice(3 * k, 3 * k + 3) as Float32Array[];
+      const [theta, g, m, v] = inputs.slice(4 * k, 4 * k + 4) as [
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+      ];
+      const [theta2, m2, v2] = outputs.slice(3 * k, 3 * k + 3) as [Float32Array, Float32Array, Float32Array];
       for (let i = 0; i < theta.length; i++) {
         const gi = g[i] as number;
         const mi = beta1 * (m[i] as number) + gi;

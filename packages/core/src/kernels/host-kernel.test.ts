@@ -21,7 +21,8 @@ const axpyAndRowDots = defineHostKernel<{ a: number }>({
       const xi = (x as Float32Array)[i] as number;
       const yi = (y as Float32Array)[i] as number;
       (axpy as Float32Array)[i] = a * xi + yi;
-      (dots as Float32Array)[Math.floor(i / cols)] += xi * yi;
+      const row = Math.floor(i / cols);
+      (dots as Float32Array)[row] = (dots as Float32Array)[row]! + xi * yi;
     }
   },
 });

@@ -43,8 +43,11 @@ export function defineHostKernel<A extends HostKernelAttrs>(spec: HostKernelSpec
       kernelFunc: ({ inputs, backend, attrs }) => {
         const infos = Object.values(inputs) as tf.TensorInfo[];
         const shapes = infos.map((t) => t.shape);
-        return adapter(backend, infos, spec.outputShapes(shapes, attrs as unknown as A), (ins, outs) =>
-          spec.run(ins, outs, shapes, attrs as unknown as A),
+        return adapter(
+          backend as tf.KernelBackend,
+          infos,
+          spec.outputShapes(shapes, attrs as unknown as A),
+          (ins, outs) => spec.run(ins, outs, shapes, attrs as unknown as A),
         );
       },
     });

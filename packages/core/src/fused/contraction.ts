@@ -10,9 +10,3 @@ export function batchContraction(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   if (p <= q) return tf.matMul(tf.transpose(a) as tf.Tensor2D, b);
   return tf.transpose(tf.matMul(tf.transpose(b) as tf.Tensor2D, a)) as tf.Tensor2D;
 }
-
-/** Σ_n x[n, :] as `[k]` for x `[n, k]` (a bias gradient), as the product 1ᵀx: faster than tf.sum over axis 0 on wasm. */
-export function columnSums(x: tf.Tensor2D): tf.Tensor1D {
-  const n = x.shape[0];
-  return tf.reshape(tf.matMul(tf.ones([1, n]), x), [x.shape[1]]);
-}

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ValueAndLogDet } from '@bijective/core';
-import { constantProduct } from './constant-product.js';
-import type { ConstantPair } from './mask.js';
+import type { ValueAndLogDet } from '../bijector.js';
+import { constantProduct, type ConstantPair } from './constant-product.js';
 
 /** The one-hot pair E `[rows, cols]` with E[i, offset + i] = 1, kept beyond enclosing tidies. */
 function shiftedIdentity(rows: number, cols: number, offset: number): ConstantPair {

@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ConstantPair } from './mask.js';
+
+/** A constant matrix kept with its transpose, for products whose gradients need Mᵀ. */
+export interface ConstantPair {
+  /** M. */
+  readonly m: tf.Tensor2D;
+  /** Mᵀ. */
+  readonly t: tf.Tensor2D;
+}
 
 /**
  * x M for a constant M, differentiable in x through dx = dy Mᵀ with the stored Mᵀ: a single small

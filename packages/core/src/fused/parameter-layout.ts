@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { MLP, type ActivationName } from '@bijective/core';
-import type { LayerWeights } from './coupling-math.js';
+import type { ActivationName } from '../nn/activation.js';
+import { MLP } from '../nn/mlp.js';
+import type { LayerWeights } from './conditioner-math.js';
 
 /**
  * The layout of one coupling layer's conditioner weights in a single flat variable θ: kernel₁, bias₁,

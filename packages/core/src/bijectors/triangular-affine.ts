@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BaseBijector, type BijectorConfig, type ValueAndLogDet } from '../bijector.js';
+import { OptionError } from '../errors.js';
+import { matMulExplicit } from '../nn/matmul.js';
+import { sameLogDetPerRow } from './log-det.js';
+import { optionRecord, readEventShape, readEventValues } from './options.js';
+
+/** Options of {@link TriangularAffine}. */
+export interface TriangularAffineOptions {
+  /** Vector event shape `[d]`. */
+  eventShape: number[];
+  /** The d x d lower-triangular matrix L, row-major (d² numbers, zeros above the diagonal, diagonal > 0). */
+  matrix: number[];
+  /** The shift t: one number for every element or a list of d; default 0. */
+  shift?: number | number[];
+}
+
+/**
+ * Fixed affine map y = L x + t with a lower-triangular L of positive diagonal; log|det J| = Σ log L_ii.
+ * Nothing is trained. With L the Cholesky factor of a covariance and t a mean it maps whitened
+ * values to data (x -> L⁻¹(x - t) is whitening), so a flow in front of it that starts at the
+ * identity starts at the full-covariance Gaussian. L⁻¹ is computed once, in float64, on the host.
+ */
+export class TriangularAffine extends BaseBijector {
+  readonly name = 'triangular-affine';
+  /** L, row-major. */
+  readonly matrix: readonly number[];
+  /** t. */
+  readonly shift: readonly number[];
+  private readonly inverseMatrix: readonly number[];
+  private readonly logDetTotal: number;
+
+  /** Creates the map; an invalid option throws an OptionError or ShapeError naming it. */
+  constructor(options: TriangularAffineOptions) {
+    const owner = 'triangular-affine';
+    const record = optionRecord(owner, options, ['eventShape', 'matrix', 'shift']);
+    const eventShape = readEventShape(owner, record, true);
+    const d = eventShape[0] as number;
+    const shift = readEventValues(owner, record, 'shift', eventShape, 0);
+    const matrix = readMatrix(record.matrix, d);
+    super({ eventShape });
+    this.matrix = matrix;
+    this.shift = shift;
+    this.inverseMatrix = invertLowerTriangular(matrix, d);
+    let total = 0;
+    for (let i = 0; i < d; i++) total += Math.log(matrix[i * d + i] as number);
+    this.logDetTotal = total;
+  }
+
+  /** `{name: 'triangular-affine', options: {eventShape, matrix, shift}}`. */
+  getConfig(): BijectorConfig {
+    return {
+      name: this.name,
+      options: { eventShape: [...this.eventShape], matrix: [...this.matrix], shift: [...this.shift] },
+    };
+  }
+
+  protected computeForward(x: tf.Tensor): ValueAndLogDet {
+    // y = x Lᵀ + t for row vectors.
+    const lt = tf.transpose(tf.tensor2d(this.matrix as number[], [this.d, this.d]));
+    return {
+      value: tf.add(matMulExplicit(x as tf.Tensor2D, lt as tf.Tensor2D), tf.tensor1d(this.shift as number[])),
+      logDet: sameLogDetPerRow(tf.scalar(this.logDetTotal), x.shape[0] as number),
+    };
+  }
+
+  protected computeInverse(y: tf.Tensor): ValueAndLogDet {
+    const inverseT = tf.transpose(tf.tensor2d(this.inverseMatrix as number[], [this.d, this.d]));
+    const centred = tf.sub(y, tf.tensor1d(this.shift as number[]));
+    return {
+      value: matMulExplicit(centred as tf.Tensor2D, inverseT as tf.Tensor2D),
+      logDet: sameLogDetPerRow(tf.scalar(-this.logDetTotal), y.shape[0] as number),
+    };
+  }
+
+  private get d(): number {
+    return this.eventShape[0] as number;
+  }
+}
+
+/** Checks the `matrix` option: d² finite numbers, zero above the diagonal, positive diagonal. */
+function readMatrix(value: unknown, d: number): number[] {
+  const fail = (why: string): never => {
+    throw new OptionError(`triangular-affine: option 'matrix' must be ${why}`);
+  };
+  if (!Array.isArray(value) || value.length !== d * d) {
+    fail(`a row-major list of ${d * d} numbers (${d} x ${d}), got ${JSON.stringify(value)}`);
+  }
+  const m = value as unknown[];
+  m.forEach((v, k) => {
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      fail(`finite numbers, got ${JSON.stringify(v)} at ${k}`);
+    const i = Math.floor(k / d);
+    const j = k % d;
+    if (j > i && v !== 0) fail(`lower-triangular, got ${String(v)} at row ${i}, column ${j}`);
+    if (j === i && !((v as number) > 0)) fail(`of positive diagonal, got ${String(v)} at (${i}, ${i})`);
+  });
+  return m as number[];
+}
+
+/** L⁻¹ of a lower-triangular L (row-major, positive diagonal) by forward substitution in float64. */
+function invertLowerTriangular(l: readonly number[], d: number): number[] {
+  const inv = new Array<number>(d * d).fill(0);
+  for (let col = 0; col < d; col++) {
+    for (let i = col; i < d; i++) {
+      let s = i === col ? 1 : 0;
+      for (let k = col; k < i; k++) s -= (l[i * d + k] as number) * (inv[k * d + col] as number);
+      inv[i * d + col] = s / (l[i * d + i] as number);
+    }
+  }
+  return inv;
+}

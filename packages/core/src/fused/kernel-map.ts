@@ -1,0 +1,30 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ConstantPair } from './constant-product.js';
+
+/**
+ * A fixed linear map of a conditioner kernel W to the matrix the layer multiplies by, with its
+ * adjoint for the weight gradient: a coupling's row selection S_A W (its conditioner reads x_A of
+ * the full-width u) or a MADE mask W ⊙ M (Germain et al. 2015).
+ */
+export interface KernelMap {
+  /** The kernel the layer uses. */
+  apply(w: tf.Tensor2D): tf.Tensor2D;
+  /** ∂L/∂W from ∂L/∂(mapped kernel). */
+  adjoint(dMapped: tf.Tensor2D): tf.Tensor2D;
+}
+
+/** W ↦ S W for a constant one-hot S `[d, a]` (rows of W placed at the event positions they read); adjoint Sᵀ G. */
+export function rowPlacement(select: ConstantPair): KernelMap {
+  return {
+    apply: (w) => tf.matMul(select.m, w),
+    adjoint: (g) => tf.matMul(select.t, g),
+  };
+}
+
+/** W ↦ W ⊙ M for a constant 0/1 mask M; adjoint G ⊙ M. */
+export function maskedKernel(mask: tf.Tensor2D): KernelMap {
+  return {
+    apply: (w) => tf.mul(w, mask),
+    adjoint: (g) => tf.mul(g, mask),
+  };
+}
