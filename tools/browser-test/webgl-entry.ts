@@ -7,13 +7,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { useBackend, type BackendChoice } from '@bijective/core';
+import { Adam, affineTransform, useBackend, type BackendChoice } from '@bijective/core';
 import '@bijective/backend-webgl';
 
-/** Values, gradient and leaked tensor count of one run of the computation. */
+/** Values, gradient, host-kernel results and leaked tensor count of one run of the computation. */
 interface Computed {
   value: number[][];
   grad: number[][];
+  host: number[];
   leaked: number;
 }
 
@@ -35,7 +36,28 @@ function compute(): Computed {
       tf.sum(tf.mul(tf.softplus(f(v)), tf.exp(tf.mul(tf.sum(v, 1, true), 0.1))));
     return { value: f(x).arraySync() as number[][], grad: tf.grad(loss)(x).arraySync() as number[][] };
   });
-  return { ...out, leaked: tf.memory().numTensors - before };
+  const host = hostKernels();
+  return { ...out, host, leaked: tf.memory().numTensors - before };
+}
+
+/** core's host kernels (read back and uploaded on webgl): an affine map on columns 0 and 2, its backward pass, one Adam step. */
+function hostKernels(): number[] {
+  const variable = tf.tidy(() => tf.variable(tf.tensor1d([0.5, -0.25, 1])));
+  const adam = new Adam();
+  const values = tf.tidy(() => {
+    const u = tf.tensor2d([0.5, -1, 2, 1.5, 0.25, -0.75], [2, 3]);
+    const raw = tf.tensor2d([0.3, -0.2, 0.1, 0.4, -0.6, 0.9, 0.2, -0.1], [2, 4]);
+    const transform = affineTransform(2);
+    const { value, logDet } = transform.apply('forward', u, raw, [0, 2]);
+    const g = transform.grad('forward', u, raw, [0, 2], tf.onesLike(u), tf.ones([2]));
+    adam.apply([variable], { [variable.name]: tf.tensor1d([0.1, -2, 0]) }, 0.1);
+    return [value, logDet as tf.Tensor, g.du, g.dRaw, g.dRawSums, variable].flatMap((t) =>
+      Array.from(t.dataSync()),
+    );
+  });
+  adam.dispose();
+  variable.dispose();
+  return values;
 }
 
 /** What the Node side checks: either the selection and both runs, or why webgl was refused. */

@@ -10,6 +10,7 @@ const resolveDir = fileURLToPath(new URL('.', import.meta.url));
 interface Computed {
   value: number[][];
   grad: number[][];
+  host: number[];
   leaked: number;
 }
 
@@ -24,7 +25,7 @@ const withoutWebgl = `for (const C of [globalThis.HTMLCanvasElement, globalThis.
 describe.skipIf(missing !== undefined)(
   `webgl in headless Chromium${missing ? ` (skipped: ${missing})` : ''}`,
   () => {
-    it('useBackend selects webgl, and a computation and its gradient match cpu without leaking tensors', async () => {
+    it('useBackend selects webgl, and a computation, its gradient and core host kernels match cpu without leaking tensors', async () => {
       const { result, log } = await runInChromium({ entry, resolveDir, timeoutMs: 20_000 });
       expect(result, log.join('\n')).toMatchObject({
         selected: true,
@@ -33,8 +34,9 @@ describe.skipIf(missing !== undefined)(
       });
       const r = result as { webglVersion: number; webgl: Computed; cpu: Computed };
       expect(r.webglVersion).toBeGreaterThan(0);
-      for (const key of ['value', 'grad'] as const) {
+      for (const key of ['value', 'grad', 'host'] as const) {
         const cpu = r.cpu[key].flat();
+        expect(r.webgl[key].flat()).toHaveLength(cpu.length);
         r.webgl[key].flat().forEach((v, i) => expect(v).toBeCloseTo(cpu[i] ?? NaN, 4));
       }
       expect([r.webgl.leaked, r.cpu.leaked]).toEqual([0, 0]);

@@ -8,6 +8,7 @@ import {
   hostRng,
   rowPlacement,
   type ActivationName,
+  type ElementwiseTransform,
   type EventShape,
   type FusedLayerSetup,
 } from '@bijective/core';
@@ -39,9 +40,11 @@ export interface ResolvedCouplings {
 }
 
 /** The fused layers of a coupling run: each conditioner reads x_A through S_A and drives g on B. */
-function couplingSetup(resolved: ResolvedCouplings, masks: readonly CouplingMask[]): FusedLayerSetup {
-  const transform =
-    resolved.transform === 'affine' ? affineTransform(resolved.scaleBound) : ADDITIVE_TRANSFORM;
+function couplingSetup(
+  resolved: ResolvedCouplings,
+  masks: readonly CouplingMask[],
+  transform: ElementwiseTransform,
+): FusedLayerSetup {
   const contextSize = resolved.contextShape ? eventSize(resolved.contextShape) : 0;
   const activation = CONDITIONER_ACTIVATIONS[resolved.activation];
   const rng = hostRng(resolved.seed);
@@ -79,10 +82,16 @@ export abstract class FusedCouplings extends FusedLayers {
   /** The settings this run was built from. */
   protected readonly resolved: ResolvedCouplings;
 
-  /** Builds the constants, initialises every θ and creates the two ops. */
-  protected constructor(resolved: ResolvedCouplings) {
+  /**
+   * Builds the constants, initialises every θ and creates the two ops; g is the `transform` given
+   * (e.g. a spline) or else the additive or affine map `resolved.transform` names.
+   */
+  protected constructor(resolved: ResolvedCouplings, transform?: ElementwiseTransform) {
     const masks = resolved.partitions.map((p) => new CouplingMask(resolved.eventShape[0], p));
-    super(couplingSetup(resolved, masks));
+    const g =
+      transform ??
+      (resolved.transform === 'affine' ? affineTransform(resolved.scaleBound) : ADDITIVE_TRANSFORM);
+    super(couplingSetup(resolved, masks, g));
     this.masks = masks;
     this.resolved = resolved;
   }
