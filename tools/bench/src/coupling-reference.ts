@@ -3,10 +3,10 @@ import { resolve } from 'node:path';
 import type { TimingOptions } from './coupling-timing.js';
 import type { Throughput, Workload } from './coupling-workloads.js';
 
-/** The PyTorch reference scripts, next to this file's package: coupling.py (nice, realnvp), flows.py (maf, nsf). */
+/** The PyTorch reference scripts, next to this file's package: coupling.py (nice, realnvp), flows.py (maf, nsf, nsf-ar). */
 const REFERENCE = resolve(import.meta.dirname ?? '.', '..', 'reference');
 const script = (flow: string) =>
-  resolve(REFERENCE, flow === 'maf' || flow === 'nsf' ? 'flows.py' : 'coupling.py');
+  resolve(REFERENCE, flow === 'maf' || flow === 'nsf' || flow === 'nsf-ar' ? 'flows.py' : 'coupling.py');
 
 /** Interpreters tried in order for one that imports torch (Debian's python3-torch lives under /usr/bin). */
 const PYTHONS = ['python3', '/usr/bin/python3'];

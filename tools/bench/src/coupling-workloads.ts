@@ -5,8 +5,11 @@ import { medianSecondsPerCall, type TimingOptions } from './coupling-timing.js';
 
 /** One benchmarked architecture: the flow's registry name, its options and the batch size. */
 export interface Workload {
-  /** The registry name: `nice` or `realnvp` (registered here); `maf` or `nsf` once their packages are imported. */
-  flow: 'nice' | 'realnvp' | 'maf' | 'nsf';
+  /**
+   * The registry name: `nice` or `realnvp` (registered here); `maf` or `nsf` once their packages are
+   * imported; `nsf-ar` is `nsf` with `transform: 'autoregressive'`.
+   */
+  flow: 'nice' | 'realnvp' | 'maf' | 'nsf' | 'nsf-ar';
   /** Event size d. */
   dims: number;
   /** Layers (couplings or autoregressive layers). */
@@ -47,12 +50,11 @@ function mixture(n: number, d: number, seed: number): tf.Tensor2D {
 
 /** Measures train-step, log-density and sampling throughput of `w` on the active backend. */
 export function measure(w: Workload, timing: TimingOptions): Throughput {
-  const bijector: Bijector = create('bijector', w.flow, {
-    eventShape: [w.dims],
-    layers: w.layers,
-    hidden: w.hidden,
-    seed: 0,
-  });
+  const common = { eventShape: [w.dims], layers: w.layers, hidden: w.hidden, seed: 0 };
+  const bijector: Bijector =
+    w.flow === 'nsf-ar'
+      ? create('bijector', 'nsf', { ...common, transform: 'autoregressive' })
+      : create('bijector', w.flow, common);
   const flow = new Flow(new StandardNormal({ eventShape: [w.dims] }), bijector);
   const data = mixture(8192, w.dims, 1);
   const evalBatch = tf.slice(data, [0, 0], [w.batch, w.dims]);

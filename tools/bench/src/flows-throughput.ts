@@ -2,8 +2,8 @@
 // with the PyTorch references of the same architectures (tools/bench/reference/flows.py), plus an
 // affine coupling flow of NSF's size (RealNVP, 4 couplings) for NSF's cost per step.
 // Usage: node tools/bench/run.mjs tools/bench/src/flows-throughput.ts [--backends cpu,wasm]
-//   [--flows maf,nsf,realnvp] [--batches 256] [--hidden 64,64] [--maf-layers 5] [--nsf-layers 4]
-//   [--realnvp-layers 4] [--rounds 3] [--windows 5] [--window-seconds 0.25] [--warmup-seconds 0.5]
+//   [--flows maf,nsf,nsf-ar,realnvp] [--batches 256] [--hidden 64,64] [--maf-layers 5] [--nsf-layers 4]
+//   [--nsf-ar-layers 5] [--realnvp-layers 4] [--rounds 3] [--windows 5] [--window-seconds 0.25] [--warmup-seconds 0.5]
 //   [--python PATH] [--no-reference] [--json]
 // Same round protocol as coupling-throughput.ts: each round measures torch, then every tfjs backend,
 // per workload; the table shows best rounds and, in parentheses, the median per-round ratio.
@@ -19,11 +19,12 @@ import { measure, type Workload } from './coupling-workloads.js';
 const { values: args } = parseArgs({
   options: {
     backends: { type: 'string', default: 'cpu,wasm' },
-    flows: { type: 'string', default: 'maf,nsf,realnvp' },
+    flows: { type: 'string', default: 'maf,nsf,nsf-ar,realnvp' },
     batches: { type: 'string', default: '256' },
     hidden: { type: 'string', default: '64,64' },
     'maf-layers': { type: 'string', default: '5' },
     'nsf-layers': { type: 'string', default: '4' },
+    'nsf-ar-layers': { type: 'string', default: '5' },
     'realnvp-layers': { type: 'string', default: '4' },
     rounds: { type: 'string', default: '3' },
     windows: { type: 'string', default: '5' },
@@ -41,10 +42,15 @@ const timing: TimingOptions = {
   windows: Number(args.windows),
   windowSeconds: Number(args['window-seconds']),
 };
-const layerOption = { maf: 'maf-layers', nsf: 'nsf-layers', realnvp: 'realnvp-layers' } as const;
+const layerOption = {
+  maf: 'maf-layers',
+  nsf: 'nsf-layers',
+  'nsf-ar': 'nsf-ar-layers',
+  realnvp: 'realnvp-layers',
+} as const;
 const workloads: Workload[] = list(args.flows).flatMap((flow) => {
   const option = layerOption[flow as keyof typeof layerOption];
-  if (!option) throw new Error(`flows-throughput: unknown flow '${flow}'; known: maf, nsf, realnvp`);
+  if (!option) throw new Error(`flows-throughput: unknown flow '${flow}'; known: maf, nsf, nsf-ar, realnvp`);
   return list(args.batches).map((batch) => ({
     flow: flow as Workload['flow'],
     dims: 2,
@@ -81,24 +87,25 @@ for (const m of results) {
 if (args.json) for (const m of results) console.log(JSON.stringify(m));
 else console.log(markdownTable(results));
 
-// NSF's train-step time relative to each affine flow measured on the same backend and batch
-// (issue target: <= 1.6x the affine flow's step time): best round against best round, and the
-// median over rounds of the per-round ratio.
-for (const nsf of results.filter((m) => m.workload.flow === 'nsf')) {
+// Each spline flow's train-step time relative to the affine flow of the same kind (issue target:
+// <= 1.6x): nsf (spline couplings) against realnvp, nsf-ar (autoregressive splines) against maf, on
+// the same backend and batch: best round against best round, and the median over rounds of the
+// per-round ratio.
+const affineOf = { nsf: 'realnvp', 'nsf-ar': 'maf' } as const;
+for (const spline of results.filter((m) => m.workload.flow === 'nsf' || m.workload.flow === 'nsf-ar')) {
+  const kind = affineOf[spline.workload.flow as keyof typeof affineOf];
   for (const affine of results.filter(
     (m) =>
-      m.backend === nsf.backend &&
-      m.workload.batch === nsf.workload.batch &&
-      (m.workload.flow === 'maf' || m.workload.flow === 'realnvp'),
+      m.backend === spline.backend && m.workload.batch === spline.workload.batch && m.workload.flow === kind,
   )) {
     const metric = 'trainStepsPerSecond';
-    const perRound = nsf.rounds
+    const perRound = spline.rounds
       .map((r, i) => (affine.rounds[i] as (typeof affine.rounds)[number])[metric] / r[metric])
       .sort((a, b) => a - b);
     const median = perRound[Math.floor(perRound.length / 2)] as number;
-    const ratio = best(affine, metric) / best(nsf, metric);
+    const ratio = best(affine, metric) / best(spline, metric);
     console.log(
-      `nsf (${nsf.workload.layers} layers) step time / ${affine.workload.flow} (${affine.workload.layers} layers), ${nsf.backend}, batch ${nsf.workload.batch}: ${ratio.toFixed(2)}x (median per round ${median.toFixed(2)}x)`,
+      `${spline.workload.flow} (${spline.workload.layers} layers) step time / ${kind} (${affine.workload.layers} layers), ${spline.backend}, batch ${spline.workload.batch}: ${ratio.toFixed(2)}x (median per round ${median.toFixed(2)}x)`,
     );
   }
 }
