@@ -70,7 +70,8 @@ export abstract class FusedLayers extends BaseBijector {
     super({ eventShape: setup.eventShape, contextShape: setup.contextShape });
     this.specs = setup.layers.map((l) => l.spec);
     this.layouts = setup.layers.map((l) => new ParameterLayout(l.widths));
-    this.parameters = setup.layers.map((l) => tf.variable(tf.tensor1d(l.initial)));
+    // In a tidy: the initial tensor is freed, the variable keeps its data.
+    this.parameters = setup.layers.map((l) => tf.tidy(() => tf.variable(tf.tensor1d(l.initial))));
     this.constants = setup.constants;
     this.packing = this.specs.some((s) => s.transform.hasLogDet)
       ? new LogDetPacking(setup.eventShape[0])

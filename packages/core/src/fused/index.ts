@@ -8,3 +8,4 @@ export * from './kernel-map.js';
 export type { ConstantPair } from './constant-product.js';
 export * from './parameter-layout.js';
 export * from './fused-layers.js';
+export * from './transform-op.js';

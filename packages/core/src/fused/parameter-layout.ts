@@ -1,6 +1,39 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ActivationName } from '../nn/activation.js';
 import { MLP } from '../nn/mlp.js';
+import { defineHostKernel } from '../kernels/host-kernel.js';
+
+/** The kernel and bias shapes of an MLP with `widths`: [in, out], [out] per dense layer. */
+function pieceShapes(widths: readonly number[]): number[][] {
+  return widths.slice(1).flatMap((out, i) => [[widths[i] as number, out], [out]]);
+}
+
+/** θ `[size]` -> kernel₁ `[in, out]`, bias₁, ..., bias_L: consecutive pieces, each copied out. */
+const splitParameters = defineHostKernel<{ widths: readonly number[] }>({
+  name: 'Bijective.SplitParameters',
+  outputShapes: (_, { widths }) => pieceShapes(widths),
+  linearGradient: (dys) => concatParameters(dys, {}),
+  run([theta], pieces) {
+    let offset = 0;
+    for (const piece of pieces) {
+      piece.set((theta as Float32Array).subarray(offset, offset + piece.length));
+      offset += piece.length;
+    }
+  },
+});
+
+/** kernel₁, bias₁, ..., bias_L -> θ `[size]`: the inverse of the split. */
+const concatParameters = defineHostKernel<Record<string, number>>({
+  name: 'Bijective.ConcatParameters',
+  outputShapes: (shapes) => [[shapes.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0)]],
+  run(pieces, [theta]) {
+    let offset = 0;
+    for (const piece of pieces) {
+      (theta as Float32Array).set(piece, offset);
+      offset += piece.length;
+    }
+  },
+});
 import type { LayerWeights } from './conditioner-math.js';
 
 /**
@@ -13,28 +46,26 @@ export class ParameterLayout {
   /** Scalars in θ. */
   readonly size: number;
   private readonly shapes: readonly (readonly [number, number])[];
-  private readonly pieceSizes: number[];
 
   /** The layout of an MLP with widths `[input, ...hidden, output]`. */
   constructor(readonly widths: readonly number[]) {
     this.shapes = widths.slice(1).map((out, i) => [widths[i] as number, out] as const);
-    this.pieceSizes = this.shapes.flatMap(([rows, cols]) => [rows * cols, cols]);
-    this.size = this.pieceSizes.reduce((n, s) => n + s, 0);
+    this.size = this.shapes.reduce((n, [rows, cols]) => n + (rows + 1) * cols, 0);
   }
 
-  /** The kernels and biases cut from θ with one split (cheaper than a slice each on wasm); the caller owns them. */
+  /** The kernels and biases cut from θ, already shaped, by one host kernel (a split and reshapes are ~8 tfjs kernels); the caller owns them. */
   weights(theta: tf.Tensor1D): LayerWeights {
-    const pieces = tf.split(theta, this.pieceSizes);
+    const pieces = splitParameters([theta], { widths: this.widths });
     return {
-      kernels: this.shapes.map(([rows, cols], i) => tf.reshape(pieces[2 * i] as tf.Tensor, [rows, cols])),
+      kernels: this.shapes.map((_, i) => pieces[2 * i] as tf.Tensor2D),
       biases: this.shapes.map((_, i) => pieces[2 * i + 1] as tf.Tensor1D),
     };
   }
 
-  /** Weight gradients back in θ's layout `[size]`. */
+  /** Weight gradients back in θ's layout `[size]`, by one host kernel. */
   flatten(grads: LayerWeights): tf.Tensor1D {
-    const parts = grads.kernels.flatMap((k, i) => [tf.reshape(k, [-1]), grads.biases[i] as tf.Tensor1D]);
-    return tf.concat(parts) as tf.Tensor1D;
+    const parts = grads.kernels.flatMap((k, i) => [k, grads.biases[i] as tf.Tensor1D]);
+    return concatParameters(parts, {})[0] as tf.Tensor1D;
   }
 
   /**

@@ -18,6 +18,12 @@ export interface HostKernelSpec<A extends HostKernelAttrs> {
   /** The shapes of the outputs, from the input shapes and the attributes. */
   outputShapes(inputShapes: readonly (readonly number[])[], attrs: A): number[][];
   /** Fills `outputs` (zeroed) from `inputs`; arithmetic may use float64 JavaScript numbers. */
+  /**
+   * The gradients with respect to each input from the outputs' gradients (tfjs passes zeros for
+   * unused outputs), for kernels that are linear in their inputs (copies, packings); registered
+   * with tfjs, so such a kernel can sit on an ordinary gradient tape.
+   */
+  linearGradient?(dys: tf.Tensor[], attrs: A): tf.Tensor[];
   run(
     inputs: readonly Float32Array[],
     outputs: Float32Array[],
@@ -32,8 +38,8 @@ export type HostKernel<A extends HostKernelAttrs> = (inputs: readonly tf.Tensor[
 /**
  * Registers `spec` with tfjs for the cpu, wasm and webgl backends and returns the function that
  * runs it (through `engine().runKernel`, so tfjs tracks the outputs and profiles the call). Host
- * kernels have no registered gradient: use them inside `tf.customGrad` ops whose backward pass is
- * another host kernel. Throws {@link BijectiveError} on a non-float32 input.
+ * kernels have no registered gradient unless they are linear (`linearGradient`): use them inside
+ * `tf.customGrad` ops whose backward pass is another host kernel. Throws {@link BijectiveError} on a non-float32 input.
  */
 export function defineHostKernel<A extends HostKernelAttrs>(spec: HostKernelSpec<A>): HostKernel<A> {
   for (const [backendName, adapter] of Object.entries(HOST_ADAPTERS)) {
@@ -52,6 +58,15 @@ export function defineHostKernel<A extends HostKernelAttrs>(spec: HostKernelSpec
       },
     });
   }
+  const { linearGradient } = spec;
+  if (linearGradient)
+    tf.registerGradient({
+      kernelName: spec.name,
+      gradFunc: (dy, _saved, attrs) => {
+        const grads = linearGradient(Array.isArray(dy) ? dy : [dy], attrs as unknown as A);
+        return Object.fromEntries(grads.map((g, i) => [`x${i}`, () => g]));
+      },
+    });
   return (inputs, attrs) => {
     const named: tf.NamedTensorMap = {};
     inputs.forEach((t, i) => {
