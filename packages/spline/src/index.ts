@@ -21,6 +21,7 @@ export {
   type KnotDerivatives,
 } from './parameters.js';
 export { binMask, selectBin } from './bin-search.js';
+export { splineTransform, type SplineTransformOptions } from './spline-transform.js';
 export { DEFAULT_BINS, DEFAULT_SPLINE_HIDDEN } from './options.js';
 export { SPLINE_COUPLING_KEYS, SplineCoupling, type SplineCouplingOptions } from './spline-coupling.js';
 export {

@@ -7,6 +7,8 @@ import {
   type ActivationName,
   type BijectorConfig,
   type CallOptions,
+  type Direction,
+  type ElementwiseTransform,
   type JsonObject,
   type ValueAndLogDet,
 } from '@bijective/core';
@@ -19,8 +21,7 @@ import {
   type InputOrder,
 } from '@bijective/autoregressive';
 import { DEFAULT_BINS, readActivationName, readBound, readSplineHidden, readInteger } from './options.js';
-import { splineFromNetwork } from './network-spline.js';
-import type { SplineResult } from './rational-quadratic.js';
+import { splineTransform } from './spline-transform.js';
 
 /** Options of {@link SplineAutoregressive}. */
 export interface SplineAutoregressiveOptions {
@@ -75,6 +76,9 @@ export class SplineAutoregressive extends BaseBijector {
   /** The conditioner network, 3K - 1 outputs per input. */
   readonly made: MADE;
   private readonly options: JsonObject;
+  /** The spline on every column (one host kernel each way and backwards). */
+  private readonly transform: ElementwiseTransform;
+  private readonly columns: readonly number[];
 
   /** Builds the layer; an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: SplineAutoregressiveOptions) {
@@ -103,6 +107,8 @@ export class SplineAutoregressive extends BaseBijector {
     this.bins = bins;
     this.bound = bound;
     this.made = made;
+    this.transform = splineTransform({ bins, bound });
+    this.columns = Array.from({ length: eventShape[0] }, (_, i) => i);
     this.options = {
       eventShape: [...eventShape],
       hidden: [...hidden],
@@ -141,50 +147,33 @@ export class SplineAutoregressive extends BaseBijector {
    * dimensions in the order are exact, and the last pass's θ (which reads only the first d - 1) is exact.
    */
   protected computeForward(z: tf.Tensor, options: CallOptions): ValueAndLogDet {
-    let u: tf.Tensor = tf.zerosLike(z);
-    let result: SplineResult = { value: u, logDet: u };
-    for (let k = 0; k < (this.eventShape[0] as number); k++) {
-      result = this.spline(z, u, options, false);
-      u = result.value;
-    }
-    return { value: result.value, logDet: tf.sum(result.logDet, 1) };
+    let result = this.spline('forward', z, tf.zerosLike(z), options);
+    for (let k = 1; k < (this.eventShape[0] as number); k++)
+      result = this.spline('forward', z, result.value, options);
+    return result;
   }
 
   /** Density direction, one parallel pass: z = g^{-1}_{θ(x)}(x). */
   protected computeInverse(x: tf.Tensor, options: CallOptions): ValueAndLogDet {
-    const result = this.spline(x, x, options, true);
-    return { value: result.value, logDet: tf.sum(result.logDet, 1) };
+    return this.spline('inverse', x, x, options);
   }
 
-  /** The elementwise spline of `input` `[n, d]` with parameters θ = MADE(`conditioning`[, context]). */
+  /** The spline of `input` `[n, d]` with parameters θ = MADE(`conditioning`[, context]) and its log-det `[n]`. */
   private spline(
+    direction: Direction,
     input: tf.Tensor,
     conditioning: tf.Tensor,
     options: CallOptions,
-    inverse: boolean,
-  ): SplineResult {
+  ): ValueAndLogDet {
     const n = input.shape[0] as number;
-    const d = this.eventShape[0] as number;
-    const { bins } = this;
-    const width = 3 * bins - 1;
     // A chain hands its context to every link: an unconditional layer ignores it.
     const context =
       this.contextShape && options.context
         ? (tf.reshape(options.context, [n, -1]) as tf.Tensor2D)
         : undefined;
-    // MADE column p·d + i is parameter p of dimension i: regroup to one row of 3K - 1 per element.
+    // MADE column p·d + i is parameter p of dimension i: already the transform's head-major layout.
     const raw = this.made.apply(conditioning as tf.Tensor2D, context);
-    const perElement = tf.reshape(tf.transpose(tf.reshape(raw, [n, width, d]), [0, 2, 1]), [
-      n * d,
-      width,
-    ]) as tf.Tensor2D;
-    const result = splineFromNetwork(
-      tf.reshape(input, [n * d]) as tf.Tensor1D,
-      perElement,
-      bins,
-      this.bound,
-      inverse,
-    );
-    return { value: tf.reshape(result.value, [n, d]), logDet: tf.reshape(result.logDet, [n, d]) };
+    const { value, logDet } = this.transform.apply(direction, input as tf.Tensor2D, raw, this.columns);
+    return { value, logDet: logDet as tf.Tensor1D };
   }
 }

@@ -10,6 +10,7 @@ import {
   type ActivationName,
   type BijectorConfig,
   type CallOptions,
+  type ElementwiseTransform,
   type JsonObject,
   type ValueAndLogDet,
 } from '@bijective/core';
@@ -23,7 +24,7 @@ import {
   readOptionalContextShape,
   readSplitEventShape,
 } from './options.js';
-import { splineFromNetwork } from './network-spline.js';
+import { splineTransform } from './spline-transform.js';
 
 /** Options of {@link SplineCoupling}. */
 export interface SplineCouplingOptions {
@@ -80,6 +81,9 @@ export class SplineCoupling extends BaseBijector {
   readonly conditioner: MLP;
   private readonly sizeA: number;
   private readonly sizeB: number;
+  /** The spline on the columns B = [⌈d/2⌉, d) (one host kernel each way and backwards). */
+  private readonly transform: ElementwiseTransform;
+  private readonly columns: readonly number[];
 
   /** Builds the layer; an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: SplineCouplingOptions) {
@@ -97,6 +101,8 @@ export class SplineCoupling extends BaseBijector {
     const d = eventShape[0];
     this.sizeA = Math.ceil(d / 2);
     this.sizeB = d - this.sizeA;
+    this.transform = splineTransform({ bins: this.bins, bound: this.bound });
+    this.columns = Array.from({ length: this.sizeB }, (_, k) => this.sizeA + k);
     this.conditioner = new MLP({
       inputSize: this.sizeA + (contextShape ? eventSize(contextShape) : 0),
       outputSize: this.sizeB * (3 * this.bins - 1),
@@ -139,35 +145,33 @@ export class SplineCoupling extends BaseBijector {
     return this.apply(y, options, true);
   }
 
-  /** Splits with constant selection matrices (no slices or gathers), splines B, and reassembles. */
+  /**
+   * Reads x_A with a constant selection product (no slice on the gradient path), regroups the
+   * conditioner's outputs (3K - 1 per element of B, element-major) head-major, and splines B.
+   */
   private apply(input: tf.Tensor, options: CallOptions, inverse: boolean): ValueAndLogDet {
     const n = input.shape[0] as number;
     const d = this.eventShape[0] as number;
-    const { sizeA, sizeB, bins } = this;
+    const { sizeA, sizeB } = this;
     const x = input as tf.Tensor2D;
     const xA = matMulExplicit(
       x,
       indicatorMatrix(d, sizeA, (i, j) => i === j),
     );
-    const xB = matMulExplicit(
-      x,
-      indicatorMatrix(d, sizeB, (i, j) => i === sizeA + j),
-    );
     const features = options.context
       ? tf.concat([xA, tf.reshape(options.context, [n, -1]) as tf.Tensor2D], 1)
       : xA;
-    const width = 3 * bins - 1;
-    const raw = tf.reshape(this.conditioner.apply(features), [n * sizeB, width]) as tf.Tensor2D;
-    const spline = splineFromNetwork(
-      tf.reshape(xB, [n * sizeB]) as tf.Tensor1D,
-      raw,
-      bins,
-      this.bound,
-      inverse,
-    );
-    const keepA = tf.mul(x, tf.tensor1d(Float32Array.from({ length: d }, (_, i) => (i < sizeA ? 1 : 0))));
-    const liftB = indicatorMatrix(sizeB, d, (i, j) => j === sizeA + i);
-    const value = tf.add(keepA, matMulExplicit(tf.reshape(spline.value, [n, sizeB]) as tf.Tensor2D, liftB));
-    return { value, logDet: tf.sum(tf.reshape(spline.logDet, [n, sizeB]), 1) };
+    const heads = this.transform.heads;
+    const perElement = this.conditioner.apply(features);
+    // With one column in B both layouts agree: no regrouping kernels then.
+    const raw =
+      sizeB === 1
+        ? perElement
+        : (tf.reshape(tf.transpose(tf.reshape(perElement, [n, sizeB, heads]), [0, 2, 1]), [
+            n,
+            heads * sizeB,
+          ]) as tf.Tensor2D);
+    const { value, logDet } = this.transform.apply(inverse ? 'inverse' : 'forward', x, raw, this.columns);
+    return { value, logDet: logDet as tf.Tensor1D };
   }
 }
