@@ -5,7 +5,7 @@ import {
   type CouplingLayerOptions,
   type ResolvedLayer,
 } from './coupling-layer.js';
-import { FusedCouplings } from './fused-couplings.js';
+import { FusedCouplings, couplingTransform } from './fused-couplings.js';
 
 /** Options of {@link AdditiveCoupling}. */
 export type AdditiveCouplingOptions = CouplingLayerOptions;
@@ -22,7 +22,7 @@ export class AdditiveCoupling extends FusedCouplings {
   /** Creates the layer; an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: AdditiveCouplingOptions) {
     const layer = resolveLayer('additive-coupling', options, 'additive');
-    super(layer.couplings);
+    super(layer.couplings, couplingTransform(layer.couplings));
     this.layer = layer;
   }
 

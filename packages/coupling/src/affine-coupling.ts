@@ -5,7 +5,7 @@ import {
   type CouplingLayerOptions,
   type ResolvedLayer,
 } from './coupling-layer.js';
-import { FusedCouplings } from './fused-couplings.js';
+import { FusedCouplings, couplingTransform } from './fused-couplings.js';
 
 /** Options of {@link AffineCoupling}. */
 export interface AffineCouplingOptions extends CouplingLayerOptions {
@@ -26,7 +26,7 @@ export class AffineCoupling extends FusedCouplings {
   /** Creates the layer; an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: AffineCouplingOptions) {
     const layer = resolveLayer('affine-coupling', options, 'affine');
-    super(layer.couplings);
+    super(layer.couplings, couplingTransform(layer.couplings));
     this.layer = layer;
   }
 

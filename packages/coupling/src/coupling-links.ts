@@ -1,19 +1,40 @@
 import { hostRng, LULinear, Permute, Reverse, type Bijector } from '@bijective/core';
 import { CouplingSequence } from './coupling-sequence.js';
-import type { ResolvedFlowOptions } from './flow-options.js';
 import type { TransformKind } from './fused-couplings.js';
+import type { ResolvedFlowOptions } from './flow-options.js';
 import { partition, permutePartition, type Partition } from './mask.js';
 import { mixingPermutation } from './mixing.js';
 import { nextParity } from './parity.js';
 
 /** What a flow adds to its coupling layers. */
 export interface StackParts {
-  /** The elementwise map of the couplings. */
-  transform: TransformKind;
-  /** Log-scale bound c of affine couplings. */
-  scaleBound: number;
+  /** Builds one fused run of consecutive couplings with these partitions (forward order) and seed. */
+  sequence(partitions: Partition[], seed: number): Bijector;
   /** Links placed after every coupling but the last (before the mixing), e.g. batch norm; none when absent. */
   between?: () => Bijector[];
+}
+
+/**
+ * A {@link StackParts.sequence} of additive or affine couplings: a {@link CouplingSequence} with the
+ * flow's conditioner settings.
+ */
+export function couplingSequence(
+  r: ResolvedFlowOptions,
+  transform: TransformKind,
+  scaleBound: number,
+): StackParts['sequence'] {
+  return (partitions, seed) =>
+    new CouplingSequence({
+      eventShape: [...r.eventShape],
+      transform,
+      partitions: partitions.map((p) => ({ conditioned: [...p.indicesA], transformed: [...p.indicesB] })),
+      hidden: [...r.hidden],
+      activation: r.activation,
+      ...(r.contextShape ? { contextShape: [...r.contextShape] } : {}),
+      scaleBound,
+      identityInit: r.identityInit,
+      seed,
+    });
 }
 
 /**
@@ -37,19 +58,7 @@ export function couplingLinks(r: ResolvedFlowOptions, parts: StackParts): Biject
   let q = identity;
   const flush = () => {
     if (group.length === 0) return;
-    links.push(
-      new CouplingSequence({
-        eventShape: [d],
-        transform: parts.transform,
-        partitions: group.map((p) => ({ conditioned: [...p.indicesA], transformed: [...p.indicesB] })),
-        hidden: [...r.hidden],
-        activation: r.activation,
-        ...(r.contextShape ? { contextShape: [...r.contextShape] } : {}),
-        scaleBound: parts.scaleBound,
-        identityInit: r.identityInit,
-        seed: nextSeed(),
-      }),
-    );
+    links.push(parts.sequence(group, nextSeed()));
     group = [];
   };
   try {

@@ -5,7 +5,12 @@ import {
   type ActivationName,
   type BijectorConfig,
 } from '@bijective/core';
-import { FusedCouplings, type ResolvedCouplings, type TransformKind } from './fused-couplings.js';
+import {
+  FusedCouplings,
+  couplingTransform,
+  type ResolvedCouplings,
+  type TransformKind,
+} from './fused-couplings.js';
 import {
   readActivation,
   readContextShape,
@@ -84,14 +89,19 @@ function resolve(options: unknown): ResolvedCouplings {
 export class CouplingSequence extends FusedCouplings {
   readonly name = 'coupling-sequence';
 
+  /** The validated options. */
+  private readonly settings: ResolvedCouplings;
+
   /** Creates the layers; an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: CouplingSequenceOptions) {
-    super(resolve(options));
+    const resolved = resolve(options);
+    super(resolved, couplingTransform(resolved));
+    this.settings = resolved;
   }
 
   /** `{name: 'coupling-sequence', options}` with every default filled in (and the seed drawn). */
   getConfig(): BijectorConfig {
-    const r = this.resolved;
+    const r = this.settings;
     return {
       name: this.name,
       options: {

@@ -17,12 +17,10 @@ import { CouplingMask, type Partition } from './mask.js';
 /** The elementwise map of a coupling: NICE's additive shift or RealNVP's affine map with bounded log-scale. */
 export type TransformKind = 'additive' | 'affine';
 
-/** Validated settings of a run of coupling layers. */
-export interface ResolvedCouplings {
+/** The structure of a run of coupling layers, whatever their elementwise map. */
+export interface CouplingStructure {
   /** `[d]`, d >= 2. */
   eventShape: [number];
-  /** The elementwise map of every layer. */
-  transform: TransformKind;
   /** Each layer's partition, in forward (base -> data) order; index lists may be in any order. */
   partitions: Partition[];
   /** Hidden widths of each conditioner. */
@@ -31,17 +29,28 @@ export interface ResolvedCouplings {
   activation: ActivationName;
   /** Context event shape, or null. */
   contextShape: EventShape | null;
-  /** Log-scale bound c of affine layers. */
-  scaleBound: number;
   /** Zero-initialised conditioner outputs (each layer starts as the identity). */
   identityInit: boolean;
   /** Seed of the initialisation (layer seeds are drawn from it in order). */
   seed: number;
 }
 
+/** Validated settings of a run of additive or affine coupling layers. */
+export interface ResolvedCouplings extends CouplingStructure {
+  /** The elementwise map of every layer. */
+  transform: TransformKind;
+  /** Log-scale bound c of affine layers. */
+  scaleBound: number;
+}
+
+/** The elementwise map `resolved.transform` names: NICE's additive shift or RealNVP's bounded affine map. */
+export function couplingTransform(resolved: ResolvedCouplings): ElementwiseTransform {
+  return resolved.transform === 'affine' ? affineTransform(resolved.scaleBound) : ADDITIVE_TRANSFORM;
+}
+
 /** The fused layers of a coupling run: each conditioner reads x_A through S_A and drives g on B. */
 function couplingSetup(
-  resolved: ResolvedCouplings,
+  resolved: CouplingStructure,
   masks: readonly CouplingMask[],
   transform: ElementwiseTransform,
 ): FusedLayerSetup {

@@ -13,7 +13,13 @@ export {
   type MaskKind,
   type Partition,
 } from './mask.js';
-export { FusedCouplings, type ResolvedCouplings, type TransformKind } from './fused-couplings.js';
+export {
+  FusedCouplings,
+  couplingTransform,
+  type CouplingStructure,
+  type ResolvedCouplings,
+  type TransformKind,
+} from './fused-couplings.js';
 export { DEFAULT_HIDDEN } from './options.js';
 export {
   COUPLING_LAYER_KEYS,
@@ -38,7 +44,7 @@ export {
   type CouplingFlowOptions,
   type ResolvedFlowOptions,
 } from './flow-options.js';
-export { couplingLinks, type StackParts } from './coupling-links.js';
+export { couplingLinks, couplingSequence, type StackParts } from './coupling-links.js';
 export { CouplingFlow } from './coupling-flow.js';
 export { Nice, NICE_DEFAULT_LAYERS, type NiceOptions } from './nice.js';
 export { RealNVP, REALNVP_DEFAULT_LAYERS, type RealNVPOptions } from './realnvp.js';

@@ -1,6 +1,6 @@
 import { Scale, type BijectorConfig, DEFAULT_SCALE_BOUND } from '@bijective/core';
 import { CouplingFlow } from './coupling-flow.js';
-import { couplingLinks } from './coupling-links.js';
+import { couplingLinks, couplingSequence } from './coupling-links.js';
 import {
   flowOptionsJson,
   resolveFlowOptions,
@@ -32,7 +32,10 @@ export class Nice extends CouplingFlow {
     });
     const scale = new Scale({ eventShape: [...resolved.eventShape] });
     try {
-      super([scale, ...couplingLinks(resolved, { transform: 'additive', scaleBound: DEFAULT_SCALE_BOUND })]);
+      super([
+        scale,
+        ...couplingLinks(resolved, { sequence: couplingSequence(resolved, 'additive', DEFAULT_SCALE_BOUND) }),
+      ]);
     } catch (error) {
       scale.dispose();
       throw error;

@@ -6,7 +6,7 @@ import {
   DEFAULT_SCALE_BOUND,
 } from '@bijective/core';
 import { CouplingFlow } from './coupling-flow.js';
-import { couplingLinks } from './coupling-links.js';
+import { couplingLinks, couplingSequence } from './coupling-links.js';
 import {
   flowOptionsJson,
   resolveFlowOptions,
@@ -51,8 +51,7 @@ export class RealNVP extends CouplingFlow {
     const eventShape = [...resolved.eventShape];
     super(
       couplingLinks(resolved, {
-        transform: 'affine',
-        scaleBound,
+        sequence: couplingSequence(resolved, 'affine', scaleBound),
         between: () => (batchNorm ? [new BatchNorm({ eventShape })] : []),
       }),
     );
