@@ -21,9 +21,13 @@ const columns = (t: tf.Tensor2D, idx: readonly number[]) =>
 
 /** The couplings written with plain taped ops (slices, concat, autodiff): the fused op must match them. */
 function reference(b: FusedCouplings, direction: Direction, x: tf.Tensor2D, context: tf.Tensor2D | null) {
-  const r = (
-    b as unknown as { resolved: { scaleBound: number; transform: string; activation: ActivationName } }
-  ).resolved;
+  const config = b.getConfig();
+  const options = config.options as { transform?: string; scaleBound?: number; activation: ActivationName };
+  const r = {
+    ...options,
+    transform: options.transform ?? (config.name === 'additive-coupling' ? 'additive' : 'affine'),
+    scaleBound: options.scaleBound ?? 0,
+  };
   const order = b.masks.map((_, i) => i);
   if (direction === 'inverse') order.reverse();
   let u = x;

@@ -50,27 +50,27 @@ export function couplingTransform(resolved: ResolvedCouplings): ElementwiseTrans
 
 /** The fused layers of a coupling run: each conditioner reads x_A through S_A and drives g on B. */
 function couplingSetup(
-  resolved: CouplingStructure,
+  structure: CouplingStructure,
   masks: readonly CouplingMask[],
   transform: ElementwiseTransform,
 ): FusedLayerSetup {
-  const contextSize = resolved.contextShape ? eventSize(resolved.contextShape) : 0;
-  const activation = CONDITIONER_ACTIVATIONS[resolved.activation];
-  const rng = hostRng(resolved.seed);
+  const contextSize = structure.contextShape ? eventSize(structure.contextShape) : 0;
+  const activation = CONDITIONER_ACTIVATIONS[structure.activation];
+  const rng = hostRng(structure.seed);
   return {
-    eventShape: resolved.eventShape,
-    contextShape: resolved.contextShape,
+    eventShape: structure.eventShape,
+    contextShape: structure.contextShape,
     layers: masks.map((mask) => {
-      const widths = [mask.sizeA + contextSize, ...resolved.hidden, transform.heads * mask.sizeB];
+      const widths = [mask.sizeA + contextSize, ...structure.hidden, transform.heads * mask.sizeB];
       const initial = new ParameterLayout(widths).initial(
-        resolved.activation,
+        structure.activation,
         rng.int(2 ** 32),
-        resolved.identityInit,
+        structure.identityInit,
       );
       const spec = {
         inputMap: rowPlacement(mask.selectA),
         inputRows: mask.sizeA,
-        kernelMaps: resolved.hidden.map(() => null),
+        kernelMaps: structure.hidden.map(() => null),
         columns: mask.partition.indicesB,
         transform,
         activation,
@@ -88,20 +88,11 @@ function couplingSetup(
 export abstract class FusedCouplings extends FusedLayers {
   /** Each layer's partition as constants, in forward order. */
   readonly masks: readonly CouplingMask[];
-  /** The settings this run was built from. */
-  protected readonly resolved: ResolvedCouplings;
 
-  /**
-   * Builds the constants, initialises every θ and creates the two ops; g is the `transform` given
-   * (e.g. a spline) or else the additive or affine map `resolved.transform` names.
-   */
-  protected constructor(resolved: ResolvedCouplings, transform?: ElementwiseTransform) {
-    const masks = resolved.partitions.map((p) => new CouplingMask(resolved.eventShape[0], p));
-    const g =
-      transform ??
-      (resolved.transform === 'affine' ? affineTransform(resolved.scaleBound) : ADDITIVE_TRANSFORM);
-    super(couplingSetup(resolved, masks, g));
+  /** Builds the constants, initialises every θ and creates the two ops; every layer's g is `transform`. */
+  protected constructor(structure: CouplingStructure, transform: ElementwiseTransform) {
+    const masks = structure.partitions.map((p) => new CouplingMask(structure.eventShape[0], p));
+    super(couplingSetup(structure, masks, transform));
     this.masks = masks;
-    this.resolved = resolved;
   }
 }

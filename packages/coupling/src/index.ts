@@ -20,7 +20,7 @@ export {
   type ResolvedCouplings,
   type TransformKind,
 } from './fused-couplings.js';
-export { DEFAULT_HIDDEN } from './options.js';
+export { DEFAULT_HIDDEN, readPartitions } from './options.js';
 export {
   COUPLING_LAYER_KEYS,
   layerConfig,

@@ -2,15 +2,22 @@ import {
   Chain,
   ChainedFlow,
   OptionError,
-  Reverse,
   optionRecord,
   readSeed,
   type Bijector,
   type BijectorConfig,
   type JsonObject,
+  type OptionRecord,
 } from '@bijective/core';
+import { couplingLinks, type ResolvedFlowOptions } from '@bijective/coupling';
 import { readVectorShape } from '@bijective/autoregressive';
-import { readInteger, readSplitEventShape } from './options.js';
+import {
+  readActivationName,
+  readInteger,
+  readOptionalContextShape,
+  readSplineHidden,
+  readSplitEventShape,
+} from './options.js';
 import { SplineAutoregressive } from './spline-autoregressive.js';
 import { SPLINE_COUPLING_KEYS, SplineCoupling, type SplineCouplingOptions } from './spline-coupling.js';
 
@@ -28,17 +35,11 @@ export interface NSFOptions extends SplineCouplingOptions {
 /** Default number of spline layers of the `nsf` flow. */
 export const NSF_DEFAULT_LAYERS = 4;
 
-/**
- * Builds the links (layer i seeded seed + i), disposing them if one fails: couplings with a reversal
- * between consecutive ones, or autoregressive layers whose orders alternate natural/reversed.
- */
-function links(layers: number, reversals: boolean, layer: (i: number) => Bijector): Bijector[] {
+/** The autoregressive layers (layer i built by `layer(i)`), disposing them if one fails. */
+function autoregressiveLinks(layers: number, layer: (i: number) => Bijector): Bijector[] {
   const built: Bijector[] = [];
   try {
-    for (let i = 0; i < layers; i++) {
-      if (i > 0 && reversals) built.push(new Reverse({ eventShape: [...(built[0] as Bijector).eventShape] }));
-      built.push(layer(i));
-    }
+    for (let i = 0; i < layers; i++) built.push(layer(i));
     return built;
   } catch (error) {
     for (const b of built) b.dispose();
@@ -46,9 +47,24 @@ function links(layers: number, reversals: boolean, layer: (i: number) => Bijecto
   }
 }
 
+/** The coupling structure of `nsf`: halves masks with a reversal between consecutive couplings (Durkan et al. 2019). */
+function splineFlowStructure(record: OptionRecord, layers: number, seed: number): ResolvedFlowOptions {
+  return {
+    eventShape: readSplitEventShape('nsf', record),
+    layers,
+    hidden: readSplineHidden('nsf', record),
+    activation: readActivationName('nsf', record),
+    mask: 'halves',
+    mixing: 'reverse',
+    contextShape: readOptionalContextShape('nsf', record),
+    identityInit: true,
+    seed,
+  };
+}
+
 /**
  * Neural spline flow (Durkan et al. 2019, "Neural Spline Flows"): rational-quadratic spline couplings
- * with reversals between them, so consecutive layers transform alternating halves, log|det J| =
+ * with reversals between them (run as one fused op, {@link couplingLinks}), so consecutive layers transform alternating halves, log|det J| =
  * Σ_layers Σ_B log g'(x_B); or (`transform: 'autoregressive'`) autoregressive spline layers with
  * alternating orders, log|det J| = Σ_layers Σ_i log g'_{θ_i}(z_i).
  */
@@ -76,21 +92,37 @@ export class NSF extends ChainedFlow {
     const layers = readInteger('nsf', record, 'layers', NSF_DEFAULT_LAYERS, 1);
     const seed = readSeed('nsf', record);
     const { layers: _layers, transform: _transform, ...rest } = options;
-    const layer = (i: number): Bijector => {
-      const layerSeed = (seed + i) % 2 ** 32;
-      if (coupling) return new SplineCoupling({ ...rest, seed: layerSeed });
-      return new SplineAutoregressive({
-        ...rest,
-        order: i % 2 === 0 ? 'natural' : 'reversed',
-        seed: layerSeed,
-      });
-    };
-    // Fast both ways with couplings; fast density (`inverse`) with autoregressive layers.
-    super(new Chain(links(layers, coupling, layer)));
+    // Fast both ways with couplings (all of them one fused op, the reversals folded into their
+    // partitions); fast density (`inverse`) with autoregressive layers.
+    super(
+      new Chain(
+        coupling
+          ? couplingLinks(splineFlowStructure(record, layers, seed), {
+              sequence: (partitions, layerSeed) =>
+                new SplineCoupling({
+                  ...rest,
+                  partitions: partitions.map((p) => ({
+                    conditioned: [...p.indicesA],
+                    transformed: [...p.indicesB],
+                  })),
+                  seed: layerSeed,
+                }),
+            })
+          : autoregressiveLinks(
+              layers,
+              (i) =>
+                new SplineAutoregressive({
+                  ...rest,
+                  order: i % 2 === 0 ? 'natural' : 'reversed',
+                  seed: (seed + i) % 2 ** 32,
+                }),
+            ),
+      ),
+    );
     this.layers = layers;
     this.transform = transform;
     const first = this.chain.bijectors[0] as SplineCoupling | SplineAutoregressive;
-    const { order: _order, ...firstOptions } = first.configOptions();
+    const { order: _order, partitions: _partitions, ...firstOptions } = first.configOptions();
     this.layerOptions = { ...firstOptions, seed };
   }
 

@@ -1,12 +1,12 @@
-// The coupling and autoregressive spline layers, which run the host-kernel spline transform, against
-// the same layers recomputed with the tfjs-op spline from their own conditioners (the conditioner
-// output layouts, and so saved weights, keep their meaning): values, log-dets, variable gradients.
+// The coupling and autoregressive spline layers, which run the host-kernel spline transform (the
+// coupling inside core's fused op), against the same layers recomputed with the tfjs-op spline from
+// their own weights (this pins the conditioner output layouts): values, log-dets, variable gradients.
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { hostRng, type Bijector, type ValueAndLogDet } from '@bijective/core';
+import { hostRng, type Bijector, type ParameterLayout, type ValueAndLogDet } from '@bijective/core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_MIN_DERIVATIVE, identityDerivativeLogit } from './parameters.js';
 import { rationalQuadraticSpline } from './rational-quadratic.js';
@@ -26,12 +26,20 @@ function splineRows(x: tf.Tensor, rows: tf.Tensor, inverse: boolean) {
   return rationalQuadraticSpline(x, heads(0, K), heads(K, K), derivatives, { bound: BOUND, inverse });
 }
 
-/** SplineCoupling recomputed: the conditioner's outputs are 3K - 1 consecutive columns per element of B. */
+/** SplineCoupling recomputed from its θ with plain tfjs ops: the conditioner's output column p·|B| + k is parameter p of B's k-th element. */
 function couplingReference(layer: SplineCoupling, x: tf.Tensor2D, inverse: boolean): ValueAndLogDet {
   const a = Math.ceil(D / 2);
   const xA = tf.slice(x, [0, 0], [-1, a]);
   const xB = tf.slice(x, [0, a], [-1, D - a]);
-  const rows = tf.reshape(layer.conditioner.apply(xA), [-1, WIDTH]);
+  const { kernels, biases } = (layer.layouts[0] as ParameterLayout).weights(
+    layer.parameters[0] as tf.Tensor1D,
+  );
+  let h: tf.Tensor2D = xA;
+  kernels.forEach((k, l) => {
+    const z = tf.add(tf.matMul(h, k), biases[l] as tf.Tensor1D) as tf.Tensor2D;
+    h = l < kernels.length - 1 ? tf.relu(z) : z;
+  });
+  const rows = tf.reshape(tf.transpose(tf.reshape(h, [N, WIDTH, D - a]), [0, 2, 1]), [-1, WIDTH]);
   const r = splineRows(tf.reshape(xB, [-1]), rows, inverse);
   return {
     value: tf.concat([xA, tf.reshape(r.value, [N, D - a])], 1),
