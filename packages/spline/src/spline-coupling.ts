@@ -1,5 +1,4 @@
 import {
-  eventSize,
   optionRecord,
   readBoolean,
   readSeed,
