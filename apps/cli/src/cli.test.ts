@@ -197,6 +197,43 @@ describe('bijective CLI (CLI.md contract)', () => {
     expect(JSON.parse(e.last).n).toBe(100);
   });
 
+  test('CSV data is whitened by default (Cholesky factor kept in the model); --preprocess standardise opts out', () => {
+    // b = 2a + noise: strongly correlated columns.
+    const lines = Array.from({ length: 300 }, (_, i) => {
+      const u = Math.sin(i * 12.9898) * 43758.5453;
+      const v = Math.sin(i * 78.233) * 12345.6789;
+      const a = u - Math.floor(u);
+      return `${a.toFixed(4)},${(2 * a + 0.1 * (v - Math.floor(v))).toFixed(4)}`;
+    });
+    writeFileSync(join(dir, 'corr.csv'), `a,b\n${lines.join('\n')}\n`);
+    const common = ['--data', 'corr.csv', '--test', 'corr.csv', '--steps', '1', '--lr', '1e-8', '--json'];
+    const w = cli('train', '--flow', 'maf', ...common, '--out', 'whitened');
+    expect(w.status, w.stderr).toBe(0);
+    const model = readFileSync(join(dir, 'whitened', 'model.json'), 'utf8');
+    expect(model).toContain('triangular-affine');
+    const s = cli(
+      'train',
+      '--flow',
+      'maf',
+      ...common,
+      '--preprocess',
+      'standardise',
+      '--out',
+      'standardised',
+    );
+    expect(s.status, s.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'standardised', 'model.json'), 'utf8')).not.toContain('triangular-affine');
+    // Before training, the whitened flow is the full-covariance Gaussian: far better than the diagonal one.
+    expect(JSON.parse(w.last).testNll).toBeLessThan(JSON.parse(s.last).testNll - 1);
+    const e = cli('eval', '--model', 'whitened', '--data', 'corr.csv', '--json');
+    expect(e.status, e.stderr).toBe(0);
+    expect(JSON.parse(e.last).nll).toBeCloseTo(JSON.parse(w.last).testNll, 4);
+    const sample = cli('sample', '--model', 'whitened', '-n', '5');
+    expect(sample.status, sample.stderr).toBe(0);
+    expect(sample.stdout.trim().split('\n')).toHaveLength(6);
+    expectUsageError(cli('train', '--flow', 'maf', ...common, '--preprocess', 'pca'), /--preprocess/);
+  });
+
   test('conditional flows: --context-columns to train, eval on the same columns, sample given a context', () => {
     // x ~ N(3c, 0.1²) given c in {-1, 1}: the flow must learn the dependence on the context column.
     const lines = Array.from({ length: 600 }, (_, i) => {

@@ -1,22 +1,43 @@
+import * as tf from '@tensorflow/tfjs-core';
 import {
   Affine,
   Chain,
   Flow,
+  TriangularAffine,
+  ValueError,
   createByName,
   isRegistered,
   listRegistered,
+  type Bijector,
   type JsonObject,
 } from '@bijective/core';
-import type { Standardisation } from '@bijective/datasets';
+import { fitWhitening, type Standardisation, type Whitening } from '@bijective/datasets';
 import { UsageError } from './usage-error.js';
 
 /** Flow options the CLI passes through from its flags (`--layers`, `--hidden`, `--bins`, ...). */
 export type FlowFlagOptions = JsonObject;
 
+/** Training rows (data units) from which {@link buildFlow} fits the base-side whitening. */
+export interface LatentFit {
+  /** Rows `[n, d]` in the data's units. */
+  rows: tf.Tensor2D;
+  /** Their context rows, for conditional flows. */
+  context?: tf.Tensor;
+}
+
 /**
- * Builds `--flow` for d-dimensional data in the data's own units: the registered flow maps base to
- * standardised space, then a fixed affine map x = std ⊙ z + mean (from the training rows) maps to
- * data space, so logProb already includes the standardisation's log-det and samples come out in data units.
+ * Builds `--flow` for d-dimensional data in the data's own units. From the base: an optional fixed
+ * whitening map u -> L u + m (below), the registered flow, which acts on standardised data, and a
+ * fixed affine map x = std ⊙ z + mean (from the training rows) to data space, so logProb already
+ * includes the standardisation's log-det and samples come out in data units.
+ *
+ * With `latentFit`, the flow at its initialisation maps the standardised training rows to latent
+ * codes, and L, m are the Cholesky factor and mean of their covariance: a data-dependent
+ * initialisation of a fixed base-side affine map (like Glow's actnorm, with a full covariance). For
+ * a flow that starts at the identity (or a permutation), the model then starts AT the maximum-
+ * likelihood full-covariance Gaussian of the training rows, and training only adds the non-Gaussian
+ * structure, in standardised data coordinates, where skewed columns stay axis-aligned. When that
+ * covariance is singular (collinear columns, fewer rows than columns) the map is left out.
  */
 export function buildFlow(
   name: string,
@@ -25,6 +46,7 @@ export function buildFlow(
   options: FlowFlagOptions,
   contextDims?: number,
   base = 'standard-normal',
+  latentFit?: LatentFit,
 ): Flow {
   if (!isRegistered('distribution', base)) {
     const known = listRegistered('distribution').map((l) => l.name);
@@ -46,5 +68,34 @@ export function buildFlow(
     minScale: Math.min(...standardisation.std) * 1e-3,
     trainable: false,
   });
-  return new Flow(createByName('distribution', base, { eventShape: [dims] }), new Chain([core, toData]));
+  const whitening = latentFit && fitLatentWhitening(core, toData, latentFit);
+  const bijectors = whitening
+    ? [
+        new TriangularAffine({
+          eventShape: [dims],
+          matrix: [...whitening.cholesky],
+          shift: [...whitening.mean],
+        }),
+        core,
+        toData,
+      ]
+    : [core, toData];
+  return new Flow(createByName('distribution', base, { eventShape: [dims] }), new Chain(bijectors));
+}
+
+/** Mean and Cholesky factor of the initial flow's latent codes of the training rows, or null when singular. */
+function fitLatentWhitening(core: Bijector, toData: Bijector, fit: LatentFit): Whitening | null {
+  const dims = fit.rows.shape[1];
+  if (dims < 2 || fit.rows.shape[0] <= dims) return null;
+  const codes = tf.tidy(() => core.inverse(toData.inverse(fit.rows), { context: fit.context }));
+  try {
+    const data = codes.dataSync() as Float32Array;
+    if (!data.every(Number.isFinite)) return null;
+    return fitWhitening({ data, rows: fit.rows.shape[0], cols: dims });
+  } catch (e) {
+    if (e instanceof ValueError) return null;
+    throw e;
+  } finally {
+    codes.dispose();
+  }
 }

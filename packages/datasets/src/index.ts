@@ -13,6 +13,7 @@ export * from './table.js';
 export * from './splits.js';
 export * from './fixed-dataset.js';
 export * from './standardise.js';
+export * from './whitening.js';
 export * from './dequantise.js';
 export * from './batches.js';
 export * from './tensors.js';

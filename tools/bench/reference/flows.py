@@ -11,10 +11,12 @@ logits offset so that a zero output gives derivative 1), K = 8 bins on [-3, 3], 
 minimum bin size 1e-3 (fraction of 2B), minimum derivative 1e-3, zero-initialised output.
 
 Modes: throughput (the default; same flags and JSON as coupling.py: --flows maf,nsf --maf-layers 5
---nsf-layers 4 ...), and --train CSV --test CSV for tools/bench/src/tabular-quality.ts (standardised
-with training statistics, 10 % validation split, Adam with cosine annealing, validation every
-max(10, steps/40) steps, patience 10, best-validation weights; prints one JSON line with testNll).
-One thread, float32.
+--nsf-layers 4 ...), and --train CSV --test CSV for tools/bench/src/tabular-quality.ts (the CLI's
+recipe: 10 % validation split, standardised with training statistics (ddof 0) and its log-determinant,
+then a fixed base-side whitening fitted to the initial flow's latent codes of the training rows (mean
+and Cholesky factor; --preprocess standardise leaves it out), Adam with cosine annealing (AdamW with
+--weight-decay), validation every min(max(10, steps/40), 10 epochs) steps, patience 10,
+best-validation weights; prints one JSON line with testNll). One thread, float32.
 """
 
 import argparse
@@ -91,7 +93,7 @@ class MAF(nn.Module):
         self.d, self.bound = d, bound
         self.mades = nn.ModuleList(MADE(d, hidden, k % 2 == 1) for k in range(layers))
 
-    def log_prob(self, x):
+    def inverse(self, x):
         log_det = x.new_zeros(x.shape[0])
         for made in reversed(self.mades):
             h = made(x)
@@ -99,7 +101,11 @@ class MAF(nn.Module):
             alpha = self.bound * torch.tanh(raw / self.bound)
             x = (x - shift) * torch.exp(-alpha)
             log_det = log_det - alpha.sum(1)
-        return -0.5 * (x * x).sum(1) - HALF_LOG_TWO_PI * self.d + log_det
+        return x, log_det
+
+    def log_prob(self, x):
+        z, log_det = self.inverse(x)
+        return -0.5 * (z * z).sum(1) - HALF_LOG_TWO_PI * self.d + log_det
 
     def sample(self, n):
         z = torch.randn(n, self.d)
@@ -175,14 +181,18 @@ class NSF(nn.Module):
         self.d = d
         self.couplings = nn.ModuleList(SplineCoupling(d, hidden, bins) for _ in range(layers))
 
-    def log_prob(self, x):
+    def inverse(self, x):
         log_det = x.new_zeros(x.shape[0])
         for i in reversed(range(len(self.couplings))):
             x, ld = self.couplings[i].apply(x, True)
             log_det = log_det + ld
             if i > 0:
                 x = torch.flip(x, [1])
-        return -0.5 * (x * x).sum(1) - HALF_LOG_TWO_PI * self.d + log_det
+        return x, log_det
+
+    def log_prob(self, x):
+        z, log_det = self.inverse(x)
+        return -0.5 * (z * z).sum(1) - HALF_LOG_TWO_PI * self.d + log_det
 
     def sample(self, n):
         z = torch.randn(n, self.d)
@@ -193,8 +203,44 @@ class NSF(nn.Module):
         return z
 
 
+class AutoregressiveNSF(nn.Module):
+    """NSF with autoregressive layers: a MADE with 3K-1 outputs per input (head-major), orders alternating."""
+
+    def __init__(self, d, layers, hidden, bins=8):
+        super().__init__()
+        self.d, self.bins = d, bins
+        self.mades = nn.ModuleList(MADE(d, hidden, k % 2 == 1, 3 * bins - 1) for k in range(layers))
+        self.offset = math.log(math.expm1(1 - 1e-3))
+
+    def spline(self, made, u, x, inverse):
+        n, k, d = x.shape[0], self.bins, self.d
+        raw = made(u).reshape(n, 3 * k - 1, d).permute(0, 2, 1).reshape(n * d, 3 * k - 1)
+        y, ld = rq_spline(x.reshape(-1), raw[:, :k], raw[:, k : 2 * k], raw[:, 2 * k :] + self.offset, inverse=inverse)
+        return y.reshape(n, d), ld.reshape(n, d).sum(1)
+
+    def log_prob(self, x):
+        log_det = x.new_zeros(x.shape[0])
+        for made in reversed(self.mades):
+            x, ld = self.spline(made, x, x, True)
+            log_det = log_det + ld
+        return -0.5 * (x * x).sum(1) - HALF_LOG_TWO_PI * self.d + log_det
+
+    def sample(self, n):
+        z = torch.randn(n, self.d)
+        for made in self.mades:
+            u = torch.zeros_like(z)
+            for _ in range(self.d):
+                u, _ = self.spline(made, u, z, False)
+            z = u
+        return z
+
+
 def build(kind, d, layers, hidden):
-    return MAF(d, layers, hidden) if kind == "maf" else NSF(d, layers, hidden)
+    if kind == "maf":
+        return MAF(d, layers, hidden)
+    if kind == "nsf-ar":
+        return AutoregressiveNSF(d, layers, hidden)
+    return NSF(d, layers, hidden)
 
 
 def bench(kind, d, layers, hidden, batch, args):
@@ -251,22 +297,44 @@ def tabular(args, kind, layers, hidden):
     order = torch.randperm(train.shape[0])
     n_val = max(1, round(args.val_fraction * train.shape[0]))
     val, train = train[order[:n_val]], train[order[n_val:]]
-    mean, std = train.mean(0), train.std(0)
+    mean, std = train.mean(0), train.std(0, unbiased=False)
     shift = -torch.log(std).sum().item()  # log-determinant of the standardisation
     norm = lambda t: ((t - mean) / std).float()  # noqa: E731
     train, val, test = norm(train), norm(val), norm(test)
     flow = build(kind, train.shape[1], layers, hidden)
-    optimizer = torch.optim.Adam(flow.parameters(), lr=args.lr)
+    # The CLI's base-side whitening: mean and Cholesky factor of the initial flow's latent codes of the
+    # training rows (ddof 0, float64), fixed; the flow starts at the full-covariance Gaussian.
+    if args.preprocess == "whiten":
+        with torch.no_grad():
+            codes = flow.inverse(train)[0].double()
+        code_mean = codes.mean(0)
+        chol = torch.linalg.cholesky((codes - code_mean).T @ (codes - code_mean) / codes.shape[0])
+        code_mean, chol = code_mean.float(), chol.float()
+        chol_log_det = torch.log(torch.diagonal(chol)).sum()
+    else:
+        code_mean, chol, chol_log_det = None, None, 0.0
+
+    def log_prob(t):
+        z, log_det = flow.inverse(t)
+        if chol is not None:
+            z = torch.linalg.solve_triangular(chol, (z - code_mean).T, upper=False).T
+        return -0.5 * (z * z).sum(1) - HALF_LOG_TWO_PI * z.shape[1] + log_det - chol_log_det
+
+    if args.weight_decay > 0:
+        optimizer = torch.optim.AdamW(flow.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    else:
+        optimizer = torch.optim.Adam(flow.parameters(), lr=args.lr)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, args.steps)
-    every, size = max(10, args.steps // 40), min(args.batch, train.shape[0])
-    nll = lambda t: -(flow.log_prob(t).mean().item() + shift)  # noqa: E731
+    size = min(args.batch, train.shape[0])
+    every = args.val_every or min(max(10, round(args.steps / 40)), 10 * max(1, train.shape[0] // size))
+    nll = lambda t: -(log_prob(t).mean().item() + shift)  # noqa: E731
     best, best_state, since, perm, pos, step = math.inf, None, 0, torch.randperm(train.shape[0]), 0, 0
     for step in range(1, args.steps + 1):
         if pos + size > train.shape[0]:
             perm, pos = torch.randperm(train.shape[0]), 0
         x = train[perm[pos : pos + size]]
         pos += size
-        loss = -flow.log_prob(x).mean()
+        loss = -log_prob(x).mean()
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -293,6 +361,7 @@ def main():
     parser.add_argument("--dims", type=int, default=2)
     parser.add_argument("--maf-layers", type=int, default=5)
     parser.add_argument("--nsf-layers", type=int, default=4)
+    parser.add_argument("--nsf-ar-layers", type=int, default=5)
     parser.add_argument("--hidden", default="64,64")
     parser.add_argument("--batches", default="256")
     parser.add_argument("--warmup-seconds", type=float, default=0.5)
@@ -307,12 +376,15 @@ def main():
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--val-fraction", type=float, default=0.1)
     parser.add_argument("--patience", type=int, default=10)
+    parser.add_argument("--val-every", type=int, default=0, help="0: the CLI's default cadence")
+    parser.add_argument("--weight-decay", type=float, default=0.0)
+    parser.add_argument("--preprocess", choices=["whiten", "standardise"], default="whiten")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     hidden = [int(h) for h in args.hidden.split(",")]
     for kind in args.flows.split(","):
-        layers = args.maf_layers if kind == "maf" else args.nsf_layers
+        layers = {"maf": args.maf_layers, "nsf-ar": args.nsf_ar_layers}.get(kind, args.nsf_layers)
         if args.train:
             result = tabular(args, kind, layers, hidden)
             result["torch"] = torch.__version__

@@ -2,10 +2,13 @@
 // host), the CLI's `maf` and `nsf`, and the PyTorch references of the same architectures at the same
 // budget (tools/bench/reference/flows.py --train, with early stopping on a validation split).
 // Usage: node tools/bench/run.mjs tools/bench/src/tabular-quality.ts [--dir /tmp/wine] [--flows maf,nsf]
-//   [--steps N] [--batch B] [--lr X] [--layers N] [--hidden W,W] [--python PATH] [--no-reference]
+//   [--seeds 0,1,2] [--steps N] [--batch B] [--lr X] [--layers N] [--hidden W,W] [--patience N]
+//   [--weight-decay X] [--preprocess whiten|standardise] [--python PATH] [--no-reference]
 // Writes the CSVs with tools/bench/reference/export_wine.py when DIR has none; build the CLI first
 // (`node apps/cli/build.mjs`). Flags left out keep each side's defaults (the CLI's, which the
-// reference mirrors: 10000 steps, batch 256, lr 2e-3 cosine, maf 5 layers, nsf 4, hidden 64,64).
+// reference mirrors: whitening, 10000 steps, batch 256, lr 2e-3 cosine, maf 5 layers, nsf 4, hidden
+// 64,64, validation every min(max(10, steps/40), 10 epochs) steps). Each flow runs once per seed
+// (`--seed` on both sides); the table gives every run and the mean ± standard deviation over seeds.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -21,6 +24,10 @@ const { values: args } = parseArgs({
     lr: { type: 'string' },
     layers: { type: 'string' },
     hidden: { type: 'string' },
+    patience: { type: 'string' },
+    'weight-decay': { type: 'string' },
+    preprocess: { type: 'string' },
+    seeds: { type: 'string', default: '0' },
     python: { type: 'string' },
     'no-reference': { type: 'boolean', default: false },
   },
@@ -53,8 +60,8 @@ function readCsv(path: string): number[][] {
     .map((line) => line.split(',').map(Number));
 }
 
-/** Test NLL (nats per row) of the maximum-likelihood full-covariance Gaussian of `fit`, in float64. */
-function gaussianNll(fit: number[][], rows: number[][]): number {
+/** Per-row NLLs (nats) of the maximum-likelihood full-covariance Gaussian of `fit`, in float64. */
+function gaussianRowNlls(fit: number[][], rows: number[][]): number[] {
   const d = (fit[0] as number[]).length;
   const mean = Array.from(
     { length: d },
@@ -86,73 +93,123 @@ function gaussianNll(fit: number[][], rows: number[][]): number {
     }
     return z.reduce((s, v) => s + v * v, 0);
   });
-  return 0.5 * (d * Math.log(2 * Math.PI) + logDet) + (0.5 * maha.reduce((a, b) => a + b, 0)) / rows.length;
+  return maha.map((m) => 0.5 * (d * Math.log(2 * Math.PI) + logDet + m));
+}
+
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+/** Mean and standard error of the per-row differences a - b (a paired comparison on the same rows). */
+function pairedDifference(a: number[], b: number[]): string {
+  const d = a.map((v, i) => v - (b[i] as number));
+  const m = mean(d);
+  const se = Math.sqrt(d.reduce((s, v) => s + (v - m) ** 2, 0) / (d.length - 1) / d.length);
+  return `${m >= 0 ? '+' : ''}${m.toFixed(3)} ± ${se.toFixed(3)}`;
 }
 
 const trainRows = readCsv(train);
 const testRows = readCsv(test);
-const settings = (['steps', 'batch', 'lr', 'layers', 'hidden'] as const).flatMap((k) =>
-  args[k] === undefined ? [] : [`--${k}`, args[k] as string],
-);
+const settings = (
+  ['steps', 'batch', 'lr', 'layers', 'hidden', 'patience', 'weight-decay', 'preprocess'] as const
+).flatMap((k) => (args[k] === undefined ? [] : [`--${k}`, args[k] as string]));
 const label = settings.length === 0 ? 'defaults' : settings.join(' ');
+const seeds = args.seeds.split(',').map(Number);
+const gaussianRows = gaussianRowNlls(trainRows, testRows);
 const rows: string[][] = [
-  ['gaussian (full cov.)', '-', 'closed form', gaussianNll(trainRows, testRows).toFixed(3), '-', '-'],
+  ['gaussian (full cov.)', '-', '-', 'closed form', mean(gaussianRows).toFixed(3), '-', '-', '-'],
 ];
+const summary: string[] = [];
+const meanSd = (v: number[]) => {
+  const m = v.reduce((a, b) => a + b, 0) / v.length;
+  const sd = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0;
+  return `${m.toFixed(3)} ± ${sd.toFixed(3)}`;
+};
 for (const flow of args.flows.split(',')) {
-  const cli = lastJson(
-    run(process.execPath, [
-      resolve(ROOT, 'apps/cli/dist/bijective.mjs'),
-      'train',
-      '--flow',
-      flow,
-      '--data',
-      train,
-      '--test',
-      test,
-      '--out',
-      resolve(args.dir, `model-${flow}`),
-      '--json',
-      ...settings,
-    ]),
-  );
-  rows.push([
-    `${flow} (bijective, ${String(cli.backend)})`,
-    label,
-    `${String(cli.steps)} steps`,
-    Number(cli.testNll).toFixed(3),
-    Number(cli.valNll).toFixed(3),
-    Number(cli.seconds).toFixed(0),
-  ]);
-  if (python && !args['no-reference']) {
-    const torchArgs = settings.flatMap((v, i) =>
-      settings[i - 1] === '--layers' ? [v] : v === '--layers' ? [`--${flow}-layers`] : [v],
-    );
-    const started = performance.now();
-    const ref = lastJson(
-      run(python, [
-        resolve(REFERENCE, 'flows.py'),
-        '--train',
+  const tests: Record<string, number[]> = { bijective: [], torch: [] };
+  for (const seed of seeds) {
+    const cli = lastJson(
+      run(process.execPath, [
+        resolve(ROOT, 'apps/cli/dist/bijective.mjs'),
+        'train',
+        '--flow',
+        flow,
+        '--data',
         train,
         '--test',
         test,
-        '--flows',
-        flow,
-        ...torchArgs,
+        '--out',
+        resolve(args.dir, `model-${flow}`),
+        '--seed',
+        String(seed),
+        '--json',
+        ...settings,
       ]),
     );
+    tests.bijective?.push(Number(cli.testNll));
+    const scored = lastJson(
+      run(process.execPath, [
+        resolve(ROOT, 'apps/cli/dist/bijective.mjs'),
+        'eval',
+        '--model',
+        resolve(args.dir, `model-${flow}`),
+        '--data',
+        test,
+        '--per-sample',
+        '--json',
+      ]),
+    );
+    const rowNlls = (scored.logProb as number[]).map((v) => -v);
     rows.push([
-      `${flow} (torch)`,
+      `${flow} (bijective, ${String(cli.backend)})`,
       label,
-      `${String(ref.steps)} steps`,
-      Number(ref.testNll).toFixed(3),
-      Number(ref.validationNll).toFixed(3),
-      ((performance.now() - started) / 1000).toFixed(0),
+      String(seed),
+      `${String(cli.steps)} steps`,
+      Number(cli.testNll).toFixed(3),
+      pairedDifference(rowNlls, gaussianRows),
+      Number(cli.valNll).toFixed(3),
+      Number(cli.seconds).toFixed(0),
     ]);
+    if (python && !args['no-reference']) {
+      const torchArgs = settings.flatMap((v, i) =>
+        settings[i - 1] === '--layers' ? [v] : v === '--layers' ? [`--${flow}-layers`] : [v],
+      );
+      const started = performance.now();
+      const ref = lastJson(
+        run(python, [
+          resolve(REFERENCE, 'flows.py'),
+          '--train',
+          train,
+          '--test',
+          test,
+          '--flows',
+          flow,
+          '--seed',
+          String(seed),
+          ...torchArgs,
+        ]),
+      );
+      tests.torch?.push(Number(ref.testNll));
+      rows.push([
+        `${flow} (torch)`,
+        label,
+        String(seed),
+        `${String(ref.steps)} steps`,
+        Number(ref.testNll).toFixed(3),
+        '-',
+        Number(ref.validationNll).toFixed(3),
+        ((performance.now() - started) / 1000).toFixed(0),
+      ]);
+    }
+  }
+  for (const [side, values] of Object.entries(tests)) {
+    if (values.length > 0)
+      summary.push(`${flow} (${side}) over seeds ${args.seeds}: test NLL ${meanSd(values)}`);
   }
 }
 console.log(
   `wine: train ${trainRows.length} rows (incl. validation), test ${testRows.length}, d ${testRows[0]?.length}`,
 );
-console.log('| model | settings | stopped at | test NLL | validation NLL | wall s |');
-console.log('|---|---|---|---|---|---|');
+console.log(
+  '| model | settings | seed | stopped at | test NLL | minus gaussian, paired (± s.e.) | validation NLL | wall s |',
+);
+console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+for (const line of summary) console.log(line);

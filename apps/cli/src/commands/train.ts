@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fit, meanNegLogProb, type Flow, type JsonObject } from '@bijective/core';
+import { Chain, TriangularAffine, fit, meanNegLogProb, type Flow, type JsonObject } from '@bijective/core';
 import { saveFlowToDirectory } from '@bijective/core/node';
 import {
   bitsPerDim,
@@ -19,6 +19,9 @@ import { UsageError } from '../usage-error.js';
 
 /** Rows of the training set scored for the reported train NLL (a uniform prefix of shuffled rows). */
 const TRAIN_NLL_ROWS = 20_000;
+
+/** Training rows (a uniform prefix of shuffled rows) the base-side whitening is fitted on. */
+const WHITENING_ROWS = 4096;
 
 /** The flow options given on the command line, under the names the flow factories take. */
 export function flowFlagOptions(args: ParsedArgs): FlowFlagOptions {
@@ -78,6 +81,16 @@ function scoreNll(flow: Flow, table: Table | null, levels: number | undefined): 
   }
 }
 
+/**
+ * Steps between validation passes: fit's default max(10, steps/40), but at least every 10 epochs, so
+ * that a small table (one batch per epoch: wine's 128 rows overfit within ~100 steps) is checked
+ * before it overfits; a large one (toys: ~700 batches per epoch) keeps the default.
+ */
+export function defaultValidationEvery(steps: number, batch: number, rows: number): number {
+  const epoch = Math.max(1, Math.floor(rows / Math.max(1, Math.min(batch, rows))));
+  return Math.max(1, Math.min(Math.max(10, Math.round(steps / 40)), 10 * epoch));
+}
+
 /** `bijective train`: fits a flow to a dataset, keeps the best-validation weights and writes the model. */
 export async function trainCommand(args: ParsedArgs): Promise<void> {
   const started = performance.now();
@@ -89,6 +102,9 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
   const learningRate = numberOption(args, 'lr', 2e-3, 1e-8, 10);
   const seed = intOption(args, 'seed', 0, 0, 2 ** 31 - 1);
   const validationFraction = numberOption(args, 'val-fraction', 0.1, 0, 0.9);
+  const validationEvery = args.values.has('val-every') ? intOption(args, 'val-every', 10, 1) : undefined;
+  const patience = args.values.has('patience') ? intOption(args, 'patience', 10, 1) : undefined;
+  const weightDecay = numberOption(args, 'weight-decay', 0, 0, 1);
   const out = args.values.get('out') ?? 'out/model';
   const contextColumns = intListOption(args, 'context-columns', 0);
   const flowOptions = flowFlagOptions(args);
@@ -109,15 +125,33 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
     throw new UsageError(`test data has ${test.cols} columns but the training data has ${train.cols}`);
   }
   const dims = train.cols;
+  // Tables (CSV) are whitened by default: on few rows the full-covariance Gaussian is the model to
+  // beat, and the flow should start there. Toys (unlimited draws, far from Gaussian) and images keep
+  // the per-column standardisation.
+  const preprocess =
+    args.values.get('preprocess') ?? (dataset.kind === 'fixed' && !levels ? 'whiten' : 'standardise');
+  if (preprocess !== 'whiten' && preprocess !== 'standardise') {
+    throw new UsageError(`--preprocess must be 'whiten' or 'standardise', got '${preprocess}'`);
+  }
   const standardisation = fitStandardisation(train);
-  const flow = buildFlow(
-    flowName,
-    dims,
-    standardisation,
-    { seed, ...flowOptions },
-    train.context?.cols,
-    args.values.get('base'),
-  );
+  const fitRows = preprocess === 'whiten' ? headRows(train, WHITENING_ROWS) : null;
+  const latentFit = fitRows && { rows: tableTensor(fitRows) as tf.Tensor2D, context: contextTensor(fitRows) };
+  let flow: Flow;
+  try {
+    flow = buildFlow(
+      flowName,
+      dims,
+      standardisation,
+      { seed, ...flowOptions },
+      train.context?.cols,
+      args.values.get('base'),
+      latentFit ?? undefined,
+    );
+  } finally {
+    latentFit?.rows.dispose();
+    latentFit?.context?.dispose();
+  }
+  const whitened = flow.bijector instanceof Chain && flow.bijector.bijectors[0] instanceof TriangularAffine;
   const progress = new ProgressBar(steps, process.stderr, !json);
   const tensors = {
     x: tableTensor(train),
@@ -135,6 +169,9 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
       validationData: tensors.validation,
       validationContext: tensors.validationContext,
       validationFraction: 0,
+      validationEvery: validationEvery ?? defaultValidationEvery(steps, batch, train.rows),
+      ...(patience !== undefined ? { patience } : {}),
+      weightDecay,
       onProgress: (p) => progress.update(p.step, p.loss, p.validationNll),
     });
     progress.finish();
@@ -162,6 +199,7 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
       columns: train.columns ? [...train.columns] : null,
       contextColumns: contextColumns ?? null,
       levels: levels ?? null,
+      preprocess: whitened ? 'whiten' : 'standardise',
       stopReason: result.stopReason,
       bestStep: result.bestStep,
       flowOptions,
