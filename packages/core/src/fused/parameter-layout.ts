@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { ActivationName } from '../nn/activation.js';
 import { MLP } from '../nn/mlp.js';
 import { defineHostKernel } from '../kernels/host-kernel.js';
