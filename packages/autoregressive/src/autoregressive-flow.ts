@@ -4,37 +4,41 @@ import {
   resolveAutoregressiveOptions,
   type ResolvedAutoregressiveOptions,
 } from './flow-options.js';
-import { MaskedAffineAutoregressive } from './masked-affine.js';
+import { inputDegrees } from './degrees.js';
+import type { MaskedAffineSettings } from './masked-affine.js';
+import { MaskedAffineStack, type StackedLayer } from './masked-affine-stack.js';
 
 /**
  * The links of an autoregressive stack, base side first: K masked affine layers whose orders
- * alternate natural/reversed (or are random per layer), with optional batch norm between them.
+ * alternate natural/reversed (or are random per layer), as ONE fused stack, or with batch norm
+ * between them (then one fused layer per link).
  */
 export function autoregressiveLinks(
   r: ResolvedAutoregressiveOptions,
   fast: 'inverse' | 'forward',
 ): Bijector[] {
   const rng = hostRng(r.seed);
-  const links: Bijector[] = [];
-  for (let k = 0; k < r.layers; k++) {
+  const d = r.eventShape[0];
+  const layers: StackedLayer[] = Array.from({ length: r.layers }, (_, k) => {
     const seed = rng.int(2 ** 32);
-    if (k > 0 && r.batchNorm) links.push(new BatchNorm({ eventShape: [...r.eventShape] }));
-    links.push(
-      new MaskedAffineAutoregressive({
-        eventShape: [...r.eventShape],
-        hidden: r.hidden,
-        activation: r.activation,
-        order: r.order === 'random' ? 'random' : k % 2 === 0 ? 'natural' : 'reversed',
-        residual: r.residual,
-        ...(r.contextShape ? { contextShape: [...r.contextShape] } : {}),
-        scaleBound: r.scaleBound,
-        fastDirection: fast,
-        identityInit: r.identityInit,
-        seed,
-      }),
-    );
-  }
-  return links;
+    const order = r.order === 'random' ? 'random' : k % 2 === 0 ? 'natural' : 'reversed';
+    return { degrees: inputDegrees(d, order, seed), seed };
+  });
+  const settings: MaskedAffineSettings = {
+    eventShape: [d],
+    hidden: r.hidden,
+    activation: r.activation,
+    residual: r.residual,
+    contextShape: r.contextShape,
+    scaleBound: r.scaleBound,
+    fastDirection: fast,
+    identityInit: r.identityInit,
+  };
+  if (!r.batchNorm) return [new MaskedAffineStack(settings, layers)];
+  return layers.flatMap((layer, k) => [
+    ...(k > 0 ? [new BatchNorm({ eventShape: [d] })] : []),
+    new MaskedAffineStack(settings, [layer]),
+  ]);
 }
 
 /**

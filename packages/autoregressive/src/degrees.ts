@@ -33,10 +33,14 @@ export function inputDegrees(size: number, order: InputOrder, seed = 0): number[
 }
 
 /**
- * Hidden degrees m_l(k) = (k mod max(1, D - 1)) + 1 ∈ {1..max(1, D-1)}: every degree below D is
- * represented (given enough units), so that each output can see every earlier input (Germain et al. 2015).
+ * Hidden degrees of MADE (Germain et al. 2015): m_l(k) = (k mod max(1, D - 1)) + 1 ∈ {1..max(1, D-1)},
+ * so that every degree below D is represented (given enough units) and each output can see every
+ * earlier input. A conditional MADE uses m_l(k) = k mod D ∈ {0..D-1} instead: units of degree 0 read
+ * only the context (which enters the first layer unmasked) and feed every output, so that even the
+ * first dimension in the order depends on it.
  */
-export function hiddenDegrees(width: number, size: number): number[] {
+export function hiddenDegrees(width: number, size: number, conditional = false): number[] {
+  if (conditional) return Array.from({ length: width }, (_, k) => k % size);
   const span = Math.max(1, size - 1);
   return Array.from({ length: width }, (_, k) => (k % span) + 1);
 }
@@ -53,4 +57,33 @@ export function connectivity(from: readonly number[], to: readonly number[], str
     }),
   );
   return mask;
+}
+
+/** A host 0/1 mask `[rows, cols]`, row-major. */
+export interface HostMask {
+  rows: number;
+  cols: number;
+  values: Float32Array;
+}
+
+/**
+ * The masks of a MADE (Germain et al. 2015, eq. 12-13) with input degrees `degrees`, hidden widths
+ * `hidden` and `heads` outputs per dimension laid out head-major (column h·D + k is head h of
+ * dimension k, of degree m₀(k)): the first covers the D input rows only (context rows, when
+ * `conditional`, are unmasked), then each hidden layer, then the strict output mask.
+ */
+export function madeMasks(
+  degrees: readonly number[],
+  hidden: readonly number[],
+  heads: number,
+  conditional: boolean,
+): HostMask[] {
+  const d = degrees.length;
+  const outDegrees = Array.from({ length: heads }, () => degrees).flat();
+  const layers = [degrees, ...hidden.map((h) => hiddenDegrees(h, d, conditional)), outDegrees];
+  return layers.slice(1).map((to, l) => {
+    const from = layers[l] as readonly number[];
+    const last = l === layers.length - 2;
+    return { rows: from.length, cols: to.length, values: connectivity(from, to, last) };
+  });
 }

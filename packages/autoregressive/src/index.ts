@@ -6,8 +6,18 @@
  */
 import './register.js';
 
-export { connectivity, hiddenDegrees, inputDegrees, type InputOrder } from './degrees.js';
+export {
+  connectivity,
+  hiddenDegrees,
+  inputDegrees,
+  madeMasks,
+  type HostMask,
+  type InputOrder,
+} from './degrees.js';
 export { MADE, type MADEOptions } from './made.js';
+export { maskedNetwork, type MaskedNetworkSpec } from './made-network.js';
+export { madeLayer, type MadeLayer, type MadeLayerOptions } from './made-layer.js';
+export { MaskedAutoregressiveLayers, type MaskedLayersSetup } from './masked-layers.js';
 export {
   DEFAULT_HIDDEN,
   DEFAULT_SCALE_BOUND,
@@ -22,8 +32,12 @@ export {
 export {
   MASKED_AFFINE_KEYS,
   MaskedAffineAutoregressive,
+  maskedAffineConfig,
+  maskedAffineSetup,
   type MaskedAffineAutoregressiveOptions,
+  type MaskedAffineSettings,
 } from './masked-affine.js';
+export { MaskedAffineStack, type StackedLayer } from './masked-affine-stack.js';
 export {
   AUTOREGRESSIVE_DEFAULT_LAYERS,
   autoregressiveOptionsJson,

@@ -55,10 +55,12 @@ const cases: Record<string, MADEOptions> = {
     seed: 2,
   },
   residual: { inputSize: 4, hidden: [10, 10, 10], residual: true, zeroInitOutput: false, seed: 3 },
+  // tanh: of 3 hidden units, degree 0 reads only the context, so ReLU could zero the 2 that read inputs.
   'conditional, narrow hidden layer': {
     inputSize: 5,
     hidden: [3],
     contextSize: 2,
+    activation: 'tanh',
     order: [3, 1, 5, 2, 4],
     zeroInitOutput: false,
     seed: 4,

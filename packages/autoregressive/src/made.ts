@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  CONDITIONER_ACTIVATIONS,
   OptionError,
   ShapeError,
-  activation,
-  dense,
   hostRng,
+  maskedKernel,
   type ActivationName,
   type HostRng,
 } from '@bijective/core';
-import { connectivity, hiddenDegrees, inputDegrees, type InputOrder } from './degrees.js';
+import { inputDegrees, madeMasks, type HostMask, type InputOrder } from './degrees.js';
+import { maskedNetwork, type MaskedNetworkSpec } from './made-network.js';
 
 /** Options of {@link MADE}. */
 export interface MADEOptions {
@@ -32,13 +33,6 @@ export interface MADEOptions {
   seed?: number;
 }
 
-/** One masked layer: a trainable kernel, its constant 0/1 mask and a bias. */
-interface MaskedLayer {
-  kernel: tf.Variable<tf.Rank.R2>;
-  mask: tf.Tensor2D;
-  bias: tf.Variable<tf.Rank.R1>;
-}
-
 function checkCount(value: unknown, what: string, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
     throw new OptionError(`MADE: ${what} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
@@ -46,24 +40,26 @@ function checkCount(value: unknown, what: string, min: number): number {
   return value;
 }
 
-/** Host mask ⊙ Glorot-uniform kernel U(±sqrt(6/(in+out))), or zeros (Glorot & Bengio 2010). */
-function maskedKernel(
-  rng: HostRng,
-  mask: Float32Array,
-  fanIn: number,
-  fanOut: number,
-  zero: boolean,
-): Float32Array {
-  const limit = Math.sqrt(6 / (fanIn + fanOut));
-  return mask.map((m) => (zero ? 0 : m * (2 * rng.uniform() - 1) * limit));
+/** Host mask ⊙ Glorot-uniform kernel U(±sqrt(6/(in+out))) (Glorot & Bengio 2010), or zeros; context rows below the mask are unmasked. */
+function glorotKernel(rng: HostRng, mask: HostMask, fanIn: number, zero: boolean): Float32Array {
+  const limit = Math.sqrt(6 / (fanIn + mask.cols));
+  const values = new Float32Array(fanIn * mask.cols);
+  if (zero) return values;
+  for (let i = 0; i < values.length; i++) {
+    const m = i < mask.values.length ? (mask.values[i] as number) : 1;
+    values[i] = m * (2 * rng.uniform() - 1) * limit;
+  }
+  return values;
 }
 
 /**
  * MADE, the masked autoencoder for distribution estimation (Germain et al. 2015): dense layers
  * h_l = act((M_l ⊙ W_l) h_{l-1} + b_l) whose constant masks M_l, built on the host from input and
- * hidden degrees, make output (p, i) a function of the inputs j with m₀(j) < m₀(i) only, plus an
- * optional context that enters every unit of the first hidden layer and of the output layer unmasked
- * (so even the first dimension in the order depends on it).
+ * hidden degrees ({@link madeMasks}), make output (p, i) a function of the inputs j with
+ * m₀(j) < m₀(i) only, plus an optional context that enters the first hidden layer unmasked and
+ * reaches every output through hidden units of degree 0 (so even the first dimension in the order
+ * depends on it). The masked affine and spline layers run the same network on their own weights
+ * ({@link maskedNetwork}); this class owns its weights, a kernel and a bias per layer.
  */
 export class MADE {
   /** Input degrees m₀(i) ∈ 1..D: the autoregressive order. */
@@ -72,8 +68,10 @@ export class MADE {
   readonly outputsPerInput: number;
   /** Width of the flattened context (0 when unconditional). */
   readonly contextSize: number;
-  private readonly layers: MaskedLayer[];
-  private readonly act: (x: tf.Tensor) => tf.Tensor;
+  private readonly kernels: tf.Variable<tf.Rank.R2>[];
+  private readonly biases: tf.Variable<tf.Rank.R1>[];
+  private readonly maskTensors: tf.Tensor2D[];
+  private readonly spec: MaskedNetworkSpec;
   private readonly residual: boolean;
 
   /** Builds the masks and initialises the weights; bad sizes throw an OptionError. */
@@ -84,39 +82,37 @@ export class MADE {
     hidden.forEach((h, i) => checkCount(h, `hidden[${i}]`, 1));
     this.outputsPerInput = checkCount(options.outputsPerInput ?? 2, 'outputsPerInput', 1);
     this.contextSize = checkCount(options.contextSize ?? 0, 'contextSize', 0);
-    this.act = activation(options.activation ?? 'relu');
     this.residual = options.residual ?? false;
     const seed = options.seed ?? 0;
     this.degrees = inputDegrees(d, options.order ?? 'natural', seed);
     const rng = hostRng(seed ^ 0x5bd1e995);
-    const outDegrees = Array.from({ length: this.outputsPerInput }, () => this.degrees).flat();
-    const layerDegrees = [this.degrees, ...hidden.map((h) => hiddenDegrees(h, d)), outDegrees];
-    this.layers = tf.tidy(() =>
-      layerDegrees.slice(1).map((to, l) => {
-        const from = layerDegrees[l] as number[];
-        const last = l === layerDegrees.length - 2;
-        const extra = l === 0 || last ? this.contextSize : 0;
-        const mask = new Float32Array((from.length + extra) * to.length).fill(1);
-        mask.set(connectivity(from, to, last));
-        const fanIn = from.length + extra;
-        const values = maskedKernel(rng, mask, fanIn, to.length, last && (options.zeroInitOutput ?? true));
-        return {
-          kernel: tf.variable(tf.tensor2d(values, [fanIn, to.length])),
-          mask: tf.tensor2d(mask, [fanIn, to.length]),
-          bias: tf.variable(tf.zeros([to.length]) as tf.Tensor1D),
-        };
-      }),
-    );
+    const masks = madeMasks(this.degrees, hidden, this.outputsPerInput, this.contextSize > 0);
+    const zeroOutput = options.zeroInitOutput ?? true;
+    this.maskTensors = masks.map((m) => tf.tensor2d(m.values, [m.rows, m.cols]));
+    // In tidies: the initial tensors are freed, the variables keep their data.
+    this.kernels = masks.map((m, l) => {
+      const fanIn = m.rows + (l === 0 ? this.contextSize : 0);
+      const values = glorotKernel(rng, m, fanIn, l === masks.length - 1 && zeroOutput);
+      return tf.tidy(() => tf.variable(tf.tensor2d(values, [fanIn, m.cols])));
+    });
+    this.biases = masks.map((m) => tf.tidy(() => tf.variable(tf.zeros([m.cols]) as tf.Tensor1D)));
+    const [inputMask, ...kernelMasks] = this.maskTensors as [tf.Tensor2D, ...tf.Tensor2D[]];
+    this.spec = {
+      inputMap: maskedKernel(inputMask),
+      inputRows: d,
+      kernelMaps: kernelMasks.map(maskedKernel),
+      activation: CONDITIONER_ACTIVATIONS[options.activation ?? 'relu'],
+    };
   }
 
   /** Kernels and biases, input layer first. */
   get variables(): tf.Variable[] {
-    return this.layers.flatMap((l) => [l.kernel, l.bias]);
+    return this.kernels.flatMap((k, l) => [k, this.biases[l] as tf.Variable]);
   }
 
-  /** The constant masks M_l, input layer first (context rows, all ones, last in the first and the output layer). */
+  /** The constant masks M_l, input layer first; the first covers the D input rows (context rows are unmasked). */
   get masks(): readonly tf.Tensor2D[] {
-    return this.layers.map((l) => l.mask);
+    return this.maskTensors;
   }
 
   /** Maps `[n, D]` (and a context `[n, contextSize]`) to `[n, P·D]`: column p·D + i is output p of dimension i. */
@@ -126,18 +122,13 @@ export class MADE {
         `MADE: built for a context of width ${this.contextSize}, called ${context ? 'with' : 'without'} one`,
       );
     }
-    return tf.tidy(() => {
-      let h: tf.Tensor2D = context ? tf.concat([x, context], 1) : x;
-      this.layers.forEach((layer, i) => {
-        const last = i === this.layers.length - 1;
-        const input = last && i > 0 && context ? tf.concat([h, context], 1) : h;
-        const z = dense(input, tf.mul(layer.kernel, layer.mask), layer.bias);
-        if (last) h = z;
-        else if (this.residual && i > 0 && z.shape[1] === h.shape[1]) h = tf.add(h, this.act(z));
-        else h = this.act(z) as tf.Tensor2D;
-      });
-      return h;
-    });
+    return tf.tidy(() =>
+      maskedNetwork(
+        this.spec,
+        { kernels: this.kernels, biases: this.biases },
+        this.residual,
+      )(x, context ?? null),
+    );
   }
 
   /** The P outputs per dimension as P tensors `[n, D]` (e.g. shift and log-scale). */
@@ -147,6 +138,6 @@ export class MADE {
 
   /** Frees the kernels, biases and masks. */
   dispose(): void {
-    for (const l of this.layers) tf.dispose([l.kernel, l.mask, l.bias]);
+    tf.dispose([...this.kernels, ...this.biases, ...this.maskTensors]);
   }
 }

@@ -1,9 +1,10 @@
-// Kernel census of one RealNVP/NICE train step: how many kernels of each kind run and their time,
+// Kernel census of one RealNVP/NICE/MAF/IAF train step: how many kernels of each kind run and their time,
 // to find what to fuse. Usage: node tools/bench/run.mjs tools/bench/src/coupling-profile.ts
-//   [--backend wasm] [--flow realnvp] [--batch 256] [--layers 8] [--hidden 64,64] [--dims 2]
+//   [--backend wasm] [--flow realnvp|nice|maf|iaf] [--batch 256] [--layers 8] [--hidden 64,64] [--dims 2]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { Adam, Flow, StandardNormal, create, type Bijector } from '@bijective/core';
+import '@bijective/autoregressive';
 import '@bijective/coupling';
 import { selectBackend } from './coupling-backends.js';
 
