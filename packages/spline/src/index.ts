@@ -27,6 +27,11 @@ export { SPLINE_COUPLING_KEYS, SplineCoupling, type SplineCouplingOptions } from
 export {
   SPLINE_AUTOREGRESSIVE_KEYS,
   SplineAutoregressive,
+  SplineAutoregressiveStack,
+  resolveSplineAutoregressive,
+  splineAutoregressiveConfig,
+  splineAutoregressiveSetup,
   type SplineAutoregressiveOptions,
+  type SplineAutoregressiveSettings,
 } from './spline-autoregressive.js';
 export { NSF, NSF_DEFAULT_LAYERS, type NSFOptions, type NSFTransform } from './nsf.js';

@@ -4,13 +4,12 @@ import {
   OptionError,
   optionRecord,
   readSeed,
-  type Bijector,
   type BijectorConfig,
   type JsonObject,
   type OptionRecord,
 } from '@bijective/core';
 import { couplingLinks, type ResolvedFlowOptions } from '@bijective/coupling';
-import { readVectorShape } from '@bijective/autoregressive';
+import { inputDegrees, readVectorShape } from '@bijective/autoregressive';
 import {
   readActivationName,
   readInteger,
@@ -18,7 +17,7 @@ import {
   readSplineHidden,
   readSplitEventShape,
 } from './options.js';
-import { SplineAutoregressive } from './spline-autoregressive.js';
+import { SplineAutoregressiveStack, resolveSplineAutoregressive } from './spline-autoregressive.js';
 import { SPLINE_COUPLING_KEYS, SplineCoupling, type SplineCouplingOptions } from './spline-coupling.js';
 
 /** How the `nsf` flow conditions its splines: coupling halves (fast both ways) or a MADE (fast density, d-pass sampling). */
@@ -34,18 +33,6 @@ export interface NSFOptions extends SplineCouplingOptions {
 
 /** Default number of spline layers of the `nsf` flow. */
 export const NSF_DEFAULT_LAYERS = 4;
-
-/** The autoregressive layers (layer i built by `layer(i)`), disposing them if one fails. */
-function autoregressiveLinks(layers: number, layer: (i: number) => Bijector): Bijector[] {
-  const built: Bijector[] = [];
-  try {
-    for (let i = 0; i < layers; i++) built.push(layer(i));
-    return built;
-  } catch (error) {
-    for (const b of built) b.dispose();
-    throw error;
-  }
-}
 
 /** The coupling structure of `nsf`: halves masks with a reversal between consecutive couplings (Durkan et al. 2019). */
 function splineFlowStructure(record: OptionRecord, layers: number, seed: number): ResolvedFlowOptions {
@@ -87,8 +74,7 @@ export class NSF extends ChainedFlow {
       );
     }
     const coupling = transform === 'coupling';
-    if (coupling) readSplitEventShape('nsf', record);
-    else readVectorShape('nsf', record);
+    const d = (coupling ? readSplitEventShape('nsf', record) : readVectorShape('nsf', record))[0];
     const layers = readInteger('nsf', record, 'layers', NSF_DEFAULT_LAYERS, 1);
     const seed = readSeed('nsf', record);
     const { layers: _layers, transform: _transform, ...rest } = options;
@@ -108,20 +94,20 @@ export class NSF extends ChainedFlow {
                   seed: layerSeed,
                 }),
             })
-          : autoregressiveLinks(
-              layers,
-              (i) =>
-                new SplineAutoregressive({
-                  ...rest,
-                  order: i % 2 === 0 ? 'natural' : 'reversed',
+          : [
+              new SplineAutoregressiveStack(
+                resolveSplineAutoregressive('nsf', record),
+                Array.from({ length: layers }, (_, i) => ({
+                  degrees: inputDegrees(d, i % 2 === 0 ? 'natural' : 'reversed'),
                   seed: (seed + i) % 2 ** 32,
-                }),
-            ),
+                })),
+              ),
+            ],
       ),
     );
     this.layers = layers;
     this.transform = transform;
-    const first = this.chain.bijectors[0] as SplineCoupling | SplineAutoregressive;
+    const first = this.chain.bijectors[0] as SplineCoupling | SplineAutoregressiveStack;
     const { order: _order, partitions: _partitions, ...firstOptions } = first.configOptions();
     this.layerOptions = { ...firstOptions, seed };
   }

@@ -1,24 +1,22 @@
-import * as tf from '@tensorflow/tfjs-core';
 import {
-  BaseBijector,
   optionRecord,
   readBoolean,
   readSeed,
   type ActivationName,
   type BijectorConfig,
-  type CallOptions,
-  type Direction,
-  type ElementwiseTransform,
+  type EventShape,
   type JsonObject,
-  type ValueAndLogDet,
 } from '@bijective/core';
 import {
-  MADE,
+  MaskedAutoregressiveLayers,
   contextWidth,
+  inputDegrees,
+  madeLayer,
   readContextShape,
   readOrder,
   readVectorShape,
   type InputOrder,
+  type MaskedLayersSetup,
 } from '@bijective/autoregressive';
 import { DEFAULT_BINS, readActivationName, readBound, readSplineHidden, readInteger } from './options.js';
 import { splineTransform } from './spline-transform.js';
@@ -58,73 +56,113 @@ export const SPLINE_AUTOREGRESSIVE_KEYS: readonly string[] = [
   'seed',
 ];
 
+/** Settings shared by every layer of a run of autoregressive spline layers. */
+export interface SplineAutoregressiveSettings {
+  /** `[d]`. */
+  eventShape: [number];
+  /** Hidden widths of every MADE. */
+  hidden: number[];
+  /** Bins K. */
+  bins: number;
+  /** Half-width B of the spline interval. */
+  bound: number;
+  /** Hidden activation. */
+  activation: ActivationName;
+  /** Context event shape, or null. */
+  contextShape: EventShape | null;
+  /** Zero-initialised MADE outputs. */
+  identityInit: boolean;
+}
+
+/** Reads the options shared by the layers of a run (not the order or seed); `owner` names errors. */
+export function resolveSplineAutoregressive(
+  owner: string,
+  record: Record<string, unknown>,
+): SplineAutoregressiveSettings {
+  return {
+    eventShape: readVectorShape(owner, record),
+    hidden: readSplineHidden(owner, record),
+    bins: readInteger(owner, record, 'bins', DEFAULT_BINS, 2),
+    bound: readBound(owner, record),
+    activation: readActivationName(owner, record),
+    contextShape: readContextShape(owner, record),
+    identityInit: readBoolean(owner, record, 'identityInit', true),
+  };
+}
+
+/** The fused setup of autoregressive spline layers, one per entry (input degrees and θ seed, forward order): MAF arrangement, fast density. */
+export function splineAutoregressiveSetup(
+  s: SplineAutoregressiveSettings,
+  layers: readonly { degrees: readonly number[]; seed: number }[],
+): MaskedLayersSetup {
+  const transform = splineTransform({ bins: s.bins, bound: s.bound });
+  return {
+    eventShape: s.eventShape,
+    contextShape: s.contextShape,
+    fastDirection: 'inverse',
+    residual: false,
+    layers: layers.map(({ degrees, seed }) =>
+      madeLayer({
+        degrees,
+        hidden: s.hidden,
+        contextSize: contextWidth(s.contextShape),
+        activation: s.activation,
+        transform,
+        identityInit: s.identityInit,
+        seed,
+      }),
+    ),
+  };
+}
+
+/** The config of one layer with explicit degrees: rebuilding it gives the same layer and the same initial θ. */
+export function splineAutoregressiveConfig(
+  s: SplineAutoregressiveSettings,
+  degrees: readonly number[],
+  seed: number,
+): JsonObject {
+  return {
+    eventShape: [...s.eventShape],
+    hidden: [...s.hidden],
+    bins: s.bins,
+    bound: s.bound,
+    activation: s.activation,
+    order: [...degrees],
+    ...(s.contextShape ? { contextShape: [...s.contextShape] } : {}),
+    identityInit: s.identityInit,
+    seed,
+  };
+}
+
 /**
  * Autoregressive rational-quadratic spline layer (Durkan et al. 2019, "Neural Spline Flows", §3.2):
  * x_i = g_{θ_i}(z_i) elementwise with θ_i = MADE(x_{<i}[, context]) giving 3K - 1 parameters per
  * dimension (Germain et al. 2015), so the density pass z = g^{-1}_{θ(x)}(x) is parallel (MAF-like, fast
- * inverse) and sampling takes d passes; log|det J_forward| = Σ_i log g'_{θ_i}(z_i).
+ * inverse: core's fused op) and sampling takes d passes; log|det J_forward| = Σ_i log g'_{θ_i}(z_i).
  */
-export class SplineAutoregressive extends BaseBijector {
+export class SplineAutoregressive extends MaskedAutoregressiveLayers {
   /** Registry key. */
   readonly name = 'spline-autoregressive';
-  /** The density (inverse) direction is one parallel pass; the forward (sampling) direction takes d passes. */
-  override readonly fastDirection = 'inverse' as const;
   /** Number of bins K. */
   readonly bins: number;
   /** Half-width B of the spline interval. */
   readonly bound: number;
-  /** The conditioner network, 3K - 1 outputs per input. */
-  readonly made: MADE;
+  /** Input degrees m₀(i) ∈ 1..d of the MADE: the autoregressive order. */
+  readonly degrees: readonly number[];
   private readonly options: JsonObject;
-  /** The spline on every column (one host kernel each way and backwards). */
-  private readonly transform: ElementwiseTransform;
-  private readonly columns: readonly number[];
 
   /** Builds the layer; an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: SplineAutoregressiveOptions) {
     const owner = 'spline-autoregressive';
     const record = optionRecord(owner, options, SPLINE_AUTOREGRESSIVE_KEYS);
-    const eventShape = readVectorShape(owner, record);
-    const contextShape = readContextShape(owner, record);
-    const bins = readInteger(owner, record, 'bins', DEFAULT_BINS, 2);
-    const bound = readBound(owner, record);
-    const hidden = readSplineHidden(owner, record);
-    const activation = readActivationName(owner, record);
-    const order = readOrder(owner, record);
-    const identityInit = readBoolean(owner, record, 'identityInit', true);
+    const settings = resolveSplineAutoregressive(owner, record);
     const seed = readSeed(owner, record);
-    const made = new MADE({
-      inputSize: eventShape[0],
-      hidden,
-      outputsPerInput: 3 * bins - 1,
-      activation,
-      order,
-      contextSize: contextWidth(contextShape),
-      zeroInitOutput: identityInit,
-      seed,
-    });
-    super({ eventShape, contextShape });
-    this.bins = bins;
-    this.bound = bound;
-    this.made = made;
-    this.transform = splineTransform({ bins, bound });
-    this.columns = Array.from({ length: eventShape[0] }, (_, i) => i);
-    this.options = {
-      eventShape: [...eventShape],
-      hidden: [...hidden],
-      bins,
-      bound,
-      activation,
-      order: [...made.degrees],
-      ...(contextShape ? { contextShape: [...contextShape] } : {}),
-      identityInit,
-      seed,
-    };
-  }
-
-  /** The MADE's kernels and biases, input layer first. */
-  override get variables(): readonly tf.Variable[] {
-    return this.made.variables;
+    const degrees = inputDegrees(settings.eventShape[0], readOrder(owner, record), seed);
+    super(splineAutoregressiveSetup(settings, [{ degrees, seed }]));
+    this.bins = settings.bins;
+    this.bound = settings.bound;
+    this.degrees = degrees;
+    this.options = splineAutoregressiveConfig(settings, degrees, seed);
   }
 
   /** `{name: 'spline-autoregressive', options}` with every default filled in and the explicit order. */
@@ -136,44 +174,41 @@ export class SplineAutoregressive extends BaseBijector {
   configOptions(): JsonObject {
     return JSON.parse(JSON.stringify(this.options)) as JsonObject;
   }
+}
 
-  /** Frees the MADE's weights and masks. */
-  override dispose(): void {
-    this.made.dispose();
+/**
+ * K autoregressive spline layers fused into ONE op for the density pass: the body of `nsf` with
+ * `transform: 'autoregressive'`. Saved as the equivalent chain of `spline-autoregressive` layers
+ * (same degrees and seeds, so the same initial θ).
+ */
+export class SplineAutoregressiveStack extends MaskedAutoregressiveLayers {
+  /** Registry-style name (saved as a chain, see the class comment). */
+  readonly name = 'spline-autoregressive-stack';
+
+  /** Builds the layers, in forward (base -> data) order. */
+  constructor(
+    private readonly settings: SplineAutoregressiveSettings,
+    private readonly stacked: readonly { degrees: number[]; seed: number }[],
+  ) {
+    super(splineAutoregressiveSetup(settings, stacked));
   }
 
-  /**
-   * Sampling direction, d sequential passes u ← g_{θ(u)}(z) from u = 0: after pass k the first k
-   * dimensions in the order are exact, and the last pass's θ (which reads only the first d - 1) is exact.
-   */
-  protected computeForward(z: tf.Tensor, options: CallOptions): ValueAndLogDet {
-    let result = this.spline('forward', z, tf.zerosLike(z), options);
-    for (let k = 1; k < (this.eventShape[0] as number); k++)
-      result = this.spline('forward', z, result.value, options);
-    return result;
+  /** `{name: 'chain', options: {bijectors}}` of one `spline-autoregressive` config per layer. */
+  getConfig(): BijectorConfig {
+    return {
+      name: 'chain',
+      options: {
+        bijectors: this.stacked.map((l) => ({
+          name: 'spline-autoregressive',
+          options: splineAutoregressiveConfig(this.settings, l.degrees, l.seed),
+        })),
+      },
+    };
   }
 
-  /** Density direction, one parallel pass: z = g^{-1}_{θ(x)}(x). */
-  protected computeInverse(x: tf.Tensor, options: CallOptions): ValueAndLogDet {
-    return this.spline('inverse', x, x, options);
-  }
-
-  /** The spline of `input` `[n, d]` with parameters θ = MADE(`conditioning`[, context]) and its log-det `[n]`. */
-  private spline(
-    direction: Direction,
-    input: tf.Tensor,
-    conditioning: tf.Tensor,
-    options: CallOptions,
-  ): ValueAndLogDet {
-    const n = input.shape[0] as number;
-    // A chain hands its context to every link: an unconditional layer ignores it.
-    const context =
-      this.contextShape && options.context
-        ? (tf.reshape(options.context, [n, -1]) as tf.Tensor2D)
-        : undefined;
-    // MADE column p·d + i is parameter p of dimension i: already the transform's head-major layout.
-    const raw = this.made.apply(conditioning as tf.Tensor2D, context);
-    const { value, logDet } = this.transform.apply(direction, input as tf.Tensor2D, raw, this.columns);
-    return { value, logDet: logDet as tf.Tensor1D };
+  /** The options of its first layer as JSON. */
+  configOptions(): JsonObject {
+    const first = this.stacked[0] as { degrees: number[]; seed: number };
+    return splineAutoregressiveConfig(this.settings, first.degrees, first.seed);
   }
 }

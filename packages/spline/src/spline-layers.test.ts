@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { madeMasks, type HostMask } from '@bijective/autoregressive';
 import { hostRng, type Bijector, type ParameterLayout, type ValueAndLogDet } from '@bijective/core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_MIN_DERIVATIVE, identityDerivativeLogit } from './parameters.js';
@@ -47,14 +48,28 @@ function couplingReference(layer: SplineCoupling, x: tf.Tensor2D, inverse: boole
   };
 }
 
-/** SplineAutoregressive recomputed: MADE column p·d + i is parameter p of dimension i. */
+/** SplineAutoregressive recomputed from its θ and the MADE masks: column p·d + i is parameter p of dimension i. */
 function autoregressiveReference(
   layer: SplineAutoregressive,
   x: tf.Tensor2D,
   inverse: boolean,
 ): ValueAndLogDet {
+  const { kernels, biases } = (layer.layouts[0] as ParameterLayout).weights(
+    layer.parameters[0] as tf.Tensor1D,
+  );
+  const masks = madeMasks(layer.degrees, [8], WIDTH, false);
+  const made = (v: tf.Tensor2D) => {
+    let h = v;
+    kernels.forEach((k, l) => {
+      const m = masks[l] as HostMask;
+      const masked = tf.mul(k, tf.tensor2d(m.values, [m.rows, m.cols]));
+      const z = tf.add(tf.matMul(h, masked), biases[l] as tf.Tensor1D) as tf.Tensor2D;
+      h = l < kernels.length - 1 ? tf.relu(z) : z;
+    });
+    return h;
+  };
   const pass = (conditioning: tf.Tensor2D) => {
-    const raw = tf.reshape(layer.made.apply(conditioning), [N, WIDTH, D]);
+    const raw = tf.reshape(made(conditioning), [N, WIDTH, D]);
     const r = splineRows(tf.reshape(x, [-1]), tf.reshape(tf.transpose(raw, [0, 2, 1]), [-1, WIDTH]), inverse);
     return {
       value: tf.reshape(r.value, [N, D]) as tf.Tensor2D,
