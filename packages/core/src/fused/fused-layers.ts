@@ -44,7 +44,7 @@ interface Pending {
  * ~25 per layer and keeps only what the backward needs: per-op dispatch, not arithmetic, dominates
  * small flows (docs/benchmarks.md). Each layer's conditioner weights are one flat variable
  * ({@link ParameterLayout}); g is a host kernel ({@link ElementwiseTransform}); the log-det leaves
- * the op packed with the value ({@link LogDetPacking}).
+ * the op packed with the value (a packing of value and log-det in one tensor).
  *
  * The tensors the backward pass reads are kept by the op itself rather than handed to tfjs's
  * `save`, which clones each one (an Identity kernel apiece, ~90 per RealNVP train step); only the

@@ -7,7 +7,7 @@ import { LogDetPacking } from './log-det-packing.js';
  * whose forward is `transform.apply` and whose backward is `transform.grad` (∂L/∂u and ∂L/∂raw), so
  * that a layer whose conditioner runs as ordinary tfjs ops (an autoregressive layer's d sequential
  * passes, Papamakarios et al. 2017; Kingma et al. 2016) shares the fused engine's host kernels.
- * A log-det leaves the op packed with the value ({@link LogDetPacking}).
+ * A log-det leaves the op packed with the value (a packing of value and log-det in one tensor).
  */
 export class TransformOp {
   private readonly packing: LogDetPacking | null;
