@@ -97,7 +97,7 @@ class MAF(nn.Module):
         log_det = x.new_zeros(x.shape[0])
         for made in reversed(self.mades):
             h = made(x)
-            shift, raw = h[:, : self.d], h[:, self.d :]
+            raw, shift = h[:, : self.d], h[:, self.d :]
             alpha = self.bound * torch.tanh(raw / self.bound)
             x = (x - shift) * torch.exp(-alpha)
             log_det = log_det - alpha.sum(1)
@@ -113,8 +113,8 @@ class MAF(nn.Module):
             u = torch.zeros_like(z)
             for _ in range(self.d):
                 h = made(u)
-                alpha = self.bound * torch.tanh(h[:, self.d :] / self.bound)
-                u = z * torch.exp(alpha) + h[:, : self.d]
+                alpha = self.bound * torch.tanh(h[:, : self.d] / self.bound)
+                u = z * torch.exp(alpha) + h[:, self.d :]
             z = u
         return z
 
