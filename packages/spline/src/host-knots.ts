@@ -1,3 +1,5 @@
+import { expNonPositive } from './host-exp.js';
+
 /**
  * The knots of one axis of a rational-quadratic spline from its K logits, in float64 (Durkan et al.
  * 2019, §3.1): p = softmax(logits), bin sizes 2B·(m + (1 - K·m)·p_j), left knots -B + 2B·Σ_{i<j}(…),
@@ -10,6 +12,10 @@ export class HostKnots {
   readonly left: Float64Array;
   /** Size of each bin. */
   readonly size: Float64Array;
+  /** 2B, the span of the knots. */
+  private readonly span: number;
+  /** 1 - K·m, the share of the span that the softmax distributes. */
+  private readonly scale: number;
 
   /** Scratch for `bins` bins on [-bound, bound] with smallest bin fraction `minBinSize`. */
   constructor(
@@ -20,35 +26,44 @@ export class HostKnots {
     this.p = new Float64Array(bins);
     this.left = new Float64Array(bins);
     this.size = new Float64Array(bins);
+    this.span = 2 * bound;
+    this.scale = 1 - bins * minBinSize;
   }
 
   /** Reads the logits raw[base + j·stride], j < K, and fills p, left and size. */
   load(raw: ArrayLike<number>, base: number, stride: number): void {
-    const { bins, p } = this;
+    const { bins, p, left, size, span } = this;
     let max = -Infinity;
-    for (let j = 0; j < bins; j++) max = Math.max(max, raw[base + j * stride] as number);
+    for (let j = 0, at = base; j < bins; j++, at += stride) {
+      const z = raw[at] as number;
+      if (z > max) max = z;
+    }
     let total = 0;
-    for (let j = 0; j < bins; j++) {
-      const e = Math.exp((raw[base + j * stride] as number) - max);
+    for (let j = 0, at = base; j < bins; j++, at += stride) {
+      const e = expNonPositive((raw[at] as number) - max);
       p[j] = e;
       total += e;
     }
-    const span = 2 * this.bound;
-    const scale = 1 - bins * this.minBinSize;
+    const floor = span * this.minBinSize;
+    const share = span * this.scale;
+    const norm = 1 / total;
     let edge = -this.bound;
     for (let j = 0; j < bins; j++) {
-      p[j] = (p[j] as number) / total;
-      const size = span * (this.minBinSize + scale * (p[j] as number));
-      this.left[j] = edge;
-      this.size[j] = size;
-      edge += size;
+      const pj = (p[j] as number) * norm;
+      const sj = floor + share * pj;
+      p[j] = pj;
+      left[j] = edge;
+      size[j] = sj;
+      edge += sj;
     }
   }
 
   /** The bin of v: how many interior knots lie strictly below it (a value on a knot takes the lower bin). */
   bin(v: number): number {
+    const { left } = this;
+    const last = this.bins - 1;
     let k = 0;
-    while (k < this.bins - 1 && (this.left[k + 1] as number) < v) k++;
+    while (k < last && (left[k + 1] as number) < v) k++;
     return k;
   }
 
@@ -57,15 +72,19 @@ export class HostKnots {
    * g_j = 2B·(dLeft·[j < k] + dSize·[j = k]), then ∂L/∂logit_j = (1 - K·m)·p_j·(g_j - Σ_i p_i g_i).
    */
   backward(k: number, dLeft: number, dSize: number, out: Float32Array, base: number, stride: number): void {
-    const { p } = this;
-    const span = 2 * this.bound;
-    const scale = 1 - this.bins * this.minBinSize;
+    const { p, bins, scale } = this;
+    const gLeft = this.span * dLeft;
+    const gSize = this.span * dSize;
     let below = 0;
     for (let j = 0; j < k; j++) below += p[j] as number;
-    const mean = span * (dLeft * below + dSize * (p[k] as number));
-    for (let j = 0; j < this.bins; j++) {
-      const g = j < k ? span * dLeft : j === k ? span * dSize : 0;
-      out[base + j * stride] = scale * (p[j] as number) * (g - mean);
-    }
+    const pk = p[k] as number;
+    const mean = gLeft * below + gSize * pk;
+    const lower = scale * (gLeft - mean);
+    const upper = -scale * mean;
+    let at = base;
+    for (let j = 0; j < k; j++, at += stride) out[at] = (p[j] as number) * lower;
+    out[at] = pk * scale * (gSize - mean);
+    at += stride;
+    for (let j = k + 1; j < bins; j++, at += stride) out[at] = (p[j] as number) * upper;
   }
 }

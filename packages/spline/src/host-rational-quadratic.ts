@@ -1,44 +1,77 @@
-/** The rational-quadratic map of one bin at θ and its partial derivatives, in float64. */
-export interface RationalQuadraticLocal {
-  /** R = (sθ² + δ₀θ(1-θ)) / (s + (δ₁ + δ₀ - 2s)θ(1-θ)); the bin maps to y_k + h·R. */
-  ratio: number;
-  /** ℓ = log(dy/dx) = 2 log s + log(δ₁θ² + 2sθ(1-θ) + δ₀(1-θ)²) - 2 log(s + (δ₁ + δ₀ - 2s)θ(1-θ)). */
-  logSlope: number;
-  /** ∂R/∂θ, ∂R/∂s, ∂R/∂δ₀, ∂R/∂δ₁. */
-  dRatio: [number, number, number, number];
-  /** ∂ℓ/∂θ, ∂ℓ/∂s, ∂ℓ/∂δ₀, ∂ℓ/∂δ₁. */
-  dLogSlope: [number, number, number, number];
-}
-
 /**
  * One bin of the monotonic rational-quadratic spline (Durkan et al. 2019, eqs. 4 and 5) at the
- * position θ ∈ [0, 1], with slope s = h/w and knot derivatives δ₀, δ₁ at its ends: the ratio R,
- * the log-slope ℓ = log(s²·S/D²) and their partials (∂R/∂θ = s·S/D²), for the host backward pass.
+ * position θ ∈ [0, 1], with slope s = h/w and knot derivatives δ₀, δ₁ at its ends, in float64:
+ * scratch that {@link evaluate} and {@link differentiate} fill in place (no allocation per element).
  */
-export function rationalQuadratic(theta: number, s: number, d0: number, d1: number): RationalQuadraticLocal {
-  const mixed = theta * (1 - theta);
-  const curvature = d0 + d1 - 2 * s;
-  const den = s + curvature * mixed;
-  const num = s * theta * theta + d0 * mixed;
-  const slope = d1 * theta * theta + 2 * s * mixed + d0 * (1 - theta) * (1 - theta);
-  const den2 = den * den;
-  return {
-    ratio: num / den,
-    logSlope: 2 * Math.log(s) + Math.log(slope) - 2 * Math.log(den),
-    dRatio: [
-      (s * slope) / den2,
-      (theta * theta * den - num * (1 - 2 * mixed)) / den2,
-      (mixed * (den - num)) / den2,
-      -(num * mixed) / den2,
-    ],
-    dLogSlope: [
-      (2 * d1 * theta + 2 * s * (1 - 2 * theta) - 2 * d0 * (1 - theta)) / slope -
-        (2 * curvature * (1 - 2 * theta)) / den,
-      2 / s + (2 * mixed) / slope - (2 * (1 - 2 * mixed)) / den,
-      ((1 - theta) * (1 - theta)) / slope - (2 * mixed) / den,
-      (theta * theta) / slope - (2 * mixed) / den,
-    ],
-  };
+export class RationalQuadratic {
+  /** R = (sθ² + δ₀θ(1-θ)) / (s + (δ₁ + δ₀ - 2s)θ(1-θ)); the bin maps to y_k + h·R. */
+  ratio = 0;
+  /** ℓ = log(dy/dx) = log(s²·S/D²), S = δ₁θ² + 2sθ(1-θ) + δ₀(1-θ)², D = s + (δ₁ + δ₀ - 2s)θ(1-θ). */
+  logSlope = 0;
+  /** ∂R/∂θ = s·S/D². */
+  rTheta = 0;
+  /** ∂R/∂s. */
+  rS = 0;
+  /** ∂R/∂δ₀. */
+  rD0 = 0;
+  /** ∂R/∂δ₁. */
+  rD1 = 0;
+  /** ∂ℓ/∂θ. */
+  lTheta = 0;
+  /** ∂ℓ/∂s. */
+  lS = 0;
+  /** ∂ℓ/∂δ₀. */
+  lD0 = 0;
+  /** ∂ℓ/∂δ₁. */
+  lD1 = 0;
+  private theta = 0;
+  private s = 0;
+  private d0 = 0;
+  private d1 = 0;
+  private mixed = 0;
+  private den = 0;
+  private num = 0;
+  private slope = 0;
+
+  /** Sets R and ℓ at θ for slope s and knot derivatives δ₀, δ₁. */
+  evaluate(theta: number, s: number, d0: number, d1: number): void {
+    const rest = 1 - theta;
+    const mixed = theta * rest;
+    const den = s + (d0 + d1 - 2 * s) * mixed;
+    const num = s * theta * theta + d0 * mixed;
+    const slope = d1 * theta * theta + 2 * s * mixed + d0 * rest * rest;
+    this.theta = theta;
+    this.s = s;
+    this.d0 = d0;
+    this.d1 = d1;
+    this.mixed = mixed;
+    this.den = den;
+    this.num = num;
+    this.slope = slope;
+    this.ratio = num / den;
+    this.logSlope = Math.log((s * s * slope) / (den * den));
+  }
+
+  /** Sets the partials of R and ℓ at the point of the last {@link evaluate}. */
+  differentiate(): void {
+    const { theta, s, d0, d1, mixed, den, num, slope } = this;
+    const rest = 1 - theta;
+    const invDen = 1 / den;
+    const invDen2 = invDen * invDen;
+    const invSlope = 1 / slope;
+    const twist = 1 - 2 * mixed;
+    const twoMixedDen = 2 * mixed * invDen;
+    this.rTheta = s * slope * invDen2;
+    this.rS = (theta * theta * den - num * twist) * invDen2;
+    this.rD0 = mixed * (den - num) * invDen2;
+    this.rD1 = -num * mixed * invDen2;
+    this.lTheta =
+      2 * (d1 * theta + s * (1 - 2 * theta) - d0 * rest) * invSlope -
+      2 * (d0 + d1 - 2 * s) * (1 - 2 * theta) * invDen;
+    this.lS = 2 / s + 2 * mixed * invSlope - 2 * twist * invDen;
+    this.lD0 = rest * rest * invSlope - twoMixedDen;
+    this.lD1 = theta * theta * invSlope - twoMixedDen;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
+import { expNonPositive } from './host-exp.js';
 import { HostKnots } from './host-knots.js';
-import { rationalQuadratic, rationalQuadraticRoot } from './host-rational-quadratic.js';
+import { RationalQuadratic, rationalQuadraticRoot } from './host-rational-quadratic.js';
 import { identityDerivativeLogit } from './parameters.js';
 
 /** Resolved settings of a rational-quadratic spline (a type, so that kernel attributes can extend it). */
@@ -14,82 +15,83 @@ export type SplineSettings = {
   minDerivative: number;
 };
 
-/** One element's mapped value and log|∂value/∂input|. */
-export interface HostSplineResult {
-  value: number;
-  logDet: number;
-}
-
-/** The bin an input falls in, its knots and derivatives, and the position θ in it. */
-interface Bin {
-  k: number;
-  xk: number;
-  wk: number;
-  yk: number;
-  hk: number;
-  d0: number;
-  d1: number;
-  s: number;
-  theta: number;
-  /** θ came out of [0, 1] by rounding and was clipped (no gradient flows through it then). */
-  clipped: boolean;
-}
-
-const softplus = (z: number) => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
-const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
-
 /**
  * The rational-quadratic spline of one element (Durkan et al. 2019) on the host in float64, from
  * its 3K - 1 raw parameters (K width logits, K height logits, K - 1 derivative logits u with interior
  * δ = δ_min + softplus(u + u₀), u₀ = log(e^{1-δ_min} - 1) so that u = 0 gives δ = 1, boundary δ = 1):
  * value and log-slope in either direction, and the backward pass to the input and the raw parameters.
- * Callers keep inputs outside [-B, B] (the identity tails) away from it.
+ * Only the two derivatives at the ends of the element's bin are computed. Callers keep inputs
+ * outside [-B, B] (the identity tails) away from it.
  */
 export class HostSpline {
   /** Knots on the input axis. */
   readonly xs: HostKnots;
   /** Knots on the output axis. */
   readonly ys: HostKnots;
-  /** Knot derivatives δ_0, ..., δ_K. */
+  /** log|∂value/∂v| of the last {@link apply}. */
+  logDet = 0;
+  /** The bin's rational-quadratic map at θ. */
+  private readonly rq = new RationalQuadratic();
+  /** The interior derivative logits z_j = u_{j-1} + u₀ at knots j = 1, ..., K - 1. */
+  private readonly logits: Float64Array;
+  /** Knot derivatives δ_0, ..., δ_K (δ_0 = δ_K = 1; interior ones derived on demand by `deriveKnot`). */
   private readonly delta: Float64Array;
-  /** ∂δ_j/∂u_{j-1} = sigmoid(u_{j-1} + u₀) at the interior knots. */
+  /** ∂δ_j/∂u_{j-1} = sigmoid(z_j) at the interior knots, beside `delta`. */
   private readonly deltaSlope: Float64Array;
   private readonly offset: number;
+  // The settings as own fields (attribute objects of many shapes would make their reads polymorphic).
+  private readonly bins: number;
+  private readonly bound: number;
+  private readonly minDerivative: number;
+  // The located bin k, its knots x_k, w_k, y_k, h_k, slope s = h_k/w_k, derivatives δ_k, δ_{k+1}
+  // and θ in it (clipped: θ left [0, 1] by rounding, so no gradient flows through it).
+  private k = 0;
+  private xk = 0;
+  private wk = 0;
+  private yk = 0;
+  private hk = 0;
+  private s = 0;
+  private d0 = 1;
+  private d1 = 1;
+  private theta = 0;
+  private clipped = false;
 
   /** Scratch for one element at a time. */
-  constructor(readonly settings: SplineSettings) {
+  constructor(settings: SplineSettings) {
     const { bins, bound, minBinSize, minDerivative } = settings;
     this.xs = new HostKnots(bins, bound, minBinSize);
     this.ys = new HostKnots(bins, bound, minBinSize);
+    this.logits = new Float64Array(bins + 1);
     this.delta = new Float64Array(bins + 1).fill(1);
     this.deltaSlope = new Float64Array(bins + 1);
     this.offset = identityDerivativeLogit(minDerivative);
+    this.bins = bins;
+    this.bound = bound;
+    this.minDerivative = minDerivative;
   }
 
   /** Whether v lies in [-B, B], where the spline acts (outside: the identity, log-slope 0). */
   inside(v: number): boolean {
-    return Math.abs(v) <= this.settings.bound;
+    return Math.abs(v) <= this.bound;
   }
 
   /** Reads one element's parameters, head h at raw[base + h·stride], h < 3K - 1. */
   load(raw: ArrayLike<number>, base: number, stride: number): void {
-    const { bins, minDerivative } = this.settings;
+    const { bins } = this;
     this.xs.load(raw, base, stride);
     this.ys.load(raw, base + bins * stride, stride);
-    for (let j = 1; j < bins; j++) {
-      const z = (raw[base + (2 * bins + j - 1) * stride] as number) + this.offset;
-      this.delta[j] = minDerivative + softplus(z);
-      this.deltaSlope[j] = sigmoid(z);
-    }
+    const { logits, offset } = this;
+    for (let j = 1, at = base + 2 * bins * stride; j < bins; j++, at += stride)
+      logits[j] = (raw[at] as number) + offset;
   }
 
-  /** g(v) (or g⁻¹(v) when `inverse`) and log|∂/∂v| of that map, for v inside [-B, B]. */
-  apply(v: number, inverse: boolean): HostSplineResult {
-    const bin = this.locate(v, inverse);
-    const rq = rationalQuadratic(bin.theta, bin.s, bin.d0, bin.d1);
-    return inverse
-      ? { value: bin.xk + bin.theta * bin.wk, logDet: -rq.logSlope }
-      : { value: bin.yk + bin.hk * rq.ratio, logDet: rq.logSlope };
+  /** Returns g(v) (or g⁻¹(v) when `inverse`) for v inside [-B, B] and sets {@link logDet} to log|∂/∂v| of that map. */
+  apply(v: number, inverse: boolean): number {
+    this.locate(v, inverse);
+    const { rq } = this;
+    rq.evaluate(this.theta, this.s, this.d0, this.d1);
+    this.logDet = inverse ? -rq.logSlope : rq.logSlope;
+    return inverse ? this.xk + this.theta * this.wk : this.yk + this.hk * rq.ratio;
   }
 
   /**
@@ -107,11 +109,12 @@ export class HostSpline {
     base: number,
     stride: number,
   ): number {
-    const { bins } = this.settings;
-    const { k, wk, hk, s, d0, d1, theta, clipped } = this.locate(v, inverse);
-    const rq = rationalQuadratic(theta, s, d0, d1);
-    const [rTheta, rS, rD0, rD1] = rq.dRatio;
-    const [lTheta, lS, lD0, lD1] = rq.dLogSlope;
+    const { bins } = this;
+    this.locate(v, inverse);
+    const { k, wk, hk, s, theta, clipped, rq } = this;
+    rq.evaluate(theta, s, this.d0, this.d1);
+    rq.differentiate();
+    const { ratio, rTheta, rS, rD0, rD1, lTheta, lS, lD0, lD1 } = rq;
     let dv: number;
     let dXk: number;
     let dWk: number;
@@ -121,32 +124,32 @@ export class HostSpline {
     let dD0: number;
     let dD1: number;
     if (inverse) {
-      dXk = gv;
-      dWk = gv * theta;
-      dS = -gl * lS;
-      dD0 = -gl * lD0;
-      dD1 = -gl * lD1;
       // ∂L/∂θ through x and -ℓ, divided by ∂y/∂θ = h_k ∂R/∂θ (> 0).
       const t = clipped ? 0 : (gv * wk - gl * lTheta) / (hk * rTheta);
+      const th = t * hk;
       dv = t;
+      dXk = gv;
+      dWk = gv * theta;
       dYk = -t;
-      dHk = -t * rq.ratio;
-      dS -= t * hk * rS;
-      dD0 -= t * hk * rD0;
-      dD1 -= t * hk * rD1;
+      dHk = -t * ratio;
+      dS = -gl * lS - th * rS;
+      dD0 = -gl * lD0 - th * rD0;
+      dD1 = -gl * lD1 - th * rD1;
     } else {
       const dTheta = clipped ? 0 : gv * hk * rTheta + gl * lTheta;
+      const gh = gv * hk;
       dv = dTheta / wk;
       dXk = -dv;
       dWk = -dv * theta;
       dYk = gv;
-      dHk = gv * rq.ratio;
-      dS = gv * hk * rS + gl * lS;
-      dD0 = gv * hk * rD0 + gl * lD0;
-      dD1 = gv * hk * rD1 + gl * lD1;
+      dHk = gv * ratio;
+      dS = gh * rS + gl * lS;
+      dD0 = gh * rD0 + gl * lD0;
+      dD1 = gh * rD1 + gl * lD1;
     }
-    dHk += dS / wk;
-    dWk -= (dS * s) / wk;
+    const dSw = dS / wk;
+    dHk += dSw;
+    dWk -= dSw * s;
     this.xs.backward(k, dXk, dWk, out, base, stride);
     this.ys.backward(k, dYk, dHk, out, base + bins * stride, stride);
     const derivatives = base + 2 * bins * stride;
@@ -155,19 +158,38 @@ export class HostSpline {
     return dv;
   }
 
-  /** The bin of v (on the y knots when `inverse`) and θ in it, clipped to [0, 1]. */
-  private locate(v: number, inverse: boolean): Bin {
-    const { xs, ys, delta } = this;
+  /** Finds the bin of v (on the y knots when `inverse`), its two knot derivatives and θ in it, clipped to [0, 1]. */
+  private locate(v: number, inverse: boolean): void {
+    const { xs, ys, delta, bins } = this;
     const k = (inverse ? ys : xs).bin(v);
     const xk = xs.left[k] as number;
     const wk = xs.size[k] as number;
     const yk = ys.left[k] as number;
     const hk = ys.size[k] as number;
+    const s = hk / wk;
+    if (k > 0) this.deriveKnot(k);
+    if (k < bins - 1) this.deriveKnot(k + 1);
     const d0 = delta[k] as number;
     const d1 = delta[k + 1] as number;
-    const s = hk / wk;
     const raw = inverse ? rationalQuadraticRoot(v - yk, hk, s, d0, d1) : (v - xk) / wk;
     const clipped = !(raw >= 0 && raw <= 1);
-    return { k, xk, wk, yk, hk, d0, d1, s, theta: clipped ? (raw > 1 ? 1 : 0) : raw, clipped };
+    this.k = k;
+    this.xk = xk;
+    this.wk = wk;
+    this.yk = yk;
+    this.hk = hk;
+    this.s = s;
+    this.d0 = d0;
+    this.d1 = d1;
+    this.theta = clipped ? (raw > 1 ? 1 : 0) : raw;
+    this.clipped = clipped;
+  }
+
+  /** Sets δ_j = δ_min + softplus(z_j) = δ_min + max(z_j, 0) + log1p(e^{-|z_j|}) and its slope sigmoid(z_j), from one exp. */
+  private deriveKnot(j: number): void {
+    const z = this.logits[j] as number;
+    const e = expNonPositive(-Math.abs(z));
+    this.delta[j] = this.minDerivative + (z > 0 ? z : 0) + Math.log1p(e);
+    this.deltaSlope[j] = (z >= 0 ? 1 : e) / (1 + e);
   }
 }

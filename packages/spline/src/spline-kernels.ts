@@ -10,39 +10,18 @@ export type SplineKernelAttrs = SplineSettings & {
   inverse: boolean;
 };
 
-/**
- * Calls `visit(spline, row, at, v, base)` for each transformed element v = u[at] of u `[n, d]` that
- * lies inside [-B, B] (the tails are the identity), with the spline loaded from its raw parameters
- * (head h of B's k-th column is raw column h·|B| + k; base is the flat index of its head 0).
- */
-function forEachInside(
-  u: Float32Array,
-  raw: Float32Array,
-  shape: readonly number[],
-  attrs: SplineKernelAttrs,
-  visit: (spline: HostSpline, row: number, at: number, v: number, base: number) => void,
-): void {
-  const [n, d] = shape as [number, number];
-  const { columns } = attrs;
-  const m = columns.length;
-  const width = (3 * attrs.bins - 1) * m;
-  const spline = new HostSpline(attrs);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < m; k++) {
-      const at = i * d + (columns[k] as number);
-      const v = u[at] as number;
-      if (!spline.inside(v)) continue;
-      spline.load(raw, i * width + k, m);
-      visit(spline, i, at, v, i * width + k);
-    }
-  }
+/** The loop bounds of the spline's kernels on u `[n, d]`: rows n, row length d, |B| and the raw row width (3K - 1)·|B|. */
+function extents(shape: readonly number[], attrs: SplineKernelAttrs): [number, number, number, number] {
+  const m = attrs.columns.length;
+  return [shape[0] as number, shape[1] as number, m, (3 * attrs.bins - 1) * m];
 }
 
 const APPLY = 'Bijective.Spline.Apply';
 
 /**
  * The rational-quadratic spline (Durkan et al. 2019) of columns B of u `[n, d]` as one host kernel:
- * (u, raw) -> (value `[n, d]`, Σ_B log|∂value/∂u| `[n]`), forward or inverse, identity elsewhere.
+ * (u, raw) -> (value `[n, d]`, Σ_B log|∂value/∂u| `[n]`), forward or inverse, identity elsewhere
+ * (and on the tails outside [-B, B]); head h of B's k-th column is raw column h·|B| + k.
  * Differentiable: its registered gradient runs {@link splineGradKernel}.
  */
 export const splineApplyKernel = defineHostKernel<SplineKernelAttrs>({
@@ -51,14 +30,22 @@ export const splineApplyKernel = defineHostKernel<SplineKernelAttrs>({
   run(inputs, outputs, [shape], attrs) {
     const [u, raw] = inputs as [Float32Array, Float32Array];
     const [value, logDet] = outputs as [Float32Array, Float32Array];
+    const [n, d, m, width] = extents(shape as number[], attrs);
+    const { columns, inverse } = attrs;
+    const spline = new HostSpline(attrs);
     value.set(u);
-    const sums = new Float64Array(logDet.length);
-    forEachInside(u, raw, shape as number[], attrs, (spline, i, at, v) => {
-      const r = spline.apply(v, attrs.inverse);
-      value[at] = r.value;
-      sums[i] = (sums[i] as number) + r.logDet;
-    });
-    logDet.set(sums);
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let k = 0; k < m; k++) {
+        const at = i * d + (columns[k] as number);
+        const v = u[at] as number;
+        if (!spline.inside(v)) continue;
+        spline.load(raw, i * width + k, m);
+        value[at] = spline.apply(v, inverse);
+        sum += spline.logDet;
+      }
+      logDet[i] = sum;
+    }
   },
 });
 
@@ -76,16 +63,25 @@ export const splineGradKernel = defineHostKernel<SplineKernelAttrs>({
   run(inputs, outputs, [shape], attrs) {
     const [u, raw, dValue, dLogDet] = inputs as [Float32Array, Float32Array, Float32Array, Float32Array?];
     const [du, dRaw, dRawSums] = outputs as [Float32Array, Float32Array, Float32Array];
-    const stride = attrs.columns.length;
+    const [n, d, m, width] = extents(shape as number[], attrs);
+    const { columns, inverse } = attrs;
+    const spline = new HostSpline(attrs);
     du.set(dValue);
-    forEachInside(u, raw, shape as number[], attrs, (spline, i, at, v, base) => {
+    for (let i = 0; i < n; i++) {
       const gl = dLogDet ? (dLogDet[i] as number) : 0;
-      du[at] = spline.backward(v, attrs.inverse, dValue[at] as number, gl, dRaw, base, stride);
-    });
-    const width = dRawSums.length;
-    const sums = new Float64Array(width);
-    for (let j = 0; j < dRaw.length; j++) sums[j % width] = (sums[j % width] as number) + (dRaw[j] as number);
-    dRawSums.set(sums);
+      for (let k = 0; k < m; k++) {
+        const at = i * d + (columns[k] as number);
+        const v = u[at] as number;
+        if (!spline.inside(v)) continue;
+        spline.load(raw, i * width + k, m);
+        du[at] = spline.backward(v, inverse, dValue[at] as number, gl, dRaw, i * width + k, m);
+      }
+    }
+    for (let j = 0; j < width; j++) {
+      let sum = 0;
+      for (let at = j; at < dRaw.length; at += width) sum += dRaw[at] as number;
+      dRawSums[j] = sum;
+    }
   },
 });
 

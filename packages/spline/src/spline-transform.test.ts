@@ -101,9 +101,8 @@ function hostLoss(direction: Direction, b: Batch, u: number[][], raw: number[][]
       let value = v;
       if (k >= 0 && spline.inside(v)) {
         spline.load(raw[i] as number[], k, M);
-        const r = spline.apply(v, direction === 'inverse');
-        value = r.value;
-        logDet += r.logDet;
+        value = spline.apply(v, direction === 'inverse');
+        logDet += spline.logDet;
       }
       total += (b.dValue[i]![c] as number) * value;
     });
