@@ -42,6 +42,18 @@ export type NameOf<K extends RegistryKind> = keyof OptionsMapOf<K> & string;
 /** The options type of one name of a kind. */
 export type OptionsOf<K extends RegistryKind, N extends NameOf<K>> = OptionsMapOf<K>[N];
 
+/** A complete flow's recommended training setup: what `bijective train` uses where its flags are absent. */
+export interface RecommendedSettings {
+  /** Base distribution (a registered distribution name), e.g. `gaussian-mixture`. */
+  readonly base?: string;
+  /** Adam's base learning rate. */
+  readonly learningRate?: number;
+  /** Minibatch size. */
+  readonly batchSize?: number;
+  /** Training steps. */
+  readonly steps?: number;
+}
+
 /** One registration: a factory with a description, optional tags and a conformance example. */
 export interface RegistryEntry<O, P> {
   /** One line shown by listings and `bijective list`. */
@@ -52,6 +64,8 @@ export interface RegistryEntry<O, P> {
   example?(eventSize: number): O;
   /** Free-form tags, e.g. `flow` for complete flow architectures. */
   readonly tags?: readonly string[];
+  /** For complete flows: the recommended training setup (the CLI's defaults for this flow). */
+  readonly recommended?: RecommendedSettings;
 }
 
 /** A registry entry as listed: its kind, name, description and tags. */

@@ -25,13 +25,13 @@ const conditioned = (flow: RealNVP) =>
     .flatMap((s) => s.masks.map((m) => m.partition.indicesA));
 
 describe('realnvp', () => {
-  test('defaults: 8 affine couplings with reversals, starting as the identity; the config stores every option', () => {
+  test('defaults: 12 affine couplings with reversals, starting as the identity; the config stores every option', () => {
     const flow = create('bijector', 'realnvp', { eventShape: [2], seed: 3 }) as RealNVP;
     expect(flow.getConfig()).toEqual({
       name: 'realnvp',
       options: {
         eventShape: [2],
-        layers: 8,
+        layers: 12,
         hidden: [64, 64],
         activation: 'relu',
         mask: 'halves',
@@ -42,9 +42,9 @@ describe('realnvp', () => {
         batchNorm: false,
       },
     });
-    // The 7 reversals are folded into the partitions: one fused sequence, then one reversal.
+    // The 11 reversals are folded into the partitions: one fused sequence, then one reversal.
     expect(names(flow)).toEqual(['coupling-sequence', 'reverse']);
-    expect(conditioned(flow)).toEqual([[0], [1], [0], [1], [0], [1], [0], [1]]);
+    expect(conditioned(flow)).toEqual(Array.from({ length: 12 }, (_, i) => [i % 2]));
     tf.tidy(() => {
       const x = tf.randomNormal([5, 2], 0, 1, 'float32', 1);
       const { value, logDet } = flow.forwardAndLogDet(x);

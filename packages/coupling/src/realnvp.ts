@@ -23,7 +23,7 @@ export interface RealNVPOptions extends CouplingFlowOptions {
 }
 
 /** Default number of RealNVP coupling layers. */
-export const REALNVP_DEFAULT_LAYERS = 8;
+export const REALNVP_DEFAULT_LAYERS = 12;
 
 /**
  * RealNVP (Dinh et al. 2017): affine couplings y_B = x_B ⊙ exp(s(x_A)) + t(x_A) with bounded

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { defaultValidationEvery } from './train.js';
+import { register, unregister } from '@bijective/core';
+import { defaultValidationEvery, trainingDefaults } from './train.js';
 
 describe('defaultValidationEvery', () => {
   test('keeps max(10, steps/40) for large tables and toys', () => {
@@ -12,5 +13,27 @@ describe('defaultValidationEvery', () => {
     expect(defaultValidationEvery(10_000, 256, 128)).toBe(10); // one batch per epoch (wine)
     expect(defaultValidationEvery(10_000, 256, 2560)).toBe(100);
     expect(defaultValidationEvery(10_000, 64, 128)).toBe(20);
+  });
+});
+
+describe('trainingDefaults', () => {
+  test("a flow's registered recommendations fill in the flags; others get the CLI's defaults", () => {
+    register('bijector', 'test-recommended-flow' as 'chain', {
+      description: 'test flow with recommendations',
+      create: () => {
+        throw new Error('not built here');
+      },
+      example: () => ({ bijectors: [] }),
+      tags: ['flow'],
+      recommended: { base: 'gaussian-mixture', learningRate: 4e-3, steps: 500 },
+    });
+    expect(trainingDefaults('test-recommended-flow')).toEqual({
+      steps: 500,
+      batchSize: 256,
+      learningRate: 4e-3,
+      base: 'gaussian-mixture',
+    });
+    expect(trainingDefaults('no-such-flow')).toEqual({ steps: 10_000, batchSize: 256, learningRate: 2e-3 });
+    unregister('bijector', 'test-recommended-flow');
   });
 });

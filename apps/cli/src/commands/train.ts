@@ -1,5 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Chain, TriangularAffine, fit, meanNegLogProb, type Flow, type JsonObject } from '@bijective/core';
+import {
+  Chain,
+  TriangularAffine,
+  fit,
+  getEntry,
+  isRegistered,
+  meanNegLogProb,
+  type Flow,
+  type JsonObject,
+  type RecommendedSettings,
+} from '@bijective/core';
 import { saveFlowToDirectory } from '@bijective/core/node';
 import {
   bitsPerDim,
@@ -91,15 +101,36 @@ export function defaultValidationEvery(steps: number, batch: number, rows: numbe
   return Math.max(1, Math.min(Math.max(10, Math.round(steps / 40)), 10 * epoch));
 }
 
+/**
+ * The defaults of `train`'s flags for `flow`: its registered recommendations (`RegistryEntry.recommended`)
+ * where it has them, else 10000 steps, batch 256, lr 2e-3 and the standard normal base (an unknown
+ * flow gets these and is reported when the model is built).
+ */
+export function trainingDefaults(
+  flow: string,
+): Required<Omit<RecommendedSettings, 'base'>> & { base?: string } {
+  const recommended = isRegistered('bijector', flow) ? (getEntry('bijector', flow).recommended ?? {}) : {};
+  return {
+    steps: recommended.steps ?? 10_000,
+    batchSize: recommended.batchSize ?? 256,
+    learningRate: recommended.learningRate ?? 2e-3,
+    ...(recommended.base ? { base: recommended.base } : {}),
+  };
+}
+
 /** `bijective train`: fits a flow to a dataset, keeps the best-validation weights and writes the model. */
 export async function trainCommand(args: ParsedArgs): Promise<void> {
   const started = performance.now();
   const json = args.flags.has('json');
   const flowName = requiredOption(args, 'flow');
   const dataSpec = requiredOption(args, 'data');
-  const steps = intOption(args, 'steps', 10_000, 1);
-  const batch = intOption(args, 'batch', 256, 1);
-  const learningRate = numberOption(args, 'lr', 2e-3, 1e-8, 10);
+  // The flow's registered recommendations fill in absent flags (an unknown flow is reported later).
+  const recommended = isRegistered('bijector', flowName)
+    ? (getEntry('bijector', flowName).recommended ?? {})
+    : {};
+  const steps = intOption(args, 'steps', recommended.steps ?? 10_000, 1);
+  const batch = intOption(args, 'batch', recommended.batchSize ?? 256, 1);
+  const learningRate = numberOption(args, 'lr', recommended.learningRate ?? 2e-3, 1e-8, 10);
   const seed = intOption(args, 'seed', 0, 0, 2 ** 31 - 1);
   const validationFraction = numberOption(args, 'val-fraction', 0.1, 0, 0.9);
   const validationEvery = args.values.has('val-every') ? intOption(args, 'val-every', 10, 1) : undefined;
@@ -144,7 +175,7 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
       standardisation,
       { seed, ...flowOptions },
       train.context?.cols,
-      args.values.get('base'),
+      args.values.get('base') ?? recommended.base,
       latentFit ?? undefined,
     );
   } finally {
