@@ -47,7 +47,7 @@ export interface AutoregressiveFlowOptions {
 }
 
 /** Default number of layers of `maf` and `iaf`. */
-export const AUTOREGRESSIVE_DEFAULT_LAYERS = 5;
+export const AUTOREGRESSIVE_DEFAULT_LAYERS = 12;
 
 /** Validated {@link AutoregressiveFlowOptions} with every default filled in. */
 export interface ResolvedAutoregressiveOptions {

@@ -89,7 +89,7 @@ describe('maf and iaf', () => {
       name: 'maf',
       options: {
         eventShape: [3],
-        layers: 5,
+        layers: 12,
         hidden: [64, 64],
         activation: 'relu',
         order: 'reverse',
@@ -100,8 +100,8 @@ describe('maf and iaf', () => {
         seed: 1,
       },
     });
-    // 5 MADEs, one flat θ each.
-    expect(maf.variables).toHaveLength(5);
+    // 12 MADEs, one flat θ each.
+    expect(maf.variables).toHaveLength(12);
     // Identity initialisation.
     const x = normals([4, 3], 3);
     expect(maxDiff(maf.forward(x), x)).toBe(0);

@@ -36,6 +36,8 @@ register(
     create: (o) => new MAF(o),
     example: (d) => ({ ...example(d), layers: 2 }),
     tags: ['flow'],
+    // As RealNVP's: a learned mixture base and a higher peak rate (docs/benchmarks.md).
+    recommended: { base: 'gaussian-mixture', learningRate: 4e-3 },
   },
   again,
 );

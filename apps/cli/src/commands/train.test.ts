@@ -27,13 +27,23 @@ describe('trainingDefaults', () => {
       tags: ['flow'],
       recommended: { base: 'gaussian-mixture', learningRate: 4e-3, steps: 500 },
     });
-    expect(trainingDefaults('test-recommended-flow')).toEqual({
+    expect(trainingDefaults('test-recommended-flow', false)).toEqual({
       steps: 500,
       batchSize: 256,
       learningRate: 4e-3,
       base: 'gaussian-mixture',
     });
-    expect(trainingDefaults('no-such-flow')).toEqual({ steps: 10_000, batchSize: 256, learningRate: 2e-3 });
+    // A whitened table keeps its recipe's rate and base.
+    expect(trainingDefaults('test-recommended-flow', true)).toEqual({
+      steps: 500,
+      batchSize: 256,
+      learningRate: 2e-3,
+    });
+    expect(trainingDefaults('no-such-flow', false)).toEqual({
+      steps: 10_000,
+      batchSize: 256,
+      learningRate: 2e-3,
+    });
     unregister('bijector', 'test-recommended-flow');
   });
 });

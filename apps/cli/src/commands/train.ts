@@ -104,17 +104,21 @@ export function defaultValidationEvery(steps: number, batch: number, rows: numbe
 /**
  * The defaults of `train`'s flags for `flow`: its registered recommendations (`RegistryEntry.recommended`)
  * where it has them, else 10000 steps, batch 256, lr 2e-3 and the standard normal base (an unknown
- * flow gets these and is reported when the model is built).
+ * flow gets these and is reported when the model is built). A whitened table (`whitenedTable`)
+ * keeps lr 2e-3 and the standard normal base whatever the flow recommends: its recipe starts the
+ * flow at the table's full-covariance Gaussian through that base and stops early at that rate
+ * (a mixture base or a higher rate cost MAF 0.5-1.9 nats on wine, docs/benchmarks.md).
  */
 export function trainingDefaults(
   flow: string,
+  whitenedTable: boolean,
 ): Required<Omit<RecommendedSettings, 'base'>> & { base?: string } {
   const recommended = isRegistered('bijector', flow) ? (getEntry('bijector', flow).recommended ?? {}) : {};
   return {
     steps: recommended.steps ?? 10_000,
     batchSize: recommended.batchSize ?? 256,
-    learningRate: recommended.learningRate ?? 2e-3,
-    ...(recommended.base ? { base: recommended.base } : {}),
+    learningRate: (whitenedTable ? undefined : recommended.learningRate) ?? 2e-3,
+    ...(recommended.base && !whitenedTable ? { base: recommended.base } : {}),
   };
 }
 
@@ -124,13 +128,9 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
   const json = args.flags.has('json');
   const flowName = requiredOption(args, 'flow');
   const dataSpec = requiredOption(args, 'data');
-  // The flow's registered recommendations fill in absent flags (an unknown flow is reported later).
-  const recommended = isRegistered('bijector', flowName)
-    ? (getEntry('bijector', flowName).recommended ?? {})
-    : {};
-  const steps = intOption(args, 'steps', recommended.steps ?? 10_000, 1);
-  const batch = intOption(args, 'batch', recommended.batchSize ?? 256, 1);
-  const learningRate = numberOption(args, 'lr', recommended.learningRate ?? 2e-3, 1e-8, 10);
+  const recommended = trainingDefaults(flowName, false);
+  const steps = intOption(args, 'steps', recommended.steps, 1);
+  const batch = intOption(args, 'batch', recommended.batchSize, 1);
   const seed = intOption(args, 'seed', 0, 0, 2 ** 31 - 1);
   const validationFraction = numberOption(args, 'val-fraction', 0.1, 0, 0.9);
   const validationEvery = args.values.has('val-every') ? intOption(args, 'val-every', 10, 1) : undefined;
@@ -165,6 +165,8 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
     throw new UsageError(`--preprocess must be 'whiten' or 'standardise', got '${preprocess}'`);
   }
   const standardisation = fitStandardisation(train);
+  const recipe = trainingDefaults(flowName, preprocess === 'whiten');
+  const learningRate = numberOption(args, 'lr', recipe.learningRate, 1e-8, 10);
   const fitRows = preprocess === 'whiten' ? headRows(train, WHITENING_ROWS) : null;
   const latentFit = fitRows && { rows: tableTensor(fitRows) as tf.Tensor2D, context: contextTensor(fitRows) };
   let flow: Flow;
@@ -175,7 +177,7 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
       standardisation,
       { seed, ...flowOptions },
       train.context?.cols,
-      args.values.get('base') ?? recommended.base,
+      args.values.get('base') ?? recipe.base,
       latentFit ?? undefined,
     );
   } finally {
