@@ -50,16 +50,13 @@ describe('madeLayer', () => {
     expect(built.layer.widths).toEqual([6, 8, 6, 12]);
     expect(built.layer.spec.columns).toEqual([0, 1, 2, 3]);
     expect(built.layer.spec.inputRows).toBe(4);
-    expect(built.masks.map((m) => m.shape)).toEqual([
-      [4, 8],
-      [8, 6],
-      [6, 12],
-    ]);
+    // One mask per kernel, for the layout: the first covers the context rows too (all ones there).
+    expect(built.layer.masks?.map((m) => m.length)).toEqual([6 * 8, 8 * 6, 6 * 12]);
+    expect(Array.from(built.layer.masks?.[0] ?? []).slice(4 * 8)).toEqual(Array(2 * 8).fill(1));
     const layout = new ParameterLayout(built.layer.widths);
     expect(built.layer.initial).toHaveLength(layout.size);
     // The output kernel and bias (the last 6·12 + 12 scalars) start at zero.
     expect(built.layer.initial.slice(-(6 * 12 + 12)).every((v) => v === 0)).toBe(true);
-    tf.dispose(built.masks);
   });
 
   test('autoregressive property of every head, with the context reaching every column', () => {
@@ -74,7 +71,7 @@ describe('madeLayer', () => {
       identityInit: false,
       seed: 2,
     });
-    const layout = new ParameterLayout(built.layer.widths);
+    const layout = new ParameterLayout(built.layer.widths, built.layer.masks);
     const theta = tf.tensor1d(built.layer.initial);
     const x = normals([1, d], 4);
     const c = normals([1, 2], 5);
@@ -103,7 +100,7 @@ describe('madeLayer', () => {
       ).toBe(true);
     });
     expect(connected).toBeGreaterThan(0);
-    tf.dispose([theta, x, c, ...built.masks]);
+    tf.dispose([theta, x, c]);
   });
 
   test('the fused density pass and its gradients equal plain tfjs autodiff of the same layer', () => {
@@ -150,7 +147,6 @@ describe('madeLayer', () => {
       ...Object.values(fused.grads),
       ...Object.values(plain.grads),
     ]);
-    tf.dispose(built.masks);
     op.dispose();
     layer.dispose();
   });

@@ -1,13 +1,12 @@
-import * as tf from '@tensorflow/tfjs-core';
 import {
   CONDITIONER_ACTIVATIONS,
   ParameterLayout,
-  maskedKernel,
+  IDENTITY_KERNEL_MAP,
   type ActivationName,
   type ElementwiseTransform,
   type FusedLayer,
 } from '@bijective/core';
-import { madeMasks } from './degrees.js';
+import { madeMasks, type HostMask } from './degrees.js';
 
 /** What {@link madeLayer} builds one autoregressive layer from. */
 export interface MadeLayerOptions {
@@ -27,38 +26,40 @@ export interface MadeLayerOptions {
   seed: number;
 }
 
-/** A MADE-conditioned fused layer and the mask constants its spec reads (the caller frees them). */
+/** A MADE-conditioned fused layer. */
 export interface MadeLayer {
-  /** The spec, widths and initial θ for core's `FusedLayers`. */
+  /** The spec, widths, initial θ and the MADE masks (applied by the parameter layout) for core's `FusedLayers`. */
   layer: FusedLayer;
-  /** The masks M₁ (input rows), M₂, ..., M_out, input layer first. */
-  masks: tf.Tensor2D[];
 }
 
 /**
  * One autoregressive layer y_k = g(u_k; MADE(u)_k[, c]) over all d columns as core's fused
  * {@link FusedLayer} (MAF, Papamakarios et al. 2017; IAF, Kingma et al. 2016; MADE, Germain et al.
- * 2015), for any elementwise map g: the MADE masks become `maskedKernel` maps of the first kernel's
- * u-rows (its context rows stay unmasked), the hidden kernels and the output kernel, whose
+ * 2015), for any elementwise map g: the MADE masks of the first kernel's u-rows (its context rows
+ * stay unmasked), the hidden kernels and the output kernel go to the parameter layout, which hands
+ * out W ⊙ M and takes gradients back as G ⊙ M in its own host kernels; the output kernel's
  * heads·d columns are head-major as g expects (column h·d + k drives dimension k, degree m₀(k)).
  * θ starts from core's MLP initialisation (masked-out entries never matter: their gradient is 0).
  */
 export function madeLayer(options: MadeLayerOptions): MadeLayer {
   const { degrees, hidden, contextSize, transform } = options;
   const d = degrees.length;
-  const masks = madeMasks(degrees, hidden, transform.heads, contextSize > 0).map((m) =>
-    tf.keep(tf.tensor2d(m.values, [m.rows, m.cols])),
-  );
-  const [inputMask, ...kernelMasks] = masks as [tf.Tensor2D, ...tf.Tensor2D[]];
+  const [inputMask, ...kernelMasks] = madeMasks(degrees, hidden, transform.heads, contextSize > 0) as [
+    HostMask,
+    ...HostMask[],
+  ];
+  // The first kernel's context rows are unmasked.
+  const first = new Float32Array((d + contextSize) * inputMask.cols).fill(1);
+  first.set(inputMask.values);
   const widths = [d + contextSize, ...hidden, transform.heads * d];
   const spec = {
-    inputMap: maskedKernel(inputMask),
+    inputMap: IDENTITY_KERNEL_MAP,
     inputRows: d,
-    kernelMaps: kernelMasks.map(maskedKernel),
+    kernelMaps: kernelMasks.map(() => null),
     columns: Array.from({ length: d }, (_, k) => k),
     transform,
     activation: CONDITIONER_ACTIVATIONS[options.activation],
   };
   const initial = new ParameterLayout(widths).initial(options.activation, options.seed, options.identityInit);
-  return { layer: { spec, widths, initial }, masks };
+  return { layer: { spec, widths, initial, masks: [first, ...kernelMasks.map((m) => m.values)] } };
 }

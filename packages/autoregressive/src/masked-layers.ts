@@ -68,13 +68,13 @@ export abstract class MaskedAutoregressiveLayers extends FusedLayers {
   private readonly layerSpecs: readonly LayerSpec[];
   private readonly transformOps: readonly TransformOp[];
 
-  /** Creates θ, the ops and the masks of every layer. */
+  /** Creates θ and the ops of every layer. */
   protected constructor(setup: MaskedLayersSetup) {
     super({
       eventShape: setup.eventShape,
       contextShape: setup.contextShape,
       layers: setup.layers.map((l) => l.layer),
-      constants: setup.layers.flatMap((l) => l.masks),
+      constants: [],
     });
     this.fastDirection = setup.fastDirection;
     this.residual = setup.residual;

@@ -14,6 +14,8 @@ export interface FusedLayer {
   widths: number[];
   /** θ at initialisation, in {@link ParameterLayout}'s order. */
   initial: Float32Array;
+  /** One row-major 0/1 mask per kernel applied by the layout (MADE masks), or none. */
+  masks?: readonly ArrayLike<number>[];
 }
 
 /** Everything a {@link FusedLayers} run is built from. */
@@ -69,7 +71,7 @@ export abstract class FusedLayers extends BaseBijector {
   protected constructor(setup: FusedLayerSetup) {
     super({ eventShape: setup.eventShape, contextShape: setup.contextShape });
     this.specs = setup.layers.map((l) => l.spec);
-    this.layouts = setup.layers.map((l) => new ParameterLayout(l.widths));
+    this.layouts = setup.layers.map((l) => new ParameterLayout(l.widths, l.masks));
     // In a tidy: the initial tensor is freed, the variable keeps its data.
     this.parameters = setup.layers.map((l) => tf.tidy(() => tf.variable(tf.tensor1d(l.initial))));
     this.constants = setup.constants;

@@ -28,3 +28,6 @@ export function maskedKernel(mask: tf.Tensor2D): KernelMap {
     adjoint: (g) => tf.mul(g, mask),
   };
 }
+
+/** W ↦ W (a kernel used as it is, e.g. one a masked parameter layout already masked); adjoint G. */
+export const IDENTITY_KERNEL_MAP: KernelMap = { apply: (w) => w, adjoint: (g) => g };
