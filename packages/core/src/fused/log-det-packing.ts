@@ -1,6 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ValueAndLogDet } from '../bijector.js';
+import { defineHostKernel } from '../kernels/host-kernel.js';
 import { constantProduct, type ConstantPair } from './constant-product.js';
+
+/** [value | log-det] `[n, d + 1]` from value `[n, d]` and log-det `[n]` as one host kernel (wasm's concat is a JavaScript loop of its own, ~3x slower). */
+const packKernel = defineHostKernel<Record<string, number>>({
+  name: 'Bijective.PackLogDet',
+  outputShapes: ([value]) => [[(value as number[])[0] as number, ((value as number[])[1] as number) + 1]],
+  run([value, logDet], [packed], [shape]) {
+    const d = (shape as number[])[1] as number;
+    for (let r = 0, k = 0; r < (logDet as Float32Array).length; r++) {
+      for (let j = 0; j < d; j++) (packed as Float32Array)[k++] = (value as Float32Array)[r * d + j]!;
+      (packed as Float32Array)[k++] = (logDet as Float32Array)[r]!;
+    }
+  },
+});
 
 /** The one-hot pair E `[rows, cols]` with E[i, offset + i] = 1, kept beyond enclosing tidies. */
 function shiftedIdentity(rows: number, cols: number, offset: number): ConstantPair {
@@ -31,7 +45,7 @@ export class LogDetPacking {
 
   /** [value | log-det] `[n, d + 1]` (inside the op: no gradient needed). */
   pack(value: tf.Tensor2D, logDet: tf.Tensor1D): tf.Tensor2D {
-    return tf.concat([value, tf.reshape(logDet, [-1, 1])], 1) as tf.Tensor2D;
+    return packKernel([value, logDet], {})[0] as tf.Tensor2D;
   }
 
   /** The gradient of a packed output split into the value's `[n, d]` and the log-det's `[n, 1]`. */
