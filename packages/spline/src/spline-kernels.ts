@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { defineHostKernel } from '@bijective/core';
 import { HostSpline, type SplineSettings } from './host-spline.js';
 
@@ -16,16 +15,13 @@ function extents(shape: readonly number[], attrs: SplineKernelAttrs): [number, n
   return [shape[0] as number, shape[1] as number, m, (3 * attrs.bins - 1) * m];
 }
 
-const APPLY = 'Bijective.Spline.Apply';
-
 /**
  * The rational-quadratic spline (Durkan et al. 2019) of columns B of u `[n, d]` as one host kernel:
  * (u, raw) -> (value `[n, d]`, Σ_B log|∂value/∂u| `[n]`), forward or inverse, identity elsewhere
  * (and on the tails outside [-B, B]); head h of B's k-th column is raw column h·|B| + k.
- * Differentiable: its registered gradient runs {@link splineGradKernel}.
  */
 export const splineApplyKernel = defineHostKernel<SplineKernelAttrs>({
-  name: APPLY,
+  name: 'Bijective.Spline.Apply',
   outputShapes: ([shape]) => [[...(shape as number[])], [(shape as number[])[0] as number]],
   run(inputs, outputs, [shape], attrs) {
     const [u, raw] = inputs as [Float32Array, Float32Array];
@@ -82,15 +78,5 @@ export const splineGradKernel = defineHostKernel<SplineKernelAttrs>({
       for (let at = j; at < dRaw.length; at += width) sum += dRaw[at] as number;
       dRawSums[j] = sum;
     }
-  },
-});
-
-tf.registerGradient({
-  kernelName: APPLY,
-  inputsToSave: ['x0', 'x1'],
-  gradFunc: (dys, saved, attrs) => {
-    const [dValue, dLogDet] = dys as [tf.Tensor, tf.Tensor];
-    const [du, dRaw] = splineGradKernel([...saved, dValue, dLogDet], attrs as unknown as SplineKernelAttrs);
-    return { x0: () => du as tf.Tensor, x1: () => dRaw as tf.Tensor };
   },
 });

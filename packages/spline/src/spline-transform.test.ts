@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { OptionError, ShapeError, hostRng, type Direction } from '@bijective/core';
+import { OptionError, ShapeError, TransformOp, hostRng, type Direction } from '@bijective/core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { HostSpline } from './host-spline.js';
 import { identityDerivativeLogit } from './parameters.js';
@@ -144,14 +144,15 @@ for (const backend of ['cpu', 'wasm']) {
     );
 
     test.each(['forward', 'inverse'] as const)(
-      '%s gradients equal tfjs autodiff of the tfjs-op spline, through grad and through the registered gradient',
+      '%s gradients equal tfjs autodiff of the tfjs-op spline, through grad and through a TransformOp on the tape',
       (direction) => {
         const b = batch(2, B + 0.5, 1);
+        const op = new TransformOp(transform, D);
         const [viaGrad, viaTape, viaReference, sums] = tf.tidy(() => {
           const [u, raw] = [tf.tensor2d(b.u), tf.tensor2d(b.raw)];
           const g = transform.grad(direction, u, raw, COLUMNS, tf.tensor2d(b.dValue), tf.tensor1d(b.dLogDet));
           const tape = tf.grads((x: tf.Tensor, p: tf.Tensor) =>
-            loss(b, transform.apply(direction, x as tf.Tensor2D, p as tf.Tensor2D, COLUMNS)),
+            loss(b, op.apply(direction, x as tf.Tensor2D, p as tf.Tensor2D, COLUMNS)),
           )([u, raw]);
           const ref = tf.grads((x: tf.Tensor, p: tf.Tensor) =>
             loss(b, reference(direction, x as tf.Tensor2D, p as tf.Tensor2D)),
@@ -160,6 +161,7 @@ for (const backend of ['cpu', 'wasm']) {
             ts.map((t) => t.dataSync()),
           );
         }) as [Float32Array[], Float32Array[], Float32Array[], Float32Array[]];
+        op.dispose();
         for (const i of [0, 1]) {
           expectClose(viaGrad[i] as Float32Array, viaTape[i] as Float32Array, 0);
           expectClose(viaGrad[i] as Float32Array, viaReference[i] as Float32Array, 2e-3);
@@ -274,16 +276,18 @@ for (const backend of ['cpu', 'wasm']) {
       expect(() => transform.apply('forward', u, raw, [0])).toThrow(ShapeError);
       expect(() => transform.apply('forward', u, raw, [0, 0])).toThrow(/distinct/);
       expect(() => transform.apply('forward', u, raw, [0, 3])).toThrow(ShapeError);
+      const op = new TransformOp(transform, D);
       const before = tf.memory().numTensors;
       const r = transform.apply('inverse', u, raw, COLUMNS);
       expect(tf.memory().numTensors).toBe(before + 2);
       const g = transform.grad('forward', u, raw, COLUMNS, u, null);
       expect(tf.memory().numTensors).toBe(before + 5);
       const tape = tf.grads((x: tf.Tensor, p: tf.Tensor) =>
-        tf.sum(transform.apply('forward', x as tf.Tensor2D, p as tf.Tensor2D, COLUMNS).value),
+        tf.sum(op.apply('forward', x as tf.Tensor2D, p as tf.Tensor2D, COLUMNS).value),
       )([u, raw]);
       expect(tf.memory().numTensors).toBe(before + 7);
       tf.dispose([u, raw, r.value, r.logDet as tf.Tensor, g.du, g.dRaw, g.dRawSums, ...tape]);
+      op.dispose();
     });
   });
 }

@@ -68,8 +68,8 @@ function checkShapes(heads: number, u: tf.Tensor, raw: tf.Tensor, columns: reado
  * {@link ElementwiseTransform} with 3K - 1 heads per column (K width logits, K height logits, K - 1
  * derivative logits): knots -B + 2B·cumsum(m + (1 - K·m)·softmax), interior derivatives
  * δ_min + softplus(u + u₀) with u₀ = log(e^{1-δ_min} - 1) (raw = 0 is the identity), boundary
- * derivatives 1, identity tails outside [-B, B]. `apply` and `grad` are one host kernel each, and
- * `apply` is differentiable by tfjs autodiff through the gradient registered for its kernel.
+ * derivatives 1, identity tails outside [-B, B]. `apply` and `grad` are one host kernel each; on an
+ * ordinary gradient tape, wrap the transform in core's `TransformOp`.
  * Throws an OptionError on bad options, a ShapeError on mismatched tensors or columns.
  */
 export function splineTransform(options: SplineTransformOptions = {}): ElementwiseTransform {
