@@ -16,7 +16,7 @@ export {
 } from './degrees.js';
 export { MADE, type MADEOptions } from './made.js';
 export { maskedNetwork, type MaskedNetworkSpec } from './made-network.js';
-export { madeLayer, type MadeLayer, type MadeLayerOptions } from './made-layer.js';
+export { madeLayer, type MadeLayerOptions } from './made-layer.js';
 export { MaskedAutoregressiveLayers, type MaskedLayersSetup } from './masked-layers.js';
 export {
   DEFAULT_HIDDEN,

@@ -47,16 +47,16 @@ describe('madeLayer', () => {
       identityInit: true,
       seed: 1,
     });
-    expect(built.layer.widths).toEqual([6, 8, 6, 12]);
-    expect(built.layer.spec.columns).toEqual([0, 1, 2, 3]);
-    expect(built.layer.spec.inputRows).toBe(4);
+    expect(built.widths).toEqual([6, 8, 6, 12]);
+    expect(built.spec.columns).toEqual([0, 1, 2, 3]);
+    expect(built.spec.inputRows).toBe(4);
     // One mask per kernel, for the layout: the first covers the context rows too (all ones there).
-    expect(built.layer.masks?.map((m) => m.length)).toEqual([6 * 8, 8 * 6, 6 * 12]);
-    expect(Array.from(built.layer.masks?.[0] ?? []).slice(4 * 8)).toEqual(Array(2 * 8).fill(1));
-    const layout = new ParameterLayout(built.layer.widths);
-    expect(built.layer.initial).toHaveLength(layout.size);
+    expect(built.masks?.map((m) => m.length)).toEqual([6 * 8, 8 * 6, 6 * 12]);
+    expect(Array.from(built.masks?.[0] ?? []).slice(4 * 8)).toEqual(Array(2 * 8).fill(1));
+    const layout = new ParameterLayout(built.widths);
+    expect(built.initial).toHaveLength(layout.size);
     // The output kernel and bias (the last 6·12 + 12 scalars) start at zero.
-    expect(built.layer.initial.slice(-(6 * 12 + 12)).every((v) => v === 0)).toBe(true);
+    expect(built.initial.slice(-(6 * 12 + 12)).every((v) => v === 0)).toBe(true);
   });
 
   test('autoregressive property of every head, with the context reaching every column', () => {
@@ -71,12 +71,12 @@ describe('madeLayer', () => {
       identityInit: false,
       seed: 2,
     });
-    const layout = new ParameterLayout(built.layer.widths, built.layer.masks);
-    const theta = tf.tensor1d(built.layer.initial);
+    const layout = new ParameterLayout(built.widths, built.masks);
+    const theta = tf.tensor1d(built.initial);
     const x = normals([1, d], 4);
     const c = normals([1, 2], 5);
     const [du, dc] = tf.tidy(() => {
-      const network = maskedNetwork(built.layer.spec, layout.weights(theta), false);
+      const network = maskedNetwork(built.spec, layout.weights(theta), false);
       const rows = Array.from({ length: 3 * d }, (_, col) =>
         tf
           .grads((u: tf.Tensor, ctx: tf.Tensor) =>
@@ -117,7 +117,7 @@ describe('madeLayer', () => {
     });
     const op = new TransformOp(affineTransform(2), 3);
     const theta = layer.variables[0] as tf.Variable;
-    expect(Array.from(theta.dataSync())).toEqual(Array.from(built.layer.initial));
+    expect(Array.from(theta.dataSync())).toEqual(Array.from(built.initial));
     const x = normals([6, 3], 8);
     const c = normals([6, 2], 9);
     const w = normals([6, 3], 10);
@@ -129,11 +129,11 @@ describe('madeLayer', () => {
     }, [theta]);
     const plain = tf.variableGrads(() => {
       const network = maskedNetwork(
-        built.layer.spec,
+        built.spec,
         layer.layouts[0]!.weights(theta as tf.Tensor as tf.Tensor1D),
         false,
       );
-      const out = op.apply('inverse', x, network(x, c), built.layer.spec.columns);
+      const out = op.apply('inverse', x, network(x, c), built.spec.columns);
       return nll(out.value, out.logDet!);
     }, [theta]);
     expect(Math.abs(fused.value.dataSync()[0]! - plain.value.dataSync()[0]!)).toBeLessThan(1e-4);

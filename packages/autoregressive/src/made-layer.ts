@@ -26,12 +26,6 @@ export interface MadeLayerOptions {
   seed: number;
 }
 
-/** A MADE-conditioned fused layer. */
-export interface MadeLayer {
-  /** The spec, widths, initial θ and the MADE masks (applied by the parameter layout) for core's `FusedLayers`. */
-  layer: FusedLayer;
-}
-
 /**
  * One autoregressive layer y_k = g(u_k; MADE(u)_k[, c]) over all d columns as core's fused
  * {@link FusedLayer} (MAF, Papamakarios et al. 2017; IAF, Kingma et al. 2016; MADE, Germain et al.
@@ -41,7 +35,7 @@ export interface MadeLayer {
  * heads·d columns are head-major as g expects (column h·d + k drives dimension k, degree m₀(k)).
  * θ starts from core's MLP initialisation (masked-out entries never matter: their gradient is 0).
  */
-export function madeLayer(options: MadeLayerOptions): MadeLayer {
+export function madeLayer(options: MadeLayerOptions): FusedLayer {
   const { degrees, hidden, contextSize, transform } = options;
   const d = degrees.length;
   const [inputMask, ...kernelMasks] = madeMasks(degrees, hidden, transform.heads, contextSize > 0) as [
@@ -61,5 +55,5 @@ export function madeLayer(options: MadeLayerOptions): MadeLayer {
     activation: CONDITIONER_ACTIVATIONS[options.activation],
   };
   const initial = new ParameterLayout(widths).initial(options.activation, options.seed, options.identityInit);
-  return { layer: { spec, widths, initial, masks: [first, ...kernelMasks.map((m) => m.values)] } };
+  return { spec, widths, initial, masks: [first, ...kernelMasks.map((m) => m.values)] };
 }

@@ -5,12 +5,12 @@ import {
   type CallOptions,
   type Direction,
   type EventShape,
+  type FusedLayer,
   type LayerSpec,
   type LayerWeights,
   type TransformResult,
   type ValueAndLogDet,
 } from '@bijective/core';
-import type { MadeLayer } from './made-layer.js';
 import { maskedNetwork } from './made-network.js';
 
 /** Everything a {@link MaskedAutoregressiveLayers} run is built from. */
@@ -19,8 +19,8 @@ export interface MaskedLayersSetup {
   eventShape: [number];
   /** Context event shape, or null. */
   contextShape: EventShape | null;
-  /** The layers in forward (base -> data) order ({@link MadeLayer}). */
-  layers: MadeLayer[];
+  /** The layers in forward (base -> data) order (from `madeLayer`). */
+  layers: FusedLayer[];
   /** `inverse`: MAF (density in one pass per layer); `forward`: IAF (sampling in one pass per layer). */
   fastDirection: 'inverse' | 'forward';
   /** Residual blocks between equal-width hidden layers (not fusable: both directions run as tfjs ops). */
@@ -65,7 +65,6 @@ export abstract class MaskedAutoregressiveLayers extends FusedLayers {
   override readonly fastDirection: 'inverse' | 'forward';
   /** Whether the MADEs have residual blocks. */
   readonly residual: boolean;
-  private readonly layerSpecs: readonly LayerSpec[];
   private readonly transformOps: readonly TransformOp[];
 
   /** Creates θ and the ops of every layer. */
@@ -73,13 +72,12 @@ export abstract class MaskedAutoregressiveLayers extends FusedLayers {
     super({
       eventShape: setup.eventShape,
       contextShape: setup.contextShape,
-      layers: setup.layers.map((l) => l.layer),
+      layers: setup.layers,
       constants: [],
     });
     this.fastDirection = setup.fastDirection;
     this.residual = setup.residual;
-    this.layerSpecs = setup.layers.map((l) => l.layer.spec);
-    this.transformOps = this.layerSpecs.map((s) => new TransformOp(s.transform, setup.eventShape[0]));
+    this.transformOps = this.specs.map((s) => new TransformOp(s.transform, setup.eventShape[0]));
   }
 
   /** Frees θ, the masks and the transform ops' constants. */
@@ -118,7 +116,7 @@ export abstract class MaskedAutoregressiveLayers extends FusedLayers {
     let logDet: tf.Tensor1D | null = null;
     for (let k = 0; k < count; k++) {
       const l = direction === 'forward' ? k : count - 1 - k;
-      const spec = this.layerSpecs[l] as LayerSpec;
+      const spec = this.specs[l] as LayerSpec;
       const weights: LayerWeights = this.layouts[l]!.weights(this.parameters[l] as tf.Variable<tf.Rank.R1>);
       const network = maskedNetwork(spec, weights, this.residual);
       const out = pass(direction, this.transformOps[l] as TransformOp, spec, network, u, context);

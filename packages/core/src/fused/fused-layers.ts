@@ -59,7 +59,8 @@ export abstract class FusedLayers extends BaseBijector {
   readonly parameters: readonly tf.Variable[];
   /** Each layer's θ layout. */
   readonly layouts: readonly ParameterLayout[];
-  private readonly specs: readonly LayerSpec[];
+  /** Each layer's spec, in forward order. */
+  protected readonly specs: readonly LayerSpec[];
   private readonly constants: readonly tf.Tensor[];
   private readonly packing: LogDetPacking | null;
   private readonly ops: Record<Direction, Op>;
