@@ -37,6 +37,12 @@ export function couplingSequence(
     });
 }
 
+/** What {@link couplingLinks} arranges: event size, number of couplings, masks, mixing and the seed the sequences' seeds are drawn from. */
+export type CouplingArrangement = Pick<
+  ResolvedFlowOptions,
+  'eventShape' | 'layers' | 'mask' | 'mixing' | 'seed'
+>;
+
 /**
  * The links of a coupling flow in forward order. Logically: coupling 1, [between], mixing, coupling 2,
  * ..., coupling L, each coupling's mask parity from {@link nextParity}. Permuting mixings (reverse,
@@ -48,7 +54,7 @@ export function couplingSequence(
  * drawn in a fixed order from the flow's seed, so the same options build the same variables in the
  * same order; links already built are disposed when a later one fails.
  */
-export function couplingLinks(r: ResolvedFlowOptions, parts: StackParts): Bijector[] {
+export function couplingLinks(r: CouplingArrangement, parts: StackParts): Bijector[] {
   const d = r.eventShape[0];
   const rng = hostRng(r.seed);
   const nextSeed = () => rng.int(2 ** 32);

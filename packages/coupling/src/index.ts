@@ -44,7 +44,12 @@ export {
   type CouplingFlowOptions,
   type ResolvedFlowOptions,
 } from './flow-options.js';
-export { couplingLinks, couplingSequence, type StackParts } from './coupling-links.js';
+export {
+  couplingLinks,
+  couplingSequence,
+  type CouplingArrangement,
+  type StackParts,
+} from './coupling-links.js';
 export { CouplingFlow } from './coupling-flow.js';
 export { Nice, NICE_DEFAULT_LAYERS, type NiceOptions } from './nice.js';
 export { RealNVP, REALNVP_DEFAULT_LAYERS, type RealNVPOptions } from './realnvp.js';

@@ -6,17 +6,10 @@ import {
   readSeed,
   type BijectorConfig,
   type JsonObject,
-  type OptionRecord,
 } from '@bijective/core';
-import { couplingLinks, type ResolvedFlowOptions } from '@bijective/coupling';
+import { couplingLinks } from '@bijective/coupling';
 import { inputDegrees, readVectorShape } from '@bijective/autoregressive';
-import {
-  readActivationName,
-  readInteger,
-  readOptionalContextShape,
-  readSplineHidden,
-  readSplitEventShape,
-} from './options.js';
+import { readInteger, readSplitEventShape } from './options.js';
 import { SplineAutoregressiveStack, resolveSplineAutoregressive } from './spline-autoregressive.js';
 import { SPLINE_COUPLING_KEYS, SplineCoupling, type SplineCouplingOptions } from './spline-coupling.js';
 
@@ -33,21 +26,6 @@ export interface NSFOptions extends SplineCouplingOptions {
 
 /** Default number of spline layers of the `nsf` flow. */
 export const NSF_DEFAULT_LAYERS = 4;
-
-/** The coupling structure of `nsf`: halves masks with a reversal between consecutive couplings (Durkan et al. 2019). */
-function splineFlowStructure(record: OptionRecord, layers: number, seed: number): ResolvedFlowOptions {
-  return {
-    eventShape: readSplitEventShape('nsf', record),
-    layers,
-    hidden: readSplineHidden('nsf', record),
-    activation: readActivationName('nsf', record),
-    mask: 'halves',
-    mixing: 'reverse',
-    contextShape: readOptionalContextShape('nsf', record),
-    identityInit: true,
-    seed,
-  };
-}
 
 /**
  * Neural spline flow (Durkan et al. 2019, "Neural Spline Flows"): rational-quadratic spline couplings
@@ -83,17 +61,20 @@ export class NSF extends ChainedFlow {
     super(
       new Chain(
         coupling
-          ? couplingLinks(splineFlowStructure(record, layers, seed), {
-              sequence: (partitions, layerSeed) =>
-                new SplineCoupling({
-                  ...rest,
-                  partitions: partitions.map((p) => ({
-                    conditioned: [...p.indicesA],
-                    transformed: [...p.indicesB],
-                  })),
-                  seed: layerSeed,
-                }),
-            })
+          ? couplingLinks(
+              { eventShape: [d], layers, mask: 'halves', mixing: 'reverse', seed },
+              {
+                sequence: (partitions, layerSeed) =>
+                  new SplineCoupling({
+                    ...rest,
+                    partitions: partitions.map((p) => ({
+                      conditioned: [...p.indicesA],
+                      transformed: [...p.indicesB],
+                    })),
+                    seed: layerSeed,
+                  }),
+              },
+            )
           : [
               new SplineAutoregressiveStack(
                 resolveSplineAutoregressive('nsf', record),
