@@ -163,15 +163,16 @@ export function layerBackward(
   const raw = rest.shift() as tf.Tensor2D;
   const g = spec.transform.grad(direction, u, raw, spec.columns, dValue, dLogDet);
   let delta = g.dRaw;
-  const uT = tf.transpose(u) as tf.Tensor2D;
-  const contextT = context ? (tf.transpose(context) as tf.Tensor2D) : null;
   const width = lifted.shape[1];
-  const recompute = (u.shape[1] + (contextT?.shape[0] ?? 0)) * 4 <= width;
+  const recompute = (u.shape[1] + (context?.shape[1] ?? 0)) * 4 <= width;
   const liftedT = tf.transpose(lifted) as tf.Tensor2D;
   const firstHiddenT = () => {
-    let z = tf.matMul(liftedT, uT);
-    if (contextT && firstContext)
-      z = tf.add(z, tf.matMul(tf.transpose(firstContext) as tf.Tensor2D, contextT));
+    let z = tf.matMul(liftedT, tf.transpose(u) as tf.Tensor2D);
+    if (context && firstContext)
+      z = tf.add(
+        z,
+        tf.matMul(tf.transpose(firstContext) as tf.Tensor2D, tf.transpose(context) as tf.Tensor2D),
+      );
     return activation.apply(tf.add(z, tf.reshape(firstBias, [-1, 1])) as tf.Tensor2D);
   };
   const dKernels = new Array<tf.Tensor2D>(layers);
@@ -190,13 +191,13 @@ export function layerBackward(
     dBiases[l - 1] = back.sums;
   }
   // The first layer: its u-rows get the adjoint of the input map applied to uᵀ δ; u's gradient adds δ liftedᵀ to g's own.
-  const dFirstU = spec.inputMap.adjoint(tf.matMul(uT, delta) as tf.Tensor2D);
+  const dFirstU = spec.inputMap.adjoint(batchContraction(u, delta));
   const dU = tf.add(g.du, tf.matMul(delta, liftedT)) as tf.Tensor2D;
-  if (!contextT || !firstContext) {
+  if (!context || !firstContext) {
     dKernels[0] = dFirstU;
     return { du: dU, dContext: null, dWeights: { kernels: dKernels, biases: dBiases } };
   }
-  dKernels[0] = tf.concat([dFirstU, tf.matMul(contextT, delta)], 0) as tf.Tensor2D;
+  dKernels[0] = tf.concat([dFirstU, batchContraction(context, delta)], 0) as tf.Tensor2D;
   const dContext = tf.matMul(delta, tf.transpose(firstContext)) as tf.Tensor2D;
   return { du: dU, dContext, dWeights: { kernels: dKernels, biases: dBiases } };
 }
