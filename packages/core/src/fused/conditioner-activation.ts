@@ -17,8 +17,9 @@ export interface ConditionerActivation {
 /**
  * δ = ∂L/∂h ⊙ a'(z) over `[rows, cols]` with a' from h = a(z) (and z for silu), summing each column
  * into `sums`: relu' = [h > 0]; elu' = 1 for h > 0, else h + 1; tanh' = 1 - h²;
- * silu' = σ(z) + h(1 - σ(z)). One loop per activation, each with one running index (a shared
- * per-element callback is not inlined: 2-3x slower).
+ * silu' = σ(z) + h(1 - σ(z)). One loop per activation (a shared per-element callback is not
+ * inlined: 2-3x slower), each column by column with its sum in a local (a running array of column
+ * sums costs a load and a store per element: ~1.6x slower).
  */
 const BACKWARD_LOOPS: Readonly<
   Record<
@@ -34,50 +35,54 @@ const BACKWARD_LOOPS: Readonly<
 > = {
   relu: (dh, h, z, delta, sums) => {
     const cols = sums.length;
-    const acc = new Float64Array(cols);
-    for (let k = 0; k < dh.length;)
-      for (let j = 0; j < cols; j++, k++) {
-        const dk = dh[k]! * (h[k]! > 0 ? 1 : 0);
+    for (let j = 0; j < cols; j++) {
+      let sum = 0;
+      for (let k = j; k < dh.length; k += cols) {
+        const dk = h[k]! > 0 ? dh[k]! : 0;
         delta[k] = dk;
-        acc[j] = acc[j]! + dk;
+        sum += dk;
       }
-    sums.set(acc);
+      sums[j] = sum;
+    }
   },
   elu: (dh, h, z, delta, sums) => {
     const cols = sums.length;
-    const acc = new Float64Array(cols);
-    for (let k = 0; k < dh.length;)
-      for (let j = 0; j < cols; j++, k++) {
+    for (let j = 0; j < cols; j++) {
+      let sum = 0;
+      for (let k = j; k < dh.length; k += cols) {
         const hk = h[k]!;
         const dk = dh[k]! * (hk > 0 ? 1 : hk + 1);
         delta[k] = dk;
-        acc[j] = acc[j]! + dk;
+        sum += dk;
       }
-    sums.set(acc);
+      sums[j] = sum;
+    }
   },
   tanh: (dh, h, z, delta, sums) => {
     const cols = sums.length;
-    const acc = new Float64Array(cols);
-    for (let k = 0; k < dh.length;)
-      for (let j = 0; j < cols; j++, k++) {
+    for (let j = 0; j < cols; j++) {
+      let sum = 0;
+      for (let k = j; k < dh.length; k += cols) {
         const hk = h[k]!;
         const dk = dh[k]! * (1 - hk * hk);
         delta[k] = dk;
-        acc[j] = acc[j]! + dk;
+        sum += dk;
       }
-    sums.set(acc);
+      sums[j] = sum;
+    }
   },
   silu: (dh, h, z, delta, sums) => {
     const cols = sums.length;
-    const acc = new Float64Array(cols);
-    for (let k = 0; k < dh.length;)
-      for (let j = 0; j < cols; j++, k++) {
+    for (let j = 0; j < cols; j++) {
+      let sum = 0;
+      for (let k = j; k < dh.length; k += cols) {
         const sigma = 1 / (1 + Math.exp(-z![k]!));
         const dk = dh[k]! * (sigma + h[k]! * (1 - sigma));
         delta[k] = dk;
-        acc[j] = acc[j]! + dk;
+        sum += dk;
       }
-    sums.set(acc);
+      sums[j] = sum;
+    }
   },
 };
 
