@@ -1,23 +1,29 @@
-// Test NLL on a small table (UCI wine): a full-covariance Gaussian (closed form, float64 on the
-// host), the CLI's `maf` and `nsf`, and the PyTorch references of the same architectures at the same
-// budget (tools/bench/reference/flows.py --train, with early stopping on a validation split).
-// Usage: node tools/bench/run.mjs tools/bench/src/tabular-quality.ts [--dir /tmp/wine] [--flows maf,nsf]
-//   [--seeds 0,1,2] [--steps N] [--batch B] [--lr X] [--layers N] [--hidden W,W] [--patience N]
-//   [--weight-decay X] [--preprocess whiten|standardise] [--python PATH] [--no-reference]
-// Writes the CSVs with tools/bench/reference/export_wine.py when DIR has none; build the CLI first
-// (`node apps/cli/build.mjs`). Flags left out keep each side's defaults (the CLI's, which the
-// reference mirrors: whitening, 10000 steps, batch 256, lr 2e-3 cosine, maf 5 layers, nsf 4, hidden
-// 64,64, validation every min(max(10, steps/40), 10 epochs) steps). Each flow runs once per seed
+// Test NLL on a small real table (UCI wine or breast cancer): a full-covariance Gaussian (closed
+// form, float64 on the host), the CLI's `maf` and `nsf`, and the PyTorch references of the same
+// architectures at the same budget (tools/bench/reference/flows.py --train, with early stopping on a
+// validation split).
+// Usage: node tools/bench/run.mjs tools/bench/src/tabular-quality.ts [--table wine|breast-cancer]
+//   [--dir /tmp/bijective-TABLE] [--flows maf,nsf] [--seeds 0,1,2] [--steps N] [--batch B] [--lr X]
+//   [--layers N] [--hidden W,W] [--patience N] [--weight-decay X] [--preprocess whiten|standardise]
+//   [--python PATH] [--no-reference]
+// Writes the CSVs with tools/bench/reference/export_table.py when DIR has none; build the CLI first
+// (`node apps/cli/build.mjs`). Flags left out keep the CLI's defaults, which the reference mirrors
+// (whitening, 10000 steps, batch 256, lr 2e-3 cosine, hidden 64,64, validation every
+// min(max(10, steps/40), 10 epochs) steps); the layer count is always passed to the reference, as
+// the flow's registry default when --layers is absent (maf 12, nsf 4). Each flow runs once per seed
 // (`--seed` on both sides); the table gives every run and the mean ± standard deviation over seeds.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { AUTOREGRESSIVE_DEFAULT_LAYERS } from '@bijective/autoregressive';
+import { NSF_DEFAULT_LAYERS } from '@bijective/spline';
 import { findTorchPython } from './coupling-reference.js';
 
 const { values: args } = parseArgs({
   options: {
-    dir: { type: 'string', default: '/tmp/bijective-wine' },
+    table: { type: 'string', default: 'wine' },
+    dir: { type: 'string' },
     flows: { type: 'string', default: 'maf,nsf' },
     steps: { type: 'string' },
     batch: { type: 'string' },
@@ -35,8 +41,17 @@ const { values: args } = parseArgs({
 
 const ROOT = resolve(import.meta.dirname ?? '.', '..', '..', '..');
 const REFERENCE = resolve(ROOT, 'tools', 'bench', 'reference');
-const train = resolve(args.dir, 'train.csv');
-const test = resolve(args.dir, 'test.csv');
+const TABLES = ['wine', 'breast-cancer'];
+if (!TABLES.includes(args.table))
+  throw new Error(`tabular-quality: unknown --table '${args.table}'; known: ${TABLES.join(', ')}`);
+const dir = args.dir ?? `/tmp/bijective-${args.table}`;
+const train = resolve(dir, 'train.csv');
+const test = resolve(dir, 'test.csv');
+/** Each flow's registry default layer count, passed to the reference when --layers is absent. */
+const DEFAULT_LAYERS: Record<string, number> = {
+  maf: AUTOREGRESSIVE_DEFAULT_LAYERS,
+  nsf: NSF_DEFAULT_LAYERS,
+};
 const python = findTorchPython(args.python);
 
 function run(command: string, argv: string[]): string {
@@ -48,8 +63,9 @@ const lastJson = (stdout: string) =>
   JSON.parse(stdout.trim().split('\n').at(-1) as string) as Record<string, unknown>;
 
 if (!existsSync(train) || !existsSync(test)) {
-  if (!python) throw new Error('tabular-quality: no python with sklearn/torch to write the wine CSVs');
-  run(python, [resolve(REFERENCE, 'export_wine.py'), args.dir]);
+  if (!python)
+    throw new Error(`tabular-quality: no python with sklearn/torch to write the ${args.table} CSVs`);
+  run(python, [resolve(REFERENCE, 'export_table.py'), dir, '--table', args.table]);
 }
 
 function readCsv(path: string): number[][] {
@@ -136,7 +152,7 @@ for (const flow of args.flows.split(',')) {
         '--test',
         test,
         '--out',
-        resolve(args.dir, `model-${flow}`),
+        resolve(dir, `model-${flow}`),
         '--seed',
         String(seed),
         '--json',
@@ -149,7 +165,7 @@ for (const flow of args.flows.split(',')) {
         resolve(ROOT, 'apps/cli/dist/bijective.mjs'),
         'eval',
         '--model',
-        resolve(args.dir, `model-${flow}`),
+        resolve(dir, `model-${flow}`),
         '--data',
         test,
         '--per-sample',
@@ -171,6 +187,7 @@ for (const flow of args.flows.split(',')) {
       const torchArgs = settings.flatMap((v, i) =>
         settings[i - 1] === '--layers' ? [v] : v === '--layers' ? [`--${flow}-layers`] : [v],
       );
+      if (args.layers === undefined) torchArgs.push(`--${flow}-layers`, String(DEFAULT_LAYERS[flow]));
       const started = performance.now();
       const ref = lastJson(
         run(python, [
@@ -205,7 +222,7 @@ for (const flow of args.flows.split(',')) {
   }
 }
 console.log(
-  `wine: train ${trainRows.length} rows (incl. validation), test ${testRows.length}, d ${testRows[0]?.length}`,
+  `${args.table}: train ${trainRows.length} rows (incl. validation), test ${testRows.length}, d ${testRows[0]?.length}`,
 );
 console.log(
   '| model | settings | seed | stopped at | test NLL | minus gaussian, paired (± s.e.) | validation NLL | wall s |',
