@@ -24,7 +24,7 @@ export type OrderSchedule = 'reverse' | 'random';
 export interface AutoregressiveFlowOptions {
   /** Vector event shape `[d]`. */
   eventShape: number[];
-  /** Number of autoregressive layers; default 5. */
+  /** Number of autoregressive layers; default 12 ({@link AUTOREGRESSIVE_DEFAULT_LAYERS}). */
   layers?: number;
   /** Hidden widths of every MADE; default [64, 64]. */
   hidden?: number[];
