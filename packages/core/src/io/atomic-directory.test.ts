@@ -125,4 +125,19 @@ describe('writeDirectoryAtomically', () => {
     expect(await contents(path.join(parent, aside[0] as string))).toEqual(old);
     expect((await readdir(parent)).filter((n) => n.startsWith('.model.tmp-'))).toEqual([]);
   });
+  test('the next save removes temporaries of killed saves, not those of live ones nor the aside copies', async () => {
+    const { parent, dir } = await parentWith({ 'model.json': 'old' });
+    // A pid no process has: beyond Linux's pid_max (2^22).
+    const dead = `.model.tmp-${2 ** 22 + 7}-0a1b2c`;
+    const live = `.model.tmp-${process.pid}-3d4e5f`;
+    const aside = `.model.old-${2 ** 22 + 7}-0a1b2c`;
+    const other = `.other.tmp-${2 ** 22 + 7}-0a1b2c`;
+    for (const name of [dead, live, aside, other]) {
+      await mkdir(path.join(parent, name));
+      await writeFile(path.join(parent, name, 'weights.bin'), 'partial');
+    }
+    await writeDirectoryAtomically(dir, files);
+    expect((await readdir(parent)).sort()).toEqual([aside, other, live, 'model'].sort());
+    expect(await contents(dir)).toEqual({ 'model.json': '{"new": true}', 'weights.bin': 'new weights' });
+  });
 });

@@ -33,6 +33,37 @@ export function siblingName(target: string, kind: 'tmp' | 'old', tag: string): s
   return path.join(path.dirname(target), `.${path.basename(target)}.${kind}-${tag}`);
 }
 
+/** Whether the process `pid` is alive (a signal-0 probe; EPERM means it exists under another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes `.<name>.tmp-<pid>-<hex>` siblings of `target` left by saves whose process no longer runs
+ * (killed mid-write); best effort. Temporaries of live processes (concurrent saves) and the
+ * `.old-*` siblings (possibly the only copy of a previous model) are left alone.
+ */
+async function removeStaleTemporaries(target: string): Promise<void> {
+  const prefix = `.${path.basename(target)}.tmp-`;
+  let entries: string[];
+  try {
+    entries = await readdir(path.dirname(target));
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix)) continue;
+    const match = /^(\d+)-[0-9a-f]+$/.exec(entry.slice(prefix.length));
+    if (!match || processAlive(Number(match[1]))) continue;
+    await rm(path.join(path.dirname(target), entry), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
 /** fsyncs a directory so that the entries just made or renamed in it survive a crash; best effort (Windows cannot). */
 async function syncDirectory(dir: string): Promise<void> {
   try {
@@ -88,7 +119,8 @@ function restore(aside: string, target: string, ops: AtomicWriteOps, error: unkn
  * existing `dir` is renamed aside, the new one renamed in, the old one removed). On any failure
  * the temporary directory is removed and an existing `dir` is left as it was. An existing `dir`
  * is replaced only when it is empty or holds a `model.json`. A process killed between the two
- * renames of the swap leaves the previous model at `.<name>.old-*` beside `dir`.
+ * renames of the swap leaves the previous model at `.<name>.old-*` beside `dir`; temporaries of
+ * killed saves are removed by the next save to `dir`.
  */
 export async function writeDirectoryAtomically(
   dir: string,
@@ -105,6 +137,7 @@ export async function writeDirectoryAtomically(
     });
   }
   const exists = await existingTarget(target);
+  await removeStaleTemporaries(target);
   const tag = `${process.pid}-${randomBytes(6).toString('hex')}`;
   const temp = siblingName(target, 'tmp', tag);
   let aside: string | undefined;
