@@ -16,6 +16,10 @@ export class HostKnots {
   private readonly span: number;
   /** 1 - K·m, the share of the span that the softmax distributes. */
   private readonly scale: number;
+  /** 2B·m, the smallest bin size. */
+  private readonly floor: number;
+  /** 2B·(1 - K·m), the size the softmax distributes. */
+  private readonly share: number;
 
   /** Scratch for `bins` bins on [-bound, bound] with smallest bin fraction `minBinSize`. */
   constructor(
@@ -28,11 +32,13 @@ export class HostKnots {
     this.size = new Float64Array(bins);
     this.span = 2 * bound;
     this.scale = 1 - bins * minBinSize;
+    this.floor = this.span * minBinSize;
+    this.share = this.span * this.scale;
   }
 
   /** Reads the logits raw[base + j·stride], j < K, and fills p, left and size. */
   load(raw: ArrayLike<number>, base: number, stride: number): void {
-    const { bins, p, left, size, span } = this;
+    const { bins, p, left, size, floor, share } = this;
     let max = -Infinity;
     for (let j = 0, at = base; j < bins; j++, at += stride) {
       const z = raw[at] as number;
@@ -44,8 +50,6 @@ export class HostKnots {
       p[j] = e;
       total += e;
     }
-    const floor = span * this.minBinSize;
-    const share = span * this.scale;
     const norm = 1 / total;
     let edge = -this.bound;
     for (let j = 0; j < bins; j++) {
@@ -56,6 +60,23 @@ export class HostKnots {
       size[j] = sj;
       edge += sj;
     }
+  }
+
+  /** Writes p_j to out[base + j], j < K (float32: what {@link restore} reads back). */
+  save(out: Float32Array, base: number): void {
+    const { bins, p } = this;
+    for (let j = 0; j < bins; j++) out[base + j] = p[j] as number;
+  }
+
+  /** Reads p back from a {@link save}; only p (not left, size) is set, as {@link backward} needs. */
+  restore(cache: Float32Array, base: number): void {
+    const { bins, p } = this;
+    for (let j = 0; j < bins; j++) p[j] = cache[base + j] as number;
+  }
+
+  /** The size 2B·(m + (1 - K·m)·p_j) of bin j from p alone. */
+  sizeOf(j: number): number {
+    return this.floor + this.share * (this.p[j] as number);
   }
 
   /** The bin of v: how many interior knots lie strictly below it (a value on a knot takes the lower bin). */

@@ -6,8 +6,6 @@
 export class RationalQuadratic {
   /** R = (sθ² + δ₀θ(1-θ)) / (s + (δ₁ + δ₀ - 2s)θ(1-θ)); the bin maps to y_k + h·R. */
   ratio = 0;
-  /** ℓ = log(dy/dx) = log(s²·S/D²), S = δ₁θ² + 2sθ(1-θ) + δ₀(1-θ)², D = s + (δ₁ + δ₀ - 2s)θ(1-θ). */
-  logSlope = 0;
   /** ∂R/∂θ = s·S/D². */
   rTheta = 0;
   /** ∂R/∂s. */
@@ -33,7 +31,7 @@ export class RationalQuadratic {
   private num = 0;
   private slope = 0;
 
-  /** Sets R and ℓ at θ for slope s and knot derivatives δ₀, δ₁. */
+  /** Sets R at θ for slope s and knot derivatives δ₀, δ₁ (and what {@link logSlope} and {@link differentiate} read). */
   evaluate(theta: number, s: number, d0: number, d1: number): void {
     const rest = 1 - theta;
     const mixed = theta * rest;
@@ -49,7 +47,12 @@ export class RationalQuadratic {
     this.num = num;
     this.slope = slope;
     this.ratio = num / den;
-    this.logSlope = Math.log((s * s * slope) / (den * den));
+  }
+
+  /** ℓ = log(dy/dx) = log(s²·S/D²), S = δ₁θ² + 2sθ(1-θ) + δ₀(1-θ)², D = s + (δ₁ + δ₀ - 2s)θ(1-θ), at the last {@link evaluate}. */
+  logSlope(): number {
+    const { s, den } = this;
+    return Math.log((s * s * this.slope) / (den * den));
   }
 
   /** Sets the partials of R and ℓ at the point of the last {@link evaluate}. */

@@ -3,6 +3,11 @@ import { HostKnots } from './host-knots.js';
 import { RationalQuadratic, rationalQuadraticRoot } from './host-rational-quadratic.js';
 import { identityDerivativeLogit } from './parameters.js';
 
+/** The cache heads per element that {@link HostSpline.save} writes: 2K softmax values and 7 scalars. */
+export function cacheHeads(bins: number): number {
+  return 2 * bins + 7;
+}
+
 /** Resolved settings of a rational-quadratic spline (a type, so that kernel attributes can extend it). */
 export type SplineSettings = {
   /** Number of bins K (>= 2). */
@@ -20,8 +25,9 @@ export type SplineSettings = {
  * its 3K - 1 raw parameters (K width logits, K height logits, K - 1 derivative logits u with interior
  * δ = δ_min + softplus(u + u₀), u₀ = log(e^{1-δ_min} - 1) so that u = 0 gives δ = 1, boundary δ = 1):
  * value and log-slope in either direction, and the backward pass to the input and the raw parameters.
- * Only the two derivatives at the ends of the element's bin are computed. Callers keep inputs
- * outside [-B, B] (the identity tails) away from it.
+ * Only the two derivatives at the ends of the element's bin are computed; an element's state can
+ * be saved after the forward and restored for the backward, which then skips the softmaxes.
+ * Callers keep inputs outside [-B, B] (the identity tails) away from it.
  */
 export class HostSpline {
   /** Knots on the input axis. */
@@ -44,7 +50,7 @@ export class HostSpline {
   private readonly bound: number;
   private readonly minDerivative: number;
   // The located bin k, its knots x_k, w_k, y_k, h_k, slope s = h_k/w_k, derivatives δ_k, δ_{k+1}
-  // and θ in it (clipped: θ left [0, 1] by rounding, so no gradient flows through it).
+  // with their slopes ∂δ/∂u (0 at the boundary knots) and θ in it (clipped: θ left [0, 1] by rounding, so no gradient flows through it).
   private k = 0;
   private xk = 0;
   private wk = 0;
@@ -53,6 +59,8 @@ export class HostSpline {
   private s = 0;
   private d0 = 1;
   private d1 = 1;
+  private slope0 = 0;
+  private slope1 = 0;
   private theta = 0;
   private clipped = false;
 
@@ -90,18 +98,57 @@ export class HostSpline {
     this.locate(v, inverse);
     const { rq } = this;
     rq.evaluate(this.theta, this.s, this.d0, this.d1);
-    this.logDet = inverse ? -rq.logSlope : rq.logSlope;
+    const logSlope = rq.logSlope();
+    this.logDet = inverse ? -logSlope : logSlope;
     return inverse ? this.xk + this.theta * this.wk : this.yk + this.hk * rq.ratio;
   }
 
   /**
-   * Backward pass of {@link apply} at v with ∂L/∂value = gv and ∂L/∂logDet = gl: writes ∂L/∂raw to
-   * out[base + h·stride] and returns ∂L/∂v. Forward: y = y_k + h_k·R(θ), θ = (x - x_k)/w_k. Inverse:
-   * x = x_k + θ·w_k with θ implicit in y = y_k + h_k·R(θ), so ∂θ = -(∂(h_k R) + ∂y_k - ∂y)/(h_k ∂R/∂θ);
-   * then s = h_k/w_k, the knots' cumulative sums and softmax, and the derivatives' softplus.
+   * Writes what {@link backward} reads after the last {@link apply} to out[base + h], h <
+   * {@link cacheHeads}(K): both axes' softmax p, then k, θ, whether θ was clipped, δ_k, δ_{k+1} and
+   * their slopes (float32, so a backward from the cache sees them rounded to 2⁻²⁴).
+   */
+  save(out: Float32Array, base: number): void {
+    const { bins } = this;
+    this.xs.save(out, base);
+    this.ys.save(out, base + bins);
+    const at = base + 2 * bins;
+    out[at] = this.k;
+    out[at + 1] = this.theta;
+    out[at + 2] = this.clipped ? 1 : 0;
+    out[at + 3] = this.d0;
+    out[at + 4] = this.d1;
+    out[at + 5] = this.slope0;
+    out[at + 6] = this.slope1;
+  }
+
+  /** Restores the state of an {@link apply} from its {@link save}: {@link backward} then needs no {@link load} (no exps). */
+  restore(cache: Float32Array, base: number): void {
+    const { bins, xs, ys } = this;
+    xs.restore(cache, base);
+    ys.restore(cache, base + bins);
+    const at = base + 2 * bins;
+    const k = cache[at] as number;
+    this.k = k;
+    this.theta = cache[at + 1] as number;
+    this.clipped = cache[at + 2] === 1;
+    this.d0 = cache[at + 3] as number;
+    this.d1 = cache[at + 4] as number;
+    this.slope0 = cache[at + 5] as number;
+    this.slope1 = cache[at + 6] as number;
+    this.wk = xs.sizeOf(k);
+    this.hk = ys.sizeOf(k);
+    this.s = this.hk / this.wk;
+  }
+
+  /**
+   * Backward pass of {@link apply} at the element located last (by {@link locate} or {@link restore})
+   * with ∂L/∂value = gv and ∂L/∂logDet = gl: writes ∂L/∂raw to out[base + h·stride] and returns ∂L/∂v.
+   * Forward: y = y_k + h_k·R(θ), θ = (x - x_k)/w_k. Inverse: x = x_k + θ·w_k with θ implicit in
+   * y = y_k + h_k·R(θ), so ∂θ = -(∂(h_k R) + ∂y_k - ∂y)/(h_k ∂R/∂θ); then s = h_k/w_k, the knots'
+   * cumulative sums and softmax, and the derivatives' softplus.
    */
   backward(
-    v: number,
     inverse: boolean,
     gv: number,
     gl: number,
@@ -109,9 +156,7 @@ export class HostSpline {
     base: number,
     stride: number,
   ): number {
-    const { bins } = this;
-    this.locate(v, inverse);
-    const { k, wk, hk, s, theta, clipped, rq } = this;
+    const { bins, k, wk, hk, s, theta, clipped, rq } = this;
     rq.evaluate(theta, s, this.d0, this.d1);
     rq.differentiate();
     const { ratio, rTheta, rS, rD0, rD1, lTheta, lS, lD0, lD1 } = rq;
@@ -153,14 +198,14 @@ export class HostSpline {
     this.xs.backward(k, dXk, dWk, out, base, stride);
     this.ys.backward(k, dYk, dHk, out, base + bins * stride, stride);
     const derivatives = base + 2 * bins * stride;
-    if (k > 0) out[derivatives + (k - 1) * stride] = dD0 * (this.deltaSlope[k] as number);
-    if (k < bins - 1) out[derivatives + k * stride] = dD1 * (this.deltaSlope[k + 1] as number);
+    if (k > 0) out[derivatives + (k - 1) * stride] = dD0 * this.slope0;
+    if (k < bins - 1) out[derivatives + k * stride] = dD1 * this.slope1;
     return dv;
   }
 
-  /** Finds the bin of v (on the y knots when `inverse`), its two knot derivatives and θ in it, clipped to [0, 1]. */
-  private locate(v: number, inverse: boolean): void {
-    const { xs, ys, delta, bins } = this;
+  /** Finds the bin of v (on the y knots when `inverse`) after a {@link load}, its two knot derivatives and θ in it, clipped to [0, 1]. */
+  locate(v: number, inverse: boolean): void {
+    const { xs, ys, delta, deltaSlope, bins } = this;
     const k = (inverse ? ys : xs).bin(v);
     const xk = xs.left[k] as number;
     const wk = xs.size[k] as number;
@@ -181,6 +226,8 @@ export class HostSpline {
     this.s = s;
     this.d0 = d0;
     this.d1 = d1;
+    this.slope0 = deltaSlope[k] as number;
+    this.slope1 = deltaSlope[k + 1] as number;
     this.theta = clipped ? (raw > 1 ? 1 : 0) : raw;
     this.clipped = clipped;
   }

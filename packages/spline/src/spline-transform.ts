@@ -9,7 +9,7 @@ import {
   type Direction,
   type ElementwiseTransform,
 } from '@bijective/core';
-import type { SplineSettings } from './host-spline.js';
+import { cacheHeads, type SplineSettings } from './host-spline.js';
 import { DEFAULT_BINS } from './options.js';
 import { DEFAULT_MIN_BIN_SIZE, DEFAULT_MIN_DERIVATIVE } from './parameters.js';
 import { DEFAULT_BOUND } from './rational-quadratic.js';
@@ -63,35 +63,46 @@ function checkShapes(heads: number, u: tf.Tensor, raw: tf.Tensor, columns: reado
     );
 }
 
+function checkCache(bins: number, u: tf.Tensor, cache: tf.Tensor, columns: readonly number[]): void {
+  const want = [u.shape[0] as number, cacheHeads(bins) * columns.length];
+  if (cache.rank !== 2 || cache.shape[0] !== want[0] || cache.shape[1] !== want[1])
+    throw new ShapeError(
+      `${OWNER}: the cache must have shape ${formatShape(want)}, got ${formatShape(cache.shape)}`,
+    );
+}
+
 /**
  * The monotonic rational-quadratic spline (Durkan et al. 2019, "Neural Spline Flows") as an
  * {@link ElementwiseTransform} with 3K - 1 heads per column (K width logits, K height logits, K - 1
  * derivative logits): knots -B + 2B·cumsum(m + (1 - K·m)·softmax), interior derivatives
  * δ_min + softplus(u + u₀) with u₀ = log(e^{1-δ_min} - 1) (raw = 0 is the identity), boundary
- * derivatives 1, identity tails outside [-B, B]. `apply` and `grad` are one host kernel each; on an
+ * derivatives 1, identity tails outside [-B, B]. `apply` and `grad` are one host kernel each; `apply`
+ * can cache each element's softmaxes, bin and θ for `grad` (float32, `[n, (2K + 7)·|B|]`). On an
  * ordinary gradient tape, wrap the transform in core's `TransformOp`.
  * Throws an OptionError on bad options, a ShapeError on mismatched tensors or columns.
  */
 export function splineTransform(options: SplineTransformOptions = {}): ElementwiseTransform {
   const settings = readSettings(options);
   const heads = 3 * settings.bins - 1;
-  const attrs = (direction: Direction, columns: readonly number[]): SplineKernelAttrs => ({
+  const attrs = (direction: Direction, columns: readonly number[], cache: boolean): SplineKernelAttrs => ({
     ...settings,
     columns: [...columns],
     inverse: direction === 'inverse',
+    cache,
   });
   return {
     heads,
     hasLogDet: true,
-    apply(direction, u, raw, columns) {
+    apply(direction, u, raw, columns, withCache = false) {
       checkShapes(heads, u, raw, columns);
-      const [value, logDet] = splineApplyKernel([u, raw], attrs(direction, columns));
-      return { value: value as tf.Tensor2D, logDet: logDet as tf.Tensor1D };
+      const [value, logDet, cache] = splineApplyKernel([u, raw], attrs(direction, columns, withCache));
+      return { value: value as tf.Tensor2D, logDet: logDet as tf.Tensor1D, ...(cache ? { cache } : {}) };
     },
-    grad(direction, u, raw, columns, dValue, dLogDet) {
+    grad(direction, u, raw, columns, dValue, dLogDet, cache) {
       checkShapes(heads, u, raw, columns);
-      const inputs = dLogDet ? [u, raw, dValue, dLogDet] : [u, raw, dValue];
-      const [du, dRaw, dRawSums] = splineGradKernel(inputs, attrs(direction, columns));
+      if (cache) checkCache(settings.bins, u, cache, columns);
+      const inputs = [u, raw, dValue, ...(cache ? [cache] : []), ...(dLogDet ? [dLogDet] : [])];
+      const [du, dRaw, dRawSums] = splineGradKernel(inputs, attrs(direction, columns, cache !== undefined));
       return { du: du as tf.Tensor2D, dRaw: dRaw as tf.Tensor2D, dRawSums: dRawSums as tf.Tensor1D };
     },
   };

@@ -82,7 +82,8 @@ function dense(
 /**
  * One layer y = g(u; m(u[, c])) on the full event width, with no taped op: the conditioner reads u
  * through its mapped first kernel (a coupling's S_A W₁ᴬ, so x_A is never sliced out; a MADE's
- * masked W₁), adds c W₁ᶜ for a context, and its raw output goes straight to g's host kernel.
+ * masked W₁), adds c W₁ᶜ for a context, and its raw output goes straight to g's host kernel (with
+ * g's cache for the backward kept where a gradient tape is open).
  * Dense layers are tfjs fused matMuls (bias and relu/elu in one kernel).
  */
 export function layerForward(
@@ -126,11 +127,23 @@ export function layerForward(
     h = out.h;
     if (out.z && activation.needsInput) pre.push(out.z);
   }
-  const result = spec.transform.apply(direction, u, h, spec.columns);
+  // A cache for the backward only where gradients are being recorded.
+  const result = spec.transform.apply(direction, u, h, spec.columns, tf.engine().state.gradientDepth > 0);
+  const cache = result.cache ? [result.cache] : [];
   return {
     value: result.value,
     logDet: result.logDet,
-    saved: [u, lifted, firstBias, ...(firstContext ? [firstContext] : []), ...mapped, ...inputs, ...pre, h],
+    saved: [
+      u,
+      lifted,
+      firstBias,
+      ...(firstContext ? [firstContext] : []),
+      ...mapped,
+      ...inputs,
+      ...pre,
+      h,
+      ...cache,
+    ],
   };
 }
 
@@ -161,7 +174,8 @@ export function layerBackward(
   const inputs = rest.splice(0, layers - 1);
   const pre = activation.needsInput ? rest.splice(0, layers - 1) : [];
   const raw = rest.shift() as tf.Tensor2D;
-  const g = spec.transform.grad(direction, u, raw, spec.columns, dValue, dLogDet);
+  const cache = rest.shift();
+  const g = spec.transform.grad(direction, u, raw, spec.columns, dValue, dLogDet, cache);
   let delta = g.dRaw;
   const width = lifted.shape[1];
   const recompute = (u.shape[1] + (context?.shape[1] ?? 0)) * 4 <= width;

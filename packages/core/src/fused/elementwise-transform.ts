@@ -9,6 +9,8 @@ export interface TransformResult {
   value: tf.Tensor2D;
   /** Σ log|∂g/∂u| per row `[n]` over the transformed columns, or null for a volume-preserving map. */
   logDet: tf.Tensor1D | null;
+  /** What `grad` may reuse of this call instead of recomputing it (asked for with `apply`'s `withCache`; absent where a transform keeps none). */
+  cache?: tf.Tensor;
 }
 
 /** Gradients of an {@link ElementwiseTransform} with respect to its input and its raw parameters. */
@@ -26,7 +28,8 @@ export interface TransformGradients {
  * of a `[n, d]` batch and the identity elsewhere, with parameters `raw` `[n, heads·|B|]` straight
  * from the conditioner, head-major: head h of B's k-th column is raw column h·|B| + k. Both
  * directions and the backward pass are single host kernels (`defineHostKernel`), so a layer costs
- * a handful of kernels however elaborate g is; the backward recomputes what it needs from u and raw.
+ * a handful of kernels however elaborate g is; the backward recomputes what it needs from u and raw,
+ * or reads it from the forward's cache where the transform keeps one (a spline's softmaxes).
  * raw = 0 must give the identity (zero-initialised conditioners start every layer as the identity).
  */
 export interface ElementwiseTransform {
@@ -34,9 +37,15 @@ export interface ElementwiseTransform {
   readonly heads: number;
   /** Whether g changes volume (else the layer's log-det is 0 and `logDet` is null). */
   readonly hasLogDet: boolean;
-  /** g (forward) or g⁻¹ (inverse) of u `[n, d]` on `columns` (B, in head order). */
-  apply(direction: Direction, u: tf.Tensor2D, raw: tf.Tensor2D, columns: readonly number[]): TransformResult;
-  /** Gradients w.r.t. u and raw, given ∂L/∂value `[n, d]` and ∂L/∂logDet `[n]` (null without a log-det). */
+  /** g (forward) or g⁻¹ (inverse) of u `[n, d]` on `columns` (B, in head order); `withCache`: also return a cache for `grad` if the transform keeps one. */
+  apply(
+    direction: Direction,
+    u: tf.Tensor2D,
+    raw: tf.Tensor2D,
+    columns: readonly number[],
+    withCache?: boolean,
+  ): TransformResult;
+  /** Gradients w.r.t. u and raw, given ∂L/∂value `[n, d]`, ∂L/∂logDet `[n]` (null without a log-det) and the cache of the `apply` on the same u and raw, if any. */
   grad(
     direction: Direction,
     u: tf.Tensor2D,
@@ -44,5 +53,6 @@ export interface ElementwiseTransform {
     columns: readonly number[],
     dValue: tf.Tensor2D,
     dLogDet: tf.Tensor1D | null,
+    cache?: tf.Tensor,
   ): TransformGradients;
 }

@@ -7,7 +7,8 @@ import { LogDetPacking } from './log-det-packing.js';
  * whose forward is `transform.apply` and whose backward is `transform.grad` (∂L/∂u and ∂L/∂raw), so
  * that a layer whose conditioner runs as ordinary tfjs ops (an autoregressive layer's d sequential
  * passes, Papamakarios et al. 2017; Kingma et al. 2016) shares the fused engine's host kernels.
- * A log-det leaves the op packed with the value (a packing of value and log-det in one tensor).
+ * A log-det leaves the op packed with the value (a packing of value and log-det in one tensor); the
+ * transform's cache, if it keeps one, is saved for the backward.
  */
 export class TransformOp {
   private readonly packing: LogDetPacking | null;
@@ -24,16 +25,17 @@ export class TransformOp {
   apply(direction: Direction, u: tf.Tensor2D, raw: tf.Tensor2D, columns: readonly number[]): TransformResult {
     const { transform, packing } = this;
     const op = tf.customGrad(((x: tf.Tensor2D, r: tf.Tensor2D, save: tf.GradSaveFunc) => {
-      save([x, r]);
-      const out = transform.apply(direction, x, r, columns);
+      // A cache for the backward only where gradients are being recorded (save keeps nothing otherwise).
+      const out = transform.apply(direction, x, r, columns, tf.engine().state.gradientDepth > 0);
+      save(out.cache ? [x, r, out.cache] : [x, r]);
       const value = packing && out.logDet ? packing.pack(out.value, out.logDet) : out.value;
       return {
         value,
         gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-          const [su, sr] = saved as [tf.Tensor2D, tf.Tensor2D];
+          const [su, sr, cache] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor?];
           const split = packing ? packing.splitGradient(dy) : { dValue: dy, dLogDet: null };
           const dLogDet = split.dLogDet ? (tf.reshape(split.dLogDet, [-1]) as tf.Tensor1D) : null;
-          const g = transform.grad(direction, su, sr, columns, split.dValue, dLogDet);
+          const g = transform.grad(direction, su, sr, columns, split.dValue, dLogDet, cache);
           return [g.du, g.dRaw];
         },
       };
