@@ -1,5 +1,5 @@
 import { expNonPositive } from './host-exp.js';
-import { HostKnots } from './host-knots.js';
+import { HostKnots, loadKnots } from './host-knots.js';
 import { RationalQuadratic, rationalQuadraticRoot } from './host-rational-quadratic.js';
 import { identityDerivativeLogit } from './parameters.js';
 
@@ -86,8 +86,7 @@ export class HostSpline {
   /** Reads one element's parameters, head h at raw[base + h·stride], h < 3K - 1. */
   load(raw: ArrayLike<number>, base: number, stride: number): void {
     const { bins } = this;
-    this.xs.load(raw, base, stride);
-    this.ys.load(raw, base + bins * stride, stride);
+    loadKnots(this.xs, this.ys, raw, base, stride);
     const { logits, offset } = this;
     for (let j = 1, at = base + 2 * bins * stride; j < bins; j++, at += stride)
       logits[j] = (raw[at] as number) + offset;

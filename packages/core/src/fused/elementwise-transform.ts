@@ -45,7 +45,7 @@ export interface ElementwiseTransform {
     columns: readonly number[],
     withCache?: boolean,
   ): TransformResult;
-  /** Gradients w.r.t. u and raw, given ∂L/∂value `[n, d]`, ∂L/∂logDet `[n]` (null without a log-det) and the cache of the `apply` on the same u and raw, if any. */
+  /** Gradients w.r.t. u and raw, given ∂L/∂value `[n, d]`, ∂L/∂logDet `[n]` (null without a log-det) and the cache of the `apply` in the same direction on the same u and raw, if any. */
   grad(
     direction: Direction,
     u: tf.Tensor2D,
