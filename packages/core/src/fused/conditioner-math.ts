@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionerActivation } from './conditioner-activation.js';
-import { batchContraction } from './contraction.js';
+import { batchContraction, isThin } from './contraction.js';
 import type { Direction, ElementwiseTransform } from './elementwise-transform.js';
 import type { KernelMap } from './kernel-map.js';
 
@@ -133,27 +133,16 @@ export function layerForward(
   return {
     value: result.value,
     logDet: result.logDet,
-    saved: [
-      u,
-      lifted,
-      firstBias,
-      ...(firstContext ? [firstContext] : []),
-      ...mapped,
-      ...inputs,
-      ...pre,
-      h,
-      ...cache,
-    ],
+    saved: [u, lifted, ...(firstContext ? [firstContext] : []), ...mapped, ...inputs, ...pre, h, ...cache],
   };
 }
 
 /**
  * The gradients of {@link layerForward} from its saved tensors and ∂L/∂value, ∂L/∂logDet `[n]`,
- * written out with explicit transposes (no matMul transpose flags: slow on wasm), the narrower side
- * of each weight gradient transposed, and each bias gradient the column sums its activation's
- * backward kernel returns. When u (and c) is much narrower than the first hidden layer, that
- * layer's h₁ᵀ = a(W₁ᵀ [u, c]ᵀ + b₁) is recomputed from the narrow input instead of transposing the
- * wide batch h₁ (wasm transposes cost more than the product).
+ * written out with explicit transposes (no matMul transpose flags: slow on wasm, except for thin
+ * operands), each bias gradient the column sums its activation's backward kernel returns, and each
+ * hidden weight gradient (δᵀ h)ᵀ from the δᵀ that kernel writes beside δ (a tfjs transpose of a
+ * wide batch costs more than the product).
  */
 export function layerBackward(
   spec: LayerSpec,
@@ -167,7 +156,6 @@ export function layerBackward(
   const rest = [...saved] as tf.Tensor2D[];
   const u = rest.shift() as tf.Tensor2D;
   const lifted = rest.shift() as tf.Tensor2D;
-  const firstBias = rest.shift() as unknown as tf.Tensor1D;
   const firstContext = context ? (rest.shift() as tf.Tensor2D) : null;
   const layers = spec.kernelMaps.length + 1;
   const mapped = rest.splice(0, layers - 1);
@@ -177,41 +165,31 @@ export function layerBackward(
   const cache = rest.shift();
   const g = spec.transform.grad(direction, u, raw, spec.columns, dValue, dLogDet, cache);
   let delta = g.dRaw;
-  const width = lifted.shape[1];
-  const recompute = (u.shape[1] + (context?.shape[1] ?? 0)) * 4 <= width;
-  const liftedT = tf.transpose(lifted) as tf.Tensor2D;
-  const firstHiddenT = () => {
-    let z = tf.matMul(liftedT, tf.transpose(u) as tf.Tensor2D);
-    if (context && firstContext)
-      z = tf.add(
-        z,
-        tf.matMul(tf.transpose(firstContext) as tf.Tensor2D, tf.transpose(context) as tf.Tensor2D),
-      );
-    return activation.apply(tf.add(z, tf.reshape(firstBias, [-1, 1])) as tf.Tensor2D);
-  };
+  let deltaT: tf.Tensor2D | undefined;
+  // δ of kernel l is contracted with kernel l's input: hidden h_l, or u (and c) for the first.
+  const firstInputThin = isThin(u.shape[1]) && (!context || isThin(context.shape[1]));
+  const needsTranspose = (l: number) => (l === 0 ? !firstInputThin : !isThin(inputs[l - 1]!.shape[1]));
   const dKernels = new Array<tf.Tensor2D>(layers);
   const dBiases = new Array<tf.Tensor1D>(layers);
   dBiases[layers - 1] = g.dRawSums;
   for (let l = layers - 1; l >= 1; l--) {
     const input = inputs[l - 1] as tf.Tensor2D;
-    const dMapped =
-      l === 1 && recompute
-        ? (tf.matMul(firstHiddenT(), delta) as tf.Tensor2D)
-        : batchContraction(input, delta);
+    const dMapped = batchContraction(input, delta, deltaT);
     dKernels[l] = spec.kernelMaps[l - 1]?.adjoint(dMapped) ?? dMapped;
     const dh = tf.matMul(delta, tf.transpose(mapped[l - 1] as tf.Tensor2D)) as tf.Tensor2D;
-    const back = activation.backward(dh, input, pre[l - 1] ?? null);
+    const back = activation.backward(dh, input, pre[l - 1] ?? null, needsTranspose(l - 1));
     delta = back.delta;
+    deltaT = back.deltaT;
     dBiases[l - 1] = back.sums;
   }
   // The first layer: its u-rows get the adjoint of the input map applied to uᵀ δ; u's gradient adds δ liftedᵀ to g's own.
-  const dFirstU = spec.inputMap.adjoint(batchContraction(u, delta));
-  const dU = tf.add(g.du, tf.matMul(delta, liftedT)) as tf.Tensor2D;
+  const dFirstU = spec.inputMap.adjoint(batchContraction(u, delta, deltaT));
+  const dU = tf.add(g.du, tf.matMul(delta, tf.transpose(lifted) as tf.Tensor2D)) as tf.Tensor2D;
   if (!context || !firstContext) {
     dKernels[0] = dFirstU;
     return { du: dU, dContext: null, dWeights: { kernels: dKernels, biases: dBiases } };
   }
-  dKernels[0] = tf.concat([dFirstU, batchContraction(context, delta)], 0) as tf.Tensor2D;
+  dKernels[0] = tf.concat([dFirstU, batchContraction(context, delta, deltaT)], 0) as tf.Tensor2D;
   const dContext = tf.matMul(delta, tf.transpose(firstContext)) as tf.Tensor2D;
   return { du: dU, dContext, dWeights: { kernels: dKernels, biases: dBiases } };
 }
