@@ -29,3 +29,34 @@ export function medianSecondsPerCall(fn: () => void, o: TimingOptions): number {
   perCall.sort((a, b) => a - b);
   return perCall[Math.floor(perCall.length / 2)] as number;
 }
+
+/**
+ * Per-call time of `b` over that of `a` in interleaved windows (a b, then b a, alternating, so that
+ * drifts in machine speed hit both alike), after warming both up: one ratio per pair of windows,
+ * sorted. Calls per window are calibrated for each function to `o.windowSeconds`.
+ */
+export function interleavedRatios(a: () => void, b: () => void, o: TimingOptions, pairs: number): number[] {
+  const calibrate = (fn: () => void) => {
+    const warmupEnd = performance.now() + o.warmupSeconds * 1000;
+    do fn();
+    while (performance.now() < warmupEnd);
+    const start = performance.now();
+    fn();
+    return Math.max(1, Math.ceil(o.windowSeconds / Math.max((performance.now() - start) / 1000, 1e-6)));
+  };
+  const window = (fn: () => void, reps: number) => {
+    const begin = performance.now();
+    for (let r = 0; r < reps; r++) fn();
+    return (performance.now() - begin) / reps;
+  };
+  const repsA = calibrate(a);
+  const repsB = calibrate(b);
+  const ratios: number[] = [];
+  for (let p = 0; p < pairs; p++) {
+    const first = p % 2 === 0;
+    const ta = first ? window(a, repsA) : 0;
+    const tb = window(b, repsB);
+    ratios.push(tb / (first ? ta : window(a, repsA)));
+  }
+  return ratios.sort((x, y) => x - y);
+}

@@ -48,8 +48,22 @@ function mixture(n: number, d: number, seed: number): tf.Tensor2D {
   return tf.tensor2d(values, [n, d]);
 }
 
-/** Measures train-step, log-density and sampling throughput of `w` on the active backend. */
-export function measure(w: Workload, timing: TimingOptions): Throughput {
+/** A workload's flow and optimiser, ready to train on 8 Gaussians: its train step, log-density and sampling calls. */
+export interface WorkloadSession {
+  /** One train step: minibatch gather, -mean log p, gradients, Adam update, loss read back. */
+  trainStep(): void;
+  /** `Flow.logProb` of one evaluation batch, read back. */
+  logProb(): void;
+  /** `Flow.sample` of one batch, read back. */
+  sample(): void;
+  /** Training loss after the last step. */
+  readonly loss: number;
+  /** Frees the flow, the optimiser and the data. */
+  dispose(): void;
+}
+
+/** Builds `w` on the active backend (its first train step already taken: Adam's buffers exist). */
+export function workloadSession(w: Workload): WorkloadSession {
   const common = { eventShape: [w.dims], layers: w.layers, hidden: w.hidden, seed: 0 };
   const bijector: Bijector =
     w.flow === 'nsf-ar'
@@ -62,35 +76,50 @@ export function measure(w: Workload, timing: TimingOptions): Throughput {
   const trainable = flow.trainableVariables as tf.Variable[];
   const rng = hostRng(2);
   let loss = NaN;
-  const trainStep = () => {
-    const rows = Int32Array.from({ length: w.batch }, () => rng.int(8192));
-    loss = tf.tidy(() => {
-      const x = tf.gather(data, tf.tensor1d(rows, 'int32'));
-      const { value, grads } = tf.variableGrads(
-        () => tf.neg(tf.mean(flow.logProb(x, { training: true }))) as tf.Scalar,
-        trainable,
-      );
-      adam.apply(trainable, grads, 1e-3);
-      return value.dataSync()[0] as number;
-    });
+  const session: WorkloadSession = {
+    trainStep() {
+      const rows = Int32Array.from({ length: w.batch }, () => rng.int(8192));
+      loss = tf.tidy(() => {
+        const x = tf.gather(data, tf.tensor1d(rows, 'int32'));
+        const { value, grads } = tf.variableGrads(
+          () => tf.neg(tf.mean(flow.logProb(x, { training: true }))) as tf.Scalar,
+          trainable,
+        );
+        adam.apply(trainable, grads, 1e-3);
+        return value.dataSync()[0] as number;
+      });
+    },
+    logProb: () => void tf.tidy(() => flow.logProb(evalBatch).dataSync()),
+    sample: () => void tf.tidy(() => flow.sample(w.batch).dataSync()),
+    get loss() {
+      return loss;
+    },
+    dispose() {
+      adam.dispose();
+      flow.dispose();
+      data.dispose();
+      evalBatch.dispose();
+    },
   };
-  const logProb = () => tf.tidy(() => flow.logProb(evalBatch).dataSync());
-  const sample = () => tf.tidy(() => flow.sample(w.batch).dataSync());
-  trainStep(); // creates Adam's moment buffers before counting tensors
+  session.trainStep();
+  return session;
+}
+
+/** Measures train-step, log-density and sampling throughput of `w` on the active backend. */
+export function measure(w: Workload, timing: TimingOptions): Throughput {
+  const session = workloadSession(w);
   const before = tf.memory().numTensors;
-  const train = medianSecondsPerCall(trainStep, timing);
-  const lp = medianSecondsPerCall(logProb, timing);
-  const smp = medianSecondsPerCall(sample, timing);
+  const train = medianSecondsPerCall(() => session.trainStep(), timing);
+  const lp = medianSecondsPerCall(() => session.logProb(), timing);
+  const smp = medianSecondsPerCall(() => session.sample(), timing);
   const leakedTensors = tf.memory().numTensors - before;
-  adam.dispose();
-  flow.dispose();
-  data.dispose();
-  evalBatch.dispose();
+  const finalLoss = session.loss;
+  session.dispose();
   return {
     trainStepsPerSecond: 1 / train,
     logProbExamplesPerSecond: w.batch / lp,
     sampleExamplesPerSecond: w.batch / smp,
-    finalLoss: loss,
+    finalLoss,
     leakedTensors,
   };
 }

@@ -4,17 +4,19 @@
 // Usage: node tools/bench/run.mjs tools/bench/src/flows-throughput.ts [--backends cpu,wasm]
 //   [--flows maf,nsf,nsf-ar,realnvp] [--batches 256] [--hidden 64,64] [--maf-layers 5] [--nsf-layers 4]
 //   [--nsf-ar-layers 5] [--realnvp-layers 4] [--rounds 3] [--windows 5] [--window-seconds 0.25] [--warmup-seconds 0.5]
-//   [--python PATH] [--no-reference] [--json]
+//   [--python PATH] [--no-reference] [--json] [--pairs 10]
 // Same round protocol as coupling-throughput.ts: each round measures torch, then every tfjs backend,
-// per workload; the table shows best rounds and, in parentheses, the median per-round ratio.
+// per workload; the table shows best rounds and, in parentheses, the median per-round ratio. Each
+// spline flow's step time over its affine flow's is then also measured in --pairs interleaved
+// windows on each tfjs backend (both flows built side by side), which cancels drifts in machine speed.
 import { parseArgs } from 'node:util';
 import '@bijective/autoregressive';
 import '@bijective/spline';
 import { BACKEND_VERSIONS, selectBackend } from './coupling-backends.js';
 import { findTorchPython, referenceThroughput } from './coupling-reference.js';
 import { best, markdownTable, type Measured } from './coupling-table.js';
-import type { TimingOptions } from './coupling-timing.js';
-import { measure, type Workload } from './coupling-workloads.js';
+import { interleavedRatios, type TimingOptions } from './coupling-timing.js';
+import { measure, workloadSession, type Workload } from './coupling-workloads.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,6 +35,7 @@ const { values: args } = parseArgs({
     python: { type: 'string' },
     'no-reference': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    pairs: { type: 'string', default: '10' },
   },
 });
 
@@ -104,8 +107,24 @@ for (const spline of results.filter((m) => m.workload.flow === 'nsf' || m.worklo
       .sort((a, b) => a - b);
     const median = perRound[Math.floor(perRound.length / 2)] as number;
     const ratio = best(affine, metric) / best(spline, metric);
+    let interleaved = '';
+    if (spline.backend !== 'torch' && Number(args.pairs) > 0) {
+      await selectBackend(spline.backend);
+      const affineSession = workloadSession(affine.workload);
+      const splineSession = workloadSession(spline.workload);
+      const ratios = interleavedRatios(
+        () => affineSession.trainStep(),
+        () => splineSession.trainStep(),
+        timing,
+        Number(args.pairs),
+      );
+      affineSession.dispose();
+      splineSession.dispose();
+      const mid = ratios[Math.floor(ratios.length / 2)] as number;
+      interleaved = `; interleaved windows: median ${mid.toFixed(2)}x (${(ratios[0] as number).toFixed(2)}-${(ratios.at(-1) as number).toFixed(2)}x over ${ratios.length} pairs)`;
+    }
     console.log(
-      `${spline.workload.flow} (${spline.workload.layers} layers) step time / ${kind} (${affine.workload.layers} layers), ${spline.backend}, batch ${spline.workload.batch}: ${ratio.toFixed(2)}x (median per round ${median.toFixed(2)}x)`,
+      `${spline.workload.flow} (${spline.workload.layers} layers) step time / ${kind} (${affine.workload.layers} layers), ${spline.backend}, batch ${spline.workload.batch}: ${ratio.toFixed(2)}x (median per round ${median.toFixed(2)}x)${interleaved}`,
     );
   }
 }
