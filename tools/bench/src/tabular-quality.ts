@@ -8,15 +8,17 @@
 //   [--python PATH] [--no-reference]
 // Writes the CSVs with tools/bench/reference/export_table.py when DIR has none; build the CLI first
 // (`node apps/cli/build.mjs`). Flags left out keep the CLI's defaults, which the reference mirrors
-// (whitening, 10000 steps, batch 256, lr 2e-3 cosine, hidden 64,64, validation every
-// min(max(10, steps/40), 10 epochs) steps); the layer count is always passed to the reference, as
-// the flow's registry default when --layers is absent (maf 12, nsf 4). Each flow runs once per seed
+// (whitening, batch 256, lr 2e-3 cosine, hidden 64,64, validation every
+// min(max(10, steps/40), 10 epochs) steps); the layer count and the step budget are always passed
+// to the reference, as the flow's registry defaults when --layers / --steps are absent (maf 12
+// layers and 20000 steps, nsf 4 layers and 10000 steps). Each flow runs once per seed
 // (`--seed` on both sides); the table gives every run and the mean ± standard deviation over seeds.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AUTOREGRESSIVE_DEFAULT_LAYERS } from '@bijective/autoregressive';
+import { getEntry } from '@bijective/core';
 import { NSF_DEFAULT_LAYERS } from '@bijective/spline';
 import { findTorchPython } from './coupling-reference.js';
 
@@ -188,6 +190,8 @@ for (const flow of args.flows.split(',')) {
         settings[i - 1] === '--layers' ? [v] : v === '--layers' ? [`--${flow}-layers`] : [v],
       );
       if (args.layers === undefined) torchArgs.push(`--${flow}-layers`, String(DEFAULT_LAYERS[flow]));
+      if (args.steps === undefined)
+        torchArgs.push('--steps', String(getEntry('bijector', flow).recommended?.steps ?? 10_000));
       const started = performance.now();
       const ref = lastJson(
         run(python, [
