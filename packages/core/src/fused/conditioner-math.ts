@@ -83,7 +83,7 @@ function dense(
  * One layer y = g(u; m(u[, c])) on the full event width, with no taped op: the conditioner reads u
  * through its mapped first kernel (a coupling's S_A W₁ᴬ, so x_A is never sliced out; a MADE's
  * masked W₁), adds c W₁ᶜ for a context, and its raw output goes straight to g's host kernel (with
- * g's cache for the backward kept where a gradient tape is open).
+ * g's cache kept when `forBackward`: the caller will run {@link layerBackward} on `saved`).
  * Dense layers are tfjs fused matMuls (bias and relu/elu in one kernel).
  */
 export function layerForward(
@@ -92,6 +92,7 @@ export function layerForward(
   u: tf.Tensor2D,
   context: tf.Tensor2D | null,
   w: LayerWeights,
+  forBackward: boolean,
 ): LayerForward {
   const { activation } = spec;
   const layers = w.kernels.length;
@@ -127,8 +128,7 @@ export function layerForward(
     h = out.h;
     if (out.z && activation.needsInput) pre.push(out.z);
   }
-  // A cache for the backward only where gradients are being recorded.
-  const result = spec.transform.apply(direction, u, h, spec.columns, tf.engine().state.gradientDepth > 0);
+  const result = spec.transform.apply(direction, u, h, spec.columns, forBackward);
   const cache = result.cache ? [result.cache] : [];
   return {
     value: result.value,

@@ -142,9 +142,10 @@ export abstract class FusedLayers extends BaseBijector {
         return slots.get(t) as number;
       };
       const layerSlots: number[][] = [];
+      const recorded = this.tape !== null;
       for (const l of order) {
         const w = (this.layouts[l] as ParameterLayout).weights(thetas[l] as tf.Tensor1D);
-        const out = layerForward(this.specs[l] as LayerSpec, direction, u, context, w);
+        const out = layerForward(this.specs[l] as LayerSpec, direction, u, context, w, recorded);
         layerSlots.push(out.saved.map(slot));
         u = out.value;
         if (out.logDet) logDet = logDet ? (tf.add(logDet, out.logDet) as tf.Tensor1D) : out.logDet;
