@@ -17,7 +17,12 @@ export {
 export { MADE, type MADEOptions } from './made.js';
 export { maskedNetwork, type MaskedNetworkSpec } from './made-network.js';
 export { madeLayer, type MadeLayerOptions } from './made-layer.js';
-export { MaskedAutoregressiveLayers, type MaskedLayersSetup } from './masked-layers.js';
+export {
+  MaskedAutoregressiveLayers,
+  maskedLayersSetup,
+  type MaskedLayersSetup,
+  type MaskedRunSettings,
+} from './masked-layers.js';
 export {
   DEFAULT_HIDDEN,
   DEFAULT_SCALE_BOUND,

@@ -10,11 +10,9 @@ import {
   type EventShape,
 } from '@bijective/core';
 import { inputDegrees, type InputOrder } from './degrees.js';
-import { madeLayer } from './made-layer.js';
-import { MaskedAutoregressiveLayers, type MaskedLayersSetup } from './masked-layers.js';
+import { MaskedAutoregressiveLayers, maskedLayersSetup, type MaskedLayersSetup } from './masked-layers.js';
 import {
   DEFAULT_SCALE_BOUND,
-  contextWidth,
   readActivation,
   readContextShape,
   readHidden,
@@ -89,24 +87,7 @@ export function maskedAffineSetup(
   s: MaskedAffineSettings,
   layers: readonly { degrees: readonly number[]; seed: number }[],
 ): MaskedLayersSetup {
-  const transform = affineTransform(s.scaleBound);
-  return {
-    eventShape: s.eventShape,
-    contextShape: s.contextShape,
-    fastDirection: s.fastDirection,
-    residual: s.residual,
-    layers: layers.map(({ degrees, seed }) =>
-      madeLayer({
-        degrees,
-        hidden: s.hidden,
-        contextSize: contextWidth(s.contextShape),
-        activation: s.activation,
-        transform,
-        identityInit: s.identityInit,
-        seed,
-      }),
-    ),
-  };
+  return maskedLayersSetup(s, affineTransform(s.scaleBound), layers);
 }
 
 /** Reads and checks the options of one layer; a bad option throws an OptionError or ShapeError naming it. */

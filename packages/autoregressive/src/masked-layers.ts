@@ -2,8 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   FusedLayers,
   TransformOp,
+  type ActivationName,
   type CallOptions,
   type Direction,
+  type ElementwiseTransform,
   type EventShape,
   type FusedLayer,
   type LayerSpec,
@@ -11,7 +13,9 @@ import {
   type TransformResult,
   type ValueAndLogDet,
 } from '@bijective/core';
+import { madeLayer } from './made-layer.js';
 import { maskedNetwork } from './made-network.js';
+import { contextWidth } from './options.js';
 
 /** Everything a {@link MaskedAutoregressiveLayers} run is built from. */
 export interface MaskedLayersSetup {
@@ -25,6 +29,44 @@ export interface MaskedLayersSetup {
   fastDirection: 'inverse' | 'forward';
   /** Residual blocks between equal-width hidden layers (not fusable: both directions run as tfjs ops). */
   residual: boolean;
+}
+
+/** The settings every layer of a masked run shares: its arrangement and its MADEs' network. */
+export interface MaskedRunSettings extends Omit<MaskedLayersSetup, 'layers'> {
+  /** Hidden widths of every MADE. */
+  hidden: readonly number[];
+  /** Hidden activation. */
+  activation: ActivationName;
+  /** Zero-initialised MADE outputs. */
+  identityInit: boolean;
+}
+
+/**
+ * The setup of one {@link madeLayer} per entry of `layers` (its input degrees and θ seed, forward
+ * order), every one with `transform` and the run's network settings.
+ */
+export function maskedLayersSetup(
+  s: MaskedRunSettings,
+  transform: ElementwiseTransform,
+  layers: readonly { degrees: readonly number[]; seed: number }[],
+): MaskedLayersSetup {
+  return {
+    eventShape: s.eventShape,
+    contextShape: s.contextShape,
+    fastDirection: s.fastDirection,
+    residual: s.residual,
+    layers: layers.map(({ degrees, seed }) =>
+      madeLayer({
+        degrees,
+        hidden: s.hidden,
+        contextSize: contextWidth(s.contextShape),
+        activation: s.activation,
+        transform,
+        identityInit: s.identityInit,
+        seed,
+      }),
+    ),
+  };
 }
 
 /** One layer's map of u given the conditioner raw = network(conditioning point). */

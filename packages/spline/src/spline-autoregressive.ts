@@ -9,9 +9,8 @@ import {
 } from '@bijective/core';
 import {
   MaskedAutoregressiveLayers,
-  contextWidth,
   inputDegrees,
-  madeLayer,
+  maskedLayersSetup,
   readContextShape,
   readOrder,
   readVectorShape,
@@ -96,23 +95,7 @@ export function splineAutoregressiveSetup(
   layers: readonly { degrees: readonly number[]; seed: number }[],
 ): MaskedLayersSetup {
   const transform = splineTransform({ bins: s.bins, bound: s.bound });
-  return {
-    eventShape: s.eventShape,
-    contextShape: s.contextShape,
-    fastDirection: 'inverse',
-    residual: false,
-    layers: layers.map(({ degrees, seed }) =>
-      madeLayer({
-        degrees,
-        hidden: s.hidden,
-        contextSize: contextWidth(s.contextShape),
-        activation: s.activation,
-        transform,
-        identityInit: s.identityInit,
-        seed,
-      }),
-    ),
-  };
+  return maskedLayersSetup({ ...s, fastDirection: 'inverse', residual: false }, transform, layers);
 }
 
 /** The config of one layer with explicit degrees: rebuilding it gives the same layer and the same initial θ. */
