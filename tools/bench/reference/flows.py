@@ -30,7 +30,7 @@ from torch import nn
 from torch.nn import functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from coupling import HALF_LOG_TWO_PI, mixture, timed  # noqa: E402
+from coupling import HALF_LOG_TWO_PI, bench  # noqa: E402
 
 
 def glorot_(linear, mask=None, zero=False):
@@ -243,47 +243,6 @@ def build(kind, d, layers, hidden):
     return NSF(d, layers, hidden)
 
 
-def bench(kind, d, layers, hidden, batch, args):
-    torch.manual_seed(0)
-    generator = torch.Generator().manual_seed(1)
-    flow = build(kind, d, layers, hidden)
-    data = mixture(8192, d, generator)
-    optimizer = torch.optim.Adam(flow.parameters(), lr=1e-3)
-
-    def train_step():
-        x = data[torch.randint(0, data.shape[0], (batch,), generator=generator)]
-        loss = -flow.log_prob(x).mean()
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        return loss.item()
-
-    eval_batch = data[:batch]
-
-    def log_prob():
-        with torch.no_grad():
-            flow.log_prob(eval_batch).sum().item()
-
-    def sample():
-        with torch.no_grad():
-            flow.sample(batch).sum().item()
-
-    train = timed(train_step, args)
-    lp = timed(log_prob, args)
-    smp = timed(sample, args)
-    return {
-        "flow": kind,
-        "dims": d,
-        "layers": layers,
-        "hidden": hidden,
-        "batch": batch,
-        "trainStepsPerSecond": 1 / train,
-        "logProbExamplesPerSecond": batch / lp,
-        "sampleExamplesPerSecond": batch / smp,
-        "finalLoss": train_step(),
-    }
-
-
 def read_csv(path):
     with open(path) as f:
         next(f)
@@ -391,7 +350,7 @@ def main():
             print(json.dumps(result), flush=True)
             continue
         for batch in (int(b) for b in args.batches.split(",")):
-            result = bench(kind, args.dims, layers, hidden, batch, args)
+            result = bench(kind, args.dims, layers, hidden, batch, args, build=build)
             result["torch"] = torch.__version__
             print(json.dumps(result) if args.json else result, flush=True)
 
