@@ -22,6 +22,11 @@ from torch import nn
 HALF_LOG_TWO_PI = 0.5 * math.log(2 * math.pi)
 
 
+def normal_log_prob(z, log_det):
+    """log N(z; 0, I) + log_det per row: the change of variables onto a standard normal base."""
+    return -0.5 * (z * z).sum(1) - HALF_LOG_TWO_PI * z.shape[1] + log_det
+
+
 def mlp(inputs, hidden, outputs):
     sizes = [inputs, *hidden]
     layers = []
@@ -83,7 +88,7 @@ class Flow(nn.Module):
             s = nn.functional.softplus(self.scale) + 1e-3
             x = x / s
             log_det = log_det - torch.log(s).sum()
-        return -0.5 * (x * x).sum(1) - HALF_LOG_TWO_PI * self.d + log_det
+        return normal_log_prob(x, log_det)
 
     def sample(self, n):
         z = torch.randn(n, self.d)

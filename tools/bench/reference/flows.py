@@ -30,7 +30,7 @@ from torch import nn
 from torch.nn import functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from coupling import HALF_LOG_TWO_PI, bench  # noqa: E402
+from coupling import bench, normal_log_prob  # noqa: E402
 
 
 def glorot_(linear, mask=None, zero=False):
@@ -105,7 +105,7 @@ class MAF(nn.Module):
 
     def log_prob(self, x):
         z, log_det = self.inverse(x)
-        return -0.5 * (z * z).sum(1) - HALF_LOG_TWO_PI * self.d + log_det
+        return normal_log_prob(z, log_det)
 
     def sample(self, n):
         z = torch.randn(n, self.d)
@@ -192,7 +192,7 @@ class NSF(nn.Module):
 
     def log_prob(self, x):
         z, log_det = self.inverse(x)
-        return -0.5 * (z * z).sum(1) - HALF_LOG_TWO_PI * self.d + log_det
+        return normal_log_prob(z, log_det)
 
     def sample(self, n):
         z = torch.randn(n, self.d)
@@ -223,7 +223,7 @@ class AutoregressiveNSF(nn.Module):
         for made in reversed(self.mades):
             x, ld = self.spline(made, x, x, True)
             log_det = log_det + ld
-        return -0.5 * (x * x).sum(1) - HALF_LOG_TWO_PI * self.d + log_det
+        return normal_log_prob(x, log_det)
 
     def sample(self, n):
         z = torch.randn(n, self.d)
@@ -277,7 +277,7 @@ def tabular(args, kind, layers, hidden):
         z, log_det = flow.inverse(t)
         if chol is not None:
             z = torch.linalg.solve_triangular(chol, (z - code_mean).T, upper=False).T
-        return -0.5 * (z * z).sum(1) - HALF_LOG_TWO_PI * z.shape[1] + log_det - chol_log_det
+        return normal_log_prob(z, log_det - chol_log_det)
 
     if args.weight_decay > 0:
         optimizer = torch.optim.AdamW(flow.parameters(), lr=args.lr, weight_decay=args.weight_decay)
