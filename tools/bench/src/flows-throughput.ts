@@ -12,11 +12,11 @@
 import { parseArgs } from 'node:util';
 import '@bijective/autoregressive';
 import '@bijective/spline';
-import { BACKEND_VERSIONS, selectBackend } from './coupling-backends.js';
-import { findTorchPython, referenceThroughput } from './coupling-reference.js';
-import { best, markdownTable, type Measured } from './coupling-table.js';
+import { selectBackend } from './coupling-backends.js';
+import { measureRounds } from './coupling-rounds.js';
+import { best, markdownTable } from './coupling-table.js';
 import { interleavedRatios, type TimingOptions } from './coupling-timing.js';
-import { measure, workloadSession, type Workload } from './coupling-workloads.js';
+import { workloadSession, type Workload } from './coupling-workloads.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -62,31 +62,15 @@ const workloads: Workload[] = list(args.flows).flatMap((flow) => {
     batch: Number(batch),
   }));
 });
-const python = args['no-reference'] ? null : findTorchPython(args.python);
-if (!args['no-reference'] && python === null)
-  console.error('flows-throughput: no python with torch found; no reference column');
-const backends = [...(python ? ['torch'] : []), ...list(args.backends)];
-
-const results: Measured[] = workloads.flatMap((workload) =>
-  backends.map((backend) => ({ workload, backend, rounds: [] })),
-);
-for (let round = 0; round < Number(args.rounds); round++) {
-  for (const m of results) {
-    if (m.backend === 'torch') m.rounds.push(referenceThroughput(python as string, m.workload, timing));
-    else {
-      await selectBackend(m.backend);
-      m.rounds.push(measure(m.workload, timing));
-    }
-  }
-}
-
-console.error(
-  `tfjs backends: cpu ${BACKEND_VERSIONS.cpu}, wasm ${BACKEND_VERSIONS.wasm}; reference: ${python ?? 'none'}`,
-);
-for (const m of results) {
-  if (m.rounds.some((r) => r.leakedTensors !== 0))
-    console.error(`warning: ${m.backend} ${m.workload.flow} leaked tensors`);
-}
+const results = await measureRounds({
+  tool: 'flows-throughput',
+  workloads,
+  backends: list(args.backends),
+  rounds: Number(args.rounds),
+  timing,
+  ...(args.python ? { python: args.python } : {}),
+  noReference: args['no-reference'],
+});
 if (args.json) for (const m of results) console.log(JSON.stringify(m));
 else console.log(markdownTable(results));
 
