@@ -7,7 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { Adam, affineTransform, useBackend, type BackendChoice } from '@bijective/core';
+import { useBackend, type BackendChoice } from '@bijective/core';
+import { Adam } from '@bijective/train';
+import { affineTransform } from '@bijective/engine';
 import '@bijective/backend-webgl';
 
 /** Values, gradient, host-kernel results and leaked tensor count of one run of the computation. */

@@ -4,13 +4,8 @@
 // agrees with plain tfjs autodiff (fused density pass) and differentiates through its d-pass direction.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import {
-  ParameterLayout,
-  TransformOp,
-  affineTransform,
-  hostRng,
-  type ElementwiseTransform,
-} from '@bijective/core';
+import { hostRng } from '@bijective/core';
+import { ParameterLayout, TransformOp, affineTransform, type ElementwiseTransform } from '@bijective/engine';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { inputDegrees } from './degrees.js';
 import { madeLayer } from './made-layer.js';

@@ -1,11 +1,5 @@
-import {
-  CONDITIONER_ACTIVATIONS,
-  ParameterLayout,
-  IDENTITY_KERNEL_MAP,
-  type ActivationName,
-  type ElementwiseTransform,
-  type FusedLayer,
-} from '@bijective/core';
+import type { ActivationName } from '@bijective/core';
+import { CONDITIONER_ACTIVATIONS, ParameterLayout, IDENTITY_KERNEL_MAP, type ElementwiseTransform, type FusedLayer } from '@bijective/engine';
 import { madeMasks, type HostMask } from './degrees.js';
 
 /** What {@link madeLayer} builds one autoregressive layer from. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerSpec, LayerWeights } from '@bijective/core';
+import type { LayerSpec, LayerWeights } from '@bijective/engine';
 
 /** The parts of a fused layer's spec that describe its masked conditioner (a MADE). */
 export type MaskedNetworkSpec = Pick<LayerSpec, 'inputMap' | 'inputRows' | 'kernelMaps' | 'activation'>;

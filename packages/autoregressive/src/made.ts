@@ -1,13 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  CONDITIONER_ACTIVATIONS,
-  OptionError,
-  ShapeError,
-  hostRng,
-  maskedKernel,
-  type ActivationName,
-  type HostRng,
-} from '@bijective/core';
+import { OptionError, ShapeError, hostRng, type ActivationName, type HostRng } from '@bijective/core';
+import { CONDITIONER_ACTIVATIONS, maskedKernel } from '@bijective/engine';
 import { inputDegrees, madeMasks, type HostMask, type InputOrder } from './degrees.js';
 import { maskedNetwork, type MaskedNetworkSpec } from './made-network.js';
 

@@ -1,14 +1,5 @@
-import {
-  OptionError,
-  affineTransform,
-  optionRecord,
-  readBoolean,
-  readNumber,
-  readSeed,
-  type ActivationName,
-  type BijectorConfig,
-  type EventShape,
-} from '@bijective/core';
+import { OptionError, optionRecord, readBoolean, readNumber, readSeed, type ActivationName, type BijectorConfig, type EventShape } from '@bijective/core';
+import { affineTransform } from '@bijective/engine';
 import { inputDegrees, type InputOrder } from './degrees.js';
 import { MaskedAutoregressiveLayers, maskedLayersSetup, type MaskedLayersSetup } from './masked-layers.js';
 import {

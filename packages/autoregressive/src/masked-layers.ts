@@ -1,18 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  FusedLayers,
-  TransformOp,
-  type ActivationName,
-  type CallOptions,
-  type Direction,
-  type ElementwiseTransform,
-  type EventShape,
-  type FusedLayer,
-  type LayerSpec,
-  type LayerWeights,
-  type TransformResult,
-  type ValueAndLogDet,
-} from '@bijective/core';
+import type { ActivationName, CallOptions, EventShape, ValueAndLogDet } from '@bijective/core';
+import { FusedLayers, TransformOp, type Direction, type ElementwiseTransform, type FusedLayer, type LayerSpec, type LayerWeights, type TransformResult } from '@bijective/engine';
 import { madeLayer } from './made-layer.js';
 import { maskedNetwork } from './made-network.js';
 import { contextWidth } from './options.js';

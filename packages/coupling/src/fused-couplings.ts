@@ -1,17 +1,5 @@
-import {
-  CONDITIONER_ACTIVATIONS,
-  ADDITIVE_TRANSFORM,
-  FusedLayers,
-  ParameterLayout,
-  affineTransform,
-  eventSize,
-  hostRng,
-  rowPlacement,
-  type ActivationName,
-  type ElementwiseTransform,
-  type EventShape,
-  type FusedLayerSetup,
-} from '@bijective/core';
+import { eventSize, hostRng, type ActivationName, type EventShape } from '@bijective/core';
+import { CONDITIONER_ACTIVATIONS, ADDITIVE_TRANSFORM, FusedLayers, ParameterLayout, affineTransform, rowPlacement, type ElementwiseTransform, type FusedLayerSetup } from '@bijective/engine';
 import { CouplingMask, type Partition } from './mask.js';
 
 /** The elementwise map of a coupling: NICE's additive shift or RealNVP's affine map with bounded log-scale. */

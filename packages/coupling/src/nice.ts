@@ -1,4 +1,5 @@
-import { Scale, type BijectorConfig, DEFAULT_SCALE_BOUND } from '@bijective/core';
+import { Scale, type BijectorConfig } from '@bijective/core';
+import { DEFAULT_SCALE_BOUND } from '@bijective/engine';
 import { CouplingFlow } from './coupling-flow.js';
 import { couplingLinks, couplingSequence } from './coupling-links.js';
 import {

@@ -1,13 +1,5 @@
-import {
-  OptionError,
-  ShapeError,
-  checkEventShape,
-  formatShape,
-  readNumber,
-  type OptionRecord,
-  readHiddenSizes,
-  DEFAULT_SCALE_BOUND,
-} from '@bijective/core';
+import { OptionError, ShapeError, checkEventShape, formatShape, readNumber, type OptionRecord, readHiddenSizes } from '@bijective/core';
+import { DEFAULT_SCALE_BOUND } from '@bijective/engine';
 import type { TransformKind } from './fused-couplings.js';
 import { MASK_KINDS, type MaskKind, type Partition } from './mask.js';
 

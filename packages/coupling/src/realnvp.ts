@@ -1,10 +1,5 @@
-import {
-  BatchNorm,
-  readBoolean,
-  readNumber,
-  type BijectorConfig,
-  DEFAULT_SCALE_BOUND,
-} from '@bijective/core';
+import { BatchNorm, readBoolean, readNumber, type BijectorConfig } from '@bijective/core';
+import { DEFAULT_SCALE_BOUND } from '@bijective/engine';
 import { CouplingFlow } from './coupling-flow.js';
 import { couplingLinks, couplingSequence } from './coupling-links.js';
 import {

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Flow, StandardNormal, fit, hostRng, meanNegLogProb } from '@bijective/core';
+import { Flow, StandardNormal, hostRng } from '@bijective/core';
+import { fit, meanNegLogProb } from '@bijective/train';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { RealNVP } from './realnvp.js';
 

@@ -1,4 +1,4 @@
-import { defineHostKernel } from '@bijective/core';
+import { defineHostKernel } from '@bijective/engine';
 import { HostSpline, cacheHeads, type SplineSettings } from './host-spline.js';
 
 /** Attributes of the spline's host kernels: the settings, the transformed columns B, the direction and whether a cache passes between them. */

@@ -1,14 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import {
-  OptionError,
-  ShapeError,
-  formatShape,
-  optionRecord,
-  readInteger,
-  readNumber,
-  type Direction,
-  type ElementwiseTransform,
-} from '@bijective/core';
+import { OptionError, ShapeError, formatShape, optionRecord, readInteger, readNumber } from '@bijective/core';
+import type { Direction, ElementwiseTransform } from '@bijective/engine';
 import { cacheHeads, type SplineSettings } from './host-spline.js';
 import { DEFAULT_BINS } from './options.js';
 import { DEFAULT_MIN_BIN_SIZE, DEFAULT_MIN_DERIVATIVE } from './parameters.js';

@@ -54,3 +54,16 @@ export {
 } from './tolerance.js';
 export { standardNormal, type PropertyCase, type ScalarSampler, type SizeRange } from './cases.js';
 export { DEFAULT_SEED, type RunOptions } from './run-property.js';
+export {
+  CENTRAL_DIFFERENCE_STEP,
+  FLOAT32_EPS,
+  RICHARDSON_STEP,
+  autodiffJacobian,
+  numericalBijectorJacobian,
+  numericalJacobian,
+  numericalJacobianBatched,
+  type BatchedVectorFunction,
+  type BijectorJacobianOptions,
+  type NumericalJacobianOptions,
+} from './numerics/jacobian.js';
+export { slogdet } from './numerics/slogdet.js';

@@ -3,7 +3,8 @@
 //   [--backend wasm] [--flow realnvp|nice|maf|iaf] [--batch 256] [--layers 8] [--hidden 64,64] [--dims 2]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
-import { Adam, Flow, StandardNormal, create, type Bijector } from '@bijective/core';
+import { Flow, StandardNormal, create, type Bijector } from '@bijective/core';
+import { Adam } from '@bijective/train';
 import '@bijective/autoregressive';
 import '@bijective/coupling';
 import { selectBackend } from './coupling-backends.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Adam, Flow, StandardNormal, create, hostRng, type Bijector } from '@bijective/core';
+import { Flow, StandardNormal, create, hostRng, type Bijector } from '@bijective/core';
+import { Adam } from '@bijective/train';
 import '@bijective/coupling';
 import { medianSecondsPerCall, type TimingOptions } from './coupling-timing.js';
 

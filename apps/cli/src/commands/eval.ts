@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { logProbInBatches } from '@bijective/core';
+import { logProbInBatches } from '@bijective/train';
 import { contextTensor, dequantise, tableTensor } from '@bijective/datasets';
 import { intOption, requiredOption, type ParsedArgs } from '../args.js';
 import { selectBackend } from '../backend.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { logProbInBatches } from '@bijective/core';
+import { logProbInBatches } from '@bijective/train';
 import { intOption, requiredOption, type ParsedArgs } from '../args.js';
 import { selectBackend } from '../backend.js';
 import { evaluationRows, openDataset } from '../data.js';

@@ -1,7 +1,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, test } from 'vitest';
-import '../gradients.js';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { OptionError, ValueError } from '../errors.js';
 import { BatchNorm } from './batch-norm.js';
 import { Chain } from './chain.js';

@@ -2,9 +2,14 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, test } from 'vitest';
 import { OptionError, ShapeError } from '../errors.js';
-import { luDecompose, slogdet } from '../numerics/lu.js';
+import { luDecompose } from '../numerics/lu.js';
 import { hostRng, randomOrthogonal } from '../numerics/random.js';
 import { LULinear } from './lu-linear.js';
+
+/** log|det W| in float64 from the LU factors of W (Σ log|U_ii|). */
+function logAbsDet(w: number[][]): number {
+  return luDecompose(w).upper.reduce((sum, row, i) => sum + Math.log(Math.abs(row[i]!)), 0);
+}
 
 type Matrix = number[][];
 const matmul = (a: Matrix, b: Matrix): Matrix =>
@@ -85,7 +90,7 @@ describe('LULinear', () => {
     b.dispose();
   });
 
-  test.each([1, 5, 8])('d = %i: forward, inverse and log-det match the float64 W, W⁻¹ and slogdet', (d) => {
+  test.each([1, 5, 8])('d = %i: forward, inverse and log-det match the float64 W, W⁻¹ and log|det W|', (d) => {
     const seed = 10 + d;
     const b = new LULinear({ eventShape: [d], seed });
     perturb(b, d);
@@ -102,7 +107,7 @@ describe('LULinear', () => {
         ),
         1e-5,
       );
-      Array.from(logDet.dataSync()).forEach((v) => expect(v).toBeCloseTo(slogdet(w).logAbsDet, 5));
+      Array.from(logDet.dataSync()).forEach((v) => expect(v).toBeCloseTo(logAbsDet(w), 5));
       const wInverse = hostInverse(w);
       expectMatrixClose(b.inverseWeight().dataSync(), wInverse, 1e-5);
       const inverse = b.inverseAndLogDet(tf.tensor2d(x, [3, d]));
@@ -114,7 +119,7 @@ describe('LULinear', () => {
         ),
         1e-5,
       );
-      Array.from(inverse.logDet.dataSync()).forEach((v) => expect(v).toBeCloseTo(-slogdet(w).logAbsDet, 5));
+      Array.from(inverse.logDet.dataSync()).forEach((v) => expect(v).toBeCloseTo(-logAbsDet(w), 5));
     });
     b.dispose();
   });

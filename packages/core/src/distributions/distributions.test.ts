@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, test } from 'vitest';
-import '../gradients.js';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { createByName } from '../registry.js';
 import './register.js';
 import { DiagonalNormal } from './diagonal-normal.js';

@@ -1,5 +1,3 @@
-// Barrel of neural-network building blocks.
+// Barrel of the tfjs op helpers core's bijectors use.
 export * from './matmul.js';
-export * from './dense.js';
 export * from './activation.js';
-export * from './mlp.js';

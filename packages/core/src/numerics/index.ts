@@ -1,4 +1,4 @@
 // Barrel of host-side float64 numerics.
 export * from './random.js';
 export * from './lu.js';
-export * from './jacobian.js';
+export * from './minibatch.js';

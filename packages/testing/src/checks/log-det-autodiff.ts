@@ -1,4 +1,5 @@
-import { autodiffJacobian, slogdet } from '@bijective/core';
+import { autodiffJacobian } from '../numerics/jacobian.js';
+import { slogdet } from '../numerics/slogdet.js';
 import { expectClose } from '../compare.js';
 import { CheckFailure } from '../failure.js';
 import { callOptions, eventSizes, take, type BijectorSubject } from '../subject.js';

@@ -1,0 +1,12 @@
+/**
+ * The performance machinery that flow families share: host kernels with analytic gradients
+ * ({@link defineHostKernel}), the fused conditioner-layer engine ({@link FusedLayers},
+ * {@link TransformOp}), MLP conditioners, and the one module that relies on tfjs-core internals.
+ * Family authors build on it; a plugin author writing a bijector from tfjs ops needs only
+ * `@bijective/core`.
+ * @module @bijective/engine
+ */
+export * from './kernels/index.js';
+export * from './fused/index.js';
+export * from './nn/dense.js';
+export * from './nn/mlp.js';

@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BijectiveError } from '@bijective/core';
+import { HOST_ADAPTERS } from './host-adapters.js';
+
+/** Attributes of a host kernel: plain numbers, booleans, strings or number lists (tfjs's NamedAttrMap). */
+export type HostKernelAttrs = Record<string, number | boolean | string | readonly number[]>;
+
+/**
+ * A kernel written as a loop over float32 buffers on the host, run by tfjs as ONE kernel on every
+ * backend (the pattern of tfjs's own kernel registry): on cpu and wasm it reads and writes the
+ * backend's buffers in place (wasm: views of its heap), elsewhere (webgl) it reads the inputs back
+ * and uploads the outputs. Small flows are bound by per-kernel dispatch, not arithmetic
+ * (docs/benchmarks.md), so fusing a chain of elementwise kernels into one loop is the big saving.
+ */
+export interface HostKernelSpec<A extends HostKernelAttrs> {
+  /** The tfjs kernel name (unique; prefix it with your package, e.g. `Bijective.Adam`). */
+  name: string;
+  /** The shapes of the outputs, from the input shapes and the attributes. */
+  outputShapes(inputShapes: readonly (readonly number[])[], attrs: A): number[][];
+  /** Fills `outputs` (zeroed) from `inputs`; arithmetic may use float64 JavaScript numbers. */
+  /**
+   * The gradients with respect to each input from the outputs' gradients (tfjs passes zeros for
+   * unused outputs), for kernels that are linear in their inputs (copies, packings); registered
+   * with tfjs, so such a kernel can sit on an ordinary gradient tape.
+   */
+  linearGradient?(dys: tf.Tensor[], attrs: A): tf.Tensor[];
+  run(
+    inputs: readonly Float32Array[],
+    outputs: Float32Array[],
+    inputShapes: readonly (readonly number[])[],
+    attrs: A,
+  ): void;
+}
+
+/** A registered host kernel: call it with float32 tensors, get its outputs as new tensors. */
+export type HostKernel<A extends HostKernelAttrs> = (inputs: readonly tf.Tensor[], attrs: A) => tf.Tensor[];
+
+/**
+ * Registers `spec` with tfjs for the cpu, wasm and webgl backends and returns the function that
+ * runs it (through `engine().runKernel`, so tfjs tracks the outputs and profiles the call). Host
+ * kernels have no registered gradient unless they are linear (`linearGradient`): use them inside
+ * `tf.customGrad` ops whose backward pass is another host kernel. Throws {@link BijectiveError} on a non-float32 input.
+ */
+export function defineHostKernel<A extends HostKernelAttrs>(spec: HostKernelSpec<A>): HostKernel<A> {
+  for (const [backendName, adapter] of Object.entries(HOST_ADAPTERS)) {
+    tf.registerKernel({
+      kernelName: spec.name,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const infos = Object.values(inputs) as tf.TensorInfo[];
+        const shapes = infos.map((t) => t.shape);
+        return adapter(
+          backend as tf.KernelBackend,
+          infos,
+          spec.outputShapes(shapes, attrs as unknown as A),
+          (ins, outs) => spec.run(ins, outs, shapes, attrs as unknown as A),
+        );
+      },
+    });
+  }
+  const { linearGradient } = spec;
+  if (linearGradient)
+    tf.registerGradient({
+      kernelName: spec.name,
+      gradFunc: (dy, _saved, attrs) => {
+        const grads = linearGradient(Array.isArray(dy) ? dy : [dy], attrs as unknown as A);
+        return Object.fromEntries(grads.map((g, i) => [`x${i}`, () => g]));
+      },
+    });
+  return (inputs, attrs) => {
+    const named: tf.NamedTensorMap = {};
+    inputs.forEach((t, i) => {
+      if (t.dtype !== 'float32')
+        throw new BijectiveError('value', `${spec.name}: input ${i} must be float32, got ${t.dtype}`);
+      named[`x${i}`] = t;
+    });
+    const out = tf.engine().runKernel(spec.name, named, attrs as unknown as tf.NamedAttrMap);
+    return Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
+  };
+}

@@ -1,0 +1,3 @@
+// Barrel of host kernels.
+export * from './host-kernel.js';
+export * from './adam-kernel.js';

@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { OptionError, type Flow } from '@bijective/core';
+import type { TrainOptions } from './fit.js';
+import { checkNumberOption } from './options.js';
+import { GuardedOptimiser } from './guarded-optimiser.js';
+
+/** What {@link fitVariational} reports. */
+export interface FitVariationalResult {
+  /** Steps run. */
+  steps: number;
+  /** Mean of the last 10% of step losses: an estimate of KL(q‖p) - log Z (nats). */
+  finalLoss: number;
+  /** Mean wall-clock seconds per step. */
+  secondsPerStep: number;
+}
+
+/**
+ * Fits a flow q to an unnormalised log-density log p̃ by reverse KL (Rezende & Mohamed 2015):
+ * minimises E_q[log q(x) - log p̃(x)] = KL(q‖p) - log Z with reparameterised samples
+ * x = f(z), z ~ p0, drawn with `sampleAndLogProb`. `batchSize` is the samples per step.
+ */
+export function fitVariational(
+  flow: Flow,
+  logTarget: (x: tf.Tensor) => tf.Tensor,
+  options: TrainOptions = {},
+): FitVariationalResult {
+  const steps = checkNumberOption(options.steps ?? 1000, 'steps', { min: 1, integer: true });
+  const batchSize = checkNumberOption(options.batchSize ?? 256, 'batchSize', { min: 1, integer: true });
+  const baseRate = checkNumberOption(options.learningRate ?? 1e-3, 'learningRate', { min: 0 });
+  if (flow.trainableVariables.length === 0)
+    throw new OptionError('fitVariational: the flow has no trainable variables');
+  const seed = options.seed ?? 0;
+  const trainable = flow.trainableVariables as tf.Variable[];
+  const optimiser = new GuardedOptimiser(flow.variables, trainable, {
+    ...options,
+    steps,
+    learningRate: baseRate,
+  });
+  const losses: number[] = [];
+  try {
+    for (let step = 0; step < steps; step++) {
+      const { loss, learningRate } = optimiser.step(step, () => {
+        const { value: x, logProb } = flow.sampleAndLogProb(batchSize, { seed: seed + step });
+        return tf.mean(tf.sub(logProb, logTarget(x))) as tf.Scalar;
+      });
+      losses.push(loss);
+      options.onProgress?.({ step: step + 1, totalSteps: steps, loss, learningRate });
+    }
+    const tail = losses.slice(-Math.max(1, Math.floor(losses.length / 10)));
+    return {
+      steps,
+      finalLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
+      secondsPerStep: optimiser.secondsPerStep,
+    };
+  } finally {
+    optimiser.dispose();
+  }
+}

@@ -1,0 +1,154 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { describe, expect, test } from 'vitest';
+import '@bijective/engine/gradients';
+import { Affine, BatchNorm, Chain, LULinear, StandardNormal, Flow } from '@bijective/core';
+import { fit } from './fit.js';
+import { DivergenceError } from './guarded-optimiser.js';
+import { fitVariational } from './fit-variational.js';
+import { meanNegLogProb } from './evaluate.js';
+
+/** Correlated Gaussian data x = A z + b: a linear flow can fit it exactly. */
+function gaussianData(n: number, seed: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const z = tf.randomNormal([n, 2], 0, 1, 'float32', seed) as tf.Tensor2D;
+    return tf.add(
+      tf.matMul(
+        z,
+        tf.tensor2d([
+          [2, 0.5],
+          [0, 0.5],
+        ]),
+      ),
+      tf.tensor1d([1, -2]),
+    ) as tf.Tensor2D;
+  });
+}
+/** Entropy of that Gaussian: log|det A| + d/2 (1 + log 2π). */
+const TRUE_ENTROPY = Math.log(1) + (1 + Math.log(2 * Math.PI));
+
+function linearFlow(withBatchNorm = false): Flow {
+  const layers = [new LULinear({ eventShape: [2], seed: 1 }), new Affine({ eventShape: [2] })];
+  if (withBatchNorm) layers.push(new BatchNorm({ eventShape: [2] }) as never);
+  return new Flow(new StandardNormal({ eventShape: [2] }), new Chain(layers));
+}
+
+describe('fit', () => {
+  test('maximum likelihood reaches the true entropy on Gaussian data', () => {
+    const data = gaussianData(4000, 1);
+    const test = gaussianData(4000, 2);
+    const flow = linearFlow();
+    const before = meanNegLogProb(flow, test);
+    const result = fit(flow, data, { steps: 400, batchSize: 256, learningRate: 2e-2, seed: 3 });
+    const after = meanNegLogProb(flow, test);
+    expect(before).toBeGreaterThan(TRUE_ENTROPY + 0.5);
+    expect(after).toBeLessThan(TRUE_ENTROPY + 0.05);
+    expect(result.bestValidationNll).not.toBeNull();
+    flow.dispose();
+    data.dispose();
+    test.dispose();
+  });
+
+  test('tensor count is stable across steps after warm-up (batch norm included)', () => {
+    const data = gaussianData(512, 4);
+    const flow = linearFlow(true);
+    const counts: number[] = [];
+    fit(flow, data, {
+      steps: 30,
+      batchSize: 64,
+      validationEvery: 5,
+      onProgress: () => counts.push(tf.memory().numTensors),
+    });
+    const afterWarmUp = counts.slice(6);
+    expect(Math.max(...afterWarmUp)).toBe(Math.min(...afterWarmUp));
+    flow.dispose();
+    data.dispose();
+  });
+
+  test('early stopping restores the best-validation weights', () => {
+    const data = gaussianData(64, 5);
+    const validation = gaussianData(64, 6);
+    const flow = linearFlow();
+    const trace: { step: number; validationNll?: number }[] = [];
+    // A large learning rate overfits 64 rows and oscillates; patience 2 stops early.
+    const result = fit(flow, data, {
+      steps: 2000,
+      batchSize: 64,
+      learningRate: 0.3,
+      schedule: 'constant',
+      validationData: validation,
+      validationEvery: 1,
+      patience: 2,
+      onProgress: (p) => trace.push(p),
+    });
+    expect(result.stopReason).toBe('early-stopped');
+    expect(result.steps).toBeLessThan(2000);
+    const best = Math.min(...trace.map((t) => t.validationNll ?? Infinity));
+    expect(result.bestValidationNll).toBeCloseTo(best, 6);
+    expect(meanNegLogProb(flow, validation)).toBeCloseTo(best, 4);
+    flow.dispose();
+    data.dispose();
+    validation.dispose();
+  });
+
+  test('a non-finite loss stops with a clear error and keeps the last good weights', () => {
+    const data = gaussianData(256, 7);
+    const flow = linearFlow();
+    let steps = 0;
+    const poisoned = tf.tidy(() => tf.concat([data, tf.tensor2d([[NaN, 0]])]));
+    // NaN in the data itself is refused up front, naming the row.
+    expect(() => fit(flow, poisoned, { steps: 1 })).toThrow(/row 256 holds a NaN/);
+    const snapshot = flow.variables.map((v) => v.arraySync());
+    expect(() =>
+      fit(flow, data, {
+        steps: 100,
+        learningRate: 1e30,
+        schedule: 'constant',
+        validationFraction: 0,
+        onProgress: () => steps++,
+      }),
+    ).toThrow(DivergenceError);
+    const finite = flow.variables.every((v) => Array.from(v.dataSync()).every(Number.isFinite));
+    expect(finite).toBe(true);
+    expect(steps).toBeGreaterThan(0);
+    expect(flow.variables.map((v) => v.arraySync())).not.toEqual(snapshot);
+    flow.dispose();
+    data.dispose();
+    poisoned.dispose();
+  });
+
+  test('bad options name the option', () => {
+    const data = gaussianData(16, 8);
+    const flow = linearFlow();
+    expect(() => fit(flow, data, { steps: 0 })).toThrow(/steps must be an integer >= 1/);
+    expect(() => fit(flow, data, { batchSize: 2.5 })).toThrow(/batchSize must be an integer/);
+    expect(() => fit(flow, data, { validationFraction: 2 })).toThrow(/validationFraction must be a number/);
+    expect(() => fit(flow, data, { clipNorm: -1 })).toThrow(/clipNorm/);
+    flow.dispose();
+    data.dispose();
+  });
+});
+
+describe('fitVariational', () => {
+  test('reverse KL fits a Gaussian target known only up to a constant', () => {
+    const flow = linearFlow();
+    const mean = tf.tensor1d([1, -1]);
+    // log p̃(x) = -|x - m|² / (2·0.25) + 7: a Gaussian with sd 0.5 and an arbitrary constant.
+    const logTarget = (x: tf.Tensor) => tf.add(tf.mul(-2, tf.sum(tf.square(tf.sub(x, mean)), 1)), 7);
+    const result = fitVariational(flow, logTarget, {
+      steps: 300,
+      batchSize: 128,
+      learningRate: 3e-2,
+      seed: 1,
+    });
+    // KL(q‖p) - log Z with log Z = 7 + log(2π·0.25): at the optimum the loss is -log Z.
+    const logZ = 7 + Math.log(2 * Math.PI * 0.25);
+    expect(result.finalLoss).toBeCloseTo(-logZ, 1);
+    const samples = flow.sample(4000, { seed: 2 });
+    const { mean: m, variance } = tf.moments(samples, 0);
+    Array.from(m.dataSync()).forEach((v, i) => expect(v).toBeCloseTo([1, -1][i]!, 1));
+    Array.from(variance.dataSync()).forEach((v) => expect(v).toBeCloseTo(0.25, 1));
+    flow.dispose();
+    mean.dispose();
+  });
+});

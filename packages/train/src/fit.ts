@@ -1,0 +1,207 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { OptionError, ShapeError, type Flow, randomPermutation, MinibatchSampler } from '@bijective/core';
+import type { AdamOptions } from './adam.js';
+import { meanNegLogProb } from './evaluate.js';
+import { checkFinite } from './finite.js';
+import { checkNumberOption } from './options.js';
+import type { LearningRateSchedule } from './schedule.js';
+import { WeightSnapshot } from './snapshot.js';
+import { GuardedOptimiser } from './guarded-optimiser.js';
+
+/** Progress reported after every optimisation step. */
+export interface FitProgress {
+  /** Steps completed. */
+  step: number;
+  /** Steps planned. */
+  totalSteps: number;
+  /** Training loss of this step (mean NLL of the minibatch, nats). */
+  loss: number;
+  /** Learning rate used by this step. */
+  learningRate: number;
+  /** Validation NLL when this step ran a validation pass. */
+  validationNll?: number;
+}
+
+/** Common options of {@link fit} and {@link fitVariational}. */
+export interface TrainOptions extends AdamOptions {
+  /** Optimisation steps (default 1000). */
+  steps?: number;
+  /** Minibatch size (default 256). */
+  batchSize?: number;
+  /** Base learning rate (default 1e-3). */
+  learningRate?: number;
+  /** Learning-rate schedule (default `cosine`). */
+  schedule?: LearningRateSchedule;
+  /** Linear warm-up steps (default 0). */
+  warmupSteps?: number;
+  /** Clip gradients to this global L2 norm (default none). */
+  clipNorm?: number;
+  /** Seed for shuffling and sampling (default 0). */
+  seed?: number;
+  /** Called after every step. */
+  onProgress?: (progress: FitProgress) => void;
+}
+
+/** Options of {@link fit}. */
+export interface FitOptions extends TrainOptions {
+  /** Conditioning rows aligned with the training data. */
+  context?: tf.Tensor;
+  /** Explicit validation data; otherwise `validationFraction` of the data is held out. */
+  validationData?: tf.Tensor;
+  /** Conditioning rows aligned with `validationData`. */
+  validationContext?: tf.Tensor;
+  /** Fraction of the data held out for validation when no `validationData` is given (default 0.1; 0 disables). */
+  validationFraction?: number;
+  /** Steps between validation passes (default steps/40, at least 10). */
+  validationEvery?: number;
+  /** Validation passes without improvement before stopping early (default 10; Infinity disables). */
+  patience?: number;
+}
+
+/** Why training ended. */
+export type StopReason = 'completed' | 'early-stopped';
+
+/** What {@link fit} reports. */
+export interface FitResult {
+  /** Steps run. */
+  steps: number;
+  /** Why training ended. */
+  stopReason: StopReason;
+  /** Best validation NLL seen (its weights are restored), or null without validation. */
+  bestValidationNll: number | null;
+  /** Step of the best validation NLL. */
+  bestStep: number | null;
+  /** Training loss of the last step. */
+  finalLoss: number;
+  /** Mean wall-clock seconds per optimisation step, validation excluded. */
+  secondsPerStep: number;
+}
+
+interface Split {
+  train: tf.Tensor;
+  trainContext?: tf.Tensor;
+  validation?: tf.Tensor;
+  validationContext?: tf.Tensor;
+  owned: tf.Tensor[];
+}
+
+function splitData(data: tf.Tensor, options: FitOptions, seed: number): Split {
+  if (options.validationData) {
+    return {
+      train: data,
+      trainContext: options.context,
+      validation: options.validationData,
+      validationContext: options.validationContext,
+      owned: [],
+    };
+  }
+  const fraction = checkNumberOption(options.validationFraction ?? 0.1, 'validationFraction', {
+    min: 0,
+    max: 0.9,
+  });
+  const n = data.shape[0] as number;
+  const nValidation = Math.floor(n * fraction);
+  if (nValidation === 0) return { train: data, trainContext: options.context, owned: [] };
+  const order = randomPermutation(n, seed ^ 0x5bd1e995);
+  const pick = (t: tf.Tensor | undefined, rows: number[]): tf.Tensor | undefined =>
+    t ? tf.tidy(() => tf.gather(t, tf.tensor1d(rows, 'int32'))) : undefined;
+  const trainRows = order.slice(nValidation);
+  const validationRows = order.slice(0, nValidation);
+  const split: Split = {
+    train: pick(data, trainRows) as tf.Tensor,
+    trainContext: pick(options.context, trainRows),
+    validation: pick(data, validationRows),
+    validationContext: pick(options.context, validationRows),
+    owned: [],
+  };
+  split.owned = [split.train, split.trainContext, split.validation, split.validationContext].filter(
+    (t): t is tf.Tensor => t !== undefined,
+  );
+  return split;
+}
+
+/**
+ * Fits a flow by maximum likelihood (forward KL): minimises -mean log p(x) over minibatches with
+ * Adam, an optional schedule and gradient clipping, validates periodically, stops early after
+ * `patience` passes without improvement and restores the best-validation weights. A non-finite
+ * loss or gradient stops training with a `DivergenceError` after restoring the last good
+ * (or best) weights. No tensor outlives a step.
+ */
+export function fit(flow: Flow, data: tf.Tensor, options: FitOptions = {}): FitResult {
+  const steps = checkNumberOption(options.steps ?? 1000, 'steps', { min: 1, integer: true });
+  const batchSize = checkNumberOption(options.batchSize ?? 256, 'batchSize', { min: 1, integer: true });
+  const baseRate = checkNumberOption(options.learningRate ?? 1e-3, 'learningRate', { min: 0 });
+  const patience = options.patience ?? 10;
+  const seed = options.seed ?? 0;
+  if (options.clipNorm !== undefined)
+    checkNumberOption(options.clipNorm, 'clipNorm', { min: Number.MIN_VALUE });
+  if (flow.trainableVariables.length === 0) throw new OptionError('fit: the flow has no trainable variables');
+  if (options.context && options.context.shape[0] !== data.shape[0]) {
+    throw new ShapeError(
+      `fit: context has ${options.context.shape[0]} rows but the data has ${data.shape[0]}`,
+    );
+  }
+  checkFinite(data, 'fit: training data');
+  if (options.validationData) checkFinite(options.validationData, 'fit: validation data');
+
+  const split = splitData(data, options, seed);
+  const validationEvery = options.validationEvery ?? Math.max(10, Math.round(steps / 40));
+  const sampler = new MinibatchSampler(split.train.shape[0] as number, batchSize, seed);
+  const optimiser = new GuardedOptimiser(flow.variables, flow.trainableVariables, {
+    ...options,
+    steps,
+    learningRate: baseRate,
+  });
+  let best: { nll: number; step: number; weights: WeightSnapshot } | null = null;
+  let sinceImprovement = 0;
+  let finalLoss = NaN;
+  let step = 0;
+  let stopReason: StopReason = 'completed';
+  try {
+    for (; step < steps; step++) {
+      const indices = sampler.next();
+      const { loss, learningRate } = optimiser.step(
+        step,
+        () => {
+          const rows = tf.tensor1d(indices, 'int32');
+          const x = tf.gather(split.train, rows);
+          const context = split.trainContext ? tf.gather(split.trainContext, rows) : undefined;
+          return tf.neg(tf.mean(flow.logProb(x, { context, training: true }))) as tf.Scalar;
+        },
+        best
+          ? { weights: best.weights, description: `best-validation weights of step ${best.step}` }
+          : undefined,
+      );
+      finalLoss = loss;
+      let validationNll: number | undefined;
+      const isLast = step === steps - 1;
+      if (split.validation && ((step + 1) % validationEvery === 0 || isLast)) {
+        validationNll = meanNegLogProb(flow, split.validation, { context: split.validationContext });
+        if (best === null || validationNll < best.nll) {
+          best?.weights.dispose();
+          best = { nll: validationNll, step: step + 1, weights: new WeightSnapshot(flow.variables) };
+          sinceImprovement = 0;
+        } else sinceImprovement += 1;
+      }
+      options.onProgress?.({ step: step + 1, totalSteps: steps, loss, learningRate, validationNll });
+      if (sinceImprovement >= patience) {
+        stopReason = 'early-stopped';
+        step += 1;
+        break;
+      }
+    }
+    best?.weights.restore();
+    return {
+      steps: Math.min(step, steps),
+      stopReason,
+      bestValidationNll: best?.nll ?? null,
+      bestStep: best?.step ?? null,
+      finalLoss,
+      secondsPerStep: optimiser.secondsPerStep,
+    };
+  } finally {
+    best?.weights.dispose();
+    optimiser.dispose();
+    for (const t of split.owned) t.dispose();
+  }
+}

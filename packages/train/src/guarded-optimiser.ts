@@ -1,0 +1,104 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BijectiveError } from '@bijective/core';
+import { Adam, type AdamOptions } from './adam.js';
+import { clipByGlobalNorm } from './clip.js';
+import { learningRateAt, type LearningRateSchedule } from './schedule.js';
+import { WeightSnapshot } from './snapshot.js';
+
+/** Training stopped because the loss or a gradient became NaN or infinite; the weights were restored. */
+export class DivergenceError extends BijectiveError {
+  /** Creates the error; `step` is the step whose loss or gradient was not finite. */
+  constructor(
+    readonly step: number,
+    message: string,
+  ) {
+    super('numerics', message);
+    this.name = 'DivergenceError';
+  }
+}
+
+/** Options of {@link GuardedOptimiser}. */
+export interface GuardedOptimiserOptions extends AdamOptions {
+  /** Steps planned (the schedule's horizon). */
+  steps: number;
+  /** Base learning rate. */
+  learningRate: number;
+  /** Learning-rate schedule (default `cosine`). */
+  schedule?: LearningRateSchedule;
+  /** Linear warm-up steps. */
+  warmupSteps?: number;
+  /** Clip gradients to this global L2 norm. */
+  clipNorm?: number;
+}
+
+/** Weights to fall back on when a step diverges, with the words that name them in the error. */
+export interface Fallback {
+  /** The weights to restore. */
+  weights: WeightSnapshot;
+  /** e.g. `best-validation weights of step 300`. */
+  description: string;
+}
+
+/**
+ * The optimisation loop's step, shared by `fit` and `fitVariational`: scheduled Adam
+ * with global-norm clipping and a divergence guard. Each step snapshots the state (cheap: clones
+ * share storage until reassigned), reads loss and gradient norm back once, and updates only when
+ * both are finite; otherwise it restores the fallback (or the last good weights) and throws a
+ * {@link DivergenceError}. Leaves no tensor behind.
+ */
+export class GuardedOptimiser {
+  private readonly adam: Adam;
+  private lastGood: WeightSnapshot | null = null;
+  private seconds = 0;
+  private count = 0;
+
+  /** Optimises `trainable`; `state` (every variable, running statistics included) is what a restore writes back. */
+  constructor(
+    private readonly state: readonly tf.Variable[],
+    private readonly trainable: readonly tf.Variable[],
+    private readonly options: GuardedOptimiserOptions,
+  ) {
+    this.adam = new Adam(options);
+  }
+
+  /** Runs step `step` (0-based) on `loss`; returns the loss before the update and the learning rate used. */
+  step(step: number, loss: () => tf.Scalar, fallback?: Fallback): { loss: number; learningRate: number } {
+    const { steps, learningRate: base, schedule = 'cosine', warmupSteps, clipNorm } = this.options;
+    const learningRate = learningRateAt(schedule, base, step, steps, warmupSteps);
+    const started = performance.now();
+    const candidate = new WeightSnapshot(this.state);
+    const [lossValue, norm] = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(loss, this.trainable as tf.Variable[]);
+      const { clipped, globalNorm } = clipByGlobalNorm(grads, clipNorm);
+      const [l, n] = tf.stack([value, globalNorm]).dataSync() as Float32Array;
+      if (Number.isFinite(l) && Number.isFinite(n)) this.adam.apply(this.trainable, clipped, learningRate);
+      return [l as number, n as number];
+    });
+    this.seconds += (performance.now() - started) / 1000;
+    this.count += 1;
+    if (!Number.isFinite(lossValue) || !Number.isFinite(norm)) {
+      candidate.dispose();
+      (fallback?.weights ?? this.lastGood)?.restore();
+      const what = Number.isFinite(lossValue) ? `gradient norm is ${norm}` : `loss is ${lossValue}`;
+      throw new DivergenceError(
+        step,
+        `training diverged at step ${step}: ${what}; restored the ${fallback?.description ?? 'last good weights'} ` +
+          '(try a lower learning rate or clipNorm)',
+      );
+    }
+    this.lastGood?.dispose();
+    this.lastGood = candidate;
+    return { loss: lossValue, learningRate };
+  }
+
+  /** Mean wall-clock seconds of the steps run so far. */
+  get secondsPerStep(): number {
+    return this.seconds / Math.max(1, this.count);
+  }
+
+  /** Frees the snapshot and Adam's moments. */
+  dispose(): void {
+    this.lastGood?.dispose();
+    this.adam.dispose();
+  }
+}
