@@ -4,7 +4,7 @@ import {
   resolveAutoregressiveOptions,
   type ResolvedAutoregressiveOptions,
 } from './flow-options.js';
-import { inputDegrees } from './degrees.js';
+import { inputDegrees } from '@bijective/engine';
 import type { MaskedAffineSettings } from './masked-affine.js';
 import { MaskedAffineStack, type StackedLayer } from './masked-affine-stack.js';
 

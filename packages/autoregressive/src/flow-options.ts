@@ -8,14 +8,8 @@ import {
   type EventShape,
   type JsonObject,
 } from '@bijective/core';
-import {
-  DEFAULT_SCALE_BOUND,
-  readActivation,
-  readContextShape,
-  readCount,
-  readHidden,
-  readVectorShape,
-} from './options.js';
+import { DEFAULT_SCALE_BOUND } from '@bijective/engine';
+import { readActivation, readContextShape, readCount, readHidden, readVectorShape } from './options.js';
 
 /** How the autoregressive order changes from layer to layer. */
 export type OrderSchedule = 'reverse' | 'random';

@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { IAF } from './iaf.js';
 import { MAF } from './maf.js';
 import { MaskedAffineAutoregressive } from './masked-affine.js';
-import './register.js';
+import './index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -3,13 +3,12 @@
 // reaches every column, widths and θ follow core's layout; and the masked affine layer built on it
 // agrees with plain tfjs autodiff (fused density pass) and differentiates through its d-pass direction.
 import * as tf from '@tensorflow/tfjs-core';
+import '@bijective/engine/gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import { hostRng } from '@bijective/core';
 import { ParameterLayout, TransformOp, affineTransform, type ElementwiseTransform } from '@bijective/engine';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { inputDegrees } from './degrees.js';
-import { madeLayer } from './made-layer.js';
-import { maskedNetwork } from './made-network.js';
+import { inputDegrees, madeLayer, maskedNetwork } from '@bijective/engine';
 import { MaskedAffineAutoregressive } from './masked-affine.js';
 
 beforeAll(async () => {

@@ -1,10 +1,11 @@
 // MADE's autoregressive property: output (p, i) has an exactly zero gradient with respect to every
 // input j with m₀(j) >= m₀(i), checked by autodiff and by counting mask paths on the host in float64.
 import * as tf from '@tensorflow/tfjs-core';
+import '@bijective/engine/gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import { OptionError, ShapeError, hostRng } from '@bijective/core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { inputDegrees } from './degrees.js';
+import { inputDegrees } from '@bijective/engine';
 import { MADE, type MADEOptions } from './made.js';
 
 beforeAll(async () => {

@@ -1,8 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OptionError, ShapeError, hostRng, type ActivationName, type HostRng } from '@bijective/core';
 import { CONDITIONER_ACTIVATIONS, maskedKernel } from '@bijective/engine';
-import { inputDegrees, madeMasks, type HostMask, type InputOrder } from './degrees.js';
-import { maskedNetwork, type MaskedNetworkSpec } from './made-network.js';
+import {
+  inputDegrees,
+  madeMasks,
+  type HostMask,
+  type InputOrder,
+  maskedNetwork,
+  type MaskedNetworkSpec,
+} from '@bijective/engine';
 
 /** Options of {@link MADE}. */
 export interface MADEOptions {

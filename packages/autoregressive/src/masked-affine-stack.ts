@@ -1,6 +1,6 @@
 import type { BijectorConfig } from '@bijective/core';
 import { maskedAffineConfig, maskedAffineSetup, type MaskedAffineSettings } from './masked-affine.js';
-import { MaskedAutoregressiveLayers } from './masked-layers.js';
+import { MaskedAutoregressiveLayers } from '@bijective/engine';
 
 /** One layer of a {@link MaskedAffineStack}: its input degrees and θ seed. */
 export interface StackedLayer {

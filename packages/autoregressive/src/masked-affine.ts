@@ -1,15 +1,24 @@
-import { OptionError, optionRecord, readBoolean, readNumber, readSeed, type ActivationName, type BijectorConfig, type EventShape } from '@bijective/core';
-import { affineTransform } from '@bijective/engine';
-import { inputDegrees, type InputOrder } from './degrees.js';
-import { MaskedAutoregressiveLayers, maskedLayersSetup, type MaskedLayersSetup } from './masked-layers.js';
+import {
+  OptionError,
+  optionRecord,
+  readBoolean,
+  readNumber,
+  readSeed,
+  type ActivationName,
+  type BijectorConfig,
+  type EventShape,
+} from '@bijective/core';
 import {
   DEFAULT_SCALE_BOUND,
-  readActivation,
-  readContextShape,
-  readHidden,
+  MaskedAutoregressiveLayers,
+  affineTransform,
+  inputDegrees,
+  maskedLayersSetup,
   readOrder,
-  readVectorShape,
-} from './options.js';
+  type InputOrder,
+  type MaskedLayersSetup,
+} from '@bijective/engine';
+import { readActivation, readContextShape, readHidden, readVectorShape } from './options.js';
 
 /** Options of {@link MaskedAffineAutoregressive}. */
 export interface MaskedAffineAutoregressiveOptions {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Flow, StandardNormal, createByName, hostRng } from '@bijective/core';
 import { fit, meanNegLogProb } from '@bijective/train';
 import { beforeAll, describe, expect, test } from 'vitest';
-import './register.js';
+import './index.js';
 
 const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
 setWasmPaths(path.join(path.dirname(wasmPackage), 'dist') + path.sep);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@bijective/engine/gradients';
 import { create, matMulExplicit, OptionError, useBackend } from '@bijective/core';
 import { describe, expect, it } from 'vitest';
 import { WasmBackendProvider } from './index.js';

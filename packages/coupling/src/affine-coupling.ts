@@ -5,7 +5,7 @@ import {
   type CouplingLayerOptions,
   type ResolvedLayer,
 } from './coupling-layer.js';
-import { FusedCouplings, couplingTransform } from './fused-couplings.js';
+import { FusedCouplings, couplingTransform } from '@bijective/engine';
 
 /** Options of {@link AffineCoupling}. */
 export interface AffineCouplingOptions extends CouplingLayerOptions {

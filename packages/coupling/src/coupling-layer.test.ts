@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { createBijector, OptionError, ShapeError } from '@bijective/core';
 import { AdditiveCoupling } from './additive-coupling.js';
 import { AffineCoupling } from './affine-coupling.js';
-import './register.js';
+import './index.js';
 
 await tf.setBackend('cpu');
 

@@ -1,6 +1,5 @@
 import { optionRecord, readBoolean, readSeed, type ActivationName, type JsonObject } from '@bijective/core';
-import type { ResolvedCouplings, TransformKind } from './fused-couplings.js';
-import { partition, type MaskKind } from './mask.js';
+import { type ResolvedCouplings, type TransformKind, partition, type MaskKind } from '@bijective/engine';
 import {
   readActivation,
   readContextShape,

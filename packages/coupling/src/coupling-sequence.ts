@@ -8,26 +8,19 @@ import {
 import {
   FusedCouplings,
   couplingTransform,
+  readPartitions,
+  type PartitionOptions,
   type ResolvedCouplings,
   type TransformKind,
-} from './fused-couplings.js';
+} from '@bijective/engine';
 import {
   readActivation,
   readContextShape,
   readCouplingEventShape,
   readHidden,
-  readPartitions,
   readScaleBound,
   readTransform,
 } from './options.js';
-
-/** One layer's partition in a {@link CouplingSequence}: the elements conditioned on and those transformed. */
-export interface PartitionOptions {
-  /** Indices of x_A, in the order the conditioner reads them. */
-  conditioned: number[];
-  /** Indices of x_B, in the order of the conditioner's output heads. */
-  transformed: number[];
-}
 
 /** Options of {@link CouplingSequence}. */
 export interface CouplingSequenceOptions {

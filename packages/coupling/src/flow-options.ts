@@ -8,8 +8,7 @@ import {
   type JsonObject,
   type OptionRecord,
 } from '@bijective/core';
-import type { MaskKind } from './mask.js';
-import { readMixing, type Mixing } from './mixing.js';
+import { type MaskKind, readMixing, type Mixing } from '@bijective/engine';
 import {
   readActivation,
   readContextShape,

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@bijective/engine/gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, test } from 'vitest';
 import { ACTIVATIONS, type ActivationName } from '@bijective/core';
 import { AdditiveCoupling } from './additive-coupling.js';
 import { AffineCoupling } from './affine-coupling.js';
 import { CouplingSequence } from './coupling-sequence.js';
-import type { FusedCouplings } from './fused-couplings.js';
-import type { MaskKind } from './mask.js';
+import type { FusedCouplings, MaskKind } from '@bijective/engine';
 
 await tf.setBackend('cpu');
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, test } from 'vitest';
 import { create, type Scale } from '@bijective/core';
-import './register.js';
+import './index.js';
 import type { Nice } from './nice.js';
 
 await tf.setBackend('cpu');

@@ -1,7 +1,8 @@
 import { Scale, type BijectorConfig } from '@bijective/core';
 import { DEFAULT_SCALE_BOUND } from '@bijective/engine';
 import { CouplingFlow } from './coupling-flow.js';
-import { couplingLinks, couplingSequence } from './coupling-links.js';
+import { couplingLinks } from '@bijective/engine';
+import { couplingSequence } from './coupling-stack.js';
 import {
   flowOptionsJson,
   resolveFlowOptions,

@@ -1,26 +1,26 @@
-import { OptionError, ShapeError, checkEventShape, formatShape, readNumber, type OptionRecord, readHiddenSizes } from '@bijective/core';
-import { DEFAULT_SCALE_BOUND } from '@bijective/engine';
-import type { TransformKind } from './fused-couplings.js';
-import { MASK_KINDS, type MaskKind, type Partition } from './mask.js';
-
-/** Default hidden widths of coupling conditioners: two layers of 64 units. */
-export const DEFAULT_HIDDEN: readonly number[] = [64, 64];
+import {
+  OptionError,
+  readHiddenSizes,
+  readNumber,
+  readVectorShape,
+  type OptionRecord,
+} from '@bijective/core';
+import {
+  DEFAULT_HIDDEN,
+  DEFAULT_SCALE_BOUND,
+  MASK_KINDS,
+  type MaskKind,
+  type TransformKind,
+} from '@bijective/engine';
 
 /** Reads the vector event shape `[d]` of a coupling layer or flow; d < 2 cannot be split and is a ShapeError. */
 export function readCouplingEventShape(owner: string, record: OptionRecord): [number] {
-  const shape = checkEventShape(record.eventShape, `${owner}: option 'eventShape'`);
-  if (shape.length !== 1) {
-    throw new ShapeError(
-      `${owner}: option 'eventShape' must be a vector shape [d], got ${formatShape(shape)}`,
-    );
-  }
-  const d = shape[0] as number;
-  if (d < 2) {
-    throw new ShapeError(
-      `${owner}: coupling layers split the event into two non-empty parts, so they need d >= 2; got eventShape [${d}] (use an elementwise bijector such as 'affine' for 1-D data)`,
-    );
-  }
-  return [d];
+  return readVectorShape(
+    owner,
+    record,
+    2,
+    "coupling layers split the event into two non-empty parts (use an elementwise bijector such as 'affine' for 1-D data)",
+  );
 }
 
 /** Reads the mask kind, default `halves`. */
@@ -41,27 +41,6 @@ export function readParity(owner: string, record: OptionRecord): 0 | 1 {
     throw new OptionError(`${owner}: option 'parity' must be 0 or 1, got ${JSON.stringify(value)}`);
   }
   return value;
-}
-
-/** Reads an explicit list of partitions of `[d]` (option `partitions`): each a disjoint cover of 0..d-1 by two non-empty index lists. */
-export function readPartitions(owner: string, record: OptionRecord, d: number): Partition[] {
-  const value = record.partitions;
-  const bad = (why: string) =>
-    new OptionError(`${owner}: option 'partitions' ${why}, got ${JSON.stringify(value)}`);
-  if (!Array.isArray(value) || value.length === 0)
-    throw bad('must be a non-empty list of {conditioned, transformed} index lists');
-  return value.map((entry, k) => {
-    const { conditioned, transformed } = (entry ?? {}) as { conditioned?: unknown; transformed?: unknown };
-    const lists = [conditioned, transformed];
-    if (!lists.every((l) => Array.isArray(l) && l.length > 0 && l.every((i) => Number.isInteger(i)))) {
-      throw bad(`[${k}] must have non-empty integer lists 'conditioned' and 'transformed'`);
-    }
-    const all = [...(conditioned as number[]), ...(transformed as number[])].sort((a, b) => a - b);
-    if (all.length !== d || !all.every((i, j) => i === j)) {
-      throw bad(`[${k}] must use each of 0..${d - 1} exactly once`);
-    }
-    return { indicesA: [...(conditioned as number[])], indicesB: [...(transformed as number[])] };
-  });
 }
 
 /** Reads the elementwise map (`affine` or `additive`, required). */

@@ -12,7 +12,7 @@ import {
   type Bijector,
 } from '@bijective/core';
 import { CouplingSequence } from './coupling-sequence.js';
-import './register.js';
+import './index.js';
 import { RealNVP } from './realnvp.js';
 
 await tf.setBackend('cpu');

@@ -26,70 +26,74 @@ const again = { replace: true };
 const example = (d: number) => ({ eventShape: [Math.max(2, d)], hidden: [8], identityInit: false, seed: d });
 const conditional = (d: number) => ({ ...example(d), contextShape: [2] });
 
-register(
-  'bijector',
-  'additive-coupling',
-  {
-    description: 'NICE additive coupling layer y_B = x_B + m(x_A) (Dinh et al. 2015)',
-    create: (o) => new AdditiveCoupling(o),
-    example: (d) => ({ ...example(d), mask: 'alternate' as const }),
-  },
-  again,
-);
-register(
-  'bijector',
-  'affine-coupling',
-  {
-    description: 'RealNVP affine coupling layer y_B = x_B exp(s(x_A)) + t(x_A), bounded s (Dinh et al. 2017)',
-    create: (o) => new AffineCoupling(o),
-    example: (d) => ({ ...conditional(d), parity: 1 as const }),
-  },
-  again,
-);
-register(
-  'bijector',
-  'coupling-sequence',
-  {
-    description: 'additive or affine coupling layers with explicit partitions, fused into one op',
-    create: (o) => new CouplingSequence(o),
-    example: (d) => {
-      const n = Math.max(2, d);
-      const all = Array.from({ length: n }, (_, i) => i);
-      return {
-        ...conditional(d),
-        transform: 'affine' as const,
-        partitions: [
-          { conditioned: [n - 1], transformed: all.slice(0, n - 1).reverse() },
-          { conditioned: all.slice(1), transformed: [0] },
-        ],
-      };
+/** Registers `additive-coupling`, `affine-coupling`, `coupling-sequence`, `nice` and `realnvp` in the bijector registry (idempotent). */
+export function registerCoupling(): void {
+  register(
+    'bijector',
+    'additive-coupling',
+    {
+      description: 'NICE additive coupling layer y_B = x_B + m(x_A) (Dinh et al. 2015)',
+      create: (o) => new AdditiveCoupling(o),
+      example: (d) => ({ ...example(d), mask: 'alternate' as const }),
     },
-  },
-  again,
-);
-register(
-  'bijector',
-  'nice',
-  {
-    description: 'NICE flow: additive couplings, reversals and a diagonal scaling (Dinh et al. 2015)',
-    create: (o) => new Nice(o),
-    example: (d) => ({ ...example(d), layers: 3 }),
-    tags: ['flow'],
-  },
-  again,
-);
-register(
-  'bijector',
-  'realnvp',
-  {
-    description: 'RealNVP flow: affine couplings with bounded scales and mixing (Dinh et al. 2017)',
-    create: (o) => new RealNVP(o),
-    example: (d) => ({ ...conditional(d), layers: 3, mask: 'alternate' as const }),
-    tags: ['flow'],
-    // A learned mixture base and a higher peak rate: at 10000 steps these reach the 2-D toys'
-    // entropies within 0.04-0.07 nats where a standard normal base at 2e-3 stays 0.05-0.15 off
-    // (docs/benchmarks.md, "Quality at a fixed budget").
-    recommended: { base: 'gaussian-mixture', learningRate: 4e-3 },
-  },
-  again,
-);
+    again,
+  );
+  register(
+    'bijector',
+    'affine-coupling',
+    {
+      description:
+        'RealNVP affine coupling layer y_B = x_B exp(s(x_A)) + t(x_A), bounded s (Dinh et al. 2017)',
+      create: (o) => new AffineCoupling(o),
+      example: (d) => ({ ...conditional(d), parity: 1 as const }),
+    },
+    again,
+  );
+  register(
+    'bijector',
+    'coupling-sequence',
+    {
+      description: 'additive or affine coupling layers with explicit partitions, fused into one op',
+      create: (o) => new CouplingSequence(o),
+      example: (d) => {
+        const n = Math.max(2, d);
+        const all = Array.from({ length: n }, (_, i) => i);
+        return {
+          ...conditional(d),
+          transform: 'affine' as const,
+          partitions: [
+            { conditioned: [n - 1], transformed: all.slice(0, n - 1).reverse() },
+            { conditioned: all.slice(1), transformed: [0] },
+          ],
+        };
+      },
+    },
+    again,
+  );
+  register(
+    'bijector',
+    'nice',
+    {
+      description: 'NICE flow: additive couplings, reversals and a diagonal scaling (Dinh et al. 2015)',
+      create: (o) => new Nice(o),
+      example: (d) => ({ ...example(d), layers: 3 }),
+      tags: ['flow'],
+    },
+    again,
+  );
+  register(
+    'bijector',
+    'realnvp',
+    {
+      description: 'RealNVP flow: affine couplings with bounded scales and mixing (Dinh et al. 2017)',
+      create: (o) => new RealNVP(o),
+      example: (d) => ({ ...conditional(d), layers: 3, mask: 'alternate' as const }),
+      tags: ['flow'],
+      // A learned mixture base and a higher peak rate: at 10000 steps these reach the 2-D toys'
+      // entropies within 0.04-0.07 nats where a standard normal base at 2e-3 stays 0.05-0.15 off
+      // (docs/benchmarks.md, "Quality at a fixed budget").
+      recommended: { base: 'gaussian-mixture', learningRate: 4e-3 },
+    },
+    again,
+  );
+}

@@ -5,19 +5,8 @@
  * `@bijective/datasets/node`.
  * @module @bijective/datasets
  */
-import './register.js';
+import { registerDatasets } from './register.js';
 
-export * from './dataset.js';
-export * from './errors.js';
-export * from './table.js';
-export * from './splits.js';
-export * from './fixed-dataset.js';
-export * from './standardise.js';
-export * from './whitening.js';
-export * from './dequantise.js';
-export * from './batches.js';
-export * from './tensors.js';
-export * from './csv.js';
-export * from './idx.js';
-export * from './idx-table.js';
-export * from './toys/index.js';
+export * from './pure.js';
+
+registerDatasets();

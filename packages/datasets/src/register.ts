@@ -30,11 +30,14 @@ function registerToy<N extends keyof typeof TOYS & NameOf<'dataset'>>(name: N): 
   );
 }
 
-registerToy('moons');
-registerToy('8gaussians');
-registerToy('checkerboard');
-registerToy('circles');
-registerToy('rings');
-registerToy('pinwheel');
-registerToy('swissroll');
-registerToy('2spirals');
+/** Registers the 2-D toy datasets (`moons`, `8gaussians`, ...) in the dataset registry (idempotent). */
+export function registerDatasets(): void {
+  registerToy('moons');
+  registerToy('8gaussians');
+  registerToy('checkerboard');
+  registerToy('circles');
+  registerToy('rings');
+  registerToy('pinwheel');
+  registerToy('swissroll');
+  registerToy('2spirals');
+}

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@bijective/engine/gradients';
 import { ValueError } from '@bijective/core';
 import { checkInitialState, checkTimes } from './checks.js';
 import { withIsolatedTape } from './isolated-tape.js';

@@ -5,19 +5,8 @@
  * (Chen et al. 2018).
  * @module @bijective/ode
  */
-import './register.js';
+import { registerOdeSolvers } from './register.js';
 
-export type {
-  VectorField,
-  SolveStats,
-  SolveResult,
-  OdeSolver,
-  FixedStepOptions,
-  Dopri5Options,
-  OdeSolverOptionsMap,
-} from './solver.js';
-export { type ButcherTableau, EULER, MIDPOINT, RK4, DOPRI5 } from './tableau.js';
-export { FixedStepSolver } from './fixed-step.js';
-export { Dopri5Solver } from './dopri5.js';
-export { OdeSolveError } from './errors.js';
-export { solveAdjoint, type AdjointOptions, type AdjointSolveResult } from './adjoint.js';
+export * from './pure.js';
+
+registerOdeSolvers();

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@bijective/engine/gradients';
 import type { VectorField } from './solver.js';
 
 /** The value f(t, z) of a vector field together with the vector-Jacobian products aᵀ ∂f/∂z and aᵀ ∂f/∂θ. */

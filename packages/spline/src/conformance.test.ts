@@ -12,7 +12,7 @@ import {
   standardNormalFlow,
 } from '@bijective/testing';
 import { describe, test } from 'vitest';
-import './register.js';
+import './index.js';
 
 const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
 setWasmPaths(path.join(path.dirname(wasmPackage), 'dist') + path.sep);

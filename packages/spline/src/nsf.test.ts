@@ -1,6 +1,7 @@
 // The `nsf` flow and its spline coupling: options and defaults, the registry config round trip, the
 // identity at initialisation, and gradients reaching every variable on the wasm backend.
 import '@tensorflow/tfjs-backend-cpu';
+import '@bijective/engine/gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
@@ -15,7 +16,7 @@ import {
 } from '@bijective/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { NSF } from './nsf.js';
-import './register.js';
+import './index.js';
 import { SplineCoupling } from './spline-coupling.js';
 
 const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');

@@ -4,11 +4,11 @@ import {
   OptionError,
   optionRecord,
   readSeed,
+  readVectorShape,
   type BijectorConfig,
   type JsonObject,
 } from '@bijective/core';
-import { couplingLinks } from '@bijective/coupling';
-import { inputDegrees, readVectorShape } from '@bijective/autoregressive';
+import { couplingLinks, inputDegrees } from '@bijective/engine';
 import { readInteger, readSplitEventShape } from './options.js';
 import { SplineAutoregressiveStack, resolveSplineAutoregressive } from './spline-autoregressive.js';
 import { SPLINE_COUPLING_KEYS, SplineCoupling, type SplineCouplingOptions } from './spline-coupling.js';

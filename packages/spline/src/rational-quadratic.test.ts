@@ -1,6 +1,7 @@
 // The rational-quadratic spline: a float64 host reference (values and central-difference log-slopes),
 // round trips, bin edges, all-tail batches, the inverse's quadratic root, gradients on cpu and wasm, leaks.
 import '@tensorflow/tfjs-backend-cpu';
+import '@bijective/engine/gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';

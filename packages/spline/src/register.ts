@@ -25,36 +25,39 @@ const example = (d: number) => ({
   seed: d,
 });
 
-register(
-  'bijector',
-  'spline-coupling',
-  {
-    description: 'rational-quadratic spline coupling layer with identity tails (Durkan et al. 2019)',
-    create: (o) => new SplineCoupling(o),
-    example: (d) => ({ ...example(d), contextShape: [2] }),
-  },
-  again,
-);
-register(
-  'bijector',
-  'spline-autoregressive',
-  {
-    description:
-      'autoregressive rational-quadratic spline layer on a MADE, fast density, d-pass sampling (Durkan et al. 2019)',
-    create: (o) => new SplineAutoregressive(o),
-    example: (d) => ({ ...example(d), eventShape: [d], order: 'random' as const, contextShape: [2] }),
-  },
-  again,
-);
-register(
-  'bijector',
-  'nsf',
-  {
-    description:
-      'neural spline flow: rational-quadratic spline couplings and reversals, or autoregressive spline layers (Durkan et al. 2019)',
-    create: (o) => new NSF(o),
-    example: (d) => ({ ...example(d), layers: 3 }),
-    tags: ['flow'],
-  },
-  again,
-);
+/** Registers `spline-coupling`, `spline-autoregressive` and `nsf` in the bijector registry (idempotent). */
+export function registerSpline(): void {
+  register(
+    'bijector',
+    'spline-coupling',
+    {
+      description: 'rational-quadratic spline coupling layer with identity tails (Durkan et al. 2019)',
+      create: (o) => new SplineCoupling(o),
+      example: (d) => ({ ...example(d), contextShape: [2] }),
+    },
+    again,
+  );
+  register(
+    'bijector',
+    'spline-autoregressive',
+    {
+      description:
+        'autoregressive rational-quadratic spline layer on a MADE, fast density, d-pass sampling (Durkan et al. 2019)',
+      create: (o) => new SplineAutoregressive(o),
+      example: (d) => ({ ...example(d), eventShape: [d], order: 'random' as const, contextShape: [2] }),
+    },
+    again,
+  );
+  register(
+    'bijector',
+    'nsf',
+    {
+      description:
+        'neural spline flow: rational-quadratic spline couplings and reversals, or autoregressive spline layers (Durkan et al. 2019)',
+      create: (o) => new NSF(o),
+      example: (d) => ({ ...example(d), layers: 3 }),
+      tags: ['flow'],
+    },
+    again,
+  );
+}

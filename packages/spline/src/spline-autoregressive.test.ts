@@ -2,11 +2,12 @@
 // property of the Jacobian in both directions, round trips and log-determinants, the identity at
 // initialisation, options, and the registry config round trip.
 import '@tensorflow/tfjs-backend-cpu';
+import '@bijective/engine/gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { OptionError, ShapeError, createBijector, hostRng, type Bijector } from '@bijective/core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { NSF } from './nsf.js';
-import './register.js';
+import './index.js';
 import { SplineAutoregressive } from './spline-autoregressive.js';
 
 /** n rows of d standard normals times `scale`. */

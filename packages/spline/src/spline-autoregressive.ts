@@ -5,18 +5,18 @@ import {
   type ActivationName,
   type BijectorConfig,
   type EventShape,
+  readContextShape,
+  readVectorShape,
   type JsonObject,
 } from '@bijective/core';
 import {
   MaskedAutoregressiveLayers,
   inputDegrees,
   maskedLayersSetup,
-  readContextShape,
   readOrder,
-  readVectorShape,
   type InputOrder,
   type MaskedLayersSetup,
-} from '@bijective/autoregressive';
+} from '@bijective/engine';
 import { DEFAULT_BINS, readActivationName, readBound, readSplineHidden, readInteger } from './options.js';
 import { splineTransform } from './spline-transform.js';
 

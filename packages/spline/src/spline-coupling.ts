@@ -11,7 +11,7 @@ import {
   readPartitions,
   type CouplingStructure,
   type PartitionOptions,
-} from '@bijective/coupling';
+} from '@bijective/engine';
 import {
   DEFAULT_BINS,
   readActivationName,

@@ -2,11 +2,12 @@
 // coupling inside core's fused op), against the same layers recomputed with the tfjs-op spline from
 // their own weights (this pins the conditioner output layouts): values, log-dets, variable gradients.
 import '@tensorflow/tfjs-backend-cpu';
+import '@bijective/engine/gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { madeMasks, type HostMask } from '@bijective/autoregressive';
+import { madeMasks, type HostMask } from '@bijective/engine';
 import { hostRng, type Bijector, type ValueAndLogDet } from '@bijective/core';
 import type { ParameterLayout } from '@bijective/engine';
 import { beforeAll, describe, expect, test } from 'vitest';

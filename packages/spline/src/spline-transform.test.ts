@@ -1,6 +1,7 @@
 // splineTransform: its host kernels against the tfjs-op spline (values, log-dets, autodiff gradients),
 // against central differences of its own float64 forward, round trips, knots, ±B, tails, errors, leaks.
 import '@tensorflow/tfjs-backend-cpu';
+import '@bijective/engine/gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';

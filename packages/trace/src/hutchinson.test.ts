@@ -1,4 +1,5 @@
 import '@tensorflow/tfjs-backend-cpu';
+import '@bijective/engine/gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { OptionError } from '@bijective/core';
 import { beforeAll, describe, expect, test } from 'vitest';

@@ -4,15 +4,8 @@
  * registry kind `traceEstimator`. Each returns f(z) and its trace estimate in one pass.
  * @module @bijective/trace
  */
-import './register.js';
+import { registerTraceEstimators } from './register.js';
 
-export type {
-  BatchFunction,
-  TraceResult,
-  TraceEstimator,
-  ExactTraceOptions,
-  HutchinsonOptions,
-  TraceEstimatorOptionsMap,
-} from './estimator.js';
-export { ExactTrace } from './exact.js';
-export { HutchinsonTrace, type ProbeDistribution } from './hutchinson.js';
+export * from './pure.js';
+
+registerTraceEstimators();

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@bijective/engine/gradients';
 import { ShapeError, formatShape, sameShape } from '@bijective/core';
 import type { BatchFunction, TraceResult } from './estimator.js';
 

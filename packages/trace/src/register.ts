@@ -8,29 +8,32 @@ import { OptionError, isRegistered, register } from '@bijective/core';
 import { ExactTrace } from './exact.js';
 import { HutchinsonTrace } from './hutchinson.js';
 
-if (!isRegistered('traceEstimator', 'exact')) {
-  register('traceEstimator', 'exact', {
-    description: 'exact trace from d vector-Jacobian products with the basis vectors (no options)',
-    create: (options) => {
-      if (
-        options !== undefined &&
-        (options === null || typeof options !== 'object' || Object.keys(options).length > 0)
-      ) {
-        throw new OptionError(`exact: takes no options, got ${JSON.stringify(options)}`);
-      }
-      return new ExactTrace();
-    },
-  });
-}
-if (!isRegistered('traceEstimator', 'hutchinson-gaussian')) {
-  register('traceEstimator', 'hutchinson-gaussian', {
-    description: 'Hutchinson estimator with standard normal probes (options: probes)',
-    create: (options) => new HutchinsonTrace('gaussian', options),
-  });
-}
-if (!isRegistered('traceEstimator', 'hutchinson-rademacher')) {
-  register('traceEstimator', 'hutchinson-rademacher', {
-    description: 'Hutchinson estimator with Rademacher (±1) probes, lower variance (options: probes)',
-    create: (options) => new HutchinsonTrace('rademacher', options),
-  });
+/** Registers the trace estimators `exact`, `hutchinson-gaussian` and `hutchinson-rademacher` (idempotent). */
+export function registerTraceEstimators(): void {
+  if (!isRegistered('traceEstimator', 'exact')) {
+    register('traceEstimator', 'exact', {
+      description: 'exact trace from d vector-Jacobian products with the basis vectors (no options)',
+      create: (options) => {
+        if (
+          options !== undefined &&
+          (options === null || typeof options !== 'object' || Object.keys(options).length > 0)
+        ) {
+          throw new OptionError(`exact: takes no options, got ${JSON.stringify(options)}`);
+        }
+        return new ExactTrace();
+      },
+    });
+  }
+  if (!isRegistered('traceEstimator', 'hutchinson-gaussian')) {
+    register('traceEstimator', 'hutchinson-gaussian', {
+      description: 'Hutchinson estimator with standard normal probes (options: probes)',
+      create: (options) => new HutchinsonTrace('gaussian', options),
+    });
+  }
+  if (!isRegistered('traceEstimator', 'hutchinson-rademacher')) {
+    register('traceEstimator', 'hutchinson-rademacher', {
+      description: 'Hutchinson estimator with Rademacher (±1) probes, lower variance (options: probes)',
+      create: (options) => new HutchinsonTrace('rademacher', options),
+    });
+  }
 }

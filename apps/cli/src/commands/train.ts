@@ -1,5 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Chain, TriangularAffine, getEntry, isRegistered, type Flow, type JsonObject, type RecommendedSettings } from '@bijective/core';
+import {
+  Chain,
+  TriangularAffine,
+  getEntry,
+  isRegistered,
+  type Flow,
+  type JsonObject,
+  type RecommendedSettings,
+} from '@bijective/core';
 import { fit, meanNegLogProb } from '@bijective/train';
 import { saveFlowToDirectory } from '@bijective/core/node';
 import {

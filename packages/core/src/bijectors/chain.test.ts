@@ -14,7 +14,7 @@ import { createBijector } from '../registry.js';
 import { Affine } from './affine.js';
 import { Chain, chainFastDirection } from './chain.js';
 import { Exp } from './exp.js';
-import './register.js';
+import '../index.js';
 import { Scale } from './scale.js';
 import { Shift } from './shift.js';
 

@@ -6,7 +6,7 @@ import { OptionError } from '../errors.js';
 import { createBijector } from '../registry.js';
 import { Affine } from './affine.js';
 import { Invert } from './invert.js';
-import './register.js';
+import '../index.js';
 
 /** A test double reshaping `[4]` events to `[2, 2]` and back, fast only forward. */
 class Fold extends BaseBijector {

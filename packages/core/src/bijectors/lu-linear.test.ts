@@ -90,39 +90,42 @@ describe('LULinear', () => {
     b.dispose();
   });
 
-  test.each([1, 5, 8])('d = %i: forward, inverse and log-det match the float64 W, W⁻¹ and log|det W|', (d) => {
-    const seed = 10 + d;
-    const b = new LULinear({ eventShape: [d], seed });
-    perturb(b, d);
-    const w = hostWeight(b, seed);
-    const rng = hostRng(1);
-    const x = Array.from({ length: 3 }, () => Array.from({ length: d }, () => rng.normal()));
-    tf.tidy(() => {
-      const { value, logDet } = b.forwardAndLogDet(tf.tensor2d(x, [3, d]));
-      expectMatrixClose(
-        value.dataSync(),
-        matmul(
-          x,
-          w.map((_, i) => w.map((row) => row[i]!)),
-        ),
-        1e-5,
-      );
-      Array.from(logDet.dataSync()).forEach((v) => expect(v).toBeCloseTo(logAbsDet(w), 5));
-      const wInverse = hostInverse(w);
-      expectMatrixClose(b.inverseWeight().dataSync(), wInverse, 1e-5);
-      const inverse = b.inverseAndLogDet(tf.tensor2d(x, [3, d]));
-      expectMatrixClose(
-        inverse.value.dataSync(),
-        matmul(
-          x,
-          wInverse.map((_, i) => wInverse.map((row) => row[i]!)),
-        ),
-        1e-5,
-      );
-      Array.from(inverse.logDet.dataSync()).forEach((v) => expect(v).toBeCloseTo(-logAbsDet(w), 5));
-    });
-    b.dispose();
-  });
+  test.each([1, 5, 8])(
+    'd = %i: forward, inverse and log-det match the float64 W, W⁻¹ and log|det W|',
+    (d) => {
+      const seed = 10 + d;
+      const b = new LULinear({ eventShape: [d], seed });
+      perturb(b, d);
+      const w = hostWeight(b, seed);
+      const rng = hostRng(1);
+      const x = Array.from({ length: 3 }, () => Array.from({ length: d }, () => rng.normal()));
+      tf.tidy(() => {
+        const { value, logDet } = b.forwardAndLogDet(tf.tensor2d(x, [3, d]));
+        expectMatrixClose(
+          value.dataSync(),
+          matmul(
+            x,
+            w.map((_, i) => w.map((row) => row[i]!)),
+          ),
+          1e-5,
+        );
+        Array.from(logDet.dataSync()).forEach((v) => expect(v).toBeCloseTo(logAbsDet(w), 5));
+        const wInverse = hostInverse(w);
+        expectMatrixClose(b.inverseWeight().dataSync(), wInverse, 1e-5);
+        const inverse = b.inverseAndLogDet(tf.tensor2d(x, [3, d]));
+        expectMatrixClose(
+          inverse.value.dataSync(),
+          matmul(
+            x,
+            wInverse.map((_, i) => wInverse.map((row) => row[i]!)),
+          ),
+          1e-5,
+        );
+        Array.from(inverse.logDet.dataSync()).forEach((v) => expect(v).toBeCloseTo(-logAbsDet(w), 5));
+      });
+      b.dispose();
+    },
+  );
 
   test('the config carries P and the signs, and an explicit P and signs win over the seed', () => {
     const b = new LULinear({ eventShape: [4], seed: 3 });

@@ -32,6 +32,20 @@ export function readEventShape(owner: string, record: OptionRecord, vector = fal
   return shape;
 }
 
+/**
+ * Reads a vector event shape `[d]` with d >= `min` (default 1), the one reader every vector-valued
+ * bijector uses; `why` explains a minimum above 1 in the error (e.g. why couplings need d >= 2).
+ */
+export function readVectorShape(owner: string, record: OptionRecord, min = 1, why = ''): [number] {
+  const d = readEventShape(owner, record, true)[0] as number;
+  if (d < min) {
+    throw new ShapeError(
+      `${owner}: ${why ? `${why}, so they need` : `option 'eventShape' must be a vector shape [d] with`} d >= ${min}; got eventShape [${d}]`,
+    );
+  }
+  return [d];
+}
+
 /** Reads an optional number option in the open or closed interval described, or returns `fallback`. */
 export function readNumber(
   owner: string,

@@ -43,150 +43,153 @@ const again = { replace: true };
 const vector = (d: number) => ({ eventShape: [d] });
 const link = (name: string, options: JsonObject): BijectorConfig => ({ name, options });
 
-register(
-  'bijector',
-  'chain',
-  {
-    description: 'composition of bijectors, listed base -> data',
-    create: (o) => Chain.fromOptions(o),
-    example: (d) => ({
-      bijectors: [
-        link('affine', { ...vector(d), shift: 0.5, scale: 1.5 }),
-        link('reverse', vector(d)),
-        link('lu-linear', { ...vector(d), seed: 1 }),
-      ],
-    }),
-  },
-  again,
-);
-register(
-  'bijector',
-  'invert',
-  {
-    description: 'the inverse of a bijector (directions swapped)',
-    create: (o) => Invert.fromOptions(o),
-    example: (d) => ({ bijector: link('lu-linear', { ...vector(d), seed: 2 }) }),
-  },
-  again,
-);
-register(
-  'bijector',
-  'shift',
-  {
-    description: 'elementwise y = x + t, trainable t',
-    create: (o) => new Shift(o),
-    example: (d) => ({ ...vector(d), shift: 0.5 }),
-  },
-  again,
-);
-register(
-  'bijector',
-  'scale',
-  {
-    description: 'elementwise y = s x, trainable s = softplus(u) + minScale',
-    create: (o) => new Scale(o),
-    example: (d) => ({ ...vector(d), scale: 1.5 }),
-  },
-  again,
-);
-register(
-  'bijector',
-  'affine',
-  {
-    description: 'elementwise y = s x + t, trainable t and s = softplus(u) + minScale',
-    create: (o) => new Affine(o),
-    example: (d) => ({ ...vector(d), shift: 0.5, scale: 1.5 }),
-  },
-  again,
-);
-register(
-  'bijector',
-  'exp',
-  { description: 'elementwise y = exp(x)', create: (o) => new Exp(o), example: vector },
-  again,
-);
-register(
-  'bijector',
-  'softplus',
-  { description: 'elementwise y = log(1 + exp(x))', create: (o) => new Softplus(o), example: vector },
-  again,
-);
-register(
-  'bijector',
-  'sigmoid',
-  {
-    description: 'elementwise y = 1 / (1 + exp(-x)), inverse logit',
-    create: (o) => new Sigmoid(o),
-    example: vector,
-  },
-  again,
-);
-register(
-  'bijector',
-  'tanh',
-  { description: 'elementwise y = tanh(x)', create: (o) => new Tanh(o), example: vector },
-  again,
-);
-register(
-  'bijector',
-  'leaky-relu',
-  {
-    description: 'elementwise y = x (x > 0) or a x (x <= 0), 0 < a <= 1',
-    create: (o) => new LeakyReLU(o),
-    example: (d) => ({ ...vector(d), negativeSlope: 0.2 }),
-  },
-  again,
-);
-register(
-  'bijector',
-  'reverse',
-  { description: 'reverses the order of a vector event', create: (o) => new Reverse(o), example: vector },
-  again,
-);
-register(
-  'bijector',
-  'permute',
-  {
-    description: 'fixed permutation of a vector event, explicit or seeded',
-    create: (o) => new Permute(o),
-    example: (d) => ({ ...vector(d), seed: 1 }),
-  },
-  again,
-);
-register(
-  'bijector',
-  'lu-linear',
-  {
-    description: 'invertible linear map W = P L U with trainable LU factors (Glow)',
-    create: (o) => new LULinear(o),
-    example: (d) => ({ ...vector(d), seed: 1 }),
-  },
-  again,
-);
-register(
-  'bijector',
-  'batch-norm',
-  {
-    description: 'batch normalization with running statistics (RealNVP, MAF)',
-    create: (o) => new BatchNorm(o),
-    example: vector,
-  },
-  again,
-);
-register(
-  'bijector',
-  'triangular-affine',
-  {
-    description: 'fixed y = L x + t with lower-triangular L (whitening by a Cholesky factor)',
-    create: (o) => new TriangularAffine(o),
-    example: (d) => ({
-      ...vector(d),
-      matrix: Array.from({ length: d * d }, (_, k) => {
-        const [i, j] = [Math.floor(k / d), k % d];
-        return j > i ? 0 : i === j ? 0.5 + 0.25 * i : 0.3 * (j - i) + 0.1;
+/** Registers the standard bijectors (`chain`, `invert`, `shift`, `scale`, `affine`, ..., `lu-linear`, `batch-norm`) in the bijector registry (idempotent). */
+export function registerCoreBijectors(): void {
+  register(
+    'bijector',
+    'chain',
+    {
+      description: 'composition of bijectors, listed base -> data',
+      create: (o) => Chain.fromOptions(o),
+      example: (d) => ({
+        bijectors: [
+          link('affine', { ...vector(d), shift: 0.5, scale: 1.5 }),
+          link('reverse', vector(d)),
+          link('lu-linear', { ...vector(d), seed: 1 }),
+        ],
       }),
-      shift: Array.from({ length: d }, (_, i) => 0.5 - i),
-    }),
-  },
-  again,
-);
+    },
+    again,
+  );
+  register(
+    'bijector',
+    'invert',
+    {
+      description: 'the inverse of a bijector (directions swapped)',
+      create: (o) => Invert.fromOptions(o),
+      example: (d) => ({ bijector: link('lu-linear', { ...vector(d), seed: 2 }) }),
+    },
+    again,
+  );
+  register(
+    'bijector',
+    'shift',
+    {
+      description: 'elementwise y = x + t, trainable t',
+      create: (o) => new Shift(o),
+      example: (d) => ({ ...vector(d), shift: 0.5 }),
+    },
+    again,
+  );
+  register(
+    'bijector',
+    'scale',
+    {
+      description: 'elementwise y = s x, trainable s = softplus(u) + minScale',
+      create: (o) => new Scale(o),
+      example: (d) => ({ ...vector(d), scale: 1.5 }),
+    },
+    again,
+  );
+  register(
+    'bijector',
+    'affine',
+    {
+      description: 'elementwise y = s x + t, trainable t and s = softplus(u) + minScale',
+      create: (o) => new Affine(o),
+      example: (d) => ({ ...vector(d), shift: 0.5, scale: 1.5 }),
+    },
+    again,
+  );
+  register(
+    'bijector',
+    'exp',
+    { description: 'elementwise y = exp(x)', create: (o) => new Exp(o), example: vector },
+    again,
+  );
+  register(
+    'bijector',
+    'softplus',
+    { description: 'elementwise y = log(1 + exp(x))', create: (o) => new Softplus(o), example: vector },
+    again,
+  );
+  register(
+    'bijector',
+    'sigmoid',
+    {
+      description: 'elementwise y = 1 / (1 + exp(-x)), inverse logit',
+      create: (o) => new Sigmoid(o),
+      example: vector,
+    },
+    again,
+  );
+  register(
+    'bijector',
+    'tanh',
+    { description: 'elementwise y = tanh(x)', create: (o) => new Tanh(o), example: vector },
+    again,
+  );
+  register(
+    'bijector',
+    'leaky-relu',
+    {
+      description: 'elementwise y = x (x > 0) or a x (x <= 0), 0 < a <= 1',
+      create: (o) => new LeakyReLU(o),
+      example: (d) => ({ ...vector(d), negativeSlope: 0.2 }),
+    },
+    again,
+  );
+  register(
+    'bijector',
+    'reverse',
+    { description: 'reverses the order of a vector event', create: (o) => new Reverse(o), example: vector },
+    again,
+  );
+  register(
+    'bijector',
+    'permute',
+    {
+      description: 'fixed permutation of a vector event, explicit or seeded',
+      create: (o) => new Permute(o),
+      example: (d) => ({ ...vector(d), seed: 1 }),
+    },
+    again,
+  );
+  register(
+    'bijector',
+    'lu-linear',
+    {
+      description: 'invertible linear map W = P L U with trainable LU factors (Glow)',
+      create: (o) => new LULinear(o),
+      example: (d) => ({ ...vector(d), seed: 1 }),
+    },
+    again,
+  );
+  register(
+    'bijector',
+    'batch-norm',
+    {
+      description: 'batch normalization with running statistics (RealNVP, MAF)',
+      create: (o) => new BatchNorm(o),
+      example: vector,
+    },
+    again,
+  );
+  register(
+    'bijector',
+    'triangular-affine',
+    {
+      description: 'fixed y = L x + t with lower-triangular L (whitening by a Cholesky factor)',
+      create: (o) => new TriangularAffine(o),
+      example: (d) => ({
+        ...vector(d),
+        matrix: Array.from({ length: d * d }, (_, k) => {
+          const [i, j] = [Math.floor(k / d), k % d];
+          return j > i ? 0 : i === j ? 0.5 + 0.25 * i : 0.3 * (j - i) + 0.1;
+        }),
+        shift: Array.from({ length: d }, (_, i) => 0.5 - i),
+      }),
+    },
+    again,
+  );
+}

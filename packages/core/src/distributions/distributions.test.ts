@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, test } from 'vitest';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { createByName } from '../registry.js';
-import './register.js';
+import '../index.js';
 import { DiagonalNormal } from './diagonal-normal.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import { StandardNormal } from './standard-normal.js';

@@ -14,24 +14,28 @@ declare module '../index.js' {
 // `replace: true`: a module graph evaluated twice in one process (isolated test files, hot reload)
 // re-registers the same factories; conflicts between different packages are caught by their names.
 const again = { replace: true };
-register(
-  'distribution',
-  'standard-normal',
-  { description: 'standard normal N(0, I)', create: (o) => new StandardNormal(o) },
-  again,
-);
-register(
-  'distribution',
-  'diagonal-normal',
-  { description: 'Gaussian with trainable mean and diagonal scale', create: (o) => new DiagonalNormal(o) },
-  again,
-);
-register(
-  'distribution',
-  'gaussian-mixture',
-  {
-    description: 'mixture of diagonal Gaussians with trainable weights, means and scales',
-    create: (o) => new GaussianMixture(o),
-  },
-  again,
-);
+
+/** Registers the base distributions (`standard-normal`, `diagonal-normal`, `gaussian-mixture`) in the distribution registry (idempotent). */
+export function registerDistributions(): void {
+  register(
+    'distribution',
+    'standard-normal',
+    { description: 'standard normal N(0, I)', create: (o) => new StandardNormal(o) },
+    again,
+  );
+  register(
+    'distribution',
+    'diagonal-normal',
+    { description: 'Gaussian with trainable mean and diagonal scale', create: (o) => new DiagonalNormal(o) },
+    again,
+  );
+  register(
+    'distribution',
+    'gaussian-mixture',
+    {
+      description: 'mixture of diagonal Gaussians with trainable weights, means and scales',
+      create: (o) => new GaussianMixture(o),
+    },
+    again,
+  );
+}

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import '../bijectors/register.js';
+import '../index.js';
 import type { BijectorConfig } from '../bijector.js';
 import type { BatchNorm } from '../bijectors/batch-norm.js';
 import type { Chain } from '../bijectors/chain.js';

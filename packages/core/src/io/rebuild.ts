@@ -1,6 +1,6 @@
-import '../distributions/register.js';
 import type { Bijector } from '../bijector.js';
 import type { BaseDistribution } from '../distributions/distribution.js';
+import { registerDistributions } from '../distributions/register.js';
 import { RegistryError } from '../errors.js';
 import { Flow, type FlowConfig } from '../flow.js';
 import {
@@ -55,6 +55,7 @@ function build<T>(kind: RegistryKind, name: string, what: string, file: string, 
  * invalid options throw a {@link ModelFileError} naming `file`; nothing built is left undisposed.
  */
 export function rebuildFlow(config: FlowConfig, file: string): Flow {
+  registerDistributions(); // a saved flow names core's base distributions even under the side-effect-free entry
   const base = build<BaseDistribution>('distribution', config.base.name, 'base distribution', file, () =>
     createByName('distribution', config.base.name, config.base.options),
   );

@@ -3,7 +3,6 @@
  * `fashion-mnist` dataset registrations. Re-exports the browser-safe API too.
  * @module @bijective/datasets/node
  */
-import '../register.js';
 import './register.js';
 
 export * from '../index.js';

@@ -1,7 +1,13 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { BaseBijector, type BijectorConfig, type CallOptions, type ValueAndLogDet, ValueError } from '@bijective/core';
+import {
+  BaseBijector,
+  type BijectorConfig,
+  type CallOptions,
+  type ValueAndLogDet,
+  ValueError,
+} from '@bijective/core';
 import {
   CENTRAL_DIFFERENCE_STEP,
   FLOAT32_EPS,

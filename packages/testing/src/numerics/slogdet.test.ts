@@ -24,4 +24,3 @@ describe('slogdet', () => {
     expect(slogdet(a).logAbsDet).toBeCloseTo(n * Math.log(10), 8);
   });
 });
-

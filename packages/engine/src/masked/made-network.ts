@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerSpec, LayerWeights } from '@bijective/engine';
+import type { LayerSpec, LayerWeights } from '../fused/index.js';
 
 /** The parts of a fused layer's spec that describe its masked conditioner (a MADE). */
 export type MaskedNetworkSpec = Pick<LayerSpec, 'inputMap' | 'inputRows' | 'kernelMaps' | 'activation'>;

@@ -1,9 +1,6 @@
 import { hostRng, LULinear, Permute, Reverse, type Bijector } from '@bijective/core';
-import { CouplingSequence } from './coupling-sequence.js';
-import type { TransformKind } from './fused-couplings.js';
-import type { ResolvedFlowOptions } from './flow-options.js';
-import { partition, permutePartition, type Partition } from './mask.js';
-import { mixingPermutation } from './mixing.js';
+import { partition, permutePartition, type MaskKind, type Partition } from './mask.js';
+import { mixingPermutation, type Mixing } from './mixing.js';
 import { nextParity } from './parity.js';
 
 /** What a flow adds to its coupling layers. */
@@ -14,34 +11,19 @@ export interface StackParts {
   between?: () => Bijector[];
 }
 
-/**
- * A {@link StackParts.sequence} of additive or affine couplings: a {@link CouplingSequence} with the
- * flow's conditioner settings.
- */
-export function couplingSequence(
-  r: ResolvedFlowOptions,
-  transform: TransformKind,
-  scaleBound: number,
-): StackParts['sequence'] {
-  return (partitions, seed) =>
-    new CouplingSequence({
-      eventShape: [...r.eventShape],
-      transform,
-      partitions: partitions.map((p) => ({ conditioned: [...p.indicesA], transformed: [...p.indicesB] })),
-      hidden: [...r.hidden],
-      activation: r.activation,
-      ...(r.contextShape ? { contextShape: [...r.contextShape] } : {}),
-      scaleBound,
-      identityInit: r.identityInit,
-      seed,
-    });
-}
-
 /** What {@link couplingLinks} arranges: event size, number of couplings, masks, mixing and the seed the sequences' seeds are drawn from. */
-export type CouplingArrangement = Pick<
-  ResolvedFlowOptions,
-  'eventShape' | 'layers' | 'mask' | 'mixing' | 'seed'
->;
+export interface CouplingArrangement {
+  /** `[d]`. */
+  eventShape: readonly [number];
+  /** Number of couplings. */
+  layers: number;
+  /** How each coupling splits the event. */
+  mask: MaskKind;
+  /** The mixing between consecutive couplings. */
+  mixing: Mixing;
+  /** Seed of the sequences' and mixings' seeds. */
+  seed: number;
+}
 
 /**
  * The links of a coupling flow in forward order. Logically: coupling 1, [between], mixing, coupling 2,

@@ -1,5 +1,14 @@
 import { eventSize, hostRng, type ActivationName, type EventShape } from '@bijective/core';
-import { CONDITIONER_ACTIVATIONS, ADDITIVE_TRANSFORM, FusedLayers, ParameterLayout, affineTransform, rowPlacement, type ElementwiseTransform, type FusedLayerSetup } from '@bijective/engine';
+import {
+  CONDITIONER_ACTIVATIONS,
+  ADDITIVE_TRANSFORM,
+  FusedLayers,
+  ParameterLayout,
+  affineTransform,
+  rowPlacement,
+  type ElementwiseTransform,
+  type FusedLayerSetup,
+} from '../fused/index.js';
 import { CouplingMask, type Partition } from './mask.js';
 
 /** The elementwise map of a coupling: NICE's additive shift or RealNVP's affine map with bounded log-scale. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ConstantPair } from '@bijective/engine';
+import type { ConstantPair } from '../fused/index.js';
 
 /**
  * How a coupling layer partitions a vector event into the conditioning part A and the transformed

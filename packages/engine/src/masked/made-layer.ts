@@ -1,5 +1,11 @@
 import type { ActivationName } from '@bijective/core';
-import { CONDITIONER_ACTIVATIONS, ParameterLayout, IDENTITY_KERNEL_MAP, type ElementwiseTransform, type FusedLayer } from '@bijective/engine';
+import {
+  CONDITIONER_ACTIVATIONS,
+  ParameterLayout,
+  IDENTITY_KERNEL_MAP,
+  type ElementwiseTransform,
+  type FusedLayer,
+} from '../fused/index.js';
 import { madeMasks, type HostMask } from './degrees.js';
 
 /** What {@link madeLayer} builds one autoregressive layer from. */

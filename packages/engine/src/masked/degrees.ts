@@ -1,4 +1,4 @@
-import { OptionError, randomPermutation } from '@bijective/core';
+import { OptionError, randomPermutation, type OptionRecord } from '@bijective/core';
 
 /** How MADE orders its inputs: natural 1..D, its reversal, a seeded random permutation, or explicit degrees. */
 export type InputOrder = 'natural' | 'reversed' | 'random' | number[];
@@ -86,4 +86,14 @@ export function madeMasks(
     const last = l === layers.length - 2;
     return { rows: from.length, cols: to.length, values: connectivity(from, to, last) };
   });
+}
+
+/** Reads a MADE input order (`natural`, `reversed`, `random` or a permutation of 1..d), default `natural`. */
+export function readOrder(owner: string, record: OptionRecord): InputOrder {
+  const value = record.order ?? 'natural';
+  if (value === 'natural' || value === 'reversed' || value === 'random') return value;
+  if (Array.isArray(value) && value.every((m) => typeof m === 'number')) return [...(value as number[])];
+  throw new OptionError(
+    `${owner}: option 'order' must be 'natural', 'reversed', 'random' or a list of degrees, got ${JSON.stringify(value)}`,
+  );
 }

@@ -1,9 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ActivationName, CallOptions, EventShape, ValueAndLogDet } from '@bijective/core';
-import { FusedLayers, TransformOp, type Direction, type ElementwiseTransform, type FusedLayer, type LayerSpec, type LayerWeights, type TransformResult } from '@bijective/engine';
+import {
+  eventSize,
+  type ActivationName,
+  type CallOptions,
+  type EventShape,
+  type ValueAndLogDet,
+} from '@bijective/core';
+import {
+  FusedLayers,
+  TransformOp,
+  type Direction,
+  type ElementwiseTransform,
+  type FusedLayer,
+  type LayerSpec,
+  type LayerWeights,
+  type TransformResult,
+} from '../fused/index.js';
 import { madeLayer } from './made-layer.js';
 import { maskedNetwork } from './made-network.js';
-import { contextWidth } from './options.js';
 
 /** Everything a {@link MaskedAutoregressiveLayers} run is built from. */
 export interface MaskedLayersSetup {
@@ -47,7 +61,7 @@ export function maskedLayersSetup(
       madeLayer({
         degrees,
         hidden: s.hidden,
-        contextSize: contextWidth(s.contextShape),
+        contextSize: s.contextShape ? eventSize(s.contextShape) : 0,
         activation: s.activation,
         transform,
         identityInit: s.identityInit,

@@ -1,0 +1,26 @@
+import type { StackParts, TransformKind } from '@bijective/engine';
+import { CouplingSequence } from './coupling-sequence.js';
+import type { ResolvedFlowOptions } from './flow-options.js';
+
+/**
+ * A {@link StackParts.sequence} of additive or affine couplings: a {@link CouplingSequence} with the
+ * flow's conditioner settings.
+ */
+export function couplingSequence(
+  r: ResolvedFlowOptions,
+  transform: TransformKind,
+  scaleBound: number,
+): StackParts['sequence'] {
+  return (partitions, seed) =>
+    new CouplingSequence({
+      eventShape: [...r.eventShape],
+      transform,
+      partitions: partitions.map((p) => ({ conditioned: [...p.indicesA], transformed: [...p.indicesB] })),
+      hidden: [...r.hidden],
+      activation: r.activation,
+      ...(r.contextShape ? { contextShape: [...r.contextShape] } : {}),
+      scaleBound,
+      identityInit: r.identityInit,
+      seed,
+    });
+}
