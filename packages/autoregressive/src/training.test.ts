@@ -1,16 +1,12 @@
 // Training: MAF and IAF fitted with core's `fit` on a 2-D toy (a banana: x₂ = x₁²/2 + noise) lower
 // the test NLL well below its start, on the wasm backend.
 import * as tf from '@tensorflow/tfjs-core';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import '@bijective/test-support/wasm';
 import { Flow, StandardNormal, createByName, hostRng } from '@bijective/core';
 import { fit, meanNegLogProb } from '@bijective/train';
 import { beforeAll, describe, expect, test } from 'vitest';
 import './index.js';
 
-const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
-setWasmPaths(path.join(path.dirname(wasmPackage), 'dist') + path.sep);
 beforeAll(async () => {
   await tf.setBackend('wasm');
 });

@@ -2,7 +2,7 @@
 export class BijectiveError extends Error {
   /** Creates an error with a machine-readable code and a message that names the problem. */
   constructor(
-    readonly code: 'shape' | 'option' | 'registry' | 'value' | 'io' | 'numerics',
+    readonly code: 'shape' | 'option' | 'registry' | 'value' | 'io' | 'numerics' | 'backend' | 'internal',
     message: string,
   ) {
     super(message);

@@ -1,9 +1,7 @@
 // The conformance kit on the coupling layers and the `nice` and `realnvp` flows (unconditional and
 // conditional), on the cpu and wasm backends, built from their registry examples.
 import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import '@bijective/test-support/wasm';
 import { createByName } from '@bijective/core';
 import {
   describeBijectorConformance,
@@ -13,9 +11,6 @@ import {
 } from '@bijective/testing';
 import { describe, test } from 'vitest';
 import './index.js';
-
-const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
-setWasmPaths(path.join(path.dirname(wasmPackage), 'dist') + path.sep);
 
 const backends = ['cpu', 'wasm'];
 const sizes = { eventSizes: { min: 2, max: 4 }, backends };

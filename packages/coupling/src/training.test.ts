@@ -1,16 +1,12 @@
 // Training quality: RealNVP fitted with core's `fit` learns a 2-D Gaussian mixture and a conditional
 // density, in a few hundred steps on the wasm backend.
 import * as tf from '@tensorflow/tfjs-core';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import '@bijective/test-support/wasm';
 import { Flow, StandardNormal, hostRng } from '@bijective/core';
 import { fit, meanNegLogProb } from '@bijective/train';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { RealNVP } from './realnvp.js';
 
-const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
-setWasmPaths(path.join(path.dirname(wasmPackage), 'dist') + path.sep);
 beforeAll(async () => {
   await tf.setBackend('wasm');
 });

@@ -13,3 +13,4 @@ export * from './nn/mlp.js';
 export * from './coupling/index.js';
 export * from './masked/index.js';
 export * from './nn/defaults.js';
+export * from './tfjs/index.js';

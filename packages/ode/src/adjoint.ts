@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@bijective/engine/gradients';
 import { ValueError } from '@bijective/core';
+import { withIsolatedTape } from '@bijective/engine';
 import { checkInitialState, checkTimes } from './checks.js';
-import { withIsolatedTape } from './isolated-tape.js';
 import { chunk, pack, unpack } from './pack.js';
 import type { OdeSolver, SolveResult, SolveStats, VectorField } from './solver.js';
 import { fieldVjp } from './vjp.js';

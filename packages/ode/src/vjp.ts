@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@bijective/engine/gradients';
+import { gradientsAllowingUnused } from '@bijective/engine';
 import type { VectorField } from './solver.js';
 
 /** The value f(t, z) of a vector field together with the vector-Jacobian products aᵀ ∂f/∂z and aᵀ ∂f/∂θ. */
@@ -26,17 +27,12 @@ export function fieldVjp(
 ): FieldVjp {
   let kept: tf.Tensor[] = [];
   const xs = [...z, ...params];
-  const { value: dot, grads } = tf.engine().gradients(
-    () => {
-      const out = f(t, z);
-      kept = out.map((v) => tf.keep(tf.clone(v)));
-      const dots = out.map((v, s) => tf.sum(tf.mul(v, a[s] as tf.Tensor)));
-      return dots.length === 1 ? (dots[0] as tf.Tensor) : tf.addN(dots);
-    },
-    xs,
-    undefined,
-    true,
-  );
+  const { value: dot, grads } = gradientsAllowingUnused(() => {
+    const out = f(t, z);
+    kept = out.map((v) => tf.keep(tf.clone(v)));
+    const dots = out.map((v, s) => tf.sum(tf.mul(v, a[s] as tf.Tensor)));
+    return dots.length === 1 ? (dots[0] as tf.Tensor) : tf.addN(dots);
+  }, xs);
   dot.dispose();
   const value = kept.map((v) => tf.clone(v));
   tf.dispose(kept);

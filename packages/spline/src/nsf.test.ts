@@ -3,9 +3,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@bijective/engine/gradients';
 import * as tf from '@tensorflow/tfjs-core';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import '@bijective/test-support/wasm';
 import {
   OptionError,
   ShapeError,
@@ -18,9 +16,6 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { NSF } from './nsf.js';
 import './index.js';
 import { SplineCoupling } from './spline-coupling.js';
-
-const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
-setWasmPaths(path.join(path.dirname(wasmPackage), 'dist') + path.sep);
 
 /** n rows of d standard normals times `scale` (scale 3 puts about a third of them in the tails of bound 2). */
 function normals(n: number, d: number, seed: number, scale = 1): tf.Tensor2D {

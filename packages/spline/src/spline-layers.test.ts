@@ -4,9 +4,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@bijective/engine/gradients';
 import * as tf from '@tensorflow/tfjs-core';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import '@bijective/test-support/wasm';
 import { madeMasks, type HostMask } from '@bijective/engine';
 import { hostRng, type Bijector, type ValueAndLogDet } from '@bijective/core';
 import type { ParameterLayout } from '@bijective/engine';
@@ -15,9 +13,6 @@ import { DEFAULT_MIN_DERIVATIVE, identityDerivativeLogit } from './parameters.js
 import { rationalQuadraticSpline } from './rational-quadratic.js';
 import { SplineAutoregressive } from './spline-autoregressive.js';
 import { SplineCoupling } from './spline-coupling.js';
-
-const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
-setWasmPaths(path.join(path.dirname(wasmPackage), 'dist') + path.sep);
 
 const [N, D, K, BOUND] = [16, 5, 4, 2];
 const WIDTH = 3 * K - 1;

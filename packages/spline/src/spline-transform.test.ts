@@ -3,9 +3,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@bijective/engine/gradients';
 import * as tf from '@tensorflow/tfjs-core';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import '@bijective/test-support/wasm';
 import { OptionError, ShapeError, hostRng } from '@bijective/core';
 import { TransformOp, type Direction } from '@bijective/engine';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -13,9 +11,6 @@ import { HostSpline } from './host-spline.js';
 import { identityDerivativeLogit } from './parameters.js';
 import { rationalQuadraticSpline } from './rational-quadratic.js';
 import { splineTransform } from './spline-transform.js';
-
-const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
-setWasmPaths(path.join(path.dirname(wasmPackage), 'dist') + path.sep);
 
 const K = 5;
 const B = 2;

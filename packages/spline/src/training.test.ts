@@ -1,15 +1,11 @@
 // Training quality: `nsf` (coupling and autoregressive) fitted with core's `fit` on the wasm backend learns a 2-D Gaussian mixture.
 import * as tf from '@tensorflow/tfjs-core';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import '@bijective/test-support/wasm';
 import { Flow, StandardNormal, hostRng } from '@bijective/core';
 import { fit, meanNegLogProb } from '@bijective/train';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { NSF } from './nsf.js';
 
-const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
-setWasmPaths(path.join(path.dirname(wasmPackage), 'dist') + path.sep);
 beforeAll(async () => {
   await tf.setBackend('wasm');
 });

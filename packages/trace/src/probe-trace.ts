@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@bijective/engine/gradients';
+import { gradientsAllowingUnused } from '@bijective/engine';
 import { ShapeError, formatShape, sameShape } from '@bijective/core';
 import type { BatchFunction, TraceResult } from './estimator.js';
 
@@ -37,7 +38,7 @@ export function probeTrace(
     const e = tf.reshape(probe, [m * batch, ...event]);
     // A wrong output shape is reported after the backward pass, which frees the tape's saved tensors.
     let badShape: number[] | null = null;
-    const { value: out, grads } = tf.engine().gradients(
+    const { value: out, grads } = gradientsAllowingUnused(
       () => {
         const y = f(stacked);
         if (sameShape(y.shape, stacked.shape)) return y;
@@ -46,7 +47,6 @@ export function probeTrace(
       },
       [stacked],
       e,
-      true,
     );
     if (badShape !== null) {
       throw new ShapeError(

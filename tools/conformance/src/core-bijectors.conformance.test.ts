@@ -2,10 +2,8 @@
 // log-dets against float64 finite-difference Jacobians, shape errors, config round trips, gradients
 // and tensor leaks.
 import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import '@bijective/test-support/wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import '@bijective/engine/gradients';
 import {
@@ -23,10 +21,6 @@ import { slogdet } from '@bijective/testing';
 
 const D = 3;
 const BATCH = 4;
-
-// tfjs's wasm backend in Node: point it at the binaries of the installed package.
-const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
-setWasmPaths(path.join(path.dirname(wasmPackage), 'dist') + path.sep);
 
 /** Each registry name with its variable counts (all, trainable) for the registered example at D = 3. */
 const REGISTERED: Record<string, [number, number]> = {

@@ -1,8 +1,6 @@
 // Runs the conformance kit on every registered bijector, on the cpu and wasm backends.
 import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import '@bijective/test-support/wasm';
 import { listRegistered } from '@bijective/core';
 import { describe, expect, test } from 'vitest';
 import { describeRegisteredBijectors } from '@bijective/testing';
@@ -12,10 +10,6 @@ import '@bijective/core';
 import '@bijective/autoregressive';
 import '@bijective/coupling';
 import '@bijective/spline';
-
-// tfjs's wasm backend in Node: point it at the binaries of the installed package.
-const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
-setWasmPaths(path.join(path.dirname(wasmPackage), 'dist') + path.sep);
 
 test('bijectors are registered', () => {
   expect(listRegistered('bijector').length).toBeGreaterThan(0);

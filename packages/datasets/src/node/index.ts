@@ -3,7 +3,7 @@
  * `fashion-mnist` dataset registrations. Re-exports the browser-safe API too.
  * @module @bijective/datasets/node
  */
-import './register.js';
+import { registerFileDatasets } from './register.js';
 
 export * from '../index.js';
 export * from './files.js';
@@ -11,3 +11,6 @@ export * from './csv-file.js';
 export * from './idx-file.js';
 export * from './file-datasets.js';
 export * from './fashion-mnist.js';
+export { registerFileDatasets } from './register.js';
+
+registerFileDatasets();

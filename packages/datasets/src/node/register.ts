@@ -10,31 +10,38 @@ declare module '../dataset.js' {
   }
 }
 
-// `replace: true`: first-party modules may be evaluated twice in one process.
-const again = { replace: true };
-register(
-  'dataset',
-  'csv',
-  { description: 'a CSV file of numeric columns (optional header row)', create: csvDataset, tags: ['file'] },
-  again,
-);
-register(
-  'dataset',
-  'idx',
-  {
-    description: 'an IDX file (MNIST format, gzipped or not) with optional labels',
-    create: idxDataset,
-    tags: ['file'],
-  },
-  again,
-);
-register(
-  'dataset',
-  'fashion-mnist',
-  {
-    description: 'Fashion-MNIST 28x28 images (apt-get install dataset-fashion-mnist)',
-    create: fashionMnist,
-    tags: ['file', 'image'],
-  },
-  again,
-);
+/** Registers the file datasets `csv`, `idx` and `fashion-mnist` (Node only; idempotent). */
+export function registerFileDatasets(): void {
+  // `replace: true`: first-party modules may be evaluated twice in one process.
+  const again = { replace: true };
+  register(
+    'dataset',
+    'csv',
+    {
+      description: 'a CSV file of numeric columns (optional header row)',
+      create: csvDataset,
+      tags: ['file'],
+    },
+    again,
+  );
+  register(
+    'dataset',
+    'idx',
+    {
+      description: 'an IDX file (MNIST format, gzipped or not) with optional labels',
+      create: idxDataset,
+      tags: ['file'],
+    },
+    again,
+  );
+  register(
+    'dataset',
+    'fashion-mnist',
+    {
+      description: 'Fashion-MNIST 28x28 images (apt-get install dataset-fashion-mnist)',
+      create: fashionMnist,
+      tags: ['file', 'image'],
+    },
+    again,
+  );
+}

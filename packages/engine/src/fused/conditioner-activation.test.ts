@@ -1,15 +1,10 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import '@bijective/test-support/wasm';
 import { describe, expect, test } from 'vitest';
 import '../tfjs/gradients.js';
 import type { ActivationName } from '@bijective/core';
 import { CONDITIONER_ACTIVATIONS } from './conditioner-activation.js';
-
-const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
-setWasmPaths(path.join(path.dirname(wasmPackage), 'dist') + path.sep);
 
 /** a'(z) by tfjs's own gradient of the activation. */
 function derivative(name: ActivationName, z: tf.Tensor2D): tf.Tensor2D {

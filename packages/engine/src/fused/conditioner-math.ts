@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionerActivation } from './conditioner-activation.js';
+import { fusedMatMulKernel } from '../tfjs/internals.js';
 import { batchContraction, isThin } from './contraction.js';
 import type { Direction, ElementwiseTransform } from './elementwise-transform.js';
 import type { KernelMap } from './kernel-map.js';
@@ -48,24 +49,6 @@ export interface LayerGradients {
   dWeights: LayerWeights;
 }
 
-/**
- * a(x W + b) as one `_FusedMatMul` kernel (batched, as tfjs's kernels expect). Called directly:
- * `tf.fused.matMul` splits itself into three kernels whenever a gradient tape is open, which the
- * fused op's forward never needs (its backward pass is written out).
- */
-function fusedMatMul(
-  x: tf.Tensor2D,
-  w: tf.Tensor2D,
-  b: tf.Tensor1D,
-  activation: 'relu' | 'elu' | 'linear',
-): tf.Tensor2D {
-  const [n, k] = x.shape;
-  const m = w.shape[1];
-  const inputs = { a: tf.reshape(x, [1, n, k]), b: tf.reshape(w, [1, k, m]), bias: b };
-  const attrs = { transposeA: false, transposeB: false, activation } as unknown as tf.NamedAttrMap;
-  return tf.reshape(tf.engine().runKernel(tf._FusedMatMul, inputs, attrs) as tf.Tensor3D, [n, m]);
-}
-
 /** x W + b, then the activation when `act` is given (fused into the same kernel for relu and elu); z is kept when the derivative needs it. */
 function dense(
   x: tf.Tensor2D,
@@ -73,9 +56,9 @@ function dense(
   b: tf.Tensor1D,
   act: ConditionerActivation | null,
 ): { z: tf.Tensor2D | null; h: tf.Tensor2D } {
-  if (act === null) return { z: null, h: fusedMatMul(x, w, b, 'linear') };
-  if (act.fused) return { z: null, h: fusedMatMul(x, w, b, act.fused) };
-  const z = fusedMatMul(x, w, b, 'linear');
+  if (act === null) return { z: null, h: fusedMatMulKernel(x, w, b, 'linear') };
+  if (act.fused) return { z: null, h: fusedMatMulKernel(x, w, b, act.fused) };
+  const z = fusedMatMulKernel(x, w, b, 'linear');
   return { z, h: act.apply(z) };
 }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { customOp } from '../tfjs/internals.js';
 
 /** A constant matrix kept with its transpose, for products whose gradients need Mᵀ. */
 export interface ConstantPair {
@@ -14,8 +15,9 @@ export interface ConstantPair {
  * matMul's gradient (transpose flags, slow on wasm).
  */
 export function constantProduct(pair: ConstantPair): (x: tf.Tensor2D) => tf.Tensor2D {
-  return tf.customGrad(((x: tf.Tensor2D) => ({
+  const op = customOp<[tf.Tensor2D]>(([x]) => ({
     value: tf.matMul(x, pair.m),
-    gradFunc: (dy: tf.Tensor2D) => tf.matMul(dy, pair.t),
-  })) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor2D) => tf.Tensor2D;
+    gradFunc: (dy) => tf.matMul(dy as tf.Tensor2D, pair.t),
+  }));
+  return (x) => op(x) as tf.Tensor2D;
 }

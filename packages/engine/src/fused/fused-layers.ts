@@ -4,6 +4,7 @@ import { layerBackward, layerForward, type LayerSpec } from './conditioner-math.
 import type { Direction } from './elementwise-transform.js';
 import { LogDetPacking } from './log-det-packing.js';
 import { ParameterLayout } from './parameter-layout.js';
+import { activeTape, customOp, isRecordingOps, isTapeActive } from '../tfjs/internals.js';
 
 /** A fused layer: its spec, its conditioner widths `[inputRows + context, ...hidden, heads·|columns|]` and its initial θ. */
 export interface FusedLayer {
@@ -106,15 +107,14 @@ export abstract class FusedLayers extends BaseBijector {
   /** The layers in `direction` as the fused op (subclasses whose other direction is sequential call this for the parallel one). */
   protected runFused(direction: Direction, u: tf.Tensor2D, context: tf.Tensor | undefined): ValueAndLogDet {
     const flat = this.contextShape && context ? tf.reshape(context, [context.shape[0] as number, -1]) : null;
-    const engine = tf.engine();
+    const tape = activeTape();
     for (const p of this.pending) {
-      if (p.tape === engine.state.activeTape) continue;
+      if (p.tape === tape) continue;
       tf.dispose(p.tensors);
       this.pending.delete(p);
     }
     // Where tfjs records this call (it does when a tape is open outside any kernel), the op keeps its own.
-    const recording = engine.state.gradientDepth > 0 && engine.state.kernelDepth === 0;
-    this.tape = recording ? engine.state.activeTape : null;
+    this.tape = isRecordingOps() ? tape : null;
     const out = this.ops[direction](...(flat ? [u, flat] : [u]), ...this.parameters);
     if (this.packing) return this.packing.unpack(out);
     return { value: out, logDet: tf.zeros([u.shape[0]]) };
@@ -125,9 +125,8 @@ export abstract class FusedLayers extends BaseBijector {
     const hasContext = this.contextShape !== null;
     const count = this.specs.length;
     const order = Array.from({ length: count }, (_, i) => (direction === 'forward' ? i : count - 1 - i));
-    return tf.customGrad(((...args: unknown[]) => {
-      args.pop(); // tfjs's save function: unused (see the class comment)
-      const inputs = args as tf.Tensor[];
+    // tfjs's save function is unused: the op keeps its own tensors (see the class comment).
+    const op = customOp<tf.Tensor[]>((inputs) => {
       let u = inputs[0] as tf.Tensor2D;
       const context = hasContext ? (inputs[1] as tf.Tensor2D) : null;
       const thetas = inputs.slice(hasContext ? 2 : 1) as tf.Tensor1D[];
@@ -161,17 +160,18 @@ export abstract class FusedLayers extends BaseBijector {
       this.pending.add(pending);
       return {
         value,
-        gradFunc: (dy: tf.Tensor2D) => {
-          const grads = this.backward(direction, order, layerSlots, dy, pending.tensors);
+        gradFunc: (dy) => {
+          const grads = this.backward(direction, order, layerSlots, dy as tf.Tensor2D, pending.tensors);
           // Higher-order gradients may run this again on the same tape: then freed when it ends.
-          if (tf.engine().state.gradientDepth === 0) {
+          if (!isTapeActive()) {
             tf.dispose(pending.tensors.filter((t) => !grads.includes(t)));
             this.pending.delete(pending);
           }
           return grads;
         },
       };
-    }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as Op;
+    });
+    return (...inputs) => op(...inputs) as tf.Tensor2D;
   }
 
   /** Gradients for (u, [context], θ₁, ..., θ_L), running the layers backwards from the last one computed. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Direction, ElementwiseTransform, TransformResult } from './elementwise-transform.js';
 import { LogDetPacking } from './log-det-packing.js';
+import { customOp, isTapeActive } from '../tfjs/internals.js';
 
 /**
  * Any {@link ElementwiseTransform} as a differentiable tfjs op of (u, raw): one custom-gradient op
@@ -24,26 +25,24 @@ export class TransformOp {
   /** g (forward) or g⁻¹ (inverse) of u `[n, d]` on `columns` with raw `[n, heads·|columns|]`, differentiable in u and raw. */
   apply(direction: Direction, u: tf.Tensor2D, raw: tf.Tensor2D, columns: readonly number[]): TransformResult {
     const { transform, packing } = this;
-    const op = tf.customGrad(((x: tf.Tensor2D, r: tf.Tensor2D, save: tf.GradSaveFunc) => {
+    const op = customOp<[tf.Tensor2D, tf.Tensor2D]>(([x, r], save) => {
       // A cache for the backward only where gradients are being recorded (save keeps nothing otherwise).
-      const out = transform.apply(direction, x, r, columns, tf.engine().state.gradientDepth > 0);
+      const out = transform.apply(direction, x, r, columns, isTapeActive());
       save(out.cache ? [x, r, out.cache] : [x, r]);
       const value = packing && out.logDet ? packing.pack(out.value, out.logDet) : out.value;
       return {
         value,
-        gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+        gradFunc: (dy, saved) => {
           const [su, sr, cache] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor?];
-          const split = packing ? packing.splitGradient(dy) : { dValue: dy, dLogDet: null };
+          const dy2 = dy as tf.Tensor2D;
+          const split = packing ? packing.splitGradient(dy2) : { dValue: dy2, dLogDet: null };
           const dLogDet = split.dLogDet ? (tf.reshape(split.dLogDet, [-1]) as tf.Tensor1D) : null;
           const g = transform.grad(direction, su, sr, columns, split.dValue, dLogDet, cache);
           return [g.du, g.dRaw];
         },
       };
-    }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (
-      x: tf.Tensor2D,
-      r: tf.Tensor2D,
-    ) => tf.Tensor2D;
-    const out = op(u, raw);
+    });
+    const out = op(u, raw) as tf.Tensor2D;
     if (!packing) return { value: out, logDet: null };
     const { value, logDet } = packing.unpack(out);
     return { value: value as tf.Tensor2D, logDet: logDet as tf.Tensor1D };

@@ -1,15 +1,10 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import '@bijective/test-support/wasm';
 import { describe, expect, test } from 'vitest';
 import { BijectiveError } from '@bijective/core';
 import { adamKernel } from './adam-kernel.js';
 import { defineHostKernel } from './host-kernel.js';
-
-const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
-setWasmPaths(path.join(path.dirname(wasmPackage), 'dist') + path.sep);
 
 /** a·x + y and the row sums of x·y: two outputs of different shapes. */
 const axpyAndRowDots = defineHostKernel<{ a: number }>({

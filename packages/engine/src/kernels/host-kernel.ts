@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BijectiveError } from '@bijective/core';
-import { HOST_ADAPTERS } from './host-adapters.js';
+import { HOST_ADAPTERS, hostAdapterFor, type HostAdapter } from '../tfjs/host-adapters.js';
+import { runKernelOutputs } from '../tfjs/internals.js';
 
 /** Attributes of a host kernel: plain numbers, booleans, strings or number lists (tfjs's NamedAttrMap). */
 export type HostKernelAttrs = Record<string, number | boolean | string | readonly number[]>;
@@ -42,22 +43,20 @@ export type HostKernel<A extends HostKernelAttrs> = (inputs: readonly tf.Tensor[
  * `tf.customGrad` ops whose backward pass is another host kernel. Throws {@link BijectiveError} on a non-float32 input.
  */
 export function defineHostKernel<A extends HostKernelAttrs>(spec: HostKernelSpec<A>): HostKernel<A> {
-  for (const [backendName, adapter] of Object.entries(HOST_ADAPTERS)) {
+  const registerFor = (backendName: string, adapter: HostAdapter) =>
     tf.registerKernel({
       kernelName: spec.name,
       backendName,
       kernelFunc: ({ inputs, backend, attrs }) => {
         const infos = Object.values(inputs) as tf.TensorInfo[];
         const shapes = infos.map((t) => t.shape);
-        return adapter(
-          backend as tf.KernelBackend,
-          infos,
-          spec.outputShapes(shapes, attrs as unknown as A),
-          (ins, outs) => spec.run(ins, outs, shapes, attrs as unknown as A),
+        const typed = attrs as unknown as A; // tfjs passes the attributes it was given
+        return adapter(backend as tf.KernelBackend, infos, spec.outputShapes(shapes, typed), (ins, outs) =>
+          spec.run(ins, outs, shapes, typed),
         );
       },
     });
-  }
+  for (const [backendName, adapter] of Object.entries(HOST_ADAPTERS)) registerFor(backendName, adapter);
   const { linearGradient } = spec;
   if (linearGradient)
     tf.registerGradient({
@@ -74,7 +73,18 @@ export function defineHostKernel<A extends HostKernelAttrs>(spec: HostKernelSpec
         throw new BijectiveError('value', `${spec.name}: input ${i} must be float32, got ${t.dtype}`);
       named[`x${i}`] = t;
     });
-    const out = tf.engine().runKernel(spec.name, named, attrs as unknown as tf.NamedAttrMap);
-    return Array.isArray(out) ? (out as tf.Tensor[]) : [out as tf.Tensor];
+    const backendName = tf.getBackend();
+    if (!tf.getKernel(spec.name, backendName)) {
+      // A backend registered after this kernel (webgpu, tfjs-node, a third party's): read back.
+      const adapter = hostAdapterFor(backendName, tf.backend());
+      if (!adapter) {
+        throw new BijectiveError(
+          'backend',
+          `${spec.name}: the '${backendName}' backend offers no way to run host kernels (it has neither readSync nor makeTensorInfo); use the cpu, wasm or webgl backend`,
+        );
+      }
+      registerFor(backendName, adapter);
+    }
+    return runKernelOutputs(spec.name, named, attrs as unknown as tf.NamedAttrMap);
   };
 }

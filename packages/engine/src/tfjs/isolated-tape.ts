@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import { tapeState } from './internals.js';
 
 /**
  * Runs `fn` as if no gradient were being recorded, with its own fresh tape for any `tf.grad`/`tf.grads`
@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
  * The adjoint method calls vector fields that may themselves differentiate (trace estimators) in both places.
  */
 export function withIsolatedTape<T>(fn: () => T): T {
-  const state = tf.engine().state;
+  const state = tapeState();
   const saved = {
     tape: state.activeTape,
     gradientDepth: state.gradientDepth,

@@ -61,5 +61,17 @@ const generic: HostAdapter = (backend, inputs, shapes, run) => {
   return shapes.map((s, i) => b.makeTensorInfo(s, 'float32', outputs[i] as Float32Array));
 };
 
-/** The adapter per tfjs backend name; host kernels are registered for each of these. */
+/** The adapter per tfjs backend name whose buffers a host kernel can reach in place (webgl reads back). */
 export const HOST_ADAPTERS: Readonly<Record<string, HostAdapter>> = { cpu, wasm, webgl: generic };
+
+/**
+ * The adapter for a backend: in place for cpu and wasm, and for any other backend (webgl, webgpu,
+ * tfjs-node, ...) the read-back adapter when the backend offers `readSync` and `makeTensorInfo`;
+ * null when it offers neither path.
+ */
+export function hostAdapterFor(backendName: string, backend: object): HostAdapter | null {
+  const known = HOST_ADAPTERS[backendName];
+  if (known) return known;
+  const b = backend as Partial<GenericBackend>;
+  return typeof b.readSync === 'function' && typeof b.makeTensorInfo === 'function' ? generic : null;
+}
