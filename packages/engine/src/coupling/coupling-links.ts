@@ -31,7 +31,7 @@ export interface CouplingArrangement {
  * permute, none) are folded into the partitions instead of run: with Q_k the product of the
  * permutations before coupling k, C_L M ... M C_1 = Q_L C'_L ... C'_1 where C'_k = Q_k⁻¹ C_k Q_k is
  * coupling k with its index lists mapped through Q_k (the same function, weights included), so
- * consecutive couplings form one {@link CouplingSequence} and a single permutation (core's Reverse
+ * consecutive couplings form one fused sequence (a `StackParts.sequence`, e.g. coupling's `CouplingSequence`) and a single permutation (core's Reverse
  * or Permute) ends the flow. A dense mixing (lu) or a `between` link ends a sequence. Every seed is
  * drawn in a fixed order from the flow's seed, so the same options build the same variables in the
  * same order; links already built are disposed when a later one fails.

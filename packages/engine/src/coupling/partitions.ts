@@ -1,7 +1,7 @@
 import { OptionError, type OptionRecord } from '@bijective/core';
 import type { Partition } from './mask.js';
 
-/** One layer's partition in a {@link CouplingSequence}: the elements conditioned on and those transformed. */
+/** One layer's partition in a fused coupling run (coupling's `CouplingSequence`, spline's `SplineCoupling`): the elements conditioned on and those transformed. */
 export interface PartitionOptions {
   /** Indices of x_A, in the order the conditioner reads them. */
   conditioned: number[];

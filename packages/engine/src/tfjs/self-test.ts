@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import './gradients.js';
+import '@bijective/engine/gradients';
 import {
   customOp,
   fusedMatMulKernel,
