@@ -7,5 +7,6 @@ export * from './evaluate.js';
 export * from './finite.js';
 export * from './batches.js';
 export * from './fit.js';
+export * from './fit-state.js';
 export * from './fit-variational.js';
 export * from './guarded-optimiser.js';
