@@ -93,16 +93,6 @@ export class GuardedOptimiser {
   }
 
   /** Adam's state for the trainable variables (for a checkpoint). */
-  state(): AdamState {
-    return this.adam.state(this.trainable);
-  }
-
-  /** Restores Adam's state from a checkpoint of the same trainable variables. */
-  restore(saved: AdamState): void {
-    this.adam.restore(this.trainable, saved);
-  }
-
-  /** Adam's state for the trainable variables (for a checkpoint). */
   optimiserState(): AdamState {
     return this.adam.state(this.trainable);
   }
