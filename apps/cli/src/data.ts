@@ -10,7 +10,7 @@ export interface OpenOptions {
 }
 
 /** Whether `spec` names a file rather than a registered dataset. */
-function looksLikePath(spec: string): boolean {
+export function looksLikePath(spec: string): boolean {
   return (
     spec.includes('/') || spec.includes('\\') || /\.(csv|tsv|txt)(\.gz)?$/i.test(spec) || existsSync(spec)
   );

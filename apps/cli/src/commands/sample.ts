@@ -1,24 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { writeFileSync, renameSync } from 'node:fs';
 import { intOption, requiredOption, type ParsedArgs } from '../args.js';
 import { selectBackend } from '../backend.js';
 import { printJson } from '../output.js';
 import { openModel } from '../saved-model.js';
 import { UsageError } from '../usage-error.js';
+import { writeFileAtomic } from '../files.js';
 
-/** Rows formatted as CSV with the header `x0,...,x{d-1}`. */
-export function toCsv(values: Float32Array, dims: number): string {
-  const lines = [Array.from({ length: dims }, (_, j) => `x${j}`).join(',')];
+/** Rows formatted as CSV under a header of the column names (`x0,...,x{d-1}` when none are given). */
+export function toCsv(values: Float32Array, dims: number, names?: readonly string[]): string {
+  const header = names && names.length === dims ? names : Array.from({ length: dims }, (_, j) => `x${j}`);
+  const lines = [header.map(csvCell).join(',')];
   for (let i = 0; i < values.length; i += dims)
     lines.push(Array.from(values.subarray(i, i + dims), (v) => String(v)).join(','));
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes a file atomically: a temporary sibling renamed into place. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const temp = `${path}.tmp-${process.pid}`;
-  writeFileSync(temp, data);
-  renameSync(temp, path);
+/** A header cell, quoted when it holds a comma, quote or newline. */
+function csvCell(name: string): string {
+  return /[",\r\n]/.test(name) ? `"${name.replace(/"/g, '""')}"` : name;
 }
 
 /** `--context v1,v2,...`: one conditioning row broadcast to every sample (required exactly for conditional models). */
@@ -50,7 +49,8 @@ export async function sampleCommand(args: ParsedArgs): Promise<void> {
     const values = samples.dataSync() as Float32Array;
     samples.dispose();
     const scaled = model.levels ? values.map((v) => v * (model.levels as number)) : values;
-    const csv = toCsv(scaled, model.dims);
+    const columns = model.metadata.columns;
+    const csv = toCsv(scaled, model.dims, Array.isArray(columns) ? columns.map(String) : undefined);
     const out = args.values.get('out');
     if (out) writeFileAtomic(out, csv);
     else process.stdout.write(csv);
