@@ -16,9 +16,12 @@ export function looksLikePath(spec: string): boolean {
   );
 }
 
-/** Opens `--data`: a registered dataset name, or a path to a CSV file. */
+/**
+ * Opens `--data`: a registered dataset name (plugins' scoped names like `acme/blobs` included), or a
+ * path to a CSV file; a file of that name in the working directory wins over a registered name.
+ */
 export function openDataset(spec: string, options: OpenOptions = {}): Dataset {
-  if (isRegistered('dataset', spec) && !looksLikePath(spec)) {
+  if (isRegistered('dataset', spec) && !existsSync(spec)) {
     if (options.contextColumns)
       throw new UsageError(`--context-columns applies to CSV files, not to '${spec}'`);
     return createByName('dataset', spec, {});

@@ -455,9 +455,10 @@ async function trainWith(
     );
     if (existsSync(checkpointDir)) rmSync(checkpointDir, { recursive: true, force: true });
     if (settings.json) return printJson(summary);
-    say(
-      `${flowName} on ${dataSpec} (${dims}-D, ${backend}): ${result.steps} steps in ${seconds.toFixed(1)} s (${summary.stepsPerSecond.toFixed(1)} steps/s)`,
-    );
+    if (!settings.quiet)
+      say(
+        `${flowName} on ${dataSpec} (${dims}-D, ${backend}): ${result.steps} steps in ${seconds.toFixed(1)} s (${summary.stepsPerSecond.toFixed(1)} steps/s)`,
+      );
     const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4));
     process.stdout.write(
       `train NLL ${fmt(trainNll)}  val NLL ${fmt(valNll)}  test NLL ${fmt(testNll)} nats\n`,
