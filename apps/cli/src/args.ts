@@ -43,7 +43,7 @@ export function parseArgs(argv: readonly string[], specs: Readonly<Record<string
   if (!command || command.startsWith('-')) {
     throw new UsageError(`missing command; expected one of: ${commands} (see bijective --help)`);
   }
-  const spec = specs[command];
+  const spec = Object.hasOwn(specs, command) ? specs[command] : undefined;
   if (!spec) throw new UsageError(`unknown command '${command}'; expected one of: ${commands}`);
   const args = emptyArgs(command);
   for (let i = 0; i < rest.length; i++) {
@@ -51,7 +51,8 @@ export function parseArgs(argv: readonly string[], specs: Readonly<Record<string
     const match = /^(--?)([A-Za-z][\w-]*)(?:=(.*))?$/s.exec(token);
     if (!match) throw new UsageError(`unexpected argument '${token}' for ${command}`);
     const [, dashes, raw, inline] = match as unknown as [string, string, string, string | undefined];
-    const name = dashes === '--' ? raw : spec.aliases?.[raw];
+    const aliases = spec.aliases ?? {};
+    const name = dashes === '--' ? raw : Object.hasOwn(aliases, raw) ? aliases[raw] : undefined;
     const typed = `${dashes}${raw}`;
     const isFlag = name !== undefined && spec.flags.includes(name);
     const isValue = name !== undefined && spec.values.includes(name);

@@ -99,3 +99,14 @@ export function generalHelp(): string {
     '',
   ].join('\n');
 }
+
+/** The text that `--help`, `-h`, `help [command]` or `--version` asks for, or null for a command to run. */
+export function helpRequest(argv: readonly string[]): string | null {
+  const [first, second] = argv;
+  if (first === '--version' || first === '-V') return `${cliVersion()}\n`;
+  if (first === undefined) return null;
+  if (first === '--help' || first === '-h') return generalHelp();
+  if (first === 'help') return second === undefined ? generalHelp() : commandHelp(second);
+  if (!first.startsWith('-') && argv.some((a) => a === '--help' || a === '-h')) return commandHelp(first);
+  return null;
+}

@@ -5,11 +5,18 @@ import { printJson } from '../output.js';
 import { openModel } from '../saved-model.js';
 import { closeModel, scoreData } from '../scoring.js';
 
+/** The options of `eval`, read and checked before any work. */
+export function readEvalOptions(args: ParsedArgs) {
+  return {
+    dataSpec: requiredOption(args, 'data'),
+    modelDir: requiredOption(args, 'model'),
+    seed: intOption(args, 'seed', 0, 0, 2 ** 31 - 1),
+  };
+}
+
 /** `bijective eval`: mean NLL of data under a saved model and, with --per-sample, each row's log-density. */
 export async function evalCommand(args: ParsedArgs): Promise<void> {
-  const dataSpec = requiredOption(args, 'data');
-  const modelDir = requiredOption(args, 'model');
-  const seed = intOption(args, 'seed', 0, 0, 2 ** 31 - 1);
+  const { dataSpec, modelDir, seed } = readEvalOptions(args);
   await selectBackend(args.values.get('backend'));
   const model = await openModel(modelDir);
   try {

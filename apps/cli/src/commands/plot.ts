@@ -143,6 +143,23 @@ function pngSize(png: Uint8Array): { width: number; height: number } {
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
+/** The options of `plot`, read and checked before any work. */
+export function readPlotOptions(args: ParsedArgs) {
+  const out = requiredOption(args, 'out');
+  if (!/\.png$/i.test(out))
+    throw new UsageError(`${spelling(args, 'out')} must name a .png file, got '${out}'`);
+  const requested = args.values.has('kind') ? choiceOption(args, 'kind', PLOT_KINDS, 'density') : undefined;
+  if (requested === 'loss' && args.values.has('data')) {
+    throw new UsageError(`--kind loss takes no --data (it reads the model's loss.csv)`);
+  }
+  return {
+    out,
+    modelDir: requiredOption(args, 'model'),
+    requested,
+    seed: intOption(args, 'seed', 0, 0, 2 ** 31 - 1),
+  };
+}
+
 /** `bijective plot`: density, samples against data, pair plot or training curve, as a PNG. */
 export async function plotCommand(args: ParsedArgs): Promise<void> {
   const out = requiredOption(args, 'out');

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { intOption, requiredOption, type ParsedArgs } from '../args.js';
+import { intOption, requiredOption, spelling, type ParsedArgs } from '../args.js';
 import { selectBackend } from '../backend.js';
 import { printJson } from '../output.js';
 import { openModel } from '../saved-model.js';
@@ -37,12 +37,23 @@ function contextOption(args: ParsedArgs, width: number): tf.Tensor2D | undefined
   return tf.tensor2d(values, [1, width]);
 }
 
+/** The options of `sample`, read and checked before any work (`--context` is checked against the model). */
+export function readSampleOptions(args: ParsedArgs) {
+  const out = args.values.get('out');
+  if (out !== undefined && out.trim() === '')
+    throw new UsageError(`${spelling(args, 'out')} needs a file name`);
+  return {
+    modelDir: requiredOption(args, 'model'),
+    n: intOption(args, 'n', 1000, 1, 10_000_000),
+    seed: intOption(args, 'seed', 0, 0, 2 ** 31 - 1),
+  };
+}
+
 /** `bijective sample`: draws rows from a saved model as CSV (stdout or --out), given a context for conditional models. */
 export async function sampleCommand(args: ParsedArgs): Promise<void> {
-  const n = intOption(args, 'n', 1000, 1, 10_000_000);
-  const seed = intOption(args, 'seed', 0, 0, 2 ** 31 - 1);
+  const { n, seed, modelDir } = readSampleOptions(args);
   await selectBackend(args.values.get('backend'));
-  const model = await openModel(requiredOption(args, 'model'));
+  const model = await openModel(modelDir);
   const context = contextOption(args, model.contextColumns?.length ?? 0);
   try {
     const samples = model.flow.sample(n, { seed, context });

@@ -37,6 +37,20 @@ function scoreCsv(logProb: Float64Array, threshold: number): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The options of `score`, read and checked before any work. */
+export function readScoreOptions(args: ParsedArgs) {
+  const out = args.values.get('out');
+  if (out !== undefined && out.trim() === '')
+    throw new UsageError(`${spelling(args, 'out')} needs a file name`);
+  return {
+    modelDir: requiredOption(args, 'model'),
+    dataSpec: requiredOption(args, 'data'),
+    contamination: numberOption(args, 'contamination', 0.01, 0, 1),
+    seed: intOption(args, 'seed', 0, 0, 2 ** 31 - 1),
+    out,
+  };
+}
+
 /**
  * `bijective score`: each row's log-density under a saved model and an anomaly flag, set below the
  * q-quantile (`--contamination`) of the training rows' log-density; `--typicality` adds the batch

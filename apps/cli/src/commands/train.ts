@@ -251,10 +251,27 @@ function checkpointArgv(args: ParsedArgs, cwd: string): string[] {
   return out;
 }
 
+/** What a `train` command line asks for: a new run with its settings, or the continuation of a checkpoint. */
+export type TrainRequest = { resume: null; settings: TrainSettings } | { resume: string; minutes?: string };
+
+/** Reads and checks a `train` command line (no file is touched): a new run, or `--resume DIR`. */
+export function readTrainRequest(args: ParsedArgs): TrainRequest {
+  if (!args.values.has('resume')) return { resume: null, settings: readTrainSettings(args) };
+  const unexpected = [...args.values.keys(), ...args.flags].filter((n) => !RESUME_OVERRIDES.includes(n));
+  if (unexpected.length > 0) {
+    throw new UsageError(
+      `--resume continues the stored run with its own options; ${spelling(args, unexpected[0] as string)} cannot be given with it (only --json, --quiet, --checkpoint-every, --plugin)`,
+    );
+  }
+  positiveOption(args, 'checkpoint-every', 60 * 24 * 365);
+  return { resume: requiredOption(args, 'resume'), minutes: args.values.get('checkpoint-every') };
+}
+
 /** `bijective train`: fits a flow to a dataset, keeps the best-validation weights and writes the model. */
 export async function trainCommand(args: ParsedArgs, context: CommandContext): Promise<void> {
-  if (!args.values.has('resume')) {
-    const settings = readTrainSettings(args);
+  const request = readTrainRequest(args);
+  if (request.resume === null) {
+    const { settings } = request;
     if (!settings.force && occupied(settings.out)) {
       throw new UsageError(
         `model directory '${settings.out}' already exists; pass --force to replace it, or choose another --out`,
@@ -268,22 +285,15 @@ export async function trainCommand(args: ParsedArgs, context: CommandContext): P
     }
     return trainWith(settings, context.plugins, checkpointArgv(args, process.cwd()));
   }
-  const unexpected = [...args.values.keys(), ...args.flags].filter((n) => !RESUME_OVERRIDES.includes(n));
-  if (unexpected.length > 0) {
-    throw new UsageError(
-      `--resume continues the stored run with its own options; ${spelling(args, unexpected[0] as string)} cannot be given with it (only --json, --quiet, --checkpoint-every, --plugin)`,
-    );
-  }
-  const dir = resolveCheckpointDir(requiredOption(args, 'resume'));
+  const dir = resolveCheckpointDir(request.resume);
   const checkpoint = readCheckpoint(dir);
   const stored = parseArgs(['train', ...checkpoint.argv], SPECS);
   for (const name of ['json', 'quiet']) {
     if (args.flags.has(name)) stored.flags.add(name);
     else stored.flags.delete(name);
   }
-  const minutes = args.values.get('checkpoint-every');
-  if (minutes !== undefined) {
-    stored.values.set('checkpoint-every', minutes);
+  if (request.minutes !== undefined) {
+    stored.values.set('checkpoint-every', request.minutes);
     stored.spelled.set('checkpoint-every', spelling(args, 'checkpoint-every'));
   }
   const settings = readTrainSettings(stored);
