@@ -111,6 +111,28 @@ describe('train: the model directory and the new options', () => {
     expect(quiet.status).toBe(0);
     expect(quiet.stderr).toBe('');
   });
+  test("a diverging run exits 1 with advice in the CLI's option names, writing no model", () => {
+    const before = listing(dir);
+    const r = cli(
+      'train',
+      '--flow',
+      'realnvp',
+      '--data',
+      'moons',
+      '--lr',
+      '10',
+      '--steps',
+      '50',
+      '--out',
+      'diverged',
+      '--quiet',
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(
+      /^error: training diverged at step \d+: .*\(try a lower --lr, or --clip-norm 1\)$/,
+    );
+    expect(listing(dir)).toEqual(before);
+  });
   test('option errors use the spelling typed', () => {
     expectRefused(
       () => cli('sample', '--model', 'base', '-n', '-3'),

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   Chain,
+  DivergenceError,
   TriangularAffine,
   fit,
   getEntry,
@@ -309,6 +310,24 @@ export async function trainCommand(args: ParsedArgs, context: CommandContext): P
   return trainWith(settings, plugins, checkpoint.argv, checkpoint.state, checkpoint.history);
 }
 
+/** `fit`, with the divergence advice in the CLI's own option names. */
+function fitWithCliHints(...call: Parameters<typeof fit>): ReturnType<typeof fit> {
+  try {
+    return fit(...call);
+  } catch (e) {
+    if (e instanceof DivergenceError) {
+      throw new DivergenceError(
+        e.step,
+        e.message.replace(
+          /\(try a lower learning rate or clipNorm\)/,
+          '(try a lower --lr, or --clip-norm 1)',
+        ),
+      );
+    }
+    throw e;
+  }
+}
+
 /** Trains with checked settings, from scratch or from a checkpoint's state and history. */
 async function trainWith(
   settings: TrainSettings,
@@ -379,7 +398,7 @@ async function trainWith(
     validationContext: validation ? contextTensor(validation) : undefined,
   };
   try {
-    const result = fit(flow, tensors.x, {
+    const result = fitWithCliHints(flow, tensors.x, {
       steps,
       batchSize: batch,
       learningRate,
