@@ -273,12 +273,21 @@ export function pairsChart(
     hconcat: columns.slice(0, i + 1).map((__, j) =>
       i === j
         ? {
+            // Each series' histogram as shares of its own rows, so that data and samples compare.
             width: side,
             height: side,
+            // (Field names are per column: vega-lite shares the data source between the cells.)
+            transform: [
+              { bin: { maxbins: 30 }, field: `c${i}`, as: [`lo${i}`, `hi${i}`] },
+              { aggregate: [{ op: 'count', as: `rows${i}` }], groupby: [`lo${i}`, `hi${i}`, 'series'] },
+              { joinaggregate: [{ op: 'sum', field: `rows${i}`, as: `total${i}` }], groupby: ['series'] },
+              { calculate: `datum.rows${i} / datum.total${i}`, as: `share${i}` },
+            ],
             mark: { type: 'bar', opacity: 0.5, binSpacing: 0 },
             encoding: {
-              x: { field: `c${i}`, type: 'quantitative', bin: { maxbins: 30 }, title: label(i) },
-              y: { aggregate: 'count', type: 'quantitative', title: 'count', stack: null },
+              x: { field: `lo${i}`, type: 'quantitative', bin: 'binned', title: label(i) },
+              x2: { field: `hi${i}` },
+              y: { field: `share${i}`, type: 'quantitative', title: 'share of rows', stack: null },
               color: colour,
             },
           }

@@ -207,7 +207,9 @@ export async function plotCommand(args: ParsedArgs): Promise<void> {
       if (isImage) spec = imageGrid(model, seed);
       else if (kind === 'density') spec = densityPicture(model, overlay, seed);
       else {
-        const samples = { values: drawSamples(model, MAX_POINTS, seed), cols: model.dims };
+        // As many samples as data rows (when overlaid), so that neither cloud hides the other.
+        const count = overlay ? Math.max(100, overlay.values.length / overlay.cols) : MAX_POINTS;
+        const samples = { values: drawSamples(model, count, seed), cols: model.dims };
         if (kind === 'samples' && model.dims >= 2) {
           const [heading, subtitle] = headings(model, overlay ? 'samples and data' : 'samples');
           spec = samplesChart(samples, overlay, names, heading, subtitle);
