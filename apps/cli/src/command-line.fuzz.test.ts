@@ -99,7 +99,7 @@ describe('command-line fuzzing', () => {
                 .filter((l) => l.startsWith('error:')),
             ).toHaveLength(1);
         }),
-        { numRuns: 15 },
+        { numRuns: 10 },
       );
     }, 120_000);
   });

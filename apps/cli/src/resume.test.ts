@@ -58,7 +58,7 @@ describe('checkpoints', () => {
     expect(whole.status, whole.stderr).toBe(0);
     const step = await trainUntilCheckpoint('cut');
     expect(step).toBeGreaterThan(0);
-    expect(step).toBeLessThan(600);
+    expect(step).toBeLessThan(300);
     expect(existsSync(join(dir, 'cut', 'model.json'))).toBe(false);
     // A new run to the same place is refused while the checkpoint is there.
     expectUsageError(

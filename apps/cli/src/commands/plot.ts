@@ -16,7 +16,7 @@ import {
 import { evaluationRows, openDataset } from '../data.js';
 import { parseLossCsv, type LossRow } from '../loss-history.js';
 import { printJson } from '../output.js';
-import { renderPng } from '../picture.js';
+import type { VegaLiteSpec } from '../charts.js';
 import { encodePng } from '../png.js';
 import { boundsOf, gridPoints } from '../render.js';
 import { openModel, type SavedModel } from '../saved-model.js';
@@ -43,6 +43,12 @@ export async function lossPicture(
   subtitle?: string,
 ): Promise<Uint8Array> {
   return renderPng(lossChart(history, heading, subtitle));
+}
+
+/** Renders a spec to PNG; vega, vega-lite and resvg load on first use, so other commands start faster. */
+async function renderPng(spec: VegaLiteSpec): Promise<Uint8Array> {
+  const picture = await import('../picture.js');
+  return picture.renderPng(spec);
 }
 
 function drawSamples(model: SavedModel, n: number, seed: number): Float32Array {

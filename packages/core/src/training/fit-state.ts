@@ -39,7 +39,17 @@ export interface FitState {
   finalLoss: number;
 }
 
-/** When and how {@link fit} hands out its state: `due(step)` after each completed step, then `save` if true. */
+/**
+ * When and how {@link fit} hands out its state: `due(step)` after each completed step, then `save` if true.
+ *
+ * @example
+ * ```ts
+ * let saved: FitState | undefined;
+ * fit(flow, data, { steps: 1000, seed: 1, checkpoint: { due: (step) => step === 400, save: (s) => (saved = s) } });
+ * // Later, on a fresh flow built the same way: continues at step 400 and ends as the run above did.
+ * fit(sameFlow, data, { steps: 1000, seed: 1, resume: saved });
+ * ```
+ */
 export interface FitCheckpointing {
   /** Whether to save after `step` completed steps. */
   due(step: number): boolean;
