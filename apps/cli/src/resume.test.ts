@@ -15,7 +15,7 @@ const RUN = [
   '--data',
   'moons',
   '--steps',
-  '600',
+  '300',
   '--layers',
   '2',
   '--hidden',
