@@ -20,5 +20,6 @@ export * from './numerics/index.js';
 export * from './flow.js';
 export * from './training/index.js';
 export * from './io/index.js';
+export * from './limits.js';
 import './distributions/register.js';
 import './bijectors/register.js';

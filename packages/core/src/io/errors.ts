@@ -21,3 +21,13 @@ export class ModelFileError extends BijectiveError {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** A string from a file cut at `max` characters (with `…`) for a message. */
+export function shortened(text: string, max = 80): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** A string from a file, single-quoted for a message and cut at `max` characters. */
+export function quoted(text: string, max = 80): string {
+  return `'${shortened(text, max)}'`;
+}
