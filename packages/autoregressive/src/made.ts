@@ -7,6 +7,7 @@ import {
   maskedKernel,
   type ActivationName,
   type HostRng,
+  previewJson,
 } from '@bijective/core';
 import { inputDegrees, madeMasks, type HostMask, type InputOrder } from './degrees.js';
 import { maskedNetwork, type MaskedNetworkSpec } from './made-network.js';
@@ -35,7 +36,7 @@ export interface MADEOptions {
 
 function checkCount(value: unknown, what: string, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new OptionError(`MADE: ${what} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+    throw new OptionError(`MADE: ${what} must be an integer >= ${min}, got ${previewJson(value)}`);
   }
   return value;
 }

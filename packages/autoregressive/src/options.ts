@@ -8,6 +8,7 @@ import {
   type OptionRecord,
   readHiddenSizes,
   readInteger,
+  previewJson,
 } from '@bijective/core';
 import type { InputOrder } from './degrees.js';
 
@@ -39,7 +40,7 @@ export function readOrder(owner: string, record: OptionRecord): InputOrder {
   if (value === 'natural' || value === 'reversed' || value === 'random') return value;
   if (Array.isArray(value) && value.every((m) => typeof m === 'number')) return [...(value as number[])];
   throw new OptionError(
-    `${owner}: option 'order' must be 'natural', 'reversed', 'random' or a list of degrees, got ${JSON.stringify(value)}`,
+    `${owner}: option 'order' must be 'natural', 'reversed', 'random' or a list of degrees, got ${previewJson(value)}`,
   );
 }
 

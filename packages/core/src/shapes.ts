@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from './errors.js';
+import { previewJson } from './json.js';
 
 /** A tensor shape without its leading batch axis. */
 export type EventShape = readonly number[];
@@ -40,7 +41,7 @@ export function checkEventShape(shape: unknown, what: string): EventShape {
     !shape.every((s) => typeof s === 'number' && Number.isInteger(s) && s > 0)
   ) {
     throw new ShapeError(
-      `${what}: event shape must be a non-empty list of positive integers, got ${JSON.stringify(shape)}`,
+      `${what}: event shape must be a non-empty list of positive integers, got ${previewJson(shape)}`,
     );
   }
   return shape as EventShape;

@@ -7,6 +7,7 @@ import {
   type OptionRecord,
   readHiddenSizes,
   DEFAULT_SCALE_BOUND,
+  previewJson,
 } from '@bijective/core';
 import type { TransformKind } from './fused-couplings.js';
 import { MASK_KINDS, type MaskKind, type Partition } from './mask.js';
@@ -36,7 +37,7 @@ export function readMaskKind(owner: string, record: OptionRecord): MaskKind {
   const value = record.mask ?? 'halves';
   if (typeof value !== 'string' || !(MASK_KINDS as readonly string[]).includes(value)) {
     throw new OptionError(
-      `${owner}: option 'mask' must be one of ${MASK_KINDS.join(', ')}, got ${JSON.stringify(value)}`,
+      `${owner}: option 'mask' must be one of ${MASK_KINDS.join(', ')}, got ${previewJson(value)}`,
     );
   }
   return value as MaskKind;
@@ -46,7 +47,7 @@ export function readMaskKind(owner: string, record: OptionRecord): MaskKind {
 export function readParity(owner: string, record: OptionRecord): 0 | 1 {
   const value = record.parity ?? 0;
   if (value !== 0 && value !== 1) {
-    throw new OptionError(`${owner}: option 'parity' must be 0 or 1, got ${JSON.stringify(value)}`);
+    throw new OptionError(`${owner}: option 'parity' must be 0 or 1, got ${previewJson(value)}`);
   }
   return value;
 }
@@ -55,7 +56,7 @@ export function readParity(owner: string, record: OptionRecord): 0 | 1 {
 export function readPartitions(owner: string, record: OptionRecord, d: number): Partition[] {
   const value = record.partitions;
   const bad = (why: string) =>
-    new OptionError(`${owner}: option 'partitions' ${why}, got ${JSON.stringify(value)}`);
+    new OptionError(`${owner}: option 'partitions' ${why}, got ${previewJson(value)}`);
   if (!Array.isArray(value) || value.length === 0)
     throw bad('must be a non-empty list of {conditioned, transformed} index lists');
   return value.map((entry, k) => {
@@ -77,7 +78,7 @@ export function readTransform(owner: string, record: OptionRecord): TransformKin
   const value = record.transform;
   if (value !== 'affine' && value !== 'additive') {
     throw new OptionError(
-      `${owner}: option 'transform' must be 'affine' or 'additive', got ${JSON.stringify(value)}`,
+      `${owner}: option 'transform' must be 'affine' or 'additive', got ${previewJson(value)}`,
     );
   }
   return value;

@@ -6,6 +6,7 @@ import {
   readSeed,
   type BijectorConfig,
   type JsonObject,
+  previewJson,
 } from '@bijective/core';
 import { couplingLinks } from '@bijective/coupling';
 import { inputDegrees, readVectorShape } from '@bijective/autoregressive';
@@ -48,7 +49,7 @@ export class NSF extends ChainedFlow {
     const transform = record.transform ?? 'coupling';
     if (transform !== 'coupling' && transform !== 'autoregressive') {
       throw new OptionError(
-        `nsf: option 'transform' must be 'coupling' or 'autoregressive', got ${JSON.stringify(transform)}`,
+        `nsf: option 'transform' must be 'coupling' or 'autoregressive', got ${previewJson(transform)}`,
       );
     }
     const coupling = transform === 'coupling';

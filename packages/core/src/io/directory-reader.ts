@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { formatBytes, LIMITS } from '../limits.js';
-import { messageOf, ModelFileError, quoted } from './errors.js';
+import { fileSystemReason, messageOf, ModelFileError, quoted } from './errors.js';
 import { MODEL_JSON_FILE } from './format.js';
 import { parseModelJson } from './model-json.js';
 import { checkWeightLimits, checkWeightSpecs, weightSpecsByteLength } from './weights.js';
@@ -22,7 +22,7 @@ async function checkDirectory(dir: string): Promise<void> {
     isDirectory = (await stat(dir)).isDirectory();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new ModelFileError(dir, `cannot be read: ${messageOf(e)}`, { cause: e });
+      throw new ModelFileError(dir, `cannot be read: ${fileSystemReason(e)}`, { cause: e });
     }
     const left = await interruptedSaves(dir);
     const hint =
@@ -40,7 +40,7 @@ async function checkDirectory(dir: string): Promise<void> {
 /** Turns a file-system error into a {@link ModelFileError} saying the file is missing or unreadable. */
 function fileError(file: string, missing: string, e: unknown): ModelFileError {
   if ((e as NodeJS.ErrnoException).code === 'ENOENT') return new ModelFileError(file, missing);
-  return new ModelFileError(file, `cannot be read: ${messageOf(e)}`, { cause: e });
+  return new ModelFileError(file, `cannot be read: ${fileSystemReason(e)}`, { cause: e });
 }
 
 /**
@@ -126,7 +126,7 @@ export async function readModelDirectory(dir: string): Promise<tf.io.ModelArtifa
     if (found !== expected) {
       const problem = found < expected ? 'truncated' : 'corrupt (longer than its manifest)';
       throw new ModelFileError(
-        files.join(', '),
+        files.length > 0 ? files.join(', ') : `${modelFile} (a weightsManifest group without paths)`,
         `${problem}: ${MODEL_JSON_FILE} describes ${expected} bytes (${tensors} tensors), found ${found}`,
       );
     }

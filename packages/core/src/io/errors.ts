@@ -9,12 +9,30 @@ export class ModelFileError extends BijectiveError {
 
   /** Creates the error with the message `<file>: <problem>`; `cause` keeps the underlying error. */
   constructor(file: string, problem: string, options: { cause?: unknown } = {}) {
-    super('io', `${file}: ${problem}`);
+    super('io', `${shortened(file, 300)}: ${problem}`);
     this.name = 'ModelFileError';
     this.file = file;
     this.problem = problem;
     if (options.cause !== undefined) this.cause = options.cause;
   }
+}
+
+/** Plain words for the file-system error codes a model file can cause. */
+const FS_REASONS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'too many symbolic links',
+  EMFILE: 'too many open files',
+};
+
+/** Why a file-system call failed, without repeating the path: the error code in words. */
+export function fileSystemReason(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && Object.hasOwn(FS_REASONS, code)) return `${FS_REASONS[code]} (${code})`;
+  return typeof code === 'string' ? code : messageOf(error);
 }
 
 /** The message of any thrown value. */

@@ -158,7 +158,7 @@ export function httpModelHandler(url: string, options: HttpModelOptions = {}): N
         }
         if (found !== expected) {
           throw new ModelFileError(
-            urls.join(', '),
+            urls.length > 0 ? urls.join(', ') : `${url} (a weightsManifest group without paths)`,
             `truncated: model.json describes ${expected} bytes (${tensors} tensors), found ${found}`,
           );
         }
