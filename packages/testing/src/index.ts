@@ -54,3 +54,25 @@ export {
 } from './tolerance.js';
 export { standardNormal, type PropertyCase, type ScalarSampler, type SizeRange } from './cases.js';
 export { DEFAULT_SEED, type RunOptions } from './run-property.js';
+export {
+  MODEL_FUZZ_SEED,
+  OutcomeTally,
+  applyJsonEdits,
+  applyTextEdits,
+  assertFuzz,
+  checkLoadOutcome,
+  deepArray,
+  hostileJson,
+  hostileKey,
+  hostileNumber,
+  hostileString,
+  jsonEdits,
+  jsonText,
+  saveToMemory,
+  textEdits,
+  type JsonEdit,
+  type LoadExpectations,
+  type LoadOutcome,
+  type SavedModel,
+  type TextEdit,
+} from './model-file-fuzz.js';

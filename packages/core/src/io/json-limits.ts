@@ -33,10 +33,10 @@ export interface ValueCount {
 }
 
 /**
- * Visits every value of a JSON document depth-first without recursion, so that any nesting is
- * safe, and throws a {@link ModelFileError} naming `file` when the nesting exceeds
+ * Walks a JSON document depth-first without recursion, so that any nesting is safe, counting its
+ * values; throws a {@link ModelFileError} naming `file` when arrays and objects nest deeper than
  * `limits.maxJsonDepth` (a cycle is reported as such) or the values exceed `limits.maxJsonValues`.
- * `visit` sees each node before its children.
+ * `visit` sees each array and object before its children.
  */
 export function walkJson(
   root: unknown,
@@ -46,22 +46,20 @@ export function walkJson(
   limits: Limits = LIMITS,
   visit?: (node: JsonNode) => void,
 ): void {
-  const stack: JsonNode[] = [{ value: root, parent: null, key: null, depth: 0 }];
+  const tooMany = (node: JsonNode, detail = '') =>
+    new ModelFileError(
+      file,
+      `holds more than ${limits.maxJsonValues} JSON values (LIMITS.maxJsonValues); refused at ${nodePath(node, rootName)}${detail}`,
+    );
+  const first: JsonNode = { value: root, parent: null, key: null, depth: 0 };
+  count.values++;
+  if (count.values > limits.maxJsonValues) throw tooMany(first);
+  if (typeof root !== 'object' || root === null) return;
+  const stack: JsonNode[] = [first];
   while (stack.length > 0) {
     const node = stack.pop() as JsonNode;
-    count.values++;
-    if (count.values > limits.maxJsonValues) {
-      throw new ModelFileError(
-        file,
-        `holds more than ${limits.maxJsonValues} JSON values (LIMITS.maxJsonValues); refused at ${nodePath(node, rootName)}`,
-      );
-    }
-    const { value, depth } = node;
-    if (typeof value !== 'object' || value === null) {
-      visit?.(node);
-      continue;
-    }
-    if (depth >= limits.maxJsonDepth) {
+    const value = node.value as object;
+    if (node.depth >= limits.maxJsonDepth) {
       for (let n = node.parent; n !== null; n = n.parent) {
         if (n.value === value) {
           throw new ModelFileError(file, `${nodePath(node, rootName)} refers back to itself (a cycle)`);
@@ -75,22 +73,15 @@ export function walkJson(
     visit?.(node);
     const keys = Array.isArray(value) ? null : Object.keys(value);
     const size = keys === null ? (value as unknown[]).length : keys.length;
-    if (count.values + stack.length + size > limits.maxJsonValues) {
-      throw new ModelFileError(
-        file,
-        `holds more than ${limits.maxJsonValues} JSON values (LIMITS.maxJsonValues); refused at ${nodePath(node, rootName)} (${size} entries)`,
-      );
-    }
+    if (count.values + size > limits.maxJsonValues) throw tooMany(node, ` (${size} entries)`);
     const children: JsonNode[] = [];
-    if (keys === null) {
-      const items = value as unknown[];
-      for (let i = 0; i < items.length; i++) {
-        children.push({ value: items[i], parent: node, key: i, depth: depth + 1 });
-      }
-    } else {
-      for (const key of keys) {
-        const child = (value as Record<string, unknown>)[key];
-        if (child !== undefined) children.push({ value: child, parent: node, key, depth: depth + 1 });
+    for (let i = 0; i < size; i++) {
+      const key = keys === null ? i : (keys[i] as string);
+      const child = (value as Record<string | number, unknown>)[key];
+      if (child === undefined) continue;
+      count.values++;
+      if (typeof child === 'object' && child !== null) {
+        children.push({ value: child, parent: node, key, depth: node.depth + 1 });
       }
     }
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as JsonNode);

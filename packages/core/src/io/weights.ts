@@ -223,7 +223,7 @@ export function checkFiniteWeights(
     if (bad >= 0) {
       throw new ModelFileError(
         file,
-        `tensor ${i} (${quoted(spec.name)}) holds a NaN or infinite value at element ${stored === 'complex64' ? Math.floor(bad / 2) : bad}`,
+        `tensor ${i} (${shortened(spec.name)}) holds a NaN or infinite value at element ${stored === 'complex64' ? Math.floor(bad / 2) : bad}`,
       );
     }
     offset += count * (BYTES_PER_VALUE[stored] as number);
