@@ -106,7 +106,8 @@ export async function readModelDirectory(dir: string): Promise<tf.io.ModelArtifa
   const modelFile = path.join(dir, MODEL_JSON_FILE);
   const missingJson = `missing: the directory holds no ${MODEL_JSON_FILE}`;
   await modelFileSize(modelFile, missingJson, LIMITS.maxModelJsonBytes);
-  const text = (await readModelFile(modelFile, missingJson)).toString('utf8');
+  // TextDecoder skips a UTF-8 byte-order mark, as editors on Windows write one.
+  const text = new TextDecoder().decode(await readModelFile(modelFile, missingJson));
   let json: unknown;
   try {
     json = JSON.parse(text);
