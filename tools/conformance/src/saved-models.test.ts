@@ -25,7 +25,7 @@ interface SavedModel {
 }
 
 const vector = (d: number) => ({ eventShape: [d] });
-const link = (name: string, options: JsonObject): BijectorConfig => ({ name, options });
+const link = (name: string, options: JsonObject) => ({ name, options });
 
 const MODELS: SavedModel[] = [
   {
