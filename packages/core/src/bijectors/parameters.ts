@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EventShape } from '../shapes.js';
-import { readEventValues, readNumber, type OptionRecord } from './options.js';
+import { option } from '../options/fields.js';
 
 /** Default lower bound of soft-bounded scales, s = softplus(u) + minScale. */
 export const DEFAULT_MIN_SCALE = 1e-3;
@@ -25,16 +25,18 @@ export function positiveScale(u: tf.Tensor, minScale: number): tf.Tensor {
   return tf.add(tf.softplus(u), minScale);
 }
 
-/** The initial scale values and lower bound read from `scale` and `minScale` options, validated. */
-export function readScaleOptions(
-  owner: string,
-  record: OptionRecord,
-  shape: EventShape,
-): { scale: number[]; minScale: number } {
-  const minScale = readNumber(owner, record, 'minScale', DEFAULT_MIN_SCALE, { above: 0 });
-  const scale = readEventValues(owner, record, 'scale', shape, 1, {
-    test: (s) => s > minScale,
-    what: `> minScale (${minScale})`,
-  });
-  return { scale, minScale };
-}
+/**
+ * The options of a soft-bounded scale, `scale` (initial values, each > minScale; default 1) and
+ * `minScale` (> 0; default {@link DEFAULT_MIN_SCALE}), in the order configs save them.
+ * @internal
+ */
+export const SCALE_FIELDS = {
+  scale: option.eventValues({
+    default: 1,
+    valid: (c) => {
+      const minScale = c.value<number>('minScale');
+      return { test: (s) => s > minScale, what: `> minScale (${minScale})` };
+    },
+  }),
+  minScale: option.number({ default: DEFAULT_MIN_SCALE, above: 0 }),
+};
