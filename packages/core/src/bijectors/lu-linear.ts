@@ -39,16 +39,14 @@ export class LULinear extends BaseBijector {
   static readonly schema = defineOptions('lu-linear', {
     eventShape: option.vectorShape(),
     seed: option.seed(),
-    permutation: option.custom({
-      read: (value, c) =>
-        value === undefined
-          ? undefined
-          : checkPermutation(c.owner, value, c.value<[number]>('eventShape')[0]),
-    }),
-    signs: option.custom({
-      read: (value, c) =>
-        value === undefined ? undefined : readSigns(value, c.value<[number]>('eventShape')[0]),
-    }),
+    permutation: option.optional(
+      option.custom({
+        read: (value, c) => checkPermutation(c.owner, value, c.value<[number]>('eventShape')[0]),
+      }),
+    ),
+    signs: option.optional(
+      option.custom({ read: (value, c) => readSigns(value, c.value<[number]>('eventShape')[0]) }),
+    ),
   });
   /** Seed the initial W, P and signs come from. */
   readonly seed: number;

@@ -329,6 +329,18 @@ export const option = {
     });
   },
 
+  /**
+   * `inner` when given, `undefined` (and left out of the config) when absent; `default` says in words
+   * what absence means, as the TSDoc states it.
+   */
+  optional<T>(inner: OptionField<T>, settings: { default?: string } = {}): OptionField<T | undefined> {
+    return {
+      read: (value, context) => (value === undefined ? undefined : inner.read(value, context)),
+      save: (value) => (value === undefined ? undefined : inner.save(value)),
+      ...(settings.default !== undefined ? { defaultText: settings.default } : {}),
+    };
+  },
+
   /** `inner` without a saved form: read and checked, but left out of the config (it is saved in another form). */
   unsaved<T>(inner: OptionField<T>): OptionField<T> {
     return {

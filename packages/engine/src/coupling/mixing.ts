@@ -1,4 +1,4 @@
-import { OptionError, randomPermutation, type OptionRecord } from '@bijective/core';
+import { randomPermutation } from '@bijective/core';
 
 /**
  * The map between two coupling layers that lets every element be transformed: `reverse`
@@ -9,17 +9,6 @@ export type Mixing = 'reverse' | 'permute' | 'lu' | 'none';
 
 /** The mixing kinds, for validation and listings. */
 export const MIXINGS: readonly Mixing[] = ['reverse', 'permute', 'lu', 'none'];
-
-/** Reads the `mixing` option with the given default. */
-export function readMixing(owner: string, record: OptionRecord, fallback: Mixing): Mixing {
-  const value = record.mixing ?? fallback;
-  if (typeof value !== 'string' || !(MIXINGS as readonly string[]).includes(value)) {
-    throw new OptionError(
-      `${owner}: option 'mixing' must be one of ${MIXINGS.join(', ')}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value as Mixing;
-}
 
 /**
  * The permutation p applied by a permuting mixing (y_i = x_{p[i]}, as core's Permute): the identity

@@ -1,4 +1,4 @@
-import { OptionError, randomPermutation, type OptionRecord } from '@bijective/core';
+import { OptionError, defaultText, option, randomPermutation, type OptionField } from '@bijective/core';
 
 /** How MADE orders its inputs: natural 1..D, its reversal, a seeded random permutation, or explicit degrees. */
 export type InputOrder = 'natural' | 'reversed' | 'random' | number[];
@@ -88,12 +88,20 @@ export function madeMasks(
   });
 }
 
-/** Reads a MADE input order (`natural`, `reversed`, `random` or a permutation of 1..d), default `natural`. */
-export function readOrder(owner: string, record: OptionRecord): InputOrder {
-  const value = record.order ?? 'natural';
-  if (value === 'natural' || value === 'reversed' || value === 'random') return value;
-  if (Array.isArray(value) && value.every((m) => typeof m === 'number')) return [...(value as number[])];
-  throw new OptionError(
-    `${owner}: option 'order' must be 'natural', 'reversed', 'random' or a list of degrees, got ${JSON.stringify(value)}`,
-  );
+/**
+ * The `order` option of a MADE layer: `natural`, `reversed`, `random` or a permutation of 1..d
+ * (checked against the event size when the degrees are built); default `natural`.
+ */
+export function inputOrderOption(): OptionField<InputOrder> {
+  return option.custom({
+    read: (given, c): InputOrder => {
+      const value = given ?? 'natural';
+      if (value === 'natural' || value === 'reversed' || value === 'random') return value;
+      if (Array.isArray(value) && value.every((m) => typeof m === 'number')) return [...(value as number[])];
+      throw new OptionError(
+        `${c.what} must be 'natural', 'reversed', 'random' or a list of degrees, got ${JSON.stringify(value)}`,
+      );
+    },
+    default: defaultText('natural'),
+  });
 }
