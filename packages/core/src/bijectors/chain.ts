@@ -23,6 +23,7 @@ export interface ChainOptions {
  * The fast direction of a composition: 'both' when every link is fast both ways, else the direction in
  * which fewer links are slow (every link fast in it when possible), ties going to 'inverse' (density
  * evaluation, the direction maximum-likelihood training runs).
+ * @internal
  */
 export function chainFastDirection(directions: readonly FastDirection[]): FastDirection {
   if (directions.every((d) => d === 'both')) return 'both';

@@ -15,6 +15,7 @@ export * from './permute.js';
 export * from './lu-linear.js';
 export * from './batch-norm.js';
 export * from './triangular-affine.js';
+export * from './event-shape-only.js';
 
 export * from './parameters.js';
 export * from './log-det.js';

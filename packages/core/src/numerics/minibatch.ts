@@ -1,6 +1,8 @@
 import { randomPermutation } from './random.js';
 
-/** Endless shuffled minibatch indices over `n` rows: a fresh seeded permutation each epoch. */
+/**
+ * Endless shuffled minibatch indices over `n` rows: a fresh seeded permutation each epoch.
+ */
 export class MinibatchSampler {
   private order: number[] = [];
   private position = 0;

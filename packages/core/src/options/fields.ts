@@ -69,7 +69,10 @@ function checkNumber(what: string, value: unknown, range: NumberRange): number {
   return value;
 }
 
-/** Checks per-element values (a number for every element or a row-major list of the event's size). */
+/**
+ * Checks per-element values (a number for every element or a row-major list of the event's size).
+ * @internal
+ */
 export function checkEventValues(
   what: string,
   value: unknown,
@@ -92,13 +95,19 @@ export function checkEventValues(
   return values as number[];
 }
 
-/** The JSON form of a per-element option: the number when all elements share it, else the list. */
+/**
+ * The JSON form of a per-element option: the number when all elements share it, else the list.
+ * @internal
+ */
 export function eventValuesJson(values: readonly number[]): number | number[] {
   const first = values[0] as number;
   return values.every((v) => v === first) ? first : [...values];
 }
 
-/** Checks that `value` is a {@link BijectorConfig} (`{name, options}`); `what` names it in errors. */
+/**
+ * Checks that `value` is a {@link BijectorConfig} (`{name, options}`); `what` names it in errors.
+ * @internal
+ */
 export function checkBijectorConfig(owner: string, value: unknown, what: string): BijectorConfig {
   const config = value as { name?: unknown; options?: unknown } | null;
   if (
@@ -116,7 +125,10 @@ export function checkBijectorConfig(owner: string, value: unknown, what: string)
   return { name: config.name, options: config.options as JsonObject };
 }
 
-/** A bijector config as a JSON value (a plain copy of its name and options). */
+/**
+ * A bijector config as a JSON value (a plain copy of its name and options).
+ * @internal
+ */
 export function configJson(config: BijectorConfig): JsonObject {
   return { name: config.name, options: config.options };
 }

@@ -67,7 +67,10 @@ export interface OptionSchema<F extends OptionFields = OptionFields> {
   toConfig(resolved: ResolvedOptions<F>): JsonObject;
 }
 
-/** Checks that `options` is an object with no keys outside `known` (a typo is an {@link OptionError}). */
+/**
+ * Checks that `options` is an object with no keys outside `known` (a typo is an {@link OptionError}).
+ * @internal
+ */
 export function checkOptionKeys(
   owner: string,
   options: unknown,
@@ -85,7 +88,10 @@ export function checkOptionKeys(
   return record;
 }
 
-/** The context of option `key` of `owner`, reading the other options through `value` and `given`. */
+/**
+ * The context of option `key` of `owner`, reading the other options through `value` and `given`.
+ * @internal
+ */
 export function optionContext(
   owner: string,
   key: string,

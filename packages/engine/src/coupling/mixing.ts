@@ -14,6 +14,7 @@ export const MIXINGS: readonly Mixing[] = ['reverse', 'permute', 'lu', 'none'];
  * The permutation p applied by a permuting mixing (y_i = x_{p[i]}, as core's Permute): the identity
  * for `none`, the reversal, or the random permutation core's Permute draws from `seed`; null for the
  * dense `lu`.
+ * @internal
  */
 export function mixingPermutation(kind: Mixing, d: number, seed: number): number[] | null {
   const identity = Array.from({ length: d }, (_, i) => i);

@@ -38,6 +38,7 @@ export function inputDegrees(size: number, order: InputOrder, seed = 0): number[
  * earlier input. A conditional MADE uses m_l(k) = k mod D ∈ {0..D-1} instead: units of degree 0 read
  * only the context (which enters the first layer unmasked) and feed every output, so that even the
  * first dimension in the order depends on it.
+ * @internal
  */
 export function hiddenDegrees(width: number, size: number, conditional = false): number[] {
   if (conditional) return Array.from({ length: width }, (_, k) => k % size);
@@ -48,6 +49,7 @@ export function hiddenDegrees(width: number, size: number, conditional = false):
 /**
  * The host mask M[j][k] of a MADE layer, row-major `[from.length, to.length]`: hidden layers connect
  * when m_l(k) ≥ m_{l-1}(j), the output layer only when m₀(k) > m_L(j) (strict), Germain et al. 2015 eq. 12-13.
+ * @internal
  */
 export function connectivity(from: readonly number[], to: readonly number[], strict: boolean): Float32Array {
   const mask = new Float32Array(from.length * to.length);
