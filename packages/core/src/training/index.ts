@@ -8,4 +8,6 @@ export * from './finite.js';
 export * from './batches.js';
 export * from './fit.js';
 export * from './fit-variational.js';
+export * from './variational-metrics.js';
+export * from './inverse-health.js';
 export * from './guarded-optimiser.js';
