@@ -5,6 +5,7 @@
  * @module @bijective/planar
  */
 import './register.js';
+import './targets/register.js';
 
 export { RootFindError } from './errors.js';
 export {
@@ -22,5 +23,9 @@ export {
   type LayerStackOptions,
   type ResolvedStackOptions,
 } from './stack-options.js';
+export { LayerParameters, type LayerParameterSpec } from './layer-parameters.js';
+export { LayerStack, hostParameter, type HostParameters, type LayerPieces } from './layer-stack.js';
 export { Planar, type PlanarOptions } from './planar.js';
 export { Radial, type RadialOptions } from './radial.js';
+export * from './targets/index.js';
+export { fullCovarianceGaussian } from './variational/gaussian.js';

@@ -23,7 +23,6 @@ export interface LayerParameterSpec {
  * The raw parameters θ of K layers: a trainable `[K, P]` variable, plus, for a conditional stack,
  * θ(c) = θ + MLP(c) with a zero-initialised output layer (amortised parameters that start at θ for
  * every context, as in conditional planar flows for amortised inference, Rezende & Mohamed 2015 §6).
- * @internal
  */
 export class LayerParameters {
   /** θ, `[K, P]`. */

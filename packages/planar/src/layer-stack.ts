@@ -41,7 +41,6 @@ export function hostParameter(p: HostParameters, row: number, layer: number, off
  * root is the implicit-function derivative −(∂g/∂θ)/(∂g/∂α): so inverses and their log-dets carry
  * exact gradients. log|det J| is the sum of the layers' log-terms. Families implement the constraint,
  * a layer's forward and a layer's inverse.
- * @internal
  */
 export abstract class LayerStack extends BaseBijector {
   override readonly hasAnalyticInverse = false;
