@@ -9,6 +9,7 @@ import {
   type ValueAndLogDet,
 } from '@bijective/core';
 import { RootFindError } from './errors.js';
+import { hostStackOp, type HostLayerMath } from './host-stack.js';
 import { LayerParameters } from './layer-parameters.js';
 import { isSolveFailure, type SolveFailure } from './root-find.js';
 import { stackOptionsJson, type ResolvedStackOptions } from './stack-options.js';
@@ -39,20 +40,24 @@ export function hostParameter(p: HostParameters, row: number, layer: number, off
  * radial's α and β) and whose inverse is numerical: each layer reduces to a bracketed 1-D root, solved
  * on the host in float64 and then refined by one float32 Newton step in tfjs, whose derivative at a
  * root is the implicit-function derivative −(∂g/∂θ)/(∂g/∂α): so inverses and their log-dets carry
- * exact gradients. log|det J| is the sum of the layers' log-terms. Families implement the constraint,
- * a layer's forward and a layer's inverse.
+ * exact gradients. The forward pass of all K layers runs as one op on host kernels (float64 inside,
+ * a family's {@link HostLayerMath}). log|det J| is the sum of the layers' log-terms. Families implement
+ * the constraint, a layer's host math and a layer's inverse.
  */
 export abstract class LayerStack extends BaseBijector {
   override readonly hasAnalyticInverse = false;
   override readonly fastDirection: FastDirection = 'forward';
   /** θ and the context network. */
   protected readonly parameters: LayerParameters;
+  /** The forward pass of all K layers as one op on host kernels (see {@link hostStackOp}). */
+  private readonly forwardOp: (z: tf.Tensor2D, packed: tf.Tensor3D) => tf.Tensor2D;
 
   /** Creates the variables; `initial(rng)` draws layer k's P raw values. */
   protected constructor(
     readonly options: Readonly<ResolvedStackOptions>,
     rawSize: number,
     initial: (rng: ReturnType<typeof hostRng>) => number[],
+    math: HostLayerMath,
   ) {
     super({ eventShape: options.eventShape, contextShape: options.contextShape });
     const rng = hostRng(options.seed);
@@ -67,6 +72,7 @@ export abstract class LayerStack extends BaseBijector {
       activation: options.activation,
       seed: rng.int(2 ** 32),
     });
+    this.forwardOp = hostStackOp(math);
   }
 
   /** Sizes of the pieces one layer's constrained parameters split into (they sum to Q). */
@@ -74,13 +80,6 @@ export abstract class LayerStack extends BaseBijector {
 
   /** Raw `[B, K, P]` -> constrained `[B, K, Q]`. */
   protected abstract constrain(raw: tf.Tensor3D): tf.Tensor3D;
-
-  /** One layer's forward y = f(z) `[n, d]` and, when asked, log|det ∂f/∂z| `[n, 1]`. */
-  protected abstract layerForward(
-    z: tf.Tensor2D,
-    pieces: LayerPieces,
-    withLogDet: boolean,
-  ): { value: tf.Tensor2D; logDet?: tf.Tensor };
 
   /** One layer's inverse z = f⁻¹(y) `[n, d]` and log|det ∂f⁻¹/∂y| `[n, 1]`, solving on the host. */
   protected abstract layerInverse(
@@ -106,11 +105,14 @@ export abstract class LayerStack extends BaseBijector {
   }
 
   protected computeForward(x: tf.Tensor, options: CallOptions): ValueAndLogDet {
-    return this.runForward(x, options, true) as ValueAndLogDet;
-  }
-
-  protected override computeForwardValue(x: tf.Tensor, options: CallOptions): tf.Tensor {
-    return this.runForward(x, options, false).value;
+    const n = x.shape[0] as number;
+    const d = this.eventShape[0] as number;
+    const packed = this.constrain(this.parameters.raw(options.context));
+    const [value, logDet] = tf.split(this.forwardOp(x as tf.Tensor2D, packed), [d, 1], 1) as [
+      tf.Tensor,
+      tf.Tensor,
+    ];
+    return { value, logDet: tf.reshape(logDet, [n]) };
   }
 
   protected computeInverse(y: tf.Tensor, options: CallOptions): ValueAndLogDet {
@@ -161,23 +163,6 @@ export abstract class LayerStack extends BaseBijector {
       roots[i] = root;
     }
     return tf.tensor2d(roots, [values.length, 1]);
-  }
-
-  private runForward(
-    x: tf.Tensor,
-    options: CallOptions,
-    withLogDet: boolean,
-  ): Partial<ValueAndLogDet> & { value: tf.Tensor } {
-    const n = x.shape[0] as number;
-    const layers = this.layerPieces(this.constrain(this.parameters.raw(options.context)));
-    let z = x as tf.Tensor2D;
-    const logDets: tf.Tensor[] = [];
-    for (const pieces of layers) {
-      const { value, logDet } = this.layerForward(z, pieces, withLogDet);
-      z = value;
-      if (logDet) logDets.push(logDet);
-    }
-    return withLogDet ? { value: z, logDet: this.sumLogDets(logDets, n) } : { value: z };
   }
 
   /** Unstacks `[B, K, Q]` into K layers and splits each into its pieces `[B, q]`. */

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { HostRng } from '@bijective/core';
 import { LayerStack, hostParameter, type HostParameters, type LayerPieces } from './layer-stack.js';
+import { planarMath } from './planar-math.js';
 import { solveIncreasing } from './root-find.js';
 import { resolveStackOptions, type LayerStackOptions } from './stack-options.js';
 
@@ -43,9 +45,9 @@ export class Planar extends LayerStack {
     const d = resolved.eventShape[0];
     // u, w, b ~ U(−1/√d, 1/√d) (as Pyro's planar flows).
     const limit = 1 / Math.sqrt(d);
-    super(resolved, 2 * d + 1, (rng) =>
-      Array.from({ length: 2 * d + 1 }, () => (2 * rng.uniform() - 1) * limit),
-    );
+    const initial = (rng: HostRng) =>
+      Array.from({ length: 2 * d + 1 }, () => (2 * rng.uniform() - 1) * limit);
+    super(resolved, 2 * d + 1, initial, planarMath(d));
     // Constrained pieces: û, w, b, m = wᵀû, 1 + m.
     this.pieceSizes = [d, d, 1, 1, 1];
   }
@@ -64,13 +66,6 @@ export class Planar extends LayerStack {
     const m = tf.add(s, tf.mul(c, norm2));
     const onePlusM = tf.add(tf.mul(tf.add(s, 1), tf.sub(1, q)), tf.mul(softplus, q));
     return tf.concat([uHat, w, b, m, onePlusM], 2) as tf.Tensor3D;
-  }
-
-  protected layerForward(z: tf.Tensor2D, pieces: LayerPieces, withLogDet: boolean) {
-    const [uHat, w, b, , onePlusM] = pieces as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-    const t = tf.tanh(tf.add(tf.sum(tf.mul(w, z), 1, true), b));
-    const value = tf.add(z, tf.mul(uHat, t)) as tf.Tensor2D;
-    return withLogDet ? { value, logDet: logSlope(t, onePlusM) } : { value };
   }
 
   protected layerInverse(y: tf.Tensor2D, pieces: LayerPieces, layer: number, host: HostParameters) {

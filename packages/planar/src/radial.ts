@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LayerStack, hostParameter, type HostParameters, type LayerPieces } from './layer-stack.js';
+import { radialMath } from './radial-math.js';
 import { solveIncreasing } from './root-find.js';
 import { resolveStackOptions, type LayerStackOptions } from './stack-options.js';
 
@@ -47,7 +48,12 @@ export class Radial extends LayerStack {
     const d = resolved.eventShape[0];
     // z0, α̂, β̂ ~ U(−1/√d, 1/√d) (as Pyro's radial flows).
     const limit = 1 / Math.sqrt(d);
-    super(resolved, d + 2, (rng) => Array.from({ length: d + 2 }, () => (2 * rng.uniform() - 1) * limit));
+    super(
+      resolved,
+      d + 2,
+      (rng) => Array.from({ length: d + 2 }, () => (2 * rng.uniform() - 1) * limit),
+      radialMath(d),
+    );
     // Constrained pieces: z0, α, β, γ = α + β.
     this.pieceSizes = [d, 1, 1, 1];
   }
@@ -59,14 +65,6 @@ export class Radial extends LayerStack {
     const alpha = tf.softplus(alphaRaw as tf.Tensor);
     const gamma = tf.softplus(betaRaw as tf.Tensor);
     return tf.concat([z0 as tf.Tensor, alpha, tf.sub(gamma, alpha), gamma], 2) as tf.Tensor3D;
-  }
-
-  protected layerForward(z: tf.Tensor2D, pieces: LayerPieces, withLogDet: boolean) {
-    const [z0, alpha, beta, gamma] = pieces as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-    const diff = tf.sub(z, z0);
-    const r = radius(diff);
-    const value = tf.add(z, tf.mul(tf.div(beta, tf.add(alpha, r)), diff)) as tf.Tensor2D;
-    return withLogDet ? { value, logDet: this.logDet(r, alpha, gamma) } : { value };
   }
 
   protected layerInverse(y: tf.Tensor2D, pieces: LayerPieces, layer: number, host: HostParameters) {
