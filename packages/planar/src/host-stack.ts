@@ -10,12 +10,13 @@ export interface HostLayerMath {
   /** Kernel name prefix, e.g. `Bijective.Planar`. */
   readonly name: string;
   /** Maps z (length d) in place through the layer; stores its cached scalar; returns log|det ∂f/∂z|. */
-  forward(z: Float64Array, p: Float32Array, at: number, cache: { value: number }): number;
+  forward(d: number, z: Float64Array, p: Float32Array, at: number, cache: { value: number }): number;
   /**
    * From the layer's input z (length d), its cached scalar, dL/dy in `g` and dL/d(log-det) `gl`:
    * overwrites `g` with dL/dz and adds dL/dp into `gp` from `at`.
    */
   backward(
+    d: number,
     z: Float64Array,
     cached: number,
     g: Float64Array,
@@ -33,7 +34,8 @@ type StackAttrs = { d: number; layers: number; width: number; rows: number };
  * The forward pass of a stack of K layers as one custom-gradient op on two host kernels:
  * (z `[n, d]`, constrained parameters `[B, K, Q]`) -> [y | Σ log-det] `[n, d + 1]`. The forward
  * kernel keeps every layer's input and cached scalar (`[n, K, d + 1]`); the backward kernel runs
- * the layers in reverse from them. A planar step is then 4 kernels instead of ~40 per layer.
+ * the layers in reverse from them. A planar step is then 4 kernels instead of ~40 per layer. Call
+ * it once per family (it registers the kernels with tfjs).
  */
 export function hostStackOp(math: HostLayerMath): (z: tf.Tensor2D, packed: tf.Tensor3D) => tf.Tensor2D {
   const forwardKernel = defineHostKernel<StackAttrs>({
@@ -52,7 +54,13 @@ export function hostStackOp(math: HostLayerMath): (z: tf.Tensor2D, packed: tf.Te
         for (let k = 0; k < layers; k++) {
           const c = (i * layers + k) * (d + 1);
           for (let j = 0; j < d; j++) (cache as Float32Array)[c + j] = z[j] as number;
-          logDet += math.forward(z, p as Float32Array, ((rows === 1 ? 0 : i) * layers + k) * width, cached);
+          logDet += math.forward(
+            d,
+            z,
+            p as Float32Array,
+            ((rows === 1 ? 0 : i) * layers + k) * width,
+            cached,
+          );
           (cache as Float32Array)[c + d] = cached.value;
         }
         for (let j = 0; j < d; j++) (out as Float32Array)[i * (d + 1) + j] = z[j] as number;
@@ -76,7 +84,7 @@ export function hostStackOp(math: HostLayerMath): (z: tf.Tensor2D, packed: tf.Te
           const c = (i * layers + k) * (d + 1);
           for (let j = 0; j < d; j++) z[j] = (cache as Float32Array)[c + j] as number;
           const at = (base + k) * width;
-          math.backward(z, (cache as Float32Array)[c + d] as number, g, gl, p as Float32Array, at, gp);
+          math.backward(d, z, (cache as Float32Array)[c + d] as number, g, gl, p as Float32Array, at, gp);
         }
         for (let j = 0; j < d; j++) (dz as Float32Array)[i * d + j] = g[j] as number;
       }

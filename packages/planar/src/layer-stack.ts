@@ -9,7 +9,6 @@ import {
   type ValueAndLogDet,
 } from '@bijective/core';
 import { RootFindError } from './errors.js';
-import { hostStackOp, type HostLayerMath } from './host-stack.js';
 import { LayerParameters } from './layer-parameters.js';
 import { isSolveFailure, type SolveFailure } from './root-find.js';
 import { stackOptionsJson, type ResolvedStackOptions } from './stack-options.js';
@@ -41,7 +40,7 @@ export function hostParameter(p: HostParameters, row: number, layer: number, off
  * on the host in float64 and then refined by one float32 Newton step in tfjs, whose derivative at a
  * root is the implicit-function derivative −(∂g/∂θ)/(∂g/∂α): so inverses and their log-dets carry
  * exact gradients. The forward pass of all K layers runs as one op on host kernels (float64 inside,
- * a family's {@link HostLayerMath}). log|det J| is the sum of the layers' log-terms. Families implement
+ * a family's `HostLayerMath`). log|det J| is the sum of the layers' log-terms. Families implement
  * the constraint, a layer's host math and a layer's inverse.
  */
 export abstract class LayerStack extends BaseBijector {
@@ -49,7 +48,7 @@ export abstract class LayerStack extends BaseBijector {
   override readonly fastDirection: FastDirection = 'forward';
   /** θ and the context network. */
   protected readonly parameters: LayerParameters;
-  /** The forward pass of all K layers as one op on host kernels (see {@link hostStackOp}). */
+  /** The forward pass of all K layers as one op (a family's `hostStackOp`). */
   private readonly forwardOp: (z: tf.Tensor2D, packed: tf.Tensor3D) => tf.Tensor2D;
 
   /** Creates the variables; `initial(rng)` draws layer k's P raw values. */
@@ -57,7 +56,7 @@ export abstract class LayerStack extends BaseBijector {
     readonly options: Readonly<ResolvedStackOptions>,
     rawSize: number,
     initial: (rng: ReturnType<typeof hostRng>) => number[],
-    math: HostLayerMath,
+    forwardOp: (z: tf.Tensor2D, packed: tf.Tensor3D) => tf.Tensor2D,
   ) {
     super({ eventShape: options.eventShape, contextShape: options.contextShape });
     const rng = hostRng(options.seed);
@@ -72,7 +71,7 @@ export abstract class LayerStack extends BaseBijector {
       activation: options.activation,
       seed: rng.int(2 ** 32),
     });
-    this.forwardOp = hostStackOp(math);
+    this.forwardOp = forwardOp;
   }
 
   /** Sizes of the pieces one layer's constrained parameters split into (they sum to Q). */

@@ -1,9 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { HostRng } from '@bijective/core';
 import { LayerStack, hostParameter, type HostParameters, type LayerPieces } from './layer-stack.js';
-import { planarMath } from './planar-math.js';
+import { hostStackOp } from './host-stack.js';
+import { PLANAR_MATH } from './planar-math.js';
 import { solveIncreasing } from './root-find.js';
 import { resolveStackOptions, type LayerStackOptions } from './stack-options.js';
+
+/** The forward pass of every planar stack: one op on two host kernels. */
+const PLANAR_FORWARD = hostStackOp(PLANAR_MATH);
 
 /** Options of the `planar` flow. */
 export type PlanarOptions = LayerStackOptions;
@@ -47,7 +51,7 @@ export class Planar extends LayerStack {
     const limit = 1 / Math.sqrt(d);
     const initial = (rng: HostRng) =>
       Array.from({ length: 2 * d + 1 }, () => (2 * rng.uniform() - 1) * limit);
-    super(resolved, 2 * d + 1, initial, planarMath(d));
+    super(resolved, 2 * d + 1, initial, PLANAR_FORWARD);
     // Constrained pieces: û, w, b, m = wᵀû, 1 + m.
     this.pieceSizes = [d, d, 1, 1, 1];
   }

@@ -1,8 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LayerStack, hostParameter, type HostParameters, type LayerPieces } from './layer-stack.js';
-import { radialMath } from './radial-math.js';
+import { hostStackOp } from './host-stack.js';
+import { RADIAL_MATH } from './radial-math.js';
 import { solveIncreasing } from './root-find.js';
 import { resolveStackOptions, type LayerStackOptions } from './stack-options.js';
+
+/** The forward pass of every radial stack: one op on two host kernels. */
+const RADIAL_FORWARD = hostStackOp(RADIAL_MATH);
 
 /** Options of the `radial` flow. */
 export type RadialOptions = LayerStackOptions;
@@ -52,7 +56,7 @@ export class Radial extends LayerStack {
       resolved,
       d + 2,
       (rng) => Array.from({ length: d + 2 }, () => (2 * rng.uniform() - 1) * limit),
-      radialMath(d),
+      RADIAL_FORWARD,
     );
     // Constrained pieces: z0, α, β, γ = α + β.
     this.pieceSizes = [d, 1, 1, 1];
