@@ -2,7 +2,9 @@
 // logistic-regression posterior whose evidence is known by quadrature, planar and radial flows on
 // U1 by reverse KL, and a conditional (amortised) planar flow.
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Flow, StandardNormal, create, evaluateVariational, fitVariational, hostRng } from '@bijective/core';
 import { Planar } from './planar.js';
@@ -10,8 +12,10 @@ import { logIntegral } from './targets/quadrature.js';
 import { fullCovarianceGaussian } from './variational/gaussian.js';
 import './index.js';
 
+const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
+setWasmPaths(path.join(path.dirname(wasmPackage), 'dist') + path.sep);
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await tf.setBackend('wasm');
 });
 
 /** n rows of 2 features ~ N(0, 1) with labels ~ Bernoulli(σ(1.5 x1 − x2)). */
