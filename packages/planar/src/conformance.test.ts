@@ -18,7 +18,8 @@ const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-bac
 setWasmPaths(path.join(path.dirname(wasmPackage), 'dist') + path.sep);
 
 const backends = ['cpu', 'wasm'];
-const sizes = { eventSizes: { min: 1, max: 4 }, backends };
+// The opt-in inverse-stress check too: the numerical inverses must hold far outside the data.
+const sizes = { eventSizes: { min: 1, max: 4 }, backends, stress: true };
 
 for (const name of ['planar', 'radial']) {
   const conditional = (d: number) =>
