@@ -51,7 +51,8 @@ const learningRate = Number(args.lr);
 const evaluationSamples = Number(args['eval-samples']);
 const targets = args.targets.split(',') as EnergyName[];
 const flows = args.flows.split(',');
-for (const f of flows) if (!FLOWS[f]) throw new Error(`vi-quality: unknown flow '${f}'; known: ${Object.keys(FLOWS).join(', ')}`);
+for (const f of flows)
+  if (!FLOWS[f]) throw new Error(`vi-quality: unknown flow '${f}'; known: ${Object.keys(FLOWS).join(', ')}`);
 const python = args['no-reference'] ? null : findTorchPython(args.python);
 if (!args['no-reference'] && !python) console.error('vi-quality: no python with torch; reference skipped');
 
@@ -118,7 +119,17 @@ function reference(target: EnergyName, seed: number): Row {
   const run = spawnSync(python as string, argv, { encoding: 'utf8', cwd: ROOT, maxBuffer: 1 << 24 });
   if (run.status !== 0) throw new Error(`planar_vi.py failed:\n${run.stderr}`);
   const r = JSON.parse(run.stdout.trim().split('\n').at(-1) as string);
-  return { target, flow: 'planar', impl: 'torch', seed, params: r.params, kl: r.kl, elbo: r.elbo, ess: r.ess, msPerStep: r.msPerStep };
+  return {
+    target,
+    flow: 'planar',
+    impl: 'torch',
+    seed,
+    params: r.params,
+    kl: r.kl,
+    elbo: r.elbo,
+    ess: r.ess,
+    msPerStep: r.msPerStep,
+  };
 }
 
 const rows: Row[] = [];
@@ -130,7 +141,9 @@ const print = (r: Row) =>
       : `| ${r.target} | ${r.flow} | ${r.impl} | ${r.seed} | ${r.params} | ${fmt(r.kl)} | ${fmt(r.elbo)} | ${fmt(r.ess, 2)} | ${fmt(r.msPerStep, 1)} |`,
   );
 if (!args.json) {
-  console.log(`steps ${steps}, ${samples} samples a step, Adam ${learningRate} constant, KL on ${evaluationSamples} draws`);
+  console.log(
+    `steps ${steps}, ${samples} samples a step, Adam ${learningRate} constant, KL on ${evaluationSamples} draws`,
+  );
   console.log('| target | flow | impl | seed | params | KL (nats) | ELBO | ESS | ms/step |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 }
