@@ -7,6 +7,7 @@ import {
   readHiddenSizes,
   readInteger,
   readSeed,
+  eventSize,
   type ActivationName,
   type EventShape,
   type JsonObject,
@@ -49,6 +50,11 @@ export const DEFAULT_STACK_LAYERS = 32;
 /** Default hidden widths of the context network of a conditional planar or radial flow. */
 export const DEFAULT_CONTEXT_HIDDEN: readonly number[] = [64];
 
+/** The most layers a stack may have. */
+const MAX_LAYERS = 4096;
+/** The most raw parameters (and per-row host values) a stack may hold: 2^24. */
+const MAX_PARAMETERS = 2 ** 24;
+
 const KEYS = ['eventShape', 'layers', 'contextShape', 'hidden', 'activation', 'seed'];
 
 /** Reads the options of `owner` (`planar` or `radial`); an unknown key or bad value is an OptionError or ShapeError. */
@@ -56,12 +62,27 @@ export function resolveStackOptions(owner: string, options: unknown): ResolvedSt
   const record = optionRecord(owner, options, KEYS);
   const eventShape = readEventShape(owner, record, true) as [number];
   const layers = readInteger(owner, record, 'layers', DEFAULT_STACK_LAYERS);
-  if (layers > 4096) throw new OptionError(`${owner}: option 'layers' must be at most 4096, got ${layers}`);
+  if (layers > MAX_LAYERS)
+    throw new OptionError(`${owner}: option 'layers' must be at most ${MAX_LAYERS}, got ${layers}`);
+  if (layers * (2 * eventShape[0] + 3) > MAX_PARAMETERS)
+    throw new OptionError(
+      `${owner}: ${layers} layers of events [${eventShape[0]}] need more than ${MAX_PARAMETERS} parameters`,
+    );
+  const contextShape = readContextShape(owner, record);
+  const hidden = readHiddenSizes(owner, record, DEFAULT_CONTEXT_HIDDEN);
+  if (contextShape !== null) {
+    const widths = [eventSize(contextShape), ...hidden, layers * (2 * eventShape[0] + 1)];
+    const weights = widths.slice(1).reduce((sum, w, i) => sum + w * ((widths[i] as number) + 1), 0);
+    if (weights > MAX_PARAMETERS)
+      throw new OptionError(
+        `${owner}: the context network (widths ${widths.join(', ')}) needs more than ${MAX_PARAMETERS} parameters`,
+      );
+  }
   return {
     eventShape,
     layers,
-    contextShape: readContextShape(owner, record),
-    hidden: readHiddenSizes(owner, record, DEFAULT_CONTEXT_HIDDEN),
+    contextShape,
+    hidden,
     activation: readActivation(owner, record),
     seed: readSeed(owner, record),
   };

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { optionRecord, readInteger, readNumber } from '@bijective/core';
+import { OptionError, optionRecord, readInteger, readNumber } from '@bijective/core';
 import { DensityTarget } from './density-target.js';
 
 /** Options of the `banana` target. */
@@ -11,6 +11,9 @@ export interface BananaOptions {
   /** Standard deviation σ1 of the first coordinate before the twist (default 10). */
   scale?: number;
 }
+
+/** The largest dimension accepted. */
+const MAX_DIMENSION = 100_000;
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -26,6 +29,8 @@ const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 export function bananaTarget(options: BananaOptions = {}): DensityTarget {
   const record = optionRecord('banana', options, ['dimension', 'curvature', 'scale']);
   const d = readInteger('banana', record, 'dimension', 2, 2);
+  if (d > MAX_DIMENSION)
+    throw new OptionError(`banana: option 'dimension' must be at most ${MAX_DIMENSION}, got ${d}`);
   const b = readNumber('banana', record, 'curvature', 0.03);
   const s = readNumber('banana', record, 'scale', 10, { above: 0 });
   const constant = -d * HALF_LOG_TWO_PI - Math.log(s);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { optionRecord, readInteger, readNumber } from '@bijective/core';
+import { OptionError, optionRecord, readInteger, readNumber } from '@bijective/core';
 import { DensityTarget } from './density-target.js';
 
 /** Options of the `funnel` target. */
@@ -9,6 +9,9 @@ export interface FunnelOptions {
   /** Standard deviation of v (default 3). */
   scale?: number;
 }
+
+/** The largest dimension accepted. */
+const MAX_DIMENSION = 100_000;
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -24,6 +27,8 @@ const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 export function funnelTarget(options: FunnelOptions = {}): DensityTarget {
   const record = optionRecord('funnel', options, ['dimension', 'scale']);
   const d = readInteger('funnel', record, 'dimension', 10, 2);
+  if (d > MAX_DIMENSION)
+    throw new OptionError(`funnel: option 'dimension' must be at most ${MAX_DIMENSION}, got ${d}`);
   const s = readNumber('funnel', record, 'scale', 3, { above: 0 });
   const constant = -d * HALF_LOG_TWO_PI - Math.log(s);
   return new DensityTarget({
