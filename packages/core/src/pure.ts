@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './shapes.js';
 export * from './bijector.js';
 export * from './registry.js';
+export * from './target.js';
 export * from './backend.js';
 export * from './bijectors/index.js';
 export * from './distributions/index.js';

@@ -3,6 +3,7 @@ import type { BaseDistribution } from './distributions/distribution.js';
 import { RegistryError } from './errors.js';
 import type { BackendProvider } from './backend.js';
 import type { OptionSchema } from './options/schema.js';
+import type { Target } from './target.js';
 
 /**
  * Options of every registered bijector or flow, by registry name. Packages add names by
@@ -19,6 +20,10 @@ export interface DistributionOptionsMap {}
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface BackendOptionsMap {}
 
+/** Options of every registered target (unnormalised log-density), by registry name (extend by declaration merging). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface TargetOptionsMap {}
+
 /**
  * The registry's kinds: for each, the map from names to option types and the type the factory
  * builds. Packages add kinds by declaration merging (`dataset`, `odeSolver`, `traceEstimator`).
@@ -30,6 +35,8 @@ export interface RegistryKinds {
   distribution: { options: DistributionOptionsMap; product: BaseDistribution };
   /** tfjs backends. */
   backend: { options: BackendOptionsMap; product: BackendProvider };
+  /** Unnormalised log-densities for variational fitting (reverse KL). */
+  target: { options: TargetOptionsMap; product: Target };
 }
 
 /** A registry kind's name. */

@@ -32,6 +32,8 @@ interface Faults {
   unusedVariable?: boolean;
   /** Keeps one stray tensor per forward call. */
   leak?: boolean;
+  /** Clips the inverse's value to [−8, 8]: right on N(0, 1) inputs, wrong far out. */
+  clipInverse?: boolean;
 }
 
 /** A trainable variable holding `init`, which it frees. */
@@ -106,7 +108,8 @@ class TestLinear extends BaseBijector {
 
   protected computeInverse(y: tf.Tensor, options: CallOptions): ValueAndLogDet {
     const z = tf.mul(tf.sub(y, this.offset(options)), tf.exp(tf.neg(this.logScale)));
-    const value = tf.add(tf.matMul(z, this.aInv), this.faults.inverseOffset ?? 0);
+    const exact = tf.add(tf.matMul(z, this.aInv), this.faults.inverseOffset ?? 0);
+    const value = this.faults.clipInverse ? tf.clipByValue(exact, -8, 8) : exact;
     return { value, logDet: tf.mul(tf.fill([y.shape[0]!], 1), tf.neg(tf.sum(this.logScale))) };
   }
 }
@@ -239,6 +242,36 @@ describe('checkBijector catches faults', () => {
       { numRuns: 1, checks: ['shapes', 'fused'] },
     );
     expect(failures.map((f) => f.problem)).toEqual(['threw Error: boom', 'threw Error: boom']);
+  });
+});
+
+describe('the opt-in inverse-stress check', () => {
+  test('runs only when asked for, passes exact inverses and the Newton one far out', () => {
+    expect(selectedBijectorChecks().map((c) => c.name)).not.toContain('inverse-stress');
+    expect(
+      selectedBijectorChecks({ stress: true })
+        .map((c) => c.name)
+        .at(-1),
+    ).toBe('inverse-stress');
+    for (const factory of [
+      (d: number) => new TestLinear(d, {}, true),
+      (d: number) => new TestNewtonReshape(d),
+    ])
+      expect(() =>
+        checkBijector('test/stress', factory, { ...quick, checks: ['inverse-stress'] }),
+      ).not.toThrow();
+  });
+
+  test('catches an inverse that is right on the training range and wrong far outside it', () => {
+    const clipped = (d: number) => new TestLinear(d, { clipInverse: true });
+    expect(bijectorFailures('test/clipped', clipped, quick)).toEqual([]);
+    const failures = bijectorFailures('test/clipped', clipped, { ...quick, stress: true });
+    expect(failures.map((f) => f.check)).toEqual(['inverse-stress']);
+    expect(failures[0]!.problem).toMatch(/forward\(inverse\(y\)\) vs y at y ~ N\(0, 20²\)/);
+    // A small σ keeps the inputs where the clip does not bite.
+    expect(
+      bijectorFailures('test/clipped', clipped, { ...quick, checks: ['inverse-stress'], stressScale: 1 }),
+    ).toEqual([]);
   });
 });
 

@@ -12,7 +12,12 @@ import {
   type ScalarSampler,
   type SizeRange,
 } from './cases.js';
-import { BIJECTOR_CHECKS, type BijectorCheck, type BijectorCheckName } from './checks/index.js';
+import {
+  BIJECTOR_CHECKS,
+  OPT_IN_BIJECTOR_CHECKS,
+  type BijectorCheck,
+  type BijectorCheckName,
+} from './checks/index.js';
 import { ConformanceError, type ConformanceFailure } from './failure.js';
 import { CaseError, problemOf, runProperty, type RunOptions } from './run-property.js';
 import { DEFAULT_BIJECTOR_TOLERANCES, type BijectorTolerances } from './tolerance.js';
@@ -22,8 +27,12 @@ export type BijectorFactory = (eventSize: number) => Bijector;
 
 /** Options of the bijector kit. */
 export interface BijectorKitOptions extends RunOptions {
-  /** Checks to run (default: all of {@link BIJECTOR_CHECKS}). */
+  /** Checks to run (default: all of {@link BIJECTOR_CHECKS}); may name {@link OPT_IN_BIJECTOR_CHECKS}. */
   checks?: readonly BijectorCheckName[];
+  /** Add the opt-in stress checks (`inverse-stress`) to the default checks; default false. */
+  stress?: boolean;
+  /** Standard deviation σ of the data-side inputs y ~ N(0, σ²) of `inverse-stress` (default 20). */
+  stressScale?: number;
   /** Event sizes handed to the factory (default 1 to 6). */
   eventSizes?: SizeRange;
   /** Batch sizes (default 1 to 8). */
@@ -40,13 +49,17 @@ export const DEFAULT_BIJECTOR_RUNS = 10;
 /** The checks selected by `options.checks`, in run order; an unknown name throws an OptionError. */
 export function selectedBijectorChecks(options: BijectorKitOptions = {}): BijectorCheck<BijectorCheckName>[] {
   const names = options.checks;
-  if (!names) return [...BIJECTOR_CHECKS];
-  const known: readonly string[] = BIJECTOR_CHECKS.map((c) => c.name);
+  const all: BijectorCheck<BijectorCheckName>[] = [...BIJECTOR_CHECKS, ...OPT_IN_BIJECTOR_CHECKS];
+  if (!names) return [...BIJECTOR_CHECKS, ...(options.stress ? OPT_IN_BIJECTOR_CHECKS : [])];
+  const known: readonly string[] = all.map((c) => c.name);
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0)
     throw new OptionError(`unknown check(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
-  return BIJECTOR_CHECKS.filter((c) => names.includes(c.name));
+  return all.filter((c) => names.includes(c.name));
 }
+
+/** Default σ of the `inverse-stress` inputs: 20 standard deviations of standardised data. */
+export const DEFAULT_STRESS_SCALE = 20;
 
 /** Runs one check on one case: builds the bijector, draws inputs, runs, and frees everything. */
 function runCase(
@@ -64,7 +77,8 @@ function runCase(
     inputs = drawInputs(c, bijector.eventShape, bijector.contextShape, options.sampler ?? standardNormal);
     const context = inputs.context?.tensor;
     y = bijector.forward(inputs.x.tensor, context ? { training: false, context } : { training: false });
-    const subject = { bijector, x: inputs.x.tensor, y, context, seed: c.seed, tolerances };
+    const stressScale = options.stressScale ?? DEFAULT_STRESS_SCALE;
+    const subject = { bijector, x: inputs.x.tensor, y, context, seed: c.seed, tolerances, stressScale };
     tf.tidy(() => check.run(subject));
   } catch (e) {
     throw new CaseError(problemOf(e), describeCase(c, bijector?.eventShape ?? null, inputs ?? null));

@@ -7,6 +7,7 @@
  */
 export {
   DEFAULT_BIJECTOR_RUNS,
+  DEFAULT_STRESS_SCALE,
   bijectorFailures,
   bijectorProperties,
   bijectorProperty,
@@ -25,7 +26,12 @@ export {
   type FlowFactory,
   type FlowKitOptions,
 } from './flow-kit.js';
-export { BIJECTOR_CHECKS, type BijectorCheck, type BijectorCheckName } from './checks/index.js';
+export {
+  BIJECTOR_CHECKS,
+  OPT_IN_BIJECTOR_CHECKS,
+  type BijectorCheck,
+  type BijectorCheckName,
+} from './checks/index.js';
 export { FLOW_CHECKS, type FlowCheck, type FlowCheckName } from './flow-checks/index.js';
 export type { BijectorSubject } from './subject.js';
 export type { FlowSubject, FlowUnderTest } from './flow-subject.js';

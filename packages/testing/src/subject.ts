@@ -17,6 +17,8 @@ export interface BijectorSubject {
   readonly seed: number;
   /** Tolerances in force. */
   readonly tolerances: BijectorTolerances;
+  /** Standard deviation of the data-side inputs of the opt-in `inverse-stress` check. */
+  readonly stressScale: number;
 }
 
 /** The call options every check uses: eval mode and the subject's context. */

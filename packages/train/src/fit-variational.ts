@@ -3,9 +3,23 @@ import { OptionError, type Flow } from '@bijective/core';
 import type { TrainOptions } from './fit.js';
 import { checkNumberOption } from './options.js';
 import { GuardedOptimiser } from './guarded-optimiser.js';
+import {
+  evaluateVariational,
+  logDensityFunction,
+  type LogDensity,
+  type VariationalMetrics,
+} from './variational-metrics.js';
 
-/** What {@link fitVariational} reports. */
-export interface FitVariationalResult {
+/** Options of {@link fitVariational}: `batchSize` is the number of samples drawn from q per step. */
+export interface FitVariationalOptions extends TrainOptions {
+  /** Samples from q for the final {@link evaluateVariational} (default 4096). */
+  evaluationSamples?: number;
+  /** log Z of the target for the reported KL; default the target's `logNormalizer`. */
+  logNormalizer?: number | null;
+}
+
+/** What {@link fitVariational} reports: the training run and an evaluation of the final q. */
+export interface FitVariationalResult extends VariationalMetrics {
   /** Steps run. */
   steps: number;
   /** Mean of the last 10% of step losses: an estimate of KL(q‖p) - log Z (nats). */
@@ -17,18 +31,31 @@ export interface FitVariationalResult {
 /**
  * Fits a flow q to an unnormalised log-density log p̃ by reverse KL (Rezende & Mohamed 2015):
  * minimises E_q[log q(x) - log p̃(x)] = KL(q‖p) - log Z with reparameterised samples
- * x = f(z), z ~ p0, drawn with `sampleAndLogProb`. `batchSize` is the samples per step.
+ * x = f(z), z ~ p0, drawn with `sampleAndLogProb`. `batchSize` is the samples per step. The final q
+ * is then evaluated on fresh draws ({@link evaluateVariational}: ELBO, KL when log Z is known, ESS).
+ *
+ * @example
+ * ```ts
+ * const flow = new Flow(new StandardNormal({ eventShape: [2] }), create('bijector', 'planar', { eventShape: [2], layers: 32 }));
+ * const result = fitVariational(flow, create('target', 'u1', {}), { steps: 5000, batchSize: 512 });
+ * console.log(result.kl, result.elbo, result.ess);
+ * ```
  */
 export function fitVariational(
   flow: Flow,
-  logTarget: (x: tf.Tensor) => tf.Tensor,
-  options: TrainOptions = {},
+  target: LogDensity,
+  options: FitVariationalOptions = {},
 ): FitVariationalResult {
   const steps = checkNumberOption(options.steps ?? 1000, 'steps', { min: 1, integer: true });
   const batchSize = checkNumberOption(options.batchSize ?? 256, 'batchSize', { min: 1, integer: true });
   const baseRate = checkNumberOption(options.learningRate ?? 1e-3, 'learningRate', { min: 0 });
+  const evaluationSamples = checkNumberOption(options.evaluationSamples ?? 4096, 'evaluationSamples', {
+    min: 1,
+    integer: true,
+  });
   if (flow.trainableVariables.length === 0)
     throw new OptionError('fitVariational: the flow has no trainable variables');
+  const logTarget = logDensityFunction(target);
   const seed = options.seed ?? 0;
   const trainable = flow.trainableVariables as tf.Variable[];
   const optimiser = new GuardedOptimiser(flow.variables, trainable, {
@@ -47,10 +74,16 @@ export function fitVariational(
       options.onProgress?.({ step: step + 1, totalSteps: steps, loss, learningRate });
     }
     const tail = losses.slice(-Math.max(1, Math.floor(losses.length / 10)));
+    const metrics = evaluateVariational(flow, target, {
+      samples: evaluationSamples,
+      seed: seed + steps,
+      ...(options.logNormalizer === undefined ? {} : { logNormalizer: options.logNormalizer }),
+    });
     return {
       steps,
       finalLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
       secondsPerStep: optimiser.secondsPerStep,
+      ...metrics,
     };
   } finally {
     optimiser.dispose();

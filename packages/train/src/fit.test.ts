@@ -186,6 +186,12 @@ describe('fitVariational', () => {
     // KL(q‖p) - log Z with log Z = 7 + log(2π·0.25): at the optimum the loss is -log Z.
     const logZ = 7 + Math.log(2 * Math.PI * 0.25);
     expect(result.finalLoss).toBeCloseTo(-logZ, 1);
+    // The final evaluation: q ≈ p, so the ELBO ≈ log Z and almost every importance weight counts;
+    // a plain function declares no log Z, so no KL.
+    expect(result.kl).toBeNull();
+    expect(result.elbo).toBeCloseTo(logZ, 1);
+    expect(result.ess).toBeGreaterThan(0.9);
+    expect(result.samples).toBe(4096);
     const samples = flow.sample(4000, { seed: 2 });
     const { mean: m, variance } = tf.moments(samples, 0);
     Array.from(m.dataSync()).forEach((v, i) => expect(v).toBeCloseTo([1, -1][i]!, 1));

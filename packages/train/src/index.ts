@@ -15,4 +15,6 @@ export * from './finite.js';
 export * from './fit.js';
 export * from './fit-state.js';
 export * from './fit-variational.js';
+export * from './variational-metrics.js';
+export * from './inverse-health.js';
 export * from './guarded-optimiser.js';

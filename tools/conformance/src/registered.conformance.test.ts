@@ -9,10 +9,16 @@ import { describeRegisteredBijectors } from '@bijective/testing';
 import '@bijective/core';
 import '@bijective/autoregressive';
 import '@bijective/coupling';
+import '@bijective/planar';
 import '@bijective/spline';
 
 test('bijectors are registered', () => {
   expect(listRegistered('bijector').length).toBeGreaterThan(0);
 });
 
-describeRegisteredBijectors({ describe, test }, { backends: ['cpu', 'wasm'] });
+// Numerical inverses also get the opt-in inverse-stress check (inputs far outside the data).
+const stress = { bijector: { stress: true } };
+describeRegisteredBijectors(
+  { describe, test },
+  { backends: ['cpu', 'wasm'], overrides: { planar: stress, radial: stress } },
+);

@@ -5,6 +5,7 @@ import type { BijectorCheck } from './check.js';
 import { fusedCheck } from './fused.js';
 import { gradientsCheck } from './gradients.js';
 import { inverseLogDetCheck } from './inverse-log-det.js';
+import { inverseStressCheck } from './inverse-stress.js';
 import { leaksCheck } from './leaks.js';
 import { numericalLogDetCheck } from './log-det-numerical.js';
 import { roundTripCheck } from './round-trip.js';
@@ -25,5 +26,9 @@ export const BIJECTOR_CHECKS = [
   leaksCheck,
 ] as const satisfies readonly BijectorCheck[];
 
-/** The name of one of the {@link BIJECTOR_CHECKS}. */
-export type BijectorCheckName = (typeof BIJECTOR_CHECKS)[number]['name'];
+/** Checks run only when asked for (by name in `checks`, or `stress: true` for the stress checks). */
+export const OPT_IN_BIJECTOR_CHECKS = [inverseStressCheck] as const satisfies readonly BijectorCheck[];
+
+/** The name of one of the {@link BIJECTOR_CHECKS} or {@link OPT_IN_BIJECTOR_CHECKS}. */
+export type BijectorCheckName =
+  (typeof BIJECTOR_CHECKS)[number]['name'] | (typeof OPT_IN_BIJECTOR_CHECKS)[number]['name'];
