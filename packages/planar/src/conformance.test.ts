@@ -1,9 +1,7 @@
 // The conformance kit on the planar and radial flows in both directions (the flow and its inverse,
 // whose forward is the numerical solve), unconditional and conditional, on the cpu and wasm backends.
 import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import '@bijective/test-support/wasm';
 import { createByName } from '@bijective/core';
 import {
   describeBijectorConformance,
@@ -14,8 +12,6 @@ import {
 import { describe, test } from 'vitest';
 import './index.js';
 
-const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
-setWasmPaths(path.join(path.dirname(wasmPackage), 'dist') + path.sep);
 
 const backends = ['cpu', 'wasm'];
 // The opt-in inverse-stress check too: the numerical inverses must hold far outside the data.

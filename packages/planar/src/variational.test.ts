@@ -2,9 +2,7 @@
 // logistic-regression posterior whose evidence is known by quadrature, planar and radial flows on
 // U1 by reverse KL, and a conditional (amortised) planar flow.
 import * as tf from '@tensorflow/tfjs-core';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import '@bijective/test-support/wasm';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Flow, StandardNormal, create, hostRng } from '@bijective/core';
 import { evaluateVariational, fitVariational } from '@bijective/train';
@@ -13,8 +11,6 @@ import { logIntegral } from './targets/quadrature.js';
 import { fullCovarianceGaussian } from './variational/gaussian.js';
 import './index.js';
 
-const wasmPackage = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
-setWasmPaths(path.join(path.dirname(wasmPackage), 'dist') + path.sep);
 beforeAll(async () => {
   await tf.setBackend('wasm');
 });
