@@ -9,6 +9,17 @@ export interface TraceResult {
   value: tf.Tensor;
   /** The estimate of tr(∂f(z_b)/∂z_b) for each batch element b, `[batch]`. */
   trace: tf.Tensor1D;
+  /**
+   * With `{ frobenius: true }`: the estimate of ‖∂f(z_b)/∂z_b‖²_F from the same probes,
+   * Σ_j w ‖eⱼᵀ ∂f/∂z‖² (exact with the basis probes, Hutchinson's otherwise), `[batch]`.
+   */
+  frobenius?: tf.Tensor1D;
+}
+
+/** Options of one {@link TraceEstimator.estimate} call. */
+export interface EstimateOptions {
+  /** Also return the squared Frobenius norm of the Jacobian from the same probes (RNODE, Finlay et al. 2020). */
+  frobenius?: boolean;
 }
 
 /**
@@ -32,8 +43,11 @@ export interface TraceEstimator {
    * of that solve (FFJORD holds the noise fixed within a solve); the caller disposes it.
    */
   createProbe(shape: readonly number[], seed?: number): tf.Tensor;
-  /** f(z) and the estimate of tr(∂f/∂z) per batch element; draws (and frees) a fresh probe when none is given. */
-  estimate(f: BatchFunction, z: tf.Tensor, probe?: tf.Tensor): TraceResult;
+  /**
+   * f(z) and the estimate of tr(∂f/∂z) per batch element (and of ‖∂f/∂z‖²_F when asked); draws (and
+   * frees) a fresh probe when none is given. An estimator that cannot give the Frobenius norm leaves it out.
+   */
+  estimate(f: BatchFunction, z: tf.Tensor, probe?: tf.Tensor, options?: EstimateOptions): TraceResult;
 }
 
 /** Options of the `exact` estimator (it has none). */

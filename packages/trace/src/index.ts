@@ -9,6 +9,7 @@ import './register.js';
 export type {
   BatchFunction,
   TraceResult,
+  EstimateOptions,
   TraceEstimator,
   ExactTraceOptions,
   HutchinsonOptions,

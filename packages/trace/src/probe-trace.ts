@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError, formatShape, sameShape } from '@bijective/core';
-import type { BatchFunction, TraceResult } from './estimator.js';
+import type { BatchFunction, EstimateOptions, TraceResult } from './estimator.js';
 
 /** Checks that z is a batch of events `[batch, ...event]` with a non-empty event shape; returns the event shape. */
 export function checkBatch(z: tf.Tensor, owner: string): number[] {
@@ -14,7 +14,8 @@ export function checkBatch(z: tf.Tensor, owner: string): number[] {
 /**
  * Σ_j w eⱼᵀ (∂f/∂z) eⱼ per batch element, with f(z), from one forward and one backward pass: the m
  * probes of `probe` `[m, batch, ...event]` are stacked along the batch (z tiled m times, rows independent)
- * and a single vector-Jacobian product with the stacked probes gives every eⱼᵀ ∂f/∂z.
+ * and a single vector-Jacobian product with the stacked probes gives every eⱼᵀ ∂f/∂z. With
+ * `options.frobenius`, also Σ_j w ‖eⱼᵀ ∂f/∂z‖² from the same products.
  */
 export function probeTrace(
   f: BatchFunction,
@@ -22,6 +23,7 @@ export function probeTrace(
   probe: tf.Tensor,
   weight: number,
   owner: string,
+  options: EstimateOptions = {},
 ): TraceResult {
   const event = checkBatch(z, owner);
   const batch = z.shape[0] as number;
@@ -53,15 +55,13 @@ export function probeTrace(
       );
     }
     const vjp = grads[0] ?? tf.zerosLike(stacked);
-    const perProbe = tf.reshape(
-      tf.sum(
-        tf.mul(vjp, e),
-        event.map((_, i) => i + 1),
-      ),
-      [m, batch],
-    );
-    const trace = tf.mul(tf.sum(perProbe, 0), weight) as tf.Tensor1D;
-    const value = m === 1 ? out : tf.slice(out, 0, batch);
-    return { value: value === z ? tf.clone(value) : value, trace };
+    const eventAxes = event.map((_, i) => i + 1);
+    const perProbeMean = (t: tf.Tensor) =>
+      tf.mul(tf.sum(tf.reshape(tf.sum(t, eventAxes), [m, batch]), 0), weight) as tf.Tensor1D;
+    const trace = perProbeMean(tf.mul(vjp, e));
+    const sliced = m === 1 ? out : tf.slice(out, 0, batch);
+    const value = sliced === z ? tf.clone(sliced) : sliced;
+    if (!options.frobenius) return { value, trace };
+    return { value, trace, frobenius: perProbeMean(tf.square(vjp)) };
   });
 }
