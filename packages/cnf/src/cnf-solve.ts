@@ -118,7 +118,11 @@ export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
     const T = endTimeTensor(endTime);
     const t = tf.mul(T, s) as tf.Scalar;
     const c = contextOf() as tf.Tensor2D | undefined;
-    const g: BatchFunction = (x) => tf.mul(field.apply(x as tf.Tensor2D, t, c), T);
+    // Estimators evaluate f on m stacked copies of the batch (probes along the batch): tile the context alike.
+    const contextFor = (rows: number) =>
+      c === undefined || rows === n ? c : (tf.tile(c, [rows / n, 1]) as tf.Tensor2D);
+    const g: BatchFunction = (x) =>
+      tf.mul(field.apply(x as tf.Tensor2D, t, contextFor(x.shape[0] as number)), T);
     const result = estimator.estimate(g, z, probe(), { frobenius: spec.jacobian });
     const dz = adjoint ? result.value : countBackward(result.value, countBackwardCall);
     const out: tf.Tensor[] = [dz, result.trace];

@@ -94,8 +94,9 @@ export class ConcatSquashField {
     this.layers.forEach((layer, i) => {
       let out: tf.Tensor2D;
       if (hyperInput === null) {
-        const gate = sigmoid(tf.add(tf.mul(layer.gateKernel, t), layer.gateBias));
-        const shift = tf.add(tf.mul(layer.bias, gate), tf.mul(layer.hyperKernel, t));
+        // Rank-1 rows [out] (tfjs's wasm fused product takes only a rank-1 bias, by its data's shape).
+        const gate = sigmoid(tf.add(tf.mul(tf.reshape(layer.gateKernel, [-1]), t), layer.gateBias));
+        const shift = tf.add(tf.mul(layer.bias, gate), tf.mul(tf.reshape(layer.hyperKernel, [-1]), t));
         out = affine(h, tf.mul(layer.kernel, gate) as tf.Tensor2D, shift);
       } else {
         const gate = sigmoid(affine(hyperInput, layer.gateKernel as tf.Tensor2D, layer.gateBias));

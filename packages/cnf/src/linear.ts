@@ -23,7 +23,7 @@ export const matMul: Op2 = tf.customGrad(((a: tf.Tensor2D, b: tf.Tensor2D, save:
 
 /**
  * The affine map x W + b on a batch `[n, in]` as one fused kernel, with the gradients of
- * {@link matMul} (explicit transposes at every order) and db = Σ_rows dy. `b` is `[out]` or `[1, out]`.
+ * {@link matMul} (explicit transposes at every order) and db = Σ_rows dy. `b` is `[out]`.
  * @internal
  */
 export const affine: Op3 = tf.customGrad(((
@@ -37,12 +37,7 @@ export const affine: Op3 = tf.customGrad(((
     value: tf.fused.matMul({ a: x, b: w, bias: b }),
     gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
       const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
-      const db = tf.sum(dy, 0);
-      return [
-        matMul(dy, tf.transpose(sw)),
-        matMul(tf.transpose(sx), dy),
-        b.rank === 1 ? db : tf.reshape(db, b.shape),
-      ];
+      return [matMul(dy, tf.transpose(sw)), matMul(tf.transpose(sx), dy), tf.sum(dy, 0)];
     },
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as Op3;
