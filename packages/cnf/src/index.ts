@@ -38,3 +38,4 @@ export {
   type FieldActivation,
   type FieldActivationName,
 } from './activations.js';
+export { solveOdeMap, type OdeMapOptions } from './ode-map.js';
