@@ -81,7 +81,7 @@ export class Ffjord extends BaseBijector {
         seed: (resolved.seed + 7919 * (i + 1)) >>> 0,
       });
       if (!resolved.learnIntegrationTime) return { field, sqrtTime: null, endTime: resolved.integrationTime };
-      const sqrtTime = tf.variable(tf.scalar(Math.sqrt(resolved.integrationTime)));
+      const sqrtTime = tf.tidy(() => tf.variable(tf.scalar(Math.sqrt(resolved.integrationTime))));
       return { field, sqrtTime, endTime: squaredEndTime(sqrtTime) };
     });
   }
@@ -89,6 +89,11 @@ export class Ffjord extends BaseBijector {
   /** Each block's field variables then its √T (when learned), block by block. */
   override get variables(): readonly tf.Variable[] {
     return this.blocks.flatMap((b) => [...b.field.variables, ...(b.sqrtTime ? [b.sqrtTime] : [])]);
+  }
+
+  /** Each block's vector field, in forward (base -> data) order. */
+  get fields(): readonly ConcatSquashField[] {
+    return this.blocks.map((b) => b.field);
   }
 
   /** The current integration time T of each block. */
