@@ -20,8 +20,8 @@ export class ProgressBar {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Reports step `step` with its training loss and, when known, the latest validation NLL. */
-  update(step: number, loss: number, validationNll?: number): void {
+  /** Reports step `step` with its training loss and, when known, the latest validation NLL and a continuous flow's NFE per solve. */
+  update(step: number, loss: number, validationNll?: number, nfe?: number): void {
     if (!this.enabled || !this.stream.isTTY) return;
     const t = this.now();
     if (step < this.total && t - this.lastDraw < this.intervalMs) return;
@@ -31,7 +31,8 @@ export class ProgressBar {
     const filled = Math.round((step / this.total) * width);
     const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
     const val = validationNll === undefined ? '' : ` val ${validationNll.toFixed(4)}`;
-    this.stream.write(`\r[${bar}] ${step}/${this.total} loss ${loss.toFixed(4)}${val}   `);
+    const solver = nfe === undefined ? '' : ` nfe ${nfe.toFixed(0)}`;
+    this.stream.write(`\r[${bar}] ${step}/${this.total} loss ${loss.toFixed(4)}${val}${solver}   `);
   }
 
   /** Ends the line if anything was drawn. */

@@ -29,7 +29,7 @@ function fitReflection(augment: number): number {
   const mse = (x: tf.Tensor2D) =>
     tf.mean(tf.square(tf.add(solveOdeMap(field, x, { solver, endTime: 1, augment }), x))) as tf.Scalar;
   for (let step = 0; step < 150; step++) {
-    tf.dispose(optimiser.minimize(() => mse(train), true, field.variables));
+    tf.dispose(optimiser.minimize(() => mse(train), true, field.variables) ?? []);
   }
   const result = tf.tidy(() => mse(test_).dataSync()[0] as number);
   optimiser.dispose();

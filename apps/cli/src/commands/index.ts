@@ -5,7 +5,22 @@ import { plotCommand } from './plot.js';
 import { sampleCommand } from './sample.js';
 import { trainCommand } from './train.js';
 
-const FLOW_OPTIONS = ['layers', 'hidden', 'bins', 'solver', 'estimator', 'context-columns', 'flow-options'];
+const FLOW_OPTIONS = [
+  'layers',
+  'hidden',
+  'bins',
+  'solver',
+  'estimator',
+  'rtol',
+  'atol',
+  'gradient',
+  'integration-time',
+  'augment',
+  'kinetic',
+  'jacobian-norm',
+  'context-columns',
+  'flow-options',
+];
 
 /** Options and switches of every command (CLI.md). */
 export const SPECS: Readonly<Record<string, CommandSpec>> = {
