@@ -84,16 +84,14 @@ beforeAll(async () => {
 });
 
 describe('ConcatSquashField', () => {
-  test.each([
-    ['tanh', 0],
-    ['softplus', 0],
-    ['swish', 0],
-    ['elu', 0],
-    ['sigmoid', 0],
-    ['tanh', 2],
-  ] as const)(
-    '%s, context of %i: value matches float64, the Hutchinson trace parameter gradient matches float64 differences',
-    (activation, contextSize) => {
+  const cases = (['tanh', 'softplus', 'swish', 'elu', 'sigmoid'] as const).flatMap((activation) =>
+    [0, 2].flatMap((contextSize) =>
+      (['autodiff', 'analytic'] as const).map((path) => [activation, contextSize, path] as const),
+    ),
+  );
+  test.each(cases)(
+    '%s, context of %i, %s VJP: value matches float64, the Hutchinson trace parameter gradient matches float64 differences',
+    (activation, contextSize, path) => {
       const field = new ConcatSquashField({
         stateSize: D,
         hidden: HIDDEN,
@@ -111,7 +109,15 @@ describe('ConcatSquashField', () => {
         const x = tf.tensor2d(z, [BATCH, D]);
         const c = contextSize > 0 ? tf.tensor2d(context.flat(), [BATCH, contextSize]) : undefined;
         const t = tf.scalar(T);
-        const f = (input: tf.Tensor) => field.apply(input as tf.Tensor2D, t, c);
+        // `analytic`: the field's own VJP (the fused op without a context, composed ops with one).
+        const f = Object.assign((input: tf.Tensor) => field.apply(input as tf.Tensor2D, t, c), {
+          ...(path === 'analytic'
+            ? {
+                valueAndVjp: (input: tf.Tensor, e: tf.Tensor) =>
+                  field.valueAndVjp(input as tf.Tensor2D, t, e as tf.Tensor2D, c),
+              }
+            : {}),
+        });
         const host = Array.from({ length: BATCH }, (_, b) =>
           hostField(params, shapes, activation, z.slice(b * D, b * D + D), T, context[b] ?? []),
         ).flat();

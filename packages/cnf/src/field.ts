@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { hostRng, type HostRng } from '@bijective/core';
-import { FIELD_ACTIVATIONS, sigmoid, type FieldActivation, type FieldActivationName } from './activations.js';
+import {
+  ACTIVATION_PAIRS,
+  FIELD_ACTIVATIONS,
+  sigmoid,
+  type ActivationPair,
+  type FieldActivation,
+  type FieldActivationName,
+} from './activations.js';
 import { affine, matMul } from './linear.js';
+import { squashVjpOp, type SquashVjpOp } from './squash-vjp-op.js';
 
 /** Options of a {@link ConcatSquashField}. */
 export interface ConcatSquashFieldOptions {
@@ -33,6 +41,14 @@ interface SquashLayer {
   hyperKernel: tf.Variable;
 }
 
+/** One layer's affine map h -> a at a fixed time (and context), with its vector-Jacobian product. */
+interface LayerMap {
+  /** The pre-activation a of a batch h. */
+  apply(h: tf.Tensor2D): tf.Tensor2D;
+  /** vᵀ ∂a/∂h row by row. */
+  vjp(v: tf.Tensor2D): tf.Tensor2D;
+}
+
 /** U(−limit, limit) `[rows, cols]` drawn on the host. */
 function uniform(rng: HostRng, shape: number[], limit: number, zero = false): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
@@ -53,6 +69,8 @@ export class ConcatSquashField {
   /** The layers, input first. */
   private readonly layers: SquashLayer[];
   private readonly act: FieldActivation;
+  private readonly pair: ActivationPair;
+  private fused: SquashVjpOp | null = null;
 
   /** Builds and initialises the field (Glorot-uniform main kernels, U(±1/√fan_in) hypernetworks). */
   constructor(readonly options: ConcatSquashFieldOptions) {
@@ -60,6 +78,7 @@ export class ConcatSquashField {
     const sizes = [options.stateSize, ...options.hidden, options.stateSize];
     const hyperIn = 1 + options.contextSize;
     this.act = FIELD_ACTIVATIONS[options.activation];
+    this.pair = ACTIVATION_PAIRS[options.activation];
     this.layers = tf.tidy(() =>
       sizes.slice(1).map((fanOut, i) => {
         const fanIn = sizes[i] as number;
@@ -82,30 +101,99 @@ export class ConcatSquashField {
   }
 
   /**
-   * f(z, t[, c]) for a batch z `[n, stateSize]` at the scalar time `t` (a number or a scalar tensor)
-   * and an optional context `[n, contextSize]`; records on any open tape (no tidy of its own).
+   * f(z, t[, c]) for a batch z `[n, stateSize]` at the scalar time `t` and an optional context
+   * `[n, contextSize]`, with second-order exact activations (for autodiff trace estimators); records
+   * on any open tape (no tidy of its own).
    */
   apply(z: tf.Tensor2D, t: tf.Scalar, context?: tf.Tensor2D): tf.Tensor2D {
     const last = this.layers.length - 1;
-    const hyperInput = context
-      ? (tf.concat([tf.mul(tf.ones([context.shape[0], 1]), t), context], 1) as tf.Tensor2D)
-      : null;
+    const maps = this.layerMaps(t, context, true);
     let h: tf.Tensor2D = z;
-    this.layers.forEach((layer, i) => {
-      let out: tf.Tensor2D;
-      if (hyperInput === null) {
-        // Rank-1 rows [out] (tfjs's wasm fused product takes only a rank-1 bias, by its data's shape).
-        const gate = sigmoid(tf.add(tf.mul(tf.reshape(layer.gateKernel, [-1]), t), layer.gateBias));
-        const shift = tf.add(tf.mul(layer.bias, gate), tf.mul(tf.reshape(layer.hyperKernel, [-1]), t));
-        out = affine(h, tf.mul(layer.kernel, gate) as tf.Tensor2D, shift);
-      } else {
-        const gate = sigmoid(affine(hyperInput, layer.gateKernel as tf.Tensor2D, layer.gateBias));
-        const shift = matMul(hyperInput, layer.hyperKernel as tf.Tensor2D);
-        out = tf.add(tf.mul(affine(h, layer.kernel as tf.Tensor2D, layer.bias), gate), shift) as tf.Tensor2D;
-      }
+    maps.forEach((map, i) => {
+      const out = map.apply(h);
       h = (i === last ? out : this.act(out)) as tf.Tensor2D;
     });
     return h;
+  }
+
+  /**
+   * f(z, t[, c]) and the vector-Jacobian products eᵀ ∂f/∂z row by row (`e` of z's shape), by the
+   * chain rule through the layers: v ← (v ⊙ a'(pre-activation)) W'ᵀ from the output back to z. One
+   * more backward pass (the parameter gradient of a trace) is exact: without a context it runs the
+   * hand-written backward of one fused op, with a context ordinary ops.
+   */
+  valueAndVjp(
+    z: tf.Tensor2D,
+    t: tf.Scalar,
+    e: tf.Tensor2D,
+    context?: tf.Tensor2D,
+  ): { value: tf.Tensor2D; vjp: tf.Tensor2D } {
+    if (context !== undefined) return this.composedValueAndVjp(z, t, e, context);
+    this.fused ??= squashVjpOp(this.layers, this.pair);
+    const width = this.options.stateSize;
+    const packed = this.fused(z, e, t);
+    return {
+      value: tf.slice(packed, [0, 0], [-1, width]),
+      vjp: tf.slice(packed, [0, width], [-1, width]),
+    };
+  }
+
+  /**
+   * {@link ConcatSquashField.valueAndVjp} composed of ordinary ops (the conditional field's path, and
+   * the reference the fused op of the unconditional field is tested against).
+   */
+  composedValueAndVjp(
+    z: tf.Tensor2D,
+    t: tf.Scalar,
+    e: tf.Tensor2D,
+    context?: tf.Tensor2D,
+  ): { value: tf.Tensor2D; vjp: tf.Tensor2D } {
+    const last = this.layers.length - 1;
+    const maps = this.layerMaps(t, context, false);
+    const slopes: (tf.Tensor | null)[] = [];
+    let h: tf.Tensor2D = z;
+    maps.forEach((map, i) => {
+      const out = map.apply(h);
+      if (i === last) {
+        slopes.push(null);
+        h = out;
+      } else {
+        h = this.pair.value(out) as tf.Tensor2D;
+        slopes.push(this.pair.derivative(out, h));
+      }
+    });
+    let v: tf.Tensor2D = e;
+    for (let i = last; i >= 0; i--) {
+      const slope = slopes[i];
+      v = (maps[i] as LayerMap).vjp(slope ? (tf.mul(v, slope) as tf.Tensor2D) : v);
+    }
+    return { value: h, vjp: v };
+  }
+
+  /** Each layer's affine map at time t (gates folded into the weights without a context). */
+  private layerMaps(t: tf.Scalar, context: tf.Tensor2D | undefined, safeGate: boolean): LayerMap[] {
+    const gateOf = safeGate ? sigmoid : (x: tf.Tensor) => tf.sigmoid(x);
+    if (context === undefined) {
+      return this.layers.map((layer) => {
+        // Rank-1 rows [out] (tfjs's wasm fused product takes only a rank-1 bias, by its data's shape).
+        const gate = gateOf(tf.add(tf.mul(tf.reshape(layer.gateKernel, [-1]), t), layer.gateBias));
+        const shift = tf.add(tf.mul(layer.bias, gate), tf.mul(tf.reshape(layer.hyperKernel, [-1]), t));
+        const kernel = tf.mul(layer.kernel, gate) as tf.Tensor2D;
+        return {
+          apply: (h) => affine(h, kernel, shift),
+          vjp: (v) => matMul(v, tf.transpose(kernel)),
+        };
+      });
+    }
+    const hyperInput = tf.concat([tf.mul(tf.ones([context.shape[0], 1]), t), context], 1) as tf.Tensor2D;
+    return this.layers.map((layer) => {
+      const gate = gateOf(affine(hyperInput, layer.gateKernel as tf.Tensor2D, layer.gateBias));
+      const shift = matMul(hyperInput, layer.hyperKernel as tf.Tensor2D);
+      return {
+        apply: (h) => tf.add(tf.mul(affine(h, layer.kernel as tf.Tensor2D, layer.bias), gate), shift) as tf.Tensor2D,
+        vjp: (v) => matMul(tf.mul(v, gate) as tf.Tensor2D, tf.transpose(layer.kernel as tf.Tensor2D)),
+      };
+    });
   }
 
   /** Frees every variable. */

@@ -1,7 +1,15 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 /** A map of one batch z `[batch, ...event]` to f(z) of the same shape, rows independent (a vector field at fixed t). */
-export type BatchFunction = (z: tf.Tensor) => tf.Tensor;
+export type BatchFunction = ((z: tf.Tensor) => tf.Tensor) & {
+  /**
+   * Optional: f(z) and the vector-Jacobian products eᵀ ∂f/∂z (row by row, `e` of z's shape) in one pass,
+   * with differentiable ops. Estimators use it instead of a nested `tf.grads`, which saves tfjs's tape
+   * bookkeeping (each nested gradient scans the whole open tape) and makes second-order gradients exact
+   * without second-order-safe ops.
+   */
+  valueAndVjp?: (z: tf.Tensor, e: tf.Tensor) => { value: tf.Tensor; vjp: tf.Tensor };
+};
 
 /** The fused result of a trace estimate: f(z) and the estimate of tr(∂f/∂z) per batch element. */
 export interface TraceResult {

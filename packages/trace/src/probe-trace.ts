@@ -36,25 +36,12 @@ export function probeTrace(
   return tf.tidy(() => {
     const stacked = m === 1 ? z : tf.tile(z, [m, ...event.map(() => 1)]);
     const e = tf.reshape(probe, [m * batch, ...event]);
-    // A wrong output shape is reported after the backward pass, which frees the tape's saved tensors.
-    let badShape: number[] | null = null;
-    const { value: out, grads } = tf.engine().gradients(
-      () => {
-        const y = f(stacked);
-        if (sameShape(y.shape, stacked.shape)) return y;
-        badShape = y.shape;
-        return tf.zerosLike(stacked);
-      },
-      [stacked],
-      e,
-      true,
-    );
-    if (badShape !== null) {
+    const { value: out, vjp } = f.valueAndVjp ? f.valueAndVjp(stacked, e) : autodiffVjp(f, stacked, e);
+    if (!sameShape(out.shape, stacked.shape) || !sameShape(vjp.shape, stacked.shape)) {
       throw new ShapeError(
-        `${owner}: f must return a tensor of its input's shape; for an input of shape ${formatShape(stacked.shape)} it returned ${formatShape(badShape)}`,
+        `${owner}: f must return a tensor of its input's shape; for an input of shape ${formatShape(stacked.shape)} it returned ${formatShape(sameShape(out.shape, stacked.shape) ? vjp.shape : out.shape)}`,
       );
     }
-    const vjp = grads[0] ?? tf.zerosLike(stacked);
     const eventAxes = event.map((_, i) => i + 1);
     const perProbeMean = (t: tf.Tensor) =>
       tf.mul(tf.sum(tf.reshape(tf.sum(t, eventAxes), [m, batch]), 0), weight) as tf.Tensor1D;
@@ -64,4 +51,23 @@ export function probeTrace(
     if (!options.frobenius) return { value, trace };
     return { value, trace, frobenius: perProbeMean(tf.square(vjp)) };
   });
+}
+
+/** f(z) and eᵀ ∂f/∂z by one backward pass of tfjs's autodiff (a nested gradient when a tape is open). */
+function autodiffVjp(f: BatchFunction, z: tf.Tensor, e: tf.Tensor): { value: tf.Tensor; vjp: tf.Tensor } {
+  // A wrong output shape is reported after the backward pass, which frees the tape's saved tensors.
+  let badShape: number[] | null = null;
+  const { value, grads } = tf.engine().gradients(
+    () => {
+      const y = f(z);
+      if (sameShape(y.shape, z.shape)) return y;
+      badShape = y.shape;
+      return tf.zerosLike(z);
+    },
+    [z],
+    e,
+    true,
+  );
+  if (badShape !== null) return { value: tf.zeros(badShape), vjp: tf.zerosLike(z) };
+  return { value, vjp: grads[0] ?? tf.zerosLike(z) };
 }
