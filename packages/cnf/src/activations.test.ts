@@ -87,11 +87,10 @@ function tfjsGradient(act: FieldActivation): Record<keyof typeof theta, number[]
     const x = tf.tensor2d(z, [BATCH, D]);
     const f = (input: tf.Tensor) =>
       tf.matMul(act(tf.add(tf.matMul(input as tf.Tensor2D, vars.W1), vars.b1)) as tf.Tensor2D, vars.W2);
-    const { grads } = tf.variableGrads(() => tf.sum(estimator.estimate(f, x, e).trace) as tf.Scalar, [
-      vars.W1,
-      vars.b1,
-      vars.W2,
-    ]);
+    const { grads } = tf.variableGrads(
+      () => tf.sum(estimator.estimate(f, x, e).trace) as tf.Scalar,
+      [vars.W1, vars.b1, vars.W2],
+    );
     // A variable reached only through the dropped term gets no gradient at all: read it as zeros.
     const read = (v: tf.Variable) =>
       grads[v.name] ? Array.from((grads[v.name] as tf.Tensor).dataSync()) : new Array<number>(v.size).fill(0);

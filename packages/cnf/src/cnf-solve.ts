@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SOLVE_COUNTERS, type CallRecorder } from '@bijective/core';
-import { OdeSolveError, solveAdjoint, type OdeSolver, type SolveStats, type VectorField } from '@bijective/ode';
+import {
+  OdeSolveError,
+  solveAdjoint,
+  type OdeSolver,
+  type SolveStats,
+  type VectorField,
+} from '@bijective/ode';
 import type { BatchFunction, TraceEstimator } from '@bijective/trace';
 import { countBackward } from './backward-counter.js';
 import type { ConcatSquashField } from './field.js';
@@ -91,6 +97,18 @@ function hostTensor(t: tf.Tensor): () => tf.Tensor {
  * learned) and the input, by backpropagation through the solver or by the adjoint method; with the
  * adjoint, no gradient reaches the context. A step-size guard or a non-finite result throws an
  * `OdeSolveError` naming `owner` and the time t reached. Call inside `tf.tidy`.
+ *
+ * @example
+ * ```ts
+ * const { z, logDet, kinetic } = tf.tidy(() =>
+ *   solveCnf(
+ *     { field, endTime: 0.5, solver: createByName('odeSolver', 'dopri5', {}), gradient: 'backprop',
+ *       estimator: createByName('traceEstimator', 'exact', {}), probeSeed: 0, kinetic: true,
+ *       jacobian: false, direction: 'inverse', owner: 'my cnf' },
+ *     x,
+ *   ),
+ * ); // log p(x) = log N(z; 0, I) + logDet
+ * ```
  */
 export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
   const { field, endTime, estimator, record } = spec;
@@ -99,8 +117,7 @@ export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
   const probeTensor = estimator.createProbe([n, width], spec.probeSeed);
   const probe = adjoint ? hostTensor(probeTensor) : () => probeTensor;
   const context = spec.context;
-  const contextOf =
-    context === undefined ? () => undefined : adjoint ? hostTensor(context) : () => context;
+  const contextOf = context === undefined ? () => undefined : adjoint ? hostTensor(context) : () => context;
 
   let forwardDone = false;
   let backwardCalls = 0;
@@ -125,7 +142,12 @@ export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
       (x: tf.Tensor) => tf.mul(field.apply(x as tf.Tensor2D, t, contextFor(x.shape[0] as number)), T),
       {
         valueAndVjp: (x: tf.Tensor, e: tf.Tensor) => {
-          const r = field.valueAndVjp(x as tf.Tensor2D, t, e as tf.Tensor2D, contextFor(x.shape[0] as number));
+          const r = field.valueAndVjp(
+            x as tf.Tensor2D,
+            t,
+            e as tf.Tensor2D,
+            contextFor(x.shape[0] as number),
+          );
           return { value: tf.mul(r.value, T), vjp: tf.mul(r.vjp, T) };
         },
       },

@@ -14,16 +14,20 @@ describe('docs/ffjord.md', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(3);
   });
 
-  test.each(blocks.map((code, i) => [i + 1, code] as const))('block %i runs', async (index, code) => {
-    const dir = join(here, `.docs-${process.pid}`);
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `block-${index}.ts`);
-    try {
-      writeFileSync(file, code.replaceAll("from '@bijective/cnf'", "from '../index.js'"));
-      await import(pathToFileURL(file).href);
-    } finally {
-      rmSync(file, { force: true });
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
+  test.each(blocks.map((code, i) => [i + 1, code] as const))(
+    'block %i runs',
+    async (index, code) => {
+      const dir = join(here, `.docs-${process.pid}`);
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `block-${index}.ts`);
+      try {
+        writeFileSync(file, code.replaceAll("from '@bijective/cnf'", "from '../index.js'"));
+        await import(pathToFileURL(file).href);
+      } finally {
+        rmSync(file, { force: true });
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 });

@@ -137,7 +137,11 @@ describe('ffjord', () => {
           },
           z0,
         );
-        return { z: r.z.arraySync(), k: Array.from(r.kinetic!.dataSync()), j: Array.from(r.jacobian!.dataSync()) };
+        return {
+          z: r.z.arraySync(),
+          k: Array.from(r.kinetic!.dataSync()),
+          j: Array.from(r.jacobian!.dataSync()),
+        };
       });
     const T = 0.7;
     const h = 1e-2;
@@ -149,14 +153,22 @@ describe('ffjord', () => {
       const kinetic = Array.from(tf.sum(tf.square(f), 1).dataSync());
       const jacobian = Array.from({ length: 6 }, () => 0);
       for (let i = 0; i < 2; i++) {
-        const row = tf.grad((input: tf.Tensor) => tf.sum(tf.slice(field.apply(input as tf.Tensor2D, t), [0, i], [-1, 1])))(z);
+        const row = tf.grad((input: tf.Tensor) =>
+          tf.sum(tf.slice(field.apply(input as tf.Tensor2D, t), [0, i], [-1, 1])),
+        )(z);
         Array.from(tf.sum(tf.square(row), 1).dataSync()).forEach((v, b) => (jacobian[b]! += v));
       }
       return { kinetic, jacobian };
     });
     for (let b = 0; b < 6; b++) {
-      expect(((up.k[b] as number) - (down.k[b] as number)) / (2 * h)).toBeCloseTo(direct.kinetic[b] as number, 3);
-      expect(((up.j[b] as number) - (down.j[b] as number)) / (2 * h)).toBeCloseTo(direct.jacobian[b] as number, 3);
+      expect(((up.k[b] as number) - (down.k[b] as number)) / (2 * h)).toBeCloseTo(
+        direct.kinetic[b] as number,
+        3,
+      );
+      expect(((up.j[b] as number) - (down.j[b] as number)) / (2 * h)).toBeCloseTo(
+        direct.jacobian[b] as number,
+        3,
+      );
     }
     cnf.dispose();
     z0.dispose();
@@ -193,7 +205,10 @@ describe('ffjord', () => {
         },
         x,
       );
-      return 0.3 * (tf.mean(r.kinetic!).dataSync()[0] as number) + 0.2 * (tf.mean(r.jacobian!).dataSync()[0] as number);
+      return (
+        0.3 * (tf.mean(r.kinetic!).dataSync()[0] as number) +
+        0.2 * (tf.mean(r.jacobian!).dataSync()[0] as number)
+      );
     });
     expect(expected).toBeGreaterThan(0);
     expect(objective - nll).toBeCloseTo(expected, 4);
@@ -278,7 +293,9 @@ describe('ffjord', () => {
     });
     const { flow: loaded } = await loadFlow(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
     expect(loaded.bijector.getConfig()).toEqual(flow.bijector.getConfig());
-    expect((loaded.bijector as Ffjord).integrationTimes()).toEqual((flow.bijector as Ffjord).integrationTimes());
+    expect((loaded.bijector as Ffjord).integrationTimes()).toEqual(
+      (flow.bijector as Ffjord).integrationTimes(),
+    );
     const [a, b] = [flow, loaded].map((f) => tf.tidy(() => Array.from(f.logProb(x).dataSync())));
     expect(b).toEqual(a);
     flow.dispose();
@@ -288,17 +305,25 @@ describe('ffjord', () => {
 
   test('bad options fail with errors naming them', () => {
     expect(() => new Ffjord({ eventShape: [2], solver: 'heun' })).toThrow(RegistryError);
-    expect(() => new Ffjord({ eventShape: [2], solver: 'heun' })).toThrow(/unknown odeSolver 'heun'; known: .*dopri5/);
+    expect(() => new Ffjord({ eventShape: [2], solver: 'heun' })).toThrow(
+      /unknown odeSolver 'heun'; known: .*dopri5/,
+    );
     expect(() => new Ffjord({ eventShape: [2], solver: 'rk4', rtol: 1e-3 })).toThrow(
       /ffjord: option 'rtol' applies to adaptive solvers \(dopri5\), not 'rk4'/,
     );
-    expect(() => new Ffjord({ eventShape: [2], estimator: 'skilling' })).toThrow(/unknown traceEstimator 'skilling'/);
+    expect(() => new Ffjord({ eventShape: [2], estimator: 'skilling' })).toThrow(
+      /unknown traceEstimator 'skilling'/,
+    );
     expect(() => new Ffjord({ eventShape: [2], gradient: 'reverse' as never })).toThrow(
       /option 'gradient' must be 'adjoint' or 'backprop', got "reverse"/,
     );
     expect(() => new Ffjord({ eventShape: [2], activation: 'relu' as never })).toThrow(OptionError);
-    expect(() => new Ffjord({ eventShape: [2], augment: -1 })).toThrow(/option 'augment' must be an integer >= 0/);
-    expect(() => new Ffjord({ eventShape: [2], integrationTime: 0 })).toThrow(/option 'integrationTime' must be a finite number > 0/);
+    expect(() => new Ffjord({ eventShape: [2], augment: -1 })).toThrow(
+      /option 'augment' must be an integer >= 0/,
+    );
+    expect(() => new Ffjord({ eventShape: [2], integrationTime: 0 })).toThrow(
+      /option 'integrationTime' must be a finite number > 0/,
+    );
     expect(() => new Ffjord({ eventShape: [2, 2] })).toThrow(/must be a vector shape \[d\]/);
     expect(() => new Ffjord({ eventShape: [2], kinetc: 1 } as never)).toThrow(/unknown option 'kinetc'/);
   });
@@ -308,7 +333,8 @@ describe('ffjord', () => {
     const flow = flowOf({ augment: 2 });
     expect(flow.bijector.eventShape).toEqual([4]);
     expect(flow.eventShape).toEqual([2]);
-    const evaluate = (training: boolean) => tf.tidy(() => Array.from(flow.logProb(x, { training }).dataSync()));
+    const evaluate = (training: boolean) =>
+      tf.tidy(() => Array.from(flow.logProb(x, { training }).dataSync()));
     expect(evaluate(false)).toEqual(evaluate(false));
     expect(evaluate(true)).not.toEqual(evaluate(true));
     const samples = tf.tidy(() => flow.sample(5, { seed: 1 }).shape);

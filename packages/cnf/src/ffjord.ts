@@ -10,7 +10,12 @@ import type { OdeSolver } from '@bijective/ode';
 import type { TraceEstimator } from '@bijective/trace';
 import { solveCnf, squaredEndTime, type EndTime } from './cnf-solve.js';
 import { ConcatSquashField } from './field.js';
-import { ffjordOptionsJson, resolveFfjordOptions, type FfjordOptions, type ResolvedFfjordOptions } from './options.js';
+import {
+  ffjordOptionsJson,
+  resolveFfjordOptions,
+  type FfjordOptions,
+  type ResolvedFfjordOptions,
+} from './options.js';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -38,12 +43,13 @@ interface Block {
  *
  * @example
  * ```ts
- * import { Flow, StandardNormal, fit } from '@bijective/core';
- * import { Ffjord } from '@bijective/cnf';
- * const cnf = new Ffjord({ eventShape: [2], hidden: [32, 32], seed: 1 });
+ * import { Flow, StandardNormal, create, fit } from '@bijective/core';
+ * import '@bijective/cnf';
+ * const cnf = create('bijector', 'ffjord', { eventShape: [2], hidden: [32, 32], kinetic: 0.01, seed: 1 });
  * const flow = new Flow(new StandardNormal({ eventShape: [2] }), cnf);
- * fit(flow, data, { steps: 200, onProgress: (p) => console.log(p.loss, p.nfeForward) });
+ * fit(flow, data, { steps: 200, onProgress: (p) => console.log(p.loss, p.nfeForward, p.nfeBackward) });
  * const logDensity = flow.logProb(points); // exact trace, dopri5
+ * const samples = flow.sample(1000, { seed: 2 }); // the forward solve
  * ```
  */
 export class Ffjord extends BaseBijector {
@@ -135,7 +141,9 @@ export class Ffjord extends BaseBijector {
       return { value: z, logDet };
     }
     const n = y.shape[0] as number;
-    const a = options.training ? tf.randomNormal([n, k], 0, 1, 'float32', seed ^ 0x2545f491) : tf.zeros([n, k]);
+    const a = options.training
+      ? tf.randomNormal([n, k], 0, 1, 'float32', seed ^ 0x2545f491)
+      : tf.zeros([n, k]);
     const { z, logDet } = this.integrate(tf.concat([y, a], 1) as tf.Tensor2D, 'inverse', options, seed);
     return { value: z, logDet: tf.sub(logDet, logNormal(a)) };
   }

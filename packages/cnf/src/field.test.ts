@@ -71,7 +71,14 @@ function hostEstimate(
     const row = z.slice(b * D, b * D + D);
     const e = probe.slice(b * D, b * D + D);
     const shifted = (s: number) =>
-      hostField(params, shapes, activation, row.map((v, i) => v + s * (e[i] as number)), T, context[b] ?? []);
+      hostField(
+        params,
+        shapes,
+        activation,
+        row.map((v, i) => v + s * (e[i] as number)),
+        T,
+        context[b] ?? [],
+      );
     const up = shifted(h);
     const down = shifted(-h);
     e.forEach((ei, i) => (total += (ei * ((up[i] as number) - (down[i] as number))) / (2 * h)));
@@ -100,9 +107,13 @@ describe('ConcatSquashField', () => {
         zeroInitOutput: false,
         seed: 5,
       });
-      const context = Array.from({ length: BATCH }, () => Array.from({ length: contextSize }, () => rng.normal()));
+      const context = Array.from({ length: BATCH }, () =>
+        Array.from({ length: contextSize }, () => rng.normal()),
+      );
       const params = field.variables.map((v) => Array.from(v.dataSync(), Number));
-      const shapes = field.variables.map((v) => (v.shape.length === 1 ? [1, v.shape[0] as number] : [...v.shape]));
+      const shapes = field.variables.map((v) =>
+        v.shape.length === 1 ? [1, v.shape[0] as number] : [...v.shape],
+      );
 
       const before = tf.memory().numTensors;
       const { value, grads } = tf.tidy(() => {
@@ -129,7 +140,10 @@ describe('ConcatSquashField', () => {
           () => tf.sum(estimator.estimate(f, x, e).trace) as tf.Scalar,
           field.variables,
         );
-        return { value: result.value.dataSync()[0] as number, grads: field.variables.map((v) => Array.from(result.grads[v.name]?.dataSync() ?? [])) };
+        return {
+          value: result.value.dataSync()[0] as number,
+          grads: field.variables.map((v) => Array.from(result.grads[v.name]?.dataSync() ?? [])),
+        };
       });
       expect(tf.memory().numTensors).toBe(before);
       expect(value).toBeCloseTo(hostEstimate(params, shapes, activation, context), 4);
@@ -165,7 +179,9 @@ describe('ConcatSquashField', () => {
       seed: 1,
     });
     const out = tf.tidy(() =>
-      field.apply(tf.randomNormal([5, 3]) as tf.Tensor2D, tf.scalar(0.3), tf.randomNormal([5, 1]) as tf.Tensor2D).dataSync(),
+      field
+        .apply(tf.randomNormal([5, 3]) as tf.Tensor2D, tf.scalar(0.3), tf.randomNormal([5, 1]) as tf.Tensor2D)
+        .dataSync(),
     );
     expect(Array.from(out).every((v) => v === 0)).toBe(true);
     field.dispose();

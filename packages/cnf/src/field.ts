@@ -64,6 +64,13 @@ function uniform(rng: HostRng, shape: number[], limit: number, zero = false): tf
  * concat-squash layers h' = (h W + b) ⊙ σ([t, c] W_g + b_g) + [t, c] W_h with a second-order exact
  * activation between them. Without a context the gate and hyper-bias are rows shared by the batch and
  * fold into the layer's weights, h' = h (W ⊙ g) + (b ⊙ g + t W_h): one fused product per layer.
+ *
+ * @example
+ * ```ts
+ * const field = new ConcatSquashField({ stateSize: 2, hidden: [64, 64], activation: 'tanh', contextSize: 0, zeroInitOutput: false, seed: 0 });
+ * const f = field.apply(z, tf.scalar(0.25));                        // f(z, t) [n, 2]
+ * const { value, vjp } = field.valueAndVjp(z, tf.scalar(0.25), e); // f and eᵀ ∂f/∂z in one pass
+ * ```
  */
 export class ConcatSquashField {
   /** The layers, input first. */
@@ -190,7 +197,8 @@ export class ConcatSquashField {
       const gate = gateOf(affine(hyperInput, layer.gateKernel as tf.Tensor2D, layer.gateBias));
       const shift = matMul(hyperInput, layer.hyperKernel as tf.Tensor2D);
       return {
-        apply: (h) => tf.add(tf.mul(affine(h, layer.kernel as tf.Tensor2D, layer.bias), gate), shift) as tf.Tensor2D,
+        apply: (h) =>
+          tf.add(tf.mul(affine(h, layer.kernel as tf.Tensor2D, layer.bias), gate), shift) as tf.Tensor2D,
         vjp: (v) => matMul(tf.mul(v, gate) as tf.Tensor2D, tf.transpose(layer.kernel as tf.Tensor2D)),
       };
     });

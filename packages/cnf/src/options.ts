@@ -157,7 +157,9 @@ export interface ResolvedFfjordOptions {
 function readString(record: OptionRecord, key: string, fallback: string): string {
   const value = record[key] ?? fallback;
   if (typeof value !== 'string' || value.length === 0) {
-    throw new OptionError(`ffjord: option '${key}' must be a registry name (a non-empty string), got ${JSON.stringify(value)}`);
+    throw new OptionError(
+      `ffjord: option '${key}' must be a registry name (a non-empty string), got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -165,7 +167,9 @@ function readString(record: OptionRecord, key: string, fallback: string): string
 function readJsonObject(record: OptionRecord, key: string): JsonObject {
   const value = record[key] ?? {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new OptionError(`ffjord: option '${key}' must be an object of options, got ${JSON.stringify(value)}`);
+    throw new OptionError(
+      `ffjord: option '${key}' must be an object of options, got ${JSON.stringify(value)}`,
+    );
   }
   return { ...(value as JsonObject) };
 }
@@ -188,8 +192,15 @@ function resolveSolverOptions(
       );
     }
   }
-  const fixed = FIXED_STEP_SOLVERS.includes(solver) && solverOptions.steps === undefined && solverOptions.step === undefined;
-  return { solverOptions: fixed ? { ...solverOptions, steps: DEFAULT_FIXED_STEPS } : solverOptions, rtol: null, atol: null };
+  const fixed =
+    FIXED_STEP_SOLVERS.includes(solver) &&
+    solverOptions.steps === undefined &&
+    solverOptions.step === undefined;
+  return {
+    solverOptions: fixed ? { ...solverOptions, steps: DEFAULT_FIXED_STEPS } : solverOptions,
+    rtol: null,
+    atol: null,
+  };
 }
 
 /** Reads and checks `ffjord`'s options; a bad one throws an OptionError or ShapeError naming it. */
@@ -204,7 +215,9 @@ export function resolveFfjordOptions(options: unknown): ResolvedFfjordOptions {
   }
   const gradient = record.gradient ?? FFJORD_DEFAULTS.gradient;
   if (gradient !== 'adjoint' && gradient !== 'backprop') {
-    throw new OptionError(`ffjord: option 'gradient' must be 'adjoint' or 'backprop', got ${JSON.stringify(gradient)}`);
+    throw new OptionError(
+      `ffjord: option 'gradient' must be 'adjoint' or 'backprop', got ${JSON.stringify(gradient)}`,
+    );
   }
   const solver = readString(record, 'solver', FFJORD_DEFAULTS.solver);
   return {

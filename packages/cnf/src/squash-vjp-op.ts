@@ -113,7 +113,10 @@ export function squashVjpOp(layers: readonly SquashParams[], act: ActivationPair
       const gate = gates[l - 1] as tf.Tensor;
       const kernelBar = tf.add(kernelBars[l - 1] as tf.Tensor, mTm(inputs[l - 1] as tf.Tensor, aBar));
       // Column sums as a product with a row of ones (tfjs's wasm sum over the batch axis transposes first).
-      const shiftBar = tf.reshape(tf.matMul(tf.ones([1, aBar.shape[0] as number]), aBar as tf.Tensor2D), [-1]);
+      const shiftBar = tf.reshape(
+        tf.matMul(tf.ones([1, aBar.shape[0] as number]), aBar as tf.Tensor2D),
+        [-1],
+      );
       const hBar = mmT(aBar, kernels[l - 1] as tf.Tensor);
       if (l > 1) {
         const fromVjp = aBars[l - 2] as tf.Tensor;
@@ -131,7 +134,10 @@ export function squashVjpOp(layers: readonly SquashParams[], act: ActivationPair
         preGateBar,
         tf.reshape(tf.mul(shiftBar, t), layer.hyperKernel.shape),
       ];
-      tBar = tf.add(tBar, tf.add(tf.sum(tf.mul(preGateBar, gateKernel)), tf.sum(tf.mul(shiftBar, hyperKernel))));
+      tBar = tf.add(
+        tBar,
+        tf.add(tf.sum(tf.mul(preGateBar, gateKernel)), tf.sum(tf.mul(shiftBar, hyperKernel))),
+      );
     }
     return [zBar as tf.Tensor, tf.zerosLike(e), tBar, ...grads.flat()];
   }

@@ -40,7 +40,8 @@ export interface EstimateOptions {
  * but tfjs-core 4.22 loses part of a second-order gradient through ops whose gradient reuses their saved
  * output (tanh, sigmoid, exp, elu, softmax, pow): the trace's value stays exact, its gradient with respect
  * to the parameters does not. Fields built from matMul, add, mul, softplus, sin, cos, square, log
- * differentiate exactly; prefer softplus over tanh in a field trained through the trace.
+ * differentiate exactly; so do fields that give their own `valueAndVjp` (see {@link BatchFunction}) and
+ * the second-order exact activations of `@bijective/cnf`.
  */
 export interface TraceEstimator {
   /** Registry name. */

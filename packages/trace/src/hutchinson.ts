@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OptionError } from '@bijective/core';
-import type { BatchFunction, EstimateOptions, HutchinsonOptions, TraceEstimator, TraceResult } from './estimator.js';
+import type {
+  BatchFunction,
+  EstimateOptions,
+  HutchinsonOptions,
+  TraceEstimator,
+  TraceResult,
+} from './estimator.js';
 import { checkBatch, probeTrace } from './probe-trace.js';
 
 /** The distribution of Hutchinson probe entries: standard normal, or ±1 with equal probability. */

@@ -93,7 +93,11 @@ export interface TrainSession {
 }
 
 /** An FFJORD training session on the active backend (learned T as in FFJORD, lr 1e-3). */
-export function trainSession(w: CnfWorkload, options: Partial<FfjordOptions>, data?: tf.Tensor2D): TrainSession {
+export function trainSession(
+  w: CnfWorkload,
+  options: Partial<FfjordOptions>,
+  data?: tf.Tensor2D,
+): TrainSession {
   const cnf = new Ffjord({
     eventShape: [w.dims],
     hidden: w.hidden,
