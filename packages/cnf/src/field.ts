@@ -137,12 +137,9 @@ export class ConcatSquashField {
   ): { value: tf.Tensor2D; vjp: tf.Tensor2D } {
     if (context !== undefined) return this.composedValueAndVjp(z, t, e, context);
     this.fused ??= squashVjpOp(this.layers, this.pair);
-    const width = this.options.stateSize;
+    const n = z.shape[0];
     const packed = this.fused(z, e, t);
-    return {
-      value: tf.slice(packed, [0, 0], [-1, width]),
-      vjp: tf.slice(packed, [0, width], [-1, width]),
-    };
+    return { value: tf.slice(packed, [0, 0], [n, -1]), vjp: tf.slice(packed, [n, 0], [n, -1]) };
   }
 
   /**

@@ -15,7 +15,10 @@ export interface SquashParams {
   hyperKernel: tf.Tensor;
 }
 
-/** The op: (z, e, t) -> [f(z, t) | eᵀ ∂f/∂z] `[n, 2D]`, differentiable in z, t and the parameters. */
+/**
+ * The op: (z, e, t) -> [f(z, t); eᵀ ∂f/∂z] stacked along the batch, `[2n, D]` (row blocks slice without
+ * a strided copy), differentiable in z, t and the parameters.
+ */
 export type SquashVjpOp = (z: tf.Tensor2D, e: tf.Tensor2D, t: tf.Scalar) => tf.Tensor2D;
 
 /** x yᵀ-free products with explicit transposes: tfjs's wasm backend runs matMul's transpose flags as a plain loop. */
@@ -70,7 +73,7 @@ export function squashVjpOp(layers: readonly SquashParams[], act: ActivationPair
     // Saved: t, then per layer its gate and effective kernel; per hidden layer a, h, φ'; the layer inputs and u's.
     save([t, ...gates, ...kernels, ...pre, ...outs.slice(0, L), ...slopes, ...us.slice(0, L), e]);
     return {
-      value: tf.concat([value, us[0] as tf.Tensor], 1),
+      value: tf.concat([value, us[0] as tf.Tensor], 0),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => backward(dy, saved),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...inputs: tf.Tensor[]) => tf.Tensor2D;
@@ -86,9 +89,9 @@ export function squashVjpOp(layers: readonly SquashParams[], act: ActivationPair
     const slopes = take(L - 1);
     const us = take(L);
     const [e] = take(1) as [tf.Tensor];
-    const D = dy.shape[1] as number;
-    const fBar = tf.slice(dy, [0, 0], [-1, D / 2]);
-    let uBar: tf.Tensor = tf.slice(dy, [0, D / 2], [-1, D / 2]);
+    const n = (dy.shape[0] as number) / 2;
+    const fBar = tf.slice(dy, [0, 0], [n, -1]);
+    let uBar: tf.Tensor = tf.slice(dy, [n, 0], [n, -1]);
     const kernelBars: tf.Tensor[] = [];
     const aBars: (tf.Tensor | null)[] = [];
     // Reverse of the VJP chain, l = 1..L: u_{l-1} = w_l K_lᵀ with w_l = u_l ⊙ φ'(a_l) (w_L = e).
