@@ -11,7 +11,7 @@ import {
   standardNormalFlow,
 } from '@bijective/testing';
 import { describe, test } from 'vitest';
-import './register.js';
+import './index.js';
 
 const backends = ['cpu', 'wasm'];
 

@@ -3,7 +3,7 @@
 import { BijectiveError, createByName } from '@bijective/core';
 import * as fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import './register.js';
+import './index.js';
 import { FFJORD_KEYS, ffjordOptionsJson, resolveFfjordOptions } from './options.js';
 
 /** Values near the valid ones and anything else. */
