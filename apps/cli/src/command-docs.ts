@@ -72,6 +72,43 @@ const FLOW_OPTIONS: readonly OptionDoc[] = [
     help: 'trace estimator of continuous flows in training',
   },
   {
+    name: 'rtol',
+    value: 'X',
+    default: 'per flow (1e-5)',
+    help: 'relative tolerance of dopri5 (continuous flows)',
+  },
+  {
+    name: 'atol',
+    value: 'X',
+    default: 'per flow (1e-5)',
+    help: 'absolute tolerance of dopri5 (continuous flows)',
+  },
+  {
+    name: 'gradient',
+    value: 'adjoint|backprop',
+    default: 'per flow',
+    help: 'how continuous flows differentiate through the solve',
+  },
+  {
+    name: 'integration-time',
+    value: 'T',
+    default: 'per flow',
+    help: 'initial integration time of continuous flows (learned)',
+  },
+  {
+    name: 'augment',
+    value: 'K',
+    default: '0',
+    help: 'zero-initialised augmented dimensions of continuous flows',
+  },
+  { name: 'kinetic', value: 'L', default: '0', help: 'RNODE kinetic-energy weight (continuous flows)' },
+  {
+    name: 'jacobian-norm',
+    value: 'L',
+    default: '0',
+    help: 'RNODE Jacobian Frobenius-norm weight (continuous flows)',
+  },
+  {
     name: 'context-columns',
     value: 'I[,J...]',
     help: 'CSV columns (0-based) used as conditioning context: a conditional flow',

@@ -8,6 +8,7 @@ import {
   createByName,
   isRegistered,
   listRegistered,
+  sameShape,
   type Bijector,
   type JsonObject,
 } from '@bijective/core';
@@ -68,7 +69,9 @@ export function buildFlow(
     minScale: Math.min(...standardisation.std) * 1e-3,
     trainable: false,
   });
-  const whitening = latentFit && fitLatentWhitening(core, toData, latentFit);
+  // A flow whose base side is wider than its data (an augmented CNF) takes its base's shape from it.
+  const baseShape = [...core.eventShape];
+  const whitening = latentFit && sameShape(baseShape, [dims]) && fitLatentWhitening(core, toData, latentFit);
   const bijectors = whitening
     ? [
         new TriangularAffine({
@@ -80,7 +83,7 @@ export function buildFlow(
         toData,
       ]
     : [core, toData];
-  return new Flow(createByName('distribution', base, { eventShape: [dims] }), new Chain(bijectors));
+  return new Flow(createByName('distribution', base, { eventShape: baseShape }), new Chain(bijectors));
 }
 
 /** Mean and Cholesky factor of the initial flow's latent codes of the training rows, or null when singular. */

@@ -7,6 +7,7 @@ import '@bijective/backend-cpu';
 import '@bijective/backend-wasm';
 import '@bijective/backend-webgl';
 import '@bijective/autoregressive';
+import '@bijective/cnf';
 import '@bijective/coupling';
 import '@bijective/spline';
 import '@bijective/datasets';

@@ -35,6 +35,7 @@ export class ProgressBar {
   private drawn = false;
   private nextTenth: number;
   private validationNll: number | undefined;
+  private nfe: number | undefined;
   private readonly startTime: number;
 
   /** Reports steps `firstStep + 1 .. total` on `stream` in `mode`. */
@@ -50,9 +51,13 @@ export class ProgressBar {
     this.nextTenth = Math.floor((firstStep * 10) / total) + 1;
   }
 
-  /** Reports step `step` with its training loss and, when this step validated, the validation NLL. */
-  update(step: number, loss: number, validationNll?: number): void {
+  /**
+   * Reports step `step` with its training loss, the validation NLL when this step validated, and a
+   * continuous flow's function evaluations per solve when known.
+   */
+  update(step: number, loss: number, validationNll?: number, nfe?: number): void {
     if (validationNll !== undefined) this.validationNll = validationNll;
+    this.nfe = nfe;
     if (this.mode === 'bar') this.drawBar(step, loss);
     else if (this.mode === 'lines' && step >= Math.ceil((this.nextTenth * this.total) / 10)) {
       while (step >= Math.ceil((this.nextTenth * this.total) / 10)) this.nextTenth += 1;
@@ -67,7 +72,8 @@ export class ProgressBar {
     const percent = Math.round((100 * step) / this.total);
     const val = this.validationNll === undefined ? '' : `  val NLL ${this.validationNll.toFixed(4)}`;
     const eta = step >= this.total ? 'done' : `ETA ${formatDuration((this.total - step) / rate)}`;
-    return `step ${step}/${this.total} (${percent}%)  loss ${loss.toFixed(4)}${val}  ${rate.toFixed(1)} steps/s  ${eta}`;
+    const nfe = this.nfe === undefined ? '' : `  NFE ${this.nfe.toFixed(0)}`;
+    return `step ${step}/${this.total} (${percent}%)  loss ${loss.toFixed(4)}${val}${nfe}  ${rate.toFixed(1)} steps/s  ${eta}`;
   }
 
   private drawBar(step: number, loss: number): void {
@@ -79,7 +85,8 @@ export class ProgressBar {
     const filled = Math.round((step / this.total) * width);
     const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
     const val = this.validationNll === undefined ? '' : ` val ${this.validationNll.toFixed(4)}`;
-    this.stream.write(`\r[${bar}] ${step}/${this.total} loss ${loss.toFixed(4)}${val}   `);
+    const nfe = this.nfe === undefined ? '' : ` nfe ${this.nfe.toFixed(0)}`;
+    this.stream.write(`\r[${bar}] ${step}/${this.total} loss ${loss.toFixed(4)}${val}${nfe}   `);
   }
 
   /** Ends the bar's line if anything was drawn. */

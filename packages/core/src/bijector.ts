@@ -3,12 +3,25 @@ import { ShapeError } from './errors.js';
 import type { JsonObject } from './json.js';
 import { checkBatchOfEvents, formatShape, type EventShape } from './shapes.js';
 
-/** Per-call options: an optional conditioning tensor and the training flag. */
+/**
+ * Receives what a call reports besides its result (core's `CallRecord` implements it): numerical work
+ * counters (an ODE solve's function evaluations) and penalties that belong in a training objective.
+ */
+export interface CallRecorder {
+  /** Adds named counters, e.g. `{ nfeForward: 38, solvesForward: 1 }`. */
+  count(counters: Readonly<Record<string, number>>): void;
+  /** Adds a differentiable scalar penalty to the objective of the call's training step. */
+  addPenalty(penalty: tf.Scalar): void;
+}
+
+/** Per-call options: an optional conditioning tensor, the training flag and a recorder. */
 export interface CallOptions {
   /** Conditioning input `[batch, ...contextShape]`, batch-aligned with the events. */
   context?: tf.Tensor;
-  /** Training mode (batch statistics in batch norm); default false. */
+  /** Training mode (batch statistics in batch norm, stochastic trace estimates in continuous flows); default false. */
   training?: boolean;
+  /** Where the call reports work counters and training penalties; composite bijectors pass it to every link. */
+  record?: CallRecorder;
 }
 
 /** The fused result of one direction: the mapped batch and log|det J| per batch element. */

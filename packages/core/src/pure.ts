@@ -7,6 +7,7 @@ export * from './json.js';
 export * from './errors.js';
 export * from './shapes.js';
 export * from './bijector.js';
+export * from './call-record.js';
 export * from './registry.js';
 export * from './target.js';
 export * from './backend.js';

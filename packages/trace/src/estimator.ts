@@ -1,7 +1,15 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 /** A map of one batch z `[batch, ...event]` to f(z) of the same shape, rows independent (a vector field at fixed t). */
-export type BatchFunction = (z: tf.Tensor) => tf.Tensor;
+export type BatchFunction = ((z: tf.Tensor) => tf.Tensor) & {
+  /**
+   * Optional: f(z) and the vector-Jacobian products eᵀ ∂f/∂z (row by row, `e` of z's shape) in one pass,
+   * with differentiable ops. Estimators use it instead of a nested `tf.grads`, which saves tfjs's tape
+   * bookkeeping (each nested gradient scans the whole open tape) and makes second-order gradients exact
+   * without second-order-safe ops.
+   */
+  valueAndVjp?: (z: tf.Tensor, e: tf.Tensor) => { value: tf.Tensor; vjp: tf.Tensor };
+};
 
 /** The fused result of a trace estimate: f(z) and the estimate of tr(∂f/∂z) per batch element. */
 export interface TraceResult {
@@ -9,6 +17,17 @@ export interface TraceResult {
   value: tf.Tensor;
   /** The estimate of tr(∂f(z_b)/∂z_b) for each batch element b, `[batch]`. */
   trace: tf.Tensor1D;
+  /**
+   * With `{ frobenius: true }`: the estimate of ‖∂f(z_b)/∂z_b‖²_F from the same probes,
+   * Σ_j w ‖eⱼᵀ ∂f/∂z‖² (exact with the basis probes, Hutchinson's otherwise), `[batch]`.
+   */
+  frobenius?: tf.Tensor1D;
+}
+
+/** Options of one {@link TraceEstimator.estimate} call. */
+export interface EstimateOptions {
+  /** Also return the squared Frobenius norm of the Jacobian from the same probes (RNODE, Finlay et al. 2020). */
+  frobenius?: boolean;
 }
 
 /**
@@ -21,7 +40,8 @@ export interface TraceResult {
  * but tfjs-core 4.22 loses part of a second-order gradient through ops whose gradient reuses their saved
  * output (tanh, sigmoid, exp, elu, softmax, pow): the trace's value stays exact, its gradient with respect
  * to the parameters does not. Fields built from matMul, add, mul, softplus, sin, cos, square, log
- * differentiate exactly; prefer softplus over tanh in a field trained through the trace.
+ * differentiate exactly; so do fields that give their own `valueAndVjp` (see {@link BatchFunction}) and
+ * the second-order exact activations of `@bijective/cnf`.
  */
 export interface TraceEstimator {
   /** Registry name. */
@@ -32,8 +52,11 @@ export interface TraceEstimator {
    * of that solve (FFJORD holds the noise fixed within a solve); the caller disposes it.
    */
   createProbe(shape: readonly number[], seed?: number): tf.Tensor;
-  /** f(z) and the estimate of tr(∂f/∂z) per batch element; draws (and frees) a fresh probe when none is given. */
-  estimate(f: BatchFunction, z: tf.Tensor, probe?: tf.Tensor): TraceResult;
+  /**
+   * f(z) and the estimate of tr(∂f/∂z) per batch element (and of ‖∂f/∂z‖²_F when asked); draws (and
+   * frees) a fresh probe when none is given. An estimator that cannot give the Frobenius norm leaves it out.
+   */
+  estimate(f: BatchFunction, z: tf.Tensor, probe?: tf.Tensor, options?: EstimateOptions): TraceResult;
 }
 
 /** Options of the `exact` estimator (it has none). */

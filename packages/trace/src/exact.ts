@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { BatchFunction, TraceEstimator, TraceResult } from './estimator.js';
+import type { BatchFunction, EstimateOptions, TraceEstimator, TraceResult } from './estimator.js';
 import { checkBatch, probeTrace } from './probe-trace.js';
 
 /**
@@ -20,11 +20,11 @@ export class ExactTrace implements TraceEstimator {
   }
 
   /** f(z) and the exact trace per batch element; see {@link TraceEstimator.estimate}. */
-  estimate(f: BatchFunction, z: tf.Tensor, probe?: tf.Tensor): TraceResult {
+  estimate(f: BatchFunction, z: tf.Tensor, probe?: tf.Tensor, options?: EstimateOptions): TraceResult {
     checkBatch(z, this.name);
     const basis = probe ?? this.createProbe(z.shape);
     try {
-      return probeTrace(f, z, basis, 1, this.name);
+      return probeTrace(f, z, basis, 1, this.name, options);
     } finally {
       if (probe === undefined) basis.dispose();
     }

@@ -124,6 +124,29 @@ describe('HutchinsonTrace', () => {
     tf.dispose([a, b, c, z, fresh.value, fresh.trace]);
   });
 
+  test('frobenius: exact with the basis probes, unbiased with Rademacher probes (same probes as the trace)', () => {
+    const matrix = tf.tensor2d(A);
+    const linear: BatchFunction = (z) => tf.matMul(z as tf.Tensor2D, matrix, false, true);
+    const ones = tf.ones([3, 3]);
+    const exact = new ExactTrace().estimate(linear, ones, undefined, { frobenius: true });
+    expect(exact.frobenius?.shape).toEqual([3]);
+    Array.from(exact.frobenius?.dataSync() ?? []).forEach((v) => expect(v).toBeCloseTo(frobenius2, 4));
+    const rademacher = new HutchinsonTrace('rademacher');
+    const values = tf.tidy(() => {
+      const z = tf.ones([N, 3]);
+      const { frobenius } = rademacher.estimate(linear, z, rademacher.createProbe(z.shape, 3), {
+        frobenius: true,
+      });
+      return Array.from((frobenius as tf.Tensor).dataSync());
+    });
+    const mean = values.reduce((s, x) => s + x, 0) / N;
+    const sd = Math.sqrt(values.reduce((s, x) => s + (x - mean) ** 2, 0) / (N - 1));
+    expect(Math.abs(mean - frobenius2)).toBeLessThan(3 * (sd / Math.sqrt(N)));
+    const without = rademacher.estimate(linear, ones);
+    expect(without.frobenius).toBeUndefined();
+    tf.dispose([matrix, ones, exact.value, exact.trace, exact.frobenius, without.value, without.trace]);
+  });
+
   test('rejects bad options with an OptionError naming them', () => {
     expect(() => new HutchinsonTrace('gaussian', { probes: 0 })).toThrow(OptionError);
     expect(() => new HutchinsonTrace('gaussian', { probes: 1.5 })).toThrow(

@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OptionError } from '@bijective/core';
-import type { BatchFunction, HutchinsonOptions, TraceEstimator, TraceResult } from './estimator.js';
+import type {
+  BatchFunction,
+  EstimateOptions,
+  HutchinsonOptions,
+  TraceEstimator,
+  TraceResult,
+} from './estimator.js';
 import { checkBatch, probeTrace } from './probe-trace.js';
 
 /** The distribution of Hutchinson probe entries: standard normal, or ±1 with equal probability. */
@@ -49,11 +55,11 @@ export class HutchinsonTrace implements TraceEstimator {
   }
 
   /** f(z) and the Hutchinson estimate per batch element; see {@link TraceEstimator.estimate}. */
-  estimate(f: BatchFunction, z: tf.Tensor, probe?: tf.Tensor): TraceResult {
+  estimate(f: BatchFunction, z: tf.Tensor, probe?: tf.Tensor, options?: EstimateOptions): TraceResult {
     checkBatch(z, this.name);
     const e = probe ?? this.createProbe(z.shape);
     try {
-      return probeTrace(f, z, e, 1 / (e.shape[0] as number), this.name);
+      return probeTrace(f, z, e, 1 / (e.shape[0] as number), this.name, options);
     } finally {
       if (probe === undefined) e.dispose();
     }

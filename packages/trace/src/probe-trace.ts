@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@bijective/engine/gradients';
 import { gradientsAllowingUnused } from '@bijective/engine';
 import { ShapeError, formatShape, sameShape } from '@bijective/core';
-import type { BatchFunction, TraceResult } from './estimator.js';
+import type { BatchFunction, EstimateOptions, TraceResult } from './estimator.js';
 
 /** Checks that z is a batch of events `[batch, ...event]` with a non-empty event shape; returns the event shape. */
 export function checkBatch(z: tf.Tensor, owner: string): number[] {
@@ -16,7 +16,8 @@ export function checkBatch(z: tf.Tensor, owner: string): number[] {
 /**
  * Σ_j w eⱼᵀ (∂f/∂z) eⱼ per batch element, with f(z), from one forward and one backward pass: the m
  * probes of `probe` `[m, batch, ...event]` are stacked along the batch (z tiled m times, rows independent)
- * and a single vector-Jacobian product with the stacked probes gives every eⱼᵀ ∂f/∂z.
+ * and a single vector-Jacobian product with the stacked probes gives every eⱼᵀ ∂f/∂z. With
+ * `options.frobenius`, also Σ_j w ‖eⱼᵀ ∂f/∂z‖² from the same products.
  */
 export function probeTrace(
   f: BatchFunction,
@@ -24,6 +25,7 @@ export function probeTrace(
   probe: tf.Tensor,
   weight: number,
   owner: string,
+  options: EstimateOptions = {},
 ): TraceResult {
   const event = checkBatch(z, owner);
   const batch = z.shape[0] as number;
@@ -36,33 +38,37 @@ export function probeTrace(
   return tf.tidy(() => {
     const stacked = m === 1 ? z : tf.tile(z, [m, ...event.map(() => 1)]);
     const e = tf.reshape(probe, [m * batch, ...event]);
-    // A wrong output shape is reported after the backward pass, which frees the tape's saved tensors.
-    let badShape: number[] | null = null;
-    const { value: out, grads } = gradientsAllowingUnused(
-      () => {
-        const y = f(stacked);
-        if (sameShape(y.shape, stacked.shape)) return y;
-        badShape = y.shape;
-        return tf.zerosLike(stacked);
-      },
-      [stacked],
-      e,
-    );
-    if (badShape !== null) {
+    const { value: out, vjp } = f.valueAndVjp ? f.valueAndVjp(stacked, e) : autodiffVjp(f, stacked, e);
+    if (!sameShape(out.shape, stacked.shape) || !sameShape(vjp.shape, stacked.shape)) {
       throw new ShapeError(
-        `${owner}: f must return a tensor of its input's shape; for an input of shape ${formatShape(stacked.shape)} it returned ${formatShape(badShape)}`,
+        `${owner}: f must return a tensor of its input's shape; for an input of shape ${formatShape(stacked.shape)} it returned ${formatShape(sameShape(out.shape, stacked.shape) ? vjp.shape : out.shape)}`,
       );
     }
-    const vjp = grads[0] ?? tf.zerosLike(stacked);
-    const perProbe = tf.reshape(
-      tf.sum(
-        tf.mul(vjp, e),
-        event.map((_, i) => i + 1),
-      ),
-      [m, batch],
-    );
-    const trace = tf.mul(tf.sum(perProbe, 0), weight) as tf.Tensor1D;
-    const value = m === 1 ? out : tf.slice(out, 0, batch);
-    return { value: value === z ? tf.clone(value) : value, trace };
+    const eventAxes = event.map((_, i) => i + 1);
+    const perProbeMean = (t: tf.Tensor) =>
+      tf.mul(tf.sum(tf.reshape(tf.sum(t, eventAxes), [m, batch]), 0), weight) as tf.Tensor1D;
+    const trace = perProbeMean(tf.mul(vjp, e));
+    const sliced = m === 1 ? out : tf.slice(out, 0, batch);
+    const value = sliced === z ? tf.clone(sliced) : sliced;
+    if (!options.frobenius) return { value, trace };
+    return { value, trace, frobenius: perProbeMean(tf.square(vjp)) };
   });
+}
+
+/** f(z) and eᵀ ∂f/∂z by one backward pass of tfjs's autodiff (a nested gradient when a tape is open). */
+function autodiffVjp(f: BatchFunction, z: tf.Tensor, e: tf.Tensor): { value: tf.Tensor; vjp: tf.Tensor } {
+  // A wrong output shape is reported after the backward pass, which frees the tape's saved tensors.
+  let badShape: number[] | null = null;
+  const { value, grads } = gradientsAllowingUnused(
+    () => {
+      const y = f(z);
+      if (sameShape(y.shape, z.shape)) return y;
+      badShape = y.shape;
+      return tf.zerosLike(z);
+    },
+    [z],
+    e,
+  );
+  if (badShape !== null) return { value: tf.zeros(badShape), vjp: tf.zerosLike(z) };
+  return { value, vjp: grads[0] ?? tf.zerosLike(z) };
 }

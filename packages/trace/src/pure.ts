@@ -6,6 +6,7 @@
 export type {
   BatchFunction,
   TraceResult,
+  EstimateOptions,
   TraceEstimator,
   ExactTraceOptions,
   HutchinsonOptions,

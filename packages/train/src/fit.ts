@@ -1,5 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { OptionError, ShapeError, type Flow, randomPermutation, MinibatchSampler } from '@bijective/core';
+import {
+  OptionError,
+  ShapeError,
+  type Flow,
+  randomPermutation,
+  MinibatchSampler,
+  CallRecord,
+  addCounters,
+  solveTelemetry,
+  type SolveTelemetry,
+} from '@bijective/core';
 import type { AdamOptions } from './adam.js';
 import { meanNegLogProb } from './evaluate.js';
 import { checkFinite } from './finite.js';
@@ -9,13 +19,16 @@ import { WeightSnapshot } from './snapshot.js';
 import { GuardedOptimiser } from './guarded-optimiser.js';
 import { assignVariables, readVariables, type FitCheckpointing, type FitState } from './fit-state.js';
 
-/** Progress reported after every optimisation step. */
-export interface FitProgress {
+/**
+ * Progress reported after every optimisation step; continuous flows add `nfeForward` and
+ * `nfeBackward`, this step's mean function evaluations per solve (see `solveTelemetry`).
+ */
+export interface FitProgress extends SolveTelemetry {
   /** Steps completed. */
   step: number;
   /** Steps planned. */
   totalSteps: number;
-  /** Training loss of this step (mean NLL of the minibatch, nats). */
+  /** Training objective of this step: mean NLL of the minibatch (nats) plus any penalties the flow reports. */
   loss: number;
   /** Learning rate used by this step. */
   learningRate: number;
@@ -69,8 +82,8 @@ export interface FitOptions extends TrainOptions {
 /** Why training ended. */
 export type StopReason = 'completed' | 'early-stopped';
 
-/** What {@link fit} reports. */
-export interface FitResult {
+/** What {@link fit} reports; continuous flows add `nfeForward` and `nfeBackward` averaged per solve over all steps. */
+export interface FitResult extends SolveTelemetry {
   /** Steps run. */
   steps: number;
   /** Why training ended. */
@@ -174,6 +187,7 @@ export function fit(flow: Flow, data: tf.Tensor, options: FitOptions = {}): FitR
     sinceImprovement,
     finalLoss,
   });
+  const work: Record<string, number> = {};
   try {
     const resume = options.resume;
     if (resume) {
@@ -191,18 +205,29 @@ export function fit(flow: Flow, data: tf.Tensor, options: FitOptions = {}): FitR
     }
     for (; step < steps; step++) {
       const indices = sampler.next();
-      const { loss, learningRate } = optimiser.step(
-        step,
-        () => {
-          const rows = tf.tensor1d(indices, 'int32');
-          const x = tf.gather(split.train, rows);
-          const context = split.trainContext ? tf.gather(split.trainContext, rows) : undefined;
-          return tf.neg(tf.mean(flow.logProb(x, { context, training: true }))) as tf.Scalar;
-        },
-        best
-          ? { weights: best.weights, description: `best-validation weights of step ${best.step}` }
-          : undefined,
-      );
+      // Collects the step's solver telemetry and training penalties (RNODE) from the flow's calls.
+      const record = new CallRecord();
+      let loss: number;
+      let learningRate: number;
+      try {
+        ({ loss, learningRate } = optimiser.step(
+          step,
+          () => {
+            const rows = tf.tensor1d(indices, 'int32');
+            const x = tf.gather(split.train, rows);
+            const context = split.trainContext ? tf.gather(split.trainContext, rows) : undefined;
+            const nll = tf.neg(tf.mean(flow.logProb(x, { context, training: true, record }))) as tf.Scalar;
+            return record.penalise(nll);
+          },
+          best
+            ? { weights: best.weights, description: `best-validation weights of step ${best.step}` }
+            : undefined,
+        ));
+      } finally {
+        record.dispose();
+      }
+      const counters = record.counters;
+      addCounters(work, counters);
       finalLoss = loss;
       let validationNll: number | undefined;
       const isLast = step === steps - 1;
@@ -214,7 +239,14 @@ export function fit(flow: Flow, data: tf.Tensor, options: FitOptions = {}): FitR
           sinceImprovement = 0;
         } else sinceImprovement += 1;
       }
-      options.onProgress?.({ step: step + 1, totalSteps: steps, loss, learningRate, validationNll });
+      options.onProgress?.({
+        step: step + 1,
+        totalSteps: steps,
+        loss,
+        learningRate,
+        validationNll,
+        ...solveTelemetry(counters),
+      });
       if (sinceImprovement >= patience) {
         stopReason = 'early-stopped';
         step += 1;
@@ -230,6 +262,7 @@ export function fit(flow: Flow, data: tf.Tensor, options: FitOptions = {}): FitR
       bestStep: best?.step ?? null,
       finalLoss,
       secondsPerStep: optimiser.secondsPerStep,
+      ...solveTelemetry(work),
     };
   } finally {
     best?.weights.dispose();

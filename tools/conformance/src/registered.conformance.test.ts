@@ -8,6 +8,7 @@ import { describeRegisteredBijectors } from '@bijective/testing';
 // First-party packages that register bijectors: one import line each.
 import '@bijective/core';
 import '@bijective/autoregressive';
+import '@bijective/cnf';
 import '@bijective/coupling';
 import '@bijective/planar';
 import '@bijective/spline';
@@ -20,5 +21,13 @@ test('bijectors are registered', () => {
 const stress = { bijector: { stress: true } };
 describeRegisteredBijectors(
   { describe, test },
-  { backends: ['cpu', 'wasm'], overrides: { planar: stress, radial: stress } },
+  {
+    backends: ['cpu', 'wasm'],
+    overrides: {
+      planar: stress,
+      radial: stress,
+      // Every ffjord call is an ODE solve: fewer cases, and the flow checks in 1-2 D (grid quadrature).
+      ffjord: { bijector: { numRuns: 3 }, flow: { eventSizes: { min: 1, max: 2 }, numRuns: 2 } },
+    },
+  },
 );

@@ -76,10 +76,22 @@ export function flowFlagOptions(args: ParsedArgs): FlowFlagOptions {
     }
     Object.assign(options, parsed as JsonObject);
   }
-  for (const name of ['solver', 'estimator']) {
+  for (const name of ['solver', 'estimator', 'gradient']) {
     const value = args.values.get(name);
     if (value !== undefined) options[name] = value;
   }
+  // Continuous flows (CLI.md): flag -> option name; the flow's factory checks the values' ranges.
+  const numbers: [string, string][] = [
+    ['rtol', 'rtol'],
+    ['atol', 'atol'],
+    ['integration-time', 'integrationTime'],
+    ['kinetic', 'kinetic'],
+    ['jacobian-norm', 'jacobianNorm'],
+  ];
+  for (const [flag, name] of numbers) {
+    if (args.values.has(flag)) options[name] = numberOption(args, flag, 0);
+  }
+  if (args.values.has('augment')) options.augment = intOption(args, 'augment', 0, 0, 1000);
   return options;
 }
 
@@ -427,7 +439,7 @@ async function trainWith(
           valNll: p.validationNll ?? null,
           lr: p.learningRate,
         });
-        progress.update(p.step, p.loss, p.validationNll);
+        progress.update(p.step, p.loss, p.validationNll, p.nfeForward);
       },
     });
     progress.finish();
@@ -450,6 +462,8 @@ async function trainWith(
       ...(levels && testNll !== null ? { bitsPerDim: bitsPerDim(testNll, dims) } : {}),
       seconds,
       stepsPerSecond: 1 / result.secondsPerStep,
+      ...(result.nfeForward !== undefined ? { nfeForward: result.nfeForward } : {}),
+      ...(result.nfeBackward !== undefined ? { nfeBackward: result.nfeBackward } : {}),
       model: out,
     };
     if (!settings.force && occupied(out)) {

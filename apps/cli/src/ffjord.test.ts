@@ -1,0 +1,34 @@
+// `train --flow ffjord` with the continuous-flow options: they reach the flow (model.json's options)
+// and the JSON summary carries the solver telemetry (nfeForward, nfeBackward).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, expect, test } from 'vitest';
+import { cliHarness, expectUsageError, type CliHarness } from './test-harness.js';
+
+let harness: CliHarness;
+beforeAll(async () => {
+  harness = await cliHarness('bijective-cli-ffjord-');
+}, 120_000);
+
+test('train --flow ffjord maps the flow options and reports NFE', () => {
+  const r = harness.cli(
+    'train',
+    ...['--flow', 'ffjord', '--data', 'moons', '--steps', '3', '--batch', '32', '--backend', 'cpu'],
+    ...['--solver', 'rk4', '--gradient', 'backprop', '--integration-time', '0.25', '--augment', '1'],
+    ...['--kinetic', '0.01', '--jacobian-norm', '0.01', '--hidden', '8', '--layers', '1'],
+    ...['--out', 'ffjord-model', '--json', '--quiet'],
+  );
+  expect(r.status, r.stderr).toBe(0);
+  const summary = JSON.parse(r.last) as Record<string, unknown>;
+  expect(summary.nfeForward).toBeGreaterThan(0);
+  expect(summary.nfeBackward).toBeGreaterThanOrEqual(0);
+  const model = readFileSync(join(harness.dir, 'ffjord-model', 'model.json'), 'utf8');
+  for (const key of ['"solver":"rk4"', '"gradient":"backprop"', '"integrationTime":0.25', '"augment":1']) {
+    expect(model.replace(/\s+/g, '')).toContain(key);
+  }
+}, 240_000);
+
+test('a negative --kinetic is one usage or option error, no stack trace', () => {
+  const r = harness.cli('train', '--flow', 'ffjord', '--data', 'moons', '--steps', '1', '--kinetic', '-1');
+  expectUsageError(r, /kinetic/);
+}, 120_000);

@@ -1,0 +1,244 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { SOLVE_COUNTERS, type CallRecorder } from '@bijective/core';
+import {
+  OdeSolveError,
+  solveAdjoint,
+  type OdeSolver,
+  type SolveStats,
+  type VectorField,
+} from '@bijective/ode';
+import type { BatchFunction, TraceEstimator } from '@bijective/trace';
+import { countBackward } from './backward-counter.js';
+import type { ConcatSquashField } from './field.js';
+
+/** How gradients flow through a solve: the adjoint method (O(1) memory) or backpropagation through the solver. */
+export type GradientMethod = 'adjoint' | 'backprop';
+
+/** A learned integration time: T as a differentiable scalar of its variables. */
+export interface LearnedEndTime {
+  /** The variables T is computed from (adjoint parameters). */
+  readonly variables: readonly tf.Variable[];
+  /** T as a scalar tensor (recorded on any open tape). */
+  value(): tf.Scalar;
+}
+
+/** The integration time T: a fixed number, or learned. */
+export type EndTime = number | LearnedEndTime;
+
+/** One solve of the FFJORD system over s ∈ [0, 1] (t = s T). */
+export interface CnfSolveSpec {
+  /** The vector field f(z, t[, c]). */
+  field: ConcatSquashField;
+  /** The integration time T. */
+  endTime: EndTime;
+  /** The ODE solver. */
+  solver: OdeSolver;
+  /** How gradients flow. */
+  gradient: GradientMethod;
+  /** The trace estimator of this solve. */
+  estimator: TraceEstimator;
+  /** Seed of the estimator's probe, drawn once and held fixed for the whole solve (and its adjoint). */
+  probeSeed: number;
+  /** Conditioning rows `[n, c]`, or undefined. */
+  context?: tf.Tensor2D;
+  /** Carry RNODE's kinetic energy ∫‖f‖² dt as extra state. */
+  kinetic: boolean;
+  /** Carry RNODE's Jacobian Frobenius norm ∫‖∂f/∂z‖²_F dt (estimated with the same probe) as extra state. */
+  jacobian: boolean;
+  /** `forward` integrates t = 0 -> T (base -> data), `inverse` t = T -> 0 (data -> base). */
+  direction: 'forward' | 'inverse';
+  /** Names the solve in errors, e.g. `ffjord block 1 (inverse solve)`. */
+  owner: string;
+  /** Receives the solve's telemetry (forward NFE and steps now, backward NFE when the gradient runs). */
+  record?: CallRecorder;
+}
+
+/** What a CNF solve returns (tensors owned by the caller). */
+export interface CnfSolveResult {
+  /** The state at the end of the solve, `[n, width]`. */
+  z: tf.Tensor2D;
+  /** log|det ∂z_end/∂z_start| per row: +∫ tr for the forward direction, −∫ tr for the inverse. */
+  logDet: tf.Tensor1D;
+  /** ∫₀ᵀ ‖f‖² dt per row, when carried. */
+  kinetic?: tf.Tensor1D;
+  /** ∫₀ᵀ ‖∂f/∂z‖²_F dt per row (estimate), when carried. */
+  jacobian?: tf.Tensor1D;
+  /** Work of the forward solve. */
+  stats: SolveStats;
+}
+
+/** T as a scalar tensor for one evaluation. */
+function endTimeTensor(endTime: EndTime): tf.Scalar {
+  return typeof endTime === 'number' ? tf.scalar(endTime) : endTime.value();
+}
+
+/** The current value of T on the host (for messages). */
+function endTimeValue(endTime: EndTime): number {
+  if (typeof endTime === 'number') return endTime;
+  return tf.tidy(() => endTime.value().dataSync()[0] as number);
+}
+
+/**
+ * A host copy of a tensor that each evaluation uploads again: the adjoint's backward solve calls the
+ * field after the forward call's tensors are gone, so it must not hold any of them.
+ */
+function hostTensor(t: tf.Tensor): () => tf.Tensor {
+  const data = t.dataSync().slice();
+  const shape = [...t.shape];
+  return () => tf.tensor(data, shape);
+}
+
+/**
+ * Solves the FFJORD system (Grathwohl et al. 2019) for one block: d/ds [z, ℓ, k, j] =
+ * [T f, tr(∂(T f)/∂z), ‖T f‖²/T, ‖∂(T f)/∂z‖²_F/T] at t = s T, s from 0 to 1 (forward) or 1 to 0
+ * (inverse), in one solve: the log-determinant and the RNODE regularisers (Finlay et al. 2020) ride
+ * along as extra state. The trace estimator's probe is drawn once per solve from `probeSeed` and held
+ * fixed (also through the adjoint's backward solve). Gradients reach the field's variables, T (when
+ * learned) and the input, by backpropagation through the solver or by the adjoint method; with the
+ * adjoint, no gradient reaches the context. A step-size guard or a non-finite result throws an
+ * `OdeSolveError` naming `owner` and the time t reached. Call inside `tf.tidy`.
+ *
+ * @example
+ * ```ts
+ * const { z, logDet, kinetic } = tf.tidy(() =>
+ *   solveCnf(
+ *     { field, endTime: 0.5, solver: createByName('odeSolver', 'dopri5', {}), gradient: 'backprop',
+ *       estimator: createByName('traceEstimator', 'exact', {}), probeSeed: 0, kinetic: true,
+ *       jacobian: false, direction: 'inverse', owner: 'my cnf' },
+ *     x,
+ *   ),
+ * ); // log p(x) = log N(z; 0, I) + logDet
+ * ```
+ */
+export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
+  const { field, endTime, estimator, record } = spec;
+  const [n, width] = z0.shape;
+  const adjoint = spec.gradient === 'adjoint';
+  const probeTensor = estimator.createProbe([n, width], spec.probeSeed);
+  const probe = adjoint ? hostTensor(probeTensor) : () => probeTensor;
+  const context = spec.context;
+  const contextOf = context === undefined ? () => undefined : adjoint ? hostTensor(context) : () => context;
+
+  let forwardDone = false;
+  let backwardCalls = 0;
+  const countBackwardCall = () => {
+    backwardCalls += 1;
+    record?.count({
+      [SOLVE_COUNTERS.nfeBackward]: 1,
+      ...(backwardCalls === 1 ? { [SOLVE_COUNTERS.solvesBackward]: 1 } : {}),
+    });
+  };
+
+  const dynamics: VectorField = (s, state) => {
+    if (forwardDone && adjoint) countBackwardCall();
+    const z = state[0] as tf.Tensor2D;
+    const T = endTimeTensor(endTime);
+    const t = tf.mul(T, s) as tf.Scalar;
+    const c = contextOf() as tf.Tensor2D | undefined;
+    // Estimators evaluate f on m stacked copies of the batch (probes along the batch): tile the context alike.
+    const contextFor = (rows: number) =>
+      c === undefined || rows === n ? c : (tf.tile(c, [rows / n, 1]) as tf.Tensor2D);
+    const g: BatchFunction = Object.assign(
+      (x: tf.Tensor) => tf.mul(field.apply(x as tf.Tensor2D, t, contextFor(x.shape[0] as number)), T),
+      {
+        valueAndVjp: (x: tf.Tensor, e: tf.Tensor) => {
+          const r = field.valueAndVjp(
+            x as tf.Tensor2D,
+            t,
+            e as tf.Tensor2D,
+            contextFor(x.shape[0] as number),
+          );
+          return { value: tf.mul(r.value, T), vjp: tf.mul(r.vjp, T) };
+        },
+      },
+    );
+    const result = estimator.estimate(g, z, probe(), { frobenius: spec.jacobian });
+    const dz = adjoint ? result.value : countBackward(result.value, countBackwardCall);
+    const out: tf.Tensor[] = [dz, result.trace];
+    if (spec.kinetic) out.push(tf.div(tf.sum(tf.square(result.value), 1), T));
+    if (spec.jacobian) {
+      if (!result.frobenius) {
+        throw new OdeSolveError(
+          `${spec.owner}: the trace estimator '${estimator.name}' gives no Jacobian Frobenius norm, which jacobianNorm needs`,
+          s,
+          { nfe: 0, accepted: 0, rejected: 0 },
+        );
+      }
+      out.push(tf.div(result.frobenius, T));
+    }
+    return out;
+  };
+
+  const zeros = () => tf.zeros([n]);
+  const y0 = [z0, zeros(), ...(spec.kinetic ? [zeros()] : []), ...(spec.jacobian ? [zeros()] : [])];
+  const times = spec.direction === 'forward' ? [0, 1] : [1, 0];
+  let end: tf.Tensor[];
+  let stats: SolveStats;
+  try {
+    if (adjoint) {
+      const params = [...field.variables, ...(typeof endTime === 'number' ? [] : endTime.variables)];
+      const result = solveAdjoint(spec.solver, dynamics, y0, times, params);
+      end = result.states[1] as tf.Tensor[];
+      stats = result.stats;
+    } else {
+      const result = spec.solver.solve(dynamics, y0, times);
+      end = result.states[1] as tf.Tensor[];
+      stats = result.stats;
+    }
+  } catch (e) {
+    if (e instanceof OdeSolveError) {
+      const T = endTimeValue(endTime);
+      throw new OdeSolveError(
+        `${spec.owner} stopped at t = ${formatTime(e.t * T)} of [0, ${formatTime(T)}]: ${e.message}`,
+        e.t * T,
+        e.stats,
+      );
+    }
+    throw e;
+  } finally {
+    probeTensor.dispose();
+  }
+  forwardDone = true;
+  record?.count({
+    [SOLVE_COUNTERS.nfeForward]: stats.nfe,
+    [SOLVE_COUNTERS.solvesForward]: 1,
+    [SOLVE_COUNTERS.stepsAccepted]: stats.accepted,
+    [SOLVE_COUNTERS.stepsRejected]: stats.rejected,
+  });
+  checkFiniteEnd(spec, end[0] as tf.Tensor, stats);
+  // Accumulators start at 0; integrated from s = 1 to 0 they hold −∫, so the regularisers flip sign.
+  const sign = spec.direction === 'forward' ? 1 : -1;
+  let next = 2;
+  const take = (on: boolean) => (on ? (tf.mul(end[next++] as tf.Tensor, sign) as tf.Tensor1D) : undefined);
+  const kinetic = take(spec.kinetic);
+  const jacobian = take(spec.jacobian);
+  return {
+    z: end[0] as tf.Tensor2D,
+    logDet: end[1] as tf.Tensor1D,
+    ...(kinetic ? { kinetic } : {}),
+    ...(jacobian ? { jacobian } : {}),
+    stats,
+  };
+}
+
+/** A learned integration time T = s² from its variable s (FFJORD's parametrisation). */
+export function squaredEndTime(sqrtTime: tf.Variable): LearnedEndTime {
+  return { variables: [sqrtTime], value: () => tf.square(sqrtTime) as tf.Scalar };
+}
+
+function formatTime(t: number): string {
+  return Number(t.toPrecision(6)).toString();
+}
+
+/** Throws an OdeSolveError when the solve ended with NaN or ±Inf in the state (a fixed-step solver can get there). */
+function checkFiniteEnd(spec: CnfSolveSpec, z: tf.Tensor, stats: SolveStats): void {
+  const finite = tf.tidy(() => tf.all(tf.isFinite(z)).dataSync()[0]);
+  if (finite) return;
+  const T = endTimeValue(spec.endTime);
+  const reached = spec.direction === 'forward' ? T : 0;
+  throw new OdeSolveError(
+    `${spec.owner}: the state is not finite at t = ${formatTime(reached)} after ${stats.accepted} steps of ${spec.solver.name}; the vector field blew up (use an adaptive solver such as dopri5, more steps, or a lower learning rate)`,
+    reached,
+    { ...stats },
+  );
+}

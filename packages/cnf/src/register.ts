@@ -1,0 +1,32 @@
+import { register } from '@bijective/core';
+import { registerOdeSolvers } from '@bijective/ode/pure';
+import { registerTraceEstimators } from '@bijective/trace/pure';
+import { Ffjord } from './ffjord.js';
+import type { FfjordOptions } from './options.js';
+
+declare module '@bijective/core' {
+  interface BijectorOptionsMap {
+    ffjord: FfjordOptions;
+  }
+}
+
+/** Registers the `ffjord` flow (tag `flow`) and the ODE solvers and trace estimators it names (idempotent). */
+export function registerCnf(): void {
+  registerOdeSolvers();
+  registerTraceEstimators();
+  // `replace: true`: a module graph evaluated twice in one process (isolated test files, hot reload)
+  // re-registers the same factory; conflicts between different packages are caught by their names.
+  register(
+    'bijector',
+    'ffjord',
+    {
+      description:
+        'FFJORD continuous normalizing flow: concat-squash field, exact-trace densities, Hutchinson training, RNODE, augmentation (Grathwohl et al. 2019)',
+      create: (o) => new Ffjord(o),
+      // Conformance: a small random (not identity) field, so that the log-det is far from 0.
+      example: (d) => ({ eventShape: [d], hidden: [8], identityInit: false, seed: d }),
+      tags: ['flow'],
+    },
+    { replace: true },
+  );
+}
