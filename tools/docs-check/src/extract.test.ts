@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { exampleBlocks, markdownBlocks } from './extract.js';
+import { exampleBlocks, markdownBlocks, type CodeBlock } from './extract.js';
+import { compareWithFile } from './run-blocks.js';
+import { REPO_ROOT } from './sources.js';
 
 const markdown = [
   '# Title', //                                  1
@@ -93,5 +97,26 @@ describe('exampleBlocks', () => {
       [17, 'Flow', 'one();\n'],
       [21, 'Flow', 'two();\n'],
     ]);
+  });
+});
+
+describe('compareWithFile', () => {
+  const block = (code: string): CodeBlock => ({
+    file: 'docs/x.md',
+    line: 1,
+    language: 'ts',
+    mode: 'file',
+    sameAs: 'tools/docs-check/package.json',
+    code,
+  });
+  const text = readFileSync(path.join(REPO_ROOT, 'tools/docs-check/package.json'), 'utf8');
+
+  test('passes a verbatim quote and names the first differing line of any other', () => {
+    expect(compareWithFile(block(`\n${text}\n`), REPO_ROOT).ok).toBe(true);
+    const edited = text.replace('"private": true', '"private": false');
+    const outcome = compareWithFile(block(edited), REPO_ROOT);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.report).toMatch(/differs from tools\/docs-check\/package.json at line 4 of the file/);
+    expect(compareWithFile({ ...block(text), sameAs: 'no/such/file' }, REPO_ROOT).report).toMatch(/does not exist/);
   });
 });

@@ -139,7 +139,7 @@ export interface CheckOptions {
 }
 
 /** Compares a `file=` block with the file it quotes (surrounding blank lines ignored). */
-function compareWithFile(block: CodeBlock, root: string): BlockOutcome {
+export function compareWithFile(block: CodeBlock, root: string): BlockOutcome {
   const target = path.join(root, block.sameAs ?? '');
   if (!existsSync(target))
     return { ok: false, report: `it quotes ${block.sameAs}, which does not exist`, seconds: 0 };
