@@ -18,6 +18,21 @@ export interface FitVariationalResult {
  * Fits a flow q to an unnormalised log-density log p̃ by reverse KL (Rezende & Mohamed 2015):
  * minimises E_q[log q(x) - log p̃(x)] = KL(q‖p) - log Z with reparameterised samples
  * x = f(z), z ~ p0, drawn with `sampleAndLogProb`. `batchSize` is the samples per step.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { Flow, StandardNormal, create, useBackend } from '@bijective/core';
+ * import { fitVariational } from '@bijective/train';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * // Unnormalised target: N((1, -1), I) without its constant, so log Z = log 2π = 1.8379.
+ * const logTarget = (x: tf.Tensor) => tf.mul(-0.5, tf.sum(tf.square(tf.sub(x, [1, -1])), 1));
+ * const flow = new Flow(new StandardNormal({ eventShape: [2] }), create('bijector', 'affine', { eventShape: [2] }));
+ * const result = fitVariational(flow, logTarget, { steps: 200, batchSize: 128, learningRate: 0.05 });
+ * console.log(result.finalLoss); // KL(q‖p) - log Z, towards -1.8379
+ * ```
  */
 export function fitVariational(
   flow: Flow,
