@@ -79,8 +79,8 @@ export class SinhArcsinh extends BaseBijector {
     this.initialSkewness = skewness;
     this.initialTailweight = tailweight;
     const rho = tailweight.map((d) => MAX_LOG_TAILWEIGHT * Math.atanh(Math.log(d) / MAX_LOG_TAILWEIGHT));
-    this.skewness = tf.variable(tf.tensor(skewness, eventShape, 'float32'), trainable);
-    this.rawTailweight = tf.variable(tf.tensor(rho, eventShape, 'float32'), trainable);
+    this.skewness = tf.variable(tf.tensor(skewness, [...eventShape], 'float32'), trainable);
+    this.rawTailweight = tf.variable(tf.tensor(rho, [...eventShape], 'float32'), trainable);
   }
 
   /** ε, then ρ: the order model files store them in. */
