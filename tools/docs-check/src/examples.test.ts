@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CodeBlock } from './extract.js';
-import { blockName, checkBlocks, type BlockOutcome } from './run-blocks.js';
+import { blockName, checkBlocks, typecheckBlocks, type BlockOutcome } from './run-blocks.js';
 import { collectBlocks, REPO_ROOT } from './sources.js';
 
 const allBlocks = collectBlocks();
@@ -14,12 +14,13 @@ const allBlocks = collectBlocks();
 const only = process.env.DOCS_CHECK_ONLY;
 const blocks = only ? allBlocks.filter((b) => b.file.includes(only)) : allBlocks;
 let outcomes = new Map<CodeBlock, BlockOutcome>();
+let typeErrors: string[] = [];
 let wallSeconds = 0;
 
 /** At least this many blocks exist (it rises as docs grow), so that the check cannot pass on none. */
 const MIN_BLOCKS = 55;
 
-/** Pages that must hold checked blocks (run in Node, or compared with the file they quote), with their minimum count. */
+/** Pages that must hold checked blocks (run in Node, bundled for the browser, or compared with the file they quote), with their minimum count. */
 const MIN_PER_FILE: Readonly<Record<string, number>> = {
   'README.md': 1,
   'docs/index.md': 2,
@@ -51,12 +52,14 @@ const EXAMPLES_REQUIRED: Readonly<Record<string, readonly string[]>> = {
 
 beforeAll(async () => {
   const started = performance.now();
-  outcomes = await checkBlocks(blocks, {
+  const options = {
     root: REPO_ROOT,
     workDir: path.join(REPO_ROOT, 'tools/docs-check/.out', `run-${process.pid}`),
     timeoutMs: 120_000,
     concurrency: Math.max(2, Math.min(4, availableParallelism())),
-  });
+  };
+  outcomes = await checkBlocks(blocks, options);
+  typeErrors = await typecheckBlocks(blocks, options);
   wallSeconds = (performance.now() - started) / 1000;
 }, 30 * 60_000);
 
@@ -79,7 +82,7 @@ describe.skipIf(only)('the extractor', () => {
   test(`finds at least ${MIN_BLOCKS} blocks, and the checked ones each guide must have`, () => {
     expect(allBlocks.length).toBeGreaterThanOrEqual(MIN_BLOCKS);
     for (const [file, min] of Object.entries(MIN_PER_FILE)) {
-      const checked = allBlocks.filter((b) => b.file === file && (b.mode === 'node' || b.mode === 'file'));
+      const checked = allBlocks.filter((b) => b.file === file && b.mode !== 'skip');
       expect(checked.length, `${file}: checked blocks`).toBeGreaterThanOrEqual(min);
     }
   });
@@ -99,6 +102,10 @@ describe.skipIf(only)('the extractor', () => {
 });
 
 describe('every block', () => {
+  test('the TypeScript blocks type-check (strict, with the workspace settings)', () => {
+    expect(typeErrors, typeErrors.join('\n')).toEqual([]);
+  });
+
   for (const block of blocks.filter((b) => b.mode !== 'skip')) {
     test(`${blockName(block)}${block.symbol ? ` (@example of ${block.symbol})` : ''} [${block.mode}]`, () => {
       const outcome = outcomes.get(block);

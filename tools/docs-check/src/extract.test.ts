@@ -117,6 +117,8 @@ describe('compareWithFile', () => {
     const outcome = compareWithFile(block(edited), REPO_ROOT);
     expect(outcome.ok).toBe(false);
     expect(outcome.report).toMatch(/differs from tools\/docs-check\/package.json at line 4 of the file/);
-    expect(compareWithFile({ ...block(text), sameAs: 'no/such/file' }, REPO_ROOT).report).toMatch(/does not exist/);
+    expect(compareWithFile({ ...block(text), sameAs: 'no/such/file' }, REPO_ROOT).report).toMatch(
+      /does not exist/,
+    );
   });
 });

@@ -6,6 +6,7 @@
 import { build, type BuildOptions } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { RUNNABLE_LANGUAGES, type CodeBlock } from './extract.js';
 
@@ -91,14 +92,14 @@ function clip(text: string, max = 4000): string {
   return text.length <= max ? text : `${text.slice(0, max / 4)}\n…\n${text.slice(-(3 * max) / 4)}`;
 }
 
-/** Runs `node file` in `cwd` with a time limit; resolves with its exit code (or signal) and output. */
-function runNode(
-  file: string,
+/** Runs `node ...args` in `cwd` with a time limit; resolves with its exit code (or signal) and output. */
+function runProcess(
+  args: string[],
   cwd: string,
   timeoutMs: number,
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [file], {
+    const child = spawn(process.execPath, args, {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: timeoutMs,
@@ -202,8 +203,8 @@ export async function checkBlocks(
         const cwd = path.join(workDir, 'run', blockSlug(block));
         mkdirSync(cwd, { recursive: true });
         const started = performance.now();
-        const { code, output } = await runNode(
-          path.join(workDir, 'node', `${blockSlug(block)}.mjs`),
+        const { code, output } = await runProcess(
+          [path.join(workDir, 'node', `${blockSlug(block)}.mjs`)],
           cwd,
           options.timeoutMs,
         );
@@ -218,4 +219,52 @@ export async function checkBlocks(
   }
   await pool(runs, options.concurrency);
   return outcomes;
+}
+
+/** Where a line of a block's file comes from: `file:line` in the Markdown or TypeScript source. */
+function sourceLine(block: CodeBlock, lineInBlock: number): string {
+  return `${block.file}:${block.line + lineInBlock}`;
+}
+
+/**
+ * Type-checks the TypeScript blocks written by {@link checkBlocks} into `workDir/src` with the
+ * workspace's compiler options (strict, NodeNext, the `@bijective/source` condition), so that a
+ * renamed option or a wrong type in the docs fails here; `@ts-expect-error` comments are checked
+ * too. JavaScript blocks are left to the run. Returns one line per error, pointing at the Markdown
+ * or source line of the block (errors inside the packages name their own files).
+ */
+export async function typecheckBlocks(
+  blocks: readonly CodeBlock[],
+  options: Pick<CheckOptions, 'root' | 'workDir' | 'timeoutMs'>,
+): Promise<string[]> {
+  const typescript = blocks.filter(
+    (b) => (b.mode === 'node' || b.mode === 'browser') && RUNNABLE_LANGUAGES[b.language] === 'ts',
+  );
+  if (typescript.length === 0) return [];
+  const bySlug = new Map(typescript.map((b) => [blockSlug(b), b]));
+  const config = {
+    extends: path.relative(options.workDir, path.join(options.root, 'tsconfig.base.json')),
+    compilerOptions: { noEmit: true },
+    files: typescript.map((b) => `src/${blockSlug(b)}.ts`),
+  };
+  writeFileSync(path.join(options.workDir, 'tsconfig.json'), JSON.stringify(config, null, 2));
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const { output } = await runProcess(
+    [tsc, '-p', path.join(options.workDir, 'tsconfig.json'), '--pretty', 'false'],
+    options.workDir,
+    options.timeoutMs,
+  );
+  const errors: string[] = [];
+  for (const line of output.split('\n')) {
+    const m = /^(.+?)\((\d+),(\d+)\): (error .*)$/.exec(line);
+    if (!m) {
+      if (/error/i.test(line) && !line.startsWith(' ')) errors.push(line);
+      else if (line.startsWith(' ') && errors.length > 0) errors[errors.length - 1] += `\n${line}`;
+      continue;
+    }
+    const [, file = '', lineNo = '0', , message = ''] = m;
+    const block = bySlug.get(path.basename(file).replace(/\.ts$/, ''));
+    errors.push(block ? `${sourceLine(block, Number(lineNo))}: ${message}` : `${file}:${lineNo}: ${message}`);
+  }
+  return errors;
 }
