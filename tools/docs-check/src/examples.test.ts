@@ -2,6 +2,7 @@
 // READMEs, and each @example block of the packages' and apps' sources, bundled with esbuild and run
 // with node (`ts browser` blocks are bundled for the browser only; `file=PATH` blocks must equal that
 // file). A block fails when it does not bundle, exits non-zero, or runs past its time limit.
+import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -16,6 +17,7 @@ const blocks = only ? allBlocks.filter((b) => b.file.includes(only)) : allBlocks
 let outcomes = new Map<CodeBlock, BlockOutcome>();
 let typeErrors: string[] = [];
 let wallSeconds = 0;
+const workDir = path.join(REPO_ROOT, 'tools/docs-check/.out', `run-${process.pid}`);
 
 /** At least this many blocks exist (it rises as docs grow), so that the check cannot pass on none. */
 const MIN_BLOCKS = 55;
@@ -54,7 +56,7 @@ beforeAll(async () => {
   const started = performance.now();
   const options = {
     root: REPO_ROOT,
-    workDir: path.join(REPO_ROOT, 'tools/docs-check/.out', `run-${process.pid}`),
+    workDir,
     timeoutMs: 120_000,
     concurrency: Math.max(2, Math.min(4, availableParallelism())),
   };
@@ -64,6 +66,8 @@ beforeAll(async () => {
 }, 30 * 60_000);
 
 afterAll(() => {
+  // The bundles and what the blocks wrote; DOCS_CHECK_KEEP=1 keeps them for a look.
+  if (!process.env.DOCS_CHECK_KEEP) rmSync(workDir, { recursive: true, force: true });
   if (process.env.DOCS_CHECK_VERBOSE) {
     for (const [block, outcome] of outcomes) console.log(`--- ${blockName(block)}\n${outcome.report}`);
   }
