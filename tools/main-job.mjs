@@ -1,5 +1,6 @@
 // The main job: trains RealNVP on two moons with the CLI's defaults, reports train/test NLL, and
-// writes the model, a density plot and a samples plot under out/.
+// writes the model (with its loss curve), a density plot and a samples plot under out/. It owns
+// out/, so it replaces its own previous model (--force).
 import { spawnSync } from 'node:child_process';
 import { buildCli } from '../apps/cli/build.mjs';
 
@@ -9,7 +10,9 @@ const cli = (...args) => {
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 
-cli('train', '--flow', 'realnvp', '--data', 'moons', '--out', 'out/model');
+cli('train', '--flow', 'realnvp', '--data', 'moons', '--out', 'out/model', '--force');
 cli('plot', '--model', 'out/model', '--data', 'moons', '--out', 'out/density.png');
-cli('plot', '--model', 'out/model', '--kind', 'samples', '--out', 'out/samples.png');
-console.log('wrote out/model, out/density.png (density with data overlay), out/samples.png');
+cli('plot', '--model', 'out/model', '--data', 'moons', '--kind', 'samples', '--out', 'out/samples.png');
+console.log(
+  'wrote out/model (with loss.csv and loss.png), out/density.png (density with data overlay), out/samples.png (samples against data)',
+);

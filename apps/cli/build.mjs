@@ -24,8 +24,9 @@ export async function buildCli() {
     target: 'node20',
     outfile,
     conditions: ['@bijective/source'],
-    // Bundled, tfjs-backend-wasm cannot find its .wasm files; installed beside the bundle it can.
-    external: ['@tensorflow/tfjs-backend-wasm'],
+    // Bundled, tfjs-backend-wasm cannot find its .wasm files, nor resvg its native binding;
+    // installed beside the bundle they can.
+    external: ['@tensorflow/tfjs-backend-wasm', '@resvg/resvg-js'],
     banner: { js: BANNER },
     logLevel: 'warning',
   });

@@ -19,6 +19,9 @@ describe('parseArgs', () => {
   test('names the problem in every error', () => {
     expect(() => parseArgs([], specs)).toThrow(/missing command/);
     expect(() => parseArgs(['fly'], specs)).toThrow(/unknown command 'fly'/);
+    // Names of Object.prototype are neither commands nor aliases (found by fuzzing).
+    expect(() => parseArgs(['toString'], specs)).toThrow(/unknown command 'toString'/);
+    expect(() => parseArgs(['sample', '-constructor', '1'], specs)).toThrow(/unknown option '-constructor'/);
     expect(() => parseArgs(['train', '--bogus', '1'], specs)).toThrow(/unknown option '--bogus' for train/);
     expect(() => parseArgs(['train', '--flow'], specs)).toThrow(/--flow needs a value/);
     expect(() => parseArgs(['train', '--json=1'], specs)).toThrow(/takes no value/);

@@ -1,36 +1,18 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { buildCli } from '../build.mjs';
+import { cliHarness, expectUsageError, type CliHarness } from './test-harness.js';
 
 /** Where Debian's dataset-fashion-mnist puts the IDX files (CI installs it). */
 const FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 
-let bundle = '';
+let harness: CliHarness;
 let dir = '';
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8', cwd: dir, timeout: 120_000 });
-  const lines = r.stdout.trim().split('\n');
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, last: lines[lines.length - 1] ?? '' };
-}
-
-function expectUsageError(r: ReturnType<typeof cli>, pattern: RegExp) {
-  expect(r.status).toBe(2);
-  const errorLines = r.stderr
-    .trim()
-    .split('\n')
-    .filter((l) => l.startsWith('error:'));
-  expect(errorLines).toHaveLength(1);
-  expect(errorLines[0]).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-}
+const cli = (...args: string[]) => harness.cli(...args);
 
 beforeAll(async () => {
-  bundle = await buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'bijective-cli-'));
+  harness = await cliHarness();
+  dir = harness.dir;
 }, 60_000);
 
 describe('bijective CLI (CLI.md contract)', () => {
@@ -47,6 +29,7 @@ describe('bijective CLI (CLI.md contract)', () => {
     expect(out.traceEstimators).toEqual(
       expect.arrayContaining(['exact', 'hutchinson-gaussian', 'hutchinson-rademacher']),
     );
+    expect(Array.isArray(out.targets)).toBe(true);
   });
 
   test('train, eval, sample and plot a small model end to end', () => {
@@ -95,7 +78,7 @@ describe('bijective CLI (CLI.md contract)', () => {
     });
     expect(out.testNll).toBeGreaterThan(1.006);
     expect(out.testNll).toBeLessThan(3.5);
-    expect(readdirSync(join(dir, 'm')).sort()).toEqual(['model.json', 'weights.bin']);
+    expect(readdirSync(join(dir, 'm')).sort()).toEqual(['loss.csv', 'loss.png', 'model.json', 'weights.bin']);
 
     const e = cli('eval', '--model', 'm', '--data', 'moons', '--per-sample', '--json');
     expect(e.status, e.stderr).toBe(0);
@@ -112,7 +95,31 @@ describe('bijective CLI (CLI.md contract)', () => {
 
     const p = cli('plot', '--model', 'm', '--data', 'moons', '--out', 'density.png', '--json');
     expect(p.status, p.stderr).toBe(0);
+    expect(JSON.parse(p.last)).toMatchObject({ out: 'density.png', kind: 'density' });
     expect(readFileSync(join(dir, 'density.png')).subarray(1, 4).toString()).toBe('PNG');
+    for (const kind of ['samples', 'pairs', 'loss']) {
+      const k = cli(
+        'plot',
+        '--model',
+        'm',
+        ...(kind === 'loss' ? [] : ['--data', 'moons']),
+        '--kind',
+        kind,
+        '--out',
+        `${kind}.png`,
+      );
+      expect(k.status, k.stderr).toBe(0);
+      // plot says what it wrote; the picture has axes and a legend, so it is far larger than the bare 256x256 raster was.
+      expect(k.stdout).toMatch(new RegExp(`${kind} plot written to ${kind}\\.png \\((\\d+)x(\\d+)\\)`));
+      const png = readFileSync(join(dir, `${kind}.png`));
+      expect(png.readUInt32BE(16)).toBeGreaterThan(600);
+    }
+    const loss = readFileSync(join(dir, 'm', 'loss.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(loss[0]).toBe('step,trainLoss,valNll,lr');
+    expect(loss).toHaveLength(61);
+    expect(loss.filter((l) => /^\d+,[^,]+,[^,]+,/.test(l) && !l.includes(',,')).length).toBeGreaterThan(0);
   });
 
   test.runIf(existsSync(FASHION_MNIST))(
@@ -143,8 +150,9 @@ describe('bijective CLI (CLI.md contract)', () => {
       expect(out.bitsPerDim).toBeCloseTo(out.testNll / (784 * Math.LN2), 6);
       expect(out.bitsPerDim).toBeGreaterThan(0);
       expect(out.bitsPerDim).toBeLessThan(12);
-      const p = cli('plot', '--model', 'fm', '--out', 'grid.png');
+      const p = cli('plot', '--model', 'fm', '--out', 'grid.png', '--json');
       expect(p.status, p.stderr).toBe(0);
+      expect(JSON.parse(p.last)).toMatchObject({ out: 'grid.png', kind: 'samples' });
       expect(readFileSync(join(dir, 'grid.png')).subarray(1, 4).toString()).toBe('PNG');
     },
   );
@@ -179,6 +187,7 @@ describe('bijective CLI (CLI.md contract)', () => {
     // --seed fixes the split, the shuffles and the flow's initialisation: a rerun is identical.
     const again = cli(
       'train',
+      '--force',
       '--flow',
       'nice',
       '--data',
@@ -317,7 +326,7 @@ describe('bijective CLI (CLI.md contract)', () => {
   test('a failed run leaves an existing model untouched; a corrupt model is a clear error', () => {
     const before = readFileSync(join(dir, 'm', 'weights.bin'));
     writeFileSync(join(dir, 'bad.csv'), '1,2\n3,x\n');
-    expect(cli('train', '--flow', 'realnvp', '--data', 'bad.csv', '--out', 'm').status).toBe(2);
+    expect(cli('train', '--flow', 'realnvp', '--data', 'bad.csv', '--out', 'm', '--force').status).toBe(2);
     expect(readFileSync(join(dir, 'm', 'weights.bin')).equals(before)).toBe(true);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
     writeFileSync(join(dir, 'm', 'weights.bin'), before.subarray(0, 10));

@@ -10,15 +10,18 @@ export interface OpenOptions {
 }
 
 /** Whether `spec` names a file rather than a registered dataset. */
-function looksLikePath(spec: string): boolean {
+export function looksLikePath(spec: string): boolean {
   return (
     spec.includes('/') || spec.includes('\\') || /\.(csv|tsv|txt)(\.gz)?$/i.test(spec) || existsSync(spec)
   );
 }
 
-/** Opens `--data`: a registered dataset name, or a path to a CSV file. */
+/**
+ * Opens `--data`: a registered dataset name (plugins' scoped names like `acme/blobs` included), or a
+ * path to a CSV file; a file of that name in the working directory wins over a registered name.
+ */
 export function openDataset(spec: string, options: OpenOptions = {}): Dataset {
-  if (isRegistered('dataset', spec) && !looksLikePath(spec)) {
+  if (isRegistered('dataset', spec) && !existsSync(spec)) {
     if (options.contextColumns)
       throw new UsageError(`--context-columns applies to CSV files, not to '${spec}'`);
     return createByName('dataset', spec, {});

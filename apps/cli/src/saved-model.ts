@@ -1,6 +1,8 @@
 import { loadFlowFromDirectory } from '@bijective/core/node';
-import type { Flow, JsonObject } from '@bijective/core';
-import { existsSync } from 'node:fs';
+import { BijectiveError, type Flow, type JsonObject } from '@bijective/core';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { missingPluginHint, type LoadedPlugin } from './plugins.js';
 import { UsageError } from './usage-error.js';
 
 /** A model directory written by `train`: the flow and what `train` recorded about it. */
@@ -17,10 +19,35 @@ export interface SavedModel {
   metadata: JsonObject;
 }
 
-/** Loads `--model DIR`, with a usage error when the directory does not exist. */
+/** The plugins `train` recorded in a model directory's metadata (none when unreadable). */
+function recordedPlugins(dir: string): LoadedPlugin[] {
+  try {
+    const json = JSON.parse(readFileSync(path.join(dir, 'model.json'), 'utf8')) as {
+      metadata?: { plugins?: LoadedPlugin[] };
+      userDefinedMetadata?: { plugins?: LoadedPlugin[] };
+    };
+    const plugins = (json.metadata ?? json.userDefinedMetadata)?.plugins;
+    return Array.isArray(plugins) ? plugins : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Loads `--model DIR`, with a usage error when the directory does not exist; a model that names an
+ * unregistered component says which plugin module to load.
+ */
 export async function openModel(dir: string): Promise<SavedModel> {
   if (!existsSync(dir)) throw new UsageError(`model directory '${dir}' does not exist`);
-  const { flow, metadata } = await loadFlowFromDirectory(dir);
+  let loaded: Awaited<ReturnType<typeof loadFlowFromDirectory>>;
+  try {
+    loaded = await loadFlowFromDirectory(dir);
+  } catch (e) {
+    const hint = e instanceof BijectiveError ? missingPluginHint(e.message, recordedPlugins(dir)) : null;
+    if (hint) throw new UsageError(`${e instanceof Error ? e.message : String(e)}; ${hint}`);
+    throw e;
+  }
+  const { flow, metadata } = loaded;
   const levels = typeof metadata.levels === 'number' ? metadata.levels : null;
   const contextColumns = Array.isArray(metadata.contextColumns)
     ? (metadata.contextColumns as number[])

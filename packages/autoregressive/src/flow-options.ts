@@ -7,6 +7,7 @@ import {
   type ActivationName,
   type EventShape,
   type JsonObject,
+  previewJson,
 } from '@bijective/core';
 import { DEFAULT_SCALE_BOUND } from '@bijective/engine';
 import { readActivation, readContextShape, readCount, readHidden, readVectorShape } from './options.js';
@@ -89,7 +90,7 @@ export function resolveAutoregressiveOptions(owner: string, options: unknown): R
   const order = record.order ?? 'reverse';
   if (order !== 'reverse' && order !== 'random') {
     throw new OptionError(
-      `${owner}: option 'order' must be 'reverse' or 'random', got ${JSON.stringify(order)}`,
+      `${owner}: option 'order' must be 'reverse' or 'random', got ${previewJson(order)}`,
     );
   }
   return {

@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { OptionError, ShapeError, hostRng, type ActivationName, type HostRng } from '@bijective/core';
+import {
+  OptionError,
+  ShapeError,
+  hostRng,
+  previewJson,
+  type ActivationName,
+  type HostRng,
+} from '@bijective/core';
 import { CONDITIONER_ACTIVATIONS, maskedKernel } from '@bijective/engine';
 import {
   inputDegrees,
@@ -34,7 +41,7 @@ export interface MADEOptions {
 
 function checkCount(value: unknown, what: string, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new OptionError(`MADE: ${what} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+    throw new OptionError(`MADE: ${what} must be an integer >= ${min}, got ${previewJson(value)}`);
   }
   return value;
 }

@@ -7,6 +7,7 @@ import {
   type ActivationName,
   type BijectorConfig,
   type EventShape,
+  previewJson,
 } from '@bijective/core';
 import {
   DEFAULT_SCALE_BOUND,
@@ -103,7 +104,7 @@ function resolve(options: MaskedAffineAutoregressiveOptions): {
   const fast = record.fastDirection ?? 'inverse';
   if (fast !== 'inverse' && fast !== 'forward') {
     throw new OptionError(
-      `${owner}: option 'fastDirection' must be 'inverse' or 'forward', got ${JSON.stringify(fast)}`,
+      `${owner}: option 'fastDirection' must be 'inverse' or 'forward', got ${previewJson(fast)}`,
     );
   }
   const settings: MaskedAffineSettings = {

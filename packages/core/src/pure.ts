@@ -15,4 +15,5 @@ export * from './nn/index.js';
 export * from './numerics/index.js';
 export * from './flow.js';
 export * from './io/index.js';
+export * from './limits.js';
 export { registerCore } from './register.js';

@@ -191,7 +191,7 @@ export function getEntry<K extends RegistryKind>(
   if (!entry) {
     const known = [...kindTable(kind).keys()].sort();
     throw new RegistryError(
-      `unknown ${kind} '${name}'; known: ${known.length ? known.join(', ') : '(none registered: import the package that provides it)'}`,
+      `unknown ${kind} '${name.length > 80 ? `${name.slice(0, 80)}…` : name}'; known: ${known.length ? known.join(', ') : '(none registered: import the package that provides it)'}`,
     );
   }
   return entry as RegistryEntry<unknown, ProductOf<K>>;
@@ -227,7 +227,27 @@ export function create<K extends RegistryKind, N extends NameOf<K>>(
  * throw a {@link RegistryError} listing the known ones and the factory validates the options.
  */
 export function createByName<K extends RegistryKind>(kind: K, name: string, options: unknown): ProductOf<K> {
-  return getEntry(kind, name).create(options);
+  const entry = getEntry(kind, name);
+  creationCheck?.(kind, name);
+  return entry.create(options);
+}
+
+let creationCheck: ((kind: string, name: string) => void) | undefined;
+
+/**
+ * Runs `build` with `check(kind, name)` called before every {@link createByName} inside it, nested
+ * configs included (the model loader's budget on what rebuilding a saved flow may allocate); a
+ * throwing check aborts the build before that component is created.
+ * @internal
+ */
+export function withCreationCheck<T>(check: (kind: string, name: string) => void, build: () => T): T {
+  const previous = creationCheck;
+  creationCheck = check;
+  try {
+    return build();
+  } finally {
+    creationCheck = previous;
+  }
 }
 
 /** Rebuilds a bijector from its saved {@link BijectorConfig}. */

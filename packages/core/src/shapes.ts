@@ -1,12 +1,16 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from './errors.js';
+import { previewJson } from './json.js';
 
 /** A tensor shape without its leading batch axis. */
 export type EventShape = readonly number[];
 
-/** Formats a shape as `[a, b, c]` for error messages. */
+/** Formats a shape as `[a, b, c]` for error messages (`[a, b, …, y, z] (rank n)` beyond 12 dimensions). */
 export function formatShape(shape: readonly (number | null)[]): string {
-  return `[${shape.map((s) => (s === null ? 'batch' : String(s))).join(', ')}]`;
+  const text = (dims: readonly (number | null)[]) =>
+    dims.map((s) => (s === null ? 'batch' : String(s))).join(', ');
+  if (shape.length <= 12) return `[${text(shape)}]`;
+  return `[${text(shape.slice(0, 8))}, …, ${text(shape.slice(-2))}] (rank ${shape.length})`;
 }
 
 /** True when two shapes have the same rank and sizes. */
@@ -40,7 +44,7 @@ export function checkEventShape(shape: unknown, what: string): EventShape {
     !shape.every((s) => typeof s === 'number' && Number.isInteger(s) && s > 0)
   ) {
     throw new ShapeError(
-      `${what}: event shape must be a non-empty list of positive integers, got ${JSON.stringify(shape)}`,
+      `${what}: event shape must be a non-empty list of positive integers, got ${previewJson(shape)}`,
     );
   }
   return shape as EventShape;

@@ -7,6 +7,7 @@ import {
   type EventShape,
   type JsonObject,
   type OptionRecord,
+  previewJson,
 } from '@bijective/core';
 import { type MaskKind, readMixing, type Mixing } from '@bijective/engine';
 import {
@@ -84,9 +85,7 @@ export function resolveFlowOptions(
   const record = optionRecord(owner, options, [...COUPLING_FLOW_KEYS, ...extraKeys]);
   const layers = record.layers ?? defaults.layers;
   if (typeof layers !== 'number' || !Number.isInteger(layers) || layers < 1) {
-    throw new OptionError(
-      `${owner}: option 'layers' must be a positive integer, got ${JSON.stringify(layers)}`,
-    );
+    throw new OptionError(`${owner}: option 'layers' must be a positive integer, got ${previewJson(layers)}`);
   }
   const resolved: ResolvedFlowOptions = {
     eventShape: readCouplingEventShape(owner, record),

@@ -4,6 +4,7 @@ import {
   readNumber,
   readVectorShape,
   type OptionRecord,
+  previewJson,
 } from '@bijective/core';
 import {
   DEFAULT_HIDDEN,
@@ -28,7 +29,7 @@ export function readMaskKind(owner: string, record: OptionRecord): MaskKind {
   const value = record.mask ?? 'halves';
   if (typeof value !== 'string' || !(MASK_KINDS as readonly string[]).includes(value)) {
     throw new OptionError(
-      `${owner}: option 'mask' must be one of ${MASK_KINDS.join(', ')}, got ${JSON.stringify(value)}`,
+      `${owner}: option 'mask' must be one of ${MASK_KINDS.join(', ')}, got ${previewJson(value)}`,
     );
   }
   return value as MaskKind;
@@ -38,7 +39,7 @@ export function readMaskKind(owner: string, record: OptionRecord): MaskKind {
 export function readParity(owner: string, record: OptionRecord): 0 | 1 {
   const value = record.parity ?? 0;
   if (value !== 0 && value !== 1) {
-    throw new OptionError(`${owner}: option 'parity' must be 0 or 1, got ${JSON.stringify(value)}`);
+    throw new OptionError(`${owner}: option 'parity' must be 0 or 1, got ${previewJson(value)}`);
   }
   return value;
 }
@@ -48,7 +49,7 @@ export function readTransform(owner: string, record: OptionRecord): TransformKin
   const value = record.transform;
   if (value !== 'affine' && value !== 'additive') {
     throw new OptionError(
-      `${owner}: option 'transform' must be 'affine' or 'additive', got ${JSON.stringify(value)}`,
+      `${owner}: option 'transform' must be 'affine' or 'additive', got ${previewJson(value)}`,
     );
   }
   return value;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OptionError, ShapeError, ValueError } from '@bijective/core';
-import { parseCsv } from './csv.js';
+import { LIMITS, OptionError, ShapeError, ValueError } from '@bijective/core';
+import { parseCsv, parseCsvWithin } from './csv.js';
 
 const f32 = (values: number[]): Float32Array => Float32Array.from(values);
 
@@ -84,5 +84,74 @@ describe('parseCsv', () => {
     const t = parseCsv(lines.join('\n'));
     expect(t.rows).toBe(20000);
     expect(t.data[4 * 19999 + 1]).toBe(19999 * 0.5);
+  });
+});
+
+describe('parseCsv delimiter detection', () => {
+  it.each([
+    ['x;y\n1.88;-0.07\n0.5;2\n', ';', ['x', 'y']],
+    ['1.88;-0.07\n0.5;2\n', ';', ['x0', 'x1']],
+    ['a\tb\n1\t2\n', '\t', ['a', 'b']],
+    ['a,b\n1,2\n', ',', ['a', 'b']],
+    ['"x, one";"y"\n1;2\n', ';', ['x, one', 'y']],
+    ['"a;b",c\n1,2\n', ',', ['a;b', 'c']],
+    ['v\n1\n2\n', ',', ['v']],
+  ])('detects the delimiter of %j', (text, delimiter, columns) => {
+    const t = parseCsv(text);
+    expect(t.delimiter).toBe(delimiter);
+    expect(t.columns).toEqual(columns);
+  });
+
+  it('names the delimiter seen in a cell that does not parse, and decimal commas', () => {
+    expect(() => parseCsv('1.88;-0.07\n', { delimiter: ',', header: false })).toThrow(
+      /^csv: line 1, column 1: non-numeric value '1\.88;-0\.07' \(it holds ';' but the delimiter is ','; pass delimiter ";" if ';' separates the columns\)$/,
+    );
+    expect(() => parseCsv('a,b\n1\t2,3\n')).toThrow(
+      /non-numeric value '1\t2' \(it holds tab but the delimiter is ','/,
+    );
+    expect(() => parseCsv('x;y\n1,88;-0,07\n')).toThrow(
+      /line 2, column 1 \('x'\): non-numeric value '1,88' \(decimal commas are not supported: write '\.' for decimals\)/,
+    );
+  });
+
+  it("accepts delimiter 'auto' and still honours an explicit one", () => {
+    expect(parseCsv('1;2\n', { delimiter: 'auto' }).cols).toBe(2);
+    expect(parseCsv('1;2\n', { delimiter: ';' }).delimiter).toBe(';');
+  });
+});
+
+describe('parseCsv limits: at the limit and one past it', () => {
+  const small = { ...LIMITS, maxCsvRows: 5, maxDataValues: 12, maxCsvBytes: 64 };
+
+  it(`maxCsvColumns (${LIMITS.maxCsvColumns})`, () => {
+    const row = (n: number) => new Array<string>(n).fill('1').join(',');
+    expect(parseCsv(`${row(4096)}\n`).cols).toBe(4096);
+    expect(() => parseCsv(`${row(4097)}\n`)).toThrow(
+      /^csv: line 1 has more than 4096 columns, at most 4096 are read \(LIMITS\.maxCsvColumns\)$/,
+    );
+    expect(() => parseCsv(`1,2\n${row(100_000)}\n`)).toThrow(ShapeError);
+  });
+
+  it('maxCsvRows, maxDataValues and maxCsvBytes (checked at a smaller scale)', () => {
+    const rows = (n: number, cols = 1) =>
+      `${new Array<string>(n).fill(new Array(cols).fill('1').join(',')).join('\n')}\n`;
+    expect(parseCsvWithin(rows(5), {}, small).rows).toBe(5);
+    expect(() => parseCsvWithin(rows(6), {}, small)).toThrow(
+      /^csv: line 6: more than 5 data rows \(LIMITS\.maxCsvRows\)$/,
+    );
+    expect(parseCsvWithin(rows(4, 3), {}, small).rows).toBe(4);
+    expect(() => parseCsvWithin(rows(5, 3), { source: 's' }, { ...small, maxCsvRows: 100 })).toThrow(
+      /^s: line 5: more than 12 values \(5 rows of 3 columns; LIMITS\.maxDataValues\)$/,
+    );
+    expect(parseCsvWithin(`1${' '.repeat(62)}\n`, {}, small).rows).toBe(1);
+    expect(() => parseCsvWithin(`1${' '.repeat(63)}\n`, {}, small)).toThrow(
+      /^csv: 65 characters of CSV; at most 64 are read \(LIMITS\.maxCsvBytes\)$/,
+    );
+  });
+
+  it('parses a number cell of 300000 digits in linear time (no regular-expression backtracking)', () => {
+    const start = performance.now();
+    expect(() => parseCsv(`a\n${'1'.repeat(300_000)}x\n`)).toThrow(/non-numeric value '1{40}…'/);
+    expect(performance.now() - start).toBeLessThan(1000);
   });
 });

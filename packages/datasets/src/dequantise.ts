@@ -1,4 +1,4 @@
-import { hostRng, OptionError, ShapeError, ValueError } from '@bijective/core';
+import { hostRng, OptionError, ShapeError, ValueError, previewJson } from '@bijective/core';
 import { float32StrictlyBelow } from './float32.js';
 import { checkNumber, checkSeed } from './options.js';
 
@@ -46,7 +46,7 @@ export interface TransformedRows {
 
 function checkAlpha(alpha: number): number {
   if (!(typeof alpha === 'number' && alpha >= 0 && alpha < 0.5)) {
-    throw new OptionError(`logit transform: alpha must be in [0, 0.5), got ${JSON.stringify(alpha)}`);
+    throw new OptionError(`logit transform: alpha must be in [0, 0.5), got ${previewJson(alpha)}`);
   }
   return alpha;
 }

@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ShapeError } from '@bijective/core';
+import { LIMITS, ShapeError } from '@bijective/core';
 import { DataFileError } from './errors.js';
-import { decodeIdx, decodeIdxAsync, encodeIdx, isGzip, type IdxTensor } from './idx.js';
+import { decodeIdx, decodeIdxAsync, decodeIdxAsyncWithin, encodeIdx, isGzip, type IdxTensor } from './idx.js';
 import { idxEventShape, idxToTable } from './idx-table.js';
 
 const images: IdxTensor = {
@@ -80,5 +80,42 @@ describe('IDX', () => {
       /rank-1 integer/,
     );
     expect(() => encodeIdx({ dims: [2], type: 'uint8', data: new Uint8Array(3) })).toThrow(ShapeError);
+  });
+});
+
+describe('IDX limits: at the limit and one past it', () => {
+  const header = (dims: number[]) => {
+    const bytes = new Uint8Array(4 + 4 * dims.length);
+    bytes.set([0, 0, 8, dims.length]);
+    dims.forEach((d, i) => new DataView(bytes.buffer).setUint32(4 + 4 * i, d));
+    return bytes;
+  };
+
+  it(`maxDataValues (${LIMITS.maxDataValues}) is checked from the header, before allocating`, () => {
+    expect(() => decodeIdx(header([2 ** 27]), 'f')).toThrow(/^f: truncated: dimensions \[134217728\]/);
+    expect(() => decodeIdx(header([2 ** 27 + 1]), 'f')).toThrow(
+      /^f: dimensions \[134217729\] hold 134217729 values; at most 134217728 are read \(LIMITS\.maxDataValues\)$/,
+    );
+    expect(() => decodeIdx(header([2 ** 32 - 1, 2 ** 32 - 1, 2 ** 32 - 1]), 'f')).toThrow(
+      /at most 134217728/,
+    );
+  });
+
+  it('maxIdxBytes bounds gunzipped data (a gzip bomb), checked at a smaller scale', async () => {
+    const limits = { ...LIMITS, maxIdxBytes: 4 + 4 + 1000 };
+    const bomb = (n: number) => gzipSync(encodeIdx({ dims: [n], type: 'uint8', data: new Uint8Array(n) }));
+    expect((await decodeIdxAsyncWithin(bomb(1000), 'f', limits)).dims).toEqual([1000]);
+    await expect(decodeIdxAsyncWithin(bomb(1001), 'f', limits)).rejects.toThrow(
+      /^f: decompresses to more than 1008 bytes, the most read$/,
+    );
+  });
+
+  it('refuses NaN and infinite floats', () => {
+    const t: IdxTensor = { dims: [3], type: 'float32', data: Float32Array.from([1, NaN, 2]) };
+    expect(() => decodeIdx(encodeIdx(t), 'f')).toThrow(
+      /^f: element 1 is NaN \(NaN or infinite values are not supported\)$/,
+    );
+    const u: IdxTensor = { dims: [1], type: 'float64', data: Float64Array.from([-Infinity]) };
+    expect(() => decodeIdx(encodeIdx(u), 'f')).toThrow(/element 0 is -Infinity/);
   });
 });

@@ -1,4 +1,4 @@
-import { ShapeError } from '@bijective/core';
+import { formatBytes, LIMITS, ShapeError, type Limits } from '@bijective/core';
 import { DataFileError } from './errors.js';
 
 /** Element types of the IDX format, by their type byte. */
@@ -43,9 +43,25 @@ export function isGzip(bytes: Uint8Array): boolean {
 /**
  * Decodes an uncompressed IDX file (LeCun's MNIST format): magic 00 00 TT NN (TT the element type,
  * NN the rank), NN big-endian uint32 dimensions, then the big-endian values. A wrong magic, an
- * unknown type, a truncated file or trailing bytes throw a {@link DataFileError} naming `source`.
+ * unknown type, a truncated file, trailing bytes, more than `LIMITS.maxDataValues` values or a NaN
+ * or infinite float throw a {@link DataFileError} naming `source`.
+ *
+ * @example
+ * ```ts
+ * const { dims, type, data } = decodeIdx(bytes, 't10k-images-idx3-ubyte'); // [10000, 28, 28], 'uint8'
+ * ```
  */
 export function decodeIdx(bytes: Uint8Array, source = 'idx'): IdxTensor {
+  return decodeIdxWithin(bytes, source, LIMITS);
+}
+
+/**
+ * {@link decodeIdx} under the given limits (tests check each limit at a smaller scale).
+ * @internal
+ */
+export function decodeIdxWithin(bytes: Uint8Array, source: string, limits: Limits): IdxTensor {
+  if (!(bytes instanceof Uint8Array))
+    throw new DataFileError(`${source}: IDX data must be bytes (a Uint8Array)`);
   if (isGzip(bytes)) {
     throw new DataFileError(
       `${source}: gzip-compressed; decompress it first (readIdx from @bijective/datasets/node does) or use decodeIdxAsync`,
@@ -72,7 +88,12 @@ export function decodeIdx(bytes: Uint8Array, source = 'idx'): IdxTensor {
     );
   }
   const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
-  const count = dims.reduce((a, b) => a * b, 1);
+  const count = dims.includes(0) ? 0 : dims.reduce((a, b) => a * b, 1);
+  if (count > limits.maxDataValues) {
+    throw new DataFileError(
+      `${source}: dimensions [${dims.join(', ')}] hold ${count} values; at most ${limits.maxDataValues} are read (LIMITS.maxDataValues)`,
+    );
+  }
   const expected = start + count * info.size;
   if (bytes.length < expected) {
     throw new DataFileError(
@@ -93,22 +114,67 @@ export function decodeIdx(bytes: Uint8Array, source = 'idx'): IdxTensor {
     data = info.make(count);
     for (let i = 0; i < count; i++) data[i] = info.read(view, start + i * info.size);
   }
+  if (type === 'float32' || type === 'float64') {
+    const bad = data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new DataFileError(
+        `${source}: element ${bad} is ${data[bad]} (NaN or infinite values are not supported)`,
+      );
+    }
+  }
   return { dims, type, data };
 }
 
-/** Gunzips with the web-standard DecompressionStream (browsers, Node >= 18). */
-async function gunzipStream(bytes: Uint8Array, source: string): Promise<Uint8Array> {
+/** Gunzips with the web-standard DecompressionStream (browsers, Node >= 18), refusing output beyond `maxBytes`. */
+async function gunzipStream(bytes: Uint8Array, source: string, maxBytes: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   try {
     const stream = new Blob([bytes.slice()]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+    reader = stream.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) break;
+      chunks.push(value);
+    }
   } catch (e) {
     throw new DataFileError(`${source}: corrupt gzip data (${e instanceof Error ? e.message : String(e)})`);
   }
+  if (total > maxBytes) {
+    await reader?.cancel().catch(() => undefined);
+    throw new DataFileError(`${source}: decompresses to more than ${formatBytes(maxBytes)}, the most read`);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
 }
 
-/** Like {@link decodeIdx}, but first gunzips gzip-compressed bytes (browser-safe, via DecompressionStream). */
+/**
+ * Like {@link decodeIdx}, but first gunzips gzip-compressed bytes (browser-safe, via
+ * DecompressionStream); the decompressed data may hold at most `LIMITS.maxIdxBytes`.
+ */
 export async function decodeIdxAsync(bytes: Uint8Array, source = 'idx'): Promise<IdxTensor> {
-  return decodeIdx(isGzip(bytes) ? await gunzipStream(bytes, source) : bytes, source);
+  return decodeIdxAsyncWithin(bytes, source, LIMITS);
+}
+
+/**
+ * {@link decodeIdxAsync} under the given limits.
+ * @internal
+ */
+export async function decodeIdxAsyncWithin(
+  bytes: Uint8Array,
+  source: string,
+  limits: Limits,
+): Promise<IdxTensor> {
+  const plain = isGzip(bytes) ? await gunzipStream(bytes, source, limits.maxIdxBytes) : bytes;
+  return decodeIdxWithin(plain, source, limits);
 }
 
 /** Encodes values as an uncompressed IDX file (the inverse of {@link decodeIdx}). */

@@ -1,4 +1,4 @@
-import { OptionError } from '@bijective/core';
+import { OptionError, previewJson } from '@bijective/core';
 
 /** Throws an {@link OptionError} unless `options` is a plain object whose keys are all in `known`. */
 export function checkOptionKeys(
@@ -8,7 +8,7 @@ export function checkOptionKeys(
 ): Record<string, unknown> {
   if (options === undefined || options === null) return {};
   if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new OptionError(`${what}: options must be an object, got ${JSON.stringify(options)}`);
+    throw new OptionError(`${what}: options must be an object, got ${previewJson(options)}`);
   }
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
@@ -36,7 +36,7 @@ export function checkNumber(
     const kind = integer ? 'an integer' : 'a number';
     const lower = min > -Infinity ? ` ${exclusiveMin ? '>' : '>='} ${min}` : '';
     const upper = max < Infinity ? ` <= ${max}` : '';
-    throw new OptionError(`${name} must be ${kind}${lower}${upper}, got ${JSON.stringify(value)}`);
+    throw new OptionError(`${name} must be ${kind}${lower}${upper}, got ${previewJson(value)}`);
   }
   return value as number;
 }
@@ -58,7 +58,7 @@ export function checkSeed(seed: unknown, name = 'seed'): number {
 /** Throws an {@link OptionError} unless `value` is a non-empty string. */
 export function checkString(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new OptionError(`${name} must be a non-empty string, got ${JSON.stringify(value)}`);
+    throw new OptionError(`${name} must be a non-empty string, got ${previewJson(value)}`);
   }
   return value;
 }

@@ -7,6 +7,7 @@ import {
   readVectorShape,
   type BijectorConfig,
   type JsonObject,
+  previewJson,
 } from '@bijective/core';
 import { couplingLinks, inputDegrees } from '@bijective/engine';
 import { readInteger, readSplitEventShape } from './options.js';
@@ -63,7 +64,7 @@ export class NSF extends ChainedFlow {
     const transform = record.transform ?? 'coupling';
     if (transform !== 'coupling' && transform !== 'autoregressive') {
       throw new OptionError(
-        `nsf: option 'transform' must be 'coupling' or 'autoregressive', got ${JSON.stringify(transform)}`,
+        `nsf: option 'transform' must be 'coupling' or 'autoregressive', got ${previewJson(transform)}`,
       );
     }
     const coupling = transform === 'coupling';

@@ -68,3 +68,25 @@ export {
   type NumericalJacobianOptions,
 } from './numerics/jacobian.js';
 export { slogdet } from './numerics/slogdet.js';
+export {
+  MODEL_FUZZ_SEED,
+  OutcomeTally,
+  applyJsonEdits,
+  applyTextEdits,
+  assertFuzz,
+  checkLoadOutcome,
+  deepArray,
+  hostileJson,
+  hostileKey,
+  hostileNumber,
+  hostileString,
+  jsonEdits,
+  jsonText,
+  saveToMemory,
+  textEdits,
+  type JsonEdit,
+  type LoadExpectations,
+  type LoadOutcome,
+  type SavedModel,
+  type TextEdit,
+} from './model-file-fuzz.js';

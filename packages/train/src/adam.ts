@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { ShapeError } from '@bijective/core';
 import { adamKernel } from '@bijective/engine';
+import type { AdamState } from './fit-state.js';
 
 /** Adam's hyper-parameters (Kingma & Ba 2015). */
 export interface AdamOptions {
@@ -77,6 +79,46 @@ export class Adam {
       v.assign(v2 as tf.Tensor);
     });
     tf.dispose(outputs);
+  }
+
+  /** The step count and the moments of `variables` (host copies), for a checkpoint. */
+  state(variables: readonly tf.Variable[]): AdamState {
+    return {
+      t: this.t,
+      moments: variables.map((variable) => {
+        const state = this.moments.get(variable);
+        return state
+          ? { m: Float32Array.from(state.m.dataSync()), v: Float32Array.from(state.v.dataSync()) }
+          : null;
+      }),
+    };
+  }
+
+  /** Restores a {@link state} taken for the same `variables` (same order and sizes). */
+  restore(variables: readonly tf.Variable[], saved: AdamState): void {
+    if (saved.moments.length !== variables.length) {
+      throw new ShapeError(
+        `Adam: saved moments of ${saved.moments.length} variables, optimising ${variables.length}`,
+      );
+    }
+    this.dispose();
+    this.t = saved.t;
+    variables.forEach((variable, i) => {
+      const moments = saved.moments[i];
+      if (!moments) return;
+      if (moments.m.length !== variable.size || moments.v.length !== variable.size) {
+        throw new ShapeError(
+          `Adam: saved moments of variable ${i} do not match '${variable.name}' (${variable.size} values)`,
+        );
+      }
+      this.moments.set(
+        variable,
+        tf.tidy(() => ({
+          m: tf.variable(tf.tensor(moments.m, variable.shape), false),
+          v: tf.variable(tf.tensor(moments.v, variable.shape), false),
+        })),
+      );
+    });
   }
 
   /** Frees the moment buffers. */

@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import '@bijective/engine/gradients';
 import { Affine, BatchNorm, Chain, LULinear, StandardNormal, Flow } from '@bijective/core';
 import { fit } from './fit.js';
+import type { FitState } from './fit-state.js';
 import { DivergenceError } from './guarded-optimiser.js';
 import { fitVariational } from './fit-variational.js';
 import { meanNegLogProb } from './evaluate.js';
@@ -115,6 +116,47 @@ describe('fit', () => {
     flow.dispose();
     data.dispose();
     poisoned.dispose();
+  });
+
+  test('a run resumed from a checkpoint ends exactly as the uninterrupted run', () => {
+    const data = gaussianData(600, 9);
+    const options = {
+      steps: 90,
+      batchSize: 64,
+      learningRate: 2e-2,
+      seed: 4,
+      validationEvery: 10,
+      clipNorm: 5,
+    };
+    const whole = linearFlow(true);
+    const saved: FitState[] = [];
+    const wholeResult = fit(whole, data, {
+      ...options,
+      checkpoint: { due: (step) => step === 37, save: (state) => saved.push(state) },
+    });
+    expect(saved.map((s) => s.step)).toEqual([37]);
+    const state = saved[0] as FitState;
+    // 540 training rows: 8 batches of 64 an epoch, so step 37 is the fifth batch of the fifth epoch.
+    expect(state.sampler).toEqual({ epoch: 5, position: 320 });
+    expect(state.optimiser.t).toBe(37);
+    expect(state.best?.step).toBe(30);
+    const resumed = linearFlow(true);
+    const before = tf.memory().numTensors;
+    const resumedResult = fit(resumed, data, { ...options, resume: state });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(resumedResult.bestStep).toBe(wholeResult.bestStep);
+    expect(resumedResult.bestValidationNll).toBe(wholeResult.bestValidationNll);
+    expect(resumedResult.finalLoss).toBe(wholeResult.finalLoss);
+    resumed.variables.forEach((v, i) =>
+      expect(Array.from(v.dataSync())).toEqual(Array.from(whole.variables[i]!.dataSync())),
+    );
+    // A state of another flow is refused, naming the mismatch.
+    const other = new Flow(new StandardNormal({ eventShape: [2] }), new Affine({ eventShape: [2] }));
+    expect(() => fit(other, data, { ...options, resume: state })).toThrow(/saved arrays for/);
+    other.dispose();
+    whole.dispose();
+    resumed.dispose();
+    data.dispose();
   });
 
   test('bad options name the option', () => {

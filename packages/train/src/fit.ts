@@ -7,6 +7,7 @@ import { checkNumberOption } from './options.js';
 import type { LearningRateSchedule } from './schedule.js';
 import { WeightSnapshot } from './snapshot.js';
 import { GuardedOptimiser } from './guarded-optimiser.js';
+import { assignVariables, readVariables, type FitCheckpointing, type FitState } from './fit-state.js';
 
 /** Progress reported after every optimisation step. */
 export interface FitProgress {
@@ -56,6 +57,13 @@ export interface FitOptions extends TrainOptions {
   validationEvery?: number;
   /** Validation passes without improvement before stopping early (default 10; Infinity disables). */
   patience?: number;
+  /**
+   * Continue from a state handed out by `checkpoint` of a run with the same flow, data and options:
+   * the run then ends exactly as the uninterrupted one would.
+   */
+  resume?: FitState;
+  /** Hands out the run's state (a resumable checkpoint) after each step for which `due` says so. */
+  checkpoint?: FitCheckpointing;
 }
 
 /** Why training ended. */
@@ -176,7 +184,30 @@ export function fit(flow: Flow, data: tf.Tensor, options: FitOptions = {}): FitR
   let finalLoss = NaN;
   let step = 0;
   let stopReason: StopReason = 'completed';
+  const state = (completed: number): FitState => ({
+    step: completed,
+    weights: readVariables(flow.variables),
+    optimiser: optimiser.optimiserState(),
+    sampler: sampler.state(),
+    best: best && { nll: best.nll, step: best.step, weights: best.weights.read() },
+    sinceImprovement,
+    finalLoss,
+  });
   try {
+    const resume = options.resume;
+    if (resume) {
+      checkNumberOption(resume.step, 'resume.step', { min: 0, max: steps, integer: true });
+      if (resume.best) {
+        assignVariables(flow.variables, resume.best.weights, 'fit: resume (best weights)');
+        best = { nll: resume.best.nll, step: resume.best.step, weights: new WeightSnapshot(flow.variables) };
+      }
+      assignVariables(flow.variables, resume.weights, 'fit: resume');
+      optimiser.restoreOptimiserState(resume.optimiser);
+      sampler.restore(resume.sampler);
+      sinceImprovement = resume.sinceImprovement;
+      finalLoss = resume.finalLoss;
+      step = resume.step;
+    }
     for (; step < steps; step++) {
       const indices = sampler.next();
       const { loss, learningRate } = optimiser.step(
@@ -208,6 +239,7 @@ export function fit(flow: Flow, data: tf.Tensor, options: FitOptions = {}): FitR
         step += 1;
         break;
       }
+      if (step + 1 < steps && options.checkpoint?.due(step + 1)) options.checkpoint.save(state(step + 1));
     }
     best?.weights.restore();
     return {

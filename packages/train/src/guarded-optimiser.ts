@@ -4,6 +4,7 @@ import { Adam, type AdamOptions } from './adam.js';
 import { clipByGlobalNorm } from './clip.js';
 import { learningRateAt, type LearningRateSchedule } from './schedule.js';
 import { WeightSnapshot } from './snapshot.js';
+import type { AdamState } from './fit-state.js';
 
 /** Training stopped because the loss or a gradient became NaN or infinite; the weights were restored. */
 export class DivergenceError extends BijectiveError {
@@ -89,6 +90,16 @@ export class GuardedOptimiser {
     this.lastGood?.dispose();
     this.lastGood = candidate;
     return { loss: lossValue, learningRate };
+  }
+
+  /** Adam's state for the trainable variables (for a checkpoint). */
+  optimiserState(): AdamState {
+    return this.adam.state(this.trainable);
+  }
+
+  /** Restores Adam's state from a checkpoint of the same trainable variables. */
+  restoreOptimiserState(saved: AdamState): void {
+    this.adam.restore(this.trainable, saved);
   }
 
   /** Mean wall-clock seconds of the steps run so far. */

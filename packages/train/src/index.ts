@@ -14,5 +14,6 @@ export * from './snapshot.js';
 export * from './evaluate.js';
 export * from './finite.js';
 export * from './fit.js';
+export * from './fit-state.js';
 export * from './fit-variational.js';
 export * from './guarded-optimiser.js';

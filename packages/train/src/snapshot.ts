@@ -14,6 +14,11 @@ export class WeightSnapshot {
     this.variables.forEach((v, i) => v.assign(this.values[i] as tf.Tensor));
   }
 
+  /** Host copies of the saved values. */
+  read(): Float32Array[] {
+    return this.values.map((t) => Float32Array.from(t.dataSync()));
+  }
+
   /** Frees the copies. */
   dispose(): void {
     for (const t of this.values) t.dispose();

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { findPython } from './python.js';
 import { resolve } from 'node:path';
 import type { TimingOptions } from './coupling-timing.js';
 import type { Throughput, Workload } from './coupling-workloads.js';
@@ -8,16 +9,9 @@ const REFERENCE = resolve(import.meta.dirname ?? '.', '..', 'reference');
 const script = (flow: string) =>
   resolve(REFERENCE, flow === 'maf' || flow === 'nsf' || flow === 'nsf-ar' ? 'flows.py' : 'coupling.py');
 
-/** Interpreters tried in order for one that imports torch (Debian's python3-torch lives under /usr/bin). */
-const PYTHONS = ['python3', '/usr/bin/python3'];
-
 /** The first interpreter that can import torch, or null (the table then shows no reference). */
 export function findTorchPython(preferred?: string): string | null {
-  for (const python of preferred ? [preferred] : PYTHONS) {
-    const probe = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
-    if (probe.status === 0) return python;
-  }
-  return null;
+  return findPython('torch', preferred);
 }
 
 /** Runs the reference (`coupling.py` or `flows.py --json`) for one workload with one torch thread; throws with its stderr on failure. */

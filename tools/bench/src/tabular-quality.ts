@@ -14,13 +14,14 @@
 // layers and 20000 steps, nsf 4 layers and 10000 steps). Each flow runs once per seed
 // (`--seed` on both sides); the table gives every run and the mean ± standard deviation over seeds.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AUTOREGRESSIVE_DEFAULT_LAYERS } from '@bijective/autoregressive';
 import { getEntry } from '@bijective/core';
 import { NSF_DEFAULT_LAYERS } from '@bijective/spline';
 import { findTorchPython } from './coupling-reference.js';
+import { gaussianRowNlls, readCsv } from './tables.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -70,50 +71,6 @@ if (!existsSync(train) || !existsSync(test)) {
   run(python, [resolve(REFERENCE, 'export_table.py'), dir, '--table', args.table]);
 }
 
-function readCsv(path: string): number[][] {
-  return readFileSync(path, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => line.split(',').map(Number));
-}
-
-/** Per-row NLLs (nats) of the maximum-likelihood full-covariance Gaussian of `fit`, in float64. */
-function gaussianRowNlls(fit: number[][], rows: number[][]): number[] {
-  const d = (fit[0] as number[]).length;
-  const mean = Array.from(
-    { length: d },
-    (_, j) => fit.reduce((s, r) => s + (r[j] as number), 0) / fit.length,
-  );
-  const cov = Array.from({ length: d }, (_, i) =>
-    Array.from(
-      { length: d },
-      (_, j) =>
-        fit.reduce((s, r) => s + ((r[i] as number) - mean[i]!) * ((r[j] as number) - mean[j]!), 0) /
-        fit.length,
-    ),
-  );
-  // Cholesky Σ = L Lᵀ; log det Σ = 2 Σ log L_ii; Mahalanobis by forward substitution.
-  const L = cov.map((row) => row.map(() => 0));
-  for (let i = 0; i < d; i++)
-    for (let j = 0; j <= i; j++) {
-      let s = cov[i]![j]!;
-      for (let k = 0; k < j; k++) s -= L[i]![k]! * L[j]![k]!;
-      L[i]![j] = i === j ? Math.sqrt(s) : s / L[j]![j]!;
-    }
-  const logDet = 2 * L.reduce((s, row, i) => s + Math.log(row[i]!), 0);
-  const maha = rows.map((r) => {
-    const z: number[] = [];
-    for (let i = 0; i < d; i++) {
-      let s = (r[i] as number) - mean[i]!;
-      for (let k = 0; k < i; k++) s -= L[i]![k]! * z[k]!;
-      z.push(s / L[i]![i]!);
-    }
-    return z.reduce((s, v) => s + v * v, 0);
-  });
-  return maha.map((m) => 0.5 * (d * Math.log(2 * Math.PI) + logDet + m));
-}
-
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 /** Mean and standard error of the per-row differences a - b (a paired comparison on the same rows). */
 function pairedDifference(a: number[], b: number[]): string {
@@ -157,6 +114,7 @@ for (const flow of args.flows.split(',')) {
         resolve(dir, `model-${flow}`),
         '--seed',
         String(seed),
+        '--force',
         '--json',
         ...settings,
       ]),

@@ -1,49 +1,26 @@
-import type { CommandSpec, ParsedArgs } from '../args.js';
+import type { ParsedArgs } from '../args.js';
+import type { LoadedPlugin } from '../plugins.js';
 import { evalCommand } from './eval.js';
 import { listCommand } from './list.js';
 import { plotCommand } from './plot.js';
 import { sampleCommand } from './sample.js';
+import { scoreCommand } from './score.js';
 import { trainCommand } from './train.js';
 
-const FLOW_OPTIONS = ['layers', 'hidden', 'bins', 'solver', 'estimator', 'context-columns', 'flow-options'];
+/** What every command gets besides its options: the plugins loaded for this run. */
+export interface CommandContext {
+  /** Plugin modules imported (from --plugin and bijective.config.json) and what they registered. */
+  plugins: readonly LoadedPlugin[];
+}
 
-/** Options and switches of every command (CLI.md). */
-export const SPECS: Readonly<Record<string, CommandSpec>> = {
-  train: {
-    values: [
-      'flow',
-      'data',
-      'base',
-      'test',
-      'steps',
-      'batch',
-      'lr',
-      'seed',
-      'backend',
-      'val-fraction',
-      'val-every',
-      'patience',
-      'weight-decay',
-      'preprocess',
-      'out',
-      ...FLOW_OPTIONS,
-    ],
-    flags: ['json'],
-  },
-  eval: { values: ['model', 'data', 'seed', 'backend'], flags: ['per-sample', 'json'] },
-  sample: {
-    values: ['model', 'n', 'seed', 'out', 'backend', 'context'],
-    flags: ['json'],
-    aliases: { n: 'n' },
-  },
-  plot: { values: ['model', 'data', 'out', 'kind', 'seed', 'backend'], flags: ['json'] },
-  list: { values: [], flags: ['json'] },
-};
+/** A command's implementation. */
+export type Command = (args: ParsedArgs, context: CommandContext) => Promise<void>;
 
 /** The command implementations by name. */
-export const COMMANDS: Readonly<Record<string, (args: ParsedArgs) => Promise<void>>> = {
+export const COMMANDS: Readonly<Record<string, Command>> = {
   train: trainCommand,
   eval: evalCommand,
+  score: scoreCommand,
   sample: sampleCommand,
   plot: plotCommand,
   list: listCommand,

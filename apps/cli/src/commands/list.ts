@@ -11,6 +11,8 @@ export async function listCommand(args: ParsedArgs): Promise<void> {
     backends: names('backend'),
     odeSolvers: names('odeSolver'),
     traceEstimators: names('traceEstimator'),
+    targets: names('target'),
+    distributions: names('distribution'),
   };
   if (args.flags.has('json')) return printJson(result);
   for (const [kind, list] of Object.entries(result)) process.stdout.write(`${kind}: ${list.join(', ')}\n`);

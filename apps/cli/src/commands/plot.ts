@@ -1,16 +1,55 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { logProbInBatches } from '@bijective/train';
-import { intOption, requiredOption, type ParsedArgs } from '../args.js';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { choiceOption, intOption, requiredOption, spelling, type ParsedArgs } from '../args.js';
 import { selectBackend } from '../backend.js';
+import {
+  densityChart,
+  imageGridChart,
+  lossChart,
+  pairsChart,
+  samplesChart,
+  MAX_POINTS,
+  type PointTable,
+} from '../charts.js';
 import { evaluationRows, openDataset } from '../data.js';
+import { parseLossCsv, type LossRow } from '../loss-history.js';
 import { printJson } from '../output.js';
-import { encodePng, type RgbImage } from '../png.js';
-import { boundsOf, gridPoints, renderDensity, renderImageGrid, renderScatter } from '../render.js';
+import type { VegaLiteSpec } from '../charts.js';
+import { encodePng } from '../png.js';
+import { boundsOf, gridPoints } from '../render.js';
 import { openModel, type SavedModel } from '../saved-model.js';
+import { closeModel } from '../scoring.js';
 import { UsageError } from '../usage-error.js';
-import { writeFileAtomic } from './sample.js';
+import { writeFileAtomic } from '../files.js';
 
-const RESOLUTION = 256;
+/** Grid cells per side of a density heat map. */
+const RESOLUTION = 100;
+/** Columns a pair plot shows at most. */
+const PAIR_COLUMNS = 4;
+/** Images in a sample grid (6 x 6). */
+const GRID_IMAGES = 36;
+
+/** What `plot --kind` accepts. */
+export const PLOT_KINDS = ['density', 'samples', 'pairs', 'loss'] as const;
+/** A picture kind. */
+export type PlotKind = (typeof PLOT_KINDS)[number];
+
+/** The PNG of a training curve (`train` writes it as loss.png). */
+export async function lossPicture(
+  history: readonly LossRow[],
+  heading: string,
+  subtitle?: string,
+): Promise<Uint8Array> {
+  return renderPng(lossChart(history, heading, subtitle));
+}
+
+/** Renders a spec to PNG; vega, vega-lite and resvg load on first use, so other commands start faster. */
+async function renderPng(spec: VegaLiteSpec): Promise<Uint8Array> {
+  const picture = await import('../picture.js');
+  return picture.renderPng(spec);
+}
 
 function drawSamples(model: SavedModel, n: number, seed: number): Float32Array {
   const samples = model.flow.sample(n, { seed });
@@ -19,65 +58,183 @@ function drawSamples(model: SavedModel, n: number, seed: number): Float32Array {
   return values;
 }
 
-function firstTwoColumns(values: Float32Array, dims: number): Float32Array {
-  if (dims === 2) return values;
-  const out = new Float32Array((values.length / dims) * 2);
-  for (let i = 0; i < out.length / 2; i++) out.set(values.subarray(i * dims, i * dims + 2), 2 * i);
-  return out;
+/** Title and subtitle from what `train` recorded: `realnvp on moons (2-D)` and its NLLs. */
+function headings(model: SavedModel, what: string): [string, string] {
+  const m = model.metadata;
+  const data = typeof m.data === 'string' ? path.basename(m.data) : 'data';
+  const nll = (key: string) =>
+    typeof m[key] === 'number' ? `${key.replace('Nll', ' NLL')} ${(m[key] as number).toFixed(3)}` : null;
+  const parts = [
+    nll('testNll'),
+    nll('valNll'),
+    typeof m.steps === 'number' ? `${m.steps} steps` : null,
+  ].filter((p) => p !== null);
+  return [`${String(m.flow ?? 'flow')} on ${data} (${model.dims}-D): ${what}`, `${parts.join(' · ')} (nats)`];
 }
 
-function densityImage(model: SavedModel, overlay: Float32Array | undefined, seed: number): RgbImage {
-  const bounds = boundsOf(overlay ?? drawSamples(model, 5000, seed));
+/** The data rows to overlay, checked against the model's width. */
+function overlayRows(dataSpec: string | undefined, model: SavedModel, seed: number): PointTable | undefined {
+  if (dataSpec === undefined) return undefined;
+  const rows = evaluationRows(openDataset(dataSpec), seed);
+  if (rows.cols !== model.dims) {
+    throw new UsageError(`data '${dataSpec}' has ${rows.cols} columns but the model expects ${model.dims}`);
+  }
+  return { values: rows.data.subarray(0, Math.min(rows.rows, MAX_POINTS) * rows.cols), cols: rows.cols };
+}
+
+/** Column names the model was trained on (`x0..` when none were recorded). */
+function columnNames(model: SavedModel): string[] {
+  const columns = model.metadata.columns;
+  return Array.isArray(columns) && columns.length === model.dims
+    ? columns.map(String)
+    : Array.from({ length: model.dims }, (_, j) => `x${j}`);
+}
+
+/** A 6 x 6 grid of sampled images, each tile a grey PNG. */
+function imageGrid(model: SavedModel, seed: number): ReturnType<typeof imageGridChart> {
+  const side = Math.round(Math.sqrt(model.dims));
+  const values = drawSamples(model, GRID_IMAGES, seed);
+  const urls = Array.from({ length: GRID_IMAGES }, (_, k) => {
+    const pixels = new Uint8Array(side * side * 3);
+    for (let i = 0; i < side * side; i++) {
+      const v = Math.round(255 * Math.min(1, Math.max(0, values[k * model.dims + i] as number)));
+      pixels.fill(v, 3 * i, 3 * i + 3);
+    }
+    return `data:image/png;base64,${encodePng({ width: side, height: side, pixels }).toString('base64')}`;
+  });
+  const [heading, subtitle] = headings(model, `${GRID_IMAGES} samples`);
+  return imageGridChart(urls, 6, heading, subtitle);
+}
+
+function densityPicture(model: SavedModel, overlay: PointTable | undefined, seed: number) {
+  const bounds = boundsOf(overlay ? firstTwo(overlay) : drawSamples(model, 5000, seed));
   const grid = tf.tensor2d(gridPoints(bounds, RESOLUTION), [RESOLUTION * RESOLUTION, 2]);
   try {
-    return renderDensity(
-      logProbInBatches(model.flow, grid, { batchSize: 4096 }),
-      RESOLUTION,
-      bounds,
-      overlay,
-    );
+    const logDensity = logProbInBatches(model.flow, grid, { batchSize: 4096 });
+    const names = columnNames(model);
+    const [heading, subtitle] = headings(model, 'density');
+    return densityChart(logDensity, RESOLUTION, bounds, [names[0]!, names[1]!], heading, subtitle, overlay);
   } finally {
     grid.dispose();
   }
 }
 
-/** `bijective plot`: a density heat map (2-D, optional data overlay), a sample histogram, or an image grid. */
+/** The first two columns of a table, interleaved (what `boundsOf` reads). */
+function firstTwo(table: PointTable): Float32Array {
+  const n = Math.floor(table.values.length / table.cols);
+  const out = new Float32Array(2 * n);
+  for (let r = 0; r < n; r++) {
+    out[2 * r] = table.values[r * table.cols] as number;
+    out[2 * r + 1] = table.values[r * table.cols + 1] as number;
+  }
+  return out;
+}
+
+/** Reads `loss.csv` of a model directory. */
+function readHistory(dir: string): LossRow[] {
+  const file = path.join(dir, 'loss.csv');
+  if (!existsSync(path.join(dir, 'model.json')))
+    throw new UsageError(`model directory '${dir}' does not exist`);
+  if (!existsSync(file)) {
+    throw new UsageError(
+      `model '${dir}' has no loss.csv (trained before train wrote one); retrain it to plot the loss`,
+    );
+  }
+  return parseLossCsv(readFileSync(file, 'utf8'), file);
+}
+
+/** The PNG's width and height (IHDR). */
+function pngSize(png: Uint8Array): { width: number; height: number } {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/** The options of `plot`, read and checked before any work. */
+export function readPlotOptions(args: ParsedArgs) {
+  const out = requiredOption(args, 'out');
+  if (!/\.png$/i.test(out))
+    throw new UsageError(`${spelling(args, 'out')} must name a .png file, got '${out}'`);
+  const requested = args.values.has('kind') ? choiceOption(args, 'kind', PLOT_KINDS, 'density') : undefined;
+  if (requested === 'loss' && args.values.has('data')) {
+    throw new UsageError(`--kind loss takes no --data (it reads the model's loss.csv)`);
+  }
+  return {
+    out,
+    modelDir: requiredOption(args, 'model'),
+    requested,
+    seed: intOption(args, 'seed', 0, 0, 2 ** 31 - 1),
+  };
+}
+
+/** `bijective plot`: density, samples against data, pair plot or training curve, as a PNG. */
 export async function plotCommand(args: ParsedArgs): Promise<void> {
   const out = requiredOption(args, 'out');
-  const kind = args.values.get('kind') ?? 'density';
-  if (kind !== 'density' && kind !== 'samples')
-    throw new UsageError(`--kind must be density or samples, got '${kind}'`);
+  if (!/\.png$/i.test(out))
+    throw new UsageError(`${spelling(args, 'out')} must name a .png file, got '${out}'`);
+  const modelDir = requiredOption(args, 'model');
+  const requested = args.values.has('kind') ? choiceOption(args, 'kind', PLOT_KINDS, 'density') : undefined;
   const seed = intOption(args, 'seed', 0, 0, 2 ** 31 - 1);
-  await selectBackend(args.values.get('backend'));
-  const model = await openModel(requiredOption(args, 'model'));
-  if (model.contextColumns)
-    throw new UsageError('plot: conditional models need a context; plot is for unconditional ones');
-  try {
-    const dataSpec = args.values.get('data');
-    let overlay: Float32Array | undefined;
-    if (dataSpec) {
-      const rows = evaluationRows(openDataset(dataSpec), seed);
-      if (rows.cols !== model.dims)
+  let png: Uint8Array;
+  let kind: PlotKind;
+  if (requested === 'loss') {
+    if (args.values.has('data'))
+      throw new UsageError(`--kind loss takes no --data (it reads the model's loss.csv)`);
+    const history = readHistory(modelDir);
+    const meta = JSON.parse(readFileSync(path.join(modelDir, 'model.json'), 'utf8')) as {
+      metadata?: Record<string, unknown>;
+    };
+    const m = meta.metadata ?? {};
+    const data = typeof m.data === 'string' ? path.basename(m.data) : 'data';
+    const best = typeof m.bestStep === 'number' ? ` · best validation at step ${m.bestStep}` : '';
+    png = await lossPicture(
+      history,
+      `${String(m.flow ?? 'flow')} on ${data}: training curve`,
+      `${history.length} steps${best}`,
+    );
+    kind = 'loss';
+  } else {
+    await selectBackend(args.values.get('backend'));
+    const model = await openModel(modelDir);
+    try {
+      if (model.contextColumns)
+        throw new UsageError('plot: conditional models need a context; plot draws unconditional ones');
+      const isImage = model.levels !== null && Number.isInteger(Math.sqrt(model.dims)) && model.dims > 1;
+      kind = requested ?? (isImage ? 'samples' : model.dims === 2 ? 'density' : 'pairs');
+      if (isImage && kind !== 'samples')
+        throw new UsageError(`--kind ${kind} is for tables; image models plot --kind samples`);
+      if (kind === 'density' && model.dims !== 2) {
         throw new UsageError(
-          `data '${dataSpec}' has ${rows.cols} columns but the model expects ${model.dims}`,
+          `--kind density needs a 2-D model (this one has ${model.dims} columns); try --kind pairs`,
         );
-      overlay = firstTwoColumns(rows.data.subarray(0, Math.min(rows.rows, 2000) * rows.cols), rows.cols);
+      }
+      const overlay = isImage ? undefined : overlayRows(args.values.get('data'), model, seed);
+      const names = columnNames(model);
+      let spec;
+      if (isImage) spec = imageGrid(model, seed);
+      else if (kind === 'density') spec = densityPicture(model, overlay, seed);
+      else {
+        // As many samples as data rows (when overlaid), so that neither cloud hides the other.
+        const count = overlay ? Math.max(100, overlay.values.length / overlay.cols) : MAX_POINTS;
+        const samples = { values: drawSamples(model, count, seed), cols: model.dims };
+        if (kind === 'samples' && model.dims >= 2) {
+          const [heading, subtitle] = headings(model, overlay ? 'samples and data' : 'samples');
+          spec = samplesChart(samples, overlay, names, heading, subtitle);
+        } else {
+          const columns = Array.from({ length: Math.min(PAIR_COLUMNS, model.dims) }, (_, j) => j);
+          const [heading, subtitle] = headings(
+            model,
+            `${overlay ? 'samples and data' : 'samples'}, first ${columns.length} of ${model.dims} columns`,
+          );
+          spec = pairsChart(samples, overlay, columns, names, heading, subtitle);
+        }
+      }
+      png = await renderPng(spec);
+    } finally {
+      closeModel(model);
     }
-    let image: RgbImage;
-    const side = Math.round(Math.sqrt(model.dims));
-    if (model.levels && side * side === model.dims) {
-      const n = 64;
-      image = renderImageGrid(drawSamples(model, n, seed), n, side, side, 1, 8);
-    } else if (model.dims === 2 && kind === 'density') {
-      image = densityImage(model, overlay, seed);
-    } else {
-      const points = firstTwoColumns(drawSamples(model, 20_000, seed), model.dims);
-      image = renderScatter(points, RESOLUTION, boundsOf(overlay ?? points));
-    }
-    writeFileAtomic(out, encodePng(image));
-    if (args.flags.has('json')) printJson({ out, width: image.width, height: image.height });
-  } finally {
-    model.flow.dispose();
-    tf.disposeVariables();
   }
+  writeFileAtomic(out, png);
+  const { width, height } = pngSize(png);
+  if (args.flags.has('json')) return printJson({ out, kind, width, height });
+  process.stdout.write(`${kind} plot written to ${out} (${width}x${height})\n`);
 }

@@ -1,24 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { writeFileSync, renameSync } from 'node:fs';
-import { intOption, requiredOption, type ParsedArgs } from '../args.js';
+import { intOption, requiredOption, spelling, type ParsedArgs } from '../args.js';
 import { selectBackend } from '../backend.js';
 import { printJson } from '../output.js';
 import { openModel } from '../saved-model.js';
 import { UsageError } from '../usage-error.js';
+import { writeFileAtomic } from '../files.js';
 
-/** Rows formatted as CSV with the header `x0,...,x{d-1}`. */
-export function toCsv(values: Float32Array, dims: number): string {
-  const lines = [Array.from({ length: dims }, (_, j) => `x${j}`).join(',')];
+/** Rows formatted as CSV under a header of the column names (`x0,...,x{d-1}` when none are given). */
+export function toCsv(values: Float32Array, dims: number, names?: readonly string[]): string {
+  const header = names && names.length === dims ? names : Array.from({ length: dims }, (_, j) => `x${j}`);
+  const lines = [header.map(csvCell).join(',')];
   for (let i = 0; i < values.length; i += dims)
     lines.push(Array.from(values.subarray(i, i + dims), (v) => String(v)).join(','));
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes a file atomically: a temporary sibling renamed into place. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const temp = `${path}.tmp-${process.pid}`;
-  writeFileSync(temp, data);
-  renameSync(temp, path);
+/** A header cell, quoted when it holds a comma, quote or newline. */
+function csvCell(name: string): string {
+  return /[",\r\n]/.test(name) ? `"${name.replace(/"/g, '""')}"` : name;
 }
 
 /** `--context v1,v2,...`: one conditioning row broadcast to every sample (required exactly for conditional models). */
@@ -38,19 +37,31 @@ function contextOption(args: ParsedArgs, width: number): tf.Tensor2D | undefined
   return tf.tensor2d(values, [1, width]);
 }
 
+/** The options of `sample`, read and checked before any work (`--context` is checked against the model). */
+export function readSampleOptions(args: ParsedArgs) {
+  const out = args.values.get('out');
+  if (out !== undefined && out.trim() === '')
+    throw new UsageError(`${spelling(args, 'out')} needs a file name`);
+  return {
+    modelDir: requiredOption(args, 'model'),
+    n: intOption(args, 'n', 1000, 1, 10_000_000),
+    seed: intOption(args, 'seed', 0, 0, 2 ** 31 - 1),
+  };
+}
+
 /** `bijective sample`: draws rows from a saved model as CSV (stdout or --out), given a context for conditional models. */
 export async function sampleCommand(args: ParsedArgs): Promise<void> {
-  const n = intOption(args, 'n', 1000, 1, 10_000_000);
-  const seed = intOption(args, 'seed', 0, 0, 2 ** 31 - 1);
+  const { n, seed, modelDir } = readSampleOptions(args);
   await selectBackend(args.values.get('backend'));
-  const model = await openModel(requiredOption(args, 'model'));
+  const model = await openModel(modelDir);
   const context = contextOption(args, model.contextColumns?.length ?? 0);
   try {
     const samples = model.flow.sample(n, { seed, context });
     const values = samples.dataSync() as Float32Array;
     samples.dispose();
     const scaled = model.levels ? values.map((v) => v * (model.levels as number)) : values;
-    const csv = toCsv(scaled, model.dims);
+    const columns = model.metadata.columns;
+    const csv = toCsv(scaled, model.dims, Array.isArray(columns) ? columns.map(String) : undefined);
     const out = args.values.get('out');
     if (out) writeFileAtomic(out, csv);
     else process.stdout.write(csv);

@@ -8,7 +8,7 @@ import {
   type JsonObject,
   type RecommendedSettings,
 } from '@bijective/core';
-import { fit, meanNegLogProb } from '@bijective/train';
+import { DivergenceError, fit, type FitState } from '@bijective/train';
 import { saveFlowToDirectory } from '@bijective/core/node';
 import {
   bitsPerDim,
@@ -18,19 +18,43 @@ import {
   tableTensor,
   type Table,
 } from '@bijective/datasets';
-import { intListOption, intOption, numberOption, requiredOption, type ParsedArgs } from '../args.js';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  choiceOption,
+  intListOption,
+  intOption,
+  numberOption,
+  parseArgs,
+  positiveOption,
+  requiredOption,
+  spelling,
+  type ParsedArgs,
+} from '../args.js';
 import { selectBackend } from '../backend.js';
-import { openDataset, trainingSplits } from '../data.js';
+import { checkpointDirFor, readCheckpoint, resolveCheckpointDir, writeCheckpoint } from '../checkpoint.js';
+import { SPECS } from '../command-docs.js';
+import { looksLikePath, openDataset, trainingSplits } from '../data.js';
+import { lossCsv, type LossRow } from '../loss-history.js';
 import { buildFlow, type FlowFlagOptions } from '../model.js';
 import { printJson, say } from '../output.js';
-import { ProgressBar } from '../progress.js';
+import { isPluginPath, loadPlugins, type LoadedPlugin } from '../plugins.js';
+import { ProgressBar, progressMode } from '../progress.js';
+import { QUANTILE_LEVELS, quantilesOf } from '../quantiles.js';
+import { tableLogDensities } from '../scoring.js';
 import { UsageError } from '../usage-error.js';
+import type { CommandContext } from './index.js';
+import { lossPicture } from './plot.js';
+import { writeFileAtomic } from '../files.js';
 
 /** Rows of the training set scored for the reported train NLL (a uniform prefix of shuffled rows). */
 const TRAIN_NLL_ROWS = 20_000;
 
 /** Training rows (a uniform prefix of shuffled rows) the base-side whitening is fitted on. */
 const WHITENING_ROWS = 4096;
+
+/** Options `--resume` takes from the new command line; every other one comes from the checkpoint. */
+const RESUME_OVERRIDES = ['json', 'quiet', 'checkpoint-every', 'plugin', 'resume'];
 
 /** The flow options given on the command line, under the names the flow factories take. */
 export function flowFlagOptions(args: ParsedArgs): FlowFlagOptions {
@@ -45,10 +69,10 @@ export function flowFlagOptions(args: ParsedArgs): FlowFlagOptions {
     try {
       parsed = JSON.parse(extra);
     } catch {
-      throw new UsageError(`--flow-options must be a JSON object, got '${extra}'`);
+      throw new UsageError(`${spelling(args, 'flow-options')} must be a JSON object, got '${extra}'`);
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new UsageError(`--flow-options must be a JSON object, got '${extra}'`);
+      throw new UsageError(`${spelling(args, 'flow-options')} must be a JSON object, got '${extra}'`);
     }
     Object.assign(options, parsed as JsonObject);
   }
@@ -57,6 +81,87 @@ export function flowFlagOptions(args: ParsedArgs): FlowFlagOptions {
     if (value !== undefined) options[name] = value;
   }
   return options;
+}
+
+/** Every option of `train`, read and checked before any work starts. */
+export interface TrainSettings {
+  /** `--flow`. */
+  flow: string;
+  /** `--data` as given. */
+  data: string;
+  /** `--test`. */
+  test?: string;
+  /** `--steps` (undefined: the flow's recommendation). */
+  steps?: number;
+  /** `--batch` (undefined: the flow's recommendation). */
+  batch?: number;
+  /** `--lr` (undefined: the recipe's). */
+  lr?: number;
+  /** `--clip-norm`. */
+  clipNorm?: number;
+  /** `--seed`. */
+  seed: number;
+  /** `--val-fraction`. */
+  validationFraction: number;
+  /** `--val-every`. */
+  validationEvery?: number;
+  /** `--patience`. */
+  patience?: number;
+  /** `--weight-decay`. */
+  weightDecay: number;
+  /** `--preprocess` (undefined: by data kind). */
+  preprocess?: 'whiten' | 'standardise';
+  /** `--base`. */
+  base?: string;
+  /** `--backend`. */
+  backend?: string;
+  /** `--context-columns`. */
+  contextColumns?: number[];
+  /** Flow options from the flags. */
+  flowOptions: FlowFlagOptions;
+  /** `--out`. */
+  out: string;
+  /** `--force`. */
+  force: boolean;
+  /** `--checkpoint-every`, in minutes. */
+  checkpointMinutes?: number;
+  /** `--json`. */
+  json: boolean;
+  /** `--quiet`. */
+  quiet: boolean;
+}
+
+/** Reads and checks `train`'s options (no file is touched). */
+export function readTrainSettings(args: ParsedArgs): TrainSettings {
+  const lr = args.values.has('lr') ? numberOption(args, 'lr', 0, 1e-8, 10) : undefined;
+  const out = args.values.get('out') ?? 'out/model';
+  if (out.trim() === '') throw new UsageError(`${spelling(args, 'out')} needs a directory name`);
+  return {
+    flow: requiredOption(args, 'flow'),
+    data: requiredOption(args, 'data'),
+    test: args.values.has('test') ? requiredOption(args, 'test') : undefined,
+    steps: args.values.has('steps') ? intOption(args, 'steps', 1, 1, 1e9) : undefined,
+    batch: args.values.has('batch') ? intOption(args, 'batch', 1, 1, 1e7) : undefined,
+    lr,
+    clipNorm: positiveOption(args, 'clip-norm'),
+    seed: intOption(args, 'seed', 0, 0, 2 ** 31 - 1),
+    validationFraction: numberOption(args, 'val-fraction', 0.1, 0, 0.9),
+    validationEvery: args.values.has('val-every') ? intOption(args, 'val-every', 10, 1) : undefined,
+    patience: args.values.has('patience') ? intOption(args, 'patience', 10, 1) : undefined,
+    weightDecay: numberOption(args, 'weight-decay', 0, 0, 1),
+    preprocess: args.values.has('preprocess')
+      ? choiceOption(args, 'preprocess', ['whiten', 'standardise'] as const, 'standardise')
+      : undefined,
+    base: args.values.get('base'),
+    backend: args.values.get('backend'),
+    contextColumns: intListOption(args, 'context-columns', 0),
+    flowOptions: flowFlagOptions(args),
+    out,
+    force: args.flags.has('force'),
+    checkpointMinutes: positiveOption(args, 'checkpoint-every', 60 * 24 * 365),
+    json: args.flags.has('json'),
+    quiet: args.flags.has('quiet'),
+  };
 }
 
 function withDequantisation(table: Table, levels: number | undefined, seed: number): Table {
@@ -74,21 +179,18 @@ function headRows(table: Table, n: number): Table {
   return { ...table, rows: n, data: table.data.subarray(0, n * table.cols), context, labels: undefined };
 }
 
-/** Mean NLL of (at most {@link TRAIN_NLL_ROWS}) rows in the units of the data as given. */
-function scoreNll(flow: Flow, table: Table | null, levels: number | undefined): number | null {
+/** Log-densities (data units) of at most {@link TRAIN_NLL_ROWS} rows of a table, or null without rows. */
+function rowLogDensities(
+  flow: Flow,
+  table: Table | null | undefined,
+  levels: number | undefined,
+): Float64Array | null {
   if (!table || table.rows === 0) return null;
-  const rows = headRows(table, TRAIN_NLL_ROWS);
-  const x = tableTensor(rows);
-  const context = contextTensor(rows);
-  try {
-    const nll = meanNegLogProb(flow, x, { context });
-    // Dequantised rows live in [0, 1): report the NLL of the integer-valued data as given (x = levels · y).
-    return levels ? nll + table.cols * Math.log(levels) : nll;
-  } finally {
-    x.dispose();
-    context?.dispose();
-  }
+  return tableLogDensities(flow, headRows(table, TRAIN_NLL_ROWS), levels ?? null);
 }
+
+const meanNll = (logProb: Float64Array | null): number | null =>
+  logProb === null ? null : -logProb.reduce((a, b) => a + b, 0) / logProb.length;
 
 /**
  * Steps between validation passes: fit's default max(10, steps/40), but at least every 10 epochs, so
@@ -121,30 +223,125 @@ export function trainingDefaults(
   };
 }
 
-/** `bijective train`: fits a flow to a dataset, keeps the best-validation weights and writes the model. */
-export async function trainCommand(args: ParsedArgs): Promise<void> {
-  const started = performance.now();
-  const json = args.flags.has('json');
-  const flowName = requiredOption(args, 'flow');
-  const dataSpec = requiredOption(args, 'data');
-  const recommended = trainingDefaults(flowName, false);
-  const steps = intOption(args, 'steps', recommended.steps, 1);
-  const batch = intOption(args, 'batch', recommended.batchSize, 1);
-  const seed = intOption(args, 'seed', 0, 0, 2 ** 31 - 1);
-  const validationFraction = numberOption(args, 'val-fraction', 0.1, 0, 0.9);
-  const validationEvery = args.values.has('val-every') ? intOption(args, 'val-every', 10, 1) : undefined;
-  const patience = args.values.has('patience') ? intOption(args, 'patience', 10, 1) : undefined;
-  const weightDecay = numberOption(args, 'weight-decay', 0, 0, 1);
-  const out = args.values.get('out') ?? 'out/model';
-  const contextColumns = intListOption(args, 'context-columns', 0);
-  const flowOptions = flowFlagOptions(args);
-  const backend = await selectBackend(args.values.get('backend'));
+/** Whether `dir` exists and holds anything (an empty directory may be written into). */
+function occupied(dir: string): boolean {
+  if (!existsSync(dir)) return false;
+  try {
+    return readdirSync(dir).length > 0;
+  } catch {
+    return true; // a file, or unreadable: not ours to replace silently
+  }
+}
 
+/** The `train` arguments stored in a checkpoint: the run's own, with paths made absolute, without --resume. */
+function checkpointArgv(args: ParsedArgs, cwd: string): string[] {
+  const absolute = (value: string) => path.resolve(cwd, value);
+  const out: string[] = [];
+  for (const [name, value] of args.values) {
+    if (name === 'resume' || name === 'plugin') continue;
+    const pathValued = name === 'out' || name === 'test' || (name === 'data' && looksLikePath(value));
+    out.push(`--${name}`, pathValued ? absolute(value) : value);
+  }
+  for (const plugin of args.lists.get('plugin') ?? []) {
+    out.push('--plugin', isPluginPath(plugin) ? absolute(plugin) : plugin);
+  }
+  if (!args.values.has('out')) out.push('--out', absolute('out/model'));
+  for (const flag of args.flags) if (flag !== 'json' && flag !== 'quiet') out.push(`--${flag}`);
+  return out;
+}
+
+/** What a `train` command line asks for: a new run with its settings, or the continuation of a checkpoint. */
+export type TrainRequest = { resume: null; settings: TrainSettings } | { resume: string; minutes?: string };
+
+/** Reads and checks a `train` command line (no file is touched): a new run, or `--resume DIR`. */
+export function readTrainRequest(args: ParsedArgs): TrainRequest {
+  if (!args.values.has('resume')) return { resume: null, settings: readTrainSettings(args) };
+  const unexpected = [...args.values.keys(), ...args.flags].filter((n) => !RESUME_OVERRIDES.includes(n));
+  if (unexpected.length > 0) {
+    throw new UsageError(
+      `--resume continues the stored run with its own options; ${spelling(args, unexpected[0] as string)} cannot be given with it (only --json, --quiet, --checkpoint-every, --plugin)`,
+    );
+  }
+  positiveOption(args, 'checkpoint-every', 60 * 24 * 365);
+  return { resume: requiredOption(args, 'resume'), minutes: args.values.get('checkpoint-every') };
+}
+
+/** `bijective train`: fits a flow to a dataset, keeps the best-validation weights and writes the model. */
+export async function trainCommand(args: ParsedArgs, context: CommandContext): Promise<void> {
+  const request = readTrainRequest(args);
+  if (request.resume === null) {
+    const { settings } = request;
+    if (!settings.force && occupied(settings.out)) {
+      throw new UsageError(
+        `model directory '${settings.out}' already exists; pass --force to replace it, or choose another --out`,
+      );
+    }
+    const checkpointDir = checkpointDirFor(settings.out);
+    if (!settings.force && existsSync(checkpointDir)) {
+      throw new UsageError(
+        `a checkpoint of an interrupted run exists at '${checkpointDir}'; continue it with --resume ${checkpointDir}, or pass --force to start over`,
+      );
+    }
+    return trainWith(settings, context.plugins, checkpointArgv(args, process.cwd()));
+  }
+  const dir = resolveCheckpointDir(request.resume);
+  const checkpoint = readCheckpoint(dir);
+  const stored = parseArgs(['train', ...checkpoint.argv], SPECS);
+  for (const name of ['json', 'quiet']) {
+    if (args.flags.has(name)) stored.flags.add(name);
+    else stored.flags.delete(name);
+  }
+  if (request.minutes !== undefined) {
+    stored.values.set('checkpoint-every', request.minutes);
+    stored.spelled.set('checkpoint-every', spelling(args, 'checkpoint-every'));
+  }
+  const settings = readTrainSettings(stored);
+  if (!settings.force && occupied(settings.out)) {
+    throw new UsageError(
+      `model directory '${settings.out}' already exists; the resumed run would replace it (start it with --force to allow that)`,
+    );
+  }
+  const plugins = [
+    ...context.plugins,
+    ...(await loadPlugins(stored.lists.get('plugin') ?? [], process.cwd())),
+  ];
+  return trainWith(settings, plugins, checkpoint.argv, checkpoint.state, checkpoint.history);
+}
+
+/** `fit`, with the divergence advice in the CLI's own option names. */
+function fitWithCliHints(...call: Parameters<typeof fit>): ReturnType<typeof fit> {
+  try {
+    return fit(...call);
+  } catch (e) {
+    if (e instanceof DivergenceError) {
+      throw new DivergenceError(
+        e.step,
+        e.message.replace(
+          /\(try a lower learning rate or clipNorm\)/,
+          '(try a lower --lr, or --clip-norm 1)',
+        ),
+      );
+    }
+    throw e;
+  }
+}
+
+/** Trains with checked settings, from scratch or from a checkpoint's state and history. */
+async function trainWith(
+  settings: TrainSettings,
+  plugins: readonly LoadedPlugin[],
+  argv: string[],
+  resume?: FitState,
+  resumedHistory: LossRow[] = [],
+): Promise<void> {
+  const started = performance.now();
+  const { flow: flowName, data: dataSpec, seed, out, contextColumns } = settings;
+  const backend = await selectBackend(settings.backend);
   const dataset = openDataset(dataSpec, { contextColumns });
   const splits = trainingSplits(dataset, {
     seed,
-    validationFraction,
-    testPath: args.values.get('test'),
+    validationFraction: settings.validationFraction,
+    testPath: settings.test,
     contextColumns,
   });
   const levels = dataset.levels;
@@ -158,14 +355,12 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
   // Tables (CSV) are whitened by default: on few rows the full-covariance Gaussian is the model to
   // beat, and the flow should start there. Toys (unlimited draws, far from Gaussian) and images keep
   // the per-column standardisation.
-  const preprocess =
-    args.values.get('preprocess') ?? (dataset.kind === 'fixed' && !levels ? 'whiten' : 'standardise');
-  if (preprocess !== 'whiten' && preprocess !== 'standardise') {
-    throw new UsageError(`--preprocess must be 'whiten' or 'standardise', got '${preprocess}'`);
-  }
+  const preprocess = settings.preprocess ?? (dataset.kind === 'fixed' && !levels ? 'whiten' : 'standardise');
   const standardisation = fitStandardisation(train);
   const recipe = trainingDefaults(flowName, preprocess === 'whiten');
-  const learningRate = numberOption(args, 'lr', recipe.learningRate, 1e-8, 10);
+  const steps = settings.steps ?? recipe.steps;
+  const batch = settings.batch ?? recipe.batchSize;
+  const learningRate = settings.lr ?? recipe.learningRate;
   const fitRows = preprocess === 'whiten' ? headRows(train, WHITENING_ROWS) : null;
   const latentFit = fitRows && { rows: tableTensor(fitRows) as tf.Tensor2D, context: contextTensor(fitRows) };
   let flow: Flow;
@@ -174,9 +369,9 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
       flowName,
       dims,
       standardisation,
-      { seed, ...flowOptions },
+      { seed, ...settings.flowOptions },
       train.context?.cols,
-      args.values.get('base') ?? recipe.base,
+      settings.base ?? recipe.base,
       latentFit ?? undefined,
     );
   } finally {
@@ -184,7 +379,16 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
     latentFit?.context?.dispose();
   }
   const whitened = flow.bijector instanceof Chain && flow.bijector.bijectors[0] instanceof TriangularAffine;
-  const progress = new ProgressBar(steps, process.stderr, !json);
+  const checkpointDir = checkpointDirFor(out);
+  const history: LossRow[] = [...resumedHistory];
+  const progress = new ProgressBar(
+    steps,
+    process.stderr,
+    progressMode(process.stderr, settings.quiet, settings.json),
+    resume?.step ?? 0,
+  );
+  const everyMs = settings.checkpointMinutes === undefined ? undefined : settings.checkpointMinutes * 60_000;
+  let lastCheckpoint = performance.now();
   const tensors = {
     x: tableTensor(train),
     context: contextTensor(train),
@@ -192,7 +396,7 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
     validationContext: validation ? contextTensor(validation) : undefined,
   };
   try {
-    const result = fit(flow, tensors.x, {
+    const result = fitWithCliHints(flow, tensors.x, {
       steps,
       batchSize: batch,
       learningRate,
@@ -201,15 +405,37 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
       validationData: tensors.validation,
       validationContext: tensors.validationContext,
       validationFraction: 0,
-      validationEvery: validationEvery ?? defaultValidationEvery(steps, batch, train.rows),
-      ...(patience !== undefined ? { patience } : {}),
-      weightDecay,
-      onProgress: (p) => progress.update(p.step, p.loss, p.validationNll),
+      validationEvery: settings.validationEvery ?? defaultValidationEvery(steps, batch, train.rows),
+      ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
+      ...(settings.clipNorm !== undefined ? { clipNorm: settings.clipNorm } : {}),
+      weightDecay: settings.weightDecay,
+      resume,
+      checkpoint:
+        everyMs === undefined
+          ? undefined
+          : {
+              due: () => performance.now() - lastCheckpoint >= everyMs,
+              save: (state) => {
+                writeCheckpoint(checkpointDir, { argv, state, history });
+                lastCheckpoint = performance.now();
+              },
+            },
+      onProgress: (p) => {
+        history.push({
+          step: p.step,
+          trainLoss: p.loss,
+          valNll: p.validationNll ?? null,
+          lr: p.learningRate,
+        });
+        progress.update(p.step, p.loss, p.validationNll);
+      },
     });
     progress.finish();
-    const trainNll = scoreNll(flow, train, levels);
-    const valNll = scoreNll(flow, validation, levels);
-    const testNll = scoreNll(flow, test, levels);
+    const trainLogDensity = rowLogDensities(flow, train, levels);
+    const validationLogDensity = rowLogDensities(flow, validation, levels);
+    const trainNll = meanNll(trainLogDensity);
+    const valNll = meanNll(validationLogDensity);
+    const testNll = meanNll(rowLogDensities(flow, test, levels));
     const seconds = (performance.now() - started) / 1000;
     const summary = {
       flow: flowName,
@@ -226,6 +452,9 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
       stepsPerSecond: 1 / result.secondsPerStep,
       model: out,
     };
+    if (!settings.force && occupied(out)) {
+      throw new UsageError(`model directory '${out}' appeared during training; pass --force to replace it`);
+    }
     await saveFlowToDirectory(flow, out, {
       ...summary,
       columns: train.columns ? [...train.columns] : null,
@@ -234,13 +463,29 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
       preprocess: whitened ? 'whiten' : 'standardise',
       stopReason: result.stopReason,
       bestStep: result.bestStep,
-      flowOptions,
+      flowOptions: settings.flowOptions,
+      learningRate,
+      ...(settings.clipNorm !== undefined ? { clipNorm: settings.clipNorm } : {}),
+      logDensity: {
+        levels: [...QUANTILE_LEVELS],
+        train: trainLogDensity ? quantilesOf(trainLogDensity) : null,
+        validation: validationLogDensity ? quantilesOf(validationLogDensity) : null,
+      },
+      plugins: plugins.map((p) => ({ module: p.module, url: p.url, registers: p.registers })),
+      ...(resume ? { resumedFromStep: resume.step } : {}),
       created: new Date().toISOString(),
     });
-    if (json) return printJson(summary);
-    say(
-      `${flowName} on ${dataSpec} (${dims}-D, ${backend}): ${result.steps} steps in ${seconds.toFixed(1)} s (${summary.stepsPerSecond.toFixed(1)} steps/s)`,
+    writeFileAtomic(path.join(out, 'loss.csv'), lossCsv(history));
+    writeFileAtomic(
+      path.join(out, 'loss.png'),
+      await lossPicture(history, `${flowName} on ${path.basename(dataSpec)}: training curve`),
     );
+    if (existsSync(checkpointDir)) rmSync(checkpointDir, { recursive: true, force: true });
+    if (settings.json) return printJson(summary);
+    if (!settings.quiet)
+      say(
+        `${flowName} on ${dataSpec} (${dims}-D, ${backend}): ${result.steps} steps in ${seconds.toFixed(1)} s (${summary.stepsPerSecond.toFixed(1)} steps/s)`,
+      );
     const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4));
     process.stdout.write(
       `train NLL ${fmt(trainNll)}  val NLL ${fmt(valNll)}  test NLL ${fmt(testNll)} nats\n`,
@@ -250,7 +495,7 @@ export async function trainCommand(args: ParsedArgs): Promise<void> {
         `true entropy ${dataset.entropy.toFixed(4)} nats (the best achievable test NLL)\n`,
       );
     }
-    process.stdout.write(`model written to ${out}\n`);
+    process.stdout.write(`model written to ${out} (with loss.csv and loss.png)\n`);
   } finally {
     for (const t of Object.values(tensors)) t?.dispose();
     flow.dispose();

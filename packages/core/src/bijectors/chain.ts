@@ -11,6 +11,7 @@ import { OptionError, ShapeError } from '../errors.js';
 import { createBijector } from '../registry.js';
 import { formatShape, sameShape, type EventShape } from '../shapes.js';
 import { configJson, optionRecord, readBijectorConfig } from './options.js';
+import { previewJson } from '../json.js';
 
 /** Options of {@link Chain}: the links' configs, base side first. */
 export interface ChainOptions {
@@ -84,7 +85,7 @@ export class Chain extends BaseBijector {
     const record = optionRecord('chain', options, ['bijectors']);
     if (!Array.isArray(record.bijectors) || record.bijectors.length === 0) {
       throw new OptionError(
-        `chain: option 'bijectors' must be a non-empty list of bijector configs, got ${JSON.stringify(record.bijectors)}`,
+        `chain: option 'bijectors' must be a non-empty list of bijector configs, got ${previewJson(record.bijectors)}`,
       );
     }
     const configs = record.bijectors.map((c, i) =>

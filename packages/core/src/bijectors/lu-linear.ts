@@ -13,6 +13,7 @@ import {
   invertUnitUpperTriangular,
   strictlyLowerMask,
 } from './unit-triangular.js';
+import { previewJson } from '../json.js';
 
 /** Options of {@link LULinear}. */
 export interface LULinearOptions {
@@ -154,7 +155,7 @@ export class LULinear extends BaseBijector {
 function readSigns(value: unknown, d: number): number[] {
   if (!Array.isArray(value) || value.length !== d || !value.every((v) => v === 1 || v === -1)) {
     throw new OptionError(
-      `lu-linear: option 'signs' must be ${d} numbers, each 1 or -1, got ${JSON.stringify(value)}`,
+      `lu-linear: option 'signs' must be ${d} numbers, each 1 or -1, got ${previewJson(value)}`,
     );
   }
   return value as number[];

@@ -3,6 +3,7 @@ import { OptionError, ShapeError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { checkEventShape, eventSize, formatShape, type EventShape } from '../shapes.js';
 import { ACTIVATIONS, type ActivationName } from '../nn/activation.js';
+import { previewJson } from '../json.js';
 
 /** The options of one bijector as a record, after checking that only known keys are present. */
 export type OptionRecord = Readonly<Record<string, unknown>>;
@@ -10,7 +11,7 @@ export type OptionRecord = Readonly<Record<string, unknown>>;
 /** Checks that `options` is an object with no keys outside `known` (a typo is an {@link OptionError}). */
 export function optionRecord(owner: string, options: unknown, known: readonly string[]): OptionRecord {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new OptionError(`${owner}: options must be an object, got ${JSON.stringify(options)}`);
+    throw new OptionError(`${owner}: options must be an object, got ${previewJson(options)}`);
   }
   const record = options as OptionRecord;
   for (const key of Object.keys(record)) {
@@ -69,7 +70,7 @@ export function readNumber(
       atMost !== undefined ? `<= ${atMost}` : '',
     ].filter((b) => b !== '');
     const wanted = `a finite number${bounds.length ? ` ${bounds.join(' and ')}` : ''}`;
-    throw new OptionError(`${owner}: option '${key}' must be ${wanted}, got ${JSON.stringify(value)}`);
+    throw new OptionError(`${owner}: option '${key}' must be ${wanted}, got ${previewJson(value)}`);
   }
   return value;
 }
@@ -78,7 +79,7 @@ export function readNumber(
 export function readBoolean(owner: string, record: OptionRecord, key: string, fallback: boolean): boolean {
   const value = record[key] ?? fallback;
   if (typeof value !== 'boolean') {
-    throw new OptionError(`${owner}: option '${key}' must be a boolean, got ${JSON.stringify(value)}`);
+    throw new OptionError(`${owner}: option '${key}' must be a boolean, got ${previewJson(value)}`);
   }
   return value;
 }
@@ -88,7 +89,7 @@ export function readSeed(owner: string, record: OptionRecord): number {
   const value = record.seed ?? Math.floor(Math.random() * 2 ** 32);
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= 2 ** 32) {
     throw new OptionError(
-      `${owner}: option 'seed' must be an integer in [0, 2^32), got ${JSON.stringify(value)}`,
+      `${owner}: option 'seed' must be an integer in [0, 2^32), got ${previewJson(value)}`,
     );
   }
   return value;
@@ -111,13 +112,13 @@ export function readEventValues(
   const values = typeof value === 'number' ? new Array<number>(size).fill(value) : value;
   if (!Array.isArray(values) || values.length !== size) {
     throw new OptionError(
-      `${owner}: option '${key}' must be a number or a list of ${size} numbers (event shape ${formatShape(shape)}), got ${JSON.stringify(value)}`,
+      `${owner}: option '${key}' must be a number or a list of ${size} numbers (event shape ${formatShape(shape)}), got ${previewJson(value)}`,
     );
   }
   const bad = values.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v) || !valid.test(v));
   if (bad >= 0) {
     throw new OptionError(
-      `${owner}: option '${key}' must hold ${valid.what} numbers, got ${JSON.stringify(values[bad])} at ${bad}`,
+      `${owner}: option '${key}' must hold ${valid.what} numbers, got ${previewJson(values[bad])} at ${bad}`,
     );
   }
   return values as number[];
@@ -141,7 +142,7 @@ export function readBijectorConfig(owner: string, value: unknown, what: string):
     Array.isArray(config.options)
   ) {
     throw new OptionError(
-      `${owner}: ${what} must be a bijector config {name, options}, got ${JSON.stringify(value)}`,
+      `${owner}: ${what} must be a bijector config {name, options}, got ${previewJson(value)}`,
     );
   }
   return { name: config.name, options: config.options as JsonObject };
@@ -172,7 +173,7 @@ export function readHiddenSizes(owner: string, record: OptionRecord, fallback: r
     !value.every((h) => typeof h === 'number' && Number.isInteger(h) && h > 0)
   ) {
     throw new OptionError(
-      `${owner}: option 'hidden' must be a non-empty list of positive integers, got ${JSON.stringify(value)}`,
+      `${owner}: option 'hidden' must be a non-empty list of positive integers, got ${previewJson(value)}`,
     );
   }
   return [...(value as number[])];
@@ -183,7 +184,7 @@ export function readActivation(owner: string, record: OptionRecord): ActivationN
   const value = record.activation ?? 'relu';
   if (typeof value !== 'string' || !Object.hasOwn(ACTIVATIONS, value)) {
     throw new OptionError(
-      `${owner}: option 'activation' must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got ${JSON.stringify(value)}`,
+      `${owner}: option 'activation' must be one of ${Object.keys(ACTIVATIONS).join(', ')}, got ${previewJson(value)}`,
     );
   }
   return value as ActivationName;
@@ -206,7 +207,7 @@ export function readInteger(
   const value = record[key] ?? fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
     throw new OptionError(
-      `${owner}: option '${key}' must be an integer >= ${min}, got ${JSON.stringify(value)}`,
+      `${owner}: option '${key}' must be an integer >= ${min}, got ${previewJson(value)}`,
     );
   }
   return value;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OptionError } from '../errors.js';
 import { matMulExplicit } from '../nn/matmul.js';
+import { previewJson } from '../json.js';
 
 /** Checks that `value` is a permutation of 0..d-1 (each index once) or throws an OptionError naming `what`. */
 export function checkPermutation(
@@ -20,7 +21,7 @@ export function checkPermutation(
     });
   if (!valid) {
     throw new OptionError(
-      `${owner}: ${what} must list each of 0..${d - 1} exactly once, got ${JSON.stringify(value)}`,
+      `${owner}: ${what} must list each of 0..${d - 1} exactly once, got ${previewJson(value)}`,
     );
   }
   return [...(value as number[])];

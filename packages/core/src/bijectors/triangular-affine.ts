@@ -4,6 +4,7 @@ import { OptionError } from '../errors.js';
 import { matMulExplicit } from '../nn/matmul.js';
 import { sameLogDetPerRow } from './log-det.js';
 import { optionRecord, readEventShape, readEventValues } from './options.js';
+import { previewJson } from '../json.js';
 
 /** Options of {@link TriangularAffine}. */
 export interface TriangularAffineOptions {
@@ -84,12 +85,11 @@ function readMatrix(value: unknown, d: number): number[] {
     throw new OptionError(`triangular-affine: option 'matrix' must be ${why}`);
   };
   if (!Array.isArray(value) || value.length !== d * d) {
-    fail(`a row-major list of ${d * d} numbers (${d} x ${d}), got ${JSON.stringify(value)}`);
+    fail(`a row-major list of ${d * d} numbers (${d} x ${d}), got ${previewJson(value)}`);
   }
   const m = value as unknown[];
   m.forEach((v, k) => {
-    if (typeof v !== 'number' || !Number.isFinite(v))
-      fail(`finite numbers, got ${JSON.stringify(v)} at ${k}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`finite numbers, got ${previewJson(v)} at ${k}`);
     const i = Math.floor(k / d);
     const j = k % d;
     if (j > i && v !== 0) fail(`lower-triangular, got ${String(v)} at row ${i}, column ${j}`);

@@ -3,8 +3,11 @@ import type { Flow, FlowConfig } from '../flow.js';
 import type { JsonObject } from '../json.js';
 import { ModelFileError } from './errors.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelFileNames, type ModelTopology } from './format.js';
+import { previewJson } from '../json.js';
+import { checkFlowConfigLimits } from './config-limits.js';
 import { isJsonObject, isPlainObject, jsonProblem } from './json-check.js';
-import { checkWeightSpecs, encodeVariables } from './weights.js';
+import { walkJson, type ValueCount } from './json-limits.js';
+import { checkWeightLimits, checkWeightSpecs, encodeVariables } from './weights.js';
 
 /** What a loaded model holds once its artifacts are checked: config, metadata and weights. */
 export interface ModelContents {
@@ -30,12 +33,20 @@ export async function flowToArtifacts(
 ): Promise<tf.io.ModelArtifacts> {
   if (!isPlainObject(metadata)) throw new ModelFileError(target, 'metadata must be a plain JSON object');
   const config = flow.getConfig();
+  const cannotSave = `${target} (cannot save)`;
+  const count: ValueCount = { values: 0 };
+  checkFlowConfigLimits(config, cannotSave, count);
+  walkJson(metadata, 'metadata', cannotSave, count);
   const problem = jsonProblem(config, 'the flow config') ?? jsonProblem(metadata, 'metadata');
   if (problem !== undefined) throw new ModelFileError(target, `cannot save: ${problem}`);
   flow.variables.forEach((v, i) => {
     if (v.isDisposed)
       throw new ModelFileError(target, `cannot save: the flow's variable ${i} has been disposed`);
   });
+  checkWeightLimits(
+    flow.variables.map((v) => ({ name: '', shape: v.shape, dtype: v.dtype as 'float32' })),
+    cannotSave,
+  );
   const topology: ModelTopology = {
     format: MODEL_FORMAT,
     formatVersion: MODEL_FORMAT_VERSION,
@@ -56,11 +67,14 @@ function checkComponent(value: unknown, what: string, file: string): void {
   if (!isPlainObject(value) || typeof value.name !== 'string' || value.name.length === 0) {
     throw new ModelFileError(
       file,
-      `${what} must be {"name": string, "options": {...}}, found ${JSON.stringify(value)}`,
+      `${what} must be {"name": string, "options": {...}}, found ${previewJson(value)}`,
     );
   }
   if (!isJsonObject(value.options)) {
-    throw new ModelFileError(file, `${what}.options of '${value.name}' must be a JSON object`);
+    throw new ModelFileError(
+      file,
+      `${what}.options of ${previewJson(value.name)} must be a JSON object, found ${previewJson(value.options)}`,
+    );
   }
 }
 
@@ -84,15 +98,14 @@ function checkTopology(artifacts: tf.io.ModelArtifacts, file: string): ModelTopo
     );
   }
   if (topology.format !== MODEL_FORMAT) {
-    const found =
-      topology.format === undefined ? 'no format tag' : `format ${JSON.stringify(topology.format)}`;
+    const found = topology.format === undefined ? 'no format tag' : `format ${previewJson(topology.format)}`;
     throw new ModelFileError(file, `not a bijective model: ${found}, expected format '${MODEL_FORMAT}'`);
   }
   const version = topology.formatVersion;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
     throw new ModelFileError(
       file,
-      `invalid formatVersion ${JSON.stringify(version)}: expected a positive integer`,
+      `invalid formatVersion ${previewJson(version)}: expected a positive integer`,
     );
   }
   if (version > MODEL_FORMAT_VERSION) {
@@ -116,11 +129,25 @@ export function readArtifacts(artifacts: tf.io.ModelArtifacts, names: ModelFileN
   if (typeof artifacts !== 'object' || artifacts === null) {
     throw new ModelFileError(names.model, 'the IO handler returned no model');
   }
+  // Bounded, non-recursive walks first: everything after may recurse into these values.
+  const count: ValueCount = { values: 0 };
+  if (isPlainObject(artifacts.modelTopology)) {
+    // The flow config first, so that deep nesting is reported as nested bijectors.
+    checkFlowConfigLimits(artifacts.modelTopology.flow, names.model);
+    walkJson(artifacts.modelTopology, 'modelTopology', names.model, count);
+  }
+  walkJson(artifacts.userDefinedMetadata ?? {}, 'metadata', names.model, count);
+  walkJson(artifacts.weightSpecs ?? [], 'weightSpecs', names.model, count);
   const topology = checkTopology(artifacts, names.model);
   const metadata = artifacts.userDefinedMetadata ?? {};
   if (!isJsonObject(metadata)) throw new ModelFileError(names.model, 'metadata must be a JSON object');
   const weightSpecs = checkWeightSpecs(artifacts.weightSpecs ?? [], names.model);
+  checkWeightLimits(weightSpecs, names.model);
   const weightData = artifacts.weightData ?? (weightSpecs.length === 0 ? new ArrayBuffer(0) : undefined);
   if (weightData === undefined) throw new ModelFileError(names.weights, 'the weight data are missing');
+  const isBuffer = (b: unknown) => b instanceof ArrayBuffer;
+  if (!isBuffer(weightData) && !(Array.isArray(weightData) && weightData.every(isBuffer))) {
+    throw new ModelFileError(names.weights, 'the weight data are not an ArrayBuffer or a list of them');
+  }
   return { flow: topology.flow, metadata, weightSpecs, weightData };
 }

@@ -1,10 +1,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { messageOf, ModelFileError } from './errors.js';
+import { formatBytes, LIMITS } from '../limits.js';
+import { fileSystemReason, messageOf, ModelFileError, quoted } from './errors.js';
 import { MODEL_JSON_FILE } from './format.js';
 import { parseModelJson } from './model-json.js';
-import { checkWeightSpecs, weightSpecsByteLength } from './weights.js';
+import { checkWeightLimits, checkWeightSpecs, weightSpecsByteLength } from './weights.js';
 
 /** The hidden `.<name>.old-*` siblings an interrupted save may have left holding the previous model. */
 async function interruptedSaves(dir: string): Promise<string[]> {
@@ -21,7 +22,7 @@ async function checkDirectory(dir: string): Promise<void> {
     isDirectory = (await stat(dir)).isDirectory();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new ModelFileError(dir, `cannot be read: ${messageOf(e)}`, { cause: e });
+      throw new ModelFileError(dir, `cannot be read: ${fileSystemReason(e)}`, { cause: e });
     }
     const left = await interruptedSaves(dir);
     const hint =
@@ -36,24 +37,53 @@ async function checkDirectory(dir: string): Promise<void> {
   }
 }
 
+/** Turns a file-system error into a {@link ModelFileError} saying the file is missing or unreadable. */
+function fileError(file: string, missing: string, e: unknown): ModelFileError {
+  if ((e as NodeJS.ErrnoException).code === 'ENOENT') return new ModelFileError(file, missing);
+  return new ModelFileError(file, `cannot be read: ${fileSystemReason(e)}`, { cause: e });
+}
+
+/**
+ * The size of a file of the model, which must be a regular file (after symbolic links) of at most
+ * `maxBytes`; checked before reading, so that a device, a directory or a huge file is never read.
+ */
+async function modelFileSize(file: string, missing: string, maxBytes: number): Promise<number> {
+  let info;
+  try {
+    info = await stat(file);
+  } catch (e) {
+    throw fileError(file, missing, e);
+  }
+  if (!info.isFile()) throw new ModelFileError(file, 'is not a regular file');
+  if (info.size > maxBytes) {
+    throw new ModelFileError(
+      file,
+      `is ${formatBytes(info.size)}; at most ${formatBytes(maxBytes)} are read here`,
+    );
+  }
+  return info.size;
+}
+
 /** Reads a file of the model, with errors that say it is missing or unreadable. */
 async function readModelFile(file: string, missing: string): Promise<Buffer> {
   try {
     return await readFile(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ModelFileError(file, missing);
-    throw new ModelFileError(file, `cannot be read: ${messageOf(e)}`, { cause: e });
+    throw fileError(file, missing, e);
   }
 }
 
 /** Resolves a manifest path inside `dir`; refuses absolute paths and paths that leave the directory. */
 function weightsPath(dir: string, relative: string, modelFile: string): string {
+  if (relative.includes('\0')) {
+    throw new ModelFileError(modelFile, `weightsManifest path ${quoted(relative)} holds a NUL character`);
+  }
   const resolved = path.resolve(dir, relative);
   const inside = path.relative(path.resolve(dir), resolved);
   if (path.isAbsolute(relative) || inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) {
     throw new ModelFileError(
       modelFile,
-      `weightsManifest path '${relative}' is not a file inside the model directory`,
+      `weightsManifest path ${quoted(relative)} is not a file inside the model directory`,
     );
   }
   return path.join(dir, relative);
@@ -65,16 +95,19 @@ function arrayBufferOf(buffer: Buffer): ArrayBuffer {
 }
 
 /**
- * Reads a model directory into tfjs model artifacts: parses `model.json`, reads every weight
- * shard its manifest lists and checks each group's byte length. Errors name the file: missing
- * directory, missing `model.json`, invalid JSON, wrong format tag, missing or truncated weights.
+ * Reads a model directory into tfjs model artifacts: parses `model.json`, checks its manifest
+ * against the model-file limits, then checks every weight shard's size and reads them. Sizes are
+ * checked before reading (a device or a file longer than its manifest says is never read). Errors
+ * name the file: missing directory, missing `model.json`, invalid JSON, wrong format tag, a path
+ * outside the directory, missing, truncated or oversized weights.
  */
 export async function readModelDirectory(dir: string): Promise<tf.io.ModelArtifacts> {
   await checkDirectory(dir);
   const modelFile = path.join(dir, MODEL_JSON_FILE);
-  const text = (
-    await readModelFile(modelFile, `missing: the directory holds no ${MODEL_JSON_FILE}`)
-  ).toString('utf8');
+  const missingJson = `missing: the directory holds no ${MODEL_JSON_FILE}`;
+  await modelFileSize(modelFile, missingJson, LIMITS.maxModelJsonBytes);
+  // TextDecoder skips a UTF-8 byte-order mark, as editors on Windows write one.
+  const text = new TextDecoder().decode(await readModelFile(modelFile, missingJson));
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -82,19 +115,32 @@ export async function readModelDirectory(dir: string): Promise<tf.io.ModelArtifa
     throw new ModelFileError(modelFile, `invalid JSON (${messageOf(e)})`, { cause: e });
   }
   const { artifacts, weightsManifest } = parseModelJson(json, modelFile);
-  const shards: ArrayBuffer[] = [];
-  for (const group of weightsManifest) {
+  checkWeightLimits(checkWeightSpecs(artifacts.weightSpecs, modelFile), modelFile);
+  const missingShard = `missing: ${MODEL_JSON_FILE} lists it in its weightsManifest`;
+  const groups = weightsManifest.map((group) => {
     const files = group.paths.map((p) => weightsPath(dir, p, modelFile));
-    const buffers: Buffer[] = [];
-    for (const file of files)
-      buffers.push(await readModelFile(file, `missing: ${MODEL_JSON_FILE} lists it in its weightsManifest`));
-    const expected = weightSpecsByteLength(checkWeightSpecs(group.weights, modelFile));
-    const found = buffers.reduce((n, b) => n + b.byteLength, 0);
+    return { files, expected: weightSpecsByteLength(group.weights), tensors: group.weights.length };
+  });
+  for (const { files, expected, tensors } of groups) {
+    let found = 0;
+    for (const file of files) found += await modelFileSize(file, missingShard, LIMITS.maxWeightBytes);
     if (found !== expected) {
       const problem = found < expected ? 'truncated' : 'corrupt (longer than its manifest)';
       throw new ModelFileError(
+        files.length > 0 ? files.join(', ') : `${modelFile} (a weightsManifest group without paths)`,
+        `${problem}: ${MODEL_JSON_FILE} describes ${expected} bytes (${tensors} tensors), found ${found}`,
+      );
+    }
+  }
+  const shards: ArrayBuffer[] = [];
+  for (const { files, expected } of groups) {
+    const buffers: Buffer[] = [];
+    for (const file of files) buffers.push(await readModelFile(file, missingShard));
+    const found = buffers.reduce((n, b) => n + b.byteLength, 0);
+    if (found !== expected) {
+      throw new ModelFileError(
         files.join(', '),
-        `${problem}: ${MODEL_JSON_FILE} describes ${expected} bytes (${group.weights.length} tensors), found ${found}`,
+        `changed while being read (${found} bytes, expected ${expected})`,
       );
     }
     shards.push(...buffers.map(arrayBufferOf));

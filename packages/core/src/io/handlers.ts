@@ -1,13 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFileError } from './errors.js';
 import type { ModelFileNames, NamedIOHandler } from './format.js';
+import { httpModelHandler } from './http-reader.js';
 
 /** How each tfjs URL scheme is served, for errors about a URL no handler takes. */
 const SCHEMES_HINT =
   "tfjs serves indexeddb://, localstorage:// and downloads:// in browsers and http(s):// for loading; in Node save to a directory with saveFlowToDirectory from '@bijective/core/node'";
 
-/** The one tfjs handler registered for `url` (through `tf.io.getSaveHandlers` / `getLoadHandlers`). */
+/**
+ * The handler for `url`: {@link httpModelHandler} to load http(s) URLs (it checks the model's
+ * limits and weight paths before fetching weights), else the one tfjs handler registered for it
+ * (through `tf.io.getSaveHandlers` / `getLoadHandlers`).
+ */
 export function handlerForUrl(url: string, purpose: 'save' | 'load'): tf.io.IOHandler {
+  if (purpose === 'load' && /^https?:\/\//i.test(url)) return httpModelHandler(url);
   const handlers = purpose === 'save' ? tf.io.getSaveHandlers(url) : tf.io.getLoadHandlers(url);
   if (handlers.length === 0) {
     throw new ModelFileError(url, `no tfjs IO handler can ${purpose} this URL here; ${SCHEMES_HINT}`);

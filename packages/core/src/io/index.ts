@@ -11,3 +11,4 @@ export {
 } from './format.js';
 export { saveFlow } from './save-flow.js';
 export { loadFlow } from './load-flow.js';
+export { httpModelHandler, type HttpModelOptions } from './http-reader.js';

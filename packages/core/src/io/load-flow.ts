@@ -5,7 +5,7 @@ import { messageOf, ModelFileError } from './errors.js';
 import type { LoadedFlow } from './format.js';
 import { handlerForUrl, namesOf } from './handlers.js';
 import { rebuildFlow } from './rebuild.js';
-import { assignWeights, checkSpecsMatchVariables, checkWeightBytes } from './weights.js';
+import { assignWeights, checkFiniteWeights, checkSpecsMatchVariables, checkWeightBytes } from './weights.js';
 
 /**
  * Loads a flow saved by {@link saveFlow} through a tfjs IO handler or a tfjs URL: checks the
@@ -18,8 +18,10 @@ import { assignWeights, checkSpecsMatchVariables, checkWeightBytes } from './wei
  * const { flow } = await loadFlow(tf.io.fromMemory(artifacts));       // anywhere
  * ```
  * In Node use `loadFlowFromDirectory` from `@bijective/core/node`. Every problem (unknown
- * format or version, unregistered name, invalid options, missing, truncated or mismatched
- * weights) throws a {@link ModelFileError} naming the file, and leaves no tensor behind.
+ * format or version, unregistered name, invalid options, missing, truncated, non-finite or
+ * mismatched weights, a file beyond the limits of `LIMITS`) throws a {@link ModelFileError}
+ * naming the file, and leaves no tensor behind. A model file only names registry entries and
+ * holds numbers: loading it never runs code from it (see docs/security.md).
  *
  * @example
  * ```ts
@@ -54,6 +56,7 @@ export async function loadFlow(source: tf.io.IOHandler | string): Promise<Loaded
   }
   const contents = readArtifacts(artifacts, names);
   checkWeightBytes(contents.weightSpecs, contents.weightData, names.weights);
+  checkFiniteWeights(contents.weightData, contents.weightSpecs, names.weights);
   const flow = rebuildFlow(contents.flow, names.model);
   try {
     checkSpecsMatchVariables(contents.weightSpecs, flow.variables, names.weights);

@@ -2,7 +2,10 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { JsonObject } from '../json.js';
 import { ModelFileError } from './errors.js';
 import { MODEL_FORMAT, type ModelJson, type ModelTopology } from './format.js';
+import { previewJson } from '../json.js';
 import { isPlainObject } from './json-check.js';
+import { checkFlowConfigLimits } from './config-limits.js';
+import { walkJson } from './json-limits.js';
 
 /** A parsed `model.json`: the artifacts without weight data, and the manifest that says where the weights are. */
 export interface ParsedModelJson {
@@ -58,9 +61,14 @@ function checkManifest(manifest: unknown, file: string): tf.io.WeightsManifestCo
  * Parses a `model.json` document into model artifacts (without weight data). Reads the layout
  * {@link ModelJson} describes and also the one tfjs's own handlers write (`modelTopology`,
  * `userDefinedMetadata`, as `downloads://` saves it). The format tag must be `bijective-model`;
- * the version is checked by the loader. Errors name `file`.
+ * the version is checked by the loader. The document is first checked against the JSON limits
+ * (nesting depth, number of values: see `LIMITS`). Errors name `file`.
  */
 export function parseModelJson(json: unknown, file: string): ParsedModelJson {
+  // The flow config first, so that deep nesting is reported as nested bijectors.
+  const holder = isPlainObject(json) && json.flow === undefined ? json.modelTopology : json;
+  if (isPlainObject(holder) && holder.flow !== undefined) checkFlowConfigLimits(holder.flow, file);
+  walkJson(json, 'model.json', file);
   if (!isPlainObject(json))
     throw new ModelFileError(file, 'not a bijective model file: expected a JSON object');
   const tfjsLayout = json.modelTopology !== undefined && json.flow === undefined;
@@ -69,7 +77,7 @@ export function parseModelJson(json: unknown, file: string): ParsedModelJson {
     : { format: json.format, formatVersion: json.formatVersion, flow: json.flow };
   const format = isPlainObject(topology) ? topology.format : undefined;
   if (format !== MODEL_FORMAT) {
-    const found = format === undefined ? 'it has no format tag' : `its format is ${JSON.stringify(format)}`;
+    const found = format === undefined ? 'it has no format tag' : `its format is ${previewJson(format)}`;
     throw new ModelFileError(file, `not a bijective model file: ${found}, expected "${MODEL_FORMAT}"`);
   }
   const weightsManifest = checkManifest(json.weightsManifest, file);

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { Bijector } from '../bijector.js';
 import type { BaseDistribution } from '../distributions/distribution.js';
 import { registerDistributions } from '../distributions/register.js';
@@ -8,9 +9,11 @@ import {
   createByName,
   isRegistered,
   listRegistered,
+  withCreationCheck,
   type RegistryKind,
 } from '../registry.js';
-import { messageOf, ModelFileError } from './errors.js';
+import { formatBytes, LIMITS } from '../limits.js';
+import { messageOf, ModelFileError, quoted } from './errors.js';
 
 /** Which package probably registers `name`: scoped names (`acme/x`) point at their scope. */
 function packageHint(kind: string, name: string): string {
@@ -23,25 +26,27 @@ function packageHint(kind: string, name: string): string {
 
 /** Builds one component, turning registry and option errors into a {@link ModelFileError} naming `file`. */
 function build<T>(kind: RegistryKind, name: string, what: string, file: string, make: () => T): T {
+  const shown = quoted(name);
   if (!isRegistered(kind, name)) {
     const known = listRegistered(kind).map((l) => l.name);
     throw new ModelFileError(
       file,
-      `${what} '${name}' is not registered (known: ${known.length > 0 ? known.join(', ') : 'none'}); ${packageHint(kind, name)}`,
+      `${what} ${shown} is not registered (known: ${known.length > 0 ? known.join(', ') : 'none'}); ${packageHint(kind, name)}`,
     );
   }
   try {
     return make();
   } catch (e) {
+    if (e instanceof ModelFileError) throw e;
     if (e instanceof RegistryError) {
       // A nested component (a chain's layer) names an unregistered entry: point at that one.
       const nested = /unknown (\w+) '([^']+)'/.exec(e.message);
       const hint = nested ? packageHint(nested[1] as string, nested[2] as string) : packageHint(kind, name);
-      throw new ModelFileError(file, `${what} '${name}': ${e.message}; ${hint}`, { cause: e });
+      throw new ModelFileError(file, `${what} ${shown}: ${e.message}; ${hint}`, { cause: e });
     }
     throw new ModelFileError(
       file,
-      `${what} '${name}' cannot be built from its saved options: ${messageOf(e)}`,
+      `${what} ${shown} cannot be built from its saved options: ${messageOf(e)}`,
       {
         cause: e,
       },
@@ -53,9 +58,27 @@ function build<T>(kind: RegistryKind, name: string, what: string, file: string, 
  * Rebuilds a flow from its saved config through the registry: the base with
  * `createByName('distribution', ...)`, the bijector with `createBijector`. Unregistered names and
  * invalid options throw a {@link ModelFileError} naming `file`; nothing built is left undisposed.
+ * Before each component (nested ones included) is created, the tensor memory taken so far is
+ * checked against `maxBuildBytes` (`LIMITS.maxBuildBytes`), so that a config asking for far more
+ * than its weights hold is stopped early.
  */
-export function rebuildFlow(config: FlowConfig, file: string): Flow {
+export function rebuildFlow(config: FlowConfig, file: string, maxBuildBytes = LIMITS.maxBuildBytes): Flow {
   registerDistributions(); // a saved flow names core's base distributions even under the side-effect-free entry
+  const start = tf.memory().numBytes;
+  const check = (kind: string, name: string): void => {
+    const used = tf.memory().numBytes - start;
+    if (used > maxBuildBytes) {
+      throw new ModelFileError(
+        file,
+        `rebuilding the flow from its config took ${formatBytes(used)} of tensor memory before ${kind} ${quoted(name)}; model files may take at most ${formatBytes(maxBuildBytes)} (LIMITS.maxBuildBytes)`,
+      );
+    }
+  };
+  return withCreationCheck(check, () => assemble(config, file));
+}
+
+/** Builds the base and the bijector and assembles the flow; see {@link rebuildFlow}. */
+function assemble(config: FlowConfig, file: string): Flow {
   const base = build<BaseDistribution>('distribution', config.base.name, 'base distribution', file, () =>
     createByName('distribution', config.base.name, config.base.options),
   );

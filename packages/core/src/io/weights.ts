@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { formatBytes, LIMITS, type Limits } from '../limits.js';
+import { previewJson } from '../json.js';
 import { formatShape, sameShape } from '../shapes.js';
-import { ModelFileError } from './errors.js';
+import { ModelFileError, quoted, shortened } from './errors.js';
 import { isPlainObject } from './json-check.js';
 import { weightName } from './format.js';
 
@@ -37,35 +39,87 @@ export function checkWeightSpecs(specs: unknown, file: string): tf.io.WeightsMan
     const where = `weight manifest entry ${i}`;
     if (!isPlainObject(spec)) throw new ModelFileError(file, `${where} is not an object`);
     if (typeof spec.name !== 'string') throw new ModelFileError(file, `${where} has no name`);
+    const label = `${where} (${shortened(spec.name)})`;
     const shape = spec.shape;
     if (!Array.isArray(shape) || !shape.every((s) => Number.isInteger(s) && (s as number) >= 0)) {
-      throw new ModelFileError(file, `${where} (${spec.name}) has an invalid shape ${JSON.stringify(shape)}`);
+      throw new ModelFileError(file, `${label} has an invalid shape ${previewJson(shape)}`);
     }
     const dtype = spec.dtype;
-    if (typeof dtype !== 'string' || dtype === 'string' || BYTES_PER_VALUE[dtype] === undefined) {
-      throw new ModelFileError(
-        file,
-        `${where} (${spec.name}) has an unsupported dtype ${JSON.stringify(dtype)}`,
-      );
+    if (typeof dtype !== 'string' || dtype === 'string' || !Object.hasOwn(BYTES_PER_VALUE, dtype)) {
+      throw new ModelFileError(file, `${label} has an unsupported dtype ${previewJson(dtype)}`);
     }
     const quantization = spec.quantization;
-    if (quantization !== undefined) {
-      const q = isPlainObject(quantization) ? quantization.dtype : undefined;
-      if (q !== 'uint8' && q !== 'uint16' && q !== 'float16') {
-        throw new ModelFileError(file, `${where} (${spec.name}) has an unsupported quantization`);
-      }
-    }
+    if (quantization !== undefined) checkQuantization(quantization, label, file);
   });
   return specs as tf.io.WeightsManifestEntry[];
+}
+
+/** Checks a manifest entry's quantization: uint8/uint16 with a finite scale and minimum, or float16. */
+function checkQuantization(quantization: unknown, label: string, file: string): void {
+  const q = isPlainObject(quantization) ? quantization : {};
+  if (q.dtype === 'float16') return;
+  if (q.dtype !== 'uint8' && q.dtype !== 'uint16') {
+    throw new ModelFileError(file, `${label} has an unsupported quantization ${previewJson(quantization)}`);
+  }
+  for (const key of ['scale', 'min']) {
+    const v = q[key];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new ModelFileError(
+        file,
+        `${label}: its ${q.dtype} quantization needs a finite '${key}', found ${previewJson(v)}`,
+      );
+    }
+  }
+  const largest =
+    Math.abs(q.scale as number) * (q.dtype === 'uint8' ? 255 : 65535) + Math.abs(q.min as number);
+  if (!Number.isFinite(Math.fround(largest))) {
+    throw new ModelFileError(file, `${label}: its quantization scale and min overflow float32`);
+  }
+}
+
+/** Number of values of a shape (0 when any dimension is 0, however large the others). */
+export function shapeSize(shape: readonly number[]): number {
+  return shape.includes(0) ? 0 : shape.reduce((n, s) => n * s, 1);
 }
 
 /** Bytes that `specs` occupy in the weight data (quantised entries at their stored size). */
 export function weightSpecsByteLength(specs: readonly tf.io.WeightsManifestEntry[]): number {
   return specs.reduce((total, spec) => {
-    const values = spec.shape.reduce((n, s) => n * s, 1);
     const bytes = BYTES_PER_VALUE[spec.quantization?.dtype ?? spec.dtype] ?? NaN;
-    return total + values * bytes;
+    return total + shapeSize(spec.shape) * bytes;
   }, 0);
+}
+
+/**
+ * Checks checked manifest entries against the model-file limits: number of tensors, total values
+ * (parameters) and total bytes. Runs before any weight is read, so that a manifest claiming
+ * terabytes is refused at once.
+ */
+export function checkWeightLimits(
+  specs: readonly tf.io.WeightsManifestEntry[],
+  file: string,
+  limits: Limits = LIMITS,
+): void {
+  if (specs.length > limits.maxWeightTensors) {
+    throw new ModelFileError(
+      file,
+      `the weight manifest lists ${specs.length} tensors; model files allow at most ${limits.maxWeightTensors} (LIMITS.maxWeightTensors)`,
+    );
+  }
+  const values = specs.reduce((n, spec) => n + shapeSize(spec.shape), 0);
+  if (values > limits.maxParameters) {
+    throw new ModelFileError(
+      file,
+      `the weight manifest describes ${values} parameters; model files allow at most ${limits.maxParameters} (LIMITS.maxParameters)`,
+    );
+  }
+  const bytes = weightSpecsByteLength(specs);
+  if (bytes > limits.maxWeightBytes) {
+    throw new ModelFileError(
+      file,
+      `the weight manifest describes ${formatBytes(bytes)} of weights; model files allow at most ${formatBytes(limits.maxWeightBytes)} (LIMITS.maxWeightBytes)`,
+    );
+  }
 }
 
 /** Total byte length of tfjs weight data (one buffer or shards). */
@@ -117,7 +171,7 @@ export function checkSpecsMatchVariables(
     const v = variables[i] as tf.Variable;
     const name = weightName(i);
     if (spec.name !== name) {
-      throw new ModelFileError(file, `tensor ${i} is named '${spec.name}', expected '${name}'`);
+      throw new ModelFileError(file, `tensor ${i} is named ${quoted(spec.name)}, expected '${name}'`);
     }
     if (!sameShape(spec.shape, v.shape)) {
       throw new ModelFileError(
@@ -131,6 +185,48 @@ export function checkSpecsMatchVariables(
         `tensor ${i} (${name}) has dtype ${spec.dtype}, but the flow built from the model's config expects ${v.dtype}`,
       );
     }
+  });
+}
+
+/** The first element of a float16 value stored at `offset` of `view` that is NaN or infinite (all exponent bits set), or -1. */
+function firstNonFiniteFloat16(view: DataView, offset: number, count: number): number {
+  for (let i = 0; i < count; i++) if ((view.getUint16(offset + 2 * i, true) & 0x7c00) === 0x7c00) return i;
+  return -1;
+}
+
+/** The first element of float32 values stored at `offset` of `view` that is NaN or infinite, or -1. */
+function firstNonFiniteFloat32(view: DataView, offset: number, count: number): number {
+  for (let i = 0; i < count; i++) if (!Number.isFinite(view.getFloat32(offset + 4 * i, true))) return i;
+  return -1;
+}
+
+/**
+ * Checks that every floating-point weight is finite, on the stored bytes (little-endian, as
+ * `tf.io.encodeWeights` writes them), so that a corrupt or diverged file never yields a NaN model.
+ * The error names the tensor and the first bad element. Run after the byte length is checked.
+ */
+export function checkFiniteWeights(
+  data: tf.io.WeightData,
+  specs: readonly tf.io.WeightsManifestEntry[],
+  file: string,
+): void {
+  const buffer = Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data;
+  const view = new DataView(buffer);
+  let offset = 0;
+  specs.forEach((spec, i) => {
+    const stored = spec.quantization?.dtype ?? spec.dtype;
+    const count = shapeSize(spec.shape);
+    let bad = -1;
+    if (stored === 'float32') bad = firstNonFiniteFloat32(view, offset, count);
+    else if (stored === 'complex64') bad = firstNonFiniteFloat32(view, offset, 2 * count);
+    else if (stored === 'float16') bad = firstNonFiniteFloat16(view, offset, count);
+    if (bad >= 0) {
+      throw new ModelFileError(
+        file,
+        `tensor ${i} (${shortened(spec.name)}) holds a NaN or infinite value at element ${stored === 'complex64' ? Math.floor(bad / 2) : bad}`,
+      );
+    }
+    offset += count * (BYTES_PER_VALUE[stored] as number);
   });
 }
 

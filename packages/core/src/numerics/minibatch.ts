@@ -1,5 +1,13 @@
 import { randomPermutation } from './random.js';
 
+/** Where the shuffled minibatch stream stands: epochs begun and the position in the current one. */
+export interface SamplerState {
+  /** Epochs begun (each shuffles with seed + 7919 · epoch). */
+  epoch: number;
+  /** Rows of the current epoch already served. */
+  position: number;
+}
+
 /** Endless shuffled minibatch indices over `n` rows: a fresh seeded permutation each epoch. */
 export class MinibatchSampler {
   private order: number[] = [];
@@ -23,5 +31,17 @@ export class MinibatchSampler {
     const batch = Int32Array.from(this.order.slice(this.position, this.position + size));
     this.position += size;
     return batch;
+  }
+
+  /** Where the stream stands (for a checkpoint). */
+  state(): SamplerState {
+    return { epoch: this.epoch, position: this.position };
+  }
+
+  /** Continues from a {@link state} of a sampler over the same rows, batch size and seed. */
+  restore(saved: SamplerState): void {
+    this.epoch = saved.epoch;
+    this.position = saved.position;
+    this.order = saved.epoch > 0 ? randomPermutation(this.n, this.seed + 7919 * (saved.epoch - 1)) : [];
   }
 }

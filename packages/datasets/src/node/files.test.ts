@@ -1,12 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ShapeError, ValueError } from '@bijective/core';
+import { LIMITS, ShapeError, ValueError } from '@bijective/core';
 import { DataFileError } from '../errors.js';
 import { encodeIdx, type IdxTensor } from '../idx.js';
 import { loadCsv } from './csv-file.js';
+import { readBytes, readMaybeGzipped } from './files.js';
 import { readIdx } from './idx-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bijective-datasets-'));
@@ -60,5 +61,47 @@ describe('Node file loaders', () => {
     expect(() => loadCsv(file('empty.csv', ''))).toThrow(/empty.csv: empty file/);
     expect(() => loadCsv(file('bin.csv', Uint8Array.from([1, 0, 2])))).toThrow(/bin.csv: binary data/);
     expect(() => loadCsv(join(dir, 'missing.csv'))).toThrow(/missing.csv: cannot read \(no such file\)/);
+  });
+});
+
+describe('Node file loaders: encodings, sizes and devices', () => {
+  it('loadCsv refuses UTF-16 text and names the byte-order mark, and reads a UTF-8 BOM', () => {
+    const utf16le = Uint8Array.from([0xff, 0xfe, ...Array.from(Buffer.from('a,b\n1,2\n', 'utf16le'))]);
+    const le = file('utf16.csv', utf16le);
+    expect(() => loadCsv(le)).toThrow(
+      `${le}: UTF-16 text (byte-order mark ff fe (UTF-16 LE)); save it as UTF-8 to read it`,
+    );
+    const noMark = file('utf16-nomark.csv', Buffer.from('a,b\n1,2\n', 'utf16le'));
+    expect(() => loadCsv(noMark)).toThrow(
+      /binary data \(a NUL byte at offset 1\), not CSV text \(UTF-16 text without/,
+    );
+    const bom = file('bom.csv', Uint8Array.from([0xef, 0xbb, 0xbf, ...Buffer.from('x;y\r\n1;2\r\n')]));
+    expect(loadCsv(bom)).toMatchObject({ columns: ['x', 'y'], delimiter: ';', rows: 1 });
+    const latin1 = file(
+      'latin1.csv',
+      Uint8Array.from([...Buffer.from('caf'), 0xe9, ...Buffer.from(',b\n1,2\n')]),
+    );
+    expect(loadCsv(latin1).columns).toEqual(['caf\uFFFD', 'b']);
+  });
+
+  it(`refuses a CSV file over LIMITS.maxCsvBytes (${LIMITS.maxCsvBytes}) from its size, and reads one that size`, () => {
+    const big = file('big.csv', '');
+    truncateSync(big, LIMITS.maxCsvBytes + 1);
+    expect(() => loadCsv(big)).toThrow(
+      `${big}: 268435457 bytes (256.0 MiB); at most 268435456 bytes (256.0 MiB) are read`,
+    );
+    truncateSync(big, LIMITS.maxCsvBytes);
+    expect(() => loadCsv(big)).toThrow(`${big}: binary data (a NUL byte at offset 0)`);
+    rmSync(big);
+  });
+
+  it('bounds gunzipped output (a gzip bomb) and never reads devices', () => {
+    const bomb = file('bomb.gz', gzipSync(new Uint8Array(4096)));
+    expect(readMaybeGzipped(bomb, 4096)).toHaveLength(4096);
+    expect(() => readMaybeGzipped(bomb, 4095)).toThrow(
+      `${bomb}: decompresses to more than 4095 bytes, the most read`,
+    );
+    expect(() => readBytes(bomb, 10)).toThrow(/bomb\.gz: \d+ bytes; at most 10 bytes are read/);
+    expect(() => readIdx('/dev/zero')).toThrow('/dev/zero: cannot read (not a regular file)');
   });
 });

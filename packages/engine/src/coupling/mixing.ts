@@ -1,4 +1,4 @@
-import { OptionError, randomPermutation, type OptionRecord } from '@bijective/core';
+import { OptionError, randomPermutation, type OptionRecord, previewJson } from '@bijective/core';
 
 /**
  * The map between two coupling layers that lets every element be transformed: `reverse`
@@ -15,7 +15,7 @@ export function readMixing(owner: string, record: OptionRecord, fallback: Mixing
   const value = record.mixing ?? fallback;
   if (typeof value !== 'string' || !(MIXINGS as readonly string[]).includes(value)) {
     throw new OptionError(
-      `${owner}: option 'mixing' must be one of ${MIXINGS.join(', ')}, got ${JSON.stringify(value)}`,
+      `${owner}: option 'mixing' must be one of ${MIXINGS.join(', ')}, got ${previewJson(value)}`,
     );
   }
   return value as Mixing;

@@ -1,4 +1,4 @@
-import { OptionError, type OptionRecord } from '@bijective/core';
+import { OptionError, previewJson, type OptionRecord } from '@bijective/core';
 import type { Partition } from './mask.js';
 
 /** One layer's partition in a fused coupling run (coupling's `CouplingSequence`, spline's `SplineCoupling`): the elements conditioned on and those transformed. */
@@ -13,7 +13,7 @@ export interface PartitionOptions {
 export function readPartitions(owner: string, record: OptionRecord, d: number): Partition[] {
   const value = record.partitions;
   const bad = (why: string) =>
-    new OptionError(`${owner}: option 'partitions' ${why}, got ${JSON.stringify(value)}`);
+    new OptionError(`${owner}: option 'partitions' ${why}, got ${previewJson(value)}`);
   if (!Array.isArray(value) || value.length === 0)
     throw bad('must be a non-empty list of {conditioned, transformed} index lists');
   return value.map((entry, k) => {

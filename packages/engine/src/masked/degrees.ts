@@ -1,4 +1,4 @@
-import { OptionError, randomPermutation, type OptionRecord } from '@bijective/core';
+import { OptionError, previewJson, randomPermutation, type OptionRecord } from '@bijective/core';
 
 /** How MADE orders its inputs: natural 1..D, its reversal, a seeded random permutation, or explicit degrees. */
 export type InputOrder = 'natural' | 'reversed' | 'random' | number[];
@@ -13,7 +13,7 @@ export function inputDegrees(size: number, order: InputOrder, seed = 0): number[
     const sorted = [...order].sort((a, b) => a - b);
     if (order.length !== size || !sorted.every((m, i) => m === i + 1)) {
       throw new OptionError(
-        `MADE: an explicit order must list each degree 1..${size} exactly once, got ${JSON.stringify(order)}`,
+        `MADE: an explicit order must list each degree 1..${size} exactly once, got ${previewJson(order)}`,
       );
     }
     return [...order];
@@ -27,7 +27,7 @@ export function inputDegrees(size: number, order: InputOrder, seed = 0): number[
       return randomPermutation(size, seed).map((p) => p + 1);
     default:
       throw new OptionError(
-        `MADE: order must be 'natural', 'reversed', 'random' or a list of degrees, got ${JSON.stringify(order)}`,
+        `MADE: order must be 'natural', 'reversed', 'random' or a list of degrees, got ${previewJson(order)}`,
       );
   }
 }
@@ -94,6 +94,6 @@ export function readOrder(owner: string, record: OptionRecord): InputOrder {
   if (value === 'natural' || value === 'reversed' || value === 'random') return value;
   if (Array.isArray(value) && value.every((m) => typeof m === 'number')) return [...(value as number[])];
   throw new OptionError(
-    `${owner}: option 'order' must be 'natural', 'reversed', 'random' or a list of degrees, got ${JSON.stringify(value)}`,
+    `${owner}: option 'order' must be 'natural', 'reversed', 'random' or a list of degrees, got ${previewJson(value)}`,
   );
 }

@@ -1,0 +1,309 @@
+import type { CommandSpec } from './args.js';
+
+/** One option of a command as `--help` shows it and the parser accepts it. */
+export interface OptionDoc {
+  /** Long name without dashes. */
+  name: string;
+  /** Placeholder of its value (`N`, `FILE`); absent for switches. */
+  value?: string;
+  /** The default, in words (absent: no default, the option is off or required). */
+  default?: string;
+  /** What it does. */
+  help: string;
+  /** One-letter alias (`n` for `-n`). */
+  alias?: string;
+  /** May be given several times. */
+  repeatable?: boolean;
+  /** Required. */
+  required?: boolean;
+}
+
+/** A command's usage: summary, options and examples. */
+export interface CommandDoc {
+  /** The command's name. */
+  name: string;
+  /** One line saying what it does. */
+  summary: string;
+  /** Options, in the order `--help` lists them. */
+  options: readonly OptionDoc[];
+  /** At least two example command lines with what each does. */
+  examples: readonly (readonly [string, string])[];
+}
+
+const PLUGIN: OptionDoc = {
+  name: 'plugin',
+  value: 'MODULE',
+  repeatable: true,
+  help: 'load a plugin module first (a package name or a path; repeatable); bijective.config.json in the working directory may list more',
+};
+const BACKEND: OptionDoc = {
+  name: 'backend',
+  value: 'K',
+  default: 'wasm, else cpu',
+  help: 'tfjs backend: cpu, wasm (webgl in browsers)',
+};
+const JSON_OUT: OptionDoc = {
+  name: 'json',
+  help: 'print the result as one JSON object on the last line of stdout',
+};
+const SEED: OptionDoc = { name: 'seed', value: 'S', default: '0', help: 'random seed' };
+const MODEL: OptionDoc = {
+  name: 'model',
+  value: 'DIR',
+  required: true,
+  help: 'model directory written by train',
+};
+
+/** The flow options `train` passes to the flow's factory. */
+const FLOW_OPTIONS: readonly OptionDoc[] = [
+  { name: 'layers', value: 'N', default: 'per flow', help: 'number of flow layers (transforms)' },
+  {
+    name: 'hidden',
+    value: 'W[,W...]',
+    default: 'per flow (64,64)',
+    help: 'hidden widths of each conditioner network',
+  },
+  { name: 'bins', value: 'K', default: '8', help: 'spline bins (nsf)' },
+  { name: 'solver', value: 'NAME', default: 'per flow', help: 'ODE solver of continuous flows' },
+  {
+    name: 'estimator',
+    value: 'NAME',
+    default: 'per flow',
+    help: 'trace estimator of continuous flows in training',
+  },
+  {
+    name: 'context-columns',
+    value: 'I[,J...]',
+    help: 'CSV columns (0-based) used as conditioning context: a conditional flow',
+  },
+  {
+    name: 'flow-options',
+    value: 'JSON',
+    help: `any option of the flow as a JSON object, e.g. '{"mixing":"lu"}'`,
+  },
+];
+
+/** Every command's usage (the parser's specs are derived from it, so `--help` and the parser agree). */
+export const COMMAND_DOCS: readonly CommandDoc[] = [
+  {
+    name: 'train',
+    summary:
+      'fit a flow to a dataset (maximum likelihood), keep the best-validation weights and write the model directory',
+    options: [
+      {
+        name: 'flow',
+        value: 'F',
+        required: true,
+        help: 'flow: nice, realnvp, maf, iaf, nsf, ... (see list)',
+      },
+      {
+        name: 'data',
+        value: 'D',
+        required: true,
+        help: 'dataset name (moons, 8gaussians, ..., fashion-mnist) or a path: a CSV file',
+      },
+      {
+        name: 'test',
+        value: 'FILE',
+        help: 'test CSV scored after training (CSV data; toys draw a fresh test sample)',
+      },
+      { name: 'steps', value: 'N', default: 'per flow: 10000, maf 20000', help: 'optimisation steps' },
+      { name: 'batch', value: 'B', default: '256', help: 'minibatch size' },
+      {
+        name: 'lr',
+        value: 'X',
+        default: 'per flow: 2e-3, realnvp and maf 4e-3 (2e-3 on whitened tables)',
+        help: 'peak learning rate (Adam, cosine annealing to 0)',
+      },
+      {
+        name: 'clip-norm',
+        value: 'X',
+        default: 'none',
+        help: 'clip gradients to this global L2 norm (Pascanu et al. 2013)',
+      },
+      { name: 'weight-decay', value: 'X', default: '0', help: 'decoupled weight decay (AdamW)' },
+      { ...SEED, help: 'seed of the data draws, the split, the shuffles and the initialisation' },
+      BACKEND,
+      {
+        name: 'val-fraction',
+        value: 'F',
+        default: '0.1',
+        help: 'share of the training rows held out for validation',
+      },
+      {
+        name: 'val-every',
+        value: 'N',
+        default: 'min(max(10, steps/40), 10 epochs)',
+        help: 'steps between validation passes',
+      },
+      {
+        name: 'patience',
+        value: 'N',
+        default: '10',
+        help: 'validation passes without improvement before stopping early',
+      },
+      {
+        name: 'preprocess',
+        value: 'P',
+        default: 'whiten for CSV tables, else standardise',
+        help: 'whiten or standardise (fixed, fitted on the training rows, kept in the model)',
+      },
+      {
+        name: 'base',
+        value: 'NAME',
+        default: 'per flow (standard-normal)',
+        help: 'base distribution: standard-normal, diagonal-normal, gaussian-mixture',
+      },
+      ...FLOW_OPTIONS,
+      { name: 'out', value: 'DIR', default: 'out/model', help: 'model directory to write' },
+      { name: 'force', help: 'replace an existing model directory (refused without it)' },
+      {
+        name: 'checkpoint-every',
+        value: 'MINUTES',
+        default: 'none',
+        help: 'write a resumable checkpoint (weights, optimiser, step, RNG) to DIR.checkpoint this often',
+      },
+      {
+        name: 'resume',
+        value: 'DIR',
+        help: 'continue the run whose checkpoint is DIR (or DIR.checkpoint); its other options are the stored ones',
+      },
+      { name: 'quiet', help: 'no progress bar or progress lines on stderr' },
+      JSON_OUT,
+      PLUGIN,
+    ],
+    examples: [
+      ['bijective train --flow realnvp --data moons --steps 2000 --out moons-model', 'RealNVP on two moons'],
+      [
+        'bijective train --flow nsf --data table.csv --test held-out.csv --out table-model --force --json',
+        'NSF on a CSV table, replacing table-model, JSON summary',
+      ],
+    ],
+  },
+  {
+    name: 'eval',
+    summary: 'mean NLL (nats per example, in the units of the data) of data under a saved model',
+    options: [
+      MODEL,
+      {
+        name: 'data',
+        value: 'D',
+        required: true,
+        help: 'dataset name (a fresh test sample) or CSV file (every row)',
+      },
+      { name: 'per-sample', help: "also print each row's log-density, in input order" },
+      { ...SEED, help: 'seed of a toy dataset draw and of the dequantisation of images' },
+      BACKEND,
+      JSON_OUT,
+      PLUGIN,
+    ],
+    examples: [
+      ['bijective eval --model moons-model --data moons', 'NLL of a fresh moons sample'],
+      [
+        'bijective eval --model table-model --data held-out.csv --per-sample --json',
+        'per-row log-densities as JSON',
+      ],
+    ],
+  },
+  {
+    name: 'score',
+    summary:
+      "anomaly scores: each row's log-density and a flag below the training rows' q-quantile; optional batch typicality test",
+    options: [
+      MODEL,
+      { name: 'data', value: 'D', required: true, help: 'rows to score: a CSV file or dataset name' },
+      {
+        name: 'contamination',
+        value: 'Q',
+        default: '0.01',
+        help: "flag rows whose log-density is below the Q-quantile of the training rows' log-density",
+      },
+      { name: 'out', value: 'FILE', default: 'stdout', help: 'CSV (row,logDensity,anomaly) to FILE' },
+      {
+        name: 'typicality',
+        help: 'also test whether the whole batch is typical (Nalisnick et al. 2019): p-value by bootstrap',
+      },
+      { ...SEED, help: 'seed of toy draws, dequantisation and the typicality bootstrap' },
+      BACKEND,
+      JSON_OUT,
+      PLUGIN,
+    ],
+    examples: [
+      [
+        'bijective score --model table-model --data new-rows.csv --out scores.csv',
+        'flag the 1% least likely rows',
+      ],
+      [
+        'bijective score --model table-model --data batch.csv --contamination 0.05 --typicality --json',
+        'flag at 5% and test the batch',
+      ],
+    ],
+  },
+  {
+    name: 'sample',
+    summary: 'draw rows from a saved model as CSV (header: the training columns)',
+    options: [
+      MODEL,
+      { name: 'n', alias: 'n', value: 'N', default: '1000', help: 'number of samples' },
+      SEED,
+      {
+        name: 'context',
+        value: 'V[,V...]',
+        help: 'conditioning row for conditional models (required there), broadcast to every sample',
+      },
+      { name: 'out', value: 'FILE', default: 'stdout', help: 'write the CSV to FILE' },
+      BACKEND,
+      JSON_OUT,
+      PLUGIN,
+    ],
+    examples: [
+      ['bijective sample --model moons-model -n 500 --out samples.csv', '500 samples to a file'],
+      ['bijective sample --model cond-model -n 10 --context 1.5 --seed 3', 'conditional samples to stdout'],
+    ],
+  },
+  {
+    name: 'plot',
+    summary: 'a PNG of a saved model: density, samples against data, pair plot or loss curve',
+    options: [
+      MODEL,
+      { name: 'data', value: 'D', help: 'data to overlay (dataset name or CSV file)' },
+      {
+        name: 'kind',
+        value: 'K',
+        default: 'density (2-D), samples (images), pairs (tables)',
+        help: 'density (2-D heat map), samples, pairs (first columns) or loss (training curve)',
+      },
+      { name: 'out', value: 'FILE.png', required: true, help: 'PNG file to write' },
+      SEED,
+      BACKEND,
+      JSON_OUT,
+      PLUGIN,
+    ],
+    examples: [
+      ['bijective plot --model moons-model --data moons --out density.png', 'density with the data overlaid'],
+      ['bijective plot --model moons-model --kind loss --out loss.png', 'the training curve'],
+    ],
+  },
+  {
+    name: 'list',
+    summary: 'registered flows, datasets, targets, backends, ODE solvers and trace estimators',
+    options: [JSON_OUT, PLUGIN],
+    examples: [
+      ['bijective list', 'everything, one kind a line'],
+      ['bijective list --plugin ./my-flows.mjs --json', 'with a plugin, as JSON'],
+    ],
+  },
+];
+
+/** The parser's spec of each command, derived from {@link COMMAND_DOCS}. */
+export const SPECS: Readonly<Record<string, CommandSpec>> = Object.fromEntries(
+  COMMAND_DOCS.map((doc) => [
+    doc.name,
+    {
+      values: doc.options.filter((o) => o.value !== undefined).map((o) => o.name),
+      flags: doc.options.filter((o) => o.value === undefined).map((o) => o.name),
+      repeatable: doc.options.filter((o) => o.repeatable).map((o) => o.name),
+      aliases: Object.fromEntries(doc.options.filter((o) => o.alias).map((o) => [o.alias, o.name])),
+    },
+  ]),
+);

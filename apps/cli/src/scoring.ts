@@ -1,0 +1,48 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Flow } from '@bijective/core';
+import { logProbInBatches } from '@bijective/train';
+import { contextTensor, dequantise, tableTensor, type Table } from '@bijective/datasets';
+import { evaluationRows, openDataset } from './data.js';
+import type { SavedModel } from './saved-model.js';
+import { UsageError } from './usage-error.js';
+
+/**
+ * Log-densities of a table's rows under `flow`, in the units of the data as given: dequantised
+ * image rows (values in [0, 1) after dividing by `levels`) get back the d·log(levels) of that
+ * division, so the result is the density of the integer-valued data.
+ */
+export function tableLogDensities(flow: Flow, table: Table, levels: number | null): Float64Array {
+  const x = tableTensor(table, flow.eventShape);
+  const context = contextTensor(table);
+  try {
+    const logProb = logProbInBatches(flow, x, { context });
+    if (levels) {
+      const shift = table.cols * Math.log(levels);
+      for (let i = 0; i < logProb.length; i++) logProb[i]! -= shift;
+    }
+    return logProb;
+  } finally {
+    x.dispose();
+    context?.dispose();
+  }
+}
+
+/**
+ * The rows `eval` and `score` read from `--data` (a toy's fresh test sample for `seed`, or every
+ * row of a file), checked against the model's width, and their log-densities in input order.
+ */
+export function scoreData(model: SavedModel, dataSpec: string, seed: number): Float64Array {
+  const dataset = openDataset(dataSpec, { contextColumns: model.contextColumns ?? undefined });
+  let rows = evaluationRows(dataset, seed);
+  if (rows.cols !== model.dims) {
+    throw new UsageError(`data '${dataSpec}' has ${rows.cols} columns but the model expects ${model.dims}`);
+  }
+  if (model.levels) rows = { ...rows, data: dequantise(rows.data, seed + 3, model.levels) };
+  return tableLogDensities(model.flow, rows, model.levels);
+}
+
+/** Frees a loaded model's tensors (the flow and every variable). */
+export function closeModel(model: SavedModel): void {
+  model.flow.dispose();
+  tf.disposeVariables();
+}

@@ -1,0 +1,79 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ShapeError, type SamplerState } from '@bijective/core';
+
+/** Adam's state: the step count t and each trainable variable's moments (null before its first update). */
+export interface AdamState {
+  /** Updates applied so far. */
+  t: number;
+  /** Rescaled first and second moments per trainable variable, in order. */
+  moments: ({ m: Float32Array; v: Float32Array } | null)[];
+}
+
+/**
+ * Everything {@link fit} needs to continue a run exactly where it stopped: the step, every
+ * variable's value, Adam's moments, the minibatch stream's position (fit's only randomness) and
+ * the best-validation record. Host arrays only, so it can be written to disk.
+ */
+export interface FitState {
+  /** Steps completed. */
+  step: number;
+  /** Values of the flow's variables (`flow.variables` order). */
+  weights: Float32Array[];
+  /** The optimiser's state. */
+  optimiser: AdamState;
+  /** The minibatch stream's position. */
+  sampler: SamplerState;
+  /** Best validation NLL so far, its step and its weights, or null. */
+  best: { nll: number; step: number; weights: Float32Array[] } | null;
+  /** Validation passes since the best one. */
+  sinceImprovement: number;
+  /** Training loss of the last step run. */
+  finalLoss: number;
+}
+
+/**
+ * When and how {@link fit} hands out its state: `due(step)` after each completed step, then `save` if true.
+ *
+ * @example
+ * ```ts
+ * let saved: FitState | undefined;
+ * fit(flow, data, { steps: 1000, seed: 1, checkpoint: { due: (step) => step === 400, save: (s) => (saved = s) } });
+ * // Later, on a fresh flow built the same way: continues at step 400 and ends as the run above did.
+ * fit(sameFlow, data, { steps: 1000, seed: 1, resume: saved });
+ * ```
+ */
+export interface FitCheckpointing {
+  /** Whether to save after `step` completed steps. */
+  due(step: number): boolean;
+  /** Receives the state (host copies; keep or write them). */
+  save(state: FitState): void;
+}
+
+/** Host copies of the variables' values. */
+export function readVariables(variables: readonly tf.Variable[]): Float32Array[] {
+  return variables.map((v) => Float32Array.from(v.dataSync()));
+}
+
+/** Writes saved values back into the variables; their count and sizes must match. */
+export function assignVariables(
+  variables: readonly tf.Variable[],
+  values: readonly Float32Array[],
+  what: string,
+): void {
+  if (values.length !== variables.length) {
+    throw new ShapeError(`${what}: ${values.length} saved arrays for ${variables.length} variables`);
+  }
+  variables.forEach((v, i) => {
+    const data = values[i] as Float32Array;
+    if (data.length !== v.size) {
+      throw new ShapeError(
+        `${what}: saved array ${i} has ${data.length} values, variable '${v.name}' has ${v.size}`,
+      );
+    }
+  });
+  variables.forEach((v, i) => {
+    const t = tf.tensor(values[i] as Float32Array, v.shape, v.dtype);
+    v.assign(t);
+    t.dispose();
+  });
+}
