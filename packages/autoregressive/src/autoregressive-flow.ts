@@ -1,9 +1,13 @@
-import { BatchNorm, Chain, ChainedFlow, hostRng, type Bijector, type BijectorConfig } from '@bijective/core';
 import {
-  autoregressiveOptionsJson,
-  resolveAutoregressiveOptions,
-  type ResolvedAutoregressiveOptions,
-} from './flow-options.js';
+  BatchNorm,
+  Chain,
+  ChainedFlow,
+  hostRng,
+  type Bijector,
+  type BijectorConfig,
+  type OptionSchema,
+} from '@bijective/core';
+import { type AUTOREGRESSIVE_FLOW_FIELDS, type ResolvedAutoregressiveOptions } from './flow-options.js';
 import { inputDegrees } from '@bijective/engine';
 import type { MaskedAffineSettings } from './masked-affine.js';
 import { MaskedAffineStack, type StackedLayer } from './masked-affine-stack.js';
@@ -49,15 +53,19 @@ export abstract class AutoregressiveFlow extends ChainedFlow {
   /** The resolved options. */
   readonly options: Readonly<ResolvedAutoregressiveOptions>;
 
-  /** Resolves the options of `owner` and builds its layers with the given fast direction. */
-  protected constructor(owner: string, options: unknown, fast: 'inverse' | 'forward') {
-    const resolved = resolveAutoregressiveOptions(owner, options);
+  /** Reads the options with the flow's declaration `schema` and builds its layers with the given fast direction. */
+  protected constructor(
+    private readonly schema: OptionSchema<typeof AUTOREGRESSIVE_FLOW_FIELDS>,
+    options: unknown,
+    fast: 'inverse' | 'forward',
+  ) {
+    const resolved = schema.read(options);
     super(new Chain(autoregressiveLinks(resolved, fast)));
     this.options = resolved;
   }
 
   /** The registry name and the resolved options. */
   getConfig(): BijectorConfig {
-    return { name: this.name, options: autoregressiveOptionsJson(this.options) };
+    return { name: this.name, options: this.schema.toConfig(this.options) };
   }
 }

@@ -1,16 +1,5 @@
-import {
-  OptionError,
-  optionRecord,
-  readBoolean,
-  readNumber,
-  readSeed,
-  type ActivationName,
-  type EventShape,
-  type JsonObject,
-  previewJson,
-} from '@bijective/core';
-import { DEFAULT_SCALE_BOUND } from '@bijective/engine';
-import { readActivation, readContextShape, readCount, readHidden, readVectorShape } from './options.js';
+import { option, type ActivationName, type ResolvedOptions } from '@bijective/core';
+import { CONDITIONER_OPTIONS } from '@bijective/engine';
 
 /** How the autoregressive order changes from layer to layer. */
 export type OrderSchedule = 'reverse' | 'random';
@@ -44,83 +33,25 @@ export interface AutoregressiveFlowOptions {
 /** Default number of layers of `maf` and `iaf`. */
 export const AUTOREGRESSIVE_DEFAULT_LAYERS = 12;
 
+const { hidden, activation, contextShape, scaleBound, identityInit, seed } = CONDITIONER_OPTIONS;
+
+/**
+ * The option fields of the `maf` and `iaf` flows, in config order.
+ * @internal
+ */
+export const AUTOREGRESSIVE_FLOW_FIELDS = {
+  eventShape: option.vectorShape(),
+  layers: option.count({ default: AUTOREGRESSIVE_DEFAULT_LAYERS }),
+  hidden,
+  activation,
+  order: option.oneOf(['reverse', 'random'], { default: 'reverse' }),
+  residual: option.boolean({ default: false }),
+  contextShape,
+  batchNorm: option.boolean({ default: false }),
+  scaleBound,
+  identityInit,
+  seed,
+};
+
 /** Validated {@link AutoregressiveFlowOptions} with every default filled in. */
-export interface ResolvedAutoregressiveOptions {
-  /** `[d]`. */
-  eventShape: [number];
-  /** Number of layers. */
-  layers: number;
-  /** Hidden widths. */
-  hidden: number[];
-  /** Hidden activation. */
-  activation: ActivationName;
-  /** Order schedule. */
-  order: OrderSchedule;
-  /** Residual MADEs. */
-  residual: boolean;
-  /** Context shape or null. */
-  contextShape: EventShape | null;
-  /** Batch norm between layers. */
-  batchNorm: boolean;
-  /** Log-scale bound. */
-  scaleBound: number;
-  /** Identity initialisation. */
-  identityInit: boolean;
-  /** Seed of the whole flow. */
-  seed: number;
-}
-
-const KEYS = [
-  'eventShape',
-  'layers',
-  'hidden',
-  'activation',
-  'order',
-  'residual',
-  'contextShape',
-  'batchNorm',
-  'scaleBound',
-  'identityInit',
-  'seed',
-];
-
-/** Reads and checks the options of the flow `owner`; a bad option throws an OptionError or ShapeError naming it. */
-export function resolveAutoregressiveOptions(owner: string, options: unknown): ResolvedAutoregressiveOptions {
-  const record = optionRecord(owner, options, KEYS);
-  const order = record.order ?? 'reverse';
-  if (order !== 'reverse' && order !== 'random') {
-    throw new OptionError(
-      `${owner}: option 'order' must be 'reverse' or 'random', got ${previewJson(order)}`,
-    );
-  }
-  return {
-    eventShape: readVectorShape(owner, record),
-    layers: readCount(owner, record, 'layers', AUTOREGRESSIVE_DEFAULT_LAYERS),
-    hidden: readHidden(owner, record),
-    activation: readActivation(owner, record),
-    order,
-    residual: readBoolean(owner, record, 'residual', false),
-    contextShape: readContextShape(owner, record),
-    batchNorm: readBoolean(owner, record, 'batchNorm', false),
-    scaleBound: readNumber(owner, record, 'scaleBound', DEFAULT_SCALE_BOUND, { above: 0 }),
-    identityInit: readBoolean(owner, record, 'identityInit', true),
-    seed: readSeed(owner, record),
-  };
-}
-
-/** The resolved flow options as JSON, for configs. */
-export function autoregressiveOptionsJson(r: ResolvedAutoregressiveOptions): JsonObject {
-  return {
-    eventShape: [...r.eventShape],
-    layers: r.layers,
-    hidden: [...r.hidden],
-    activation: r.activation,
-    order: r.order,
-    residual: r.residual,
-    ...(r.contextShape ? { contextShape: [...r.contextShape] } : {}),
-    batchNorm: r.batchNorm,
-    scaleBound: r.scaleBound,
-    identityInit: r.identityInit,
-    seed: r.seed,
-  };
-}
+export type ResolvedAutoregressiveOptions = ResolvedOptions<typeof AUTOREGRESSIVE_FLOW_FIELDS>;

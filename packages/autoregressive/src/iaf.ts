@@ -1,5 +1,6 @@
+import { defineOptions } from '@bijective/core';
 import { AutoregressiveFlow } from './autoregressive-flow.js';
-import type { AutoregressiveFlowOptions } from './flow-options.js';
+import { AUTOREGRESSIVE_FLOW_FIELDS, type AutoregressiveFlowOptions } from './flow-options.js';
 
 /** Options of the `iaf` flow. */
 export type IAFOptions = AutoregressiveFlowOptions;
@@ -24,9 +25,11 @@ export type IAFOptions = AutoregressiveFlowOptions;
 export class IAF extends AutoregressiveFlow {
   /** Registry key. */
   readonly name = 'iaf';
+  /** Its options, declared once. */
+  static readonly schema = defineOptions('iaf', AUTOREGRESSIVE_FLOW_FIELDS);
 
   /** Builds the flow (fast forward); an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: IAFOptions) {
-    super('iaf', options, 'forward');
+    super(IAF.schema, options, 'forward');
   }
 }

@@ -1,5 +1,6 @@
+import { defineOptions } from '@bijective/core';
 import { AutoregressiveFlow } from './autoregressive-flow.js';
-import type { AutoregressiveFlowOptions } from './flow-options.js';
+import { AUTOREGRESSIVE_FLOW_FIELDS, type AutoregressiveFlowOptions } from './flow-options.js';
 
 /** Options of the `maf` flow. */
 export type MAFOptions = AutoregressiveFlowOptions;
@@ -24,9 +25,11 @@ export type MAFOptions = AutoregressiveFlowOptions;
 export class MAF extends AutoregressiveFlow {
   /** Registry key. */
   readonly name = 'maf';
+  /** Its options, declared once. */
+  static readonly schema = defineOptions('maf', AUTOREGRESSIVE_FLOW_FIELDS);
 
   /** Builds the flow (fast inverse); an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: MAFOptions) {
-    super('maf', options, 'inverse');
+    super(MAF.schema, options, 'inverse');
   }
 }

@@ -1,25 +1,20 @@
 import {
-  OptionError,
-  optionRecord,
-  readBoolean,
-  readNumber,
-  readSeed,
+  defineOptions,
+  option,
   type ActivationName,
   type BijectorConfig,
   type EventShape,
-  previewJson,
 } from '@bijective/core';
 import {
-  DEFAULT_SCALE_BOUND,
+  CONDITIONER_OPTIONS,
   MaskedAutoregressiveLayers,
   affineTransform,
   inputDegrees,
+  inputOrderOption,
   maskedLayersSetup,
-  readOrder,
   type InputOrder,
   type MaskedLayersSetup,
 } from '@bijective/engine';
-import { readActivation, readContextShape, readHidden, readVectorShape } from './options.js';
 
 /** Options of {@link MaskedAffineAutoregressive}. */
 export interface MaskedAffineAutoregressiveOptions {
@@ -44,20 +39,6 @@ export interface MaskedAffineAutoregressiveOptions {
   /** Seed of the MADE initialisation and a random order; random when absent (the config stores it). */
   seed?: number;
 }
-
-/** The option keys of {@link MaskedAffineAutoregressive}. */
-export const MASKED_AFFINE_KEYS: readonly string[] = [
-  'eventShape',
-  'hidden',
-  'activation',
-  'order',
-  'residual',
-  'contextShape',
-  'scaleBound',
-  'fastDirection',
-  'identityInit',
-  'seed',
-];
 
 /** Settings shared by every layer of a run of masked affine layers. */
 export interface MaskedAffineSettings {
@@ -91,58 +72,14 @@ export function maskedAffineSetup(
   return maskedLayersSetup(s, affineTransform(s.scaleBound), layers);
 }
 
-/** Reads and checks the options of one layer; a bad option throws an OptionError or ShapeError naming it. */
-function resolve(options: MaskedAffineAutoregressiveOptions): {
-  settings: MaskedAffineSettings;
-  degrees: number[];
-  seed: number;
-} {
-  const owner = 'masked-affine-autoregressive';
-  const record = optionRecord(owner, options, MASKED_AFFINE_KEYS);
-  const eventShape = readVectorShape(owner, record);
-  const contextShape = readContextShape(owner, record);
-  const fast = record.fastDirection ?? 'inverse';
-  if (fast !== 'inverse' && fast !== 'forward') {
-    throw new OptionError(
-      `${owner}: option 'fastDirection' must be 'inverse' or 'forward', got ${previewJson(fast)}`,
-    );
-  }
-  const settings: MaskedAffineSettings = {
-    eventShape,
-    scaleBound: readNumber(owner, record, 'scaleBound', DEFAULT_SCALE_BOUND, { above: 0 }),
-    hidden: readHidden(owner, record),
-    activation: readActivation(owner, record),
-    residual: readBoolean(owner, record, 'residual', false),
-    contextShape,
-    fastDirection: fast,
-    identityInit: readBoolean(owner, record, 'identityInit', true),
-  };
-  const seed = readSeed(owner, record);
-  const degrees = inputDegrees(eventShape[0], readOrder(owner, record), seed);
-  return { settings, degrees, seed };
-}
-
 /** The config of one layer with explicit degrees: rebuilding it gives the same layer and the same initial θ. */
 export function maskedAffineConfig(
   s: MaskedAffineSettings,
   degrees: readonly number[],
   seed: number,
 ): BijectorConfig {
-  return {
-    name: 'masked-affine-autoregressive',
-    options: {
-      eventShape: [...s.eventShape],
-      hidden: [...s.hidden],
-      activation: s.activation,
-      order: [...degrees],
-      residual: s.residual,
-      ...(s.contextShape ? { contextShape: [...s.contextShape] } : {}),
-      scaleBound: s.scaleBound,
-      fastDirection: s.fastDirection,
-      identityInit: s.identityInit,
-      seed,
-    },
-  };
+  const options = MaskedAffineAutoregressive.schema.toConfig({ ...s, order: [...degrees], seed });
+  return { name: 'masked-affine-autoregressive', options };
 }
 
 /**
@@ -155,6 +92,19 @@ export function maskedAffineConfig(
 export class MaskedAffineAutoregressive extends MaskedAutoregressiveLayers {
   /** Registry key. */
   readonly name = 'masked-affine-autoregressive';
+  /** Its options, declared once (the config saves the explicit degrees as `order`). */
+  static readonly schema = defineOptions('masked-affine-autoregressive', {
+    eventShape: option.vectorShape(),
+    hidden: CONDITIONER_OPTIONS.hidden,
+    activation: CONDITIONER_OPTIONS.activation,
+    order: inputOrderOption(),
+    residual: option.boolean({ default: false }),
+    contextShape: CONDITIONER_OPTIONS.contextShape,
+    scaleBound: CONDITIONER_OPTIONS.scaleBound,
+    fastDirection: option.oneOf(['inverse', 'forward'], { default: 'inverse' }),
+    identityInit: CONDITIONER_OPTIONS.identityInit,
+    seed: CONDITIONER_OPTIONS.seed,
+  });
   /** Input degrees m₀(i) ∈ 1..d of the MADE: the autoregressive order. */
   readonly degrees: readonly number[];
   /** The log-scale bound c. */
@@ -163,7 +113,8 @@ export class MaskedAffineAutoregressive extends MaskedAutoregressiveLayers {
 
   /** Builds the layer; an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: MaskedAffineAutoregressiveOptions) {
-    const { settings: s, degrees, seed } = resolve(options);
+    const { order, seed, ...s } = MaskedAffineAutoregressive.schema.read(options);
+    const degrees = inputDegrees(s.eventShape[0], order, seed);
     super(maskedAffineSetup(s, [{ degrees, seed }]));
     this.degrees = degrees;
     this.scaleBound = s.scaleBound;

@@ -5,7 +5,6 @@
  */
 export { MADE, type MADEOptions } from './made.js';
 export {
-  MASKED_AFFINE_KEYS,
   MaskedAffineAutoregressive,
   maskedAffineConfig,
   maskedAffineSetup,
@@ -15,8 +14,6 @@ export {
 export { MaskedAffineStack, type StackedLayer } from './masked-affine-stack.js';
 export {
   AUTOREGRESSIVE_DEFAULT_LAYERS,
-  autoregressiveOptionsJson,
-  resolveAutoregressiveOptions,
   type AutoregressiveFlowOptions,
   type OrderSchedule,
   type ResolvedAutoregressiveOptions,

@@ -26,6 +26,7 @@ export function registerAutoregressive(): void {
     {
       description: 'affine autoregressive layer on a MADE, MAF or IAF arrangement (Papamakarios et al. 2017)',
       create: (o) => new MaskedAffineAutoregressive(o),
+      schema: MaskedAffineAutoregressive.schema,
       example: (d) => ({ ...example(d), order: 'random' as const, contextShape: [2] }),
     },
     again,
@@ -36,6 +37,7 @@ export function registerAutoregressive(): void {
     {
       description: 'MAF flow: MADE affine layers, fast density, d-pass sampling (Papamakarios et al. 2017)',
       create: (o) => new MAF(o),
+      schema: MAF.schema,
       example: (d) => ({ ...example(d), layers: 2 }),
       tags: ['flow'],
       // As RealNVP's: a learned mixture base and a higher peak rate; twice the steps, which take
@@ -50,6 +52,7 @@ export function registerAutoregressive(): void {
     {
       description: 'IAF flow: MADE affine layers, fast sampling, d-pass density (Kingma et al. 2016)',
       create: (o) => new IAF(o),
+      schema: IAF.schema,
       example: (d) => ({ ...example(d), layers: 2 }),
       tags: ['flow'],
     },

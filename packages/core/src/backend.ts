@@ -18,7 +18,10 @@ export interface BackendChoice {
   skipped: { name: string; reason: string }[];
 }
 
-/** Preference order of {@link useBackend} when none is given: fastest first. */
+/**
+ * Preference order of {@link useBackend} when none is given: fastest first.
+ * @internal
+ */
 export const FASTEST_FIRST: readonly string[] = ['webgl', 'wasm', 'cpu'];
 
 /**

@@ -13,6 +13,7 @@ export * from './bijectors/index.js';
 export * from './distributions/index.js';
 export * from './nn/index.js';
 export * from './numerics/index.js';
+export * from './options/index.js';
 export * from './flow.js';
 export * from './io/index.js';
 export * from './limits.js';

@@ -2,6 +2,7 @@ import type { Bijector, BijectorConfig } from './bijector.js';
 import type { BaseDistribution } from './distributions/distribution.js';
 import { RegistryError } from './errors.js';
 import type { BackendProvider } from './backend.js';
+import type { OptionSchema } from './options/schema.js';
 
 /**
  * Options of every registered bijector or flow, by registry name. Packages add names by
@@ -66,6 +67,11 @@ export interface RegistryEntry<O, P> {
   readonly tags?: readonly string[];
   /** For complete flows: the recommended training setup (the CLI's defaults for this flow). */
   readonly recommended?: RecommendedSettings;
+  /**
+   * The options' declaration ({@link defineOptions}), when the component has one: tools list its
+   * keys and defaults from it, and a test checks the options type's TSDoc against it.
+   */
+  readonly schema?: OptionSchema;
 }
 
 /** A registry entry as listed: its kind, name, description and tags. */

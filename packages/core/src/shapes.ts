@@ -26,6 +26,7 @@ export function eventSize(shape: EventShape): number {
 /**
  * Checks that `x` is a batch of events of shape `event` (`[batch, ...event]`) and returns the batch
  * size; throws a {@link ShapeError} naming `what`, the expected and the actual shape otherwise.
+ * @internal
  */
 export function checkBatchOfEvents(x: tf.Tensor, event: EventShape, what: string): number {
   if (x.rank !== event.length + 1 || !sameShape(x.shape.slice(1), event)) {

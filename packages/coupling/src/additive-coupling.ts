@@ -1,7 +1,8 @@
-import type { BijectorConfig } from '@bijective/core';
+import { defineOptions, type BijectorConfig } from '@bijective/core';
 import {
-  layerConfig,
-  resolveLayer,
+  COUPLING_LAYER_FIELDS,
+  couplingLayer,
+  layerOptions,
   type CouplingLayerOptions,
   type ResolvedLayer,
 } from './coupling-layer.js';
@@ -16,18 +17,20 @@ export type AdditiveCouplingOptions = CouplingLayerOptions;
  */
 export class AdditiveCoupling extends FusedCouplings {
   readonly name = 'additive-coupling';
+  /** Its options, declared once. */
+  static readonly schema = defineOptions('additive-coupling', COUPLING_LAYER_FIELDS);
   /** The validated options. */
   readonly layer: ResolvedLayer;
 
   /** Creates the layer; an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: AdditiveCouplingOptions) {
-    const layer = resolveLayer('additive-coupling', options, 'additive');
+    const layer = couplingLayer(AdditiveCoupling.schema.read(options), 'additive', 0);
     super(layer.couplings, couplingTransform(layer.couplings));
     this.layer = layer;
   }
 
   /** `{name: 'additive-coupling', options}` with every default filled in (and the seed drawn). */
   getConfig(): BijectorConfig {
-    return { name: this.name, options: layerConfig(this.layer) };
+    return { name: this.name, options: AdditiveCoupling.schema.toConfig(layerOptions(this.layer)) };
   }
 }

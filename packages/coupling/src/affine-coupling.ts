@@ -1,10 +1,12 @@
-import type { BijectorConfig } from '@bijective/core';
+import { defineOptions, type BijectorConfig } from '@bijective/core';
 import {
-  layerConfig,
-  resolveLayer,
+  COUPLING_LAYER_FIELDS,
+  couplingLayer,
+  layerOptions,
   type CouplingLayerOptions,
   type ResolvedLayer,
 } from './coupling-layer.js';
+import { COUPLING_OPTIONS } from './options.js';
 import { FusedCouplings, couplingTransform } from '@bijective/engine';
 
 /** Options of {@link AffineCoupling}. */
@@ -20,12 +22,18 @@ export interface AffineCouplingOptions extends CouplingLayerOptions {
  */
 export class AffineCoupling extends FusedCouplings {
   readonly name = 'affine-coupling';
+  /** Its options, declared once. */
+  static readonly schema = defineOptions('affine-coupling', {
+    ...COUPLING_LAYER_FIELDS,
+    scaleBound: COUPLING_OPTIONS.scaleBound,
+  });
   /** The validated options. */
   readonly layer: ResolvedLayer;
 
   /** Creates the layer; an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: AffineCouplingOptions) {
-    const layer = resolveLayer('affine-coupling', options, 'affine');
+    const resolved = AffineCoupling.schema.read(options);
+    const layer = couplingLayer(resolved, 'affine', resolved.scaleBound);
     super(layer.couplings, couplingTransform(layer.couplings));
     this.layer = layer;
   }
@@ -37,6 +45,7 @@ export class AffineCoupling extends FusedCouplings {
 
   /** `{name: 'affine-coupling', options}` with every default filled in (and the seed drawn). */
   getConfig(): BijectorConfig {
-    return { name: this.name, options: layerConfig(this.layer) };
+    const options = { ...layerOptions(this.layer), scaleBound: this.scaleBound };
+    return { name: this.name, options: AffineCoupling.schema.toConfig(options) };
   }
 }

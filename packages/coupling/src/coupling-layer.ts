@@ -1,14 +1,6 @@
-import { optionRecord, readBoolean, readSeed, type ActivationName, type JsonObject } from '@bijective/core';
-import { type ResolvedCouplings, type TransformKind, partition, type MaskKind } from '@bijective/engine';
-import {
-  readActivation,
-  readContextShape,
-  readCouplingEventShape,
-  readHidden,
-  readMaskKind,
-  readParity,
-  readScaleBound,
-} from './options.js';
+import type { ActivationName, ResolvedOptions } from '@bijective/core';
+import { partition, type MaskKind, type ResolvedCouplings, type TransformKind } from '@bijective/engine';
+import { COUPLING_OPTIONS } from './options.js';
 
 /** Options shared by {@link AdditiveCoupling} and {@link AffineCoupling}. */
 export interface CouplingLayerOptions {
@@ -30,17 +22,22 @@ export interface CouplingLayerOptions {
   seed?: number;
 }
 
-/** The option keys every single coupling layer accepts. */
-export const COUPLING_LAYER_KEYS: readonly string[] = [
-  'eventShape',
-  'mask',
-  'parity',
-  'hidden',
-  'activation',
-  'contextShape',
-  'identityInit',
-  'seed',
-];
+const { eventShape, mask, parity, hidden, activation, contextShape, identityInit, seed } = COUPLING_OPTIONS;
+
+/**
+ * The option fields of a single coupling layer, in config order (affine layers add `scaleBound`).
+ * @internal
+ */
+export const COUPLING_LAYER_FIELDS = {
+  eventShape,
+  mask,
+  parity,
+  hidden,
+  activation,
+  contextShape,
+  identityInit,
+  seed,
+};
 
 /** A single layer's validated options: the run settings, its mask kind and its parity. */
 export interface ResolvedLayer {
@@ -52,42 +49,45 @@ export interface ResolvedLayer {
   parity: 0 | 1;
 }
 
-/** Validates a single layer's options for `transform` (affine layers also read `scaleBound`); an unknown key is an OptionError. */
-export function resolveLayer(owner: string, options: unknown, transform: TransformKind): ResolvedLayer {
-  const known = transform === 'affine' ? [...COUPLING_LAYER_KEYS, 'scaleBound'] : COUPLING_LAYER_KEYS;
-  const record = optionRecord(owner, options, known);
-  const eventShape = readCouplingEventShape(owner, record);
-  const mask = readMaskKind(owner, record);
-  const parity = readParity(owner, record);
+/** A single layer's options as read by its declaration. */
+type LayerOptions = ResolvedOptions<typeof COUPLING_LAYER_FIELDS>;
+
+/**
+ * A single layer from its read options: its one-layer run of `transform` (log-scale bound `scaleBound`).
+ * @internal
+ */
+export function couplingLayer(r: LayerOptions, transform: TransformKind, scaleBound: number): ResolvedLayer {
   return {
-    mask,
-    parity,
+    mask: r.mask,
+    parity: r.parity,
     couplings: {
-      eventShape,
+      eventShape: r.eventShape,
       transform,
-      partitions: [partition(eventShape[0], mask, parity)],
-      hidden: readHidden(owner, record),
-      activation: readActivation(owner, record),
-      contextShape: readContextShape(owner, record),
-      scaleBound: transform === 'affine' ? readScaleBound(owner, record) : 0,
-      identityInit: readBoolean(owner, record, 'identityInit', true),
-      seed: readSeed(owner, record),
+      partitions: [partition(r.eventShape[0], r.mask, r.parity)],
+      hidden: r.hidden,
+      activation: r.activation,
+      contextShape: r.contextShape,
+      scaleBound,
+      identityInit: r.identityInit,
+      seed: r.seed,
     },
   };
 }
 
-/** A single layer's options as JSON (every default filled in), for configs. */
-export function layerConfig(layer: ResolvedLayer): JsonObject {
+/**
+ * A single layer's options again, as its declaration saves them.
+ * @internal
+ */
+export function layerOptions(layer: ResolvedLayer): LayerOptions {
   const c = layer.couplings;
   return {
-    eventShape: [...c.eventShape],
+    eventShape: c.eventShape,
     mask: layer.mask,
     parity: layer.parity,
-    hidden: [...c.hidden],
+    hidden: c.hidden,
     activation: c.activation,
-    ...(c.contextShape ? { contextShape: [...c.contextShape] } : {}),
+    contextShape: c.contextShape,
     identityInit: c.identityInit,
     seed: c.seed,
-    ...(c.transform === 'affine' ? { scaleBound: c.scaleBound } : {}),
   };
 }

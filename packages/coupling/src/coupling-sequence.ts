@@ -1,26 +1,12 @@
-import {
-  optionRecord,
-  readBoolean,
-  readSeed,
-  type ActivationName,
-  type BijectorConfig,
-} from '@bijective/core';
+import { defineOptions, type ActivationName, type BijectorConfig } from '@bijective/core';
 import {
   FusedCouplings,
   couplingTransform,
-  readPartitions,
   type PartitionOptions,
   type ResolvedCouplings,
   type TransformKind,
 } from '@bijective/engine';
-import {
-  readActivation,
-  readContextShape,
-  readCouplingEventShape,
-  readHidden,
-  readScaleBound,
-  readTransform,
-} from './options.js';
+import { COUPLING_OPTIONS } from './options.js';
 
 /** Options of {@link CouplingSequence}. */
 export interface CouplingSequenceOptions {
@@ -44,35 +30,17 @@ export interface CouplingSequenceOptions {
   seed?: number;
 }
 
-const KEYS = [
-  'eventShape',
-  'transform',
-  'partitions',
-  'hidden',
-  'activation',
-  'contextShape',
-  'scaleBound',
-  'identityInit',
-  'seed',
-];
-
-/** Validates {@link CouplingSequenceOptions}. */
-function resolve(options: unknown): ResolvedCouplings {
-  const owner = 'coupling-sequence';
-  const record = optionRecord(owner, options, KEYS);
-  const eventShape = readCouplingEventShape(owner, record);
-  return {
-    eventShape,
-    transform: readTransform(owner, record),
-    partitions: readPartitions(owner, record, eventShape[0]),
-    hidden: readHidden(owner, record),
-    activation: readActivation(owner, record),
-    contextShape: readContextShape(owner, record),
-    scaleBound: readScaleBound(owner, record),
-    identityInit: readBoolean(owner, record, 'identityInit', true),
-    seed: readSeed(owner, record),
-  };
-}
+const {
+  eventShape,
+  transform,
+  partitions,
+  hidden,
+  activation,
+  contextShape,
+  scaleBound,
+  identityInit,
+  seed,
+} = COUPLING_OPTIONS;
 
 /**
  * A run of coupling layers with explicit partitions, fused into one op (see {@link FusedCouplings}):
@@ -81,33 +49,31 @@ function resolve(options: unknown): ResolvedCouplings {
  */
 export class CouplingSequence extends FusedCouplings {
   readonly name = 'coupling-sequence';
+  /** Its options, declared once. */
+  static readonly schema = defineOptions('coupling-sequence', {
+    eventShape,
+    transform,
+    partitions,
+    hidden,
+    activation,
+    contextShape,
+    scaleBound,
+    identityInit,
+    seed,
+  });
 
   /** The validated options. */
   private readonly settings: ResolvedCouplings;
 
   /** Creates the layers; an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: CouplingSequenceOptions) {
-    const resolved = resolve(options);
+    const resolved: ResolvedCouplings = CouplingSequence.schema.read(options);
     super(resolved, couplingTransform(resolved));
     this.settings = resolved;
   }
 
   /** `{name: 'coupling-sequence', options}` with every default filled in (and the seed drawn). */
   getConfig(): BijectorConfig {
-    const r = this.settings;
-    return {
-      name: this.name,
-      options: {
-        eventShape: [...r.eventShape],
-        transform: r.transform,
-        partitions: r.partitions.map((p) => ({ conditioned: [...p.indicesA], transformed: [...p.indicesB] })),
-        hidden: [...r.hidden],
-        activation: r.activation,
-        ...(r.contextShape ? { contextShape: [...r.contextShape] } : {}),
-        scaleBound: r.scaleBound,
-        identityInit: r.identityInit,
-        seed: r.seed,
-      },
-    };
+    return { name: this.name, options: CouplingSequence.schema.toConfig(this.settings) };
   }
 }

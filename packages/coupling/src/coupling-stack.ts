@@ -1,4 +1,4 @@
-import type { StackParts, TransformKind } from '@bijective/engine';
+import { partitionsJson, type StackParts, type TransformKind } from '@bijective/engine';
 import { CouplingSequence } from './coupling-sequence.js';
 import type { ResolvedFlowOptions } from './flow-options.js';
 
@@ -15,7 +15,7 @@ export function couplingSequence(
     new CouplingSequence({
       eventShape: [...r.eventShape],
       transform,
-      partitions: partitions.map((p) => ({ conditioned: [...p.indicesA], transformed: [...p.indicesB] })),
+      partitions: partitionsJson(partitions),
       hidden: [...r.hidden],
       activation: r.activation,
       ...(r.contextShape ? { contextShape: [...r.contextShape] } : {}),

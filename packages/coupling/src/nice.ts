@@ -1,17 +1,15 @@
-import { Scale, type BijectorConfig } from '@bijective/core';
+import { Scale, defineOptions, type BijectorConfig } from '@bijective/core';
 import { DEFAULT_SCALE_BOUND } from '@bijective/engine';
 import { CouplingFlow } from './coupling-flow.js';
 import { couplingLinks } from '@bijective/engine';
 import { couplingSequence } from './coupling-stack.js';
-import {
-  flowOptionsJson,
-  resolveFlowOptions,
-  type CouplingFlowOptions,
-  type ResolvedFlowOptions,
-} from './flow-options.js';
+import { couplingFlowFields, type CouplingFlowOptions, type ResolvedFlowOptions } from './flow-options.js';
 
-/** Options of the `nice` flow (defaults: 4 layers, hidden [64, 64], relu, halves, reverse mixing). */
-export type NiceOptions = CouplingFlowOptions;
+/** Options of the `nice` flow. */
+export interface NiceOptions extends CouplingFlowOptions {
+  /** Number of coupling layers (>= 1); default 4 ({@link NICE_DEFAULT_LAYERS}). */
+  layers?: number;
+}
 
 /** Default number of NICE coupling layers (Dinh et al. 2015 use 4). */
 export const NICE_DEFAULT_LAYERS = 4;
@@ -35,15 +33,14 @@ export const NICE_DEFAULT_LAYERS = 4;
  */
 export class Nice extends CouplingFlow {
   readonly name = 'nice';
+  /** Its options, declared once. */
+  static readonly schema = defineOptions('nice', couplingFlowFields(NICE_DEFAULT_LAYERS));
   /** The resolved options. */
   readonly options: Readonly<ResolvedFlowOptions>;
 
   /** Builds the flow; an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: NiceOptions) {
-    const { resolved } = resolveFlowOptions('nice', options, [], {
-      layers: NICE_DEFAULT_LAYERS,
-      mixing: 'reverse',
-    });
+    const resolved = Nice.schema.read(options);
     const scale = new Scale({ eventShape: [...resolved.eventShape] });
     try {
       super([
@@ -59,6 +56,6 @@ export class Nice extends CouplingFlow {
 
   /** `{name: 'nice', options}` with every default filled in. */
   getConfig(): BijectorConfig {
-    return { name: this.name, options: flowOptionsJson(this.options) };
+    return { name: this.name, options: Nice.schema.toConfig(this.options) };
   }
 }

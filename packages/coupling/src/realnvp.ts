@@ -1,17 +1,14 @@
-import { BatchNorm, readBoolean, readNumber, type BijectorConfig } from '@bijective/core';
-import { DEFAULT_SCALE_BOUND } from '@bijective/engine';
+import { BatchNorm, defineOptions, type BijectorConfig } from '@bijective/core';
 import { CouplingFlow } from './coupling-flow.js';
 import { couplingLinks } from '@bijective/engine';
 import { couplingSequence } from './coupling-stack.js';
-import {
-  flowOptionsJson,
-  resolveFlowOptions,
-  type CouplingFlowOptions,
-  type ResolvedFlowOptions,
-} from './flow-options.js';
+import { couplingFlowFields, type CouplingFlowOptions, type ResolvedFlowOptions } from './flow-options.js';
+import { COUPLING_OPTIONS } from './options.js';
 
-/** Options of the `realnvp` flow (defaults: 8 layers, hidden [64, 64], relu, halves, reverse mixing). */
+/** Options of the `realnvp` flow. */
 export interface RealNVPOptions extends CouplingFlowOptions {
+  /** Number of coupling layers (>= 1); default 12 ({@link REALNVP_DEFAULT_LAYERS}). */
+  layers?: number;
   /** Bound c of every log-scale, s = c·tanh(ŝ/c); default 2. */
   scaleBound?: number;
   /** Insert a batch-norm bijector after every coupling but the last (Dinh et al. 2017, §3.7); default false. */
@@ -43,6 +40,12 @@ export const REALNVP_DEFAULT_LAYERS = 12;
  */
 export class RealNVP extends CouplingFlow {
   readonly name = 'realnvp';
+  /** Its options, declared once. */
+  static readonly schema = defineOptions('realnvp', {
+    ...couplingFlowFields(REALNVP_DEFAULT_LAYERS),
+    scaleBound: COUPLING_OPTIONS.scaleBound,
+    batchNorm: COUPLING_OPTIONS.batchNorm,
+  });
   /** The resolved shared options. */
   readonly options: Readonly<ResolvedFlowOptions>;
   /** The log-scale bound c. */
@@ -52,12 +55,8 @@ export class RealNVP extends CouplingFlow {
 
   /** Builds the flow; an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: RealNVPOptions) {
-    const { resolved, record } = resolveFlowOptions('realnvp', options, ['scaleBound', 'batchNorm'], {
-      layers: REALNVP_DEFAULT_LAYERS,
-      mixing: 'reverse',
-    });
-    const scaleBound = readNumber('realnvp', record, 'scaleBound', DEFAULT_SCALE_BOUND, { above: 0 });
-    const batchNorm = readBoolean('realnvp', record, 'batchNorm', false);
+    const resolved = RealNVP.schema.read(options);
+    const { scaleBound, batchNorm } = resolved;
     const eventShape = [...resolved.eventShape];
     super(
       couplingLinks(resolved, {
@@ -72,9 +71,7 @@ export class RealNVP extends CouplingFlow {
 
   /** `{name: 'realnvp', options}` with every default filled in. */
   getConfig(): BijectorConfig {
-    return {
-      name: this.name,
-      options: { ...flowOptionsJson(this.options), scaleBound: this.scaleBound, batchNorm: this.batchNorm },
-    };
+    const { scaleBound, batchNorm } = this;
+    return { name: this.name, options: RealNVP.schema.toConfig({ ...this.options, scaleBound, batchNorm }) };
   }
 }

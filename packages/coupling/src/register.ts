@@ -34,6 +34,7 @@ export function registerCoupling(): void {
     {
       description: 'NICE additive coupling layer y_B = x_B + m(x_A) (Dinh et al. 2015)',
       create: (o) => new AdditiveCoupling(o),
+      schema: AdditiveCoupling.schema,
       example: (d) => ({ ...example(d), mask: 'alternate' as const }),
     },
     again,
@@ -45,6 +46,7 @@ export function registerCoupling(): void {
       description:
         'RealNVP affine coupling layer y_B = x_B exp(s(x_A)) + t(x_A), bounded s (Dinh et al. 2017)',
       create: (o) => new AffineCoupling(o),
+      schema: AffineCoupling.schema,
       example: (d) => ({ ...conditional(d), parity: 1 as const }),
     },
     again,
@@ -55,6 +57,7 @@ export function registerCoupling(): void {
     {
       description: 'additive or affine coupling layers with explicit partitions, fused into one op',
       create: (o) => new CouplingSequence(o),
+      schema: CouplingSequence.schema,
       example: (d) => {
         const n = Math.max(2, d);
         const all = Array.from({ length: n }, (_, i) => i);
@@ -76,6 +79,7 @@ export function registerCoupling(): void {
     {
       description: 'NICE flow: additive couplings, reversals and a diagonal scaling (Dinh et al. 2015)',
       create: (o) => new Nice(o),
+      schema: Nice.schema,
       example: (d) => ({ ...example(d), layers: 3 }),
       tags: ['flow'],
     },
@@ -87,6 +91,7 @@ export function registerCoupling(): void {
     {
       description: 'RealNVP flow: affine couplings with bounded scales and mixing (Dinh et al. 2017)',
       create: (o) => new RealNVP(o),
+      schema: RealNVP.schema,
       example: (d) => ({ ...conditional(d), layers: 3, mask: 'alternate' as const }),
       tags: ['flow'],
       // A learned mixture base and a higher peak rate: at 10000 steps these reach the 2-D toys'

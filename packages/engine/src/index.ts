@@ -14,4 +14,5 @@ export * from './nn/mlp.js';
 export * from './coupling/index.js';
 export * from './masked/index.js';
 export * from './nn/defaults.js';
+export * from './nn/conditioner-options.js';
 export * from './tfjs/index.js';

@@ -1,25 +1,22 @@
 import {
   Chain,
   ChainedFlow,
-  OptionError,
-  optionRecord,
-  readSeed,
-  readVectorShape,
+  defineOptions,
+  option,
   type BijectorConfig,
-  type JsonObject,
-  previewJson,
+  type ResolvedOptions,
 } from '@bijective/core';
-import { couplingLinks, inputDegrees } from '@bijective/engine';
-import { readInteger, readSplitEventShape } from './options.js';
-import { SplineAutoregressiveStack, resolveSplineAutoregressive } from './spline-autoregressive.js';
-import { SPLINE_COUPLING_KEYS, SplineCoupling, type SplineCouplingOptions } from './spline-coupling.js';
+import { couplingLinks, inputDegrees, partitionsJson } from '@bijective/engine';
+import { SPLINE_OPTIONS } from './options.js';
+import { SplineAutoregressiveStack } from './spline-autoregressive.js';
+import { SPLINE_COUPLING_FIELDS, SplineCoupling, type SplineCouplingOptions } from './spline-coupling.js';
 
 /** How the `nsf` flow conditions its splines: coupling halves (fast both ways) or a MADE (fast density, d-pass sampling). */
 export type NSFTransform = 'coupling' | 'autoregressive';
 
-/** Options of the `nsf` flow (defaults: coupling, 4 layers, hidden [64, 64], 8 bins, bound 3, relu). */
-export interface NSFOptions extends SplineCouplingOptions {
-  /** Number of spline layers (>= 1); default 4. */
+/** Options of the `nsf` flow. */
+export interface NSFOptions extends Omit<SplineCouplingOptions, 'partitions'> {
+  /** Number of spline layers (>= 1); default 4 ({@link NSF_DEFAULT_LAYERS}). */
   layers?: number;
   /** `coupling`: spline couplings and reversals (needs d >= 2); `autoregressive`: spline MADE layers with alternating natural/reversed orders; default `coupling`. */
   transform?: NSFTransform;
@@ -27,6 +24,21 @@ export interface NSFOptions extends SplineCouplingOptions {
 
 /** Default number of spline layers of the `nsf` flow. */
 export const NSF_DEFAULT_LAYERS = 4;
+
+/** The fields of the `nsf` flow, in config order: the spline coupling's, its layer count and transform. */
+const FIELDS = {
+  ...SPLINE_COUPLING_FIELDS,
+  /** `[d]`: d >= 2 with couplings (they split the event), d >= 1 with autoregressive layers. */
+  eventShape: option.custom({
+    read: (value, c): [number] =>
+      (c.value<NSFTransform>('transform') === 'coupling'
+        ? SPLINE_OPTIONS.splitEventShape
+        : SPLINE_OPTIONS.vectorShape
+      ).read(value, c),
+  }),
+  layers: option.count({ default: NSF_DEFAULT_LAYERS }),
+  transform: option.oneOf(['coupling', 'autoregressive'], { default: 'coupling' }),
+};
 
 /**
  * Neural spline flow (Durkan et al. 2019, "Neural Spline Flows"): rational-quadratic spline couplings
@@ -51,27 +63,30 @@ export const NSF_DEFAULT_LAYERS = 4;
  */
 export class NSF extends ChainedFlow {
   readonly name = 'nsf';
+  /** Its options, declared once. */
+  static readonly schema = defineOptions('nsf', FIELDS);
   /** Number of spline layers. */
   readonly layers: number;
   /** Coupling or autoregressive spline layers. */
   readonly transform: NSFTransform;
-  /** The first layer's resolved options (the others differ only in their seeds and orders). */
-  private readonly layerOptions: JsonObject;
+  /** The resolved options. */
+  private readonly resolved: ResolvedOptions<typeof FIELDS>;
 
   /** Builds the flow; an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: NSFOptions) {
-    const record = optionRecord('nsf', options, [...SPLINE_COUPLING_KEYS, 'layers', 'transform']);
-    const transform = record.transform ?? 'coupling';
-    if (transform !== 'coupling' && transform !== 'autoregressive') {
-      throw new OptionError(
-        `nsf: option 'transform' must be 'coupling' or 'autoregressive', got ${previewJson(transform)}`,
-      );
-    }
+    const r = NSF.schema.read(options);
+    const { layers, transform, seed } = r;
     const coupling = transform === 'coupling';
-    const d = (coupling ? readSplitEventShape('nsf', record) : readVectorShape('nsf', record))[0];
-    const layers = readInteger('nsf', record, 'layers', NSF_DEFAULT_LAYERS, 1);
-    const seed = readSeed('nsf', record);
-    const { layers: _layers, transform: _transform, ...rest } = options;
+    const d = r.eventShape[0];
+    const settings = {
+      eventShape: r.eventShape,
+      hidden: r.hidden,
+      bins: r.bins,
+      bound: r.bound,
+      activation: r.activation,
+      contextShape: r.contextShape,
+      identityInit: r.identityInit,
+    };
     // Fast both ways with couplings (all of them one fused op, the reversals folded into their
     // partitions); fast density (`inverse`) with autoregressive layers.
     super(
@@ -82,18 +97,16 @@ export class NSF extends ChainedFlow {
               {
                 sequence: (partitions, layerSeed) =>
                   new SplineCoupling({
-                    ...rest,
-                    partitions: partitions.map((p) => ({
-                      conditioned: [...p.indicesA],
-                      transformed: [...p.indicesB],
-                    })),
+                    ...settings,
+                    contextShape: settings.contextShape ? [...settings.contextShape] : undefined,
+                    partitions: partitionsJson(partitions),
                     seed: layerSeed,
                   }),
               },
             )
           : [
               new SplineAutoregressiveStack(
-                resolveSplineAutoregressive('nsf', record),
+                settings,
                 Array.from({ length: layers }, (_, i) => ({
                   degrees: inputDegrees(d, i % 2 === 0 ? 'natural' : 'reversed'),
                   seed: (seed + i) % 2 ** 32,
@@ -104,16 +117,11 @@ export class NSF extends ChainedFlow {
     );
     this.layers = layers;
     this.transform = transform;
-    const first = this.chain.bijectors[0] as SplineCoupling | SplineAutoregressiveStack;
-    const { order: _order, partitions: _partitions, ...firstOptions } = first.configOptions();
-    this.layerOptions = { ...firstOptions, seed };
+    this.resolved = r;
   }
 
   /** `{name: 'nsf', options}` with every default filled in. */
   getConfig(): BijectorConfig {
-    return {
-      name: this.name,
-      options: { ...this.layerOptions, layers: this.layers, transform: this.transform },
-    };
+    return { name: this.name, options: NSF.schema.toConfig(this.resolved) };
   }
 }

@@ -21,12 +21,10 @@ export {
 export { binMask, selectBin } from './bin-search.js';
 export { splineTransform, type SplineTransformOptions } from './spline-transform.js';
 export { DEFAULT_BINS } from './options.js';
-export { SPLINE_COUPLING_KEYS, SplineCoupling, type SplineCouplingOptions } from './spline-coupling.js';
+export { SplineCoupling, type SplineCouplingOptions } from './spline-coupling.js';
 export {
-  SPLINE_AUTOREGRESSIVE_KEYS,
   SplineAutoregressive,
   SplineAutoregressiveStack,
-  resolveSplineAutoregressive,
   splineAutoregressiveConfig,
   splineAutoregressiveSetup,
   type SplineAutoregressiveOptions,

@@ -33,6 +33,7 @@ export function registerSpline(): void {
     {
       description: 'rational-quadratic spline coupling layer with identity tails (Durkan et al. 2019)',
       create: (o) => new SplineCoupling(o),
+      schema: SplineCoupling.schema,
       example: (d) => ({ ...example(d), contextShape: [2] }),
     },
     again,
@@ -44,6 +45,7 @@ export function registerSpline(): void {
       description:
         'autoregressive rational-quadratic spline layer on a MADE, fast density, d-pass sampling (Durkan et al. 2019)',
       create: (o) => new SplineAutoregressive(o),
+      schema: SplineAutoregressive.schema,
       example: (d) => ({ ...example(d), eventShape: [d], order: 'random' as const, contextShape: [2] }),
     },
     again,
@@ -55,6 +57,7 @@ export function registerSpline(): void {
       description:
         'neural spline flow: rational-quadratic spline couplings and reversals, or autoregressive spline layers (Durkan et al. 2019)',
       create: (o) => new NSF(o),
+      schema: NSF.schema,
       example: (d) => ({ ...example(d), layers: 3 }),
       tags: ['flow'],
     },

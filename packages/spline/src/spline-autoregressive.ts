@@ -1,23 +1,19 @@
 import {
-  optionRecord,
-  readBoolean,
-  readSeed,
+  defineOptions,
   type ActivationName,
   type BijectorConfig,
   type EventShape,
-  readContextShape,
-  readVectorShape,
   type JsonObject,
 } from '@bijective/core';
 import {
   MaskedAutoregressiveLayers,
   inputDegrees,
+  inputOrderOption,
   maskedLayersSetup,
-  readOrder,
   type InputOrder,
   type MaskedLayersSetup,
 } from '@bijective/engine';
-import { DEFAULT_BINS, readActivationName, readBound, readSplineHidden, readInteger } from './options.js';
+import { SPLINE_OPTIONS } from './options.js';
 import { splineTransform } from './spline-transform.js';
 
 /** Options of {@link SplineAutoregressive}. */
@@ -42,19 +38,6 @@ export interface SplineAutoregressiveOptions {
   seed?: number;
 }
 
-/** The option keys of {@link SplineAutoregressive}. */
-export const SPLINE_AUTOREGRESSIVE_KEYS: readonly string[] = [
-  'eventShape',
-  'hidden',
-  'bins',
-  'bound',
-  'activation',
-  'order',
-  'contextShape',
-  'identityInit',
-  'seed',
-];
-
 /** Settings shared by every layer of a run of autoregressive spline layers. */
 export interface SplineAutoregressiveSettings {
   /** `[d]`. */
@@ -73,22 +56,6 @@ export interface SplineAutoregressiveSettings {
   identityInit: boolean;
 }
 
-/** Reads the options shared by the layers of a run (not the order or seed); `owner` names errors. */
-export function resolveSplineAutoregressive(
-  owner: string,
-  record: Record<string, unknown>,
-): SplineAutoregressiveSettings {
-  return {
-    eventShape: readVectorShape(owner, record),
-    hidden: readSplineHidden(owner, record),
-    bins: readInteger(owner, record, 'bins', DEFAULT_BINS, 2),
-    bound: readBound(owner, record),
-    activation: readActivationName(owner, record),
-    contextShape: readContextShape(owner, record),
-    identityInit: readBoolean(owner, record, 'identityInit', true),
-  };
-}
-
 /** The fused setup of autoregressive spline layers, one per entry (input degrees and θ seed, forward order): MAF arrangement, fast density. */
 export function splineAutoregressiveSetup(
   s: SplineAutoregressiveSettings,
@@ -104,17 +71,7 @@ export function splineAutoregressiveConfig(
   degrees: readonly number[],
   seed: number,
 ): JsonObject {
-  return {
-    eventShape: [...s.eventShape],
-    hidden: [...s.hidden],
-    bins: s.bins,
-    bound: s.bound,
-    activation: s.activation,
-    order: [...degrees],
-    ...(s.contextShape ? { contextShape: [...s.contextShape] } : {}),
-    identityInit: s.identityInit,
-    seed,
-  };
+  return SplineAutoregressive.schema.toConfig({ ...s, order: [...degrees], seed });
 }
 
 /**
@@ -126,6 +83,18 @@ export function splineAutoregressiveConfig(
 export class SplineAutoregressive extends MaskedAutoregressiveLayers {
   /** Registry key. */
   readonly name = 'spline-autoregressive';
+  /** Its options, declared once (the config saves the explicit degrees as `order`). */
+  static readonly schema = defineOptions('spline-autoregressive', {
+    eventShape: SPLINE_OPTIONS.vectorShape,
+    hidden: SPLINE_OPTIONS.hidden,
+    bins: SPLINE_OPTIONS.bins,
+    bound: SPLINE_OPTIONS.bound,
+    activation: SPLINE_OPTIONS.activation,
+    order: inputOrderOption(),
+    contextShape: SPLINE_OPTIONS.contextShape,
+    identityInit: SPLINE_OPTIONS.identityInit,
+    seed: SPLINE_OPTIONS.seed,
+  });
   /** Number of bins K. */
   readonly bins: number;
   /** Half-width B of the spline interval. */
@@ -136,11 +105,8 @@ export class SplineAutoregressive extends MaskedAutoregressiveLayers {
 
   /** Builds the layer; an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: SplineAutoregressiveOptions) {
-    const owner = 'spline-autoregressive';
-    const record = optionRecord(owner, options, SPLINE_AUTOREGRESSIVE_KEYS);
-    const settings = resolveSplineAutoregressive(owner, record);
-    const seed = readSeed(owner, record);
-    const degrees = inputDegrees(settings.eventShape[0], readOrder(owner, record), seed);
+    const { order, seed, ...settings } = SplineAutoregressive.schema.read(options);
+    const degrees = inputDegrees(settings.eventShape[0], order, seed);
     super(splineAutoregressiveSetup(settings, [{ degrees, seed }]));
     this.bins = settings.bins;
     this.bound = settings.bound;

@@ -1,26 +1,18 @@
 import {
-  optionRecord,
-  readBoolean,
-  readSeed,
+  defineOptions,
+  option,
   type ActivationName,
   type BijectorConfig,
   type JsonObject,
+  type ResolvedOptions,
 } from '@bijective/core';
 import {
   FusedCouplings,
-  readPartitions,
+  partitionsOption,
   type CouplingStructure,
   type PartitionOptions,
 } from '@bijective/engine';
-import {
-  DEFAULT_BINS,
-  readActivationName,
-  readBound,
-  readSplineHidden,
-  readInteger,
-  readOptionalContextShape,
-  readSplitEventShape,
-} from './options.js';
+import { SPLINE_OPTIONS } from './options.js';
 import { splineTransform } from './spline-transform.js';
 /** Options of {@link SplineCoupling}. */
 export interface SplineCouplingOptions {
@@ -47,51 +39,36 @@ export interface SplineCouplingOptions {
   partitions?: PartitionOptions[];
 }
 
-/** The option keys shared by {@link SplineCoupling} and the `nsf` flow. */
-export const SPLINE_COUPLING_KEYS: readonly string[] = [
-  'eventShape',
-  'hidden',
-  'bins',
-  'bound',
-  'activation',
-  'contextShape',
-  'identityInit',
-  'seed',
-];
+const { hidden, bins, bound, activation, contextShape, identityInit, seed } = SPLINE_OPTIONS;
 
-/** Validated {@link SplineCouplingOptions}. */
-interface ResolvedSplineCoupling {
-  structure: CouplingStructure;
-  bins: number;
-  bound: number;
-  /** Whether `partitions` was given (the config then repeats it). */
-  explicitPartitions: boolean;
-}
+/**
+ * The option fields of a spline coupling, in config order, but for `partitions` (shared with `nsf`).
+ * @internal
+ */
+export const SPLINE_COUPLING_FIELDS = {
+  eventShape: SPLINE_OPTIONS.splitEventShape,
+  hidden,
+  bins,
+  bound,
+  activation,
+  contextShape,
+  identityInit,
+  seed,
+};
 
-function resolve(options: SplineCouplingOptions): ResolvedSplineCoupling {
-  const owner = 'spline-coupling';
-  const record = optionRecord(owner, options, [...SPLINE_COUPLING_KEYS, 'partitions']);
-  const eventShape = readSplitEventShape(owner, record);
-  const d = eventShape[0];
+/** The fields of {@link SplineCoupling}: the shared ones and the optional explicit partitions. */
+const FIELDS = {
+  ...SPLINE_COUPLING_FIELDS,
+  partitions: option.optional(partitionsOption(), {
+    default: 'one coupling with A = the first ⌈d/2⌉ elements and B the rest',
+  }),
+};
+
+/** The default partition of `[d]`: A the first ⌈d/2⌉ elements, B the rest. */
+function halves(d: number): CouplingStructure['partitions'] {
   const cut = Math.ceil(d / 2);
   const all = Array.from({ length: d }, (_, i) => i);
-  const explicitPartitions = record.partitions !== undefined;
-  return {
-    structure: {
-      eventShape,
-      partitions: explicitPartitions
-        ? readPartitions(owner, record, d)
-        : [{ indicesA: all.slice(0, cut), indicesB: all.slice(cut) }],
-      hidden: readSplineHidden(owner, record),
-      activation: readActivationName(owner, record),
-      contextShape: readOptionalContextShape(owner, record),
-      identityInit: readBoolean(owner, record, 'identityInit', true),
-      seed: readSeed(owner, record),
-    },
-    bins: readInteger(owner, record, 'bins', DEFAULT_BINS, 2),
-    bound: readBound(owner, record),
-    explicitPartitions,
-  };
+  return [{ indicesA: all.slice(0, cut), indicesB: all.slice(cut) }];
 }
 
 /**
@@ -102,19 +79,22 @@ function resolve(options: SplineCouplingOptions): ResolvedSplineCoupling {
  */
 export class SplineCoupling extends FusedCouplings {
   readonly name = 'spline-coupling';
+  /** Its options, declared once (`partitions` is saved only when given). */
+  static readonly schema = defineOptions('spline-coupling', FIELDS);
   /** Number of bins K. */
   readonly bins: number;
   /** Half-width B of the spline interval. */
   readonly bound: number;
-  private readonly settings: ResolvedSplineCoupling;
+  private readonly resolved: ResolvedOptions<typeof FIELDS>;
 
   /** Builds the layer(s); an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: SplineCouplingOptions) {
-    const settings = resolve(options);
-    super(settings.structure, splineTransform({ bins: settings.bins, bound: settings.bound }));
-    this.settings = settings;
-    this.bins = settings.bins;
-    this.bound = settings.bound;
+    const r = SplineCoupling.schema.read(options);
+    const structure: CouplingStructure = { ...r, partitions: r.partitions ?? halves(r.eventShape[0]) };
+    super(structure, splineTransform({ bins: r.bins, bound: r.bound }));
+    this.resolved = r;
+    this.bins = r.bins;
+    this.bound = r.bound;
   }
 
   /** `{name: 'spline-coupling', options}` with every default filled in. */
@@ -124,24 +104,6 @@ export class SplineCoupling extends FusedCouplings {
 
   /** The resolved options as JSON. */
   configOptions(): JsonObject {
-    const { structure: s, explicitPartitions } = this.settings;
-    return {
-      eventShape: [...s.eventShape],
-      hidden: [...s.hidden],
-      bins: this.bins,
-      bound: this.bound,
-      activation: s.activation,
-      ...(s.contextShape ? { contextShape: [...s.contextShape] } : {}),
-      identityInit: s.identityInit,
-      seed: s.seed,
-      ...(explicitPartitions
-        ? {
-            partitions: s.partitions.map((p) => ({
-              conditioned: [...p.indicesA],
-              transformed: [...p.indicesB],
-            })),
-          }
-        : {}),
-    };
+    return SplineCoupling.schema.toConfig(this.resolved);
   }
 }

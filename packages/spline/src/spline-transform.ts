@@ -1,10 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { OptionError, ShapeError, formatShape, optionRecord, readInteger, readNumber } from '@bijective/core';
+import { OptionError, ShapeError, defineOptions, formatShape, option } from '@bijective/core';
 import type { Direction, ElementwiseTransform } from '@bijective/engine';
 import { cacheHeads, type SplineSettings } from './host-spline.js';
-import { DEFAULT_BINS } from './options.js';
+import { SPLINE_OPTIONS } from './options.js';
 import { DEFAULT_MIN_BIN_SIZE, DEFAULT_MIN_DERIVATIVE } from './parameters.js';
-import { DEFAULT_BOUND } from './rational-quadratic.js';
 import { splineApplyKernel, splineGradKernel, type SplineKernelAttrs } from './spline-kernels.js';
 
 /** Options of {@link splineTransform}. */
@@ -20,18 +19,24 @@ export interface SplineTransformOptions {
 }
 
 const OWNER = 'splineTransform';
-const KEYS = ['bins', 'bound', 'minBinSize', 'minDerivative'];
+
+/**
+ * The options of {@link splineTransform}, declared once.
+ * @internal
+ */
+export const SPLINE_TRANSFORM_OPTIONS = defineOptions(OWNER, {
+  bins: SPLINE_OPTIONS.bins,
+  bound: SPLINE_OPTIONS.bound,
+  minBinSize: option.number({ default: DEFAULT_MIN_BIN_SIZE, atLeast: 0 }),
+  minDerivative: option.number({ default: DEFAULT_MIN_DERIVATIVE, above: 0 }),
+});
 
 function readSettings(options: SplineTransformOptions): SplineSettings {
-  const record = optionRecord(OWNER, options, KEYS);
-  const bins = readInteger(OWNER, record, 'bins', DEFAULT_BINS, 2);
-  const bound = readNumber(OWNER, record, 'bound', DEFAULT_BOUND, { above: 0 });
-  const minBinSize = readNumber(OWNER, record, 'minBinSize', DEFAULT_MIN_BIN_SIZE, { atLeast: 0 });
+  const { bins, bound, minBinSize, minDerivative } = SPLINE_TRANSFORM_OPTIONS.read(options);
   if (!(bins * minBinSize < 1))
     throw new OptionError(
       `${OWNER}: option 'minBinSize' must keep bins·minBinSize below 1, got ${minBinSize} for ${bins} bins`,
     );
-  const minDerivative = readNumber(OWNER, record, 'minDerivative', DEFAULT_MIN_DERIVATIVE, { above: 0 });
   if (!(minDerivative < 1))
     throw new OptionError(
       `${OWNER}: option 'minDerivative' must be below 1 (raw 0 gives derivative 1), got ${minDerivative}`,

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseBijector, type BijectorConfig, type ValueAndLogDet } from '../bijector.js';
 import { sameLogDetPerRow } from './log-det.js';
-import { eventValuesJson, optionRecord, readBoolean, readEventShape, readEventValues } from './options.js';
-import { newVariable, positiveScale, readScaleOptions, unconstrainedScale } from './parameters.js';
+import { option } from '../options/fields.js';
+import { defineOptions } from '../options/schema.js';
+import { SCALE_FIELDS, newVariable, positiveScale, unconstrainedScale } from './parameters.js';
 
 /** Options of {@link Affine}. */
 export interface AffineOptions {
@@ -21,27 +22,29 @@ export interface AffineOptions {
 /** Elementwise affine map y = s ⊙ x + t with s = softplus(u) + minScale > 0; log|det J| = Σ log s. */
 export class Affine extends BaseBijector {
   readonly name = 'affine';
+  /** Its options, declared once. */
+  static readonly schema = defineOptions('affine', {
+    eventShape: option.eventShape(),
+    shift: option.eventValues({ default: 0 }),
+    ...SCALE_FIELDS,
+    trainable: option.boolean({ default: true }),
+  });
   /** The shift t, of the event shape. */
   readonly shift: tf.Variable;
   /** The unconstrained parameter u of the event shape; the scale is softplus(u) + minScale. */
   readonly unconstrained: tf.Variable;
   /** Lower bound of the scale. */
   readonly minScale: number;
-  private readonly initialShift: readonly number[];
-  private readonly initialScale: readonly number[];
+  private readonly resolved: ReturnType<typeof Affine.schema.read>;
 
   /** Creates the map; options are validated (an invalid one throws an OptionError or ShapeError naming it). */
   constructor(options: AffineOptions) {
-    const record = optionRecord('affine', options, ['eventShape', 'shift', 'scale', 'minScale', 'trainable']);
-    const eventShape = readEventShape('affine', record);
-    const initialShift = readEventValues('affine', record, 'shift', eventShape, 0);
-    const { scale, minScale } = readScaleOptions('affine', record, eventShape);
-    const trainable = readBoolean('affine', record, 'trainable', true);
+    const resolved = Affine.schema.read(options);
+    const { eventShape, shift, scale, minScale, trainable } = resolved;
     super({ eventShape });
     this.minScale = minScale;
-    this.initialShift = initialShift;
-    this.initialScale = scale;
-    this.shift = newVariable(initialShift, eventShape, trainable);
+    this.resolved = resolved;
+    this.shift = newVariable(shift, eventShape, trainable);
     this.unconstrained = newVariable(unconstrainedScale(scale, minScale), eventShape, trainable);
   }
 
@@ -54,13 +57,7 @@ export class Affine extends BaseBijector {
   getConfig(): BijectorConfig {
     return {
       name: this.name,
-      options: {
-        eventShape: [...this.eventShape],
-        shift: eventValuesJson(this.initialShift),
-        scale: eventValuesJson(this.initialScale),
-        minScale: this.minScale,
-        trainable: this.shift.trainable,
-      },
+      options: Affine.schema.toConfig({ ...this.resolved, trainable: this.shift.trainable }),
     };
   }
 

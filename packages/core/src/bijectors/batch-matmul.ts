@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 /**
  * Batched matrix product `a[i] · b[i]` (3-D) whose gradient transposes explicitly, `da = dy · bᵀ`,
  * `db = aᵀ · dy`, instead of using matMul's transpose flags, which tfjs's wasm backend runs slowly.
+ * @internal
  */
 export const batchMatMulExplicit = tf.customGrad(((a: tf.Tensor3D, b: tf.Tensor3D, save: tf.GradSaveFunc) => {
   save([a, b]);

@@ -3,7 +3,8 @@ import { BaseBijector, type BijectorConfig, type CallOptions, type ValueAndLogDe
 import { ValueError } from '../errors.js';
 import { eventSize } from '../shapes.js';
 import { sameLogDetPerRow } from './log-det.js';
-import { optionRecord, readEventShape, readNumber } from './options.js';
+import { option } from '../options/fields.js';
+import { defineOptions } from '../options/schema.js';
 import { newVariable } from './parameters.js';
 
 /** Options of {@link BatchNorm}. */
@@ -26,6 +27,12 @@ export interface BatchNormOptions {
  */
 export class BatchNorm extends BaseBijector {
   readonly name = 'batch-norm';
+  /** Its options, declared once. */
+  static readonly schema = defineOptions('batch-norm', {
+    eventShape: option.eventShape(),
+    momentum: option.number({ default: 0.1, above: 0, atMost: 1 }),
+    epsilon: option.number({ default: 1e-5, above: 0 }),
+  });
   /** Fraction of batch statistics blended into the running ones per training call. */
   readonly momentum: number;
   /** ε added to variances. */
@@ -41,10 +48,7 @@ export class BatchNorm extends BaseBijector {
 
   /** Creates the layer with γ = 1, β = 0 and running statistics 0 and 1. */
   constructor(options: BatchNormOptions) {
-    const record = optionRecord('batch-norm', options, ['eventShape', 'momentum', 'epsilon']);
-    const eventShape = readEventShape('batch-norm', record);
-    const momentum = readNumber('batch-norm', record, 'momentum', 0.1, { above: 0, atMost: 1 });
-    const epsilon = readNumber('batch-norm', record, 'epsilon', 1e-5, { above: 0 });
+    const { eventShape, momentum, epsilon } = BatchNorm.schema.read(options);
     super({ eventShape });
     this.momentum = momentum;
     this.epsilon = epsilon;
@@ -63,10 +67,8 @@ export class BatchNorm extends BaseBijector {
 
   /** `{name: 'batch-norm', options: {eventShape, momentum, epsilon}}`. */
   getConfig(): BijectorConfig {
-    return {
-      name: this.name,
-      options: { eventShape: [...this.eventShape], momentum: this.momentum, epsilon: this.epsilon },
-    };
+    const { eventShape, momentum, epsilon } = this;
+    return { name: this.name, options: BatchNorm.schema.toConfig({ eventShape, momentum, epsilon }) };
   }
 
   protected computeForward(z: tf.Tensor): ValueAndLogDet {

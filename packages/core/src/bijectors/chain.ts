@@ -10,8 +10,8 @@ import {
 import { OptionError, ShapeError } from '../errors.js';
 import { createBijector } from '../registry.js';
 import { formatShape, sameShape, type EventShape } from '../shapes.js';
-import { configJson, optionRecord, readBijectorConfig } from './options.js';
-import { previewJson } from '../json.js';
+import { option } from '../options/fields.js';
+import { defineOptions } from '../options/schema.js';
 
 /** Options of {@link Chain}: the links' configs, base side first. */
 export interface ChainOptions {
@@ -23,6 +23,7 @@ export interface ChainOptions {
  * The fast direction of a composition: 'both' when every link is fast both ways, else the direction in
  * which fewer links are slow (every link fast in it when possible), ties going to 'inverse' (density
  * evaluation, the direction maximum-likelihood training runs).
+ * @internal
  */
 export function chainFastDirection(directions: readonly FastDirection[]): FastDirection {
   if (directions.every((d) => d === 'both')) return 'both';
@@ -61,6 +62,8 @@ function checkLinks(links: readonly Bijector[]): EventShape | null {
  */
 export class Chain extends BaseBijector {
   readonly name = 'chain';
+  /** Its options, declared once. */
+  static readonly schema = defineOptions('chain', { bijectors: option.bijectorConfigs() });
   override readonly hasAnalyticInverse: boolean;
   override readonly fastDirection: FastDirection;
   /** The links in forward order. */
@@ -82,15 +85,7 @@ export class Chain extends BaseBijector {
 
   /** Builds the links from their configs through the registry; links already built are disposed if one fails. */
   static fromOptions(options: ChainOptions): Chain {
-    const record = optionRecord('chain', options, ['bijectors']);
-    if (!Array.isArray(record.bijectors) || record.bijectors.length === 0) {
-      throw new OptionError(
-        `chain: option 'bijectors' must be a non-empty list of bijector configs, got ${previewJson(record.bijectors)}`,
-      );
-    }
-    const configs = record.bijectors.map((c, i) =>
-      readBijectorConfig('chain', c, `option 'bijectors[${i}]'`),
-    );
+    const configs = Chain.schema.read(options).bijectors;
     const links: Bijector[] = [];
     try {
       for (const config of configs) links.push(createBijector(config));
@@ -113,7 +108,10 @@ export class Chain extends BaseBijector {
 
   /** `{name: 'chain', options: {bijectors: [link configs]}}`. */
   getConfig(): BijectorConfig {
-    return { name: this.name, options: { bijectors: this.bijectors.map((b) => configJson(b.getConfig())) } };
+    return {
+      name: this.name,
+      options: Chain.schema.toConfig({ bijectors: this.bijectors.map((b) => b.getConfig()) }),
+    };
   }
 
   /** Disposes every link. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseBijector, sumOverEvent, type BijectorConfig, type ValueAndLogDet } from '../bijector.js';
 import { clampPositive } from './domain.js';
-import { readEventShapeOnly, type EventShapeOptions } from './options.js';
+import { eventShapeOnly, type EventShapeOptions } from './event-shape-only.js';
 
 /** Options of {@link Exp}. */
 export type ExpOptions = EventShapeOptions;
@@ -9,15 +9,17 @@ export type ExpOptions = EventShapeOptions;
 /** Elementwise y = exp(x) onto (0, ∞); log|det J| = Σ x. The inverse log(y) clamps y to ≥ 2^-126. */
 export class Exp extends BaseBijector {
   readonly name = 'exp';
+  /** Its options, declared once. */
+  static readonly schema = eventShapeOnly('exp');
 
   /** Creates the map for events of `eventShape` (any rank). */
   constructor(options: ExpOptions) {
-    super({ eventShape: readEventShapeOnly('exp', options) });
+    super({ eventShape: Exp.schema.read(options).eventShape });
   }
 
   /** `{name: 'exp', options: {eventShape}}`. */
   getConfig(): BijectorConfig {
-    return { name: this.name, options: { eventShape: [...this.eventShape] } };
+    return { name: this.name, options: Exp.schema.toConfig({ eventShape: this.eventShape }) };
   }
 
   protected computeForward(x: tf.Tensor): ValueAndLogDet {

@@ -15,7 +15,8 @@ export * from './permute.js';
 export * from './lu-linear.js';
 export * from './batch-norm.js';
 export * from './triangular-affine.js';
-export * from './options.js';
+export * from './event-shape-only.js';
+
 export * from './parameters.js';
 export * from './log-det.js';
 export * from './domain.js';

@@ -8,7 +8,8 @@ import {
   type ValueAndLogDet,
 } from '../bijector.js';
 import { createBijector } from '../registry.js';
-import { configJson, optionRecord, readBijectorConfig } from './options.js';
+import { option } from '../options/fields.js';
+import { defineOptions } from '../options/schema.js';
 
 /** Options of {@link Invert}. */
 export interface InvertOptions {
@@ -29,6 +30,8 @@ const SWAPPED: Record<FastDirection, FastDirection> = {
  */
 export class Invert extends BaseBijector {
   readonly name = 'invert';
+  /** Its options, declared once. */
+  static readonly schema = defineOptions('invert', { bijector: option.bijectorConfig() });
   override readonly hasAnalyticInverse: boolean;
   override readonly fastDirection: FastDirection;
   /** The inverted bijector f. */
@@ -48,8 +51,7 @@ export class Invert extends BaseBijector {
 
   /** Builds the inverted bijector from its config through the registry. */
   static fromOptions(options: InvertOptions): Invert {
-    const record = optionRecord('invert', options, ['bijector']);
-    return new Invert(createBijector(readBijectorConfig('invert', record.bijector, "option 'bijector'")));
+    return new Invert(createBijector(Invert.schema.read(options).bijector));
   }
 
   /** The inverted bijector's variables. */
@@ -64,7 +66,7 @@ export class Invert extends BaseBijector {
 
   /** `{name: 'invert', options: {bijector: config of f}}`. */
   getConfig(): BijectorConfig {
-    return { name: this.name, options: { bijector: configJson(this.bijector.getConfig()) } };
+    return { name: this.name, options: Invert.schema.toConfig({ bijector: this.bijector.getConfig() }) };
   }
 
   /** Disposes the inverted bijector. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseBijector, sumOverEvent, type BijectorConfig, type ValueAndLogDet } from '../bijector.js';
-import { optionRecord, readEventShape, readNumber } from './options.js';
+import { option } from '../options/fields.js';
+import { defineOptions } from '../options/schema.js';
 
 /** Options of {@link LeakyReLU}. */
 export interface LeakyReLUOptions {
@@ -16,24 +17,25 @@ export interface LeakyReLUOptions {
  */
 export class LeakyReLU extends BaseBijector {
   readonly name = 'leaky-relu';
+  /** Its options, declared once. */
+  static readonly schema = defineOptions('leaky-relu', {
+    eventShape: option.eventShape(),
+    negativeSlope: option.number({ default: 0.01, above: 0, atMost: 1 }),
+  });
   /** The slope a for negative inputs. */
   readonly negativeSlope: number;
 
   /** Creates the map; `negativeSlope` outside (0, 1] throws an OptionError. */
   constructor(options: LeakyReLUOptions) {
-    const record = optionRecord('leaky-relu', options, ['eventShape', 'negativeSlope']);
-    const eventShape = readEventShape('leaky-relu', record);
-    const negativeSlope = readNumber('leaky-relu', record, 'negativeSlope', 0.01, { above: 0, atMost: 1 });
+    const { eventShape, negativeSlope } = LeakyReLU.schema.read(options);
     super({ eventShape });
     this.negativeSlope = negativeSlope;
   }
 
   /** `{name: 'leaky-relu', options: {eventShape, negativeSlope}}`. */
   getConfig(): BijectorConfig {
-    return {
-      name: this.name,
-      options: { eventShape: [...this.eventShape], negativeSlope: this.negativeSlope },
-    };
+    const { eventShape, negativeSlope } = this;
+    return { name: this.name, options: LeakyReLU.schema.toConfig({ eventShape, negativeSlope }) };
   }
 
   protected computeForward(x: tf.Tensor): ValueAndLogDet {

@@ -5,7 +5,8 @@ import { matMulExplicit } from '../nn/matmul.js';
 import { luDecompose } from '../numerics/lu.js';
 import { randomOrthogonal } from '../numerics/random.js';
 import { sameLogDetPerRow } from './log-det.js';
-import { optionRecord, readEventShape, readSeed } from './options.js';
+import { option } from '../options/fields.js';
+import { defineOptions } from '../options/schema.js';
 import { newVariable } from './parameters.js';
 import { checkPermutation, inversePermutation, oneHotMatrix } from './permutation.js';
 import {
@@ -35,6 +36,19 @@ export interface LULinearOptions {
  */
 export class LULinear extends BaseBijector {
   readonly name = 'lu-linear';
+  /** Its options, declared once (`permutation` and `signs` are derived from the seed when absent). */
+  static readonly schema = defineOptions('lu-linear', {
+    eventShape: option.vectorShape(),
+    seed: option.seed(),
+    permutation: option.optional(
+      option.custom({
+        read: (value, c) => checkPermutation(c.owner, value, c.value<[number]>('eventShape')[0]),
+      }),
+    ),
+    signs: option.optional(
+      option.custom({ read: (value, c) => readSigns(value, c.value<[number]>('eventShape')[0]) }),
+    ),
+  });
   /** Seed the initial W, P and signs come from. */
   readonly seed: number;
   /** Row order of P: W = P L U' puts row i of L U' at row `permutation[i]`. */
@@ -49,19 +63,14 @@ export class LULinear extends BaseBijector {
 
   /** Creates the map for vector events, initialised to the LU factors of a random orthogonal matrix. */
   constructor(options: LULinearOptions) {
-    const record = optionRecord('lu-linear', options, ['eventShape', 'seed', 'permutation', 'signs']);
-    const eventShape = readEventShape('lu-linear', record, true);
-    const seed = readSeed('lu-linear', record);
-    const d = eventShape[0] as number;
+    const resolved = LULinear.schema.read(options);
+    const { eventShape, seed } = resolved;
+    const d = eventShape[0];
     const { lower, upper, permutation } = luDecompose(randomOrthogonal(d, seed));
     super({ eventShape });
     this.seed = seed;
-    this.permutation =
-      record.permutation === undefined ? permutation : checkPermutation('lu-linear', record.permutation, d);
-    this.signs =
-      record.signs === undefined
-        ? upper.map((row, i) => Math.sign(row[i] as number))
-        : readSigns(record.signs, d);
+    this.permutation = resolved.permutation ?? permutation;
+    this.signs = resolved.signs ?? upper.map((row, i) => Math.sign(row[i] as number));
     this.lower = newVariable(
       lower.flatMap((row, i) => row.map((v, j) => (j < i ? v : 0))),
       [d, d],
@@ -85,12 +94,12 @@ export class LULinear extends BaseBijector {
   getConfig(): BijectorConfig {
     return {
       name: this.name,
-      options: {
-        eventShape: [...this.eventShape],
+      options: LULinear.schema.toConfig({
+        eventShape: [this.d],
         seed: this.seed,
         permutation: [...this.permutation],
         signs: [...this.signs],
-      },
+      }),
     };
   }
 

@@ -3,7 +3,10 @@ import { OptionError } from '../errors.js';
 import { matMulExplicit } from '../nn/matmul.js';
 import { previewJson } from '../json.js';
 
-/** Checks that `value` is a permutation of 0..d-1 (each index once) or throws an OptionError naming `what`. */
+/**
+ * Checks that `value` is a permutation of 0..d-1 (each index once) or throws an OptionError naming `what`.
+ * @internal
+ */
 export function checkPermutation(
   owner: string,
   value: unknown,
@@ -27,14 +30,20 @@ export function checkPermutation(
   return [...(value as number[])];
 }
 
-/** The inverse permutation q with q[p[i]] = i. */
+/**
+ * The inverse permutation q with q[p[i]] = i.
+ * @internal
+ */
 export function inversePermutation(p: readonly number[]): number[] {
   const q = new Array<number>(p.length);
   p.forEach((pi, i) => (q[pi] = i));
   return q;
 }
 
-/** The float32 one-hot matrix E with E[i][p[i]] = 1, so that (E·A) takes row p[i] of A to row i. */
+/**
+ * The float32 one-hot matrix E with E[i][p[i]] = 1, so that (E·A) takes row p[i] of A to row i.
+ * @internal
+ */
 export function oneHotMatrix(p: readonly number[]): tf.Tensor2D {
   if (p.length === 1) return tf.ones([1, 1]); // tf.oneHot needs a depth of at least 2
   // int32 then cast: tfjs-backend-wasm 4.22 writes integer bits into a float32 oneHot.
@@ -46,6 +55,7 @@ export function oneHotMatrix(p: readonly number[]): tf.Tensor2D {
 /**
  * Gathers columns, y[:, i] = x[:, p[i]], as the one-hot product x · E with E[p[i]][i] = 1: exact, and
  * differentiable on every backend (tfjs's wasm backend has no gather gradient).
+ * @internal
  */
 export function permuteColumns(x: tf.Tensor2D, p: readonly number[]): tf.Tensor2D {
   return tf.tidy(() => matMulExplicit(x, oneHotMatrix(inversePermutation(p))));

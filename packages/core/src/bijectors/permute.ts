@@ -3,7 +3,8 @@ import { BaseBijector, type BijectorConfig, type ValueAndLogDet } from '../bijec
 import { OptionError } from '../errors.js';
 import { randomPermutation } from '../numerics/random.js';
 import { zeroLogDet } from './log-det.js';
-import { optionRecord, readEventShape, readSeed } from './options.js';
+import { option } from '../options/fields.js';
+import { defineOptions } from '../options/schema.js';
 import { checkPermutation, inversePermutation, permuteColumns } from './permutation.js';
 
 /** Options of {@link Permute}: an explicit permutation, or a seed to draw one (a random seed when neither is given). */
@@ -22,33 +23,40 @@ export interface PermuteOptions {
  */
 export class Permute extends BaseBijector {
   readonly name = 'permute';
+  /** Its options, declared once: the config saves the explicit permutation, not the seed it was drawn from. */
+  static readonly schema = defineOptions('permute', {
+    eventShape: option.vectorShape(),
+    permutation: option.custom({
+      read: (value, c): number[] => {
+        const d = c.value<[number]>('eventShape')[0];
+        if (value !== undefined && c.given('seed') !== undefined) {
+          throw new OptionError(`${c.owner}: give option 'permutation' or option 'seed', not both`);
+        }
+        return value !== undefined
+          ? checkPermutation(c.owner, value, d)
+          : randomPermutation(d, c.value<number>('seed'));
+      },
+    }),
+    seed: option.unsaved(option.seed()),
+  });
   /** The permutation p: output i takes input p[i]. */
   readonly permutation: readonly number[];
   private readonly inverted: readonly number[];
+  private readonly resolved: ReturnType<typeof Permute.schema.read>;
 
   /** Creates the permutation; an invalid permutation, or both `permutation` and `seed`, throws an OptionError. */
   constructor(options: PermuteOptions) {
-    const record = optionRecord('permute', options, ['eventShape', 'permutation', 'seed']);
-    const eventShape = readEventShape('permute', record, true);
-    const d = eventShape[0] as number;
-    if (record.permutation !== undefined && record.seed !== undefined) {
-      throw new OptionError("permute: give option 'permutation' or option 'seed', not both");
-    }
-    const permutation =
-      record.permutation !== undefined
-        ? checkPermutation('permute', record.permutation, d)
-        : randomPermutation(d, readSeed('permute', record));
+    const resolved = Permute.schema.read(options);
+    const { eventShape, permutation } = resolved;
     super({ eventShape });
+    this.resolved = resolved;
     this.permutation = permutation;
     this.inverted = inversePermutation(permutation);
   }
 
   /** `{name: 'permute', options: {eventShape, permutation}}` with the explicit permutation. */
   getConfig(): BijectorConfig {
-    return {
-      name: this.name,
-      options: { eventShape: [...this.eventShape], permutation: [...this.permutation] },
-    };
+    return { name: this.name, options: Permute.schema.toConfig(this.resolved) };
   }
 
   protected computeForward(x: tf.Tensor): ValueAndLogDet {

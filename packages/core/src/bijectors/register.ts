@@ -51,6 +51,7 @@ export function registerCoreBijectors(): void {
     {
       description: 'composition of bijectors, listed base -> data',
       create: (o) => Chain.fromOptions(o),
+      schema: Chain.schema,
       example: (d) => ({
         bijectors: [
           link('affine', { ...vector(d), shift: 0.5, scale: 1.5 }),
@@ -67,6 +68,7 @@ export function registerCoreBijectors(): void {
     {
       description: 'the inverse of a bijector (directions swapped)',
       create: (o) => Invert.fromOptions(o),
+      schema: Invert.schema,
       example: (d) => ({ bijector: link('lu-linear', { ...vector(d), seed: 2 }) }),
     },
     again,
@@ -77,6 +79,7 @@ export function registerCoreBijectors(): void {
     {
       description: 'elementwise y = x + t, trainable t',
       create: (o) => new Shift(o),
+      schema: Shift.schema,
       example: (d) => ({ ...vector(d), shift: 0.5 }),
     },
     again,
@@ -87,6 +90,7 @@ export function registerCoreBijectors(): void {
     {
       description: 'elementwise y = s x, trainable s = softplus(u) + minScale',
       create: (o) => new Scale(o),
+      schema: Scale.schema,
       example: (d) => ({ ...vector(d), scale: 1.5 }),
     },
     again,
@@ -97,6 +101,7 @@ export function registerCoreBijectors(): void {
     {
       description: 'elementwise y = s x + t, trainable t and s = softplus(u) + minScale',
       create: (o) => new Affine(o),
+      schema: Affine.schema,
       example: (d) => ({ ...vector(d), shift: 0.5, scale: 1.5 }),
     },
     again,
@@ -104,13 +109,18 @@ export function registerCoreBijectors(): void {
   register(
     'bijector',
     'exp',
-    { description: 'elementwise y = exp(x)', create: (o) => new Exp(o), example: vector },
+    { description: 'elementwise y = exp(x)', create: (o) => new Exp(o), schema: Exp.schema, example: vector },
     again,
   );
   register(
     'bijector',
     'softplus',
-    { description: 'elementwise y = log(1 + exp(x))', create: (o) => new Softplus(o), example: vector },
+    {
+      description: 'elementwise y = log(1 + exp(x))',
+      create: (o) => new Softplus(o),
+      schema: Softplus.schema,
+      example: vector,
+    },
     again,
   );
   register(
@@ -119,6 +129,7 @@ export function registerCoreBijectors(): void {
     {
       description: 'elementwise y = 1 / (1 + exp(-x)), inverse logit',
       create: (o) => new Sigmoid(o),
+      schema: Sigmoid.schema,
       example: vector,
     },
     again,
@@ -126,7 +137,12 @@ export function registerCoreBijectors(): void {
   register(
     'bijector',
     'tanh',
-    { description: 'elementwise y = tanh(x)', create: (o) => new Tanh(o), example: vector },
+    {
+      description: 'elementwise y = tanh(x)',
+      create: (o) => new Tanh(o),
+      schema: Tanh.schema,
+      example: vector,
+    },
     again,
   );
   register(
@@ -135,6 +151,7 @@ export function registerCoreBijectors(): void {
     {
       description: 'elementwise y = x (x > 0) or a x (x <= 0), 0 < a <= 1',
       create: (o) => new LeakyReLU(o),
+      schema: LeakyReLU.schema,
       example: (d) => ({ ...vector(d), negativeSlope: 0.2 }),
     },
     again,
@@ -142,7 +159,12 @@ export function registerCoreBijectors(): void {
   register(
     'bijector',
     'reverse',
-    { description: 'reverses the order of a vector event', create: (o) => new Reverse(o), example: vector },
+    {
+      description: 'reverses the order of a vector event',
+      create: (o) => new Reverse(o),
+      schema: Reverse.schema,
+      example: vector,
+    },
     again,
   );
   register(
@@ -151,6 +173,7 @@ export function registerCoreBijectors(): void {
     {
       description: 'fixed permutation of a vector event, explicit or seeded',
       create: (o) => new Permute(o),
+      schema: Permute.schema,
       example: (d) => ({ ...vector(d), seed: 1 }),
     },
     again,
@@ -161,6 +184,7 @@ export function registerCoreBijectors(): void {
     {
       description: 'invertible linear map W = P L U with trainable LU factors (Glow)',
       create: (o) => new LULinear(o),
+      schema: LULinear.schema,
       example: (d) => ({ ...vector(d), seed: 1 }),
     },
     again,
@@ -171,6 +195,7 @@ export function registerCoreBijectors(): void {
     {
       description: 'batch normalization with running statistics (RealNVP, MAF)',
       create: (o) => new BatchNorm(o),
+      schema: BatchNorm.schema,
       example: vector,
     },
     again,
@@ -181,6 +206,7 @@ export function registerCoreBijectors(): void {
     {
       description: 'fixed y = L x + t with lower-triangular L (whitening by a Cholesky factor)',
       create: (o) => new TriangularAffine(o),
+      schema: TriangularAffine.schema,
       example: (d) => ({
         ...vector(d),
         matrix: Array.from({ length: d * d }, (_, k) => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseBijector, type BijectorConfig, type ValueAndLogDet } from '../bijector.js';
 import { zeroLogDet } from './log-det.js';
-import { readEventShapeOnly, type EventShapeOptions } from './options.js';
+import { eventShapeOnly, type EventShapeOptions } from './event-shape-only.js';
 
 /** Options of {@link Reverse}. */
 export type ReverseOptions = EventShapeOptions;
@@ -9,15 +9,17 @@ export type ReverseOptions = EventShapeOptions;
 /** Reverses the order of a vector event, y_i = x_{d-1-i}; volume-preserving (log|det J| = 0), its own inverse. */
 export class Reverse extends BaseBijector {
   readonly name = 'reverse';
+  /** Its options, declared once. */
+  static readonly schema = eventShapeOnly('reverse', true);
 
   /** Creates the reversal for vector events `eventShape: [d]`. */
   constructor(options: ReverseOptions) {
-    super({ eventShape: readEventShapeOnly('reverse', options, true) });
+    super({ eventShape: Reverse.schema.read(options).eventShape });
   }
 
   /** `{name: 'reverse', options: {eventShape}}`. */
   getConfig(): BijectorConfig {
-    return { name: this.name, options: { eventShape: [...this.eventShape] } };
+    return { name: this.name, options: Reverse.schema.toConfig({ eventShape: this.eventShape }) };
   }
 
   protected computeForward(x: tf.Tensor): ValueAndLogDet {

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseBijector, type BijectorConfig, type ValueAndLogDet } from '../bijector.js';
 import { sameLogDetPerRow } from './log-det.js';
-import { eventValuesJson, optionRecord, readBoolean, readEventShape } from './options.js';
-import { newVariable, positiveScale, readScaleOptions, unconstrainedScale } from './parameters.js';
+import { option } from '../options/fields.js';
+import { defineOptions } from '../options/schema.js';
+import { SCALE_FIELDS, newVariable, positiveScale, unconstrainedScale } from './parameters.js';
 
 /** Options of {@link Scale}. */
 export interface ScaleOptions {
@@ -19,21 +20,25 @@ export interface ScaleOptions {
 /** Elementwise scaling y = s ⊙ x with s = softplus(u) + minScale > 0; log|det J| = Σ log s. */
 export class Scale extends BaseBijector {
   readonly name = 'scale';
+  /** Its options, declared once. */
+  static readonly schema = defineOptions('scale', {
+    eventShape: option.eventShape(),
+    ...SCALE_FIELDS,
+    trainable: option.boolean({ default: true }),
+  });
   /** The unconstrained parameter u of the event shape; the scale is softplus(u) + minScale. */
   readonly unconstrained: tf.Variable;
   /** Lower bound of the scale. */
   readonly minScale: number;
-  private readonly initialScale: readonly number[];
+  private readonly resolved: ReturnType<typeof Scale.schema.read>;
 
   /** Creates the scale; options are validated (an invalid one throws an OptionError or ShapeError naming it). */
   constructor(options: ScaleOptions) {
-    const record = optionRecord('scale', options, ['eventShape', 'scale', 'minScale', 'trainable']);
-    const eventShape = readEventShape('scale', record);
-    const { scale, minScale } = readScaleOptions('scale', record, eventShape);
-    const trainable = readBoolean('scale', record, 'trainable', true);
+    const resolved = Scale.schema.read(options);
+    const { eventShape, scale, minScale, trainable } = resolved;
     super({ eventShape });
     this.minScale = minScale;
-    this.initialScale = scale;
+    this.resolved = resolved;
     this.unconstrained = newVariable(unconstrainedScale(scale, minScale), eventShape, trainable);
   }
 
@@ -46,12 +51,7 @@ export class Scale extends BaseBijector {
   getConfig(): BijectorConfig {
     return {
       name: this.name,
-      options: {
-        eventShape: [...this.eventShape],
-        scale: eventValuesJson(this.initialScale),
-        minScale: this.minScale,
-        trainable: this.unconstrained.trainable,
-      },
+      options: Scale.schema.toConfig({ ...this.resolved, trainable: this.unconstrained.trainable }),
     };
   }
 

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseBijector, type BijectorConfig, type ValueAndLogDet } from '../bijector.js';
 import { zeroLogDet } from './log-det.js';
-import { eventValuesJson, optionRecord, readBoolean, readEventShape, readEventValues } from './options.js';
+import { option } from '../options/fields.js';
+import { defineOptions } from '../options/schema.js';
 import { newVariable } from './parameters.js';
 
 /** Options of {@link Shift}. */
@@ -17,19 +18,23 @@ export interface ShiftOptions {
 /** Elementwise translation y = x + t with a per-element shift t; log|det J| = 0. */
 export class Shift extends BaseBijector {
   readonly name = 'shift';
+  /** Its options, declared once. */
+  static readonly schema = defineOptions('shift', {
+    eventShape: option.eventShape(),
+    shift: option.eventValues({ default: 0 }),
+    trainable: option.boolean({ default: true }),
+  });
   /** The shift t, of the event shape. */
   readonly shift: tf.Variable;
-  private readonly initialShift: readonly number[];
+  private readonly resolved: ReturnType<typeof Shift.schema.read>;
 
   /** Creates the shift; options are validated (an invalid one throws an OptionError or ShapeError naming it). */
   constructor(options: ShiftOptions) {
-    const record = optionRecord('shift', options, ['eventShape', 'shift', 'trainable']);
-    const eventShape = readEventShape('shift', record);
-    const initialShift = readEventValues('shift', record, 'shift', eventShape, 0);
-    const trainable = readBoolean('shift', record, 'trainable', true);
+    const resolved = Shift.schema.read(options);
+    const { eventShape, shift, trainable } = resolved;
     super({ eventShape });
-    this.initialShift = initialShift;
-    this.shift = newVariable(initialShift, eventShape, trainable);
+    this.resolved = resolved;
+    this.shift = newVariable(shift, eventShape, trainable);
   }
 
   /** The shift variable. */
@@ -41,11 +46,7 @@ export class Shift extends BaseBijector {
   getConfig(): BijectorConfig {
     return {
       name: this.name,
-      options: {
-        eventShape: [...this.eventShape],
-        shift: eventValuesJson(this.initialShift),
-        trainable: this.shift.trainable,
-      },
+      options: Shift.schema.toConfig({ ...this.resolved, trainable: this.shift.trainable }),
     };
   }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseBijector, sumOverEvent, type BijectorConfig, type ValueAndLogDet } from '../bijector.js';
 import { clampUnitInterval } from './domain.js';
-import { readEventShapeOnly, type EventShapeOptions } from './options.js';
+import { eventShapeOnly, type EventShapeOptions } from './event-shape-only.js';
 
 /** Options of {@link Sigmoid}. */
 export type SigmoidOptions = EventShapeOptions;
@@ -17,15 +17,17 @@ function logSigmoidDerivative(x: tf.Tensor): tf.Tensor {
  */
 export class Sigmoid extends BaseBijector {
   readonly name = 'sigmoid';
+  /** Its options, declared once. */
+  static readonly schema = eventShapeOnly('sigmoid');
 
   /** Creates the map for events of `eventShape` (any rank). */
   constructor(options: SigmoidOptions) {
-    super({ eventShape: readEventShapeOnly('sigmoid', options) });
+    super({ eventShape: Sigmoid.schema.read(options).eventShape });
   }
 
   /** `{name: 'sigmoid', options: {eventShape}}`. */
   getConfig(): BijectorConfig {
-    return { name: this.name, options: { eventShape: [...this.eventShape] } };
+    return { name: this.name, options: Sigmoid.schema.toConfig({ eventShape: this.eventShape }) };
   }
 
   protected computeForward(x: tf.Tensor): ValueAndLogDet {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseBijector, sumOverEvent, type BijectorConfig, type ValueAndLogDet } from '../bijector.js';
 import { clampPositive } from './domain.js';
-import { readEventShapeOnly, type EventShapeOptions } from './options.js';
+import { eventShapeOnly, type EventShapeOptions } from './event-shape-only.js';
 
 /** Options of {@link Softplus}. */
 export type SoftplusOptions = EventShapeOptions;
@@ -12,15 +12,17 @@ export type SoftplusOptions = EventShapeOptions;
  */
 export class Softplus extends BaseBijector {
   readonly name = 'softplus';
+  /** Its options, declared once. */
+  static readonly schema = eventShapeOnly('softplus');
 
   /** Creates the map for events of `eventShape` (any rank). */
   constructor(options: SoftplusOptions) {
-    super({ eventShape: readEventShapeOnly('softplus', options) });
+    super({ eventShape: Softplus.schema.read(options).eventShape });
   }
 
   /** `{name: 'softplus', options: {eventShape}}`. */
   getConfig(): BijectorConfig {
-    return { name: this.name, options: { eventShape: [...this.eventShape] } };
+    return { name: this.name, options: Softplus.schema.toConfig({ eventShape: this.eventShape }) };
   }
 
   protected computeForward(x: tf.Tensor): ValueAndLogDet {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseBijector, sumOverEvent, type BijectorConfig, type ValueAndLogDet } from '../bijector.js';
 import { clampOpenUnitBall } from './domain.js';
-import { readEventShapeOnly, type EventShapeOptions } from './options.js';
+import { eventShapeOnly, type EventShapeOptions } from './event-shape-only.js';
 
 /** Options of {@link Tanh}. */
 export type TanhOptions = EventShapeOptions;
@@ -17,15 +17,17 @@ function logTanhDerivative(x: tf.Tensor): tf.Tensor {
  */
 export class Tanh extends BaseBijector {
   readonly name = 'tanh';
+  /** Its options, declared once. */
+  static readonly schema = eventShapeOnly('tanh');
 
   /** Creates the map for events of `eventShape` (any rank). */
   constructor(options: TanhOptions) {
-    super({ eventShape: readEventShapeOnly('tanh', options) });
+    super({ eventShape: Tanh.schema.read(options).eventShape });
   }
 
   /** `{name: 'tanh', options: {eventShape}}`. */
   getConfig(): BijectorConfig {
-    return { name: this.name, options: { eventShape: [...this.eventShape] } };
+    return { name: this.name, options: Tanh.schema.toConfig({ eventShape: this.eventShape }) };
   }
 
   protected computeForward(x: tf.Tensor): ValueAndLogDet {

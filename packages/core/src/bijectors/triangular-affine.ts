@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { previewJson } from '../json.js';
 import { BaseBijector, type BijectorConfig, type ValueAndLogDet } from '../bijector.js';
 import { OptionError } from '../errors.js';
 import { matMulExplicit } from '../nn/matmul.js';
 import { sameLogDetPerRow } from './log-det.js';
-import { optionRecord, readEventShape, readEventValues } from './options.js';
-import { previewJson } from '../json.js';
+import { option } from '../options/fields.js';
+import { defineOptions } from '../options/schema.js';
 
 /** Options of {@link TriangularAffine}. */
 export interface TriangularAffineOptions {
@@ -24,6 +25,12 @@ export interface TriangularAffineOptions {
  */
 export class TriangularAffine extends BaseBijector {
   readonly name = 'triangular-affine';
+  /** Its options, declared once (the config saves the shift as a list). */
+  static readonly schema = defineOptions('triangular-affine', {
+    eventShape: option.vectorShape(),
+    matrix: option.custom({ read: (value, c) => readMatrix(value, c.value<[number]>('eventShape')[0]) }),
+    shift: { ...option.eventValues({ default: 0 }), save: (shift: number[]) => [...shift] },
+  });
   /** L, row-major. */
   readonly matrix: readonly number[];
   /** t. */
@@ -33,12 +40,8 @@ export class TriangularAffine extends BaseBijector {
 
   /** Creates the map; an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: TriangularAffineOptions) {
-    const owner = 'triangular-affine';
-    const record = optionRecord(owner, options, ['eventShape', 'matrix', 'shift']);
-    const eventShape = readEventShape(owner, record, true);
-    const d = eventShape[0] as number;
-    const shift = readEventValues(owner, record, 'shift', eventShape, 0);
-    const matrix = readMatrix(record.matrix, d);
+    const { eventShape, matrix, shift } = TriangularAffine.schema.read(options);
+    const d = eventShape[0];
     super({ eventShape });
     this.matrix = matrix;
     this.shift = shift;
@@ -50,10 +53,8 @@ export class TriangularAffine extends BaseBijector {
 
   /** `{name: 'triangular-affine', options: {eventShape, matrix, shift}}`. */
   getConfig(): BijectorConfig {
-    return {
-      name: this.name,
-      options: { eventShape: [...this.eventShape], matrix: [...this.matrix], shift: [...this.shift] },
-    };
+    const options = { eventShape: [this.d] as [number], matrix: [...this.matrix], shift: [...this.shift] };
+    return { name: this.name, options: TriangularAffine.schema.toConfig(options) };
   }
 
   protected computeForward(x: tf.Tensor): ValueAndLogDet {

@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMulExplicit } from './batch-matmul.js';
 
-/** The 0/1 mask of the entries strictly below the diagonal of a d x d matrix (built with tf.step, no comparisons). */
+/**
+ * The 0/1 mask of the entries strictly below the diagonal of a d x d matrix (built with tf.step, no comparisons).
+ * @internal
+ */
 export function strictlyLowerMask(d: number): tf.Tensor2D {
   return tf.tidy(
     () =>
@@ -26,6 +29,7 @@ function subDiagonalBlocks(t: tf.Tensor2D, k: number, b: number): tf.Tensor3D {
  * (I + N)⁻¹ of a unit lower-triangular matrix from its strictly-lower part N, exactly, by blocked
  * recursive inversion [[A, 0], [C, B]]⁻¹ = [[A⁻¹, 0], [-B⁻¹ C A⁻¹, B⁻¹]] over ⌈log₂ d⌉ levels of batched
  * products (as stable as substitution; tfjs has no triangular solve). Differentiable; caller owns the result.
+ * @internal
  */
 export function invertUnitLowerTriangular(strictLower: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
@@ -56,7 +60,10 @@ export function invertUnitLowerTriangular(strictLower: tf.Tensor2D): tf.Tensor2D
   });
 }
 
-/** (I + N)⁻¹ of a unit upper-triangular matrix from its strictly-upper part N: the transpose of the lower case. */
+/**
+ * (I + N)⁻¹ of a unit upper-triangular matrix from its strictly-upper part N: the transpose of the lower case.
+ * @internal
+ */
 export function invertUnitUpperTriangular(strictUpper: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => tf.transpose(invertUnitLowerTriangular(tf.transpose(strictUpper))));
 }

@@ -1,6 +1,9 @@
 import { OptionError } from '../errors.js';
 
-/** Checks that a requested number of samples is a positive integer. */
+/**
+ * Checks that a requested number of samples is a positive integer.
+ * @internal
+ */
 export function checkSampleCount(n: number): void {
   if (!Number.isInteger(n) || n <= 0) throw new OptionError(`sample: n must be a positive integer, got ${n}`);
 }
@@ -8,6 +11,7 @@ export function checkSampleCount(n: number): void {
 /**
  * The seed to hand tfjs's random ops: tfjs treats a falsy seed (0) as "no seed", so integer seeds
  * are offset by one half, which keeps distinct seeds distinct and every seed reproducible.
+ * @internal
  */
 export function tfjsSeed(seed: number | undefined): number | undefined {
   if (seed === undefined) return undefined;

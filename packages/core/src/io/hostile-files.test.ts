@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import '../bijectors/register.js';
+import '../index.js';
 import { Flow } from '../flow.js';
 import { createByName } from '../registry.js';
 import { ModelFileError } from './errors.js';

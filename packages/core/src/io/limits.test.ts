@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BaseBijector, type BijectorConfig, type ValueAndLogDet } from '../bijector.js';
-import '../bijectors/register.js';
+import '../index.js';
 import type { FlowConfig } from '../flow.js';
 import { LIMITS } from '../limits.js';
 import { register, unregister } from '../registry.js';

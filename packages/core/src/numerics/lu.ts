@@ -1,9 +1,15 @@
 import { ValueError } from '../errors.js';
 
-/** A square float64 matrix as rows. */
+/**
+ * A square float64 matrix as rows.
+ * @internal
+ */
 export type HostMatrix = readonly (readonly number[])[];
 
-/** P A = L U with partial pivoting: `permutation[i]` is the row of A that becomes row i of P A. */
+/**
+ * P A = L U with partial pivoting: `permutation[i]` is the row of A that becomes row i of P A.
+ * @internal
+ */
 export interface LuDecomposition {
   /** Unit lower-triangular factor L. */
   lower: number[][];
@@ -22,7 +28,10 @@ function checkSquare(a: HostMatrix, what: string): number {
   return n;
 }
 
-/** LU decomposition with partial pivoting in float64 (Golub & Van Loan, Alg. 3.4.1). */
+/**
+ * LU decomposition with partial pivoting in float64 (Golub & Van Loan, Alg. 3.4.1).
+ * @internal
+ */
 export function luDecompose(a: HostMatrix): LuDecomposition {
   const n = checkSquare(a, 'luDecompose');
   const m = a.map((row) => [...row]);

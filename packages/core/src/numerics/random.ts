@@ -28,7 +28,10 @@ export function hostRng(seed: number): HostRng {
   };
 }
 
-/** A uniformly random permutation of `0..n-1` (Fisher-Yates) from a seed. */
+/**
+ * A uniformly random permutation of `0..n-1` (Fisher-Yates) from a seed.
+ * @internal
+ */
 export function randomPermutation(n: number, seed: number): number[] {
   const rng = hostRng(seed);
   const p = Array.from({ length: n }, (_, i) => i);
@@ -39,7 +42,10 @@ export function randomPermutation(n: number, seed: number): number[] {
   return p;
 }
 
-/** A random orthogonal `n x n` matrix (Gram-Schmidt on Gaussian columns, float64) from a seed. */
+/**
+ * A random orthogonal `n x n` matrix (Gram-Schmidt on Gaussian columns, float64) from a seed.
+ * @internal
+ */
 export function randomOrthogonal(n: number, seed: number): number[][] {
   const rng = hostRng(seed);
   const q: number[][] = [];

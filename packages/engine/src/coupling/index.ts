@@ -8,8 +8,8 @@ export {
   type Partition,
 } from './mask.js';
 export { nextParity } from './parity.js';
-export { MIXINGS, mixingPermutation, readMixing, type Mixing } from './mixing.js';
-export { readPartitions, type PartitionOptions } from './partitions.js';
+export { MIXINGS, mixingPermutation, type Mixing } from './mixing.js';
+export { partitionsJson, partitionsOption, type PartitionOptions } from './partitions.js';
 export {
   FusedCouplings,
   couplingTransform,

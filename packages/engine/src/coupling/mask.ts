@@ -60,7 +60,10 @@ export class CouplingMask {
     tf.dispose([this.selectA.m, this.selectA.t]);
   }
 }
-/** The partition seen through a permutation q of the event (element i of the permuted event is x[q[i]]): indices mapped by q. */
+/**
+ * The partition seen through a permutation q of the event (element i of the permuted event is x[q[i]]): indices mapped by q.
+ * @internal
+ */
 export function permutePartition(p: Partition, q: readonly number[]): Partition {
   return { indicesA: p.indicesA.map((i) => q[i] as number), indicesB: p.indicesB.map((i) => q[i] as number) };
 }

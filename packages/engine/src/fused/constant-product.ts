@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customOp } from '../tfjs/internals.js';
 
-/** A constant matrix kept with its transpose, for products whose gradients need Mᵀ. */
+/**
+ * A constant matrix kept with its transpose, for products whose gradients need Mᵀ.
+ * @internal
+ */
 export interface ConstantPair {
   /** M. */
   readonly m: tf.Tensor2D;

@@ -6,7 +6,10 @@ import type { ElementwiseTransform } from './elementwise-transform.js';
 /** Attributes every transform kernel receives besides its own: the transformed columns and the direction. */
 export type TransformKernelAttrs = { columns: readonly number[]; inverse: boolean };
 
-/** The rows and columns `[n, d]` of a batch shape. */
+/**
+ * The rows and columns `[n, d]` of a batch shape.
+ * @internal
+ */
 export function sizeOfRows(shape: readonly number[] | undefined): [number, number] {
   return [(shape as number[])[0] as number, (shape as number[])[1] as number];
 }

@@ -1,4 +1,11 @@
-import { OptionError, previewJson, randomPermutation, type OptionRecord } from '@bijective/core';
+import {
+  OptionError,
+  defaultText,
+  option,
+  randomPermutation,
+  type OptionField,
+  previewJson,
+} from '@bijective/core';
 
 /** How MADE orders its inputs: natural 1..D, its reversal, a seeded random permutation, or explicit degrees. */
 export type InputOrder = 'natural' | 'reversed' | 'random' | number[];
@@ -38,6 +45,7 @@ export function inputDegrees(size: number, order: InputOrder, seed = 0): number[
  * earlier input. A conditional MADE uses m_l(k) = k mod D ∈ {0..D-1} instead: units of degree 0 read
  * only the context (which enters the first layer unmasked) and feed every output, so that even the
  * first dimension in the order depends on it.
+ * @internal
  */
 export function hiddenDegrees(width: number, size: number, conditional = false): number[] {
   if (conditional) return Array.from({ length: width }, (_, k) => k % size);
@@ -48,6 +56,7 @@ export function hiddenDegrees(width: number, size: number, conditional = false):
 /**
  * The host mask M[j][k] of a MADE layer, row-major `[from.length, to.length]`: hidden layers connect
  * when m_l(k) ≥ m_{l-1}(j), the output layer only when m₀(k) > m_L(j) (strict), Germain et al. 2015 eq. 12-13.
+ * @internal
  */
 export function connectivity(from: readonly number[], to: readonly number[], strict: boolean): Float32Array {
   const mask = new Float32Array(from.length * to.length);
@@ -88,12 +97,20 @@ export function madeMasks(
   });
 }
 
-/** Reads a MADE input order (`natural`, `reversed`, `random` or a permutation of 1..d), default `natural`. */
-export function readOrder(owner: string, record: OptionRecord): InputOrder {
-  const value = record.order ?? 'natural';
-  if (value === 'natural' || value === 'reversed' || value === 'random') return value;
-  if (Array.isArray(value) && value.every((m) => typeof m === 'number')) return [...(value as number[])];
-  throw new OptionError(
-    `${owner}: option 'order' must be 'natural', 'reversed', 'random' or a list of degrees, got ${previewJson(value)}`,
-  );
+/**
+ * The `order` option of a MADE layer: `natural`, `reversed`, `random` or a permutation of 1..d
+ * (checked against the event size when the degrees are built); default `natural`.
+ */
+export function inputOrderOption(): OptionField<InputOrder> {
+  return option.custom({
+    read: (given, c): InputOrder => {
+      const value = given ?? 'natural';
+      if (value === 'natural' || value === 'reversed' || value === 'random') return value;
+      if (Array.isArray(value) && value.every((m) => typeof m === 'number')) return [...(value as number[])];
+      throw new OptionError(
+        `${c.what} must be 'natural', 'reversed', 'random' or a list of degrees, got ${previewJson(value)}`,
+      );
+    },
+    default: defaultText('natural'),
+  });
 }

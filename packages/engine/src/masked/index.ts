@@ -4,7 +4,7 @@ export {
   hiddenDegrees,
   inputDegrees,
   madeMasks,
-  readOrder,
+  inputOrderOption,
   type HostMask,
   type InputOrder,
 } from './degrees.js';

@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { OptionError, hostRng, type HostRng, activation, type ActivationName } from '@bijective/core';
+import {
+  OptionError,
+  hostRng,
+  type HostRng,
+  activation,
+  type ActivationName,
+  previewJson,
+} from '@bijective/core';
 import { dense } from './dense.js';
 
 /** Options of {@link MLP}. */
@@ -27,7 +34,7 @@ interface Layer {
 
 function checkWidth(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new OptionError(`MLP: ${what} must be a positive integer, got ${JSON.stringify(value)}`);
+    throw new OptionError(`MLP: ${what} must be a positive integer, got ${previewJson(value)}`);
   }
   return value;
 }

@@ -1,6 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
-/** Runs a host loop on one backend: provides float32 views of the inputs and of fresh outputs. */
+/**
+ * Runs a host loop on one backend: provides float32 views of the inputs and of fresh outputs.
+ * @internal
+ */
 export type HostAdapter = (
   backend: tf.KernelBackend,
   inputs: readonly tf.TensorInfo[],
@@ -68,6 +71,7 @@ export const HOST_ADAPTERS: Readonly<Record<string, HostAdapter>> = { cpu, wasm,
  * The adapter for a backend: in place for cpu and wasm, and for any other backend (webgl, webgpu,
  * tfjs-node, ...) the read-back adapter when the backend offers `readSync` and `makeTensorInfo`;
  * null when it offers neither path.
+ * @internal
  */
 export function hostAdapterFor(backendName: string, backend: object): HostAdapter | null {
   const known = HOST_ADAPTERS[backendName];

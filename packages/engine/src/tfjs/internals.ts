@@ -25,7 +25,10 @@ export class TfjsInternalsError extends BijectiveError {
   }
 }
 
-/** The fields of tfjs's engine state that the engine reads and writes. */
+/**
+ * The fields of tfjs's engine state that the engine reads and writes.
+ * @internal
+ */
 export interface TapeState {
   /** The tape being recorded (an opaque object), or null. */
   activeTape: unknown;
@@ -35,7 +38,10 @@ export interface TapeState {
   kernelDepth: number;
 }
 
-/** tfjs's engine state, checked to hold the {@link TapeState} fields. */
+/**
+ * tfjs's engine state, checked to hold the {@link TapeState} fields.
+ * @internal
+ */
 export function tapeState(): TapeState {
   const state = (tf.engine() as unknown as { state?: Partial<TapeState> }).state;
   if (!state || typeof state.gradientDepth !== 'number' || typeof state.kernelDepth !== 'number') {
@@ -47,18 +53,27 @@ export function tapeState(): TapeState {
   return state as TapeState;
 }
 
-/** Whether a gradient tape is recording (inside `tf.grad`, `tf.variableGrads`, ...). */
+/**
+ * Whether a gradient tape is recording (inside `tf.grad`, `tf.variableGrads`, ...).
+ * @internal
+ */
 export function isTapeActive(): boolean {
   return tapeState().gradientDepth > 0;
 }
 
-/** Whether tfjs records the next op on a tape: a tape is open and no kernel or custom forward is running. */
+/**
+ * Whether tfjs records the next op on a tape: a tape is open and no kernel or custom forward is running.
+ * @internal
+ */
 export function isRecordingOps(): boolean {
   const state = tapeState();
   return state.gradientDepth > 0 && state.kernelDepth === 0;
 }
 
-/** The tape being recorded, or null; an opaque identity for caches tied to one backward pass. */
+/**
+ * The tape being recorded, or null; an opaque identity for caches tied to one backward pass.
+ * @internal
+ */
 export function activeTape(): unknown {
   return tapeState().activeTape ?? null;
 }
@@ -84,13 +99,17 @@ export function gradientsAllowingUnused(
   return { value, grads: grads.map((g) => g ?? null) };
 }
 
-/** The activations tfjs's `_FusedMatMul` kernel fuses that the engine uses. */
+/**
+ * The activations tfjs's `_FusedMatMul` kernel fuses that the engine uses.
+ * @internal
+ */
 export type FusedMatMulActivation = 'relu' | 'elu' | 'linear';
 
 /**
  * act(x W + b) as ONE `_FusedMatMul` kernel (tfjs's kernels take batched 3-D operands). Called by
  * name: `tf.fused.matMul` splits itself into three kernels whenever a tape is open, which a fused
  * op's forward (whose backward is written out) never needs.
+ * @internal
  */
 export function fusedMatMulKernel(
   x: tf.Tensor2D,
@@ -105,7 +124,10 @@ export function fusedMatMulKernel(
   return tf.reshape(runKernel(tf._FusedMatMul, inputs, attrs), [n, m]);
 }
 
-/** Runs a registered kernel by name; a kernel missing on the active backend is an error naming both. */
+/**
+ * Runs a registered kernel by name; a kernel missing on the active backend is an error naming both.
+ * @internal
+ */
 export function runKernel(name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}): tf.Tensor {
   const out = runKernelOutputs(name, inputs, attrs);
   if (out.length !== 1)
@@ -113,7 +135,10 @@ export function runKernel(name: string, inputs: tf.NamedTensorMap, attrs: tf.Nam
   return out[0] as tf.Tensor;
 }
 
-/** Runs a registered kernel by name and returns all of its outputs. */
+/**
+ * Runs a registered kernel by name and returns all of its outputs.
+ * @internal
+ */
 export function runKernelOutputs(
   name: string,
   inputs: tf.NamedTensorMap,

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { OptionError, ShapeError } from '../errors.js';
+import { eventValuesJson } from './fields.js';
 import {
-  eventValuesJson,
   optionRecord,
   readBijectorConfig,
   readBoolean,
@@ -9,7 +9,7 @@ import {
   readEventValues,
   readNumber,
   readSeed,
-} from './options.js';
+} from './readers.js';
 
 describe('option readers', () => {
   test('optionRecord rejects non-objects and unknown keys', () => {
