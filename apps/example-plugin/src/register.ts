@@ -26,6 +26,7 @@ export function registerSinhArcsinh(): void {
         skewness: Array.from({ length: d }, (_, i) => 0.6 - 0.4 * i),
         tailweight: Array.from({ length: d }, (_, i) => 0.7 + 0.3 * i),
       }),
+      schema: SinhArcsinh.schema, // lets tools list its options and their defaults
     },
     // A module graph evaluated twice in one process (isolated test files, hot reload) registers
     // the same factory again; a clash with another package is avoided by the `acme/` prefix.

@@ -1,11 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   BaseBijector,
-  eventValuesJson,
-  optionRecord,
-  readBoolean,
-  readEventShape,
-  readEventValues,
+  defineOptions,
+  option,
   sumOverEvent,
   type BijectorConfig,
   type ValueAndLogDet,
@@ -26,7 +23,6 @@ export interface SinhArcsinhOptions {
 /** Bound B of the log tail weight: log δ = B·tanh(ρ/B), so δ stays in (e⁻ᴮ, eᴮ). */
 export const MAX_LOG_TAILWEIGHT = 3;
 
-const KNOWN_OPTIONS = ['eventShape', 'skewness', 'tailweight', 'trainable'];
 const LN2 = Math.log(2);
 
 /** log cosh(u) = |u| + softplus(-2|u|) - log 2, finite for every finite u. */
@@ -57,27 +53,31 @@ function logCosh(u: tf.Tensor): tf.Tensor {
  */
 export class SinhArcsinh extends BaseBijector {
   readonly name = 'acme/sinh-arcsinh';
+  /** Its options, declared once: keys, defaults, checks (errors name the option) and the saved config. */
+  static readonly schema = defineOptions('acme/sinh-arcsinh', {
+    eventShape: option.eventShape(),
+    skewness: option.eventValues({ default: 0 }),
+    tailweight: option.eventValues({
+      default: 1,
+      valid: () => ({
+        test: (d) => Math.abs(Math.log(d)) < MAX_LOG_TAILWEIGHT,
+        what: `tail weights in (e^-${MAX_LOG_TAILWEIGHT}, e^${MAX_LOG_TAILWEIGHT})`,
+      }),
+    }),
+    trainable: option.boolean({ default: true }),
+  });
   /** The skewness ε, of the event shape. */
   readonly skewness: tf.Variable;
   /** The unconstrained ρ of the event shape; the tail weight is δ = exp(3·tanh(ρ/3)). */
   readonly rawTailweight: tf.Variable;
-  private readonly initialSkewness: readonly number[];
-  private readonly initialTailweight: readonly number[];
+  private readonly resolved: ReturnType<typeof SinhArcsinh.schema.read>;
 
   /** Creates the transform; an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: SinhArcsinhOptions) {
-    const owner = 'acme/sinh-arcsinh';
-    const record = optionRecord(owner, options, KNOWN_OPTIONS);
-    const eventShape = readEventShape(owner, record);
-    const skewness = readEventValues(owner, record, 'skewness', eventShape, 0);
-    const tailweight = readEventValues(owner, record, 'tailweight', eventShape, 1, {
-      test: (d) => Math.abs(Math.log(d)) < MAX_LOG_TAILWEIGHT,
-      what: `tail weights in (e^-${MAX_LOG_TAILWEIGHT}, e^${MAX_LOG_TAILWEIGHT})`,
-    });
-    const trainable = readBoolean(owner, record, 'trainable', true);
+    const resolved = SinhArcsinh.schema.read(options);
+    const { eventShape, skewness, tailweight, trainable } = resolved;
     super({ eventShape });
-    this.initialSkewness = skewness;
-    this.initialTailweight = tailweight;
+    this.resolved = resolved;
     const rho = tailweight.map((d) => MAX_LOG_TAILWEIGHT * Math.atanh(Math.log(d) / MAX_LOG_TAILWEIGHT));
     this.skewness = tf.variable(tf.tensor(skewness, [...eventShape], 'float32'), trainable);
     this.rawTailweight = tf.variable(tf.tensor(rho, [...eventShape], 'float32'), trainable);
@@ -92,12 +92,7 @@ export class SinhArcsinh extends BaseBijector {
   getConfig(): BijectorConfig {
     return {
       name: this.name,
-      options: {
-        eventShape: [...this.eventShape],
-        skewness: eventValuesJson(this.initialSkewness),
-        tailweight: eventValuesJson(this.initialTailweight),
-        trainable: this.skewness.trainable,
-      },
+      options: SinhArcsinh.schema.toConfig({ ...this.resolved, trainable: this.skewness.trainable }),
     };
   }
 
