@@ -1,6 +1,7 @@
 /**
  * Registers tfjs's `cpu` backend with the bijective registry on import, so that
  * `useBackend('cpu')` can select it.
+ * @document ../README.md
  * @module @bijective/backend-cpu
  */
 import './register.js';

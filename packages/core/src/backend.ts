@@ -28,6 +28,16 @@ export const FASTEST_FIRST: readonly string[] = ['webgl', 'wasm', 'cpu'];
  * Selects the first usable backend from a name or a preference list (default: fastest first),
  * passing each its registered options, and reports what it got. tfjs silently falls back to
  * another backend when one fails; this call checks `tf.getBackend()` and says why it skipped any.
+ *
+ * @example
+ * ```ts
+ * import { useBackend } from '@bijective/core';
+ * import '@bijective/backend-wasm'; // each backend package registers its backend on import
+ * import '@bijective/backend-cpu';
+ *
+ * const { backend, skipped } = await useBackend(['wasm', 'cpu']);
+ * console.log(backend, skipped); // 'wasm' []; a browser bundle passes { wasm: { wasmPaths: '/tfjs-wasm/' } }
+ * ```
  */
 export async function useBackend(
   preference: string | readonly string[] = FASTEST_FIRST,

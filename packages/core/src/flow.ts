@@ -32,6 +32,21 @@ export interface FlowConfig {
 /**
  * A normalizing flow (transformed distribution): x = f(z), z ~ p0, so by the change of variables
  * log p(x) = log p0(f⁻¹(x)) + log|det J_{f⁻¹}(x)| (Rezende & Mohamed 2015; Papamakarios et al. 2021).
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { Flow, StandardNormal, create, useBackend } from '@bijective/core';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * // x = exp(z), z ~ N(0, 1): the standard log-normal.
+ * const flow = new Flow(new StandardNormal({ eventShape: [1] }), create('bijector', 'exp', { eventShape: [1] }));
+ * const logp = flow.logProb(tf.tensor2d([[1], [2]])); // log p(x) = log N(log x; 0, 1) - log x
+ * const samples = flow.sample(3, { seed: 0 }); // [3, 1], all positive
+ * console.log(logp.arraySync(), samples.arraySync()); // [-0.919, -1.852] ...
+ * flow.dispose();
+ * ```
  */
 export class Flow {
   /** Creates the flow; the bijector's input event shape must match the base's. */

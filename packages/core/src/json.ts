@@ -11,7 +11,9 @@ export type JsonObject = { [key: string]: JsonValue };
  *
  * @example
  * ```ts
- * previewJson({ hidden: new Array(1e6).fill(64) }); // '{"hidden":[64,64,64,64,64,64,64,64,64,64,6…'
+ * import { previewJson } from '@bijective/core';
+ *
+ * console.log(previewJson({ hidden: new Array(1e6).fill(64) })); // '{"hidden":[64,64,64,64,64,64,64,64,64,64,6…'
  * ```
  */
 export function previewJson(value: unknown, max = 60): string {

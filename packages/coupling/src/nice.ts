@@ -18,6 +18,18 @@ export const NICE_DEFAULT_LAYERS = 4;
  * NICE (Dinh et al. 2015): additive couplings y_B = x_B + m(x_A) with mixing between them (folded
  * into the masks, see {@link couplingLinks}), after a trainable diagonal scaling z -> s ⊙ z on the
  * base side (the paper's final scaling layer, the only part that changes volume): log|det J| = Σ log s.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { Flow, StandardNormal, useBackend } from '@bijective/core';
+ * import { Nice } from '@bijective/coupling';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * const flow = new Flow(new StandardNormal({ eventShape: [4] }), new Nice({ eventShape: [4], layers: 4, hidden: [32, 32] }));
+ * console.log(flow.logProb(tf.ones([2, 4])).arraySync(), flow.sample(2, { seed: 1 }).shape); // [-5.68, -5.68] [2, 4]
+ * ```
  */
 export class Nice extends CouplingFlow {
   readonly name = 'nice';

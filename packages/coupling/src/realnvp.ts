@@ -23,6 +23,20 @@ export const REALNVP_DEFAULT_LAYERS = 12;
  * log-scales s = c·tanh(ŝ/c), mixing (reverse, permutation or LU-linear; permutations are folded into
  * the masks, see {@link couplingLinks}) and optional batch norm between them;
  * log|det J| = Σ_layers Σ s (+ the LU and batch-norm terms).
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { Flow, StandardNormal, useBackend } from '@bijective/core';
+ * import { RealNVP } from '@bijective/coupling';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * const realnvp = new RealNVP({ eventShape: [4], layers: 6, hidden: [32, 32], scaleBound: 2, identityInit: false, seed: 1 });
+ * const flow = new Flow(new StandardNormal({ eventShape: [4] }), realnvp);
+ * const { value, logProb } = flow.sampleAndLogProb(3, { seed: 2 }); // one pass each way: fast density and sampling
+ * console.log(value.shape, logProb.arraySync(), flow.logProb(value).arraySync()); // the same log-densities
+ * ```
  */
 export class RealNVP extends CouplingFlow {
   readonly name = 'realnvp';

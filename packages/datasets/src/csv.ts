@@ -260,8 +260,10 @@ function pickColumns(all: Float32Array, rows: number, cols: number, keep: readon
  *
  * @example
  * ```ts
+ * import { parseCsv } from '@bijective/datasets';
+ *
  * const table = parseCsv('x;y\n1.88;-0.07\n0.5;2\n'); // delimiter ';' detected
- * table.columns; // ['x', 'y']
+ * console.log(table.columns, table.rows, Array.from(table.data)); // ['x', 'y'] 2 [1.88, -0.07, 0.5, 2]
  * ```
  */
 export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {

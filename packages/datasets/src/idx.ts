@@ -48,7 +48,12 @@ export function isGzip(bytes: Uint8Array): boolean {
  *
  * @example
  * ```ts
- * const { dims, type, data } = decodeIdx(bytes, 't10k-images-idx3-ubyte'); // [10000, 28, 28], 'uint8'
+ * import { decodeIdx, encodeIdx } from '@bijective/datasets';
+ *
+ * // Two 2x3 "images" of bytes, as a t10k-images-idx3-ubyte file holds 10000 of 28x28.
+ * const bytes = encodeIdx({ dims: [2, 2, 3], type: 'uint8', data: new Uint8Array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) });
+ * const { dims, type, data } = decodeIdx(bytes, 'images-idx3-ubyte');
+ * console.log(dims, type, data.length); // [2, 2, 3] 'uint8' 12
  * ```
  */
 export function decodeIdx(bytes: Uint8Array, source = 'idx'): IdxTensor {

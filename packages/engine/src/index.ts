@@ -4,6 +4,7 @@
  * {@link TransformOp}), MLP conditioners, and the one module that relies on tfjs-core internals.
  * Family authors build on it; a plugin author writing a bijector from tfjs ops needs only
  * `@bijective/core`.
+ * @document ../README.md
  * @module @bijective/engine
  */
 export * from './kernels/index.js';

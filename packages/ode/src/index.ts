@@ -3,6 +3,7 @@
  * `midpoint`, `rk4` and adaptive `dopri5` (Dormand & Prince 1980), registered under the registry kind
  * `odeSolver`, with gradients by backpropagation through the solver or by the adjoint method
  * (Chen et al. 2018).
+ * @document ../README.md
  * @module @bijective/ode
  */
 import { registerOdeSolvers } from './register.js';

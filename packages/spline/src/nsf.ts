@@ -45,6 +45,21 @@ const FIELDS = {
  * with reversals between them (run as one fused op, {@link couplingLinks}), so consecutive layers transform alternating halves, log|det J| =
  * Σ_layers Σ_B log g'(x_B); or (`transform: 'autoregressive'`) autoregressive spline layers with
  * alternating orders, log|det J| = Σ_layers Σ_i log g'_{θ_i}(z_i).
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { Flow, StandardNormal, useBackend } from '@bijective/core';
+ * import { NSF } from '@bijective/spline';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * const coupling = new NSF({ eventShape: [3], layers: 4, bins: 8, bound: 3, identityInit: false, seed: 1 });
+ * const autoregressive = new NSF({ eventShape: [3], layers: 2, transform: 'autoregressive', seed: 1 });
+ * const flow = new Flow(new StandardNormal({ eventShape: [3] }), coupling);
+ * console.log(coupling.fastDirection, autoregressive.fastDirection); // 'both' 'inverse'
+ * console.log(flow.logProb(tf.zeros([2, 3])).arraySync(), flow.sample(2, { seed: 3 }).shape);
+ * ```
  */
 export class NSF extends ChainedFlow {
   readonly name = 'nsf';

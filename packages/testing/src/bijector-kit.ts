@@ -134,6 +134,18 @@ export function bijectorFailures(
  * Checks that a bijector conforms to the contract on the active tfjs backend: runs the selected
  * checks (a-g in the README) as fast-check properties and throws a {@link ConformanceError} naming
  * the bijector, each failed check and its shrunk counterexample.
+ *
+ * @example
+ * ```ts
+ * import { create, useBackend } from '@bijective/core';
+ * import { checkBijector } from '@bijective/testing';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * // Throws a ConformanceError listing every failed check, each with a replayable counterexample.
+ * checkBijector('tanh', (d) => create('bijector', 'tanh', { eventShape: [d] }));
+ * console.log('tanh conforms');
+ * ```
  */
 export function checkBijector(
   name: string,

@@ -3,6 +3,7 @@
  * (round trips, log-determinants against numerical and autodiff Jacobians, fused and batched
  * calls, gradients, tensor leaks, normalisation and sampling), runnable in any test runner.
  * The kit has no side effects on import.
+ * @document ../README.md
  * @module @bijective/testing
  */
 export {

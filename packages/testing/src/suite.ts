@@ -24,6 +24,18 @@ export interface BackendOptions {
 /**
  * Registers one test per backend and check of a bijector: `describe(name)` holding tests named
  * `<check> [<backend>]`, each activating its backend and running {@link checkBijector}.
+ *
+ * @example
+ * ```ts
+ * import { describe, test } from 'node:test'; // or vitest's, jest's, mocha's describe and test/it
+ * import { create } from '@bijective/core';
+ * import { describeBijectorConformance } from '@bijective/testing';
+ * import '@bijective/backend-cpu';
+ * import '@bijective/backend-wasm';
+ *
+ * const sigmoid = (d: number) => create('bijector', 'sigmoid', { eventShape: [d] });
+ * describeBijectorConformance({ describe, test }, 'sigmoid', sigmoid, { backends: ['cpu', 'wasm'] });
+ * ```
  */
 export function describeBijectorConformance(
   registrar: TestRegistrar,

@@ -36,10 +36,20 @@ export interface FitState {
  *
  * @example
  * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { Flow, StandardNormal, create, useBackend } from '@bijective/core';
+ * import { fit, type FitState } from '@bijective/train';
+ * import '@bijective/coupling';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * const data = tf.randomNormal([500, 2], 0, 1, 'float32', 1);
+ * const newFlow = () => new Flow(new StandardNormal({ eventShape: [2] }), create('bijector', 'realnvp', { eventShape: [2], layers: 2, hidden: [8], seed: 3 }));
  * let saved: FitState | undefined;
- * fit(flow, data, { steps: 1000, seed: 1, checkpoint: { due: (step) => step === 400, save: (s) => (saved = s) } });
- * // Later, on a fresh flow built the same way: continues at step 400 and ends as the run above did.
- * fit(sameFlow, data, { steps: 1000, seed: 1, resume: saved });
+ * const full = fit(newFlow(), data, { steps: 40, seed: 1, checkpoint: { due: (step) => step === 20, save: (s) => (saved = s) } });
+ * // Later, on a fresh flow built the same way: continues at step 20 and ends as the run above did.
+ * const resumed = fit(newFlow(), data, { steps: 40, seed: 1, resume: saved });
+ * console.log(full.finalLoss, resumed.finalLoss); // equal
  * ```
  */
 export interface FitCheckpointing {

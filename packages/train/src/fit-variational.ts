@@ -36,9 +36,17 @@ export interface FitVariationalResult extends VariationalMetrics {
  *
  * @example
  * ```ts
- * const flow = new Flow(new StandardNormal({ eventShape: [2] }), create('bijector', 'planar', { eventShape: [2], layers: 32 }));
- * const result = fitVariational(flow, create('target', 'u1', {}), { steps: 5000, batchSize: 512 });
- * console.log(result.kl, result.elbo, result.ess);
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { Flow, StandardNormal, create, useBackend } from '@bijective/core';
+ * import { fitVariational } from '@bijective/train';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * // Unnormalised target: N((1, -1), I) without its constant, so log Z = log 2π = 1.8379.
+ * const logTarget = (x: tf.Tensor) => tf.mul(-0.5, tf.sum(tf.square(tf.sub(x, [1, -1])), 1));
+ * const flow = new Flow(new StandardNormal({ eventShape: [2] }), create('bijector', 'affine', { eventShape: [2] }));
+ * const result = fitVariational(flow, logTarget, { steps: 200, batchSize: 128, learningRate: 0.05 });
+ * console.log(result.finalLoss); // KL(q‖p) - log Z, towards -1.8379
  * ```
  */
 export function fitVariational(

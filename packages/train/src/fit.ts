@@ -147,6 +147,25 @@ function splitData(data: tf.Tensor, options: FitOptions, seed: number): Split {
  * `patience` passes without improvement and restores the best-validation weights. A non-finite
  * loss or gradient stops training with a `DivergenceError` after restoring the last good
  * (or best) weights. No tensor outlives a step.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { Flow, StandardNormal, create, useBackend } from '@bijective/core';
+ * import { fit } from '@bijective/train';
+ * import '@bijective/coupling';
+ * import '@bijective/backend-wasm';
+ *
+ * await useBackend('wasm');
+ * const data = tf.mul(tf.randomNormal([1000, 2], 0, 1, 'float32', 1), [1, 3]); // N(0, diag(1, 9))
+ * const flow = new Flow(new StandardNormal({ eventShape: [2] }), create('bijector', 'realnvp', { eventShape: [2], layers: 2 }));
+ * const result = fit(flow, data, {
+ *   steps: 100,
+ *   learningRate: 1e-2,
+ *   onProgress: ({ step, loss }) => step % 50 === 0 && console.log(step, loss),
+ * });
+ * console.log(result.stopReason, result.bestValidationNll); // towards the data's entropy, 3.94 nats
+ * ```
  */
 export function fit(flow: Flow, data: tf.Tensor, options: FitOptions = {}): FitResult {
   const steps = checkNumberOption(options.steps ?? 1000, 'steps', { min: 1, integer: true });

@@ -2,6 +2,7 @@
  * Training for bijective flows: maximum likelihood ({@link fit}, forward KL), reverse KL against an
  * unnormalised target ({@link fitVariational}), the fused Adam optimiser, global-norm clipping,
  * learning-rate schedules and batched evaluation. Importing it registers tfjs-core's gradients.
+ * @document ../README.md
  * @module @bijective/train
  */
 import '@bijective/engine/gradients';

@@ -115,7 +115,24 @@ export function weightsUrl(modelUrl: URL, relative: string, modelFile: string): 
  *
  * @example
  * ```ts
- * const { flow } = await loadFlow(httpModelHandler('https://example.org/models/moons/model.json'));
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { createServer } from 'node:http';
+ * import { readFileSync } from 'node:fs';
+ * import { Flow, StandardNormal, create, httpModelHandler, loadFlow, useBackend } from '@bijective/core';
+ * import { saveFlowToDirectory } from '@bijective/core/node';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * const original = new Flow(new StandardNormal({ eventShape: [2] }), create('bijector', 'affine', { eventShape: [2], shift: 1 }));
+ * await saveFlowToDirectory(original, 'served');
+ * // A local server standing in for https://example.org/models/moons/ (model.json and weights.bin).
+ * const server = createServer((req, res) => res.end(readFileSync(`served${req.url}`))).listen(0, '127.0.0.1');
+ * await new Promise((ready) => server.once('listening', ready));
+ * const { port } = server.address() as { port: number };
+ *
+ * const { flow } = await loadFlow(httpModelHandler(`http://127.0.0.1:${port}/model.json`));
+ * console.log(flow.logProb(tf.ones([1, 2])).arraySync()); // the original's log-density at (1, 1): [-1.8379]
+ * server.close();
  * ```
  */
 export function httpModelHandler(url: string, options: HttpModelOptions = {}): NamedIOHandler {

@@ -22,6 +22,25 @@ import { assignWeights, checkFiniteWeights, checkSpecsMatchVariables, checkWeigh
  * mismatched weights, a file beyond the limits of `LIMITS`) throws a {@link ModelFileError}
  * naming the file, and leaves no tensor behind. A model file only names registry entries and
  * holds numbers: loading it never runs code from it (see docs/security.md).
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { Flow, StandardNormal, create, loadFlow, saveFlow, useBackend } from '@bijective/core';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * const flow = new Flow(new StandardNormal({ eventShape: [2] }), create('bijector', 'affine', { eventShape: [2], scale: 2 }));
+ * let saved: tf.io.ModelArtifacts | undefined;
+ * await saveFlow(flow, tf.io.withSaveHandler(async (artifacts) => {
+ *   saved = artifacts;
+ *   return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+ * }), { trainedOn: 'nothing' });
+ *
+ * const { flow: loaded, metadata } = await loadFlow(tf.io.fromMemory(saved as tf.io.ModelArtifacts));
+ * const x = tf.tensor2d([[1, 2]]);
+ * console.log(metadata, flow.logProb(x).arraySync(), loaded.logProb(x).arraySync()); // the same log p
+ * ```
  */
 export async function loadFlow(source: tf.io.IOHandler | string): Promise<LoadedFlow> {
   const names = namesOf(source);

@@ -48,12 +48,44 @@ export function fileSystemHandler(dir: string): NamedIOHandler {
 /**
  * Saves a flow as the model directory `dir` (`model.json` + `weights.bin`), atomically; an
  * existing model directory there is replaced as a whole. See {@link fileSystemHandler}.
+ *
+ * @example
+ * ```ts
+ * import { Flow, StandardNormal, create, useBackend } from '@bijective/core';
+ * import { saveFlowToDirectory } from '@bijective/core/node';
+ * import { readdirSync } from 'node:fs';
+ * import '@bijective/coupling';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * const flow = new Flow(new StandardNormal({ eventShape: [2] }), create('bijector', 'nice', { eventShape: [2] }));
+ * await saveFlowToDirectory(flow, 'my-model', { data: 'moons' });
+ * console.log(readdirSync('my-model')); // ['model.json', 'weights.bin']
+ * ```
  */
 export async function saveFlowToDirectory(flow: Flow, dir: string, metadata: JsonObject = {}): Promise<void> {
   await saveFlow(flow, fileSystemHandler(dir), metadata);
 }
 
-/** Loads a flow and its metadata from the model directory `dir`; see {@link loadFlow}. */
+/**
+ * Loads a flow and its metadata from the model directory `dir`; see {@link loadFlow}.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { Flow, StandardNormal, create, useBackend } from '@bijective/core';
+ * import { loadFlowFromDirectory, saveFlowToDirectory } from '@bijective/core/node';
+ * import '@bijective/coupling'; // the packages that registered the flow's parts, before loading
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * const flow = new Flow(new StandardNormal({ eventShape: [2] }), create('bijector', 'realnvp', { eventShape: [2], layers: 2 }));
+ * await saveFlowToDirectory(flow, 'my-model', { data: 'moons' });
+ *
+ * const { flow: loaded, metadata } = await loadFlowFromDirectory('my-model');
+ * console.log(metadata, loaded.logProb(tf.zeros([1, 2])).arraySync()); // { data: 'moons' } [-1.8379]
+ * ```
+ */
 export function loadFlowFromDirectory(dir: string): Promise<LoadedFlow> {
   return loadFlow(fileSystemHandler(dir));
 }

@@ -21,6 +21,22 @@ import { handlerForUrl, namesOf } from './handlers.js';
  * In Node use `saveFlowToDirectory` from `@bijective/core/node` (atomic, writes `model.json` and
  * `weights.bin`). Throws a {@link ModelFileError} naming the destination when no handler takes
  * the URL, the config or metadata are not plain JSON, or the handler fails.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { Flow, StandardNormal, create, saveFlow, useBackend } from '@bijective/core';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * const flow = new Flow(new StandardNormal({ eventShape: [2] }), create('bijector', 'affine', { eventShape: [2], shift: 1 }));
+ * // Any tfjs IO handler: here one that receives the artifacts (e.g. to send them to a server).
+ * const handler = tf.io.withSaveHandler(async (artifacts) => {
+ *   console.log(artifacts.modelTopology, artifacts.weightSpecs?.map((w) => w.name));
+ *   return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+ * });
+ * await saveFlow(flow, handler, { note: 'free JSON metadata' });
+ * ```
  */
 export async function saveFlow(
   flow: Flow,
