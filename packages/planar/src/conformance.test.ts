@@ -12,7 +12,6 @@ import {
 import { describe, test } from 'vitest';
 import './index.js';
 
-
 const backends = ['cpu', 'wasm'];
 // The opt-in inverse-stress check too: the numerical inverses must hold far outside the data.
 const sizes = { eventSizes: { min: 1, max: 4 }, backends, stress: true };
