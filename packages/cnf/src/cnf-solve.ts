@@ -99,7 +99,7 @@ function hostTensor(t: tf.Tensor): () => tf.Tensor {
  * `OdeSolveError` naming `owner` and the time t reached. Call inside `tf.tidy`.
  *
  * @example
- * ```ts
+ * ```ts no-run
  * const { z, logDet, kinetic } = tf.tidy(() =>
  *   solveCnf(
  *     { field, endTime: 0.5, solver: createByName('odeSolver', 'dopri5', {}), gradient: 'backprop',

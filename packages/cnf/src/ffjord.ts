@@ -42,7 +42,7 @@ interface Block {
  * log p(x) (see the guide), not the exact marginal.
  *
  * @example
- * ```ts
+ * ```ts no-run
  * import { Flow, StandardNormal, create } from '@bijective/core';
  * import { fit } from '@bijective/train';
  * import '@bijective/cnf';

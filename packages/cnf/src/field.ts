@@ -66,7 +66,7 @@ function uniform(rng: HostRng, shape: number[], limit: number, zero = false): tf
  * fold into the layer's weights, h' = h (W ⊙ g) + (b ⊙ g + t W_h): one fused product per layer.
  *
  * @example
- * ```ts
+ * ```ts no-run
  * const field = new ConcatSquashField({ stateSize: 2, hidden: [64, 64], activation: 'tanh', contextSize: 0, zeroInitOutput: false, seed: 0 });
  * const f = field.apply(z, tf.scalar(0.25));                        // f(z, t) [n, 2]
  * const { value, vjp } = field.valueAndVjp(z, tf.scalar(0.25), e); // f and eᵀ ∂f/∂z in one pass

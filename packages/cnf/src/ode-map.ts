@@ -25,7 +25,7 @@ export interface OdeMapOptions {
  * reachable. No log-determinant: this is the map of regression and classification models.
  *
  * @example
- * ```ts
+ * ```ts no-run
  * const field = new ConcatSquashField({ stateSize: 2, hidden: [16], activation: 'tanh', contextSize: 0, zeroInitOutput: false, seed: 0 });
  * const y = solveOdeMap(field, x, { solver: createByName('odeSolver', 'rk4', { steps: 10 }), endTime: 1, augment: 1 });
  * ```

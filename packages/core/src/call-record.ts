@@ -51,7 +51,7 @@ export function addCounters(into: Record<string, number>, from: Readonly<Record<
  * still grow after the call returns: a gradient's backward pass reports its work when it runs.
  *
  * @example
- * ```ts
+ * ```ts no-run
  * const record = new CallRecord();
  * const { value: loss, grads } = tf.variableGrads(
  *   () => record.penalise(tf.neg(tf.mean(flow.logProb(x, { training: true, record })))),

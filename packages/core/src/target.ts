@@ -15,7 +15,7 @@ export interface TargetConfig {
  * (variational inference, Rezende & Mohamed 2015): the product of the registry kind `target`.
  *
  * @example
- * ```ts
+ * ```ts no-run
  * import { create } from '@bijective/core';
  * import '@bijective/planar'; // registers u1..u4, banana, funnel
  * const u1 = create('target', 'u1', {});

@@ -32,7 +32,7 @@ function planarResidual(m: number, onePlusM: number, a: number) {
  * z = y − û·tanh(α). With `contextShape`, θ = (u, w, b) of every layer is θ + MLP(c) (amortised).
  *
  * @example
- * ```ts
+ * ```ts no-run
  * import { Flow, StandardNormal, create, fitVariational } from '@bijective/core';
  * import '@bijective/planar';
  * const q = new Flow(new StandardNormal({ eventShape: [2] }), create('bijector', 'planar', { eventShape: [2], layers: 32, seed: 0 }));

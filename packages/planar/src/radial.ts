@@ -37,7 +37,7 @@ function radius(diff: tf.Tensor): tf.Tensor {
  * z = z0 + (y − z0)(α + r)/(γ + r). With `contextShape`, (z0, α̂, β̂) of every layer is θ + MLP(c).
  *
  * @example
- * ```ts
+ * ```ts no-run
  * const flow = create('bijector', 'radial', { eventShape: [2], layers: 32, seed: 0 });
  * const { value, logDet } = flow.inverseAndLogDet(tf.tensor2d([[1, 2]]));
  * ```

@@ -40,7 +40,7 @@ export interface InverseHealth {
  * and the rows where it is worst. Norms are accumulated in float64 on the host.
  *
  * @example
- * ```ts
+ * ```ts no-run
  * const health = inverseHealth(flow.bijector, data, { worst: 3 });
  * if (health.inverseError > 1e-3) console.warn('unstable inverse at rows', health.worstRows);
  * ```

@@ -51,7 +51,7 @@ export function declaredLogNormalizer(target: LogDensity): number | null {
  * size fraction (Σw)²/(n Σw²) and the estimate log Z ≈ log mean w (Rezende & Mohamed 2015; Kong 1992).
  *
  * @example
- * ```ts
+ * ```ts no-run
  * const metrics = evaluateVariational(flow, create('target', 'u1', {}), { samples: 8192 });
  * console.log(metrics.kl, metrics.elbo, metrics.ess);
  * ```

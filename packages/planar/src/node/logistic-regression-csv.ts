@@ -16,7 +16,7 @@ import {
  * name the path, line and column; a label other than 0 or 1 is a ValueError naming its row.
  *
  * @example
- * ```ts
+ * ```ts no-run
  * import { create } from '@bijective/core';
  * import '@bijective/planar/node';
  * const posterior = create('target', 'logistic-regression', { data: 'cancer.csv', labelColumn: 'malignant' });

@@ -22,7 +22,7 @@ const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
  * x3..xd ~ N(0, 1). The twist has unit Jacobian, so the density is normalised: log Z = 0.
  *
  * @example
- * ```ts
+ * ```ts no-run
  * const banana = create('target', 'banana', { dimension: 2, curvature: 0.03 });
  * ```
  */

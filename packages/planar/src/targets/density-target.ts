@@ -31,7 +31,7 @@ export interface DensityTargetSpec {
  * or implement {@link Target} directly.
  *
  * @example
- * ```ts
+ * ```ts no-run
  * const ring = new DensityTarget({
  *   name: 'acme/ring', eventShape: [2], options: {}, logNormalizer: null,
  *   logDensity: (x) => tf.mul(-8, tf.square(tf.sub(tf.norm(x, 'euclidean', 1), 2))),

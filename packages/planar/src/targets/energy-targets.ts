@@ -32,7 +32,7 @@ export function energyLogNormalizer(name: EnergyName): number {
  * {@link negativeEnergy}; U2–U4 with the soft wall ½(z1/4)⁸), with log Z by quadrature.
  *
  * @example
- * ```ts
+ * ```ts no-run
  * const u3 = energyTarget('u3'); // or create('target', 'u3', {})
  * u3.logNormalizer; // 2.66833, by quadrature on first use
  * ```

@@ -7,7 +7,7 @@ import type { Target } from '@bijective/core';
  * beside a flow's density (`plot --model DIR` of a model trained against a target).
  *
  * @example
- * ```ts
+ * ```ts no-run
  * const grid = tf.tensor2d(gridPoints, [n * n, 2]);
  * const logP = targetLogDensityInBatches(create('target', 'u2', {}), grid, { normalise: true });
  * ```

@@ -20,7 +20,7 @@ const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
  * log p = −½v²/σ² − log σ − Σᵢ (½xᵢ²e^{−v} + v/2) − (d/2) log 2π; normalised: log Z = 0.
  *
  * @example
- * ```ts
+ * ```ts no-run
  * const funnel = create('target', 'funnel', { dimension: 10 });
  * ```
  */

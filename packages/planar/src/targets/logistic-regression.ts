@@ -181,7 +181,7 @@ export function logisticRegressionPosterior(
  * `@bijective/planar/node`.
  *
  * @example
- * ```ts
+ * ```ts no-run
  * const posterior = logisticRegressionTarget({ features: [[0.5], [-1], [2], [0]], labels: [1, 0, 1, 0] });
  * posterior.eventShape; // [2]: intercept and one weight
  * ```

@@ -12,7 +12,7 @@ const CHUNK = 1 << 16;
  * axis give log Z to ~1e-8.
  *
  * @example
- * ```ts
+ * ```ts no-run
  * const logZ = logIntegral((x) => u1.logDensity(x), [[-8, 8], [-8, 8]], 400); // 1.87750
  * ```
  */

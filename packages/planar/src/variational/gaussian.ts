@@ -7,7 +7,7 @@ import { Chain, Flow, LULinear, Shift, StandardNormal } from '@bijective/core';
  * flow should beat (e.g. on the logistic-regression posterior). Starts at N(0, I).
  *
  * @example
- * ```ts
+ * ```ts no-run
  * const posterior = create('target', 'logistic-regression', { features, labels });
  * const gaussian = fullCovarianceGaussian(posterior.eventShape[0], { seed: 0 });
  * const baseline = fitVariational(gaussian, posterior, { steps: 3000, batchSize: 256 });
