@@ -38,8 +38,15 @@ function radius(diff: tf.Tensor): tf.Tensor {
  *
  * @example
  * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { create, useBackend } from '@bijective/core';
+ * import '@bijective/planar';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
  * const flow = create('bijector', 'radial', { eventShape: [2], layers: 32, seed: 0 });
  * const { value, logDet } = flow.inverseAndLogDet(tf.tensor2d([[1, 2]]));
+ * console.log(value.arraySync(), logDet.arraySync());
  * ```
  */
 export class Radial extends LayerStack {

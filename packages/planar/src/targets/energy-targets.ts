@@ -33,8 +33,13 @@ export function energyLogNormalizer(name: EnergyName): number {
  *
  * @example
  * ```ts
+ * import { useBackend } from '@bijective/core';
+ * import { energyTarget } from '@bijective/planar';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
  * const u3 = energyTarget('u3'); // or create('target', 'u3', {})
- * u3.logNormalizer; // 2.66833, by quadrature on first use
+ * console.log(u3.logNormalizer); // 2.66833, by quadrature on first use
  * ```
  */
 export function energyTarget(name: EnergyName, options: EnergyOptions = {}): DensityTarget {
