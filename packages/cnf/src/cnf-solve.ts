@@ -99,15 +99,25 @@ function hostTensor(t: tf.Tensor): () => tf.Tensor {
  * `OdeSolveError` naming `owner` and the time t reached. Call inside `tf.tidy`.
  *
  * @example
- * ```ts no-run
- * const { z, logDet, kinetic } = tf.tidy(() =>
- *   solveCnf(
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { createByName, useBackend } from '@bijective/core';
+ * import { ConcatSquashField, solveCnf } from '@bijective/cnf';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * const field = new ConcatSquashField({ stateSize: 2, hidden: [16], activation: 'tanh', contextSize: 0, zeroInitOutput: false, seed: 0 });
+ * const x = tf.randomNormal([8, 2], 0, 1, 'float32', 1) as tf.Tensor2D;
+ * const { z, logDet, kinetic } = tf.tidy(() => {
+ *   const result = solveCnf(
  *     { field, endTime: 0.5, solver: createByName('odeSolver', 'dopri5', {}), gradient: 'backprop',
  *       estimator: createByName('traceEstimator', 'exact', {}), probeSeed: 0, kinetic: true,
  *       jacobian: false, direction: 'inverse', owner: 'my cnf' },
  *     x,
- *   ),
- * ); // log p(x) = log N(z; 0, I) + logDet
+ *   );
+ *   return { z: result.z, logDet: result.logDet, kinetic: result.kinetic as tf.Tensor1D };
+ * }); // log p(x) = log N(z; 0, I) + logDet
+ * console.log(z.shape, logDet.arraySync(), kinetic.arraySync());
  * ```
  */
 export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {

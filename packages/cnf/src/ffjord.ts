@@ -42,15 +42,21 @@ interface Block {
  * log p(x) (see the guide), not the exact marginal.
  *
  * @example
- * ```ts no-run
- * import { Flow, StandardNormal, create } from '@bijective/core';
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { Flow, StandardNormal, create, useBackend } from '@bijective/core';
  * import { fit } from '@bijective/train';
  * import '@bijective/cnf';
- * const cnf = create('bijector', 'ffjord', { eventShape: [2], hidden: [32, 32], kinetic: 0.01, seed: 1 });
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * const data = tf.randomNormal([256, 2], 0, 1, 'float32', 1); // your data: [n, 2]
+ * const cnf = create('bijector', 'ffjord', { eventShape: [2], hidden: [16, 16], kinetic: 0.01, seed: 1 });
  * const flow = new Flow(new StandardNormal({ eventShape: [2] }), cnf);
- * fit(flow, data, { steps: 200, onProgress: (p) => console.log(p.loss, p.nfeForward, p.nfeBackward) });
- * const logDensity = flow.logProb(points); // exact trace, dopri5
- * const samples = flow.sample(1000, { seed: 2 }); // the forward solve
+ * fit(flow, data, { steps: 3, batchSize: 64, onProgress: (p) => console.log(p.loss, p.nfeForward, p.nfeBackward) });
+ * const logDensity = flow.logProb(tf.zeros([2, 2])); // exact trace, dopri5
+ * const samples = flow.sample(4, { seed: 2 }); // the forward solve
+ * console.log(logDensity.arraySync(), samples.shape);
  * ```
  */
 export class Ffjord extends BaseBijector {

@@ -66,10 +66,19 @@ function uniform(rng: HostRng, shape: number[], limit: number, zero = false): tf
  * fold into the layer's weights, h' = h (W ⊙ g) + (b ⊙ g + t W_h): one fused product per layer.
  *
  * @example
- * ```ts no-run
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { useBackend } from '@bijective/core';
+ * import { ConcatSquashField } from '@bijective/cnf';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
  * const field = new ConcatSquashField({ stateSize: 2, hidden: [64, 64], activation: 'tanh', contextSize: 0, zeroInitOutput: false, seed: 0 });
+ * const z = tf.randomNormal([4, 2], 0, 1, 'float32', 1) as tf.Tensor2D;
+ * const e = tf.randomNormal([4, 2], 0, 1, 'float32', 2) as tf.Tensor2D;
  * const f = field.apply(z, tf.scalar(0.25));                        // f(z, t) [n, 2]
  * const { value, vjp } = field.valueAndVjp(z, tf.scalar(0.25), e); // f and eᵀ ∂f/∂z in one pass
+ * console.log(f.shape, value.shape, vjp.shape);
  * ```
  */
 export class ConcatSquashField {

@@ -25,9 +25,17 @@ export interface OdeMapOptions {
  * reachable. No log-determinant: this is the map of regression and classification models.
  *
  * @example
- * ```ts no-run
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { createByName, useBackend } from '@bijective/core';
+ * import { ConcatSquashField, solveOdeMap } from '@bijective/cnf';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * const x = tf.reshape(tf.linspace(-1, 1, 8), [-1, 1]) as tf.Tensor2D;
  * const field = new ConcatSquashField({ stateSize: 2, hidden: [16], activation: 'tanh', contextSize: 0, zeroInitOutput: false, seed: 0 });
  * const y = solveOdeMap(field, x, { solver: createByName('odeSolver', 'rk4', { steps: 10 }), endTime: 1, augment: 1 });
+ * console.log(y.shape); // [8, 1]: one augmented dimension in the state, dropped at the end
  * ```
  */
 export function solveOdeMap(field: ConcatSquashField, x: tf.Tensor2D, options: OdeMapOptions): tf.Tensor2D {

@@ -51,12 +51,21 @@ export function addCounters(into: Record<string, number>, from: Readonly<Record<
  * still grow after the call returns: a gradient's backward pass reports its work when it runs.
  *
  * @example
- * ```ts no-run
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { CallRecord, Flow, StandardNormal, create, solveTelemetry, useBackend } from '@bijective/core';
+ * import '@bijective/cnf';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * const flow = new Flow(new StandardNormal({ eventShape: [2] }), create('bijector', 'ffjord', { eventShape: [2], hidden: [8], kinetic: 0.01, seed: 1 }));
+ * const x = tf.randomNormal([16, 2], 0, 1, 'float32', 1);
  * const record = new CallRecord();
  * const { value: loss, grads } = tf.variableGrads(
- *   () => record.penalise(tf.neg(tf.mean(flow.logProb(x, { training: true, record })))),
+ *   () => record.penalise(tf.neg(tf.mean(flow.logProb(x, { training: true, record }))) as tf.Scalar),
+ *   flow.trainableVariables as tf.Variable[],
  * );
- * console.log(solveTelemetry(record.counters)); // { nfeForward, nfeBackward } for an ODE flow
+ * console.log(loss.dataSync()[0], Object.keys(grads).length, solveTelemetry(record.counters)); // { nfeForward, nfeBackward } for an ODE flow
  * record.dispose();
  * ```
  */

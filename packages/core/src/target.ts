@@ -15,11 +15,16 @@ export interface TargetConfig {
  * (variational inference, Rezende & Mohamed 2015): the product of the registry kind `target`.
  *
  * @example
- * ```ts no-run
- * import { create } from '@bijective/core';
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { create, useBackend } from '@bijective/core';
  * import '@bijective/planar'; // registers u1..u4, banana, funnel
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
  * const u1 = create('target', 'u1', {});
  * const logP = u1.logDensity(tf.tensor2d([[2, 0]])); // [1]
+ * console.log(logP.arraySync(), u1.logNormalizer);
  * ```
  */
 export interface Target {

@@ -37,9 +37,16 @@ function radius(diff: tf.Tensor): tf.Tensor {
  * z = z0 + (y − z0)(α + r)/(γ + r). With `contextShape`, (z0, α̂, β̂) of every layer is θ + MLP(c).
  *
  * @example
- * ```ts no-run
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { create, useBackend } from '@bijective/core';
+ * import '@bijective/planar';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
  * const flow = create('bijector', 'radial', { eventShape: [2], layers: 32, seed: 0 });
  * const { value, logDet } = flow.inverseAndLogDet(tf.tensor2d([[1, 2]]));
+ * console.log(value.arraySync(), logDet.arraySync());
  * ```
  */
 export class Radial extends LayerStack {

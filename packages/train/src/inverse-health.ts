@@ -40,9 +40,19 @@ export interface InverseHealth {
  * and the rows where it is worst. Norms are accumulated in float64 on the host.
  *
  * @example
- * ```ts no-run
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { Flow, StandardNormal, create, useBackend } from '@bijective/core';
+ * import { inverseHealth } from '@bijective/train';
+ * import '@bijective/planar';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * const flow = new Flow(new StandardNormal({ eventShape: [2] }), create('bijector', 'planar', { eventShape: [2], layers: 8, seed: 0 }));
+ * const data = tf.randomNormal([64, 2], 0, 1, 'float32', 1);
  * const health = inverseHealth(flow.bijector, data, { worst: 3 });
  * if (health.inverseError > 1e-3) console.warn('unstable inverse at rows', health.worstRows);
+ * console.log(health.inverseError);
  * ```
  */
 export function inverseHealth(

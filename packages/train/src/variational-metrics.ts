@@ -51,7 +51,14 @@ export function declaredLogNormalizer(target: LogDensity): number | null {
  * size fraction (Σw)²/(n Σw²) and the estimate log Z ≈ log mean w (Rezende & Mohamed 2015; Kong 1992).
  *
  * @example
- * ```ts no-run
+ * ```ts
+ * import { Flow, StandardNormal, create, useBackend } from '@bijective/core';
+ * import { evaluateVariational } from '@bijective/train';
+ * import '@bijective/planar';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * const flow = new Flow(new StandardNormal({ eventShape: [2] }), create('bijector', 'planar', { eventShape: [2], layers: 4, seed: 0 }));
  * const metrics = evaluateVariational(flow, create('target', 'u1', {}), { samples: 8192 });
  * console.log(metrics.kl, metrics.elbo, metrics.ess);
  * ```

@@ -48,8 +48,11 @@ function bundleOptions(platform: 'node' | 'browser', outdir: string): BuildOptio
     outdir,
     outExtension: { '.js': '.mjs' },
     conditions: ['@bijective/source'],
+    // Node runs modules as written, so the Node bundle keeps every import, as `node` would: tfjs's
+    // cpu and webgl packages mark their Node entries side-effect free, and a bundler honouring that
+    // drops `import '@tensorflow/tfjs-backend-cpu'`. Browser bundles honour it, as applications' do.
     ...(platform === 'node'
-      ? { external: ['@tensorflow/tfjs-backend-wasm'], banner: { js: NODE_BANNER } }
+      ? { external: ['@tensorflow/tfjs-backend-wasm'], banner: { js: NODE_BANNER }, ignoreAnnotations: true }
       : {}),
     logLevel: 'silent',
   };

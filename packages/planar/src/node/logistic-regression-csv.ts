@@ -16,10 +16,16 @@ import {
  * name the path, line and column; a label other than 0 or 1 is a ValueError naming its row.
  *
  * @example
- * ```ts no-run
- * import { create } from '@bijective/core';
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { create, useBackend } from '@bijective/core';
  * import '@bijective/planar/node';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * writeFileSync('cancer.csv', 'radius,texture,malignant\n1.2,0.3,1\n-0.4,1.1,0\n0.8,-0.2,1\n-1.1,0.5,0\n');
  * const posterior = create('target', 'logistic-regression', { data: 'cancer.csv', labelColumn: 'malignant' });
+ * console.log(posterior.eventShape); // [3]: intercept and two weights
  * ```
  */
 export function logisticRegressionFromOptions(options: LogisticRegressionOptions): DensityTarget {

@@ -22,8 +22,15 @@ const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
  * x3..xd ~ N(0, 1). The twist has unit Jacobian, so the density is normalised: log Z = 0.
  *
  * @example
- * ```ts no-run
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { create, useBackend } from '@bijective/core';
+ * import '@bijective/planar';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
  * const banana = create('target', 'banana', { dimension: 2, curvature: 0.03 });
+ * console.log(banana.logDensity(tf.tensor2d([[0, 0]])).arraySync(), banana.logNormalizer);
  * ```
  */
 export function bananaTarget(options: BananaOptions = {}): DensityTarget {

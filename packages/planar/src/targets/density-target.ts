@@ -31,11 +31,18 @@ export interface DensityTargetSpec {
  * or implement {@link Target} directly.
  *
  * @example
- * ```ts no-run
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { useBackend } from '@bijective/core';
+ * import { DensityTarget } from '@bijective/planar';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
  * const ring = new DensityTarget({
  *   name: 'acme/ring', eventShape: [2], options: {}, logNormalizer: null,
  *   logDensity: (x) => tf.mul(-8, tf.square(tf.sub(tf.norm(x, 'euclidean', 1), 2))),
  * });
+ * console.log(ring.logDensity(tf.tensor2d([[2, 0], [0, 0]])).arraySync()); // [0, -32]
  * ```
  */
 export class DensityTarget implements Target {

@@ -32,9 +32,14 @@ export function energyLogNormalizer(name: EnergyName): number {
  * {@link negativeEnergy}; U2–U4 with the soft wall ½(z1/4)⁸), with log Z by quadrature.
  *
  * @example
- * ```ts no-run
+ * ```ts
+ * import { useBackend } from '@bijective/core';
+ * import { energyTarget } from '@bijective/planar';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
  * const u3 = energyTarget('u3'); // or create('target', 'u3', {})
- * u3.logNormalizer; // 2.66833, by quadrature on first use
+ * console.log(u3.logNormalizer); // 2.66833, by quadrature on first use
  * ```
  */
 export function energyTarget(name: EnergyName, options: EnergyOptions = {}): DensityTarget {

@@ -7,9 +7,19 @@ import type { Target } from '@bijective/core';
  * beside a flow's density (`plot --model DIR` of a model trained against a target).
  *
  * @example
- * ```ts no-run
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { create, useBackend } from '@bijective/core';
+ * import { targetLogDensityInBatches } from '@bijective/planar';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * const n = 50; // an n x n grid over [-4, 4]²
+ * const axis = Array.from({ length: n }, (_, i) => -4 + (8 * (i + 0.5)) / n);
+ * const gridPoints = axis.flatMap((y) => axis.flatMap((x) => [x, y]));
  * const grid = tf.tensor2d(gridPoints, [n * n, 2]);
  * const logP = targetLogDensityInBatches(create('target', 'u2', {}), grid, { normalise: true });
+ * console.log(logP.length, Math.max(...logP));
  * ```
  */
 export function targetLogDensityInBatches(

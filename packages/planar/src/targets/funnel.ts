@@ -20,8 +20,15 @@ const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
  * log p = −½v²/σ² − log σ − Σᵢ (½xᵢ²e^{−v} + v/2) − (d/2) log 2π; normalised: log Z = 0.
  *
  * @example
- * ```ts no-run
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { create, useBackend } from '@bijective/core';
+ * import '@bijective/planar';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
  * const funnel = create('target', 'funnel', { dimension: 10 });
+ * console.log(funnel.logDensity(tf.zeros([1, 10])).arraySync(), funnel.logNormalizer);
  * ```
  */
 export function funnelTarget(options: FunnelOptions = {}): DensityTarget {

@@ -181,9 +181,14 @@ export function logisticRegressionPosterior(
  * `@bijective/planar/node`.
  *
  * @example
- * ```ts no-run
+ * ```ts
+ * import { useBackend } from '@bijective/core';
+ * import { logisticRegressionTarget } from '@bijective/planar';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
  * const posterior = logisticRegressionTarget({ features: [[0.5], [-1], [2], [0]], labels: [1, 0, 1, 0] });
- * posterior.eventShape; // [2]: intercept and one weight
+ * console.log(posterior.eventShape); // [2]: intercept and one weight
  * ```
  */
 export function logisticRegressionTarget(options: LogisticRegressionOptions): DensityTarget {

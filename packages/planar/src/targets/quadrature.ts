@@ -12,8 +12,15 @@ const CHUNK = 1 << 16;
  * axis give log Z to ~1e-8.
  *
  * @example
- * ```ts no-run
+ * ```ts
+ * import { create, useBackend } from '@bijective/core';
+ * import { logIntegral } from '@bijective/planar';
+ * import '@bijective/backend-cpu';
+ *
+ * await useBackend('cpu');
+ * const u1 = create('target', 'u1', {});
  * const logZ = logIntegral((x) => u1.logDensity(x), [[-8, 8], [-8, 8]], 400); // 1.87750
+ * console.log(logZ);
  * ```
  */
 export function logIntegral(

@@ -7,10 +7,18 @@ import { Chain, Flow, LULinear, Shift, StandardNormal } from '@bijective/core';
  * flow should beat (e.g. on the logistic-regression posterior). Starts at N(0, I).
  *
  * @example
- * ```ts no-run
+ * ```ts
+ * import { create, useBackend } from '@bijective/core';
+ * import { fitVariational } from '@bijective/train';
+ * import { fullCovarianceGaussian } from '@bijective/planar';
+ * import '@bijective/backend-wasm';
+ *
+ * await useBackend('wasm');
+ * const features = [[0.5, 1], [-1, 0.2], [2, -0.5], [0, 0.3], [1.5, 1.2], [-0.7, -1]];
+ * const labels = [1, 0, 1, 0, 1, 0];
  * const posterior = create('target', 'logistic-regression', { features, labels });
- * const gaussian = fullCovarianceGaussian(posterior.eventShape[0], { seed: 0 });
- * const baseline = fitVariational(gaussian, posterior, { steps: 3000, batchSize: 256 });
+ * const gaussian = fullCovarianceGaussian(posterior.eventShape[0] as number, { seed: 0 });
+ * const baseline = fitVariational(gaussian, posterior, { steps: 100, batchSize: 256 }); // 3000 steps converge
  * console.log(baseline.elbo);
  * ```
  */
