@@ -328,3 +328,35 @@ export function imageGridChart(
     },
   };
 }
+
+/**
+ * Density heat maps side by side on one grid (e.g. a flow q beside the target it was fitted to),
+ * one panel each with its own title, sharing axes' ranges and one colour scale, so that their
+ * colours compare; `overlay` points go on the first panel.
+ */
+export function sideBySideDensityChart(
+  panels: readonly { logDensity: ArrayLike<number>; heading: string }[],
+  resolution: number,
+  bounds: Bounds,
+  names: readonly [string, string],
+  heading: string,
+  subtitle?: string,
+  overlay?: PointTable,
+): VegaLiteSpec {
+  return {
+    title: title(heading, subtitle),
+    hconcat: panels.map((panel, i) => {
+      const { title: panelTitle, ...chart } = densityChart(
+        panel.logDensity,
+        resolution,
+        bounds,
+        names,
+        panel.heading,
+        undefined,
+        i === 0 ? overlay : undefined,
+      );
+      return { ...chart, title: { text: (panelTitle as { text: string }).text, fontSize: 13 } };
+    }),
+    resolve: { scale: { color: 'shared' } },
+  };
+}

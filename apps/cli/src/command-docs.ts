@@ -125,7 +125,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
   {
     name: 'train',
     summary:
-      'fit a flow to a dataset (maximum likelihood), keep the best-validation weights and write the model directory',
+      'fit a flow to a dataset (maximum likelihood, best-validation weights) or to a target density (reverse KL, --target) and write the model directory',
     options: [
       {
         name: 'flow',
@@ -136,20 +136,45 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       {
         name: 'data',
         value: 'D',
-        required: true,
-        help: 'dataset name (moons, 8gaussians, ..., fashion-mnist) or a path: a CSV file',
+        help: 'dataset name (moons, 8gaussians, ..., fashion-mnist) or a path: a CSV file; with --target, the CSV a target reads (logistic-regression). One of --data, --target is required',
+      },
+      {
+        name: 'target',
+        value: 'T',
+        help: 'fit by reverse KL to this unnormalised density instead of data: u1..u4, banana, funnel, logistic-regression (with --data FILE --label-column J), ... (see list)',
+      },
+      {
+        name: 'samples',
+        value: 'S',
+        default: '512',
+        help: 'with --target: draws from the flow per step (reparameterised)',
+      },
+      {
+        name: 'label-column',
+        value: 'J',
+        help: 'with --target logistic-regression --data FILE: the 0/1 label column (0-based index or header name)',
+      },
+      {
+        name: 'target-options',
+        value: 'JSON',
+        help: `with --target: the target's options as a JSON object, e.g. '{"dimension":5}' (funnel, banana)`,
       },
       {
         name: 'test',
         value: 'FILE',
         help: 'test CSV scored after training (CSV data; toys draw a fresh test sample)',
       },
-      { name: 'steps', value: 'N', default: 'per flow: 10000, maf 20000', help: 'optimisation steps' },
+      {
+        name: 'steps',
+        value: 'N',
+        default: 'per flow: 10000, maf 20000; 5000 with --target',
+        help: 'optimisation steps',
+      },
       { name: 'batch', value: 'B', default: '256', help: 'minibatch size' },
       {
         name: 'lr',
         value: 'X',
-        default: 'per flow: 2e-3, realnvp and maf 4e-3 (2e-3 on whitened tables)',
+        default: 'per flow: 2e-3, realnvp and maf 4e-3 (2e-3 on whitened tables); 1e-3 with --target',
         help: 'peak learning rate (Adam, cosine annealing to 0)',
       },
       {
@@ -215,6 +240,10 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         'bijective train --flow nsf --data table.csv --test held-out.csv --out table-model --force --json',
         'NSF on a CSV table, replacing table-model, JSON summary',
       ],
+      [
+        'bijective train --flow planar --target u1 --steps 2000 --out u1-model',
+        'planar flow fitted to the energy U1 by reverse KL (reports KL, ELBO, ESS)',
+      ],
     ],
   },
   {
@@ -229,6 +258,10 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         help: 'dataset name (a fresh test sample) or CSV file (every row)',
       },
       { name: 'per-sample', help: "also print each row's log-density, in input order" },
+      {
+        name: 'check-inverse',
+        help: 'also the largest reconstruction error ‖f(f⁻¹(x)) − x‖ over the rows and the 5 worst rows',
+      },
       { ...SEED, help: 'seed of a toy dataset draw and of the dequantisation of images' },
       BACKEND,
       JSON_OUT,
@@ -239,6 +272,10 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       [
         'bijective eval --model table-model --data held-out.csv --per-sample --json',
         'per-row log-densities as JSON',
+      ],
+      [
+        'bijective eval --model moons-model --data moons --check-inverse --json',
+        'NLL and how well the inverse round-trips on the rows',
       ],
     ],
   },
@@ -308,7 +345,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'kind',
         value: 'K',
         default: 'density (2-D), samples (images), pairs (tables)',
-        help: 'density (2-D heat map), samples, pairs (first columns) or loss (training curve)',
+        help: "density (2-D heat map; beside the target's for a model trained with --target), samples, pairs (first columns) or loss (training curve)",
       },
       { name: 'out', value: 'FILE.png', required: true, help: 'PNG file to write' },
       SEED,
@@ -319,6 +356,10 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
     examples: [
       ['bijective plot --model moons-model --data moons --out density.png', 'density with the data overlaid'],
       ['bijective plot --model moons-model --kind loss --out loss.png', 'the training curve'],
+      [
+        'bijective plot --model u1-model --out u1.png',
+        "a target-trained model's density beside the target's",
+      ],
     ],
   },
   {

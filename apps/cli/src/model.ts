@@ -53,15 +53,7 @@ export function buildFlow(
     const known = listRegistered('distribution').map((l) => l.name);
     throw new UsageError(`unknown base distribution '${base}'; known: ${known.join(', ')}`);
   }
-  if (!isRegistered('bijector', name) || !listRegistered('bijector', 'flow').some((l) => l.name === name)) {
-    const known = listRegistered('bijector', 'flow').map((l) => l.name);
-    throw new UsageError(`unknown flow '${name}'; known: ${known.join(', ')}`);
-  }
-  const core = createByName('bijector', name, {
-    eventShape: [dims],
-    ...options,
-    ...(contextDims ? { contextShape: [contextDims] } : {}),
-  });
+  const core = createFlowBijector(name, dims, options, contextDims);
   const toData = new Affine({
     eventShape: [dims],
     shift: [...standardisation.mean],
@@ -84,6 +76,27 @@ export function buildFlow(
       ]
     : [core, toData];
   return new Flow(createByName('distribution', base, { eventShape: baseShape }), new Chain(bijectors));
+}
+
+/**
+ * The registered flow `name` (registry tag `flow`) for d-dimensional events with the flag options
+ * (and a context of `contextDims` columns); an unknown name is a usage error listing the flows.
+ */
+export function createFlowBijector(
+  name: string,
+  dims: number,
+  options: FlowFlagOptions,
+  contextDims?: number,
+): Bijector {
+  if (!isRegistered('bijector', name) || !listRegistered('bijector', 'flow').some((l) => l.name === name)) {
+    const known = listRegistered('bijector', 'flow').map((l) => l.name);
+    throw new UsageError(`unknown flow '${name}'; known: ${known.join(', ')}`);
+  }
+  return createByName('bijector', name, {
+    eventShape: [dims],
+    ...options,
+    ...(contextDims ? { contextShape: [contextDims] } : {}),
+  });
 }
 
 /** Mean and Cholesky factor of the initial flow's latent codes of the training rows, or null when singular. */

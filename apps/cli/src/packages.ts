@@ -1,5 +1,5 @@
 /**
- * The packages whose registrations the CLI offers: flows, datasets, backends, solvers, estimators.
+ * The packages whose registrations the CLI offers: flows, datasets, targets, backends, solvers, estimators.
  * @module
  */
 import '@bijective/core';
@@ -12,5 +12,7 @@ import '@bijective/coupling';
 import '@bijective/spline';
 import '@bijective/datasets';
 import '@bijective/datasets/node';
+import '@bijective/planar';
+import '@bijective/planar/node';
 import '@bijective/ode';
 import '@bijective/trace';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Flow } from '@bijective/core';
-import { logProbInBatches } from '@bijective/train';
+import { inverseHealth, logProbInBatches, type InverseHealth } from '@bijective/train';
 import { contextTensor, dequantise, tableTensor, type Table } from '@bijective/datasets';
 import { evaluationRows, openDataset } from './data.js';
 import type { SavedModel } from './saved-model.js';
@@ -29,16 +29,35 @@ export function tableLogDensities(flow: Flow, table: Table, levels: number | nul
 
 /**
  * The rows `eval` and `score` read from `--data` (a toy's fresh test sample for `seed`, or every
- * row of a file), checked against the model's width, and their log-densities in input order.
+ * row of a file), checked against the model's width, image rows dequantised.
  */
-export function scoreData(model: SavedModel, dataSpec: string, seed: number): Float64Array {
+export function evaluationTable(model: SavedModel, dataSpec: string, seed: number): Table {
   const dataset = openDataset(dataSpec, { contextColumns: model.contextColumns ?? undefined });
-  let rows = evaluationRows(dataset, seed);
+  const rows = evaluationRows(dataset, seed);
   if (rows.cols !== model.dims) {
     throw new UsageError(`data '${dataSpec}' has ${rows.cols} columns but the model expects ${model.dims}`);
   }
-  if (model.levels) rows = { ...rows, data: dequantise(rows.data, seed + 3, model.levels) };
-  return tableLogDensities(model.flow, rows, model.levels);
+  return model.levels ? { ...rows, data: dequantise(rows.data, seed + 3, model.levels) } : rows;
+}
+
+/** The log-densities of {@link evaluationTable}'s rows, in input order. */
+export function scoreData(model: SavedModel, dataSpec: string, seed: number): Float64Array {
+  return tableLogDensities(model.flow, evaluationTable(model, dataSpec, seed), model.levels);
+}
+
+/**
+ * Inverse health of a model on a table's rows (`inverseHealth`, Behrmann et al. 2021): the largest
+ * ‖f(f⁻¹(x)) − x‖₂ and the `worst` rows, in the units of the rows.
+ */
+export function tableInverseHealth(model: SavedModel, table: Table, worst = 5): InverseHealth {
+  const x = tableTensor(table, model.flow.eventShape);
+  const context = contextTensor(table);
+  try {
+    return inverseHealth(model.flow.bijector, x, { worst, context });
+  } finally {
+    x.dispose();
+    context?.dispose();
+  }
 }
 
 /** Frees a loaded model's tensors (the flow and every variable). */

@@ -23,6 +23,8 @@ import { openModel, type SavedModel } from '../saved-model.js';
 import { closeModel } from '../scoring.js';
 import { UsageError } from '../usage-error.js';
 import { writeFileAtomic } from '../files.js';
+import { recordedTarget } from '../model-target.js';
+import { targetDensityPicture } from '../target-plot.js';
 
 /** Grid cells per side of a density heat map. */
 const RESOLUTION = 100;
@@ -58,10 +60,16 @@ function drawSamples(model: SavedModel, n: number, seed: number): Float32Array {
   return values;
 }
 
+/** What `train` recorded the model was fitted to: the data's file or name, or `target T`. */
+function trainedOn(metadata: Record<string, unknown>): string {
+  if (typeof metadata.data === 'string') return path.basename(metadata.data);
+  return typeof metadata.target === 'string' ? `target ${metadata.target}` : 'data';
+}
+
 /** Title and subtitle from what `train` recorded: `realnvp on moons (2-D)` and its NLLs. */
 function headings(model: SavedModel, what: string): [string, string] {
   const m = model.metadata;
-  const data = typeof m.data === 'string' ? path.basename(m.data) : 'data';
+  const data = trainedOn(m);
   const nll = (key: string) =>
     typeof m[key] === 'number' ? `${key.replace('Nll', ' NLL')} ${(m[key] as number).toFixed(3)}` : null;
   const parts = [
@@ -184,7 +192,7 @@ export async function plotCommand(args: ParsedArgs): Promise<void> {
       metadata?: Record<string, unknown>;
     };
     const m = meta.metadata ?? {};
-    const data = typeof m.data === 'string' ? path.basename(m.data) : 'data';
+    const data = trainedOn(m);
     const best = typeof m.bestStep === 'number' ? ` · best validation at step ${m.bestStep}` : '';
     png = await lossPicture(
       history,
@@ -211,8 +219,12 @@ export async function plotCommand(args: ParsedArgs): Promise<void> {
       const names = columnNames(model);
       let spec;
       if (isImage) spec = imageGrid(model, seed);
-      else if (kind === 'density') spec = densityPicture(model, overlay, seed);
-      else {
+      else if (kind === 'density') {
+        const target = recordedTarget(model.metadata);
+        spec = target
+          ? targetDensityPicture(model, target, RESOLUTION, seed, overlay)
+          : densityPicture(model, overlay, seed);
+      } else {
         // As many samples as data rows (when overlaid), so that neither cloud hides the other.
         const count = overlay ? Math.max(100, overlay.values.length / overlay.cols) : MAX_POINTS;
         const samples = { values: drawSamples(model, count, seed), cols: model.dims };

@@ -46,6 +46,12 @@ import { UsageError } from '../usage-error.js';
 import type { CommandContext } from './index.js';
 import { lossPicture } from './plot.js';
 import { writeFileAtomic } from '../files.js';
+import {
+  TARGET_ONLY,
+  readTargetTrainSettings,
+  trainTarget,
+  type TargetTrainSettings,
+} from './train-target.js';
 
 /** Rows of the training set scored for the reported train NLL (a uniform prefix of shuffled rows). */
 const TRAIN_NLL_ROWS = 20_000;
@@ -145,6 +151,13 @@ export interface TrainSettings {
 
 /** Reads and checks `train`'s options (no file is touched). */
 export function readTrainSettings(args: ParsedArgs): TrainSettings {
+  const targetOnly = TARGET_ONLY.find((name) => args.values.has(name));
+  if (targetOnly !== undefined)
+    throw new UsageError(`${spelling(args, targetOnly)} is for --target training (with --target T)`);
+  if (!args.values.has('data'))
+    throw new UsageError(
+      'train needs --data D (a dataset to fit) or --target T (a density to fit by reverse KL)',
+    );
   const lr = args.values.has('lr') ? numberOption(args, 'lr', 0, 1e-8, 10) : undefined;
   const out = args.values.get('out') ?? 'out/model';
   if (out.trim() === '') throw new UsageError(`${spelling(args, 'out')} needs a directory name`);
@@ -236,7 +249,7 @@ export function trainingDefaults(
 }
 
 /** Whether `dir` exists and holds anything (an empty directory may be written into). */
-function occupied(dir: string): boolean {
+export function occupied(dir: string): boolean {
   if (!existsSync(dir)) return false;
   try {
     return readdirSync(dir).length > 0;
@@ -263,11 +276,17 @@ function checkpointArgv(args: ParsedArgs, cwd: string): string[] {
 }
 
 /** What a `train` command line asks for: a new run with its settings, or the continuation of a checkpoint. */
-export type TrainRequest = { resume: null; settings: TrainSettings } | { resume: string; minutes?: string };
+export type TrainRequest =
+  | { resume: null; settings: TrainSettings }
+  | { resume: null; target: TargetTrainSettings }
+  | { resume: string; minutes?: string };
 
-/** Reads and checks a `train` command line (no file is touched): a new run, or `--resume DIR`. */
+/** Reads and checks a `train` command line (no file is touched): a new run on data or a target, or `--resume DIR`. */
 export function readTrainRequest(args: ParsedArgs): TrainRequest {
-  if (!args.values.has('resume')) return { resume: null, settings: readTrainSettings(args) };
+  if (!args.values.has('resume'))
+    return args.values.has('target')
+      ? { resume: null, target: readTargetTrainSettings(args) }
+      : { resume: null, settings: readTrainSettings(args) };
   const unexpected = [...args.values.keys(), ...args.flags].filter((n) => !RESUME_OVERRIDES.includes(n));
   if (unexpected.length > 0) {
     throw new UsageError(
@@ -278,9 +297,13 @@ export function readTrainRequest(args: ParsedArgs): TrainRequest {
   return { resume: requiredOption(args, 'resume'), minutes: args.values.get('checkpoint-every') };
 }
 
-/** `bijective train`: fits a flow to a dataset, keeps the best-validation weights and writes the model. */
+/**
+ * `bijective train`: fits a flow to a dataset (keeping the best-validation weights) or to a target
+ * density by reverse KL (`--target`), and writes the model.
+ */
 export async function trainCommand(args: ParsedArgs, context: CommandContext): Promise<void> {
   const request = readTrainRequest(args);
+  if ('target' in request) return trainTarget(request.target, context.plugins);
   if (request.resume === null) {
     const { settings } = request;
     if (!settings.force && occupied(settings.out)) {
@@ -320,10 +343,10 @@ export async function trainCommand(args: ParsedArgs, context: CommandContext): P
   return trainWith(settings, plugins, checkpoint.argv, checkpoint.state, checkpoint.history);
 }
 
-/** `fit`, with the divergence advice in the CLI's own option names. */
-function fitWithCliHints(...call: Parameters<typeof fit>): ReturnType<typeof fit> {
+/** Runs a training loop, with the divergence advice in the CLI's own option names. */
+export function withCliHints<T>(train: () => T): T {
   try {
-    return fit(...call);
+    return train();
   } catch (e) {
     if (e instanceof DivergenceError) {
       throw new DivergenceError(
@@ -408,40 +431,42 @@ async function trainWith(
     validationContext: validation ? contextTensor(validation) : undefined,
   };
   try {
-    const result = fitWithCliHints(flow, tensors.x, {
-      steps,
-      batchSize: batch,
-      learningRate,
-      seed,
-      context: tensors.context,
-      validationData: tensors.validation,
-      validationContext: tensors.validationContext,
-      validationFraction: 0,
-      validationEvery: settings.validationEvery ?? defaultValidationEvery(steps, batch, train.rows),
-      ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
-      ...(settings.clipNorm !== undefined ? { clipNorm: settings.clipNorm } : {}),
-      weightDecay: settings.weightDecay,
-      resume,
-      checkpoint:
-        everyMs === undefined
-          ? undefined
-          : {
-              due: () => performance.now() - lastCheckpoint >= everyMs,
-              save: (state) => {
-                writeCheckpoint(checkpointDir, { argv, state, history });
-                lastCheckpoint = performance.now();
+    const result = withCliHints(() =>
+      fit(flow, tensors.x, {
+        steps,
+        batchSize: batch,
+        learningRate,
+        seed,
+        context: tensors.context,
+        validationData: tensors.validation,
+        validationContext: tensors.validationContext,
+        validationFraction: 0,
+        validationEvery: settings.validationEvery ?? defaultValidationEvery(steps, batch, train.rows),
+        ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
+        ...(settings.clipNorm !== undefined ? { clipNorm: settings.clipNorm } : {}),
+        weightDecay: settings.weightDecay,
+        resume,
+        checkpoint:
+          everyMs === undefined
+            ? undefined
+            : {
+                due: () => performance.now() - lastCheckpoint >= everyMs,
+                save: (state) => {
+                  writeCheckpoint(checkpointDir, { argv, state, history });
+                  lastCheckpoint = performance.now();
+                },
               },
-            },
-      onProgress: (p) => {
-        history.push({
-          step: p.step,
-          trainLoss: p.loss,
-          valNll: p.validationNll ?? null,
-          lr: p.learningRate,
-        });
-        progress.update(p.step, p.loss, p.validationNll, p.nfeForward);
-      },
-    });
+        onProgress: (p) => {
+          history.push({
+            step: p.step,
+            trainLoss: p.loss,
+            valNll: p.validationNll ?? null,
+            lr: p.learningRate,
+          });
+          progress.update(p.step, p.loss, p.validationNll, p.nfeForward);
+        },
+      }),
+    );
     progress.finish();
     const trainLogDensity = rowLogDensities(flow, train, levels);
     const validationLogDensity = rowLogDensities(flow, validation, levels);
