@@ -27,6 +27,12 @@ const value = fc.oneof(
     '[]',
     '{"a":1}',
     'moons',
+    'u1',
+    'funnel',
+    'logistic-regression',
+    'label',
+    '{"dimension":3}',
+    '{"dimension":"x"}',
     'nope',
     '-',
     '--',
@@ -65,6 +71,33 @@ describe('command-line fuzzing', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  test('train --target lines (with --samples, --label-column, --target-options and data-only options) are read or refused', () => {
+    const targetToken = fc.oneof(
+      token,
+      fc.tuple(
+        fc.constantFrom('--samples', '--label-column', '--target-options', '--data', '--batch'),
+        value,
+      ),
+    );
+    const line = fc
+      .tuple(fc.constantFrom('u1', 'funnel', 'nope', ''), fc.array(targetToken, { maxLength: 6 }))
+      .map(([target, tokens]) => ['train', '--flow', 'planar', '--target', target, ...tokens.flat()]);
+    let accepted = 0;
+    fc.assert(
+      fc.property(line, (argv) => {
+        try {
+          readCommandLine(argv);
+          accepted++;
+        } catch (e) {
+          if (!(e instanceof UsageError)) throw e;
+          expect(e.message).not.toMatch(/\n/);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    expect(accepted).toBeGreaterThan(0);
   });
 
   describe('the bundled CLI', () => {

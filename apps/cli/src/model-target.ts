@@ -1,6 +1,7 @@
 import {
   BijectiveError,
   createByName,
+  previewJson,
   type JsonObject,
   type Target,
   type TargetConfig,
@@ -29,10 +30,9 @@ export function recordedTarget(metadata: JsonObject): TargetConfig | null {
   return { name, options: options as JsonObject };
 }
 
-/** At most 60 characters of a JSON value, for error messages. */
+/** At most 60 characters of a JSON value, for error messages (deep values included). */
 function preview(value: unknown): string {
-  const text = value === undefined ? 'nothing' : JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+  return value === undefined ? 'nothing' : previewJson(value);
 }
 
 /**

@@ -6,6 +6,7 @@ import { sideBySideDensityChart, type PointTable, type VegaLiteSpec } from './ch
 import { openRecordedTarget, recordedPluginList } from './model-target.js';
 import { boundsOf, gridPoints, type Bounds } from './render.js';
 import type { SavedModel } from './saved-model.js';
+import { UsageError } from './usage-error.js';
 
 /**
  * Normalises log-densities on a grid of `cells` cells of area `cellArea` (log p − log Σ p·area):
@@ -62,6 +63,10 @@ export function targetDensityPicture(
 ): VegaLiteSpec {
   const target = openRecordedTarget(config, recordedPluginList(model.metadata));
   try {
+    if (target.eventShape.length !== 1 || target.eventShape[0] !== model.dims)
+      throw new UsageError(
+        `model metadata records target '${config.name}' of shape [${target.eventShape.join(', ')}], but the model is ${model.dims}-D`,
+      );
     const bounds = windowOf(target.bounds, () => {
       const samples = model.flow.sample(5000, { seed });
       const values = samples.dataSync() as Float32Array;

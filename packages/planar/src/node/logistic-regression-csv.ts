@@ -1,4 +1,4 @@
-import { OptionError, optionRecord } from '@bijective/core';
+import { OptionError, optionRecord, previewJson } from '@bijective/core';
 import { loadCsv } from '@bijective/datasets/node';
 import type { DensityTarget } from '../targets/density-target.js';
 import {
@@ -34,11 +34,11 @@ export function logisticRegressionFromOptions(options: LogisticRegressionOptions
   const { data, labelColumn } = record;
   if (typeof data !== 'string' || data === '')
     throw new OptionError(
-      `logistic-regression: option 'data' must be a CSV file path, got ${JSON.stringify(data)}`,
+      `logistic-regression: option 'data' must be a CSV file path, got ${previewJson(data)}`,
     );
   if (typeof labelColumn !== 'number' && typeof labelColumn !== 'string')
     throw new OptionError(
-      `logistic-regression: option 'labelColumn' must be a column index or header name, got ${JSON.stringify(labelColumn)}`,
+      `logistic-regression: option 'labelColumn' must be a column index or header name, got ${previewJson(labelColumn)}`,
     );
   if (record.features !== undefined || record.labels !== undefined)
     throw new OptionError(

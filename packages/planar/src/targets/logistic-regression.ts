@@ -3,6 +3,7 @@ import {
   OptionError,
   ValueError,
   optionRecord,
+  previewJson,
   readBoolean,
   readNumber,
   type JsonObject,
@@ -77,7 +78,7 @@ export function readInlineData(record: OptionRecord): LogisticRegressionData {
     row.forEach((v: unknown, j) => {
       if (typeof v !== 'number' || !Number.isFinite(v))
         throw new ValueError(
-          `logistic-regression: features[${i}][${j}] must be a finite number, got ${JSON.stringify(v)}`,
+          `logistic-regression: features[${i}][${j}] must be a finite number, got ${previewJson(v)}`,
         );
       flat[i * cols + j] = v;
     });
@@ -95,7 +96,7 @@ export function checkLabels(values: ArrayLike<unknown>, what: string): Float64Ar
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v !== 0 && v !== 1)
-      throw new ValueError(`logistic-regression: ${what} ${i} must be 0 or 1, got ${JSON.stringify(v)}`);
+      throw new ValueError(`logistic-regression: ${what} ${i} must be 0 or 1, got ${previewJson(v)}`);
     out[i] = v;
   }
   return out;
