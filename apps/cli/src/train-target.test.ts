@@ -21,6 +21,29 @@ beforeAll(async () => {
   harness = await cliHarness('bijective-cli-target-');
 }, 60_000);
 
+/** A labelled table (`a,label,b`, 40 rows) for the logistic-regression target, as `labelled.csv`. */
+function writeLabelledCsv(): void {
+  const rows = ['a,label,b'];
+  for (let i = 0; i < 40; i++) {
+    const a = Math.sin(i * 1.7) * 2;
+    const b = Math.cos(i * 0.9);
+    rows.push(`${a.toFixed(3)},${a - b + Math.sin(i * 5.3) > 0 ? 1 : 0},${b.toFixed(3)}`);
+  }
+  writeFileSync(join(harness.dir, 'labelled.csv'), `${rows.join('\n')}\n`);
+}
+
+/** The `bijective` command lines of the sh block under `heading` in a docs page, as argument lists. */
+function documentedCommands(page: string, heading: string): string[][] {
+  const text = readFileSync(join(import.meta.dirname, '..', '..', '..', 'docs', page), 'utf8');
+  const start = text.indexOf(`\n## ${heading}\n`);
+  expect(start, `docs/${page} has a section '${heading}'`).toBeGreaterThan(0);
+  const block = /```sh\n([\s\S]*?)```/.exec(text.slice(start))?.[1] ?? '';
+  return block
+    .split('\n')
+    .filter((line) => line.startsWith('bijective '))
+    .map((line) => [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? (m[2] as string)).slice(1));
+}
+
 /** A small planar fit to U1 (written once, read by the later tests). */
 const PLANAR_U1 = ['--flow', 'planar', '--target', 'u1', '--layers', '4', '--samples', '64', '--lr', '1e-2'];
 
@@ -126,34 +149,6 @@ describe('train --target', () => {
     expect(text.stdout).toMatch(/inverse: largest ‖f\(f⁻¹\(x\)\) − x‖ \d/);
   }, 120_000);
 
-  test('logistic-regression from a CSV reports the ELBO beside the full-covariance Gaussian baseline', () => {
-    const rows = ['a,label,b'];
-    for (let i = 0; i < 40; i++) {
-      const a = Math.sin(i * 1.7) * 2;
-      const b = Math.cos(i * 0.9);
-      rows.push(`${a.toFixed(3)},${a - b + Math.sin(i * 5.3) > 0 ? 1 : 0},${b.toFixed(3)}`);
-    }
-    writeFileSync(join(harness.dir, 'labelled.csv'), `${rows.join('\n')}\n`);
-    const r = cli(
-      'train',
-      ...['--flow', 'planar', '--target', 'logistic-regression', '--data', 'labelled.csv'],
-      ...['--label-column', 'label', '--layers', '2', '--steps', '20', '--samples', '32', '--lr', '1e-2'],
-      ...['--out', 'lr-model', '--json', '--quiet'],
-    );
-    expect(r.status, r.stderr).toBe(0);
-    const out = json(r.last);
-    expect(out).toMatchObject({ target: 'logistic-regression', dims: 3, logNormalizer: null });
-    expect(out).not.toHaveProperty('kl'); // the evidence is unknown
-    expect(Number.isFinite(out.elbo)).toBe(true);
-    expect(Number.isFinite(out.gaussianElbo)).toBe(true);
-    expect(out.gaussianEss).toBeGreaterThan(0);
-    // The model records the CSV's absolute path and label column: the target can be rebuilt anywhere.
-    expect(metadataOf('lr-model').targetOptions).toMatchObject({
-      data: join(harness.dir, 'labelled.csv'),
-      labelColumn: 'label',
-    });
-  }, 120_000);
-
   test('bad targets and options are one error line, and nothing is written', () => {
     const before = listing(harness.dir);
     expectUsageError(
@@ -256,4 +251,30 @@ describe('train --target', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(metadataOf('u1-model')).toMatchObject({ flow: 'radial', target: 'u3' });
   }, 120_000);
+
+  test('the command-line examples of docs/variational.md run as written', () => {
+    writeLabelledCsv();
+    const commands = documentedCommands('variational.md', 'From the command line');
+    expect(commands.length).toBeGreaterThanOrEqual(6);
+    const results = commands.map((argv) => {
+      const r = cli(...argv);
+      expect(r.status, `bijective ${argv.join(' ')}\n${r.stderr}`).toBe(0);
+      return { argv, r };
+    });
+    const inverse = results.find(({ argv }) => argv.includes('--check-inverse'));
+    expect(json(inverse!.r.last).inverseError).toBeLessThan(1e-4);
+    // The posterior: no KL (the evidence is unknown), the Gaussian baseline's ELBO beside the flow's.
+    const posterior = results.find(({ argv }) => argv.includes('logistic-regression'));
+    const out = json(posterior!.r.last);
+    expect(out).toMatchObject({ target: 'logistic-regression', dims: 3, logNormalizer: null });
+    expect(out).not.toHaveProperty('kl');
+    expect(Number.isFinite(out.elbo)).toBe(true);
+    expect(Number.isFinite(out.gaussianElbo)).toBe(true);
+    expect(out.gaussianEss).toBeGreaterThan(0);
+    // The model records the CSV's absolute path and label column: the target can be rebuilt anywhere.
+    expect(metadataOf(out.model as string).targetOptions).toMatchObject({
+      data: join(harness.dir, 'labelled.csv'),
+      labelColumn: 'label',
+    });
+  }, 240_000);
 });
