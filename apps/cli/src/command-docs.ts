@@ -24,6 +24,8 @@ export interface CommandDoc {
   name: string;
   /** One line saying what it does. */
   summary: string;
+  /** The usage line's options when they are not just the required ones (`--flow F (--data D | --target T)`). */
+  usage?: string;
   /** Options, in the order `--help` lists them. */
   options: readonly OptionDoc[];
   /** At least two example command lines with what each does. */
@@ -124,6 +126,7 @@ const FLOW_OPTIONS: readonly OptionDoc[] = [
 export const COMMAND_DOCS: readonly CommandDoc[] = [
   {
     name: 'train',
+    usage: '--flow F (--data D | --target T) [options]',
     summary:
       'fit a flow to a dataset (maximum likelihood, best-validation weights) or to a target density (reverse KL, --target) and write the model directory',
     options: [
@@ -131,7 +134,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'flow',
         value: 'F',
         required: true,
-        help: 'flow: nice, realnvp, maf, iaf, nsf, ... (see list)',
+        help: 'flow: nice, realnvp, maf, iaf, nsf, planar, radial, ffjord, ... (see list)',
       },
       {
         name: 'data',

@@ -37,6 +37,7 @@ function wrap(text: string, width: number, indent: number): string {
 
 /** The usage line of a command: required options spelled out, the rest as `[options]`. */
 function usageLine(doc: CommandDoc): string {
+  if (doc.usage) return `bijective ${doc.name} ${doc.usage}`;
   const required = doc.options.filter((o) => o.required).map(optionLabel);
   return [
     'bijective',

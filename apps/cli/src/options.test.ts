@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { COMMAND_DOCS } from './command-docs.js';
 import { cliHarness, expectUsageError, listing, type CliHarness, type CliResult } from './test-harness.js';
 
 let harness: CliHarness;
@@ -40,10 +41,13 @@ describe('help and version', () => {
     ]) {
       const r = cli(...argv);
       expect(r.status).toBe(0);
-      expect(r.stdout).toMatch(/^usage: bijective train --flow F --data D \[options\]/);
+      expect(r.stdout).toMatch(/^usage: bijective train --flow F \(--data D \| --target T\) \[options\]/);
       expect(r.stdout).toContain('--clip-norm X');
       expect(r.stdout).toContain('default: out/model');
-      expect(r.stdout.match(/^ {2}bijective train /gm)).toHaveLength(2);
+      // Every example (at least two) is printed.
+      const examples = COMMAND_DOCS.find((d) => d.name === 'train')!.examples;
+      expect(examples.length).toBeGreaterThanOrEqual(2);
+      expect(r.stdout.match(/^ {2}bijective train /gm)).toHaveLength(examples.length);
     }
     expect(cli('sample', '--help').stdout).toContain('-n N');
   });
