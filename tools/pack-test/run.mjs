@@ -158,7 +158,8 @@ step('the CLI binary runs from node_modules/.bin', () => {
   const out = run(path.join(app, 'node_modules/.bin/bijective'), ['list', '--json'], app);
   const listing = JSON.parse(out.trim().split('\n').pop());
   if (!listing.flows?.includes('realnvp')) throw new Error(`bijective list --json names no realnvp: ${out}`);
-  return `${listing.flows.length} flows listed`;
+  if (!listing.targets?.includes('u1')) throw new Error(`bijective list --json names no target u1: ${out}`);
+  return `${listing.flows.length} flows, ${listing.targets.length} targets listed`;
 });
 
 if (!process.argv.includes('--keep')) rmSync(app, { recursive: true, force: true });

@@ -29,7 +29,10 @@ describe('bijective CLI (CLI.md contract)', () => {
     expect(out.traceEstimators).toEqual(
       expect.arrayContaining(['exact', 'hutchinson-gaussian', 'hutchinson-rademacher']),
     );
-    expect(Array.isArray(out.targets)).toBe(true);
+    expect(out.targets).toEqual(
+      expect.arrayContaining(['u1', 'u2', 'u3', 'u4', 'banana', 'funnel', 'logistic-regression']),
+    );
+    expect(out.flows).toEqual(expect.arrayContaining(['planar', 'radial']));
   });
 
   test('train, eval, sample and plot a small model end to end', () => {

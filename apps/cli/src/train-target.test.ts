@@ -149,6 +149,40 @@ describe('train --target', () => {
     expect(text.stdout).toMatch(/inverse: largest ‖f\(f⁻¹\(x\)\) − x‖ \d/);
   }, 120_000);
 
+  test('every first-party flow samples with a gradient and fits (two steps each)', () => {
+    const tiny: Record<string, string[]> = {
+      radial: ['--layers', '2'],
+      iaf: ['--layers', '1', '--hidden', '4'],
+      maf: ['--layers', '1', '--hidden', '4'],
+      nsf: ['--layers', '1', '--hidden', '4', '--bins', '4'],
+      nice: ['--layers', '2', '--hidden', '4'],
+      ffjord: ['--layers', '1', '--hidden', '4', '--solver', 'euler'],
+    };
+    for (const [flow, options] of Object.entries(tiny)) {
+      const r = cli(
+        'train',
+        '--flow',
+        flow,
+        '--target',
+        'banana',
+        ...options,
+        '--steps',
+        '2',
+        '--samples',
+        '16',
+        '--out',
+        `every-${flow}`,
+        '--json',
+        '--quiet',
+      );
+      expect(r.status, `${flow}: ${r.stderr}`).toBe(0);
+      const out = json(r.last);
+      expect(out.flow).toBe(flow);
+      expect(Number.isFinite(out.elbo), flow).toBe(true);
+      expect(out.kl as number).toBeCloseTo(-(out.elbo as number), 10); // banana: log Z = 0
+    }
+  }, 120_000);
+
   test('bad targets and options are one error line, and nothing is written', () => {
     const before = listing(harness.dir);
     expectUsageError(
