@@ -61,7 +61,10 @@ describe('train --target', () => {
       model: 'u1-model',
     });
     for (const key of ['trainNll', 'valNll', 'testNll', 'batch']) expect(out).not.toHaveProperty(key);
-    const { kl, elbo, ess, logNormalizer, trainLoss, bestStep } = out as Record<string, number>;
+    const { kl, elbo, ess, logNormalizer, trainLoss, bestStep } = out as Record<
+      'kl' | 'elbo' | 'ess' | 'logNormalizer' | 'trainLoss' | 'bestStep',
+      number
+    >;
     // KL = log Z − ELBO with U1's log Z by quadrature; a KL is never negative beyond the ELBO's noise.
     expect(logNormalizer).toBeCloseTo(1.8775, 3);
     expect(kl).toBeCloseTo(logNormalizer - elbo, 10);
