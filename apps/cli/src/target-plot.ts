@@ -80,17 +80,17 @@ export function targetDensityPicture(
       const cellArea = ((bounds.xMax - bounds.xMin) * (bounds.yMax - bounds.yMin)) / resolution ** 2;
       if (target.logNormalizer === null) logP = normaliseOnGrid(logP, cellArea);
       const flow = typeof model.metadata.flow === 'string' ? model.metadata.flow : 'flow';
-      const zNote = target.logNormalizer === null ? ' (normalised over this window)' : '';
+      const zNote = target.logNormalizer === null ? ' · p normalised over this window (log Z unknown)' : '';
       return sideBySideDensityChart(
         [
           { logDensity: logQ, heading: `q: the ${flow} flow` },
-          { logDensity: logP, heading: `p: target ${config.name}${zNote}` },
+          { logDensity: logP, heading: `p: target ${config.name}` },
         ],
         resolution,
         bounds,
         ['x0', 'x1'],
         `${flow} fitted to target ${config.name} (2-D): density q beside the target p`,
-        fitSummary(model.metadata),
+        `${fitSummary(model.metadata)}${zNote}`,
         overlay,
       );
     } finally {
