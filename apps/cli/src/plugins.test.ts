@@ -1,8 +1,7 @@
-import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { cliHarness, expectUsageError, listing, type CliHarness } from './test-harness.js';
+import { buildTestPlugin, cliHarness, expectUsageError, listing, type CliHarness } from './test-harness.js';
 
 /**
  * The plugin the CLI loads here: a TypeScript module bundled like a published plugin (its own copy
@@ -20,29 +19,7 @@ const cli = (...args: string[]) => harness.cli(...args);
 beforeAll(async () => {
   harness = await cliHarness('bijective-plugins-');
   dir = harness.dir;
-  // Beside the CLI's bundle, so that the plugin's tfjs import resolves to the CLI's installed copy.
-  const outDir = resolve(import.meta.dirname, '..', 'dist', 'test-plugins');
-  mkdirSync(outDir, { recursive: true });
-  plugin = join(outDir, 'acme-plugin.mjs');
-  await build({
-    entryPoints: [PLUGIN_SOURCE],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile: plugin,
-    conditions: ['@bijective/source'],
-    // tfjs-core's entry stays shared with the CLI's copy; its gradient module (imported by core
-    // without a file extension, which Node's ESM resolution refuses) is bundled.
-    plugins: [
-      {
-        name: 'tfjs-core-external',
-        setup(b) {
-          b.onResolve({ filter: /^@tensorflow\/tfjs-core$/ }, (a) => ({ path: a.path, external: true }));
-        },
-      },
-    ],
-    logLevel: 'warning',
-  });
+  plugin = await buildTestPlugin(PLUGIN_SOURCE);
 }, 60_000);
 
 describe('plugins', () => {

@@ -3,10 +3,11 @@
  * @internal
  * @module
  */
+import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { expect } from 'vitest';
 import { buildCli } from '../build.mjs';
 
@@ -64,4 +65,35 @@ export function expectUsageError(r: CliResult, pattern: RegExp): void {
 /** The entries of `dir` (sorted), to check that a failed command wrote nothing. */
 export function listing(dir: string): string[] {
   return readdirSync(dir).sort();
+}
+
+/**
+ * Bundles a plugin's TypeScript source like a published plugin (its own copy of @bijective/core,
+ * tfjs-core external) beside the CLI's bundle, so that its tfjs import resolves to the CLI's
+ * installed copy; returns the bundle's path (`dist/test-plugins/NAME.mjs`).
+ */
+export async function buildTestPlugin(source: string): Promise<string> {
+  const outDir = resolve(import.meta.dirname, '..', 'dist', 'test-plugins');
+  mkdirSync(outDir, { recursive: true });
+  const outfile = join(outDir, `${basename(source).replace(/\.ts$/, '')}.mjs`);
+  await build({
+    entryPoints: [source],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile,
+    conditions: ['@bijective/source'],
+    // tfjs-core's entry stays shared with the CLI's copy; its gradient module (imported by core
+    // without a file extension, which Node's ESM resolution refuses) is bundled.
+    plugins: [
+      {
+        name: 'tfjs-core-external',
+        setup(b) {
+          b.onResolve({ filter: /^@tensorflow\/tfjs-core$/ }, (a) => ({ path: a.path, external: true }));
+        },
+      },
+    ],
+    logLevel: 'warning',
+  });
+  return outfile;
 }

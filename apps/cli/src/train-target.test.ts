@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { cliHarness, expectUsageError, listing, type CliHarness } from './test-harness.js';
+import { buildTestPlugin, cliHarness, expectUsageError, listing, type CliHarness } from './test-harness.js';
 
 let harness: CliHarness;
 const cli = (...args: string[]) => harness.cli(...args);
@@ -184,6 +184,50 @@ describe('train --target', () => {
       expect(Number.isFinite(out.elbo), flow).toBe(true);
       expect(out.kl as number).toBeCloseTo(-(out.elbo as number), 10); // banana: log Z = 0
     }
+  }, 120_000);
+
+  test('a plugin target: trained with --plugin, recorded with its options, plotted only with the plugin', async () => {
+    const plugin = await buildTestPlugin(join(import.meta.dirname, 'test-fixtures', 'acme-target-plugin.ts'));
+    const list = json(cli('list', '--plugin', plugin, '--json').last);
+    expect(list.targets).toContain('acme/ring');
+    const r = cli(
+      'train',
+      ...[
+        '--plugin',
+        plugin,
+        '--flow',
+        'radial',
+        '--target',
+        'acme/ring',
+        '--target-options',
+        '{"radius":1.5}',
+      ],
+      ...[
+        '--layers',
+        '4',
+        '--steps',
+        '20',
+        '--samples',
+        '32',
+        '--lr',
+        '1e-2',
+        '--out',
+        'ring-model',
+        '--json',
+        '--quiet',
+      ],
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const out = json(r.last);
+    expect(out).toMatchObject({ target: 'acme/ring', logNormalizer: null });
+    expect(Number.isFinite(out.gaussianElbo)).toBe(true); // log Z unknown: the Gaussian baseline
+    expect(metadataOf('ring-model').targetOptions).toEqual({ radius: 1.5 });
+    expectUsageError(
+      cli('plot', '--model', 'ring-model', '--out', 'ring.png'),
+      /'acme\/ring' comes from the plugin '.*acme-target-plugin\.mjs' this model was trained with: pass --plugin/,
+    );
+    const p = cli('plot', '--model', 'ring-model', '--plugin', plugin, '--out', 'ring.png', '--json');
+    expect(p.status, p.stderr).toBe(0);
   }, 120_000);
 
   test('bad targets and options are one error line, and nothing is written', () => {
