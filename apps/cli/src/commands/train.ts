@@ -343,6 +343,11 @@ export async function trainCommand(args: ParsedArgs, context: CommandContext): P
   return trainWith(settings, plugins, checkpoint.argv, checkpoint.state, checkpoint.history);
 }
 
+/** `fit`, with the divergence advice in the CLI's own option names. */
+function fitWithCliHints(...call: Parameters<typeof fit>): ReturnType<typeof fit> {
+  return withCliHints(() => fit(...call));
+}
+
 /** Runs a training loop, with the divergence advice in the CLI's own option names. */
 export function withCliHints<T>(train: () => T): T {
   try {
@@ -431,42 +436,40 @@ async function trainWith(
     validationContext: validation ? contextTensor(validation) : undefined,
   };
   try {
-    const result = withCliHints(() =>
-      fit(flow, tensors.x, {
-        steps,
-        batchSize: batch,
-        learningRate,
-        seed,
-        context: tensors.context,
-        validationData: tensors.validation,
-        validationContext: tensors.validationContext,
-        validationFraction: 0,
-        validationEvery: settings.validationEvery ?? defaultValidationEvery(steps, batch, train.rows),
-        ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
-        ...(settings.clipNorm !== undefined ? { clipNorm: settings.clipNorm } : {}),
-        weightDecay: settings.weightDecay,
-        resume,
-        checkpoint:
-          everyMs === undefined
-            ? undefined
-            : {
-                due: () => performance.now() - lastCheckpoint >= everyMs,
-                save: (state) => {
-                  writeCheckpoint(checkpointDir, { argv, state, history });
-                  lastCheckpoint = performance.now();
-                },
+    const result = fitWithCliHints(flow, tensors.x, {
+      steps,
+      batchSize: batch,
+      learningRate,
+      seed,
+      context: tensors.context,
+      validationData: tensors.validation,
+      validationContext: tensors.validationContext,
+      validationFraction: 0,
+      validationEvery: settings.validationEvery ?? defaultValidationEvery(steps, batch, train.rows),
+      ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
+      ...(settings.clipNorm !== undefined ? { clipNorm: settings.clipNorm } : {}),
+      weightDecay: settings.weightDecay,
+      resume,
+      checkpoint:
+        everyMs === undefined
+          ? undefined
+          : {
+              due: () => performance.now() - lastCheckpoint >= everyMs,
+              save: (state) => {
+                writeCheckpoint(checkpointDir, { argv, state, history });
+                lastCheckpoint = performance.now();
               },
-        onProgress: (p) => {
-          history.push({
-            step: p.step,
-            trainLoss: p.loss,
-            valNll: p.validationNll ?? null,
-            lr: p.learningRate,
-          });
-          progress.update(p.step, p.loss, p.validationNll, p.nfeForward);
-        },
-      }),
-    );
+            },
+      onProgress: (p) => {
+        history.push({
+          step: p.step,
+          trainLoss: p.loss,
+          valNll: p.validationNll ?? null,
+          lr: p.learningRate,
+        });
+        progress.update(p.step, p.loss, p.validationNll, p.nfeForward);
+      },
+    });
     progress.finish();
     const trainLogDensity = rowLogDensities(flow, train, levels);
     const validationLogDensity = rowLogDensities(flow, validation, levels);
