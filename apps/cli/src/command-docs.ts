@@ -47,6 +47,12 @@ const JSON_OUT: OptionDoc = {
   help: 'print the result as one JSON object on the last line of stdout',
 };
 const SEED: OptionDoc = { name: 'seed', value: 'S', default: '0', help: 'random seed' };
+const TEMPERATURE: OptionDoc = {
+  name: 'temperature',
+  value: 'T',
+  default: '1',
+  help: "image models: draw latents from N(0, T²) (Glow's reduced-temperature sampling)",
+};
 const MODEL: OptionDoc = {
   name: 'model',
   value: 'DIR',
@@ -131,13 +137,13 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'flow',
         value: 'F',
         required: true,
-        help: 'flow: nice, realnvp, maf, iaf, nsf, ... (see list)',
+        help: 'flow: nice, realnvp, glow, maf, iaf, nsf, ... (see list)',
       },
       {
         name: 'data',
         value: 'D',
         required: true,
-        help: 'dataset name (moons, 8gaussians, ..., fashion-mnist) or a path: a CSV file',
+        help: 'dataset name (moons, 8gaussians, ..., fashion-mnist, fashion-mnist-14) or a path: a CSV file or an IDX file',
       },
       {
         name: 'test',
@@ -145,6 +151,12 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         help: 'test CSV scored after training (CSV data; toys draw a fresh test sample)',
       },
       { name: 'steps', value: 'N', default: 'per flow: 10000, maf 20000', help: 'optimisation steps' },
+      {
+        name: 'max-seconds',
+        value: 'S',
+        default: 'none',
+        help: 'stop training at this wall-clock budget, keeping the best-validation weights so far',
+      },
       { name: 'batch', value: 'B', default: '256', help: 'minibatch size' },
       {
         name: 'lr',
@@ -214,6 +226,10 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       [
         'bijective train --flow nsf --data table.csv --test held-out.csv --out table-model --force --json',
         'NSF on a CSV table, replacing table-model, JSON summary',
+      ],
+      [
+        'bijective train --flow glow --data fashion-mnist-14 --max-seconds 600 --out glow-model --json',
+        'Glow on 14x14 Fashion-MNIST for ten minutes, with bits/dim in the JSON',
       ],
     ],
   },
@@ -288,7 +304,13 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         value: 'V[,V...]',
         help: 'conditioning row for conditional models (required there), broadcast to every sample',
       },
-      { name: 'out', value: 'FILE', default: 'stdout', help: 'write the CSV to FILE' },
+      {
+        name: 'out',
+        value: 'FILE',
+        default: 'stdout',
+        help: 'write the CSV to FILE (image models: a PNG grid when FILE ends in .png)',
+      },
+      TEMPERATURE,
       BACKEND,
       JSON_OUT,
       PLUGIN,
@@ -312,6 +334,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       },
       { name: 'out', value: 'FILE.png', required: true, help: 'PNG file to write' },
       SEED,
+      TEMPERATURE,
       BACKEND,
       JSON_OUT,
       PLUGIN,

@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterEach(() => tf.disposeVariables());
 
 /** `n` random "images" in [0, 1) of `[h, w, c]`, flattened, with structure (a smooth blob + noise). */
-function images(n: number, [h, w, c]: number[], seed: number): tf.Tensor2D {
+function images(n: number, [h, w, c]: [number, number, number], seed: number): tf.Tensor2D {
   return tf.tidy(() => {
     const noise = tf.randomUniform([n, h, w, c], 0, 0.3, 'float32', seed);
     const rows = tf.reshape(tf.linspace(0, 0.6, h), [1, h, 1, 1]);
@@ -29,7 +29,7 @@ function images(n: number, [h, w, c]: number[], seed: number): tf.Tensor2D {
 
 const glowFlow = (options: Partial<ConstructorParameters<typeof Glow>[0]> = {}) => {
   const glow = new Glow({ imageShape: [4, 4, 1], levels: 2, stepsPerLevel: 2, hiddenChannels: 8, seed: 3, ...options });
-  return new Flow(new StandardNormal({ eventShape: glow.eventShape }), glow);
+  return new Flow(new StandardNormal({ eventShape: [...glow.eventShape] }), glow);
 };
 
 describe('actnorm', () => {

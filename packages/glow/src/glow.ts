@@ -130,7 +130,7 @@ interface Level {
  *
  * await useBackend('cpu');
  * const glow = new Glow({ imageShape: [4, 4, 1], levels: 2, stepsPerLevel: 2, hiddenChannels: 8, seed: 0 });
- * const flow = new Flow(new StandardNormal({ eventShape: glow.eventShape }), glow);
+ * const flow = new Flow(new StandardNormal({ eventShape: [...glow.eventShape] }), glow);
  * const images = tf.randomUniform([3, 16], 0, 1, 'float32', 1); // three 4x4 images in [0, 1]
  * console.log(flow.logProb(images).shape, glow.latentShapes); // [3] [[2, 2, 2], [1, 1, 8]]
  * flow.dispose();
