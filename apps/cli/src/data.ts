@@ -38,7 +38,8 @@ export function openDataset(spec: string, options: OpenOptions = {}): Dataset {
   if (looksLikePath(spec)) {
     if (!existsSync(spec)) throw new UsageError(`data file '${spec}' does not exist`);
     if (isIdxPath(spec)) {
-      if (options.contextColumns) throw new UsageError(`--context-columns applies to CSV files, not to '${spec}'`);
+      if (options.contextColumns)
+        throw new UsageError(`--context-columns applies to CSV files, not to '${spec}'`);
       return createByName('dataset', 'idx', { path: spec });
     }
     return createByName('dataset', 'csv', {
@@ -49,7 +50,9 @@ export function openDataset(spec: string, options: OpenOptions = {}): Dataset {
   const known = listRegistered('dataset')
     .filter((l) => !l.tags.includes('file') || l.tags.includes('image'))
     .map((l) => l.name);
-  throw new UsageError(`unknown dataset '${spec}'; known: ${known.join(', ')}, or a path to a CSV or IDX file`);
+  throw new UsageError(
+    `unknown dataset '${spec}'; known: ${known.join(', ')}, or a path to a CSV or IDX file`,
+  );
 }
 
 /** Training, validation and test tables for `train`: toys draw a fresh test sample, CSV files take `--test`. */

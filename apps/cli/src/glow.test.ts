@@ -16,7 +16,8 @@ beforeAll(async () => {
   for (let k = 0; k < n; k++) {
     const size = 2 + (k % 5);
     for (let i = 0; i < 8; i++)
-      for (let j = 0; j < 8; j++) data[k * 64 + i * 8 + j] = (i < size && j < size ? 200 : 20) + ((k * 7 + i * 3 + j) % 30);
+      for (let j = 0; j < 8; j++)
+        data[k * 64 + i * 8 + j] = (i < size && j < size ? 200 : 20) + ((k * 7 + i * 3 + j) % 30);
   }
   writeFileSync(join(harness.dir, 'tiny.idx'), encodeIdx({ dims: [n, 8, 8], type: 'uint8', data }));
 }, 120_000);
@@ -27,7 +28,18 @@ test('train --flow glow on an IDX image file: options reach the flow, bits/dim r
   const r = harness.cli(
     'train',
     ...['--flow', 'glow', '--data', 'tiny.idx', '--steps', '4', '--batch', '16', '--backend', 'wasm'],
-    ...['--layers', '1', '--hidden', '4', '--flow-options', '{"levels":2}', '--out', 'glow-model', '--json', '--quiet'],
+    ...[
+      '--layers',
+      '1',
+      '--hidden',
+      '4',
+      '--flow-options',
+      '{"levels":2}',
+      '--out',
+      'glow-model',
+      '--json',
+      '--quiet',
+    ],
   );
   expect(r.status, r.stderr).toBe(0);
   const summary = JSON.parse(r.last) as Record<string, number | string>;
@@ -35,10 +47,27 @@ test('train --flow glow on an IDX image file: options reach the flow, bits/dim r
   expect(summary.bitsPerDim).toBeGreaterThan(0);
   expect(summary.bitsPerDim).toBeLessThan(16);
   const model = readFileSync(join(harness.dir, 'glow-model', 'model.json'), 'utf8').replace(/\s+/g, '');
-  for (const key of ['"name":"glow"', '"imageShape":[8,8,1]', '"stepsPerLevel":1', '"hiddenChannels":4', '"levels":2']) {
+  for (const key of [
+    '"name":"glow"',
+    '"imageShape":[8,8,1]',
+    '"stepsPerLevel":1',
+    '"hiddenChannels":4',
+    '"levels":2',
+  ]) {
     expect(model).toContain(key);
   }
-  const sample = harness.cli('sample', '--model', 'glow-model', '-n', '4', '--temperature', '0.7', '--out', 's.png', '--json');
+  const sample = harness.cli(
+    'sample',
+    '--model',
+    'glow-model',
+    '-n',
+    '4',
+    '--temperature',
+    '0.7',
+    '--out',
+    's.png',
+    '--json',
+  );
   expect(sample.status, sample.stderr).toBe(0);
   expect(readFileSync(join(harness.dir, 's.png')).subarray(0, 8).toString('hex')).toBe(PNG);
   const csv = harness.cli('sample', '--model', 'glow-model', '-n', '2', '--temperature', '0.5');
@@ -52,7 +81,18 @@ test('train --flow glow on an IDX image file: options reach the flow, bits/dim r
 test('--max-seconds stops a long run early and keeps a model', () => {
   const r = harness.cli(
     'train',
-    ...['--flow', 'glow', '--data', 'tiny.idx', '--steps', '1000000', '--max-seconds', '1', '--backend', 'wasm'],
+    ...[
+      '--flow',
+      'glow',
+      '--data',
+      'tiny.idx',
+      '--steps',
+      '1000000',
+      '--max-seconds',
+      '1',
+      '--backend',
+      'wasm',
+    ],
     ...['--layers', '1', '--hidden', '4', '--batch', '8', '--out', 'timed', '--json', '--quiet'],
   );
   expect(r.status, r.stderr).toBe(0);
@@ -62,7 +102,10 @@ test('--max-seconds stops a long run early and keeps a model', () => {
 }, 240_000);
 
 test('glow on non-image data, and bad temperatures, are one usage error', () => {
-  expectUsageError(harness.cli('train', '--flow', 'glow', '--data', 'moons', '--steps', '1'), /models images/);
+  expectUsageError(
+    harness.cli('train', '--flow', 'glow', '--data', 'moons', '--steps', '1'),
+    /models images/,
+  );
   expectUsageError(
     harness.cli('sample', '--model', 'glow-model', '-n', '2', '--temperature', '-1'),
     /--temperature must be a number > 0/,

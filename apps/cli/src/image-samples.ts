@@ -40,7 +40,12 @@ export function modelImageShape(model: SavedModel): [number, number, number] | n
  * One PNG of `n` images (values in [0, 1], row-major `[n, h, w, c]`; grey for c = 1, else the first
  * three channels as RGB) in a grid of `cols` columns with a 2-pixel white border between tiles.
  */
-export function imageGridPng(values: Float32Array, n: number, [h, w, c]: [number, number, number], cols: number): Buffer {
+export function imageGridPng(
+  values: Float32Array,
+  n: number,
+  [h, w, c]: [number, number, number],
+  cols: number,
+): Buffer {
   const rows = Math.ceil(n / cols);
   const gap = 2;
   const width = cols * (w + gap) + gap;

@@ -55,7 +55,10 @@ export class ActNorm extends BaseBijector {
 
   /** `{name: 'actnorm', options: {eventShape}}`. */
   getConfig(): BijectorConfig {
-    return { name: this.name, options: ActNorm.schema.toConfig({ eventShape: this.eventShape as ImageShape }) };
+    return {
+      name: this.name,
+      options: ActNorm.schema.toConfig({ eventShape: this.eventShape as ImageShape }),
+    };
   }
 
   /** Whether the data-dependent initialisation has run (or the weights were loaded after it). */

@@ -10,7 +10,15 @@ import { Flow, OptionError, ShapeError, StandardNormal, create, loadFlow, saveFl
 import { bitsPerDim, logitTransform } from '@bijective/datasets';
 import { fit } from '@bijective/train';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { ActNorm, Glow, GlowCoupling, LogitTransform, SplitPrior, squeeze2x2, unsqueeze2x2 } from './index.js';
+import {
+  ActNorm,
+  Glow,
+  GlowCoupling,
+  LogitTransform,
+  SplitPrior,
+  squeeze2x2,
+  unsqueeze2x2,
+} from './index.js';
 import { perturbed } from './test-helpers.js';
 
 beforeAll(async () => {
@@ -28,7 +36,14 @@ function images(n: number, [h, w, c]: [number, number, number], seed: number): t
 }
 
 const glowFlow = (options: Partial<ConstructorParameters<typeof Glow>[0]> = {}) => {
-  const glow = new Glow({ imageShape: [4, 4, 1], levels: 2, stepsPerLevel: 2, hiddenChannels: 8, seed: 3, ...options });
+  const glow = new Glow({
+    imageShape: [4, 4, 1],
+    levels: 2,
+    stepsPerLevel: 2,
+    hiddenChannels: 8,
+    seed: 3,
+    ...options,
+  });
   return new Flow(new StandardNormal({ eventShape: [...glow.eventShape] }), glow);
 };
 
@@ -83,7 +98,11 @@ describe('actnorm', () => {
 
 describe('bounded scales', () => {
   test("the coupling's scale sigmoid(h + 2) stays in (0, 1) and log-dets stay finite for huge conditioner outputs", () => {
-    const coupling = perturbed(new GlowCoupling({ eventShape: [2, 2, 2], hiddenChannels: 4, seed: 1 }), 1, 50);
+    const coupling = perturbed(
+      new GlowCoupling({ eventShape: [2, 2, 2], hiddenChannels: 4, seed: 1 }),
+      1,
+      50,
+    );
     const y = tf.mul(tf.randomNormal([4, 2, 2, 2], 0, 1, 'float32', 2), 100);
     const { value, logDet } = coupling.inverseAndLogDet(y);
     for (const v of logDet.dataSync()) {
@@ -171,7 +190,12 @@ describe('glow flow', () => {
   });
 
   test('registered as a flow; bad options fail with errors naming them', () => {
-    const glow = create('bijector', 'glow', { imageShape: [4, 4, 1], levels: 1, stepsPerLevel: 1, hiddenChannels: 2 });
+    const glow = create('bijector', 'glow', {
+      imageShape: [4, 4, 1],
+      levels: 1,
+      stepsPerLevel: 1,
+      hiddenChannels: 2,
+    });
     expect(glow.eventShape).toEqual([16]);
     expect(() => new Glow({ imageShape: [6, 6, 1], levels: 2 })).toThrow(/divisible by 4/);
     expect(() => new Glow({ imageShape: [4, 4, 1], eventShape: [15] })).toThrow(ShapeError);

@@ -74,7 +74,9 @@ const SCHEMA = defineOptions('glow', {
       const [h, w, ch] = c.value<ImageShape>('imageShape');
       const size = h * w * ch;
       if (value !== undefined && !(Array.isArray(value) && value.length === 1 && value[0] === size)) {
-        throw new ShapeError(`${c.what} must be [${size}] (the flattened imageShape), got ${previewJson(value)}`);
+        throw new ShapeError(
+          `${c.what} must be [${size}] (the flattened imageShape), got ${previewJson(value)}`,
+        );
       }
       return [size] as [number];
     },
@@ -170,7 +172,13 @@ export class Glow extends BaseBijector {
           const pixels = (s[0] as number) * (s[1] as number);
           const mask = k < Math.ceil(o.stepsPerLevel / 2) && pixels > 1 ? 'checkerboard' : 'channel';
           steps.push(
-            new MaskedCoupling({ eventShape: s, mask, parity: k % 2, hiddenChannels: o.hiddenChannels, seed: next() }),
+            new MaskedCoupling({
+              eventShape: s,
+              mask,
+              parity: k % 2,
+              hiddenChannels: o.hiddenChannels,
+              seed: next(),
+            }),
           );
         }
       }
@@ -198,7 +206,10 @@ export class Glow extends BaseBijector {
 
   /** Every step's and prior's variables, level by level. */
   override get variables(): readonly tf.Variable[] {
-    return this.levelList.flatMap((l) => [...l.steps.flatMap((b) => b.variables), ...(l.prior?.variables ?? [])]);
+    return this.levelList.flatMap((l) => [
+      ...l.steps.flatMap((b) => b.variables),
+      ...(l.prior?.variables ?? []),
+    ]);
   }
 
   /** `{name: 'glow', options}` with every default and the seed written out. */

@@ -19,14 +19,20 @@ export function imageShapeOption(
         value.length !== 3 ||
         !value.every((s) => typeof s === 'number' && Number.isInteger(s) && s > 0)
       ) {
-        throw new ShapeError(`${c.what} must be an image shape [height, width, channels], got ${previewJson(value)}`);
+        throw new ShapeError(
+          `${c.what} must be an image shape [height, width, channels], got ${previewJson(value)}`,
+        );
       }
       const [h, w, ch] = value as ImageShape;
       if (ch < minChannels) {
-        throw new ShapeError(`${c.what} needs at least ${minChannels} channels${why}, got ${formatShape([h, w, ch])}`);
+        throw new ShapeError(
+          `${c.what} needs at least ${minChannels} channels${why}, got ${formatShape([h, w, ch])}`,
+        );
       }
       if (evenSides && (h % 2 !== 0 || w % 2 !== 0)) {
-        throw new ShapeError(`${c.what} needs an even height and width${why}, got ${formatShape([h, w, ch])}`);
+        throw new ShapeError(
+          `${c.what} needs an even height and width${why}, got ${formatShape([h, w, ch])}`,
+        );
       }
       return [h, w, ch];
     },

@@ -27,7 +27,11 @@ export interface MaskedCouplingOptions {
 }
 
 /** The pass-through mask m `[h, w, c]` (1 = conditioning, unchanged). @internal */
-export function couplingMask(shape: ImageShape, mask: 'checkerboard' | 'channel', parity: number): Float32Array {
+export function couplingMask(
+  shape: ImageShape,
+  mask: 'checkerboard' | 'channel',
+  parity: number,
+): Float32Array {
   const [h, w, c] = shape;
   const m = new Float32Array(h * w * c);
   for (let i = 0; i < h; i++)
@@ -64,10 +68,14 @@ export class MaskedCoupling extends BaseBijector {
     const resolved = MaskedCoupling.schema.read(options);
     const [h, w, c] = resolved.eventShape;
     if (resolved.mask === 'channel' && c < 2) {
-      throw new OptionError(`masked-coupling: a channel mask needs at least 2 channels, got eventShape [${h}, ${w}, ${c}]`);
+      throw new OptionError(
+        `masked-coupling: a channel mask needs at least 2 channels, got eventShape [${h}, ${w}, ${c}]`,
+      );
     }
     if (resolved.mask === 'checkerboard' && h * w < 2) {
-      throw new OptionError(`masked-coupling: a checkerboard mask needs at least 2 pixels, got eventShape [${h}, ${w}, ${c}]`);
+      throw new OptionError(
+        `masked-coupling: a checkerboard mask needs at least 2 pixels, got eventShape [${h}, ${w}, ${c}]`,
+      );
     }
     super({ eventShape: resolved.eventShape });
     this.options = resolved;

@@ -39,9 +39,16 @@ export function registerGlow(): void {
     'bijector',
     'glow',
     {
-      description: 'Glow: multi-scale actnorm, invertible 1x1 conv and affine coupling on images (Kingma & Dhariwal 2018)',
+      description:
+        'Glow: multi-scale actnorm, invertible 1x1 conv and affine coupling on images (Kingma & Dhariwal 2018)',
       create: (o) => new Glow(o),
-      example: (d) => ({ imageShape: [4, 4, d > 1 ? 2 : 1], levels: 2, stepsPerLevel: 1, hiddenChannels: 4, seed: d }),
+      example: (d) => ({
+        imageShape: [4, 4, d > 1 ? 2 : 1],
+        levels: 2,
+        stepsPerLevel: 1,
+        hiddenChannels: 4,
+        seed: d,
+      }),
       tags: ['flow', 'image'],
       recommended: { learningRate: 1e-3, batchSize: 64, steps: 5000 },
       schema: Glow.schema,
@@ -49,14 +56,54 @@ export function registerGlow(): void {
     again,
   );
   const image = [
-    ['actnorm', 'per-channel affine map with data-dependent initialisation (Glow)', ActNorm, (d: number) => ({ eventShape: small(d) })],
-    ['invertible-conv-1x1', 'LU-parameterised invertible 1x1 convolution (Glow)', InvertibleConv1x1, (d: number) => ({ eventShape: small(d), seed: d })],
-    ['channel-permutation', 'fixed permutation of the channels of every pixel', ChannelPermutation, (d: number) => ({ eventShape: small(d) })],
-    ['glow-coupling', 'affine coupling on channels with a convolutional conditioner (Glow)', GlowCoupling, (d: number) => ({ eventShape: small(d), hiddenChannels: 4, seed: d })],
-    ['masked-coupling', 'checkerboard or channel masked affine coupling (RealNVP images)', MaskedCoupling, (d: number) => ({ eventShape: small(d), hiddenChannels: 4, seed: d })],
-    ['split-prior', 'learned conditional prior of a multi-scale split (Glow)', SplitPrior, (d: number) => ({ eventShape: small(d) })],
-    ['squeeze', '2x2 space-to-depth squeeze of multi-scale flows (RealNVP)', Squeeze, (d: number) => ({ imageShape: small(d) })],
-    ['logit-transform', 'logit pre-transform of data in [0, 1] (RealNVP)', LogitTransform, (d: number) => ({ eventShape: [d] })],
+    [
+      'actnorm',
+      'per-channel affine map with data-dependent initialisation (Glow)',
+      ActNorm,
+      (d: number) => ({ eventShape: small(d) }),
+    ],
+    [
+      'invertible-conv-1x1',
+      'LU-parameterised invertible 1x1 convolution (Glow)',
+      InvertibleConv1x1,
+      (d: number) => ({ eventShape: small(d), seed: d }),
+    ],
+    [
+      'channel-permutation',
+      'fixed permutation of the channels of every pixel',
+      ChannelPermutation,
+      (d: number) => ({ eventShape: small(d) }),
+    ],
+    [
+      'glow-coupling',
+      'affine coupling on channels with a convolutional conditioner (Glow)',
+      GlowCoupling,
+      (d: number) => ({ eventShape: small(d), hiddenChannels: 4, seed: d }),
+    ],
+    [
+      'masked-coupling',
+      'checkerboard or channel masked affine coupling (RealNVP images)',
+      MaskedCoupling,
+      (d: number) => ({ eventShape: small(d), hiddenChannels: 4, seed: d }),
+    ],
+    [
+      'split-prior',
+      'learned conditional prior of a multi-scale split (Glow)',
+      SplitPrior,
+      (d: number) => ({ eventShape: small(d) }),
+    ],
+    [
+      'squeeze',
+      '2x2 space-to-depth squeeze of multi-scale flows (RealNVP)',
+      Squeeze,
+      (d: number) => ({ imageShape: small(d) }),
+    ],
+    [
+      'logit-transform',
+      'logit pre-transform of data in [0, 1] (RealNVP)',
+      LogitTransform,
+      (d: number) => ({ eventShape: [d] }),
+    ],
   ] as const;
   for (const [name, description, Kind, example] of image) {
     register(

@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BaseBijector, defineOptions, sumOverEvent, type BijectorConfig, type ValueAndLogDet } from '@bijective/core';
+import {
+  BaseBijector,
+  defineOptions,
+  sumOverEvent,
+  type BijectorConfig,
+  type ValueAndLogDet,
+} from '@bijective/core';
 import { ZeroConv } from './conv-net.js';
 import { imageShapeOption, type ImageShape } from './image-shape.js';
 
@@ -44,7 +50,10 @@ export class SplitPrior extends BaseBijector {
 
   /** `{name: 'split-prior', options: {eventShape}}`. */
   getConfig(): BijectorConfig {
-    return { name: this.name, options: SplitPrior.schema.toConfig({ eventShape: this.eventShape as ImageShape }) };
+    return {
+      name: this.name,
+      options: SplitPrior.schema.toConfig({ eventShape: this.eventShape as ImageShape }),
+    };
   }
 
   protected computeForward(x: tf.Tensor): ValueAndLogDet {

@@ -38,7 +38,12 @@ describe('fit', () => {
   test('maxSeconds stops at the wall-clock budget, validated, with the best weights kept', () => {
     const data = gaussianData(2000, 3);
     const flow = linearFlow();
-    const result = fit(flow, data, { steps: 1_000_000, batchSize: 64, maxSeconds: 0.5, validationEvery: 1e9 });
+    const result = fit(flow, data, {
+      steps: 1_000_000,
+      batchSize: 64,
+      maxSeconds: 0.5,
+      validationEvery: 1e9,
+    });
     expect(result.stopReason).toBe('time-limit');
     expect(result.steps).toBeGreaterThan(0);
     expect(result.steps).toBeLessThan(1_000_000);

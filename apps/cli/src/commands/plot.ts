@@ -92,7 +92,12 @@ function columnNames(model: SavedModel): string[] {
 }
 
 /** One image tile as a data URL: grey for one channel, else the first three as RGB. */
-function tileUrl(values: ArrayLike<number>, offset: number, [h, w, c]: [number, number, number], scale = 1): string {
+function tileUrl(
+  values: ArrayLike<number>,
+  offset: number,
+  [h, w, c]: [number, number, number],
+  scale = 1,
+): string {
   const pixels = new Uint8Array(h * w * 3);
   for (let i = 0; i < h * w; i++)
     for (let ch = 0; ch < 3; ch++) {

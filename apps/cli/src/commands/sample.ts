@@ -62,7 +62,8 @@ export async function sampleCommand(args: ParsedArgs): Promise<void> {
     const image = modelImageShape(model);
     if (context && temperature !== 1) throw new UsageError('--temperature applies to unconditional models');
     if (out && /\.png$/i.test(out)) {
-      if (!image) throw new UsageError(`a .png --out needs an image model; this one models ${model.dims} columns`);
+      if (!image)
+        throw new UsageError(`a .png --out needs an image model; this one models ${model.dims} columns`);
       const values = sampleAtTemperature(model.flow, n, seed, temperature);
       writeFileAtomic(out, imageGridPng(values, n, image, Math.ceil(Math.sqrt(n))));
       if (args.flags.has('json')) printJson({ n, dims: model.dims, seed, temperature, out });

@@ -467,7 +467,9 @@ async function trainWith(
       trainNll,
       valNll,
       testNll,
-      ...(levels && (testNll ?? valNll) !== null ? { bitsPerDim: bitsPerDim((testNll ?? valNll) as number, dims) } : {}),
+      ...(levels && (testNll ?? valNll) !== null
+        ? { bitsPerDim: bitsPerDim((testNll ?? valNll) as number, dims) }
+        : {}),
       seconds,
       stepsPerSecond: 1 / result.secondsPerStep,
       ...(result.nfeForward !== undefined ? { nfeForward: result.nfeForward } : {}),

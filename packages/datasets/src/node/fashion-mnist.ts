@@ -147,7 +147,8 @@ export function fashionMnist14(options: FashionMnistOptions = {}): FixedDataset 
   const files = findFashionMnist(directory);
   return fixedDataset({
     name: 'fashion-mnist-14',
-    description: 'Fashion-MNIST downscaled to 14x14 (2x2 block means): quick image runs, 60000 train / 10000 test',
+    description:
+      'Fashion-MNIST downscaled to 14x14 (2x2 block means): quick image runs, 60000 train / 10000 test',
     eventShape: [14, 14, 1],
     levels: 256,
     source: files.directory,

@@ -78,9 +78,14 @@ describe('file datasets in the registry', () => {
     const full = createByName('dataset', 'fashion-mnist', { directory: dir }) as FixedDataset;
     const [small, big] = [ds.rows, full.rows];
     expect([small.rows, small.cols, ds.test?.cols]).toEqual([3, 196, 196]);
-    for (const [i, j] of [[0, 0], [5, 9], [13, 13]] as const) {
+    for (const [i, j] of [
+      [0, 0],
+      [5, 9],
+      [13, 13],
+    ] as const) {
       const at = (y: number, x: number) => big.data[y * 28 + x] as number;
-      const mean = (at(2 * i, 2 * j) + at(2 * i, 2 * j + 1) + at(2 * i + 1, 2 * j) + at(2 * i + 1, 2 * j + 1)) / 4;
+      const mean =
+        (at(2 * i, 2 * j) + at(2 * i, 2 * j + 1) + at(2 * i + 1, 2 * j) + at(2 * i + 1, 2 * j + 1)) / 4;
       expect(small.data[i * 14 + j]).toBe(Math.round(mean));
     }
     expect(small.data.every((v) => Number.isInteger(v) && v >= 0 && v < 256)).toBe(true);

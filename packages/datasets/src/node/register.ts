@@ -49,7 +49,8 @@ export function registerFileDatasets(): void {
     'dataset',
     'fashion-mnist-14',
     {
-      description: 'Fashion-MNIST downscaled to 14x14 for quick image runs (apt-get install dataset-fashion-mnist)',
+      description:
+        'Fashion-MNIST downscaled to 14x14 for quick image runs (apt-get install dataset-fashion-mnist)',
       create: fashionMnist14,
       tags: ['file', 'image'],
     },

@@ -44,15 +44,24 @@ export function registerWasmConv2dFilterGradient(): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const conv3d = tf.getKernel(CONV3D_FILTER, 'wasm');
       if (!conv3d) {
-        throw new BijectiveError('backend', `wasm backend: no ${CONV3D_FILTER} kernel to compute conv2d filter gradients with`);
+        throw new BijectiveError(
+          'backend',
+          `wasm backend: no ${CONV3D_FILTER} kernel to compute conv2d filter gradients with`,
+        );
       }
       const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
       const a = attrs as unknown as FilterAttrs;
       if ((a.dataFormat ?? 'NHWC') !== 'NHWC') {
-        throw new BijectiveError('backend', `wasm conv2d filter gradient: only NHWC data is supported, got ${String(a.dataFormat)}`);
+        throw new BijectiveError(
+          'backend',
+          `wasm conv2d filter gradient: only NHWC data is supported, got ${String(a.dataFormat)}`,
+        );
       }
       if (!(a.pad === 'same' || a.pad === 'valid' || typeof a.pad === 'number')) {
-        throw new BijectiveError('backend', "wasm conv2d filter gradient: padding must be 'same', 'valid' or a number");
+        throw new BijectiveError(
+          'backend',
+          "wasm conv2d filter gradient: padding must be 'same', 'valid' or a number",
+        );
       }
       const [sh, sw] = typeof a.strides === 'number' ? [a.strides, a.strides] : a.strides;
       const depth1 = (t: tf.TensorInfo): tf.TensorInfo => ({

@@ -16,7 +16,9 @@ function grads(backend: string, k: number, own: boolean): Promise<number[][]> {
       const w = tf.randomNormal([k, k, 3, 4], 0, 0.5, 'float32', 2) as tf.Tensor4D;
       const dy = tf.randomNormal([2, 5, 4, 4], 0, 1, 'float32', 3);
       const conv = (a: tf.Tensor, b: tf.Tensor) =>
-        own ? conv2dSame(a as tf.Tensor4D, b as tf.Tensor4D) : tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same');
+        own
+          ? conv2dSame(a as tf.Tensor4D, b as tf.Tensor4D)
+          : tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same');
       const value = conv(x, w);
       const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a, b), dy)))([x, w]);
       return [value, dx as tf.Tensor, dw as tf.Tensor].map((t) => Array.from(t.dataSync()));
@@ -36,9 +38,9 @@ describe('conv2dSame', () => {
   });
 
   test('even kernels are refused with a ShapeError', () => {
-    expect(() => conv2dSame(tf.zeros([1, 4, 4, 2]) as tf.Tensor4D, tf.zeros([2, 2, 2, 1]) as tf.Tensor4D)).toThrow(
-      /odd square kernel/,
-    );
+    expect(() =>
+      conv2dSame(tf.zeros([1, 4, 4, 2]) as tf.Tensor4D, tf.zeros([2, 2, 2, 1]) as tf.Tensor4D),
+    ).toThrow(/odd square kernel/);
   });
 });
 
