@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   BaseBijector,
+  LIMITS,
+  OptionError,
   ShapeError,
   defineOptions,
   formatShape,
@@ -14,7 +16,7 @@ import {
 import { ActNorm } from './actnorm.js';
 import { GlowCoupling } from './affine-coupling.js';
 import { ChannelPermutation } from './channel-permutation.js';
-import { hiddenChannelsOption, imageShapeOption, type ImageShape } from './image-shape.js';
+import { MAX_LU_CHANNELS, hiddenChannelsOption, imageShapeOption, type ImageShape } from './image-shape.js';
 import { InvertibleConv1x1 } from './invertible-conv.js';
 import { LogitTransform } from './logit.js';
 import { MaskedCoupling } from './masked-coupling.js';
@@ -99,7 +101,16 @@ const SCHEMA = defineOptions('glow', {
     },
     default: '2',
   }),
-  stepsPerLevel: option.count({ default: 6 }),
+  stepsPerLevel: option.custom({
+    read: (value, c) => {
+      const v = value ?? 6;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > LIMITS.maxLayers) {
+        throw new OptionError(`${c.what} must be an integer in [1, ${LIMITS.maxLayers}], got ${previewJson(v)}`);
+      }
+      return v;
+    },
+    default: '6',
+  }),
   hiddenChannels: hiddenChannelsOption(64),
   coupling: option.oneOf(['affine', 'realnvp'] as const, { default: 'affine' }),
   mixing: option.oneOf(['lu', 'reverse'] as const, { default: 'lu' }),
@@ -107,6 +118,24 @@ const SCHEMA = defineOptions('glow', {
   logitAlpha: option.number({ default: 0.05, atLeast: 0, atMost: 0.49 }),
   seed: option.seed(),
 });
+
+/** Refuses, before allocating, a Glow whose channels or parameter count exceed the limits. */
+function checkSize(o: ReturnType<typeof SCHEMA.read>): void {
+  let parameters = 0;
+  for (const { shape } of glowLevelShapes(o.imageShape, o.levels)) {
+    const c = shape[2];
+    if (o.mixing === 'lu' && o.coupling === 'affine' && c > MAX_LU_CHANNELS) {
+      throw new OptionError(
+        `glow: level shape ${formatShape(shape)} has more than ${MAX_LU_CHANNELS} channels for the LU 1x1 convolution; use fewer levels or mixing 'reverse'`,
+      );
+    }
+    const h = o.hiddenChannels;
+    parameters += o.stepsPerLevel * (c * c + 9 * c * h + h * h + 9 * h * 2 * c) + 9 * c * c;
+  }
+  if (parameters > LIMITS.maxParameters) {
+    throw new OptionError(`glow: about ${parameters} parameters, more than LIMITS.maxParameters (${LIMITS.maxParameters})`);
+  }
+}
 
 /** One level: its steps (in the density direction's order) and its split prior. */
 interface Level {
@@ -151,6 +180,7 @@ export class Glow extends BaseBijector {
   /** Builds the flow; weights are seeded, actnorms initialise from the first training batch. */
   constructor(options: GlowOptions) {
     const o = SCHEMA.read(options);
+    checkSize(o);
     super({ eventShape: o.eventShape });
     this.options = o;
     this.logit = new LogitTransform({ eventShape: o.eventShape, alpha: o.logitAlpha });

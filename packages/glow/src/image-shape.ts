@@ -1,4 +1,4 @@
-import { OptionError, ShapeError, formatShape, option, previewJson, type OptionField } from '@bijective/core';
+import { LIMITS, OptionError, ShapeError, formatShape, option, previewJson, type OptionField } from '@bijective/core';
 
 /** An image event shape `[height, width, channels]` (tfjs's NHWC without the batch axis). */
 export type ImageShape = [number, number, number];
@@ -9,9 +9,9 @@ export type ImageShape = [number, number, number];
  * @internal
  */
 export function imageShapeOption(
-  settings: { minChannels?: number; evenSides?: boolean; why?: string } = {},
+  settings: { minChannels?: number; maxChannels?: number; evenSides?: boolean; why?: string } = {},
 ): OptionField<ImageShape> {
-  const { minChannels = 1, evenSides = false, why = '' } = settings;
+  const { minChannels = 1, maxChannels = LIMITS.maxVectorSize, evenSides = false, why = '' } = settings;
   return option.custom({
     read: (value, c) => {
       if (
@@ -28,6 +28,12 @@ export function imageShapeOption(
         throw new ShapeError(
           `${c.what} needs at least ${minChannels} channels${why}, got ${formatShape([h, w, ch])}`,
         );
+      }
+      if (h * w * ch > LIMITS.maxEventSize) {
+        throw new OptionError(`${c.what} ${formatShape([h, w, ch])} has more than ${LIMITS.maxEventSize} values (LIMITS.maxEventSize)`);
+      }
+      if (ch > maxChannels) {
+        throw new OptionError(`${c.what} has ${ch} channels; at most ${maxChannels} are supported`);
       }
       if (evenSides && (h % 2 !== 0 || w % 2 !== 0)) {
         throw new ShapeError(
@@ -49,11 +55,14 @@ export function hiddenChannelsOption(fallback: number): OptionField<number> {
   return option.custom({
     read: (value, c) => {
       const v = value ?? fallback;
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 4096) {
-        throw new OptionError(`${c.what} must be an integer in [1, 4096], got ${previewJson(v)}`);
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > LIMITS.maxHiddenWidth) {
+        throw new OptionError(`${c.what} must be an integer in [1, ${LIMITS.maxHiddenWidth}], got ${previewJson(v)}`);
       }
       return v;
     },
     default: String(fallback),
   });
 }
+
+/** Most channels of an LU-parameterised 1x1 convolution (its LU set-up costs O(c³) on the host). @internal */
+export const MAX_LU_CHANNELS = 512;

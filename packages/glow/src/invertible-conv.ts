@@ -7,7 +7,7 @@ import {
   type BijectorConfig,
   type ValueAndLogDet,
 } from '@bijective/core';
-import { imageShapeOption, pixelCount, type ImageShape } from './image-shape.js';
+import { MAX_LU_CHANNELS, imageShapeOption, pixelCount, type ImageShape } from './image-shape.js';
 
 /** Options of {@link InvertibleConv1x1}. */
 export interface InvertibleConv1x1Options {
@@ -31,7 +31,7 @@ export class InvertibleConv1x1 extends BaseBijector {
   readonly name = 'invertible-conv-1x1';
   /** Its options, declared once (`permutation` and `signs` are checked by {@link LULinear}). */
   static readonly schema = defineOptions('invertible-conv-1x1', {
-    eventShape: imageShapeOption(),
+    eventShape: imageShapeOption({ maxChannels: MAX_LU_CHANNELS }),
     seed: option.seed(),
     permutation: option.optional(option.custom({ read: (v) => v as number[] })),
     signs: option.optional(option.custom({ read: (v) => v as number[] })),

@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   BaseBijector,
+  LIMITS,
+  OptionError,
+  eventSize,
   defineOptions,
   option,
   sumOverEvent,
@@ -35,6 +38,11 @@ export class LogitTransform extends BaseBijector {
   /** Creates the transform for events of `eventShape`. */
   constructor(options: LogitTransformOptions) {
     const { eventShape, alpha } = LogitTransform.schema.read(options);
+    if (eventSize(eventShape) > LIMITS.maxEventSize) {
+      throw new OptionError(
+        `logit-transform: option 'eventShape' has more than ${LIMITS.maxEventSize} values (LIMITS.maxEventSize)`,
+      );
+    }
     super({ eventShape });
     this.alpha = alpha;
   }
