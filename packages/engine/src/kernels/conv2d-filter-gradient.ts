@@ -30,8 +30,8 @@ interface FilterAttrs {
  *
  * registerWasmConv2dFilterGradient();
  * await useBackend('wasm');
- * const x = tf.randomNormal([2, 5, 5, 3], 0, 1, 'float32', 1);
- * const w = tf.variable(tf.randomNormal([3, 3, 3, 4], 0, 0.1, 'float32', 2));
+ * const x = tf.randomNormal([2, 5, 5, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+ * const w = tf.variable(tf.randomNormal([3, 3, 3, 4], 0, 0.1, 'float32', 2)) as tf.Variable<tf.Rank.R4>;
  * const { grads } = tf.variableGrads(() => tf.sum(tf.square(tf.conv2d(x, w, 1, 'same'))) as tf.Scalar, [w]);
  * console.log(grads[w.name]?.shape); // [3, 3, 3, 4]
  * ```
