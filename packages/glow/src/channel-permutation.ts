@@ -14,7 +14,7 @@ import { imageShapeOption, type ImageShape } from './image-shape.js';
 export interface ChannelPermutationOptions {
   /** Image event shape `[h, w, c]`. */
   eventShape: number[];
-  /** The channel order: output channel i is input channel `permutation[i]`; default: reversed. */
+  /** The channel order: output channel i is input channel `permutation[i]`; default reversed. */
   permutation?: number[];
 }
 

@@ -27,7 +27,7 @@ import { squeeze2x2, unsqueeze2x2 } from './squeeze.js';
 export interface GlowOptions {
   /** Image `[height, width, channels]` of the data; height and width divisible by 2^levels. */
   imageShape: number[];
-  /** Vector event shape `[h·w·c]` of the flattened data (rows of a table); default `[h·w·c]`. */
+  /** Vector event shape of the flattened data (rows of a table); default [h·w·c]. */
   eventShape?: number[];
   /** Scales: each squeezes 2x2 -> channels, runs its steps and (but the last) factors out half the channels; default 2. */
   levels?: number;
