@@ -105,7 +105,9 @@ const SCHEMA = defineOptions('glow', {
     read: (value, c) => {
       const v = value ?? 6;
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > LIMITS.maxLayers) {
-        throw new OptionError(`${c.what} must be an integer in [1, ${LIMITS.maxLayers}], got ${previewJson(v)}`);
+        throw new OptionError(
+          `${c.what} must be an integer in [1, ${LIMITS.maxLayers}], got ${previewJson(v)}`,
+        );
       }
       return v;
     },
@@ -133,7 +135,9 @@ function checkSize(o: ReturnType<typeof SCHEMA.read>): void {
     parameters += o.stepsPerLevel * (c * c + 9 * c * h + h * h + 9 * h * 2 * c) + 9 * c * c;
   }
   if (parameters > LIMITS.maxParameters) {
-    throw new OptionError(`glow: about ${parameters} parameters, more than LIMITS.maxParameters (${LIMITS.maxParameters})`);
+    throw new OptionError(
+      `glow: about ${parameters} parameters, more than LIMITS.maxParameters (${LIMITS.maxParameters})`,
+    );
   }
 }
 

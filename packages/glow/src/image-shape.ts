@@ -1,4 +1,12 @@
-import { LIMITS, OptionError, ShapeError, formatShape, option, previewJson, type OptionField } from '@bijective/core';
+import {
+  LIMITS,
+  OptionError,
+  ShapeError,
+  formatShape,
+  option,
+  previewJson,
+  type OptionField,
+} from '@bijective/core';
 
 /** An image event shape `[height, width, channels]` (tfjs's NHWC without the batch axis). */
 export type ImageShape = [number, number, number];
@@ -30,7 +38,9 @@ export function imageShapeOption(
         );
       }
       if (h * w * ch > LIMITS.maxEventSize) {
-        throw new OptionError(`${c.what} ${formatShape([h, w, ch])} has more than ${LIMITS.maxEventSize} values (LIMITS.maxEventSize)`);
+        throw new OptionError(
+          `${c.what} ${formatShape([h, w, ch])} has more than ${LIMITS.maxEventSize} values (LIMITS.maxEventSize)`,
+        );
       }
       if (ch > maxChannels) {
         throw new OptionError(`${c.what} has ${ch} channels; at most ${maxChannels} are supported`);
@@ -56,7 +66,9 @@ export function hiddenChannelsOption(fallback: number): OptionField<number> {
     read: (value, c) => {
       const v = value ?? fallback;
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > LIMITS.maxHiddenWidth) {
-        throw new OptionError(`${c.what} must be an integer in [1, ${LIMITS.maxHiddenWidth}], got ${previewJson(v)}`);
+        throw new OptionError(
+          `${c.what} must be an integer in [1, ${LIMITS.maxHiddenWidth}], got ${previewJson(v)}`,
+        );
       }
       return v;
     },

@@ -21,7 +21,10 @@ const junk = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined), fc.
 const valueFor = (plausible: fc.Arbitrary<unknown>) =>
   fc.oneof({ arbitrary: plausible, weight: 6 }, { arbitrary: junk, weight: 1 });
 const image = fc.oneof(
-  { arbitrary: fc.tuple(fc.constantFrom(2, 4, 8), fc.constantFrom(2, 4, 8), fc.integer({ min: 1, max: 3 })), weight: 6 },
+  {
+    arbitrary: fc.tuple(fc.constantFrom(2, 4, 8), fc.constantFrom(2, 4, 8), fc.integer({ min: 1, max: 3 })),
+    weight: 6,
+  },
   { arbitrary: fc.array(size, { minLength: 0, maxLength: 4 }), weight: 2 },
 );
 
@@ -39,8 +42,16 @@ const OPTIONS: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
     seed: valueFor(fc.integer({ min: -1, max: 2 ** 32 })),
   },
   actnorm: { eventShape: valueFor(image) },
-  'invertible-conv-1x1': { eventShape: valueFor(image), seed: valueFor(smallInt), permutation: junk, signs: junk },
-  'channel-permutation': { eventShape: valueFor(image), permutation: valueFor(fc.array(smallInt, { maxLength: 4 })) },
+  'invertible-conv-1x1': {
+    eventShape: valueFor(image),
+    seed: valueFor(smallInt),
+    permutation: junk,
+    signs: junk,
+  },
+  'channel-permutation': {
+    eventShape: valueFor(image),
+    permutation: valueFor(fc.array(smallInt, { maxLength: 4 })),
+  },
   'glow-coupling': { eventShape: valueFor(image), hiddenChannels: valueFor(size), seed: valueFor(smallInt) },
   'masked-coupling': {
     eventShape: valueFor(image),
@@ -51,7 +62,10 @@ const OPTIONS: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
   },
   'split-prior': { eventShape: valueFor(image) },
   squeeze: { imageShape: valueFor(image) },
-  'logit-transform': { eventShape: valueFor(fc.array(size, { minLength: 1, maxLength: 2 })), alpha: valueFor(fc.double()) },
+  'logit-transform': {
+    eventShape: valueFor(fc.array(size, { minLength: 1, maxLength: 2 })),
+    alpha: valueFor(fc.double()),
+  },
 };
 
 function optionsOf(known: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<unknown> {
@@ -76,7 +90,8 @@ function buildOrTypedError(name: string, options: unknown): void {
     x.dispose();
     b.dispose();
   } catch (e) {
-    if (!(e instanceof BijectiveError)) throw new Error(`${name} ${JSON.stringify(options)} threw ${String(e)}`);
+    if (!(e instanceof BijectiveError))
+      throw new Error(`${name} ${JSON.stringify(options)} threw ${String(e)}`);
   }
   expect(tf.memory().numTensors).toBe(before);
 }
