@@ -197,6 +197,8 @@ describe('glow flow', () => {
       hiddenChannels: 2,
     });
     expect(glow.eventShape).toEqual([16]);
+    // 14x14 images halve once: the default is then one level.
+    expect(new Glow({ imageShape: [14, 14, 1], stepsPerLevel: 1, hiddenChannels: 2 }).options.levels).toBe(1);
     expect(() => new Glow({ imageShape: [6, 6, 1], levels: 2 })).toThrow(/divisible by 4/);
     expect(() => new Glow({ imageShape: [4, 4, 1], eventShape: [15] })).toThrow(ShapeError);
     expect(() => new Glow({ imageShape: [4, 4] })).toThrow(/image shape \[height, width, channels\]/);

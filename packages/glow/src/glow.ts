@@ -29,7 +29,7 @@ export interface GlowOptions {
   imageShape: number[];
   /** Vector event shape of the flattened data (rows of a table); default [h·w·c]. */
   eventShape?: number[];
-  /** Scales: each squeezes 2x2 -> channels, runs its steps and (but the last) factors out half the channels; default 2. */
+  /** Scales: each squeezes 2x2 -> channels, runs its steps and (but the last) factors out half the channels; default 2 (1 when the sides are not divisible by 4). */
   levels?: number;
   /** Flow steps (actnorm, channel mixing, coupling) per level; default 6. */
   stepsPerLevel?: number;
@@ -86,8 +86,9 @@ const SCHEMA = defineOptions('glow', {
   }),
   levels: option.custom({
     read: (value, c) => {
-      const levels = value ?? 2;
       const [h, w] = c.value<ImageShape>('imageShape');
+      // Default: 2 levels, or 1 when the sides do not halve twice (14x14 images).
+      const levels = value ?? (h % 4 === 0 && w % 4 === 0 ? 2 : 1);
       if (typeof levels !== 'number' || !Number.isInteger(levels) || levels < 1) {
         throw new ShapeError(`${c.what} must be a positive integer, got ${previewJson(levels)}`);
       }
