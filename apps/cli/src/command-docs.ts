@@ -227,10 +227,6 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         'bijective train --flow nsf --data table.csv --test held-out.csv --out table-model --force --json',
         'NSF on a CSV table, replacing table-model, JSON summary',
       ],
-      [
-        'bijective train --flow glow --data fashion-mnist-14 --max-seconds 600 --out glow-model --json',
-        'Glow on 14x14 Fashion-MNIST for ten minutes, with bits/dim in the JSON',
-      ],
     ],
   },
   {
