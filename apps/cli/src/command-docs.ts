@@ -49,6 +49,12 @@ const JSON_OUT: OptionDoc = {
   help: 'print the result as one JSON object on the last line of stdout',
 };
 const SEED: OptionDoc = { name: 'seed', value: 'S', default: '0', help: 'random seed' };
+const TEMPERATURE: OptionDoc = {
+  name: 'temperature',
+  value: 'T',
+  default: '1',
+  help: "image models: draw latents from N(0, T²) (Glow's reduced-temperature sampling)",
+};
 const MODEL: OptionDoc = {
   name: 'model',
   value: 'DIR',
@@ -134,12 +140,12 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'flow',
         value: 'F',
         required: true,
-        help: 'flow: nice, realnvp, maf, iaf, nsf, planar, radial, ffjord, ... (see list)',
+        help: 'flow: nice, realnvp, glow, maf, iaf, nsf, planar, radial, ffjord, ... (see list)',
       },
       {
         name: 'data',
         value: 'D',
-        help: 'dataset name (moons, 8gaussians, ..., fashion-mnist) or a path: a CSV file; with --target, the CSV a target reads (logistic-regression). One of --data, --target is required',
+        help: 'dataset name (moons, 8gaussians, ..., fashion-mnist, fashion-mnist-14) or a path: a CSV file or an IDX file; with --target, the CSV a target reads (logistic-regression). One of --data, --target is required',
       },
       {
         name: 'target',
@@ -172,6 +178,12 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         value: 'N',
         default: 'per flow: 10000, maf 20000; 5000 with --target',
         help: 'optimisation steps',
+      },
+      {
+        name: 'max-seconds',
+        value: 'S',
+        default: 'none',
+        help: 'stop training at this wall-clock budget, keeping the best-validation weights so far',
       },
       { name: 'batch', value: 'B', default: '256', help: 'minibatch size' },
       {
@@ -328,7 +340,13 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         value: 'V[,V...]',
         help: 'conditioning row for conditional models (required there), broadcast to every sample',
       },
-      { name: 'out', value: 'FILE', default: 'stdout', help: 'write the CSV to FILE' },
+      {
+        name: 'out',
+        value: 'FILE',
+        default: 'stdout',
+        help: 'write the CSV to FILE (image models: a PNG grid when FILE ends in .png)',
+      },
+      TEMPERATURE,
       BACKEND,
       JSON_OUT,
       PLUGIN,
@@ -352,6 +370,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       },
       { name: 'out', value: 'FILE.png', required: true, help: 'PNG file to write' },
       SEED,
+      TEMPERATURE,
       BACKEND,
       JSON_OUT,
       PLUGIN,

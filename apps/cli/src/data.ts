@@ -9,10 +9,19 @@ export interface OpenOptions {
   contextColumns?: number[];
 }
 
+/** Whether `spec` names an IDX file (`.idx`, `-idx3-ubyte`, ..., optionally gzipped). */
+export function isIdxPath(spec: string): boolean {
+  return /(\.idx|-idx\d-ubyte)(\.gz)?$/i.test(spec);
+}
+
 /** Whether `spec` names a file rather than a registered dataset. */
 export function looksLikePath(spec: string): boolean {
   return (
-    spec.includes('/') || spec.includes('\\') || /\.(csv|tsv|txt)(\.gz)?$/i.test(spec) || existsSync(spec)
+    spec.includes('/') ||
+    spec.includes('\\') ||
+    /\.(csv|tsv|txt)(\.gz)?$/i.test(spec) ||
+    isIdxPath(spec) ||
+    existsSync(spec)
   );
 }
 
@@ -28,15 +37,22 @@ export function openDataset(spec: string, options: OpenOptions = {}): Dataset {
   }
   if (looksLikePath(spec)) {
     if (!existsSync(spec)) throw new UsageError(`data file '${spec}' does not exist`);
+    if (isIdxPath(spec)) {
+      if (options.contextColumns)
+        throw new UsageError(`--context-columns applies to CSV files, not to '${spec}'`);
+      return createByName('dataset', 'idx', { path: spec });
+    }
     return createByName('dataset', 'csv', {
       path: spec,
       ...(options.contextColumns ? { contextColumns: options.contextColumns } : {}),
     });
   }
   const known = listRegistered('dataset')
-    .filter((l) => !l.tags.includes('file') || l.name === 'fashion-mnist')
+    .filter((l) => !l.tags.includes('file') || l.tags.includes('image'))
     .map((l) => l.name);
-  throw new UsageError(`unknown dataset '${spec}'; known: ${known.join(', ')}, or a path to a CSV file`);
+  throw new UsageError(
+    `unknown dataset '${spec}'; known: ${known.join(', ')}, or a path to a CSV or IDX file`,
+  );
 }
 
 /** Training, validation and test tables for `train`: toys draw a fresh test sample, CSV files take `--test`. */

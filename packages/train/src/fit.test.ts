@@ -35,6 +35,24 @@ function linearFlow(withBatchNorm = false): Flow {
 }
 
 describe('fit', () => {
+  test('maxSeconds stops at the wall-clock budget, validated, with the best weights kept', () => {
+    const data = gaussianData(2000, 3);
+    const flow = linearFlow();
+    const result = fit(flow, data, {
+      steps: 1_000_000,
+      batchSize: 64,
+      maxSeconds: 0.5,
+      validationEvery: 1e9,
+    });
+    expect(result.stopReason).toBe('time-limit');
+    expect(result.steps).toBeGreaterThan(0);
+    expect(result.steps).toBeLessThan(1_000_000);
+    expect(result.bestStep).toBe(result.steps); // the last step was validated before stopping
+    expect(() => fit(flow, data, { steps: 2, maxSeconds: 0 })).toThrow(/maxSeconds/);
+    flow.dispose();
+    data.dispose();
+  });
+
   test('maximum likelihood reaches the true entropy on Gaussian data', () => {
     const data = gaussianData(4000, 1);
     const test = gaussianData(4000, 2);

@@ -77,10 +77,15 @@ export interface FitOptions extends TrainOptions {
   resume?: FitState;
   /** Hands out the run's state (a resumable checkpoint) after each step for which `due` says so. */
   checkpoint?: FitCheckpointing;
+  /**
+   * Wall-clock budget in seconds: training stops (stop reason `time-limit`) after the first step
+   * that ends past it, validating that step first, and keeps the best-validation weights so far.
+   */
+  maxSeconds?: number;
 }
 
 /** Why training ended. */
-export type StopReason = 'completed' | 'early-stopped';
+export type StopReason = 'completed' | 'early-stopped' | 'time-limit';
 
 /** What {@link fit} reports; continuous flows add `nfeForward` and `nfeBackward` averaged per solve over all steps. */
 export interface FitResult extends SolveTelemetry {
@@ -175,6 +180,9 @@ export function fit(flow: Flow, data: tf.Tensor, options: FitOptions = {}): FitR
   const seed = options.seed ?? 0;
   if (options.clipNorm !== undefined)
     checkNumberOption(options.clipNorm, 'clipNorm', { min: Number.MIN_VALUE });
+  if (options.maxSeconds !== undefined)
+    checkNumberOption(options.maxSeconds, 'maxSeconds', { min: Number.MIN_VALUE });
+  const started = performance.now();
   if (flow.trainableVariables.length === 0) throw new OptionError('fit: the flow has no trainable variables');
   if (options.context && options.context.shape[0] !== data.shape[0]) {
     throw new ShapeError(
@@ -249,7 +257,9 @@ export function fit(flow: Flow, data: tf.Tensor, options: FitOptions = {}): FitR
       addCounters(work, counters);
       finalLoss = loss;
       let validationNll: number | undefined;
-      const isLast = step === steps - 1;
+      const timeUp =
+        options.maxSeconds !== undefined && (performance.now() - started) / 1000 >= options.maxSeconds;
+      const isLast = step === steps - 1 || timeUp;
       if (split.validation && ((step + 1) % validationEvery === 0 || isLast)) {
         validationNll = meanNegLogProb(flow, split.validation, { context: split.validationContext });
         if (best === null || validationNll < best.nll) {
@@ -268,6 +278,11 @@ export function fit(flow: Flow, data: tf.Tensor, options: FitOptions = {}): FitR
       });
       if (sinceImprovement >= patience) {
         stopReason = 'early-stopped';
+        step += 1;
+        break;
+      }
+      if (timeUp && step + 1 < steps) {
+        stopReason = 'time-limit';
         step += 1;
         break;
       }

@@ -10,6 +10,7 @@ import '@bijective/core';
 import '@bijective/autoregressive';
 import '@bijective/cnf';
 import '@bijective/coupling';
+import '@bijective/glow';
 import '@bijective/planar';
 import '@bijective/spline';
 

@@ -12,6 +12,7 @@ import { loadFlowFromDirectory, saveFlowToDirectory } from '@bijective/core/node
 import { describe, expect, test } from 'vitest';
 import '@bijective/autoregressive';
 import '@bijective/coupling';
+import '@bijective/glow';
 import '@bijective/spline';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/saved-models');

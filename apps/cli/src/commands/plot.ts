@@ -18,6 +18,7 @@ import { parseLossCsv, type LossRow } from '../loss-history.js';
 import { printJson } from '../output.js';
 import type { VegaLiteSpec } from '../charts.js';
 import { encodePng } from '../png.js';
+import { modelImageShape, sampleAtTemperature, temperatureOption } from '../image-samples.js';
 import { boundsOf, gridPoints } from '../render.js';
 import { openModel, type SavedModel } from '../saved-model.js';
 import { closeModel } from '../scoring.js';
@@ -98,19 +99,47 @@ function columnNames(model: SavedModel): string[] {
     : Array.from({ length: model.dims }, (_, j) => `x${j}`);
 }
 
-/** A 6 x 6 grid of sampled images, each tile a grey PNG. */
-function imageGrid(model: SavedModel, seed: number): ReturnType<typeof imageGridChart> {
-  const side = Math.round(Math.sqrt(model.dims));
-  const values = drawSamples(model, GRID_IMAGES, seed);
-  const urls = Array.from({ length: GRID_IMAGES }, (_, k) => {
-    const pixels = new Uint8Array(side * side * 3);
-    for (let i = 0; i < side * side; i++) {
-      const v = Math.round(255 * Math.min(1, Math.max(0, values[k * model.dims + i] as number)));
-      pixels.fill(v, 3 * i, 3 * i + 3);
+/** One image tile as a data URL: grey for one channel, else the first three as RGB. */
+function tileUrl(
+  values: ArrayLike<number>,
+  offset: number,
+  [h, w, c]: [number, number, number],
+  scale = 1,
+): string {
+  const pixels = new Uint8Array(h * w * 3);
+  for (let i = 0; i < h * w; i++)
+    for (let ch = 0; ch < 3; ch++) {
+      const v = (values[offset + i * c + (c >= 3 ? ch : 0)] as number) / scale;
+      pixels[3 * i + ch] = Math.round(255 * Math.min(1, Math.max(0, v)));
     }
-    return `data:image/png;base64,${encodePng({ width: side, height: side, pixels }).toString('base64')}`;
-  });
-  const [heading, subtitle] = headings(model, `${GRID_IMAGES} samples`);
+  return `data:image/png;base64,${encodePng({ width: w, height: h, pixels }).toString('base64')}`;
+}
+
+/**
+ * A grid of sampled images (6 x 6 at temperature T), or, with `--data`, 3 rows of samples above 3 rows
+ * of real images of that dataset.
+ */
+function imageGrid(
+  model: SavedModel,
+  seed: number,
+  temperature: number,
+  dataSpec: string | undefined,
+): ReturnType<typeof imageGridChart> {
+  const shape = modelImageShape(model) as [number, number, number];
+  const real = dataSpec === undefined ? null : evaluationRows(openDataset(dataSpec), seed);
+  if (real && real.cols !== model.dims) {
+    throw new UsageError(`data '${dataSpec}' has ${real.cols} columns but the model expects ${model.dims}`);
+  }
+  const count = real ? GRID_IMAGES / 2 : GRID_IMAGES;
+  const values = sampleAtTemperature(model.flow, count, seed, temperature);
+  const urls = Array.from({ length: count }, (_, k) => tileUrl(values, k * model.dims, shape));
+  if (real) {
+    const shown = Math.min(count, real.rows);
+    for (let k = 0; k < shown; k++) urls.push(tileUrl(real.data, k * model.dims, shape, model.levels ?? 1));
+  }
+  const t = temperature === 1 ? '' : ` at temperature ${temperature}`;
+  const what = real ? `${count} samples${t} (top) and real images (bottom)` : `${count} samples${t}`;
+  const [heading, subtitle] = headings(model, what);
   return imageGridChart(urls, 6, heading, subtitle);
 }
 
@@ -206,7 +235,7 @@ export async function plotCommand(args: ParsedArgs): Promise<void> {
     try {
       if (model.contextColumns)
         throw new UsageError('plot: conditional models need a context; plot draws unconditional ones');
-      const isImage = model.levels !== null && Number.isInteger(Math.sqrt(model.dims)) && model.dims > 1;
+      const isImage = modelImageShape(model) !== null;
       kind = requested ?? (isImage ? 'samples' : model.dims === 2 ? 'density' : 'pairs');
       if (isImage && kind !== 'samples')
         throw new UsageError(`--kind ${kind} is for tables; image models plot --kind samples`);
@@ -218,7 +247,7 @@ export async function plotCommand(args: ParsedArgs): Promise<void> {
       const overlay = isImage ? undefined : overlayRows(args.values.get('data'), model, seed);
       const names = columnNames(model);
       let spec;
-      if (isImage) spec = imageGrid(model, seed);
+      if (isImage) spec = imageGrid(model, seed, temperatureOption(args), args.values.get('data'));
       else if (kind === 'density') {
         const target = recordedTarget(model.metadata);
         spec = target

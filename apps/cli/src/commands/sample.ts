@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { intOption, requiredOption, spelling, type ParsedArgs } from '../args.js';
 import { selectBackend } from '../backend.js';
 import { printJson } from '../output.js';
+import { imageGridPng, modelImageShape, sampleAtTemperature, temperatureOption } from '../image-samples.js';
 import { openModel } from '../saved-model.js';
 import { UsageError } from '../usage-error.js';
 import { writeFileAtomic } from '../files.js';
@@ -46,23 +47,37 @@ export function readSampleOptions(args: ParsedArgs) {
     modelDir: requiredOption(args, 'model'),
     n: intOption(args, 'n', 1000, 1, 10_000_000),
     seed: intOption(args, 'seed', 0, 0, 2 ** 31 - 1),
+    temperature: temperatureOption(args),
   };
 }
 
 /** `bijective sample`: draws rows from a saved model as CSV (stdout or --out), given a context for conditional models. */
 export async function sampleCommand(args: ParsedArgs): Promise<void> {
-  const { n, seed, modelDir } = readSampleOptions(args);
+  const { n, seed, modelDir, temperature } = readSampleOptions(args);
   await selectBackend(args.values.get('backend'));
   const model = await openModel(modelDir);
   const context = contextOption(args, model.contextColumns?.length ?? 0);
   try {
-    const samples = model.flow.sample(n, { seed, context });
-    const values = samples.dataSync() as Float32Array;
-    samples.dispose();
+    const out = args.values.get('out');
+    const image = modelImageShape(model);
+    if (context && temperature !== 1) throw new UsageError('--temperature applies to unconditional models');
+    if (out && /\.png$/i.test(out)) {
+      if (!image)
+        throw new UsageError(`a .png --out needs an image model; this one models ${model.dims} columns`);
+      const values = sampleAtTemperature(model.flow, n, seed, temperature);
+      writeFileAtomic(out, imageGridPng(values, n, image, Math.ceil(Math.sqrt(n))));
+      if (args.flags.has('json')) printJson({ n, dims: model.dims, seed, temperature, out });
+      return;
+    }
+    let values: Float32Array;
+    if (context) {
+      const samples = model.flow.sample(n, { seed, context });
+      values = samples.dataSync() as Float32Array;
+      samples.dispose();
+    } else values = sampleAtTemperature(model.flow, n, seed, temperature);
     const scaled = model.levels ? values.map((v) => v * (model.levels as number)) : values;
     const columns = model.metadata.columns;
     const csv = toCsv(scaled, model.dims, Array.isArray(columns) ? columns.map(String) : undefined);
-    const out = args.values.get('out');
     if (out) writeFileAtomic(out, csv);
     else process.stdout.write(csv);
     if (args.flags.has('json')) printJson({ n, dims: model.dims, seed, ...(out ? { out } : {}) });

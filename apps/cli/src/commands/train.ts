@@ -35,6 +35,7 @@ import { selectBackend } from '../backend.js';
 import { checkpointDirFor, readCheckpoint, resolveCheckpointDir, writeCheckpoint } from '../checkpoint.js';
 import { SPECS } from '../command-docs.js';
 import { looksLikePath, openDataset, trainingSplits } from '../data.js';
+import { identityStandardisation, imageFlowOptions, isImageFlow } from '../image-flows.js';
 import { lossCsv, type LossRow } from '../loss-history.js';
 import { buildFlow, type FlowFlagOptions } from '../model.js';
 import { printJson, say } from '../output.js';
@@ -111,6 +112,8 @@ export interface TrainSettings {
   test?: string;
   /** `--steps` (undefined: the flow's recommendation). */
   steps?: number;
+  /** `--max-seconds`: the wall-clock budget of the training loop. */
+  maxSeconds?: number;
   /** `--batch` (undefined: the flow's recommendation). */
   batch?: number;
   /** `--lr` (undefined: the recipe's). */
@@ -166,6 +169,7 @@ export function readTrainSettings(args: ParsedArgs): TrainSettings {
     data: requiredOption(args, 'data'),
     test: args.values.has('test') ? requiredOption(args, 'test') : undefined,
     steps: args.values.has('steps') ? intOption(args, 'steps', 1, 1, 1e9) : undefined,
+    maxSeconds: positiveOption(args, 'max-seconds', 1e9),
     batch: args.values.has('batch') ? intOption(args, 'batch', 1, 1, 1e7) : undefined,
     lr,
     clipNorm: positiveOption(args, 'clip-norm'),
@@ -396,7 +400,8 @@ async function trainWith(
   // beat, and the flow should start there. Toys (unlimited draws, far from Gaussian) and images keep
   // the per-column standardisation.
   const preprocess = settings.preprocess ?? (dataset.kind === 'fixed' && !levels ? 'whiten' : 'standardise');
-  const standardisation = fitStandardisation(train);
+  const imageFlow = isImageFlow(flowName);
+  const standardisation = imageFlow ? identityStandardisation(train.cols) : fitStandardisation(train);
   const recipe = trainingDefaults(flowName, preprocess === 'whiten');
   const steps = settings.steps ?? recipe.steps;
   const batch = settings.batch ?? recipe.batchSize;
@@ -409,7 +414,9 @@ async function trainWith(
       flowName,
       dims,
       standardisation,
-      { seed, ...settings.flowOptions },
+      imageFlow
+        ? { seed, ...imageFlowOptions(flowName, dataset, settings.flowOptions) }
+        : { seed, ...settings.flowOptions },
       train.context?.cols,
       settings.base ?? recipe.base,
       latentFit ?? undefined,
@@ -449,6 +456,7 @@ async function trainWith(
       ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
       ...(settings.clipNorm !== undefined ? { clipNorm: settings.clipNorm } : {}),
       weightDecay: settings.weightDecay,
+      ...(settings.maxSeconds !== undefined ? { maxSeconds: settings.maxSeconds } : {}),
       resume,
       checkpoint:
         everyMs === undefined
@@ -487,7 +495,9 @@ async function trainWith(
       trainNll,
       valNll,
       testNll,
-      ...(levels && testNll !== null ? { bitsPerDim: bitsPerDim(testNll, dims) } : {}),
+      ...(levels && (testNll ?? valNll) !== null
+        ? { bitsPerDim: bitsPerDim((testNll ?? valNll) as number, dims) }
+        : {}),
       seconds,
       stepsPerSecond: 1 / result.secondsPerStep,
       ...(result.nfeForward !== undefined ? { nfeForward: result.nfeForward } : {}),
@@ -502,6 +512,7 @@ async function trainWith(
       columns: train.columns ? [...train.columns] : null,
       contextColumns: contextColumns ?? null,
       levels: levels ?? null,
+      eventShape: [...dataset.eventShape],
       preprocess: whitened ? 'whiten' : 'standardise',
       stopReason: result.stopReason,
       bestStep: result.bestStep,

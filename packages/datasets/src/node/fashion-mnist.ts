@@ -117,3 +117,42 @@ export function fashionMnist(options: FashionMnistOptions = {}): FixedDataset {
     test: () => loadFashionMnist('test', files.directory),
   });
 }
+
+/**
+ * 28x28 images at half resolution: each 2x2 block's mean, rounded to the nearest integer, so the
+ * values stay 8-bit levels 0..255 (rows of 196 in height, width order); labels kept.
+ */
+export function downscaleFashionMnist(table: Table): Table {
+  const data = new Float32Array(table.rows * 196);
+  for (let r = 0; r < table.rows; r++) {
+    const src = r * 784;
+    for (let i = 0; i < 14; i++)
+      for (let j = 0; j < 14; j++) {
+        const at = (y: number, x: number) => table.data[src + y * 28 + x] as number;
+        const sum = at(2 * i, 2 * j) + at(2 * i, 2 * j + 1) + at(2 * i + 1, 2 * j) + at(2 * i + 1, 2 * j + 1);
+        data[r * 196 + i * 14 + j] = Math.round(sum / 4);
+      }
+  }
+  return { data, rows: table.rows, cols: 196, ...(table.labels ? { labels: table.labels } : {}) };
+}
+
+/**
+ * Fashion-MNIST downscaled to 14x14 (2x2 block means, rounded to 8-bit levels) for quick image
+ * runs and tests: 60000 training and 10000 test 14x14x1 images of 256 levels.
+ */
+export function fashionMnist14(options: FashionMnistOptions = {}): FixedDataset {
+  const o = checkOptionKeys(options, ['directory'], 'dataset fashion-mnist-14');
+  const directory =
+    o.directory === undefined ? undefined : checkString(o.directory, 'fashion-mnist-14: directory');
+  const files = findFashionMnist(directory);
+  return fixedDataset({
+    name: 'fashion-mnist-14',
+    description:
+      'Fashion-MNIST downscaled to 14x14 (2x2 block means): quick image runs, 60000 train / 10000 test',
+    eventShape: [14, 14, 1],
+    levels: 256,
+    source: files.directory,
+    rows: () => downscaleFashionMnist(loadFashionMnist('train', files.directory)),
+    test: () => downscaleFashionMnist(loadFashionMnist('test', files.directory)),
+  });
+}

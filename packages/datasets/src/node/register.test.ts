@@ -70,4 +70,24 @@ describe('file datasets in the registry', () => {
       /no Fashion-MNIST files in .*absent; install it with `apt-get install dataset-fashion-mnist`/,
     );
   });
+
+  it('fashion-mnist-14: 2x2 block means rounded to 8-bit levels, both splits', () => {
+    fakeFashionMnist(dir, 3);
+    const ds = createByName('dataset', 'fashion-mnist-14', { directory: dir }) as FixedDataset;
+    expect([ds.eventShape, ds.levels]).toEqual([[14, 14, 1], 256]);
+    const full = createByName('dataset', 'fashion-mnist', { directory: dir }) as FixedDataset;
+    const [small, big] = [ds.rows, full.rows];
+    expect([small.rows, small.cols, ds.test?.cols]).toEqual([3, 196, 196]);
+    for (const [i, j] of [
+      [0, 0],
+      [5, 9],
+      [13, 13],
+    ] as const) {
+      const at = (y: number, x: number) => big.data[y * 28 + x] as number;
+      const mean =
+        (at(2 * i, 2 * j) + at(2 * i, 2 * j + 1) + at(2 * i + 1, 2 * j) + at(2 * i + 1, 2 * j + 1)) / 4;
+      expect(small.data[i * 14 + j]).toBe(Math.round(mean));
+    }
+    expect(small.data.every((v) => Number.isInteger(v) && v >= 0 && v < 256)).toBe(true);
+  });
 });

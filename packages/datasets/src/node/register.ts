@@ -1,16 +1,17 @@
 import { register } from '@bijective/core';
 import { csvDataset, idxDataset, type CsvDatasetOptions, type IdxDatasetOptions } from './file-datasets.js';
-import { fashionMnist, type FashionMnistOptions } from './fashion-mnist.js';
+import { fashionMnist, fashionMnist14, type FashionMnistOptions } from './fashion-mnist.js';
 
 declare module '../dataset.js' {
   interface DatasetOptionsMap {
     csv: CsvDatasetOptions;
     idx: IdxDatasetOptions;
     'fashion-mnist': FashionMnistOptions;
+    'fashion-mnist-14': FashionMnistOptions;
   }
 }
 
-/** Registers the file datasets `csv`, `idx` and `fashion-mnist` (Node only; idempotent). */
+/** Registers the file datasets `csv`, `idx`, `fashion-mnist` and `fashion-mnist-14` (Node only; idempotent). */
 export function registerFileDatasets(): void {
   // `replace: true`: first-party modules may be evaluated twice in one process.
   const again = { replace: true };
@@ -40,6 +41,17 @@ export function registerFileDatasets(): void {
     {
       description: 'Fashion-MNIST 28x28 images (apt-get install dataset-fashion-mnist)',
       create: fashionMnist,
+      tags: ['file', 'image'],
+    },
+    again,
+  );
+  register(
+    'dataset',
+    'fashion-mnist-14',
+    {
+      description:
+        'Fashion-MNIST downscaled to 14x14 for quick image runs (apt-get install dataset-fashion-mnist)',
+      create: fashionMnist14,
       tags: ['file', 'image'],
     },
     again,

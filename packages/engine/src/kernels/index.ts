@@ -1,3 +1,4 @@
 // Barrel of host kernels.
 export * from './host-kernel.js';
 export * from './adam-kernel.js';
+export * from './conv2d-filter-gradient.js';

@@ -1,0 +1,113 @@
+// `train --flow glow` on a tiny image dataset (an IDX file of 8x8 images): the image shape and the
+// common flags reach the flow, the JSON carries bits/dim, `--max-seconds` stops the loop, and
+// `sample`/`plot` write image grids at a temperature.
+import { encodeIdx } from '@bijective/datasets';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, expect, test } from 'vitest';
+import { cliHarness, expectUsageError, type CliHarness } from './test-harness.js';
+
+let harness: CliHarness;
+beforeAll(async () => {
+  harness = await cliHarness('bijective-cli-glow-');
+  // 80 images of 8x8: a bright square of random size on a dark background, with noise.
+  const n = 80;
+  const data = new Uint8Array(n * 64);
+  for (let k = 0; k < n; k++) {
+    const size = 2 + (k % 5);
+    for (let i = 0; i < 8; i++)
+      for (let j = 0; j < 8; j++)
+        data[k * 64 + i * 8 + j] = (i < size && j < size ? 200 : 20) + ((k * 7 + i * 3 + j) % 30);
+  }
+  writeFileSync(join(harness.dir, 'tiny.idx'), encodeIdx({ dims: [n, 8, 8], type: 'uint8', data }));
+}, 120_000);
+
+const PNG = '89504e470d0a1a0a';
+
+test('train --flow glow on an IDX image file: options reach the flow, bits/dim reported; sample and plot draw grids', () => {
+  const r = harness.cli(
+    'train',
+    ...['--flow', 'glow', '--data', 'tiny.idx', '--steps', '4', '--batch', '16', '--backend', 'wasm'],
+    ...[
+      '--layers',
+      '1',
+      '--hidden',
+      '4',
+      '--flow-options',
+      '{"levels":2}',
+      '--out',
+      'glow-model',
+      '--json',
+      '--quiet',
+    ],
+  );
+  expect(r.status, r.stderr).toBe(0);
+  const summary = JSON.parse(r.last) as Record<string, number | string>;
+  expect(summary.dims).toBe(64);
+  expect(summary.bitsPerDim).toBeGreaterThan(0);
+  expect(summary.bitsPerDim).toBeLessThan(16);
+  const model = readFileSync(join(harness.dir, 'glow-model', 'model.json'), 'utf8').replace(/\s+/g, '');
+  for (const key of [
+    '"name":"glow"',
+    '"imageShape":[8,8,1]',
+    '"stepsPerLevel":1',
+    '"hiddenChannels":4',
+    '"levels":2',
+  ]) {
+    expect(model).toContain(key);
+  }
+  const sample = harness.cli(
+    'sample',
+    '--model',
+    'glow-model',
+    '-n',
+    '4',
+    '--temperature',
+    '0.7',
+    '--out',
+    's.png',
+    '--json',
+  );
+  expect(sample.status, sample.stderr).toBe(0);
+  expect(readFileSync(join(harness.dir, 's.png')).subarray(0, 8).toString('hex')).toBe(PNG);
+  const csv = harness.cli('sample', '--model', 'glow-model', '-n', '2', '--temperature', '0.5');
+  expect(csv.status, csv.stderr).toBe(0);
+  expect(csv.stdout.trim().split('\n')).toHaveLength(3);
+  const plot = harness.cli('plot', '--model', 'glow-model', '--data', 'tiny.idx', '--out', 'p.png', '--json');
+  expect(plot.status, plot.stderr).toBe(0);
+  expect(JSON.parse(plot.last)).toMatchObject({ kind: 'samples' });
+}, 240_000);
+
+test('--max-seconds stops a long run early and keeps a model', () => {
+  const r = harness.cli(
+    'train',
+    ...[
+      '--flow',
+      'glow',
+      '--data',
+      'tiny.idx',
+      '--steps',
+      '1000000',
+      '--max-seconds',
+      '1',
+      '--backend',
+      'wasm',
+    ],
+    ...['--layers', '1', '--hidden', '4', '--batch', '8', '--out', 'timed', '--json', '--quiet'],
+  );
+  expect(r.status, r.stderr).toBe(0);
+  const summary = JSON.parse(r.last) as { steps: number };
+  expect(summary.steps).toBeGreaterThan(0);
+  expect(summary.steps).toBeLessThan(1_000_000);
+}, 240_000);
+
+test('glow on non-image data, and bad temperatures, are one usage error', () => {
+  expectUsageError(
+    harness.cli('train', '--flow', 'glow', '--data', 'moons', '--steps', '1'),
+    /models images/,
+  );
+  expectUsageError(
+    harness.cli('sample', '--model', 'glow-model', '-n', '2', '--temperature', '-1'),
+    /--temperature must be a number > 0/,
+  );
+}, 120_000);

@@ -1,0 +1,82 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { conv2dSame } from '@bijective/engine';
+
+/** Glow's learned output scale: the last layer's output is multiplied by exp(3·u) (Conv2dZeros). */
+const ZERO_CONV_SCALE = 3;
+
+/**
+ * A seeded N(0, σ²) variable of `shape`. @internal
+ */
+export function normalVariable(shape: number[], std: number, seed: number): tf.Variable {
+  return tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, std, 'float32', seed)));
+}
+
+/** A zero variable of `shape`. @internal */
+export function zeroVariable(shape: number[]): tf.Variable {
+  return tf.tidy(() => tf.variable(tf.zeros(shape)));
+}
+
+/**
+ * A zero-initialised 3x3 convolution with a learned output scale, out = (conv(x, W) + b) ⊙ exp(3u)
+ * (Glow's Conv2dZeros): a coupling or prior that starts at the identity. @internal
+ */
+export class ZeroConv {
+  /** Filter `[3, 3, in, out]`, zero at the start. */
+  readonly weight: tf.Variable;
+  /** Bias `[out]`. */
+  readonly bias: tf.Variable;
+  /** Log output scale / 3, `[out]`. */
+  readonly logScale: tf.Variable;
+
+  /** A zero convolution from `inChannels` to `outChannels`. */
+  constructor(inChannels: number, outChannels: number) {
+    this.weight = zeroVariable([3, 3, inChannels, outChannels]);
+    this.bias = zeroVariable([outChannels]);
+    this.logScale = zeroVariable([outChannels]);
+  }
+
+  /** Its variables in saving order. */
+  get variables(): tf.Variable[] {
+    return [this.weight, this.bias, this.logScale];
+  }
+
+  /** The layer's output for `x` `[b, h, w, in]`. */
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    const out = tf.add(conv2dSame(x, this.weight as tf.Tensor4D), this.bias);
+    return tf.mul(out, tf.exp(tf.mul(this.logScale, ZERO_CONV_SCALE)));
+  }
+}
+
+/**
+ * Glow's coupling conditioner (Kingma & Dhariwal 2018, §3.3): 3x3 conv → ReLU → 1x1 conv → ReLU →
+ * zero-initialised 3x3 conv ({@link ZeroConv}), 'same' padding; its convolutions train fast on wasm
+ * through the engine's {@link conv2dSame}. @internal
+ */
+export class ConvNet {
+  private readonly w1: tf.Variable;
+  private readonly b1: tf.Variable;
+  private readonly w2: tf.Variable;
+  private readonly b2: tf.Variable;
+  private readonly last: ZeroConv;
+
+  /** A conditioner from `inChannels` to `outChannels` through `hidden` channels, seeded. */
+  constructor(inChannels: number, hidden: number, outChannels: number, seed: number) {
+    this.w1 = normalVariable([3, 3, inChannels, hidden], 0.05, seed);
+    this.b1 = zeroVariable([hidden]);
+    this.w2 = normalVariable([1, 1, hidden, hidden], 0.05, seed + 1);
+    this.b2 = zeroVariable([hidden]);
+    this.last = new ZeroConv(hidden, outChannels);
+  }
+
+  /** Its variables in saving order. */
+  get variables(): tf.Variable[] {
+    return [this.w1, this.b1, this.w2, this.b2, ...this.last.variables];
+  }
+
+  /** The network's output for `x` `[b, h, w, in]`. */
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    const h1 = tf.relu(tf.add(conv2dSame(x, this.w1 as tf.Tensor4D), this.b1)) as tf.Tensor4D;
+    const h2 = tf.relu(tf.add(conv2dSame(h1, this.w2 as tf.Tensor4D), this.b2)) as tf.Tensor4D;
+    return this.last.apply(h2);
+  }
+}

@@ -1,0 +1,84 @@
+// Bits/dim against minutes of the pinned Glow architecture (issue #16) on 28x28 Fashion-MNIST, on the
+// wasm backend, with the PyTorch reference trained for the same wall-clock budget (one thread).
+// Usage: node tools/bench/run.mjs tools/bench/src/glow-quality.ts [--seconds 600] [--test-rows 2000] [--torch]
+import * as tf from '@tensorflow/tfjs-core';
+import '@bijective/engine/gradients';
+import '@bijective/backend-wasm';
+import { useBackend } from '@bijective/core';
+import { bitsPerDim, dequantise } from '@bijective/datasets';
+import { loadFashionMnist } from '@bijective/datasets/node';
+import { fit, logProbInBatches } from '@bijective/train';
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { pinnedGlow } from './glow-speed-model.js';
+import { findPython } from './python.js';
+
+const argv = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? (argv[i + 1] as string) : fallback;
+};
+const seconds = Number(arg('seconds', '600'));
+const testRows = Number(arg('test-rows', '2000'));
+const DIMS = 784;
+
+await useBackend('wasm');
+const train = loadFashionMnist('train');
+const test = loadFashionMnist('test');
+const x = tf.tensor2d(dequantise(train.data, 1), [train.rows, DIMS]);
+const validation = tf.tensor2d(dequantise(train.data.subarray(0, 1000 * DIMS), 2), [1000, DIMS]);
+const flow = pinnedGlow();
+/** Bits/dim of 8-bit data: the NLL of y = (x + u)/256 plus 784·ln 256, over 784·ln 2. */
+const bpd = (nll: number) => bitsPerDim(nll + DIMS * Math.log(256), DIMS);
+const started = performance.now();
+const curve: { minutes: number; step: number; valBpd: number }[] = [];
+const result = fit(flow, x, {
+  steps: 1_000_000,
+  batchSize: 64,
+  learningRate: 1e-3,
+  schedule: 'constant',
+  validationData: validation,
+  validationEvery: 100,
+  patience: Infinity,
+  maxSeconds: seconds,
+  onProgress: (p) => {
+    if (p.validationNll !== undefined) {
+      curve.push({
+        minutes: (performance.now() - started) / 60_000,
+        step: p.step,
+        valBpd: bpd(p.validationNll),
+      });
+      console.error(
+        `step ${p.step}: ${curve[curve.length - 1]?.minutes.toFixed(1)} min, validation ${curve[curve.length - 1]?.valBpd.toFixed(3)} bits/dim`,
+      );
+    }
+  },
+});
+const testX = tf.tensor2d(dequantise(test.data.subarray(0, testRows * DIMS), 3), [testRows, DIMS]);
+const logp = logProbInBatches(flow, testX, { batchSize: 250 });
+const testNll = -logp.reduce((a, b) => a + b, 0) / logp.length;
+const finite = logp.every(Number.isFinite);
+console.log(
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; budget ${seconds} s`,
+);
+console.log(
+  `bijective glow (wasm): ${result.steps} steps, ${(1 / result.secondsPerStep).toFixed(3)} steps/s, stop ${result.stopReason}, test bits/dim ${bpd(testNll).toFixed(3)} on ${testRows} test images (all finite: ${finite})`,
+);
+console.log('| minutes | step | validation bits/dim |');
+console.log('|---|---|---|');
+for (const c of curve) console.log(`| ${c.minutes.toFixed(1)} | ${c.step} | ${c.valBpd.toFixed(3)} |`);
+const python = argv.includes('--torch') ? findPython('torch') : null;
+if (python) {
+  const script = resolve(import.meta.dirname ?? '.', '..', 'reference', 'glow_reference.py');
+  const run = spawnSync(python, [script, '--steps', '1', '--seconds', String(seconds), '--eval'], {
+    encoding: 'utf8',
+  });
+  console.log(
+    `PyTorch 1 thread, same budget: ${run.stdout.trim()} (load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})`,
+  );
+}

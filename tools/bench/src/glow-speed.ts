@@ -1,0 +1,78 @@
+// Glow training speed (issue #16's pinned architecture) on the wasm and cpu backends against the
+// PyTorch reference (tools/bench/reference/glow_reference.py, one thread): 28x28 Fashion-MNIST,
+// logit alpha 0.05, 2 levels x 6 steps, 64 hidden channels, sigmoid(s + 2) scales, split latents
+// under a standard normal, batch 64, Adam 1e-3.
+// Usage: node tools/bench/run.mjs tools/bench/src/glow-speed.ts [--steps 10] [--cpu-steps 1] [--torch-steps 20] [--python P]
+import * as tf from '@tensorflow/tfjs-core';
+import '@bijective/engine/gradients';
+import '@bijective/backend-cpu';
+import '@bijective/backend-wasm';
+import { useBackend } from '@bijective/core';
+import { dequantise } from '@bijective/datasets';
+import { loadFashionMnist } from '@bijective/datasets/node';
+import { fit } from '@bijective/train';
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { findPython } from './python.js';
+import { pinnedGlow } from './glow-speed-model.js';
+
+const argv = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? (argv[i + 1] as string) : fallback;
+};
+const steps = Number(arg('steps', '10'));
+const cpuSteps = Number(arg('cpu-steps', '1'));
+const torchSteps = Number(arg('torch-steps', '20'));
+
+const train = loadFashionMnist('train');
+const rows = 4096;
+const data = dequantise(train.data.subarray(0, rows * 784), 1);
+
+function measure(backend: string, n: number): number {
+  const flow = pinnedGlow();
+  const x = tf.tensor2d(data, [rows, 784]);
+  const options = { batchSize: 64, learningRate: 1e-3, validationFraction: 0, schedule: 'constant' as const };
+  fit(flow, x, { ...options, steps: 1 }); // actnorm initialisation, kernel warm-up
+  const result = fit(flow, x, { ...options, steps: n });
+  const leaks = tf.memory().numTensors;
+  fit(flow, x, { ...options, steps: 1 });
+  if (tf.memory().numTensors !== leaks) throw new Error(`${backend}: tensors leaked across fit steps`);
+  x.dispose();
+  flow.dispose();
+  return 1 / result.secondsPerStep;
+}
+
+const table: { name: string; stepsPerSecond: number }[] = [];
+for (const [backend, n] of [
+  ['wasm', steps],
+  ['cpu', cpuSteps],
+] as const) {
+  if (n <= 0) continue;
+  await useBackend(backend);
+  table.push({ name: `bijective glow (${backend})`, stepsPerSecond: measure(backend, n) });
+  console.error(`${backend}: ${table[table.length - 1]?.stepsPerSecond.toFixed(3)} steps/s`);
+}
+const python = findPython('torch', argv.includes('--python') ? arg('python', '') : undefined);
+if (python && torchSteps > 0) {
+  const script = resolve(import.meta.dirname ?? '.', '..', 'reference', 'glow_reference.py');
+  const run = spawnSync(python, [script, '--steps', String(torchSteps)], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`reference failed: ${run.stderr}`);
+  const ref = JSON.parse(run.stdout.trim().split('\n').pop() as string) as { stepsPerSecond: number };
+  table.push({ name: 'PyTorch 1 thread', stepsPerSecond: ref.stepsPerSecond });
+}
+const torch = table.find((t) => t.name.startsWith('PyTorch'))?.stepsPerSecond;
+const cpu = table.find((t) => t.name.includes('(cpu)'))?.stepsPerSecond;
+console.log(
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; ${steps} wasm / ${cpuSteps} cpu / ${torchSteps} torch steps`,
+);
+console.log('| implementation | steps/s | vs PyTorch | vs cpu backend |');
+console.log('|---|---|---|---|');
+for (const t of table) {
+  const vsTorch = torch ? (t.stepsPerSecond / torch).toFixed(2) : 'n/a';
+  const vsCpu = cpu ? (t.stepsPerSecond / cpu).toFixed(1) : 'n/a';
+  console.log(`| ${t.name} | ${t.stepsPerSecond.toFixed(3)} | ${vsTorch} | ${vsCpu} |`);
+}
