@@ -32,7 +32,7 @@ const GENUINE: JsonObject[] = [
     target: 'logistic-regression',
     targetOptions: { data: csv, labelColumn: 'label', priorScale: 1, intercept: true, standardize: true },
     dims: 2,
-    plugins: [{ module: './acme.mjs', url: 'file:///acme.mjs', registers: ['target:acme/ring'] }],
+    plugins: [{ module: './acme.mjs', url: 'file:///acme.mjs', registers: ['target:acme/annulus'] }],
   },
 ];
 
@@ -72,7 +72,7 @@ describe('model metadata with a target', () => {
     );
     expect(() => recordedTarget({ target: 7 })).toThrow(/'target' must be a target's registry name, got 7/);
     expect(() =>
-      openRecordedTarget({ name: 'acme/ring', options: {} }, recordedPluginList(GENUINE[2]!)),
+      openRecordedTarget({ name: 'acme/annulus', options: {} }, recordedPluginList(GENUINE[2]!)),
     ).toThrow(/comes from the plugin '\.\/acme\.mjs'.*--plugin \.\/acme\.mjs/);
   });
 

@@ -189,7 +189,7 @@ describe('train --target', () => {
   test('a plugin target: trained with --plugin, recorded with its options, plotted only with the plugin', async () => {
     const plugin = await buildTestPlugin(join(import.meta.dirname, 'test-fixtures', 'acme-target-plugin.ts'));
     const list = json(cli('list', '--plugin', plugin, '--json').last);
-    expect(list.targets).toContain('acme/ring');
+    expect(list.targets).toContain('acme/annulus');
     const r = cli(
       'train',
       ...[
@@ -198,7 +198,7 @@ describe('train --target', () => {
         '--flow',
         'radial',
         '--target',
-        'acme/ring',
+        'acme/annulus',
         '--target-options',
         '{"radius":1.5}',
       ],
@@ -219,7 +219,7 @@ describe('train --target', () => {
     );
     expect(r.status, r.stderr).toBe(0);
     const out = json(r.last);
-    expect(out).toMatchObject({ target: 'acme/ring', logNormalizer: null });
+    expect(out).toMatchObject({ target: 'acme/annulus', logNormalizer: null });
     expect(Number.isFinite(out.gaussianElbo)).toBe(true); // log Z unknown: the Gaussian baseline
     expect(metadataOf('ring-model').targetOptions).toEqual({ radius: 1.5 });
     expectUsageError(
