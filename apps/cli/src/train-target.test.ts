@@ -224,7 +224,7 @@ describe('train --target', () => {
     expect(metadataOf('ring-model').targetOptions).toEqual({ radius: 1.5 });
     expectUsageError(
       cli('plot', '--model', 'ring-model', '--out', 'ring.png'),
-      /'acme\/ring' comes from the plugin '.*acme-target-plugin\.mjs' this model was trained with: pass --plugin/,
+      /'acme\/annulus' comes from the plugin '.*acme-target-plugin\.mjs' this model was trained with: pass --plugin/,
     );
     const p = cli('plot', '--model', 'ring-model', '--plugin', plugin, '--out', 'ring.png', '--json');
     expect(p.status, p.stderr).toBe(0);
