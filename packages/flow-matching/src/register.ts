@@ -1,0 +1,34 @@
+import { register } from '@bijective/core';
+import { registerOdeSolvers } from '@bijective/ode/pure';
+import { registerTraceEstimators } from '@bijective/trace/pure';
+import { FlowMatching } from './flow-matching.js';
+import type { FlowMatchingOptions } from './options.js';
+
+declare module '@bijective/core' {
+  interface BijectorOptionsMap {
+    'flow-matching': FlowMatchingOptions;
+  }
+}
+
+/** Registers the `flow-matching` flow (tags `flow`, `continuous`) and the ODE solvers and trace estimators it names (idempotent). */
+export function registerFlowMatching(): void {
+  registerOdeSolvers();
+  registerTraceEstimators();
+  // `replace: true`: a module graph evaluated twice in one process (isolated test files, hot reload)
+  // re-registers the same factory; conflicts between different packages are caught by their names.
+  register(
+    'bijector',
+    'flow-matching',
+    {
+      description:
+        'flow matching: a CNF trained by regression onto OT, rectified or mini-batch OT paths, exact-trace densities, classifier-free guidance (Lipman et al. 2022)',
+      create: (o) => new FlowMatching(o),
+      schema: FlowMatching.schema,
+      // Conformance: a small random (not identity) field, so that the log-det is far from 0.
+      example: (d) => ({ eventShape: [d], hidden: [8], identityInit: false, seed: d }),
+      tags: ['flow', 'continuous'],
+      recommended: { learningRate: 2e-3, batchSize: 256, steps: 20_000 },
+    },
+    { replace: true },
+  );
+}
