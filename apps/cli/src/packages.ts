@@ -9,6 +9,7 @@ import '@bijective/backend-webgl';
 import '@bijective/autoregressive';
 import '@bijective/cnf';
 import '@bijective/coupling';
+import '@bijective/flow-matching';
 import '@bijective/spline';
 import '@bijective/datasets';
 import '@bijective/datasets/node';

@@ -15,7 +15,7 @@ export const PROBABILITY_PATHS = ['ot', 'rectified', 'minibatch-ot'] as const;
 /** Name of one of the {@link PROBABILITY_PATHS}. */
 export type ProbabilityPath = (typeof PROBABILITY_PATHS)[number];
 
-/** Options of the `flow-matching` flow; every one but `eventShape` has a default. */
+/** Options of the `flow-matching` flow; every one but `eventShape` is optional. */
 export interface FlowMatchingOptions {
   /** Vector event shape `[d]` of the data. */
   eventShape: number[];

@@ -10,11 +10,12 @@ import { describe, expect, test } from 'vitest';
 import '@bijective/autoregressive';
 import '@bijective/core';
 import '@bijective/coupling';
+import '@bijective/flow-matching';
 import '@bijective/spline';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 /** The packages whose registered bijectors must declare their options with `defineOptions`. */
-const FIRST_PARTY = ['core', 'coupling', 'autoregressive', 'spline'];
+const FIRST_PARTY = ['core', 'coupling', 'autoregressive', 'spline', 'flow-matching'];
 
 /** A name's options type as the sources declare it. */
 interface OptionsType {

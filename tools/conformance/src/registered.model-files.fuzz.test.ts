@@ -29,6 +29,7 @@ import {
 import '@bijective/core';
 import '@bijective/autoregressive';
 import '@bijective/coupling';
+import '@bijective/flow-matching';
 import '@bijective/spline';
 
 /** Cases per registered bijector. */

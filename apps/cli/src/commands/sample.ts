@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { intOption, requiredOption, spelling, type ParsedArgs } from '../args.js';
+import { intOption, numberOption, requiredOption, spelling, type ParsedArgs } from '../args.js';
 import { selectBackend } from '../backend.js';
 import { printJson } from '../output.js';
 import { openModel } from '../saved-model.js';
@@ -46,17 +46,23 @@ export function readSampleOptions(args: ParsedArgs) {
     modelDir: requiredOption(args, 'model'),
     n: intOption(args, 'n', 1000, 1, 10_000_000),
     seed: intOption(args, 'seed', 0, 0, 2 ** 31 - 1),
+    guidance: numberOption(args, 'guidance', 0, -1e6, 1e6),
   };
 }
 
 /** `bijective sample`: draws rows from a saved model as CSV (stdout or --out), given a context for conditional models. */
 export async function sampleCommand(args: ParsedArgs): Promise<void> {
-  const { n, seed, modelDir } = readSampleOptions(args);
+  const { n, seed, modelDir, guidance } = readSampleOptions(args);
   await selectBackend(args.values.get('backend'));
   const model = await openModel(modelDir);
   const context = contextOption(args, model.contextColumns?.length ?? 0);
   try {
-    const samples = model.flow.sample(n, { seed, context });
+    if (guidance !== 0 && (context === undefined || model.metadata.flow !== 'flow-matching')) {
+      throw new UsageError(
+        '--guidance applies to conditional flow-matching models (trained with --context-columns); this model is not one',
+      );
+    }
+    const samples = model.flow.sample(n, { seed, context, ...(guidance !== 0 ? { guidance } : {}) });
     const values = samples.dataSync() as Float32Array;
     samples.dispose();
     const scaled = model.levels ? values.map((v) => v * (model.levels as number)) : values;
