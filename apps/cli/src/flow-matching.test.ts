@@ -20,12 +20,14 @@ test('train --flow flow-matching maps --path and --sigma-min and reports trainLo
   );
   expect(r.status, r.stderr).toBe(0);
   const summary = JSON.parse(r.last) as Record<string, number>;
-  for (const key of ['trainLoss', 'trainNll', 'valNll', 'testNll']) expect(Number.isFinite(summary[key])).toBe(true);
+  for (const key of ['trainLoss', 'trainNll', 'valNll', 'testNll'])
+    expect(Number.isFinite(summary[key])).toBe(true);
   // The matching loss is a squared error, not an NLL: the two differ.
   expect(summary.trainLoss).not.toBeCloseTo(summary.trainNll as number, 3);
   expect(summary.nfeForward).toBe(32); // rk4, 8 steps: the sampling solve
   const model = readFileSync(join(harness.dir, 'fm-model', 'model.json'), 'utf8').replace(/\s+/g, '');
-  for (const key of ['"path":"minibatch-ot"', '"sigmaMin":0.01', '"solver":"rk4"']) expect(model).toContain(key);
+  for (const key of ['"path":"minibatch-ot"', '"sigmaMin":0.01', '"solver":"rk4"'])
+    expect(model).toContain(key);
   const loss = readFileSync(join(harness.dir, 'fm-model', 'loss.csv'), 'utf8');
   expect(loss.trim().split('\n')).toHaveLength(21);
 }, 240_000);
@@ -43,7 +45,19 @@ test('a conditional model samples with --guidance; --guidance elsewhere is a usa
     ...['--batch', '64', '--hidden', '8', '--backend', 'cpu', '--out', 'cond', '--json', '--quiet'],
   );
   expect(t.status, t.stderr).toBe(0);
-  const s = harness.cli('sample', '--model', 'cond', '-n', '5', '--context', '1', '--guidance', '2', '--backend', 'cpu');
+  const s = harness.cli(
+    'sample',
+    '--model',
+    'cond',
+    '-n',
+    '5',
+    '--context',
+    '1',
+    '--guidance',
+    '2',
+    '--backend',
+    'cpu',
+  );
   expect(s.status, s.stderr).toBe(0);
   const lines = s.stdout.trim().split('\n');
   expect(lines[0]).toBe('x,y');
@@ -61,7 +75,19 @@ test('bad --path and --sigma-min are one usage or option error, no stack trace',
     /--path must be one of ot, rectified, minibatch-ot/,
   );
   expectUsageError(
-    harness.cli('train', '--flow', 'flow-matching', '--data', 'moons', '--steps', '1', '--path', 'rectified', '--sigma-min', '0.1'),
+    harness.cli(
+      'train',
+      '--flow',
+      'flow-matching',
+      '--data',
+      'moons',
+      '--steps',
+      '1',
+      '--path',
+      'rectified',
+      '--sigma-min',
+      '0.1',
+    ),
     /sigmaMin/,
   );
 }, 120_000);

@@ -11,7 +11,10 @@ function permutations(n: number): number[][] {
 }
 
 const total = (cost: Float64Array, n: number, sigma: ArrayLike<number>) =>
-  Array.from({ length: n }, (_, i) => cost[i * n + (sigma[i] as number)] as number).reduce((a, b) => a + b, 0);
+  Array.from({ length: n }, (_, i) => cost[i * n + (sigma[i] as number)] as number).reduce(
+    (a, b) => a + b,
+    0,
+  );
 
 describe('optimal assignment (Hungarian algorithm)', () => {
   test('matches brute force over all permutations on random matrices, n = 1..7', () => {
@@ -33,7 +36,9 @@ describe('optimal assignment (Hungarian algorithm)', () => {
 
   test('finds the identity on a diagonal-cheap matrix and handles n = 0', () => {
     const n = 50;
-    const cost = Float64Array.from({ length: n * n }, (_, k) => (Math.floor(k / n) === k % n ? 0 : 1 + (k % 7)));
+    const cost = Float64Array.from({ length: n * n }, (_, k) =>
+      Math.floor(k / n) === k % n ? 0 : 1 + (k % 7),
+    );
     expect(Array.from(optimalAssignment(cost, n))).toEqual(Array.from({ length: n }, (_, i) => i));
     expect(optimalAssignment(new Float64Array(0), 0)).toHaveLength(0);
     expect(() => optimalAssignment(new Float64Array(5), 2)).toThrow(ValueError);

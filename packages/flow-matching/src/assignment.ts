@@ -73,7 +73,12 @@ export function optimalAssignment(cost: ArrayLike<number>, n: number): Int32Arra
  * Hungarian algorithm on the squared-distance matrix). Pairs (x_0[σ(i)], x_1[i]) are the coupled draws.
  * @internal
  */
-export function minibatchOtPairing(x0: ArrayLike<number>, x1: ArrayLike<number>, n: number, d: number): Int32Array {
+export function minibatchOtPairing(
+  x0: ArrayLike<number>,
+  x1: ArrayLike<number>,
+  n: number,
+  d: number,
+): Int32Array {
   const cost = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {

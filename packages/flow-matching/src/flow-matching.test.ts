@@ -182,7 +182,12 @@ describe('flow-matching', () => {
     fit(flow, x, { context: label, steps: 250, batchSize: 256, learningRate: 1e-2, validationFraction: 0 });
     const right = tf.tensor2d([[1]]);
     const meanX = (guidance: number) =>
-      tf.tidy(() => tf.mean(tf.slice(flow.sample(400, { seed: 5, context: right, guidance }), [0, 0], [-1, 1])).dataSync()[0] as number);
+      tf.tidy(
+        () =>
+          tf
+            .mean(tf.slice(flow.sample(400, { seed: 5, context: right, guidance }), [0, 0], [-1, 1]))
+            .dataSync()[0] as number,
+      );
     const plain = meanX(0);
     const guided = meanX(2);
     expect(plain).toBeGreaterThan(0.8); // the class sits at x ≈ +1.5
@@ -225,7 +230,9 @@ describe('flow-matching', () => {
       [1, -1],
     ]);
     const c = tf.tensor2d([[1], [-1]]);
-    const [a, b] = [flow, loaded].map((f) => tf.tidy(() => Array.from(f.logProb(x, { context: c }).dataSync())));
+    const [a, b] = [flow, loaded].map((f) =>
+      tf.tidy(() => Array.from(f.logProb(x, { context: c }).dataSync())),
+    );
     expect(b).toEqual(a);
     tf.dispose([x, c]);
     flow.dispose();
@@ -250,7 +257,12 @@ describe('flow-matching', () => {
     tf.dispose([x2, x3]);
     flow.dispose();
     const registered = createByName('bijector', 'flow-matching', { eventShape: [3], seed: 1 });
-    expect(registered.getConfig().options).toMatchObject({ path: 'ot', sigmaMin: 1e-4, solver: 'dopri5', rtol: 1e-5 });
+    expect(registered.getConfig().options).toMatchObject({
+      path: 'ot',
+      sigmaMin: 1e-4,
+      solver: 'dopri5',
+      rtol: 1e-5,
+    });
     registered.dispose();
   });
 });

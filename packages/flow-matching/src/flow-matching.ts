@@ -244,7 +244,8 @@ export class FlowMatching extends BaseBijector {
       );
     }
     const rows = checkBatchOfEvents(context, this.contextShape, 'flow-matching context');
-    if (rows !== n) throw new ShapeError(`flow-matching: context batch ${rows} does not match input batch ${n}`);
+    if (rows !== n)
+      throw new ShapeError(`flow-matching: context batch ${rows} does not match input batch ${n}`);
     return context as tf.Tensor2D;
   }
 }

@@ -66,7 +66,11 @@ function buildOrTypedError(o: unknown, guidance: unknown): void {
         tf.dispose(tf.tidy(() => b.inverse(b.forward(x, { context }), { context })));
         tf.dispose(
           tf.tidy(() =>
-            b.trainingLoss?.(x, { context, seed: 1, sampleBase: (n) => tf.randomNormal([n, ...b.eventShape]) }),
+            b.trainingLoss?.(x, {
+              context,
+              seed: 1,
+              sampleBase: (n) => tf.randomNormal([n, ...b.eventShape]),
+            }),
           ),
         );
         built += 1;
@@ -78,7 +82,8 @@ function buildOrTypedError(o: unknown, guidance: unknown): void {
       b.dispose();
     }
   } catch (e) {
-    if (!(e instanceof BijectiveError)) throw new Error(`flow-matching ${JSON.stringify(o)} threw ${String(e)}`);
+    if (!(e instanceof BijectiveError))
+      throw new Error(`flow-matching ${JSON.stringify(o)} threw ${String(e)}`);
   }
   expect(tf.memory().numTensors).toBe(before);
 }

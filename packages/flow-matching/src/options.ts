@@ -112,7 +112,9 @@ export const FLOW_MATCHING_SCHEMA = defineOptions('flow-matching', {
     read: (value, c) => {
       const v = value ?? 'dopri5';
       if (typeof v !== 'string' || v.length === 0) {
-        throw new OptionError(`${c.what} must be a registry name (a non-empty string), got ${previewJson(value)}`);
+        throw new OptionError(
+          `${c.what} must be a registry name (a non-empty string), got ${previewJson(value)}`,
+        );
       }
       return v;
     },
@@ -125,7 +127,9 @@ export const FLOW_MATCHING_SCHEMA = defineOptions('flow-matching', {
       const solver = c.value<string>('solver');
       if (!FIXED_STEP_SOLVERS.includes(solver)) {
         if (value !== undefined) {
-          throw new OptionError(`${c.what} applies to the fixed-step solvers (${FIXED_STEP_SOLVERS.join(', ')}), not '${solver}'`);
+          throw new OptionError(
+            `${c.what} applies to the fixed-step solvers (${FIXED_STEP_SOLVERS.join(', ')}), not '${solver}'`,
+          );
         }
         return null;
       }

@@ -28,12 +28,18 @@ describe('conditional paths', () => {
       row.map((v, j) => (1 - (1 - sigma) * ts[i]!) * v + ts[i]! * b[i]![j]!),
     );
     const expectedU = a.map((row, i) => row.map((v, j) => b[i]![j]! - (1 - sigma) * v));
-    expect(xt.arraySync().flat().map((v) => Number(v.toFixed(5)))).toEqual(
-      expectedX.flat().map((v) => Number(v.toFixed(5))),
-    );
-    expect(ut.arraySync().flat().map((v) => Number(v.toFixed(5)))).toEqual(
-      expectedU.flat().map((v) => Number(v.toFixed(5))),
-    );
+    expect(
+      xt
+        .arraySync()
+        .flat()
+        .map((v) => Number(v.toFixed(5))),
+    ).toEqual(expectedX.flat().map((v) => Number(v.toFixed(5))));
+    expect(
+      ut
+        .arraySync()
+        .flat()
+        .map((v) => Number(v.toFixed(5))),
+    ).toEqual(expectedU.flat().map((v) => Number(v.toFixed(5))));
     tf.dispose([t, xt, ut]);
   });
 
@@ -44,12 +50,18 @@ describe('conditional paths', () => {
     const end = at(1);
     expect(start.xt.arraySync()).toEqual(x0.arraySync());
     const expectedEnd = tf.tidy(() => tf.add(x1, tf.mul(x0, sigma)).arraySync());
-    end.xt.arraySync().flat().forEach((v, i) => expect(v).toBeCloseTo(expectedEnd.flat()[i]!, 5));
+    end.xt
+      .arraySync()
+      .flat()
+      .forEach((v, i) => expect(v).toBeCloseTo(expectedEnd.flat()[i]!, 5));
     // Finite difference of x_t in t equals u_t (the path is linear in t).
     const h = 1e-2;
     const [p, q] = [at(0.5 - h), at(0.5 + h)];
     const fd = tf.tidy(() => tf.div(tf.sub(q.xt, p.xt), 2 * h).arraySync());
-    p.ut.arraySync().flat().forEach((v, i) => expect(fd.flat()[i]).toBeCloseTo(v, 3));
+    p.ut
+      .arraySync()
+      .flat()
+      .forEach((v, i) => expect(fd.flat()[i]).toBeCloseTo(v, 3));
     tf.dispose([start.xt, start.ut, end.xt, end.ut, p.xt, p.ut, q.xt, q.ut]);
   });
 

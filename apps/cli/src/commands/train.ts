@@ -368,7 +368,8 @@ async function trainWith(
   // use the first CONTINUOUS_NLL_ROWS rows (uniform: the splits are shuffled or fresh draws).
   const continuous = isContinuousFlow(flowName);
   const nllRows = continuous ? CONTINUOUS_NLL_ROWS : TRAIN_NLL_ROWS;
-  const validationRows = splits.validation && (continuous ? headRows(splits.validation, nllRows) : splits.validation);
+  const validationRows =
+    splits.validation && (continuous ? headRows(splits.validation, nllRows) : splits.validation);
   const validation = validationRows && withDequantisation(validationRows, levels, seed + 2);
   const test = splits.test && withDequantisation(splits.test, levels, seed + 3);
   if (test && test.cols !== train.cols) {
@@ -461,7 +462,8 @@ async function trainWith(
     const objective = tf.tidy(() =>
       ownObjective(flow, tableTensor(objectiveRows), contextTensor(objectiveRows)),
     );
-    const nfeForward = result.nfeForward ?? (continuous ? samplingNfe(flow, 1000, tensors.context) : undefined);
+    const nfeForward =
+      result.nfeForward ?? (continuous ? samplingNfe(flow, 1000, tensors.context) : undefined);
     const valNll = meanNll(validationLogDensity);
     const testNll = meanNll(rowLogDensities(flow, test, levels));
     const seconds = (performance.now() - started) / 1000;
