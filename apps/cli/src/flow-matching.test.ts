@@ -1,6 +1,7 @@
 // `train --flow flow-matching` with its options (--path, --sigma-min): they reach the flow
 // (model.json's options), the JSON summary carries trainLoss (the matching loss) beside the ODE
-// NLLs and a sampling solve's NFE; `sample --guidance` draws from a conditional model.
+// NLLs and a sampling solve's NFE; `sample --guidance` draws from a conditional model, which
+// `score` scores for anomalies.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
@@ -63,6 +64,21 @@ test('a conditional model samples with --guidance; --guidance elsewhere is a usa
   expect(lines[0]).toBe('x,y');
   expect(lines).toHaveLength(6);
   expect(lines.slice(1).every((l) => l.split(',').every((v) => Number.isFinite(Number(v))))).toBe(true);
+  const score = harness.cli(
+    'score',
+    '--model',
+    'cond',
+    '--data',
+    'labelled.csv',
+    '--json',
+    '--backend',
+    'cpu',
+  );
+  expect(score.status, score.stderr).toBe(0);
+  const scored = JSON.parse(score.last) as { n: number; anomalies: number; threshold: number };
+  expect(scored.n).toBe(400);
+  expect(Number.isFinite(scored.threshold)).toBe(true);
+  expect(scored.anomalies).toBeLessThan(40);
   const u = harness.cli('sample', '--model', 'fm-model', '-n', '5', '--guidance', '2', '--backend', 'cpu');
   expectUsageError(u, /--guidance applies to conditional flow-matching models/);
   const bad = harness.cli('sample', '--model', 'cond', '-n', '5', '--context', '1', '--guidance', 'x');
