@@ -111,7 +111,7 @@ const FLOW_OPTIONS: readonly OptionDoc[] = [
   {
     name: 'path',
     value: 'ot|rectified|minibatch-ot',
-    default: 'ot',
+    default: 'minibatch-ot',
     help: 'flow matching: the conditional path and coupling regressed onto',
   },
   {

@@ -58,7 +58,7 @@ const meanLoss = (flow: Flow, x: tf.Tensor, context?: tf.Tensor) =>
 describe('flow-matching', () => {
   test('the training loss is the regression onto the OT path: ‖v − u‖² with v ≡ 0 at the identity start', () => {
     const { x, label } = mixture(64, 1);
-    const flow = flowOf({ sigmaMin: 0.2 });
+    const flow = flowOf({ path: 'ot', sigmaMin: 0.2 });
     // v ≡ 0: the loss is E‖x1 − 0.8 x0‖² = E‖x1‖² + 0.64 d over the batch.
     const expected = tf.tidy(() => tf.mean(tf.sum(tf.square(x), 1)).dataSync()[0] as number) + 0.64 * 2;
     const draws = Array.from({ length: 40 }, (_, seed) => lossOf(flow, x, seed));
@@ -208,7 +208,13 @@ describe('flow-matching', () => {
 
   test('conditional: context dropout, and classifier-free guidance moves samples towards the class', () => {
     const { x, label } = mixture(1024, 7);
-    const flow = flowOf({ contextShape: [1], contextDropout: 0.2, identityInit: false, hidden: [32, 32] });
+    const flow = flowOf({
+      path: 'ot',
+      contextShape: [1],
+      contextDropout: 0.2,
+      identityInit: false,
+      hidden: [32, 32],
+    });
     fit(flow, x, { context: label, steps: 250, batchSize: 256, learningRate: 1e-2, validationFraction: 0 });
     const right = tf.tensor2d([[1]]);
     const meanX = (guidance: number) =>
@@ -288,7 +294,7 @@ describe('flow-matching', () => {
     flow.dispose();
     const registered = createByName('bijector', 'flow-matching', { eventShape: [3], seed: 1 });
     expect(registered.getConfig().options).toMatchObject({
-      path: 'ot',
+      path: 'minibatch-ot',
       sigmaMin: 1e-4,
       solver: 'dopri5',
       rtol: 1e-5,
