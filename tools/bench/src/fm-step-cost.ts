@@ -1,7 +1,7 @@
 // The cost of one flow-matching training step (an MLP regression on (t, x_t, u_t) draws) against
 // one RealNVP maximum-likelihood step with the same hidden widths and batch, measured side by side:
-// the variants take turns in every round, so a shared machine's load hits them alike. Reports the
-// median seconds per step of each and its ratio to RealNVP's in the same rounds.
+// the variants take turns in every round (in a rotating order), so a shared machine's load hits them
+// alike. Reports the median seconds per step of each and its ratio to RealNVP's in the same rounds.
 // Usage: node tools/bench/run.mjs tools/bench/src/fm-step-cost.ts [--backend wasm] [--hidden 64,64,64]
 //   [--batch 256] [--steps 100] [--rounds 5]
 import { parseArgs } from 'node:util';
@@ -42,10 +42,13 @@ const flows = variants.map(([, name, options]) => cliLikeFlow(name, rows, option
 const times: number[][] = variants.map(() => []);
 console.error(`load before: ${load()}`);
 for (let round = 0; round <= rounds; round++) {
-  flows.forEach((flow, i) => {
+  // Each round starts at another variant, so that no variant always follows the same one.
+  for (let k = 0; k < flows.length; k++) {
+    const i = (k + round) % flows.length;
+    const flow = flows[i] as (typeof flows)[number];
     const r = fit(flow, x, { steps, batchSize, learningRate: 1e-3, validationFraction: 0, seed: round });
     if (round > 0) (times[i] as number[]).push(r.secondsPerStep); // round 0 warms up
-  });
+  }
 }
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] as number;
 const reference = median(times[0] as number[]);
