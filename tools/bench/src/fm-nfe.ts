@@ -73,6 +73,7 @@ const settings: [string, Record<string, unknown>][] = [
   ['rk4 4 steps', { solver: 'rk4', steps: 4 }],
   ['rk4 8 steps', { solver: 'rk4', steps: 8 }],
   ['rk4 16 steps', { solver: 'rk4', steps: 16 }],
+  ['euler 2 steps', { solver: 'euler', steps: 2 }],
   ['euler 8 steps', { solver: 'euler', steps: 8 }],
   ['euler 32 steps', { solver: 'euler', steps: 32 }],
 ];
@@ -88,11 +89,11 @@ for (const [label, solver] of settings) {
     sq += ((r.values[i] as number) - (reference.values[i] as number)) ** 2;
   const rms = Math.sqrt(sq / (r.values.length / 2));
   lines.push(
-    `| ${label} | ${r.nfe} | ${r.seconds.toFixed(2)} | ${energyDistance(r.values, fresh).toFixed(4)} | ${rms.toExponential(2)} |`,
+    `| ${label} | ${r.nfe} | ${r.seconds.toFixed(2)} | ${energyDistance(r.values, fresh).toExponential(2)} | ${rms.toExponential(2)} |`,
   );
   console.error(lines[lines.length - 1]);
 }
 console.log(
-  `model ${args.model}, ${args.data}, backend ${args.backend}; data-vs-data floor ${floor.toFixed(4)}; load after: ${load()}`,
+  `model ${args.model}, ${args.data}, backend ${args.backend}; data-vs-data floor ${floor.toExponential(2)}; load after: ${load()}`,
 );
 console.log(lines.join('\n'));

@@ -56,7 +56,7 @@ for (const data of args.data.split(',')) {
     const samples = sampleRows(flow, N, 7);
     const ed = energyDistance(samples, fresh);
     lines.push(
-      `| ${data} | ${name} | ${steps} | ${(result.secondsPerStep * steps).toFixed(0)} | ${result.secondsPerStep.toFixed(4)} | ${ed.toFixed(4)} | ${floor.toFixed(4)} |`,
+      `| ${data} | ${name} | ${steps} | ${(result.secondsPerStep * steps).toFixed(0)} | ${result.secondsPerStep.toFixed(4)} | ${ed.toExponential(2)} | ${floor.toExponential(2)} |`,
     );
     console.error(lines[lines.length - 1], `load ${load()}`);
     flow.dispose();
