@@ -154,9 +154,8 @@ function stepSeed(seed: number, step: number): number {
  * Adam, an optional schedule and gradient clipping, validates periodically, stops early after
  * `patience` passes without improvement and restores the best-validation weights. A flow with its
  * own objective (`Bijector.trainingLoss`: flow matching) minimises that instead, validated by NLL
- * all the same (see `Flow.trainingLoss`). A non-finite
- * loss or gradient stops training with a `DivergenceError` after restoring the last good
- * (or best) weights. No tensor outlives a step.
+ * all the same (see `Flow.trainingLoss`). A non-finite loss or gradient stops training with a
+ * `DivergenceError` after restoring the last good (or best) weights. No tensor outlives a step.
  *
  * @example
  * ```ts

@@ -34,7 +34,7 @@ const x = tf.tensor2d(rows, [rows.length / 2, 2]);
 const variants: [string, string, Record<string, unknown>][] = [
   ['realnvp (12 layers)', 'realnvp', { hidden }],
   ['realnvp (4 layers)', 'realnvp', { hidden, layers: 4 }],
-  ['flow-matching ot', 'flow-matching', { hidden }],
+  ['flow-matching ot', 'flow-matching', { hidden, path: 'ot' }],
   ['flow-matching rectified', 'flow-matching', { hidden, path: 'rectified' }],
   ['flow-matching minibatch-ot', 'flow-matching', { hidden, path: 'minibatch-ot' }],
 ];
