@@ -1,5 +1,5 @@
 // Sample quality at equal training wall time: each flow trains for the same seconds of its training
-// loop (steps calibrated from a short timed run, its recommended rate, batch and base; the learning
+// loop (steps calibrated from a timed 40-step run, its recommended rate, batch and base; the learning
 // rate follows the cosine schedule over those steps), then 10k samples are compared with 10k fresh
 // draws of the toy by the energy distance (Székely & Rizzo 2013; 0 iff the distributions agree).
 // The floor is the energy distance between two independent 10k draws of the data.
@@ -47,8 +47,8 @@ for (const data of args.data.split(',')) {
     };
     // Calibration: a few warm-up steps, then a timed run on a throwaway copy of the flow.
     const probe = cliLikeFlow(name, rows);
-    fit(probe, x, { ...train, steps: 5 });
-    const perStep = fit(probe, x, { ...train, steps: 20, seed: 1 }).secondsPerStep;
+    fit(probe, x, { ...train, steps: 10 });
+    const perStep = fit(probe, x, { ...train, steps: 40, seed: 1 }).secondsPerStep;
     probe.dispose();
     const steps = Math.max(20, Math.floor(budget / perStep));
     const flow = cliLikeFlow(name, rows);
