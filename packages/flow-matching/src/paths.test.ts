@@ -49,7 +49,7 @@ describe('conditional paths', () => {
     const start = at(0);
     const end = at(1);
     expect(start.xt.arraySync()).toEqual(x0.arraySync());
-    const expectedEnd = tf.tidy(() => tf.add(x1, tf.mul(x0, sigma)).arraySync());
+    const expectedEnd = tf.tidy(() => tf.add(x1, tf.mul(x0, sigma)).arraySync()) as number[][];
     end.xt
       .arraySync()
       .flat()
@@ -57,7 +57,7 @@ describe('conditional paths', () => {
     // Finite difference of x_t in t equals u_t (the path is linear in t).
     const h = 1e-2;
     const [p, q] = [at(0.5 - h), at(0.5 + h)];
-    const fd = tf.tidy(() => tf.div(tf.sub(q.xt, p.xt), 2 * h).arraySync());
+    const fd = tf.tidy(() => tf.div(tf.sub(q.xt, p.xt), 2 * h).arraySync()) as number[][];
     p.ut
       .arraySync()
       .flat()

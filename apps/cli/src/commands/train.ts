@@ -459,9 +459,14 @@ async function trainWith(
     const validationLogDensity = rowLogDensities(flow, validation, levels, nllRows);
     const trainNll = meanNll(trainLogDensity);
     const objectiveRows = headRows(train, nllRows);
-    const objective = tf.tidy(() =>
-      ownObjective(flow, tableTensor(objectiveRows), contextTensor(objectiveRows)),
-    );
+    const objectiveTensors = { x: tableTensor(objectiveRows), context: contextTensor(objectiveRows) };
+    let objective: number | null;
+    try {
+      objective = ownObjective(flow, objectiveTensors.x, objectiveTensors.context);
+    } finally {
+      objectiveTensors.x.dispose();
+      objectiveTensors.context?.dispose();
+    }
     const nfeForward =
       result.nfeForward ?? (continuous ? samplingNfe(flow, 1000, tensors.context) : undefined);
     const valNll = meanNll(validationLogDensity);
