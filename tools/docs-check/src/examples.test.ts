@@ -30,6 +30,7 @@ const MIN_PER_FILE: Readonly<Record<string, number>> = {
   'docs/training.md': 3,
   'docs/backends.md': 2,
   'docs/plugins.md': 6,
+  'docs/flow-matching.md': 4,
   'apps/example-plugin/README.md': 1,
 };
 
@@ -50,6 +51,9 @@ const EXAMPLES_REQUIRED: Readonly<Record<string, readonly string[]>> = {
   'packages/autoregressive/src/maf.ts': ['MAF'],
   'packages/autoregressive/src/iaf.ts': ['IAF'],
   'packages/spline/src/nsf.ts': ['NSF'],
+  'packages/flow-matching/src/flow-matching.ts': ['FlowMatching'],
+  'packages/flow-matching/src/paths.ts': ['otPath'],
+  'packages/flow-matching/src/assignment.ts': ['optimalAssignment'],
 };
 
 beforeAll(async () => {
