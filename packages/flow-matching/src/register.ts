@@ -28,7 +28,7 @@ export function registerFlowMatching(): void {
       example: (d) => ({ eventShape: [d], hidden: [8], identityInit: false, seed: d }),
       tags: ['flow', 'continuous'],
       // Mini-batch OT (the default path) at batch 128: the assignment costs ~4 ms a batch, and on moons
-      // it reached 1.03 nats where the `ot` path at batch 256 stayed at 1.10 (docs/benchmarks.md).
+      // it reached a test NLL of 1.048 where the `ot` path at batch 256 stayed at 1.095 (docs/benchmarks.md).
       recommended: { learningRate: 2e-3, batchSize: 128, steps: 20_000 },
     },
     { replace: true },
