@@ -61,6 +61,7 @@ describe('bijective CLI (CLI.md contract)', () => {
       'backend',
       'steps',
       'batch',
+      'trainLoss',
       'trainNll',
       'valNll',
       'testNll',
@@ -79,6 +80,7 @@ describe('bijective CLI (CLI.md contract)', () => {
       batch: 256,
       model: 'm',
     });
+    expect(out.trainLoss).toBe(out.trainNll); // a likelihood-trained flow's objective is its NLL
     expect(out.testNll).toBeGreaterThan(1.006);
     expect(out.testNll).toBeLessThan(3.5);
     expect(readdirSync(join(dir, 'm')).sort()).toEqual(['loss.csv', 'loss.png', 'model.json', 'weights.bin']);

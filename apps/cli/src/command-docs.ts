@@ -117,6 +117,18 @@ const FLOW_OPTIONS: readonly OptionDoc[] = [
     help: 'RNODE Jacobian Frobenius-norm weight (continuous flows)',
   },
   {
+    name: 'path',
+    value: 'ot|rectified|minibatch-ot',
+    default: 'minibatch-ot',
+    help: 'flow matching: the conditional path and coupling regressed onto',
+  },
+  {
+    name: 'sigma-min',
+    value: 'X',
+    default: '1e-4',
+    help: 'flow matching: σ_min of the ot and minibatch-ot paths',
+  },
+  {
     name: 'context-columns',
     value: 'I[,J...]',
     help: 'CSV columns (0-based) used as conditioning context: a conditional flow',
@@ -339,6 +351,12 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'context',
         value: 'V[,V...]',
         help: 'conditioning row for conditional models (required there), broadcast to every sample',
+      },
+      {
+        name: 'guidance',
+        value: 'W',
+        default: '0',
+        help: 'classifier-free guidance weight of conditional flow-matching models: v = (1+W) v(x|c) - W v(x|none)',
       },
       {
         name: 'out',

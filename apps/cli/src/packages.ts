@@ -10,6 +10,7 @@ import '@bijective/autoregressive';
 import '@bijective/cnf';
 import '@bijective/coupling';
 import '@bijective/glow';
+import '@bijective/flow-matching';
 import '@bijective/spline';
 import '@bijective/datasets';
 import '@bijective/datasets/node';

@@ -199,6 +199,28 @@ export class ConcatSquashField {
       });
     }
     const hyperInput = tf.concat([tf.mul(tf.ones([context.shape[0], 1]), t), context], 1) as tf.Tensor2D;
+    return this.rowMaps(hyperInput, gateOf);
+  }
+
+  /**
+   * f(z, t_i[, c_i]) with one time per row, `t` `[n, 1]`: the concat-squash layers read [t_i, c_i]
+   * row by row, as flow matching's regression onto (t, x_t, u_t) draws needs (Lipman et al. 2022).
+   * First-order gradients only (no second-order exact activations); records on any open tape.
+   */
+  applyAtTimes(z: tf.Tensor2D, t: tf.Tensor2D, context?: tf.Tensor2D): tf.Tensor2D {
+    const hyperInput = context === undefined ? t : (tf.concat([t, context], 1) as tf.Tensor2D);
+    const maps = this.rowMaps(hyperInput, (x) => tf.sigmoid(x));
+    const last = maps.length - 1;
+    let h: tf.Tensor2D = z;
+    maps.forEach((map, i) => {
+      const out = map.apply(h);
+      h = (i === last ? out : this.pair.value(out)) as tf.Tensor2D;
+    });
+    return h;
+  }
+
+  /** Each layer's affine map for per-row hypernetwork inputs `[n, 1 + c]` ([t, c] row by row). */
+  private rowMaps(hyperInput: tf.Tensor2D, gateOf: (x: tf.Tensor) => tf.Tensor): LayerMap[] {
     return this.layers.map((layer) => {
       const gate = gateOf(affine(hyperInput, layer.gateKernel as tf.Tensor2D, layer.gateBias));
       const shift = matMul(hyperInput, layer.hyperKernel as tf.Tensor2D);

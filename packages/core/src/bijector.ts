@@ -22,6 +22,22 @@ export interface CallOptions {
   training?: boolean;
   /** Where the call reports work counters and training penalties; composite bijectors pass it to every link. */
   record?: CallRecorder;
+  /**
+   * Classifier-free guidance weight w (Ho & Salimans 2022) of a sampling call: flows trained with a
+   * null context (flow matching) follow v = (1 + w) v(x | c) − w v(x | ∅); others ignore it. Default 0.
+   */
+  guidance?: number;
+}
+
+/**
+ * What {@link Bijector.trainingLoss} receives besides the data: the call's options, a seed for the
+ * objective's own draws and the distribution on the bijector's base side to draw from.
+ */
+export interface TrainingLossOptions extends CallOptions {
+  /** Seed of this evaluation's random draws (`fit` passes a fresh one per step). */
+  seed: number;
+  /** Draws `n` points of the bijector's base side: the flow's base pushed through the links before it. */
+  sampleBase(n: number, seed: number): tf.Tensor;
 }
 
 /** The fused result of one direction: the mapped batch and log|det J| per batch element. */
@@ -78,6 +94,13 @@ export interface Bijector {
   getConfig(): BijectorConfig;
   /** Frees every variable this bijector owns. */
   dispose(): void;
+  /**
+   * The objective training minimises for a batch `y` of data-side events, when it is not the
+   * negative log-likelihood: flow matching's regression of its vector field onto a conditional path
+   * (Lipman et al. 2022). Absent on likelihood-trained bijectors; `Flow.trainingLoss` (and so `fit`)
+   * uses it when present and −mean log p(y) otherwise. Returns a scalar recorded on any open tape.
+   */
+  readonly trainingLoss?: (y: tf.Tensor, options: TrainingLossOptions) => tf.Scalar;
 }
 
 /** Shapes a {@link BaseBijector} declares. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Bijector, BijectorConfig, CallOptions } from './bijector.js';
+import type { Bijector, BijectorConfig, CallOptions, CallRecorder } from './bijector.js';
 import type { BaseDistribution, DistributionConfig } from './distributions/distribution.js';
 import { checkSampleCount } from './distributions/sampling.js';
 import { ShapeError } from './errors.js';
@@ -11,6 +11,18 @@ export interface FlowSampleOptions {
   seed?: number;
   /** Conditioning: one row per sample (`[n, ...]`) or one row broadcast to all samples (`[1, ...]`). */
   context?: tf.Tensor;
+  /** Classifier-free guidance weight w for flows trained with a null context (flow matching); see `CallOptions.guidance`. */
+  guidance?: number;
+}
+
+/** Options of {@link Flow.trainingLoss}. */
+export interface FlowTrainingLossOptions {
+  /** Conditioning rows aligned with the batch (or one row broadcast). */
+  context?: tf.Tensor;
+  /** Receives work counters and penalties. */
+  record?: CallRecorder;
+  /** Seed of the objective's own draws (flow matching's times, noise and couplings); default 0. */
+  seed?: number;
 }
 
 /** A batch of samples with their log-densities. */
@@ -86,12 +98,33 @@ export class Flow {
     });
   }
 
+  /**
+   * The objective training minimises on a batch `x`, a scalar recorded on any open tape: the
+   * bijector's own ({@link Bijector.trainingLoss}, e.g. flow matching's regression loss) when it has
+   * one, else the negative log-likelihood −mean log p(x) of a training-mode call.
+   */
+  trainingLoss(x: tf.Tensor, options: FlowTrainingLossOptions = {}): tf.Scalar {
+    const batch = checkBatchOfEvents(x, this.eventShape, 'Flow.trainingLoss input');
+    return tf.tidy(() => {
+      const context = broadcastContext(options.context, batch);
+      const call = { context, record: options.record, training: true };
+      const own = this.bijector.trainingLoss;
+      if (own === undefined) return tf.neg(tf.mean(this.logProb(x, call))) as tf.Scalar;
+      return own.call(this.bijector, x, {
+        ...call,
+        seed: options.seed ?? 0,
+        sampleBase: (n, seed) => this.base.sample(n, { seed }),
+      });
+    });
+  }
+
   /** Draws `n` samples through the forward (sampling) direction. */
   sample(n: number, options: FlowSampleOptions = {}): tf.Tensor {
     checkSampleCount(n);
     return tf.tidy(() =>
       this.bijector.forward(this.base.sample(n, { seed: options.seed }), {
         context: broadcastContext(options.context, n),
+        ...(options.guidance !== undefined ? { guidance: options.guidance } : {}),
       }),
     );
   }
@@ -102,7 +135,8 @@ export class Flow {
     return tf.tidy(() => {
       const context = broadcastContext(options.context, n);
       const z = this.base.sample(n, { seed: options.seed });
-      const { value, logDet } = this.bijector.forwardAndLogDet(z, { context });
+      const guidance = options.guidance !== undefined ? { guidance: options.guidance } : {};
+      const { value, logDet } = this.bijector.forwardAndLogDet(z, { context, ...guidance });
       return { value, logProb: tf.sub(this.base.logProb(z), logDet) };
     });
   }

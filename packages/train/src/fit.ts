@@ -28,7 +28,10 @@ export interface FitProgress extends SolveTelemetry {
   step: number;
   /** Steps planned. */
   totalSteps: number;
-  /** Training objective of this step: mean NLL of the minibatch (nats) plus any penalties the flow reports. */
+  /**
+   * Training objective of this step: `Flow.trainingLoss` of the minibatch (the mean NLL in nats, or a
+   * flow's own objective such as flow matching's regression loss) plus any penalties the flow reports.
+   */
   loss: number;
   /** Learning rate used by this step. */
   learningRate: number;
@@ -146,12 +149,18 @@ function splitData(data: tf.Tensor, options: FitOptions, seed: number): Split {
   return split;
 }
 
+/** The seed of step `step`'s own draws in a flow's training objective (a fresh one per step, reproducible). */
+function stepSeed(seed: number, step: number): number {
+  return (Math.imul(seed ^ 0x27d4eb2f, 0x165667b1) + Math.imul(step + 1, 0x9e3779b1)) >>> 0;
+}
+
 /**
  * Fits a flow by maximum likelihood (forward KL): minimises -mean log p(x) over minibatches with
  * Adam, an optional schedule and gradient clipping, validates periodically, stops early after
- * `patience` passes without improvement and restores the best-validation weights. A non-finite
- * loss or gradient stops training with a `DivergenceError` after restoring the last good
- * (or best) weights. No tensor outlives a step.
+ * `patience` passes without improvement and restores the best-validation weights. A flow with its
+ * own objective (`Bijector.trainingLoss`: flow matching) minimises that instead, validated by NLL
+ * all the same (see `Flow.trainingLoss`). A non-finite loss or gradient stops training with a
+ * `DivergenceError` after restoring the last good (or best) weights. No tensor outlives a step.
  *
  * @example
  * ```ts
@@ -243,8 +252,8 @@ export function fit(flow: Flow, data: tf.Tensor, options: FitOptions = {}): FitR
             const rows = tf.tensor1d(indices, 'int32');
             const x = tf.gather(split.train, rows);
             const context = split.trainContext ? tf.gather(split.trainContext, rows) : undefined;
-            const nll = tf.neg(tf.mean(flow.logProb(x, { context, training: true, record }))) as tf.Scalar;
-            return record.penalise(nll);
+            const objective = flow.trainingLoss(x, { context, record, seed: stepSeed(seed, step) });
+            return record.penalise(objective);
           },
           best
             ? { weights: best.weights, description: `best-validation weights of step ${best.step}` }

@@ -11,11 +11,12 @@ import '@bijective/autoregressive';
 import '@bijective/core';
 import '@bijective/coupling';
 import '@bijective/glow';
+import '@bijective/flow-matching';
 import '@bijective/spline';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 /** The packages whose registered bijectors must declare their options with `defineOptions`. */
-const FIRST_PARTY = ['core', 'coupling', 'autoregressive', 'spline', 'glow'];
+const FIRST_PARTY = ['core', 'coupling', 'autoregressive', 'spline', 'glow', 'flow-matching'];
 
 /** A name's options type as the sources declare it. */
 interface OptionsType {

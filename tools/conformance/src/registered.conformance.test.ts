@@ -11,6 +11,7 @@ import '@bijective/autoregressive';
 import '@bijective/cnf';
 import '@bijective/coupling';
 import '@bijective/glow';
+import '@bijective/flow-matching';
 import '@bijective/planar';
 import '@bijective/spline';
 
@@ -29,6 +30,7 @@ describeRegisteredBijectors(
       radial: stress,
       // Every ffjord call is an ODE solve: fewer cases, and the flow checks in 1-2 D (grid quadrature).
       ffjord: { bijector: { numRuns: 3 }, flow: { eventSizes: { min: 1, max: 2 }, numRuns: 2 } },
+      'flow-matching': { bijector: { numRuns: 3 }, flow: { eventSizes: { min: 1, max: 2 }, numRuns: 2 } },
     },
   },
 );

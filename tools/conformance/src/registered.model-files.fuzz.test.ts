@@ -30,6 +30,7 @@ import '@bijective/core';
 import '@bijective/autoregressive';
 import '@bijective/coupling';
 import '@bijective/glow';
+import '@bijective/flow-matching';
 import '@bijective/spline';
 
 /** Cases per registered bijector. */

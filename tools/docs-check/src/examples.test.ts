@@ -32,6 +32,7 @@ const MIN_PER_FILE: Readonly<Record<string, number>> = {
   'docs/plugins.md': 6,
   'docs/glow.md': 2,
   'packages/glow/README.md': 1,
+  'docs/flow-matching.md': 4,
   'apps/example-plugin/README.md': 1,
 };
 
@@ -54,6 +55,9 @@ const EXAMPLES_REQUIRED: Readonly<Record<string, readonly string[]>> = {
   'packages/spline/src/nsf.ts': ['NSF'],
   'packages/glow/src/glow.ts': ['Glow'],
   'packages/engine/src/nn/conv2d.ts': ['conv2dSame'],
+  'packages/flow-matching/src/flow-matching.ts': ['FlowMatching'],
+  'packages/flow-matching/src/paths.ts': ['otPath'],
+  'packages/flow-matching/src/assignment.ts': ['optimalAssignment'],
 };
 
 beforeAll(async () => {

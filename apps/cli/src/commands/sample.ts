@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { intOption, requiredOption, spelling, type ParsedArgs } from '../args.js';
+import { intOption, numberOption, requiredOption, spelling, type ParsedArgs } from '../args.js';
 import { selectBackend } from '../backend.js';
 import { printJson } from '../output.js';
 import { imageGridPng, modelImageShape, sampleAtTemperature, temperatureOption } from '../image-samples.js';
@@ -48,16 +48,22 @@ export function readSampleOptions(args: ParsedArgs) {
     n: intOption(args, 'n', 1000, 1, 10_000_000),
     seed: intOption(args, 'seed', 0, 0, 2 ** 31 - 1),
     temperature: temperatureOption(args),
+    guidance: numberOption(args, 'guidance', 0, -1e6, 1e6),
   };
 }
 
 /** `bijective sample`: draws rows from a saved model as CSV (stdout or --out), given a context for conditional models. */
 export async function sampleCommand(args: ParsedArgs): Promise<void> {
-  const { n, seed, modelDir, temperature } = readSampleOptions(args);
+  const { n, seed, modelDir, temperature, guidance } = readSampleOptions(args);
   await selectBackend(args.values.get('backend'));
   const model = await openModel(modelDir);
   const context = contextOption(args, model.contextColumns?.length ?? 0);
   try {
+    if (guidance !== 0 && (context === undefined || model.metadata.flow !== 'flow-matching')) {
+      throw new UsageError(
+        '--guidance applies to conditional flow-matching models (trained with --context-columns); this model is not one',
+      );
+    }
     const out = args.values.get('out');
     const image = modelImageShape(model);
     if (context && temperature !== 1) throw new UsageError('--temperature applies to unconditional models');
@@ -71,7 +77,7 @@ export async function sampleCommand(args: ParsedArgs): Promise<void> {
     }
     let values: Float32Array;
     if (context) {
-      const samples = model.flow.sample(n, { seed, context });
+      const samples = model.flow.sample(n, { seed, context, ...(guidance !== 0 ? { guidance } : {}) });
       values = samples.dataSync() as Float32Array;
       samples.dispose();
     } else values = sampleAtTemperature(model.flow, n, seed, temperature);

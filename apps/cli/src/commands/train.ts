@@ -43,6 +43,7 @@ import { isPluginPath, loadPlugins, type LoadedPlugin } from '../plugins.js';
 import { ProgressBar, progressMode } from '../progress.js';
 import { QUANTILE_LEVELS, quantilesOf } from '../quantiles.js';
 import { tableLogDensities } from '../scoring.js';
+import { CONTINUOUS_NLL_ROWS, isContinuousFlow, ownObjective, samplingNfe } from '../objective.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandContext } from './index.js';
 import { lossPicture } from './plot.js';
@@ -99,6 +100,10 @@ export function flowFlagOptions(args: ParsedArgs): FlowFlagOptions {
     if (args.values.has(flag)) options[name] = numberOption(args, flag, 0);
   }
   if (args.values.has('augment')) options.augment = intOption(args, 'augment', 0, 0, 1000);
+  if (args.values.has('path')) {
+    options.path = choiceOption(args, 'path', ['ot', 'rectified', 'minibatch-ot'] as const, 'ot');
+  }
+  if (args.values.has('sigma-min')) options.sigmaMin = numberOption(args, 'sigma-min', 0, 0, 1);
   return options;
 }
 
@@ -208,14 +213,15 @@ function headRows(table: Table, n: number): Table {
   return { ...table, rows: n, data: table.data.subarray(0, n * table.cols), context, labels: undefined };
 }
 
-/** Log-densities (data units) of at most {@link TRAIN_NLL_ROWS} rows of a table, or null without rows. */
+/** Log-densities (data units) of at most `limit` rows of a table, or null without rows. */
 function rowLogDensities(
   flow: Flow,
   table: Table | null | undefined,
   levels: number | undefined,
+  limit = TRAIN_NLL_ROWS,
 ): Float64Array | null {
   if (!table || table.rows === 0) return null;
-  return tableLogDensities(flow, headRows(table, TRAIN_NLL_ROWS), levels ?? null);
+  return tableLogDensities(flow, headRows(table, limit), levels ?? null);
 }
 
 const meanNll = (logProb: Float64Array | null): number | null =>
@@ -390,7 +396,13 @@ async function trainWith(
   });
   const levels = dataset.levels;
   const train = withDequantisation(splits.train, levels, seed + 1);
-  const validation = splits.validation && withDequantisation(splits.validation, levels, seed + 2);
+  // A continuous flow's likelihood is an ODE solve per row: its validation passes and train/val NLLs
+  // use the first CONTINUOUS_NLL_ROWS rows (uniform: the splits are shuffled or fresh draws).
+  const continuous = isContinuousFlow(flowName);
+  const nllRows = continuous ? CONTINUOUS_NLL_ROWS : TRAIN_NLL_ROWS;
+  const validationRows =
+    splits.validation && (continuous ? headRows(splits.validation, nllRows) : splits.validation);
+  const validation = validationRows && withDequantisation(validationRows, levels, seed + 2);
   const test = splits.test && withDequantisation(splits.test, levels, seed + 3);
   if (test && test.cols !== train.cols) {
     throw new UsageError(`test data has ${test.cols} columns but the training data has ${train.cols}`);
@@ -479,9 +491,20 @@ async function trainWith(
       },
     });
     progress.finish();
-    const trainLogDensity = rowLogDensities(flow, train, levels);
-    const validationLogDensity = rowLogDensities(flow, validation, levels);
+    const trainLogDensity = rowLogDensities(flow, train, levels, nllRows);
+    const validationLogDensity = rowLogDensities(flow, validation, levels, nllRows);
     const trainNll = meanNll(trainLogDensity);
+    const objectiveRows = headRows(train, nllRows);
+    const objectiveTensors = { x: tableTensor(objectiveRows), context: contextTensor(objectiveRows) };
+    let objective: number | null;
+    try {
+      objective = ownObjective(flow, objectiveTensors.x, objectiveTensors.context);
+    } finally {
+      objectiveTensors.x.dispose();
+      objectiveTensors.context?.dispose();
+    }
+    const nfeForward =
+      result.nfeForward ?? (continuous ? samplingNfe(flow, 1000, tensors.context) : undefined);
     const valNll = meanNll(validationLogDensity);
     const testNll = meanNll(rowLogDensities(flow, test, levels));
     const seconds = (performance.now() - started) / 1000;
@@ -492,6 +515,7 @@ async function trainWith(
       backend,
       steps: result.steps,
       batch,
+      trainLoss: objective ?? trainNll,
       trainNll,
       valNll,
       testNll,
@@ -500,7 +524,7 @@ async function trainWith(
         : {}),
       seconds,
       stepsPerSecond: 1 / result.secondsPerStep,
-      ...(result.nfeForward !== undefined ? { nfeForward: result.nfeForward } : {}),
+      ...(nfeForward !== undefined ? { nfeForward } : {}),
       ...(result.nfeBackward !== undefined ? { nfeBackward: result.nfeBackward } : {}),
       model: out,
     };

@@ -5,6 +5,7 @@ import {
   type BijectorConfig,
   type CallOptions,
   type FastDirection,
+  type TrainingLossOptions,
   type ValueAndLogDet,
 } from '../bijector.js';
 import { OptionError, ShapeError } from '../errors.js';
@@ -57,8 +58,31 @@ function checkLinks(links: readonly Bijector[]): EventShape | null {
 }
 
 /**
+ * The training objective of a chain whose link `k` has its own ({@link Bijector.trainingLoss}): the
+ * data are mapped back through the links after it (their inverses), base draws forward through the
+ * links before it, and link k's objective is evaluated in its own coordinates.
+ * @internal
+ */
+function chainTrainingLoss(
+  links: readonly Bijector[],
+  k: number,
+): (y: tf.Tensor, options: TrainingLossOptions) => tf.Scalar {
+  const link = links[k] as Bijector;
+  const objective = link.trainingLoss as NonNullable<Bijector['trainingLoss']>;
+  return (y, options) =>
+    tf.tidy(() => {
+      const { sampleBase, ...call } = options;
+      const inner = links.slice(k + 1).reduceRight((value, b) => b.inverse(value, call), y);
+      const source = (n: number, seed: number) =>
+        links.slice(0, k).reduce((value, b) => b.forward(value, call), sampleBase(n, seed));
+      return objective.call(link, inner, { ...call, sampleBase: source });
+    });
+}
+
+/**
  * Composition z_K = f_K(...f_1(z_0)) of bijectors listed base -> data; log|det J| = Σ_k log|det J_{f_k}|.
  * Every call's options (context, training) reach every link. The chain owns its links: dispose() frees them.
+ * When exactly one link has its own training objective (flow matching), so does the chain.
  */
 export class Chain extends BaseBijector {
   readonly name = 'chain';
@@ -68,6 +92,8 @@ export class Chain extends BaseBijector {
   override readonly fastDirection: FastDirection;
   /** The links in forward order. */
   readonly bijectors: readonly Bijector[];
+  /** The objective of the one link with its own ({@link Bijector.trainingLoss}), in data coordinates; absent otherwise. */
+  readonly trainingLoss?: (y: tf.Tensor, options: TrainingLossOptions) => tf.Scalar;
 
   /** Composes `bijectors` (applied in order by the forward); throws a ShapeError when consecutive links do not fit. */
   constructor(bijectors: readonly Bijector[]) {
@@ -81,6 +107,13 @@ export class Chain extends BaseBijector {
     this.bijectors = [...bijectors];
     this.hasAnalyticInverse = bijectors.every((b) => b.hasAnalyticInverse);
     this.fastDirection = chainFastDirection(bijectors.map((b) => b.fastDirection));
+    const own = bijectors.flatMap((b, i) => (b.trainingLoss ? [i] : []));
+    if (own.length > 1) {
+      throw new OptionError(
+        `chain: links ${own.join(' and ')} each have their own training objective; a chain can train by at most one`,
+      );
+    }
+    if (own.length === 1) this.trainingLoss = chainTrainingLoss(this.bijectors, own[0] as number);
   }
 
   /** Builds the links from their configs through the registry; links already built are disposed if one fails. */

@@ -1,0 +1,79 @@
+// Shared helpers of the flow-matching benchmarks: the CLI's model layout built in-process (the flow
+// on standardised data, a fixed affine map to data units, the flow's recommended base), fresh toy
+// draws, the energy distance between two samples, and the machine load.
+import * as tf from '@tensorflow/tfjs-core';
+import { Affine, Chain, Flow, createByName, getEntry, type JsonObject } from '@bijective/core';
+import { fitStandardisation } from '@bijective/datasets';
+import { loadavg } from 'node:os';
+
+/** `n` fresh rows `[n, 2]` of a registered toy, drawn with `seed`. */
+export function toyRows(data: string, n: number, seed: number): Float32Array {
+  const dataset = createByName('dataset', data, {});
+  if (dataset.kind !== 'generative') throw new Error(`${data} is not a toy dataset`);
+  return dataset.sample(n, seed);
+}
+
+/** The registered flow `name` on standardised data, with its recommended base, as `train` builds it. */
+export function cliLikeFlow(name: string, rows: Float32Array, options: JsonObject = {}): Flow {
+  const standardisation = fitStandardisation({ data: rows, rows: rows.length / 2, cols: 2 });
+  const core = createByName('bijector', name, { eventShape: [2], seed: 0, ...options });
+  const toData = new Affine({
+    eventShape: [2],
+    shift: [...standardisation.mean],
+    scale: [...standardisation.std],
+    trainable: false,
+  });
+  const base = getEntry('bijector', name).recommended?.base ?? 'standard-normal';
+  return new Flow(createByName('distribution', base, { eventShape: [2] }), new Chain([core, toData]));
+}
+
+/** The training settings `train` uses for `name` (its registered recommendations, else the CLI's defaults). */
+export function recommended(name: string): { steps: number; batchSize: number; learningRate: number } {
+  const r = getEntry('bijector', name).recommended ?? {};
+  return { steps: r.steps ?? 10_000, batchSize: r.batchSize ?? 256, learningRate: r.learningRate ?? 2e-3 };
+}
+
+/** Mean Euclidean distance between the rows of `a` and `b` (2-D, row-major); `same` skips i = j. */
+function meanDistance(a: Float32Array, b: Float32Array, same: boolean): number {
+  const n = a.length / 2;
+  const m = b.length / 2;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const ax = a[2 * i] as number;
+    const ay = a[2 * i + 1] as number;
+    for (let j = 0; j < m; j++) {
+      const dx = ax - (b[2 * j] as number);
+      const dy = ay - (b[2 * j + 1] as number);
+      sum += Math.sqrt(dx * dx + dy * dy);
+    }
+  }
+  return sum / (same ? n * (n - 1) : n * m);
+}
+
+/** The energy distance 2E‖X − Y‖ − E‖X − X'‖ − E‖Y − Y'‖ (Székely & Rizzo 2013) of two 2-D samples. */
+export function energyDistance(x: Float32Array, y: Float32Array): number {
+  return 2 * meanDistance(x, y, false) - meanDistance(x, x, true) - meanDistance(y, y, true);
+}
+
+/** Samples of a flow as host rows, in batches. */
+export function sampleRows(flow: Flow, n: number, seed: number): Float32Array {
+  const s = flow.sample(n, { seed });
+  const out = s.dataSync() as Float32Array;
+  s.dispose();
+  return out;
+}
+
+/** The 1-, 5- and 15-minute load averages, as `uptime` prints them. */
+export function load(): string {
+  return loadavg()
+    .map((v) => v.toFixed(2))
+    .join(', ');
+}
+
+/** Process CPU seconds (user + system) so far. */
+export function cpuSeconds(): number {
+  const u = process.resourceUsage();
+  return (u.userCPUTime + u.systemCPUTime) / 1e6;
+}
+
+export { tf };
