@@ -1,0 +1,200 @@
+/**
+ * The training worker: builds the dataset and flow a run asks for, trains it with `fitAsync`
+ * (which hands this worker's event loop a turn between steps, so a `stop` message is heard), and
+ * posts progress, density pictures and the final test NLL to the page.
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Flow, StandardNormal, create, httpModelHandler, loadFlow, saveFlow, useBackend } from '@bijective/core';
+import type { GenerativeDataset } from '@bijective/datasets';
+import { fitAsync, meanNegLogProb } from '@bijective/train';
+import '@bijective/datasets';
+import '@bijective/coupling';
+import '@bijective/autoregressive';
+import '@bijective/spline';
+import '@bijective/planar';
+import '@bijective/backend-cpu';
+import '@bijective/backend-wasm';
+import '@bijective/backend-webgl';
+import type { FromWorker, RunConfig, ToWorker, View } from './protocol.js';
+import { modelFiles, MODEL_FILE, WEIGHTS_FILE } from './model-files.js';
+
+const TRAIN_ROWS = 4000;
+const TEST_ROWS = 2000;
+const GRID = 64;
+const VIEW_EVERY_MS = 300;
+
+interface Session {
+  config: RunConfig;
+  flow?: Flow;
+  train: tf.Tensor2D;
+  test: tf.Tensor2D;
+  extent: [number, number, number, number];
+}
+
+let session: Session | undefined;
+let controller: AbortController | undefined;
+
+function post(message: FromWorker, transfer: Transferable[] = []): void {
+  (self as unknown as Worker).postMessage(message, transfer);
+}
+
+/** A square window around the points with a 15% margin. */
+function extentOf(points: Float32Array): [number, number, number, number] {
+  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (let i = 0; i < points.length; i += 2) {
+    x0 = Math.min(x0, points[i] as number);
+    x1 = Math.max(x1, points[i] as number);
+    y0 = Math.min(y0, points[i + 1] as number);
+    y1 = Math.max(y1, points[i + 1] as number);
+  }
+  const cx = (x0 + x1) / 2;
+  const cy = (y0 + y1) / 2;
+  const half = (Math.max(x1 - x0, y1 - y0) / 2) * 1.15;
+  return [cx - half, cx + half, cy - half, cy + half];
+}
+
+async function prepare(config: RunConfig): Promise<Session> {
+  const names = [...new Set([config.backend, 'wasm', 'cpu'])];
+  const choice = await useBackend(names, { wasm: { wasmPaths: config.wasmPaths } });
+  post({ type: 'backend', name: tf.getBackend(), skipped: choice.skipped.map((s) => `${s.name}: ${s.reason}`) });
+  const dataset = create('dataset', config.data as 'moons', {}) as GenerativeDataset;
+  const trainRows = dataset.sample(TRAIN_ROWS, config.seed);
+  const testRows = dataset.sample(TEST_ROWS, config.seed + 1_000_003);
+  const extent = extentOf(trainRows);
+  post({ type: 'data', points: trainRows.slice(0, 2 * 1000), extent });
+  session?.flow?.dispose();
+  session?.train.dispose();
+  session?.test.dispose();
+  return {
+    config,
+    train: tf.tensor2d(trainRows, [TRAIN_ROWS, 2]),
+    test: tf.tensor2d(testRows, [TEST_ROWS, 2]),
+    extent,
+  };
+}
+
+/** log p on a GRID x GRID lattice over the session's window, and 500 samples. */
+function view(flow: Flow, extent: [number, number, number, number], seed: number): View {
+  const [x0, x1, y0, y1] = extent;
+  const points = new Float32Array(GRID * GRID * 2);
+  for (let r = 0; r < GRID; r++) {
+    for (let c = 0; c < GRID; c++) {
+      points[2 * (r * GRID + c)] = x0 + ((c + 0.5) / GRID) * (x1 - x0);
+      points[2 * (r * GRID + c) + 1] = y1 - ((r + 0.5) / GRID) * (y1 - y0);
+    }
+  }
+  const [grid, samples] = tf.tidy(() => [
+    flow.logProb(tf.tensor2d(points, [GRID * GRID, 2])).dataSync() as Float32Array,
+    flow.sample(500, { seed }).dataSync() as Float32Array,
+  ]);
+  return { size: GRID, extent, grid: Float32Array.from(grid), samples: Float32Array.from(samples) };
+}
+
+function postView(flow: Flow, s: Session, seed: number): void {
+  const v = view(flow, s.extent, seed);
+  post({ type: 'view', ...v }, [v.grid.buffer, v.samples.buffer]);
+}
+
+async function start(config: RunConfig): Promise<void> {
+  session = await prepare(config);
+  const s = session;
+  const flow = new Flow(
+    new StandardNormal({ eventShape: [2] }),
+    create('bijector', config.flow as 'realnvp', {
+      eventShape: [2],
+      layers: config.layers,
+      hidden: [config.hidden, config.hidden],
+      seed: config.seed,
+    } as never),
+  );
+  s.flow = flow;
+  postView(flow, s, 0);
+  controller = new AbortController();
+  const started = performance.now();
+  let lastView = started;
+  try {
+    const result = await fitAsync(flow, s.train, {
+      steps: config.steps,
+      batchSize: config.batchSize,
+      learningRate: config.learningRate,
+      seed: config.seed,
+      patience: Infinity,
+      signal: controller.signal,
+      onProgress: ({ step, totalSteps, loss, validationNll }) => {
+        const now = performance.now();
+        post({
+          type: 'progress',
+          step,
+          totalSteps,
+          loss,
+          validationNll,
+          stepsPerSecond: (step * 1000) / (now - started),
+        });
+        if (now - lastView > VIEW_EVERY_MS) {
+          postView(flow, s, step);
+          lastView = performance.now();
+        }
+      },
+    });
+    postView(flow, s, config.steps);
+    post({
+      type: 'done',
+      testNll: meanNegLogProb(flow, s.test),
+      steps: result.steps,
+      stopReason: result.stopReason,
+      secondsPerStep: result.secondsPerStep,
+    });
+  } catch (e) {
+    if (controller.signal.aborted) {
+      postView(flow, s, 1);
+      post({ type: 'stopped' });
+    } else throw e;
+  }
+}
+
+async function save(): Promise<void> {
+  const flow = session?.flow;
+  if (!session || !flow) throw new Error('there is no model to save yet: train or load one first');
+  let files: Record<string, ArrayBuffer> = {};
+  const { config } = session;
+  await saveFlow(
+    flow,
+    tf.io.withSaveHandler(async (artifacts) => {
+      files = modelFiles(artifacts);
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    }),
+    { flow: config.flow, data: config.data, steps: config.steps, seed: config.seed, trainedIn: 'playground' },
+  );
+  post({ type: 'saved', files }, Object.values(files));
+}
+
+async function load(config: RunConfig, files: Record<string, ArrayBuffer>): Promise<void> {
+  session = await prepare(config);
+  const s = session;
+  // The project's loader reads model.json and its weights by URL; here the URLs name the dropped files.
+  const base = 'https://playground.invalid/model/';
+  const { flow } = await loadFlow(
+    httpModelHandler(`${base}${MODEL_FILE}`, {
+      fetch: async (url) => {
+        const name = String(url).slice(base.length).split('?')[0] as string;
+        const bytes = files[name === MODEL_FILE ? MODEL_FILE : name] ?? files[WEIGHTS_FILE];
+        return bytes ? new Response(bytes) : new Response(null, { status: 404 });
+      },
+    }),
+  );
+  s.flow = flow;
+  postView(flow, s, 0);
+  post({ type: 'loaded', testNll: meanNegLogProb(flow, s.test), flow: flow.bijector.constructor.name });
+}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  const run = async (): Promise<void> => {
+    if (message.type === 'start') await start(message.config);
+    else if (message.type === 'stop') controller?.abort();
+    else if (message.type === 'save') await save();
+    else if (message.type === 'load') await load(message.config, message.files);
+  };
+  run().catch((e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }));
+};
