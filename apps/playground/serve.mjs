@@ -38,5 +38,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(1);
   }
   const { url } = await serve(dist, Number(process.argv[2] ?? 5173));
-  console.log(`bijective playground: ${url}  (example run: ${url}?flow=realnvp&data=moons&steps=300&autostart=1)`);
+  console.log(
+    `bijective playground: ${url}  (example run: ${url}?flow=realnvp&data=moons&steps=300&autostart=1)`,
+  );
 }

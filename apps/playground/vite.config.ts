@@ -4,7 +4,10 @@ import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 
 const require = createRequire(import.meta.url);
-const wasmDir = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+const wasmDir = path.join(
+  path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')),
+  'dist',
+);
 
 /** Ships tfjs's WebAssembly binaries as `wasm/*.wasm` beside the page (the worker's `wasmPaths`). */
 function tfjsWasm(): Plugin {
@@ -12,7 +15,11 @@ function tfjsWasm(): Plugin {
     name: 'tfjs-wasm-binaries',
     generateBundle() {
       for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
-        this.emitFile({ type: 'asset', fileName: `wasm/${file}`, source: readFileSync(path.join(wasmDir, file)) });
+        this.emitFile({
+          type: 'asset',
+          fileName: `wasm/${file}`,
+          source: readFileSync(path.join(wasmDir, file)),
+        });
       }
     },
   };

@@ -155,7 +155,8 @@ function start(): void {
 
 async function loadFiles(files: FileList | File[]): Promise<void> {
   const contents: Record<string, ArrayBuffer> = {};
-  for (const f of Array.from(files)) contents[f.name.endsWith('.json') ? 'model.json' : 'weights.bin'] = await f.arrayBuffer();
+  for (const f of Array.from(files))
+    contents[f.name.endsWith('.json') ? 'model.json' : 'weights.bin'] = await f.arrayBuffer();
   if (!contents['model.json'] || !contents['weights.bin']) {
     setState('error', 'load a model by choosing or dropping both its model.json and its weights.bin');
     return;
@@ -185,6 +186,10 @@ for (const [id, key] of [
     redraw();
   });
 }
+// How long a click waited for this page's main thread (event creation to handler), for tools and tests.
+document.addEventListener('click', (e) => {
+  body.dataset.clickDelayMs = String(Math.max(0, performance.now() - e.timeStamp));
+});
 body.addEventListener('dragover', (e) => {
   e.preventDefault();
   body.classList.add('dragging');

@@ -23,8 +23,12 @@ export function modelFiles(artifacts: tf.io.ModelArtifacts): Record<string, Arra
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
   };
   const data = artifacts.weightData;
-  const weights = data === undefined ? new ArrayBuffer(0) : Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : (data as ArrayBuffer);
+  const weights =
+    data === undefined
+      ? new ArrayBuffer(0)
+      : Array.isArray(data)
+        ? tf.io.concatenateArrayBuffers(data)
+        : (data as ArrayBuffer);
   const text = new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`);
   return { [MODEL_FILE]: text.buffer.slice(0) as ArrayBuffer, [WEIGHTS_FILE]: weights.slice(0) };
 }
-

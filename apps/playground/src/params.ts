@@ -26,7 +26,8 @@ export function readUrl(search: string): UrlSettings {
   const choose = (name: string, allowed: readonly string[]): void => {
     const value = params.get(name);
     if (value === null) return;
-    if (!allowed.includes(value)) throw new Error(`URL parameter ${name}=${value}: expected one of ${allowed.join(', ')}`);
+    if (!allowed.includes(value))
+      throw new Error(`URL parameter ${name}=${value}: expected one of ${allowed.join(', ')}`);
     fields[name] = value;
   };
   choose('flow', FAMILIES);

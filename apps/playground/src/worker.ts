@@ -5,7 +5,15 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Flow, StandardNormal, create, httpModelHandler, loadFlow, saveFlow, useBackend } from '@bijective/core';
+import {
+  Flow,
+  StandardNormal,
+  create,
+  httpModelHandler,
+  loadFlow,
+  saveFlow,
+  useBackend,
+} from '@bijective/core';
 import type { GenerativeDataset } from '@bijective/datasets';
 import { fitAsync, meanNegLogProb } from '@bijective/train';
 import '@bijective/datasets';
@@ -57,7 +65,11 @@ function extentOf(points: Float32Array): [number, number, number, number] {
 async function prepare(config: RunConfig): Promise<Session> {
   const names = [...new Set([config.backend, 'wasm', 'cpu'])];
   const choice = await useBackend(names, { wasm: { wasmPaths: config.wasmPaths } });
-  post({ type: 'backend', name: tf.getBackend(), skipped: choice.skipped.map((s) => `${s.name}: ${s.reason}`) });
+  post({
+    type: 'backend',
+    name: tf.getBackend(),
+    skipped: choice.skipped.map((s) => `${s.name}: ${s.reason}`),
+  });
   const dataset = create('dataset', config.data as 'moons', {}) as GenerativeDataset;
   const trainRows = dataset.sample(TRAIN_ROWS, config.seed);
   const testRows = dataset.sample(TEST_ROWS, config.seed + 1_000_003);
@@ -101,12 +113,16 @@ async function start(config: RunConfig): Promise<void> {
   const s = session;
   const flow = new Flow(
     new StandardNormal({ eventShape: [2] }),
-    create('bijector', config.flow as 'realnvp', {
-      eventShape: [2],
-      layers: config.layers,
-      hidden: [config.hidden, config.hidden],
-      seed: config.seed,
-    } as never),
+    create(
+      'bijector',
+      config.flow as 'realnvp',
+      {
+        eventShape: [2],
+        layers: config.layers,
+        hidden: [config.hidden, config.hidden],
+        seed: config.seed,
+      } as never,
+    ),
   );
   s.flow = flow;
   postView(flow, s, 0);
