@@ -7,22 +7,14 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launch, runEnd } from './chromium.mjs';
 import { serve } from './serve.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-gpu-sandbox',
-];
 // webgl runs on SwiftShader here (a CPU), about 10 steps/s: fewer steps keep the test under a minute.
 const STEPS = { wasm: 300, webgl: 200 };
 const RUN = 'flow=realnvp&data=moons&layers=4&hidden=32&lr=0.005&batch=128&autostart=1';
 
-const dist = fileURLToPath(new URL('dist/', import.meta.url));
+const dist = process.env.PLAYGROUND_DIST ?? fileURLToPath(new URL('dist/', import.meta.url));
 const screenshotAt = process.argv.indexOf('--screenshot');
 const screenshot = screenshotAt > 0 ? path.resolve(process.argv[screenshotAt + 1]) : undefined;
 
@@ -41,7 +33,7 @@ check(
 
 const started = Date.now();
 const { server, url } = await serve(dist);
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+const browser = await launch();
 const errors = [];
 const report = [];
 const clicks = [];
@@ -81,10 +73,7 @@ try {
       );
     }
     await page.click('#show-data');
-    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, {
-      timeout: 180_000,
-    });
-    const body = await page.evaluate(() => ({ ...document.body.dataset }));
+    const body = await runEnd(page);
     check(body.state === 'done', `${backend}: ${body.state}: ${body.error}`);
     check(body.backend === backend, `${backend}: tfjs used ${body.backend}`);
     const testNll = Number(body.testNll);
@@ -100,6 +89,7 @@ try {
       return seen.size;
     });
     check(colours > 50, `${backend}: the heat map is blank (${colours} colours)`);
+    check(Number(body.insideStages) >= 3, `${backend}: "see inside" drew ${body.insideStages} stages`);
     report.push(
       `${backend}: loss ${first.toFixed(4)} -> ${last.toFixed(4)}, test NLL ${testNll.toFixed(6)}, ` +
         `${Number(body.stepsPerSecond).toFixed(1)} steps/s, frame p95 ${Number(body.framesP95).toFixed(1)} ms`,

@@ -95,3 +95,61 @@ export function drawCurve(
   line(loss, '#1f77b4');
   line(validation, '#ff7f0e');
 }
+
+/** A window holding the central 98% of the points of each axis, with a margin. */
+function windowOf(points: Float32Array): [number, number, number, number] {
+  const axis = (offset: number): [number, number] => {
+    const v = Array.from({ length: points.length / 2 }, (_, i) => points[2 * i + offset] as number)
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
+    const lo = v[Math.floor(0.01 * (v.length - 1))] ?? -1;
+    const hi = v[Math.ceil(0.99 * (v.length - 1))] ?? 1;
+    const pad = 0.1 * Math.max(hi - lo, 1e-3);
+    return [lo - pad, hi + pad];
+  };
+  const [x0, x1] = axis(0);
+  const [y0, y1] = axis(1);
+  return [x0, x1, y0, y1];
+}
+
+/**
+ * "See inside" as small multiples: panel k shows the data pushed through the last k layers towards
+ * the base (white) and base samples pulled through the first layers towards the data (orange).
+ */
+export function drawInside(
+  canvas: HTMLCanvasElement,
+  stages: { data: Float32Array[]; samples: Float32Array[]; links: string[] },
+): void {
+  const n = stages.data.length;
+  const panel = 120;
+  const columns = Math.min(n, 6);
+  canvas.width = columns * (panel + 8);
+  canvas.height = Math.ceil(n / columns) * (panel + 22);
+  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.font = '10px sans-serif';
+  stages.data.forEach((data, k) => {
+    const left = (k % columns) * (panel + 8);
+    const top = Math.floor(k / columns) * (panel + 22);
+    ctx.fillStyle = '#111';
+    ctx.fillRect(left, top, panel, panel);
+    const [x0, x1, y0, y1] = windowOf(data);
+    const dots = (points: Float32Array | undefined, colour: string): void => {
+      if (!points) return;
+      ctx.fillStyle = colour;
+      for (let i = 0; i < points.length; i += 2) {
+        const px = left + (((points[i] as number) - x0) / (x1 - x0)) * panel;
+        const py = top + ((y1 - (points[i + 1] as number)) / (y1 - y0)) * panel;
+        if (px >= left && px <= left + panel && py >= top && py <= top + panel)
+          ctx.fillRect(px - 1, py - 1, 2, 2);
+      }
+    };
+    dots(stages.samples[k], 'rgba(255,140,0,0.7)');
+    dots(data, 'rgba(255,255,255,0.7)');
+    ctx.fillStyle = '#333';
+    const label =
+      k === 0 ? 'data' : k === n - 1 ? `base (after ${stages.links[k - 1]})` : `after ${stages.links[k - 1]}`;
+    ctx.fillText(label, left, top + panel + 12);
+  });
+}

@@ -4,7 +4,7 @@
  * (`idle`, `training`, `done`, `error`), with `data-test-nll` and `data-error` for tools.
  * @module
  */
-import { drawCurve, drawDensity } from './draw.js';
+import { drawCurve, drawDensity, drawInside } from './draw.js';
 import { readUrl } from './params.js';
 import { BACKENDS, DATASETS, FAMILIES, type FromWorker, type RunConfig, type View } from './protocol.js';
 
@@ -94,17 +94,19 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       extent = m.extent;
       redraw();
       break;
-    case 'progress':
+    case 'progress': {
       totalSteps = m.totalSteps;
-      loss.push([m.step, m.loss]);
-      if (m.validationNll !== undefined) {
-        validation.push([m.step, m.validationNll]);
-        $('val').textContent = m.validationNll.toFixed(3);
-      }
+      loss.push(...m.losses);
+      validation.push(...m.validations);
+      const lastLoss = loss.at(-1)?.[1];
+      const lastValidation = validation.at(-1)?.[1];
+      if (lastValidation !== undefined) $('val').textContent = lastValidation.toFixed(3);
+      if (lastLoss !== undefined) $('loss').textContent = lastLoss.toFixed(3);
       $('step').textContent = `${m.step} / ${m.totalSteps}`;
-      $('loss').textContent = m.loss.toFixed(3);
       $('speed').textContent = m.stepsPerSecond.toFixed(1);
+      drawCurve(curve, loss, validation, totalSteps);
       break;
+    }
     case 'view':
       view = m;
       redraw();
@@ -117,6 +119,10 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       body.dataset.stepsPerSecond = String(1 / m.secondsPerStep);
       body.dataset.loss = JSON.stringify([loss[0]?.[1], loss.at(-1)?.[1]]);
       setState('done', `${m.stopReason} after ${m.steps} steps`);
+      break;
+    case 'inside':
+      drawInside($<HTMLCanvasElement>('inside'), m);
+      body.dataset.insideStages = String(m.data.length);
       break;
     case 'stopped':
       setState('idle', 'stopped');

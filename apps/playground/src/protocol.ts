@@ -48,12 +48,23 @@ export type FromWorker =
       type: 'progress';
       step: number;
       totalSteps: number;
-      loss: number;
-      validationNll?: number;
+      /** (step, loss) of the steps since the last message. */
+      losses: [number, number][];
+      /** (step, validation NLL) of the validation passes since the last message. */
+      validations: [number, number][];
       stepsPerSecond: number;
     }
   | ({ type: 'view' } & View)
   | { type: 'done'; testNll: number; steps: number; stopReason: string; secondsPerStep: number }
+  | {
+      type: 'inside';
+      /** Per stage (data side first, base last): the data pushed towards the base, row-major n x 2. */
+      data: Float32Array[];
+      /** Per stage, the same order: base samples pulled towards the data. */
+      samples: Float32Array[];
+      /** The link names between stages (data side first). */
+      links: string[];
+    }
   | { type: 'stopped' }
   | { type: 'saved'; files: Record<string, ArrayBuffer> }
   | { type: 'loaded'; testNll: number; flow: string }

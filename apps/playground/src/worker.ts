@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  type Bijector,
   Flow,
   StandardNormal,
   create,
@@ -31,6 +32,7 @@ const TRAIN_ROWS = 4000;
 const TEST_ROWS = 2000;
 const GRID = 64;
 const VIEW_EVERY_MS = 300;
+const PROGRESS_EVERY_MS = 50;
 
 interface Session {
   config: RunConfig;
@@ -108,6 +110,39 @@ function postView(flow: Flow, s: Session, seed: number): void {
   post({ type: 'view', ...v }, [v.grid.buffer, v.samples.buffer]);
 }
 
+/** The layers of a chained flow (base side first), or the whole bijector as one layer. */
+function linksOf(flow: Flow): Bijector[] {
+  const bijector = flow.bijector as Bijector & { chain?: { bijectors: readonly Bijector[] } };
+  return bijector.chain ? [...bijector.chain.bijectors] : [bijector];
+}
+
+/** "See inside": data pushed layer by layer to the base, and base samples pulled layer by layer to the data. */
+function postInside(flow: Flow, s: Session): void {
+  const links = linksOf(flow);
+  const data: Float32Array[] = [];
+  const samples: Float32Array[] = [];
+  tf.tidy(() => {
+    let x: tf.Tensor = tf.slice(s.test, [0, 0], [500, 2]);
+    data.push(Float32Array.from(x.dataSync()));
+    for (let k = links.length - 1; k >= 0; k--) {
+      x = (links[k] as Bijector).inverse(x);
+      data.push(Float32Array.from(x.dataSync()));
+    }
+    let z: tf.Tensor = flow.base.sample(500, { seed: 7 });
+    const pulled = [Float32Array.from(z.dataSync())];
+    for (const link of links) {
+      z = link.forward(z);
+      pulled.push(Float32Array.from(z.dataSync()));
+    }
+    samples.push(...pulled.reverse());
+  });
+  const names = [...links].reverse().map((l) => l.name);
+  post(
+    { type: 'inside', data, samples, links: names },
+    [...data, ...samples].map((a) => a.buffer),
+  );
+}
+
 async function start(config: RunConfig): Promise<void> {
   session = await prepare(config);
   const s = session;
@@ -129,6 +164,9 @@ async function start(config: RunConfig): Promise<void> {
   controller = new AbortController();
   const started = performance.now();
   let lastView = started;
+  let lastProgress = started;
+  const losses: [number, number][] = [];
+  const validations: [number, number][] = [];
   try {
     const result = await fitAsync(flow, s.train, {
       steps: config.steps,
@@ -139,14 +177,20 @@ async function start(config: RunConfig): Promise<void> {
       signal: controller.signal,
       onProgress: ({ step, totalSteps, loss, validationNll }) => {
         const now = performance.now();
-        post({
-          type: 'progress',
-          step,
-          totalSteps,
-          loss,
-          validationNll,
-          stepsPerSecond: (step * 1000) / (now - started),
-        });
+        losses.push([step, loss]);
+        if (validationNll !== undefined) validations.push([step, validationNll]);
+        // Batched: a message per step would keep the page's main thread busy at hundreds of steps/s.
+        if (now - lastProgress > PROGRESS_EVERY_MS || step === totalSteps) {
+          post({
+            type: 'progress',
+            step,
+            totalSteps,
+            losses: losses.splice(0),
+            validations: validations.splice(0),
+            stepsPerSecond: (step * 1000) / (now - started),
+          });
+          lastProgress = now;
+        }
         if (now - lastView > VIEW_EVERY_MS) {
           postView(flow, s, step);
           lastView = performance.now();
@@ -154,6 +198,7 @@ async function start(config: RunConfig): Promise<void> {
       },
     });
     postView(flow, s, config.steps);
+    postInside(flow, s);
     post({
       type: 'done',
       testNll: meanNegLogProb(flow, s.test),
@@ -201,6 +246,7 @@ async function load(config: RunConfig, files: Record<string, ArrayBuffer>): Prom
   );
   s.flow = flow;
   postView(flow, s, 0);
+  postInside(flow, s);
   post({ type: 'loaded', testNll: meanNegLogProb(flow, s.test), flow: flow.bijector.constructor.name });
 }
 

@@ -30,6 +30,7 @@ const MIN_PER_FILE: Readonly<Record<string, number>> = {
   'docs/training.md': 3,
   'docs/backends.md': 2,
   'docs/plugins.md': 6,
+  'docs/playground.md': 1,
   'apps/example-plugin/README.md': 1,
 };
 
@@ -42,6 +43,7 @@ const EXAMPLES_REQUIRED: Readonly<Record<string, readonly string[]>> = {
   'packages/core/src/io/load-flow.ts': ['loadFlow'],
   'packages/core/src/io/node-files.ts': ['saveFlowToDirectory', 'loadFlowFromDirectory'],
   'packages/train/src/fit.ts': ['fit'],
+  'packages/train/src/fit-async.ts': ['fitAsync'],
   'packages/train/src/fit-variational.ts': ['fitVariational'],
   'packages/testing/src/bijector-kit.ts': ['checkBijector'],
   'packages/testing/src/suite.ts': ['describeBijectorConformance'],
