@@ -15,7 +15,7 @@ import {
   saveFlow,
   useBackend,
 } from '@bijective/core';
-import type { GenerativeDataset } from '@bijective/datasets';
+import type { GenerativeDataset, Table } from '@bijective/datasets';
 import { fitAsync, meanNegLogProb } from '@bijective/train';
 import '@bijective/datasets';
 import '@bijective/coupling';
@@ -28,8 +28,8 @@ import '@bijective/backend-webgl';
 import type { FromWorker, RunConfig, ToWorker, View } from './protocol.js';
 import { modelFiles, MODEL_FILE, WEIGHTS_FILE } from './model-files.js';
 
-const TRAIN_ROWS = 4000;
-const TEST_ROWS = 2000;
+const TRAIN_ROWS = 200_000;
+const TEST_ROWS = 20_000;
 const GRID = 64;
 const VIEW_EVERY_MS = 300;
 const PROGRESS_EVERY_MS = 50;
@@ -38,6 +38,7 @@ interface Session {
   config: RunConfig;
   flow?: Flow;
   train: tf.Tensor2D;
+  validation: tf.Tensor2D;
   test: tf.Tensor2D;
   extent: [number, number, number, number];
 }
@@ -73,17 +74,29 @@ async function prepare(config: RunConfig): Promise<Session> {
     skipped: choice.skipped.map((s) => `${s.name}: ${s.reason}`),
   });
   const dataset = create('dataset', config.data as 'moons', {}) as GenerativeDataset;
-  const trainRows = dataset.sample(TRAIN_ROWS, config.seed);
-  const testRows = dataset.sample(TEST_ROWS, config.seed + 1_000_003);
-  const extent = extentOf(trainRows);
-  post({ type: 'data', points: trainRows.slice(0, 2 * 1000), extent });
+  // The CLI's draws (apps/cli: 200000 training and validation rows, 20000 test rows), so that the page's
+  // test NLL compares with `bijective train`'s.
+  const { train, validation, test } = dataset.splits({
+    seed: config.seed,
+    validationFraction: 0.1,
+    size: TRAIN_ROWS,
+    testSize: TEST_ROWS,
+  });
+  const extent = extentOf(train.data.subarray(0, 2 * 5000));
+  post({ type: 'data', points: train.data.slice(0, 2 * 1000), extent });
   session?.flow?.dispose();
   session?.train.dispose();
+  session?.validation.dispose();
   session?.test.dispose();
+  const table = (t: Table | null): tf.Tensor2D => {
+    if (!t) throw new Error(`dataset ${config.data} has no rows to split`);
+    return tf.tensor2d(t.data, [t.rows, t.cols]);
+  };
   return {
     config,
-    train: tf.tensor2d(trainRows, [TRAIN_ROWS, 2]),
-    test: tf.tensor2d(testRows, [TEST_ROWS, 2]),
+    train: table(train),
+    validation: table(validation),
+    test: table(test),
     extent,
   };
 }
@@ -173,6 +186,7 @@ async function start(config: RunConfig): Promise<void> {
       batchSize: config.batchSize,
       learningRate: config.learningRate,
       seed: config.seed,
+      validationData: s.validation,
       patience: Infinity,
       signal: controller.signal,
       onProgress: ({ step, totalSteps, loss, validationNll }) => {
