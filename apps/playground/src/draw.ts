@@ -148,8 +148,7 @@ export function drawInside(
     dots(stages.samples[k], 'rgba(255,140,0,0.7)');
     dots(data, 'rgba(255,255,255,0.7)');
     ctx.fillStyle = '#333';
-    const label =
-      k === 0 ? 'data' : k === n - 1 ? `base (after ${stages.links[k - 1]})` : `after ${stages.links[k - 1]}`;
-    ctx.fillText(label, left, top + panel + 12);
+    const label = k === 0 ? 'data' : `${k === n - 1 ? 'base, ' : ''}after ${stages.links[k - 1]}`;
+    ctx.fillText(label.length > 24 ? `${label.slice(0, 23)}…` : label, left, top + panel + 12, panel);
   });
 }

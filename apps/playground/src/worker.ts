@@ -123,15 +123,20 @@ function postView(flow: Flow, s: Session, seed: number): void {
   post({ type: 'view', ...v }, [v.grid.buffer, v.samples.buffer]);
 }
 
-/** The layers of a chained flow (base side first), or the whole bijector as one layer. */
-function linksOf(flow: Flow): Bijector[] {
-  const bijector = flow.bijector as Bijector & { chain?: { bijectors: readonly Bijector[] } };
-  return bijector.chain ? [...bijector.chain.bijectors] : [bijector];
+/**
+ * The links of a bijector, base side first, nested chains and chained flows opened up (a fused
+ * block such as RealNVP's coupling sequence stays one link: the engine runs its layers as one kernel).
+ */
+function linksOf(bijector: Bijector): Bijector[] {
+  const b = bijector as Bijector & { chain?: Bijector; bijectors?: readonly Bijector[] };
+  if (b.chain) return linksOf(b.chain);
+  if (b.bijectors) return b.bijectors.flatMap(linksOf);
+  return [bijector];
 }
 
 /** "See inside": data pushed layer by layer to the base, and base samples pulled layer by layer to the data. */
 function postInside(flow: Flow, s: Session): void {
-  const links = linksOf(flow);
+  const links = linksOf(flow.bijector);
   const data: Float32Array[] = [];
   const samples: Float32Array[] = [];
   tf.tidy(() => {
