@@ -32,7 +32,8 @@ check(
 );
 
 const started = Date.now();
-const { server, url } = await serve(dist);
+const models = mkdtempSync(path.join(tmpdir(), 'playground-'));
+const { server, url } = await serve(dist, 0, { '/models/': models });
 const browser = await launch();
 const errors = [];
 const report = [];
@@ -96,11 +97,10 @@ try {
     );
     if (backend === 'wasm') {
       // Save (two downloads), then load the files back: the same test NLL on the same test rows.
-      const folder = mkdtempSync(path.join(tmpdir(), 'playground-'));
       const downloads = [];
       const done = new Promise((resolve) =>
         page.on('download', async (d) => {
-          const file = path.join(folder, d.suggestedFilename());
+          const file = path.join(models, d.suggestedFilename());
           await d.saveAs(file);
           downloads.push(file);
           if (downloads.length === 2) resolve();
@@ -116,7 +116,17 @@ try {
       );
       const reloaded = Number(await page.evaluate(() => document.body.dataset.testNll));
       check(Math.abs(reloaded - testNll) < 1e-4, `reloaded model: test NLL ${reloaded} vs ${testNll}`);
-      report.push(`wasm: saved model reloads to test NLL ${reloaded.toFixed(4)}`);
+      // The same files by URL (?model=), as a link to a model trained elsewhere (the CLI) would load them.
+      await page.goto(`${url}?data=moons&backend=wasm&model=models/model.json`);
+      const byUrl = await runEnd(page);
+      check(byUrl.state === 'done', `model by URL: ${byUrl.state}: ${byUrl.error}`);
+      check(
+        Math.abs(Number(byUrl.testNll) - testNll) < 1e-4,
+        `model by URL: test NLL ${byUrl.testNll} vs ${testNll}`,
+      );
+      report.push(
+        `wasm: saved model reloads to test NLL ${reloaded.toFixed(4)} (files) and ${Number(byUrl.testNll).toFixed(4)} (URL)`,
+      );
     }
     if (backend === 'webgl' && screenshot) await page.screenshot({ path: screenshot });
   }

@@ -13,12 +13,20 @@ const TYPES = {
   '.bin': 'application/octet-stream',
 };
 
-/** Starts a static server for `dir` on 127.0.0.1:`port` (0: any free port) and resolves to it and its URL. */
-export async function serve(dir, port = 0) {
-  const root = path.resolve(dir);
+/**
+ * Starts a static server for `dir` on 127.0.0.1:`port` (0: any free port), with `mounts` mapping URL
+ * prefixes (`/models/`) to further folders, and resolves to it and its URL.
+ */
+export async function serve(dir, port = 0, mounts = {}) {
+  const folders = [
+    ...Object.entries(mounts).map(([prefix, folder]) => [prefix, path.resolve(folder)]),
+    ['/', path.resolve(dir)],
+  ];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const file = path.join(root, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
+    const pathname = url.pathname === '/' ? '/index.html' : url.pathname;
+    const [prefix, root] = folders.find(([p]) => pathname.startsWith(p));
+    const file = path.join(root, decodeURIComponent(pathname.slice(prefix.length)));
     if (!file.startsWith(root + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404).end('not found');
       return;

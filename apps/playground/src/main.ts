@@ -140,7 +140,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     case 'loaded':
       $('test').textContent = m.testNll.toFixed(4);
       body.dataset.testNll = String(m.testNll);
-      setState('done', `loaded a model; test NLL on ${field('data')}`);
+      setState('done', `loaded a ${m.flow} model; test NLL on ${field('data')}`);
       break;
     case 'error':
       setState('error', m.message);
@@ -208,10 +208,13 @@ body.addEventListener('drop', (e) => {
 });
 
 try {
-  const { fields, autostart } = readUrl(location.search);
+  const { fields, autostart, model } = readUrl(location.search);
   for (const [name, value] of Object.entries(fields)) setField(name, value);
   redraw();
-  if (autostart) start();
+  if (model) {
+    setState('training', 'loading');
+    worker.postMessage({ type: 'load-url', config: config(), url: new URL(model, location.href).href });
+  } else if (autostart) start();
 } catch (e) {
   setState('error', e instanceof Error ? e.message : String(e));
 }

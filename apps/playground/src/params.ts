@@ -8,6 +8,8 @@ import { BACKENDS, DATASETS, FAMILIES } from './protocol.js';
 export interface UrlSettings {
   fields: Record<string, string>;
   autostart: boolean;
+  /** `model=URL`: a model.json (with its weights.bin beside it) to load, relative to the page. */
+  model?: string;
 }
 
 const NUMBERS: Record<string, string> = {
@@ -40,5 +42,6 @@ export function readUrl(search: string): UrlSettings {
       throw new Error(`URL parameter ${param}=${value}: expected a non-negative number`);
     fields[field] = value;
   }
-  return { fields, autostart: params.get('autostart') === '1' };
+  const model = params.get('model');
+  return { fields, autostart: params.get('autostart') === '1', ...(model ? { model } : {}) };
 }

@@ -30,7 +30,8 @@ export type ToWorker =
   | { type: 'start'; config: RunConfig }
   | { type: 'stop' }
   | { type: 'save' }
-  | { type: 'load'; config: RunConfig; files: Record<string, ArrayBuffer> };
+  | { type: 'load'; config: RunConfig; files: Record<string, ArrayBuffer> }
+  | { type: 'load-url'; config: RunConfig; url: string };
 
 /** A density picture: `grid` holds log p at `size x size` points spanning `extent` (row 0 at the top). */
 export interface View {

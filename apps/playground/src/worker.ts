@@ -249,24 +249,26 @@ async function save(): Promise<void> {
   post({ type: 'saved', files }, Object.values(files));
 }
 
-async function load(config: RunConfig, files: Record<string, ArrayBuffer>): Promise<void> {
+/** A handler that reads the dropped files through the project's URL loader (which checks model.json and its weights). */
+function filesHandler(files: Record<string, ArrayBuffer>): tf.io.IOHandler {
+  const base = 'https://playground.invalid/model/';
+  return httpModelHandler(`${base}${MODEL_FILE}`, {
+    fetch: async (url) => {
+      const name = String(url).slice(base.length).split('?')[0] as string;
+      const bytes = files[name === MODEL_FILE ? MODEL_FILE : WEIGHTS_FILE];
+      return bytes ? new Response(bytes) : new Response(null, { status: 404 });
+    },
+  });
+}
+
+async function load(config: RunConfig, source: tf.io.IOHandler): Promise<void> {
   session = await prepare(config);
   const s = session;
-  // The project's loader reads model.json and its weights by URL; here the URLs name the dropped files.
-  const base = 'https://playground.invalid/model/';
-  const { flow } = await loadFlow(
-    httpModelHandler(`${base}${MODEL_FILE}`, {
-      fetch: async (url) => {
-        const name = String(url).slice(base.length).split('?')[0] as string;
-        const bytes = files[name === MODEL_FILE ? MODEL_FILE : name] ?? files[WEIGHTS_FILE];
-        return bytes ? new Response(bytes) : new Response(null, { status: 404 });
-      },
-    }),
-  );
+  const { flow } = await loadFlow(source);
   s.flow = flow;
   postView(flow, s, 0);
   postInside(flow, s);
-  post({ type: 'loaded', testNll: meanNegLogProb(flow, s.test), flow: flow.bijector.constructor.name });
+  post({ type: 'loaded', testNll: meanNegLogProb(flow, s.test), flow: flow.bijector.name });
 }
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
@@ -275,7 +277,8 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     if (message.type === 'start') await start(message.config);
     else if (message.type === 'stop') controller?.abort();
     else if (message.type === 'save') await save();
-    else if (message.type === 'load') await load(message.config, message.files);
+    else if (message.type === 'load') await load(message.config, filesHandler(message.files));
+    else if (message.type === 'load-url') await load(message.config, httpModelHandler(message.url));
   };
   run().catch((e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }));
 };
