@@ -6,7 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  Affine,
   type Bijector,
+  Chain,
   Flow,
   StandardNormal,
   create,
@@ -15,7 +17,7 @@ import {
   saveFlow,
   useBackend,
 } from '@bijective/core';
-import type { GenerativeDataset, Table } from '@bijective/datasets';
+import { fitStandardisation, type GenerativeDataset, type Table } from '@bijective/datasets';
 import { fitAsync, meanNegLogProb } from '@bijective/train';
 import '@bijective/datasets';
 import '@bijective/coupling';
@@ -38,6 +40,8 @@ interface Session {
   config: RunConfig;
   flow?: Flow;
   train: tf.Tensor2D;
+  /** The training rows as a table (for the standardisation). */
+  trainTable: Table;
   validation: tf.Tensor2D;
   test: tf.Tensor2D;
   extent: [number, number, number, number];
@@ -95,6 +99,7 @@ async function prepare(config: RunConfig): Promise<Session> {
   return {
     config,
     train: table(train),
+    trainTable: train as Table,
     validation: table(validation),
     test: table(test),
     extent,
@@ -164,18 +169,30 @@ function postInside(flow: Flow, s: Session): void {
 async function start(config: RunConfig): Promise<void> {
   session = await prepare(config);
   const s = session;
+  // As `bijective train` builds it: the flow acts on standardised data and a fixed affine map
+  // x = std * z + mean (fitted on the training rows) takes it to data units, so log p includes it.
+  const standardisation = fitStandardisation(s.trainTable);
   const flow = new Flow(
     new StandardNormal({ eventShape: [2] }),
-    create(
-      'bijector',
-      config.flow as 'realnvp',
-      {
+    new Chain([
+      create(
+        'bijector',
+        config.flow as 'realnvp',
+        {
+          eventShape: [2],
+          layers: config.layers,
+          hidden: [config.hidden, config.hidden],
+          seed: config.seed,
+        } as never,
+      ),
+      new Affine({
         eventShape: [2],
-        layers: config.layers,
-        hidden: [config.hidden, config.hidden],
-        seed: config.seed,
-      } as never,
-    ),
+        shift: [...standardisation.mean],
+        scale: [...standardisation.std],
+        minScale: Math.min(...standardisation.std) * 1e-3,
+        trainable: false,
+      }),
+    ]),
   );
   s.flow = flow;
   postView(flow, s, 0);
