@@ -68,7 +68,7 @@ try {
       // The page's own measure (the click event's creation to its handler) and the round trip through playwright.
       const delay = Number(during.clickDelayMs);
       check(delay < 500, `${backend}: a click waited ${delay} ms for the page while training`);
-      check(clickMs < 2000, `${backend}: the click round trip took ${clickMs} ms while training`);
+      // Not asserted: playwright's round trip waits for animation frames, which a loaded machine starves.
       clicks.push(
         `${backend} ${delay.toFixed(0)} ms in the page (${clickMs} ms round trip through playwright)`,
       );
