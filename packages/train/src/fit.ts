@@ -182,6 +182,24 @@ function stepSeed(seed: number, step: number): number {
  * ```
  */
 export function fit(flow: Flow, data: tf.Tensor, options: FitOptions = {}): FitResult {
+  const run = fitSteps(flow, data, options);
+  for (;;) {
+    const next = run.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * The body of {@link fit} as a generator that pauses after each optimisation step, so that
+ * {@link fit} runs it to the end and `fitAsync` hands the event loop a turn between steps.
+ * Returning it early (`return()`) disposes everything the run owns.
+ * @internal
+ */
+export function* fitSteps(
+  flow: Flow,
+  data: tf.Tensor,
+  options: FitOptions = {},
+): Generator<number, FitResult> {
   const steps = checkNumberOption(options.steps ?? 1000, 'steps', { min: 1, integer: true });
   const batchSize = checkNumberOption(options.batchSize ?? 256, 'batchSize', { min: 1, integer: true });
   const baseRate = checkNumberOption(options.learningRate ?? 1e-3, 'learningRate', { min: 0 });
@@ -296,6 +314,7 @@ export function fit(flow: Flow, data: tf.Tensor, options: FitOptions = {}): FitR
         break;
       }
       if (step + 1 < steps && options.checkpoint?.due(step + 1)) options.checkpoint.save(state(step + 1));
+      if (step + 1 < steps) yield step + 1;
     }
     best?.weights.restore();
     return {

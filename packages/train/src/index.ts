@@ -14,6 +14,7 @@ export * from './snapshot.js';
 export * from './evaluate.js';
 export * from './finite.js';
 export * from './fit.js';
+export * from './fit-async.js';
 export * from './fit-state.js';
 export * from './fit-variational.js';
 export * from './variational-metrics.js';

@@ -33,6 +33,7 @@ const MIN_PER_FILE: Readonly<Record<string, number>> = {
   'docs/glow.md': 2,
   'packages/glow/README.md': 1,
   'docs/flow-matching.md': 4,
+  'docs/playground.md': 1,
   'apps/example-plugin/README.md': 1,
 };
 
@@ -45,6 +46,7 @@ const EXAMPLES_REQUIRED: Readonly<Record<string, readonly string[]>> = {
   'packages/core/src/io/load-flow.ts': ['loadFlow'],
   'packages/core/src/io/node-files.ts': ['saveFlowToDirectory', 'loadFlowFromDirectory'],
   'packages/train/src/fit.ts': ['fit'],
+  'packages/train/src/fit-async.ts': ['fitAsync'],
   'packages/train/src/fit-variational.ts': ['fitVariational'],
   'packages/testing/src/bijector-kit.ts': ['checkBijector'],
   'packages/testing/src/suite.ts': ['describeBijectorConformance'],
