@@ -144,12 +144,17 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         value: 'FILE',
         help: 'test CSV scored after training (CSV data; toys draw a fresh test sample)',
       },
-      { name: 'steps', value: 'N', default: 'per flow: 10000, maf 20000', help: 'optimisation steps' },
+      {
+        name: 'steps',
+        value: 'N',
+        default: 'per flow: 10000, maf 20000, ffjord 2000',
+        help: 'optimisation steps',
+      },
       { name: 'batch', value: 'B', default: '256', help: 'minibatch size' },
       {
         name: 'lr',
         value: 'X',
-        default: 'per flow: 2e-3, realnvp and maf 4e-3 (2e-3 on whitened tables)',
+        default: 'per flow: 2e-3, realnvp and maf 4e-3, ffjord 5e-3 (2e-3 on whitened tables)',
         help: 'peak learning rate (Adam, cosine annealing to 0)',
       },
       {

@@ -9,7 +9,8 @@ negative log-likelihood, gradients by backpropagation through the solver. One th
 
 Workloads (medians over timed windows after warm-up):
 - field: one evaluation of f(z, t) with its Hutchinson trace (the VJP with create_graph), forward only,
-  and forward + the parameter gradient of sum(w * f) + sum(trace);
+  and forward + the parameter gradient of sum(w * f) + sum(trace); the same with the exact trace
+  (d VJPs with the basis vectors, FFJORD's brute-force divergence);
 - rk4: training steps per second with 8 classical Runge-Kutta steps per solve;
 - dopri5: training with Dormand-Prince 5(4) (rtol = atol = 1e-5, the controller of Hairer, Norsett &
   Wanner as in @bijective/ode), mean NFE per solve over the first --nfe-steps steps.
@@ -68,6 +69,19 @@ def trace_estimate(f, z, e, create_graph):
         value = f(z)
         (vjp,) = torch.autograd.grad(value, z, e, create_graph=create_graph)
     return value, (vjp * e).sum(1)
+
+
+def exact_trace(f, z, create_graph):
+    """f(z) and tr(df/dz) per row, from d VJPs with the basis vectors (as FFJORD's divergence_bf)."""
+    with torch.enable_grad():
+        if not z.requires_grad:
+            z = z.requires_grad_(True)
+        value = f(z)
+        trace = 0.0
+        for i in range(z.shape[1]):
+            (row,) = torch.autograd.grad(value[:, i].sum(), z, create_graph=create_graph, retain_graph=True)
+            trace = trace + row[:, i]
+    return value, trace
 
 
 class Cnf(nn.Module):
@@ -267,9 +281,22 @@ def main():
         ((value * w).sum() + tr.sum()).backward()
         float(sum(p.grad.sum() for p in field.parameters()))
 
+    def field_exact_forward():
+        value, tr = exact_trace(lambda x: field(t, x), z.clone(), create_graph=False)
+        float(value.detach().sum())
+        float(tr.sum())
+
+    def field_exact_forward_backward():
+        field.zero_grad(set_to_none=True)
+        value, tr = exact_trace(lambda x: field(t, x), z.clone(), create_graph=True)
+        ((value * w).sum() + tr.sum()).backward()
+        float(sum(p.grad.sum() for p in field.parameters()))
+
     result = {
         "fieldForwardMs": 1000 * median_seconds(field_forward, *timing),
         "fieldForwardBackwardMs": 1000 * median_seconds(field_forward_backward, *timing),
+        "fieldExactForwardMs": 1000 * median_seconds(field_exact_forward, *timing),
+        "fieldExactForwardBackwardMs": 1000 * median_seconds(field_exact_forward_backward, *timing),
     }
 
     def trainer(solve):

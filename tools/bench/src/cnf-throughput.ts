@@ -1,5 +1,6 @@
 // FFJORD's hot path against the PyTorch reference of the same field (tools/bench/reference/cnf.py):
-// time per field evaluation with its Hutchinson trace (forward, and forward + parameter gradient),
+// time per field evaluation with its trace, Hutchinson (one Rademacher probe) and exact (d basis
+// probes; torch loops d VJPs as FFJORD does), forward and forward + parameter gradient,
 // training steps/s with a fixed-step solver (rk4, 8 steps: both sides do the same work), and the mean
 // dopri5 NFE per solve over the first training steps.
 // Usage: node tools/bench/run.mjs tools/bench/src/cnf-throughput.ts [--backends wasm,cpu] [--dims 2]
@@ -37,6 +38,8 @@ const { values: args } = parseArgs({
 interface Figures {
   fieldForwardMs: number;
   fieldForwardBackwardMs: number;
+  fieldExactForwardMs: number;
+  fieldExactForwardBackwardMs: number;
   rk4StepsPerSecond: number;
   dopri5NfeForward?: number;
   dopri5NfeBackward?: number;
@@ -95,10 +98,20 @@ function tfjsRound(withNfe: boolean): Figures {
   const fieldForwardMs = 1000 * medianSecondsPerCall(() => field.forward(), timing);
   const fieldForwardBackwardMs = 1000 * medianSecondsPerCall(() => field.forwardBackward(), timing);
   field.dispose();
+  const exact = fieldSession(workload, 'exact');
+  const fieldExactForwardMs = 1000 * medianSecondsPerCall(() => exact.forward(), timing);
+  const fieldExactForwardBackwardMs = 1000 * medianSecondsPerCall(() => exact.forwardBackward(), timing);
+  exact.dispose();
   const rk4 = trainSession(workload, { solver: 'rk4', solverOptions: { steps: 8 } });
   const rk4StepsPerSecond = 1 / medianSecondsPerCall(() => rk4.step(), timing);
   rk4.dispose();
-  const figures: Figures = { fieldForwardMs, fieldForwardBackwardMs, rk4StepsPerSecond };
+  const figures: Figures = {
+    fieldForwardMs,
+    fieldForwardBackwardMs,
+    fieldExactForwardMs,
+    fieldExactForwardBackwardMs,
+    rk4StepsPerSecond,
+  };
   if (withNfe) {
     const dopri5 = trainSession(workload, {});
     let forward = 0;
@@ -145,8 +158,10 @@ if (args.json) {
   };
   // Speed relative to torch (> 1: faster than torch): torch time / our time, or our rate / torch's.
   const metrics: [keyof Figures, string, 'time' | 'rate'][] = [
-    ['fieldForwardMs', 'field + trace, forward (ms)', 'time'],
-    ['fieldForwardBackwardMs', 'field + trace, forward + backward (ms)', 'time'],
+    ['fieldForwardMs', 'field + Hutchinson trace, forward (ms)', 'time'],
+    ['fieldForwardBackwardMs', 'field + Hutchinson trace, forward + backward (ms)', 'time'],
+    ['fieldExactForwardMs', 'field + exact trace, forward (ms)', 'time'],
+    ['fieldExactForwardBackwardMs', 'field + exact trace, forward + backward (ms)', 'time'],
     ['rk4StepsPerSecond', 'rk4-8 train steps/s', 'rate'],
   ];
   const rows = [
