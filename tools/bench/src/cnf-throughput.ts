@@ -5,7 +5,10 @@
 // dopri5 NFE per solve over the first training steps.
 // Usage: node tools/bench/run.mjs tools/bench/src/cnf-throughput.ts [--backends wasm,cpu] [--dims 2]
 //   [--hidden 64,64,64] [--batch 256] [--rounds 3] [--windows 5] [--window-seconds 0.5]
-//   [--warmup-seconds 0.5] [--nfe-steps 20] [--python PATH] [--no-reference] [--json]
+//   [--warmup-seconds 0.5] [--nfe-steps 20] [--clock wall|cpu] [--python PATH] [--no-reference] [--json]
+// `--clock cpu` times by each process's CPU time (Node's process.cpuUsage, Python's process_time)
+// instead of the wall clock: both sides are single-threaded, so on a shared, loaded machine it is the
+// steadier measure.
 // Each round runs torch, then every tfjs backend; the table shows each backend's best round and the
 // median over rounds of the per-round ratio to torch (in parentheses).
 import { spawnSync } from 'node:child_process';
@@ -28,6 +31,7 @@ const { values: args } = parseArgs({
     'window-seconds': { type: 'string', default: '0.5' },
     'warmup-seconds': { type: 'string', default: '0.5' },
     'nfe-steps': { type: 'string', default: '20' },
+    clock: { type: 'string', default: 'wall' },
     python: { type: 'string' },
     'no-reference': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -55,7 +59,10 @@ const timing: TimingOptions = {
   warmupSeconds: Number(args['warmup-seconds']),
   windows: Number(args.windows),
   windowSeconds: Number(args['window-seconds']),
+  clock: args.clock === 'cpu' ? 'cpu' : 'wall',
 };
+if (args.clock !== 'cpu' && args.clock !== 'wall')
+  throw new Error(`--clock must be wall or cpu, got ${args.clock}`);
 const nfeSteps = Number(args['nfe-steps']);
 
 /** The PyTorch side of one round (one torch thread). */
@@ -82,6 +89,8 @@ function torchRound(python: string, withNfe: boolean): Figures {
       String(timing.windowSeconds),
       '--threads',
       '1',
+      '--clock',
+      timing.clock ?? 'wall',
     ],
     { encoding: 'utf8' },
   );
@@ -192,6 +201,8 @@ if (args.json) {
       `| ${side} | ${cells.join(' | ')} | ${nfe.dopri5NfeForward?.toFixed(1) ?? 'n/a'} | ${nfe.dopri5NfeBackward?.toFixed(1) ?? 'n/a'} |`,
     );
   }
-  console.log(`workload: d = ${workload.dims}, hidden ${workload.hidden.join('x')}, batch ${workload.batch}`);
+  console.log(
+    `workload: d = ${workload.dims}, hidden ${workload.hidden.join('x')}, batch ${workload.batch}; ${timing.clock} clock`,
+  );
   console.log(rows.join('\n'));
 }
