@@ -28,8 +28,8 @@ export function registerCnf(): void {
       tags: ['flow'],
       schema: FFJORD_OPTIONS,
       // The CLI's defaults: Adam at a peak rate of 5e-3 (cosine annealing), 2000 steps of 256 rows
-      // reach the true entropies of moons and 8gaussians within 0.05 nats in about 12 CPU-minutes
-      // (docs/benchmarks.md, "FFJORD").
+      // take 8gaussians to 2.850 nats (entropy 2.834) in about 13 CPU-minutes (docs/benchmarks.md,
+      // "FFJORD").
       recommended: { learningRate: 5e-3, steps: 2000, batchSize: 256 },
     },
     { replace: true },
