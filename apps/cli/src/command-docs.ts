@@ -188,7 +188,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       {
         name: 'steps',
         value: 'N',
-        default: 'per flow: 10000, maf 20000; 5000 with --target',
+        default: 'per flow: 10000, maf 20000, ffjord 2000; 5000 with --target',
         help: 'optimisation steps',
       },
       {
@@ -201,7 +201,8 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       {
         name: 'lr',
         value: 'X',
-        default: 'per flow: 2e-3, realnvp and maf 4e-3 (2e-3 on whitened tables); 5e-3 with --target',
+        default:
+          'per flow: 2e-3, realnvp and maf 4e-3, ffjord 5e-3 (2e-3 on whitened tables); 5e-3 with --target',
         help: 'peak learning rate (Adam, cosine annealing to 0)',
       },
       {

@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
+import '@bijective/cnf';
+import { trainingDefaults } from './commands/train.js';
 import { cliHarness, expectUsageError, type CliHarness } from './test-harness.js';
 
 let harness: CliHarness;
@@ -32,3 +34,7 @@ test('a negative --kinetic is one usage or option error, no stack trace', () => 
   const r = harness.cli('train', '--flow', 'ffjord', '--data', 'moons', '--steps', '1', '--kinetic', '-1');
   expectUsageError(r, /kinetic/);
 }, 120_000);
+
+test("train's defaults for ffjord are the flow's recommended settings (docs/benchmarks.md, FFJORD)", () => {
+  expect(trainingDefaults('ffjord', false)).toEqual({ steps: 2000, batchSize: 256, learningRate: 5e-3 });
+});

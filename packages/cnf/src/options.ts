@@ -1,21 +1,18 @@
 import {
   OptionError,
-  optionRecord,
-  readBoolean,
-  readContextShape,
-  readEventShape,
-  readHiddenSizes,
-  readInteger,
-  readNumber,
-  readSeed,
-  type EventShape,
+  defaultText,
+  defineOptions,
+  option,
+  previewJson,
   type JsonObject,
-  type OptionRecord,
+  type NumberRange,
+  type OptionField,
+  type ResolvedOptions,
 } from '@bijective/core';
 import { FIELD_ACTIVATIONS, type FieldActivationName } from './activations.js';
 import type { GradientMethod } from './cnf-solve.js';
 
-/** Options of the `ffjord` flow; every one but `eventShape` has a default (see {@link FFJORD_DEFAULTS}). */
+/** Options of the `ffjord` flow (declared by {@link FFJORD_OPTIONS}); only `eventShape` is required. */
 export interface FfjordOptions {
   /** Vector event shape `[d]` of the data. */
   eventShape: number[];
@@ -31,7 +28,7 @@ export interface FfjordOptions {
   rtol?: number;
   /** Absolute tolerance of an adaptive solver (`dopri5`); default 1e-5. */
   atol?: number;
-  /** Further options of the solver's factory, e.g. `{ steps: 8 }` for `rk4` (default) or `{ maxSteps: 500 }`. */
+  /** Further options of the solver's factory: `{ steps }` or `{ step }` of a fixed-step solver (8 steps when neither is given), `{ maxSteps }` of `dopri5` (1000 when absent). */
   solverOptions?: JsonObject;
   /** Trace estimator of training calls (registry kind `traceEstimator`); default `hutchinson-rademacher`. */
   estimator?: string;
@@ -59,7 +56,7 @@ export interface FfjordOptions {
   seed?: number;
 }
 
-/** The defaults of {@link FfjordOptions}. */
+/** The fixed fallbacks of {@link FfjordOptions}, as {@link FFJORD_OPTIONS} fills them in. */
 export const FFJORD_DEFAULTS = {
   hidden: [64, 64, 64],
   activation: 'tanh',
@@ -81,197 +78,124 @@ export const FFJORD_DEFAULTS = {
 /** Steps per solve of a fixed-step solver when `solverOptions` does not say. */
 export const DEFAULT_FIXED_STEPS = 8;
 
+/** The step limit of an adaptive solver when `solverOptions` does not say. */
+const DEFAULT_MAX_STEPS = 1000;
+
 /** The solvers that take `rtol`/`atol`. */
 const ADAPTIVE_SOLVERS = ['dopri5'];
 /** The first-party fixed-step solvers, which get {@link DEFAULT_FIXED_STEPS} unless told otherwise. */
 const FIXED_STEP_SOLVERS = ['euler', 'midpoint', 'rk4'];
 
-/** The option keys `ffjord` accepts. */
-export const FFJORD_KEYS: readonly string[] = [
-  'eventShape',
-  'hidden',
-  'activation',
-  'layers',
-  'solver',
-  'rtol',
-  'atol',
-  'solverOptions',
-  'estimator',
-  'estimatorOptions',
-  'evaluationEstimator',
-  'gradient',
-  'integrationTime',
-  'learnIntegrationTime',
-  'augment',
-  'kinetic',
-  'jacobianNorm',
-  'contextShape',
-  'identityInit',
-  'seed',
-];
+/** A registry name (a non-empty string), `fallback` when absent. */
+function registryName(fallback: string): OptionField<string> {
+  return option.custom({
+    read: (given, c) => {
+      const value = given ?? fallback;
+      if (typeof value !== 'string' || value.length === 0) {
+        throw new OptionError(
+          `${c.what} must be a registry name (a non-empty string), got ${previewJson(value)}`,
+        );
+      }
+      return value;
+    },
+    default: defaultText(fallback),
+  });
+}
+
+/** An object of options handed to a factory (copied), `{}` when absent. */
+function factoryOptions(): OptionField<JsonObject> {
+  return option.custom({
+    read: (given, c) => {
+      const value = given ?? {};
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new OptionError(`${c.what} must be an object of options, got ${previewJson(value)}`);
+      }
+      return { ...(value as JsonObject) };
+    },
+  });
+}
+
+/** A tolerance of an adaptive solver (option `solver`): `fallback` when absent; null (and unsaved) for another solver, which must not be given one. */
+function tolerance(range: NumberRange, fallback: number): OptionField<number | null> {
+  const adaptive = option.number({ ...range, default: fallback });
+  return option.custom({
+    read: (given, c) => {
+      const solver = c.value<string>('solver');
+      if (ADAPTIVE_SOLVERS.includes(solver)) return adaptive.read(given, c);
+      if (given !== undefined) {
+        throw new OptionError(
+          `${c.what} applies to adaptive solvers (${ADAPTIVE_SOLVERS.join(', ')}), not '${solver}'; a fixed-step solver takes solverOptions { steps } or { step }`,
+        );
+      }
+      return null;
+    },
+    save: (value) => (value === null ? undefined : value),
+    default: defaultText(fallback),
+  });
+}
+
+/**
+ * The options of `ffjord`, declared once in config order: read and checked by {@link resolveFfjordOptions},
+ * saved by {@link ffjordOptionsJson}, listed by the registry entry (`schema`).
+ */
+export const FFJORD_OPTIONS = defineOptions('ffjord', {
+  eventShape: option.vectorShape(),
+  hidden: option.hiddenSizes({ default: FFJORD_DEFAULTS.hidden }),
+  activation: option.oneOf(Object.keys(FIELD_ACTIVATIONS) as FieldActivationName[], {
+    default: FFJORD_DEFAULTS.activation,
+  }),
+  layers: option.count({ default: FFJORD_DEFAULTS.layers }),
+  solver: registryName(FFJORD_DEFAULTS.solver),
+  rtol: tolerance({ above: 0, atMost: 1 }, FFJORD_DEFAULTS.rtol),
+  atol: tolerance({ above: 0 }, FFJORD_DEFAULTS.atol),
+  // Resolved: the options handed to the solver's factory (tolerances and step defaults merged in);
+  // saved without the tolerances, which have their own keys.
+  solverOptions: option.custom({
+    read: (given, c): JsonObject => {
+      const solverOptions = factoryOptions().read(given, c);
+      const solver = c.value<string>('solver');
+      if (ADAPTIVE_SOLVERS.includes(solver)) {
+        const rtol = c.value<number>('rtol');
+        const atol = c.value<number>('atol');
+        return { maxSteps: DEFAULT_MAX_STEPS, ...solverOptions, rtol, atol };
+      }
+      const fixed =
+        FIXED_STEP_SOLVERS.includes(solver) &&
+        solverOptions.steps === undefined &&
+        solverOptions.step === undefined;
+      return fixed ? { ...solverOptions, steps: DEFAULT_FIXED_STEPS } : solverOptions;
+    },
+    save: (value) => {
+      const { rtol: _rtol, atol: _atol, ...rest } = value;
+      return JSON.parse(JSON.stringify(rest)) as JsonObject;
+    },
+  }),
+  estimator: registryName(FFJORD_DEFAULTS.estimator),
+  estimatorOptions: factoryOptions(),
+  evaluationEstimator: registryName(FFJORD_DEFAULTS.evaluationEstimator),
+  gradient: option.oneOf(['adjoint', 'backprop'] as GradientMethod[], { default: FFJORD_DEFAULTS.gradient }),
+  integrationTime: option.number({ above: 0, default: FFJORD_DEFAULTS.integrationTime }),
+  learnIntegrationTime: option.boolean({ default: FFJORD_DEFAULTS.learnIntegrationTime }),
+  augment: option.integer({ min: 0, default: FFJORD_DEFAULTS.augment }),
+  kinetic: option.number({ atLeast: 0, default: FFJORD_DEFAULTS.kinetic }),
+  jacobianNorm: option.number({ atLeast: 0, default: FFJORD_DEFAULTS.jacobianNorm }),
+  contextShape: option.contextShape(),
+  identityInit: option.boolean({ default: FFJORD_DEFAULTS.identityInit }),
+  seed: option.seed(),
+});
 
 /** Validated {@link FfjordOptions} with every default filled in. */
-export interface ResolvedFfjordOptions {
-  /** `[d]`. */
-  eventShape: [number];
-  /** Hidden widths. */
-  hidden: number[];
-  /** Field activation. */
-  activation: FieldActivationName;
-  /** CNF blocks. */
-  layers: number;
-  /** Solver name. */
-  solver: string;
-  /** The options handed to the solver's factory (tolerances and defaults merged in). */
-  solverOptions: JsonObject;
-  /** rtol (adaptive solvers) or null. */
-  rtol: number | null;
-  /** atol (adaptive solvers) or null. */
-  atol: number | null;
-  /** Training estimator name. */
-  estimator: string;
-  /** Training estimator's options. */
-  estimatorOptions: JsonObject;
-  /** Evaluation estimator name. */
-  evaluationEstimator: string;
-  /** Gradient method. */
-  gradient: GradientMethod;
-  /** Initial (or fixed) T. */
-  integrationTime: number;
-  /** Whether T is learned. */
-  learnIntegrationTime: boolean;
-  /** Augmented dimensions. */
-  augment: number;
-  /** λ_K. */
-  kinetic: number;
-  /** λ_J. */
-  jacobianNorm: number;
-  /** Context shape or null. */
-  contextShape: EventShape | null;
-  /** Identity initialisation. */
-  identityInit: boolean;
-  /** Seed. */
-  seed: number;
-}
-
-function readString(record: OptionRecord, key: string, fallback: string): string {
-  const value = record[key] ?? fallback;
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new OptionError(
-      `ffjord: option '${key}' must be a registry name (a non-empty string), got ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
-}
-
-function readJsonObject(record: OptionRecord, key: string): JsonObject {
-  const value = record[key] ?? {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new OptionError(
-      `ffjord: option '${key}' must be an object of options, got ${JSON.stringify(value)}`,
-    );
-  }
-  return { ...(value as JsonObject) };
-}
-
-/** The solver options: rtol/atol for adaptive solvers, a step count for the fixed-step ones. */
-function resolveSolverOptions(
-  record: OptionRecord,
-  solver: string,
-): { solverOptions: JsonObject; rtol: number | null; atol: number | null } {
-  const solverOptions = readJsonObject(record, 'solverOptions');
-  if (ADAPTIVE_SOLVERS.includes(solver)) {
-    const rtol = readNumber('ffjord', record, 'rtol', FFJORD_DEFAULTS.rtol, { above: 0, atMost: 1 });
-    const atol = readNumber('ffjord', record, 'atol', FFJORD_DEFAULTS.atol, { above: 0 });
-    return { solverOptions: { maxSteps: 1000, ...solverOptions, rtol, atol }, rtol, atol };
-  }
-  for (const key of ['rtol', 'atol']) {
-    if (record[key] !== undefined) {
-      throw new OptionError(
-        `ffjord: option '${key}' applies to adaptive solvers (${ADAPTIVE_SOLVERS.join(', ')}), not '${solver}'; a fixed-step solver takes solverOptions { steps } or { step }`,
-      );
-    }
-  }
-  const fixed =
-    FIXED_STEP_SOLVERS.includes(solver) &&
-    solverOptions.steps === undefined &&
-    solverOptions.step === undefined;
-  return {
-    solverOptions: fixed ? { ...solverOptions, steps: DEFAULT_FIXED_STEPS } : solverOptions,
-    rtol: null,
-    atol: null,
-  };
-}
+export type ResolvedFfjordOptions = ResolvedOptions<typeof FFJORD_OPTIONS.fields>;
 
 /** Reads and checks `ffjord`'s options; a bad one throws an OptionError or ShapeError naming it. */
 export function resolveFfjordOptions(options: unknown): ResolvedFfjordOptions {
-  const record = optionRecord('ffjord', options, FFJORD_KEYS);
-  const eventShape = readEventShape('ffjord', record, true) as [number];
-  const activation = record.activation ?? FFJORD_DEFAULTS.activation;
-  if (typeof activation !== 'string' || !Object.hasOwn(FIELD_ACTIVATIONS, activation)) {
-    throw new OptionError(
-      `ffjord: option 'activation' must be one of ${Object.keys(FIELD_ACTIVATIONS).join(', ')}, got ${JSON.stringify(activation)}`,
-    );
-  }
-  const gradient = record.gradient ?? FFJORD_DEFAULTS.gradient;
-  if (gradient !== 'adjoint' && gradient !== 'backprop') {
-    throw new OptionError(
-      `ffjord: option 'gradient' must be 'adjoint' or 'backprop', got ${JSON.stringify(gradient)}`,
-    );
-  }
-  const solver = readString(record, 'solver', FFJORD_DEFAULTS.solver);
-  return {
-    eventShape,
-    hidden: readHiddenSizes('ffjord', record, FFJORD_DEFAULTS.hidden),
-    activation: activation as FieldActivationName,
-    layers: readInteger('ffjord', record, 'layers', FFJORD_DEFAULTS.layers, 1),
-    solver,
-    ...resolveSolverOptions(record, solver),
-    estimator: readString(record, 'estimator', FFJORD_DEFAULTS.estimator),
-    estimatorOptions: readJsonObject(record, 'estimatorOptions'),
-    evaluationEstimator: readString(record, 'evaluationEstimator', FFJORD_DEFAULTS.evaluationEstimator),
-    gradient,
-    integrationTime: readNumber('ffjord', record, 'integrationTime', FFJORD_DEFAULTS.integrationTime, {
-      above: 0,
-    }),
-    learnIntegrationTime: readBoolean(
-      'ffjord',
-      record,
-      'learnIntegrationTime',
-      FFJORD_DEFAULTS.learnIntegrationTime,
-    ),
-    augment: readInteger('ffjord', record, 'augment', FFJORD_DEFAULTS.augment, 0),
-    kinetic: readNumber('ffjord', record, 'kinetic', FFJORD_DEFAULTS.kinetic, { atLeast: 0 }),
-    jacobianNorm: readNumber('ffjord', record, 'jacobianNorm', FFJORD_DEFAULTS.jacobianNorm, { atLeast: 0 }),
-    contextShape: readContextShape('ffjord', record),
-    identityInit: readBoolean('ffjord', record, 'identityInit', FFJORD_DEFAULTS.identityInit),
-    seed: readSeed('ffjord', record),
-  };
+  return FFJORD_OPTIONS.read(options);
 }
 
 /** The resolved options as the JSON of a saved config (tolerances only for adaptive solvers). */
 export function ffjordOptionsJson(r: ResolvedFfjordOptions): JsonObject {
-  const { rtol: _rtol, atol: _atol, ...solverOptions } = r.solverOptions;
-  return {
-    eventShape: [...r.eventShape],
-    hidden: [...r.hidden],
-    activation: r.activation,
-    layers: r.layers,
-    solver: r.solver,
-    ...(r.rtol !== null ? { rtol: r.rtol } : {}),
-    ...(r.atol !== null ? { atol: r.atol } : {}),
-    solverOptions,
-    estimator: r.estimator,
-    estimatorOptions: { ...r.estimatorOptions },
-    evaluationEstimator: r.evaluationEstimator,
-    gradient: r.gradient,
-    integrationTime: r.integrationTime,
-    learnIntegrationTime: r.learnIntegrationTime,
-    augment: r.augment,
-    kinetic: r.kinetic,
-    jacobianNorm: r.jacobianNorm,
-    ...(r.contextShape ? { contextShape: [...r.contextShape] } : {}),
-    identityInit: r.identityInit,
-    seed: r.seed,
-  };
+  return FFJORD_OPTIONS.toConfig(r);
 }
+
+/** The option keys `ffjord` accepts, in config order. */
+export const FFJORD_KEYS: readonly string[] = FFJORD_OPTIONS.keys;

@@ -7,6 +7,7 @@ export { Ffjord } from './ffjord.js';
 export {
   FFJORD_DEFAULTS,
   FFJORD_KEYS,
+  FFJORD_OPTIONS,
   DEFAULT_FIXED_STEPS,
   ffjordOptionsJson,
   resolveFfjordOptions,

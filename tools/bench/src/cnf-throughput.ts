@@ -1,10 +1,14 @@
 // FFJORD's hot path against the PyTorch reference of the same field (tools/bench/reference/cnf.py):
-// time per field evaluation with its Hutchinson trace (forward, and forward + parameter gradient),
+// time per field evaluation with its trace, Hutchinson (one Rademacher probe) and exact (d basis
+// probes; torch loops d VJPs as FFJORD does), forward and forward + parameter gradient,
 // training steps/s with a fixed-step solver (rk4, 8 steps: both sides do the same work), and the mean
 // dopri5 NFE per solve over the first training steps.
 // Usage: node tools/bench/run.mjs tools/bench/src/cnf-throughput.ts [--backends wasm,cpu] [--dims 2]
 //   [--hidden 64,64,64] [--batch 256] [--rounds 3] [--windows 5] [--window-seconds 0.5]
-//   [--warmup-seconds 0.5] [--nfe-steps 20] [--python PATH] [--no-reference] [--json]
+//   [--warmup-seconds 0.5] [--nfe-steps 20] [--clock wall|cpu] [--python PATH] [--no-reference] [--json]
+// `--clock cpu` times by each process's CPU time (Node's process.cpuUsage, Python's process_time)
+// instead of the wall clock: both sides are single-threaded, so on a shared, loaded machine it is the
+// steadier measure.
 // Each round runs torch, then every tfjs backend; the table shows each backend's best round and the
 // median over rounds of the per-round ratio to torch (in parentheses).
 import { spawnSync } from 'node:child_process';
@@ -27,6 +31,7 @@ const { values: args } = parseArgs({
     'window-seconds': { type: 'string', default: '0.5' },
     'warmup-seconds': { type: 'string', default: '0.5' },
     'nfe-steps': { type: 'string', default: '20' },
+    clock: { type: 'string', default: 'wall' },
     python: { type: 'string' },
     'no-reference': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -37,6 +42,8 @@ const { values: args } = parseArgs({
 interface Figures {
   fieldForwardMs: number;
   fieldForwardBackwardMs: number;
+  fieldExactForwardMs: number;
+  fieldExactForwardBackwardMs: number;
   rk4StepsPerSecond: number;
   dopri5NfeForward?: number;
   dopri5NfeBackward?: number;
@@ -52,7 +59,10 @@ const timing: TimingOptions = {
   warmupSeconds: Number(args['warmup-seconds']),
   windows: Number(args.windows),
   windowSeconds: Number(args['window-seconds']),
+  clock: args.clock === 'cpu' ? 'cpu' : 'wall',
 };
+if (args.clock !== 'cpu' && args.clock !== 'wall')
+  throw new Error(`--clock must be wall or cpu, got ${args.clock}`);
 const nfeSteps = Number(args['nfe-steps']);
 
 /** The PyTorch side of one round (one torch thread). */
@@ -79,6 +89,8 @@ function torchRound(python: string, withNfe: boolean): Figures {
       String(timing.windowSeconds),
       '--threads',
       '1',
+      '--clock',
+      timing.clock ?? 'wall',
     ],
     { encoding: 'utf8' },
   );
@@ -95,10 +107,20 @@ function tfjsRound(withNfe: boolean): Figures {
   const fieldForwardMs = 1000 * medianSecondsPerCall(() => field.forward(), timing);
   const fieldForwardBackwardMs = 1000 * medianSecondsPerCall(() => field.forwardBackward(), timing);
   field.dispose();
+  const exact = fieldSession(workload, 'exact');
+  const fieldExactForwardMs = 1000 * medianSecondsPerCall(() => exact.forward(), timing);
+  const fieldExactForwardBackwardMs = 1000 * medianSecondsPerCall(() => exact.forwardBackward(), timing);
+  exact.dispose();
   const rk4 = trainSession(workload, { solver: 'rk4', solverOptions: { steps: 8 } });
   const rk4StepsPerSecond = 1 / medianSecondsPerCall(() => rk4.step(), timing);
   rk4.dispose();
-  const figures: Figures = { fieldForwardMs, fieldForwardBackwardMs, rk4StepsPerSecond };
+  const figures: Figures = {
+    fieldForwardMs,
+    fieldForwardBackwardMs,
+    fieldExactForwardMs,
+    fieldExactForwardBackwardMs,
+    rk4StepsPerSecond,
+  };
   if (withNfe) {
     const dopri5 = trainSession(workload, {});
     let forward = 0;
@@ -145,8 +167,10 @@ if (args.json) {
   };
   // Speed relative to torch (> 1: faster than torch): torch time / our time, or our rate / torch's.
   const metrics: [keyof Figures, string, 'time' | 'rate'][] = [
-    ['fieldForwardMs', 'field + trace, forward (ms)', 'time'],
-    ['fieldForwardBackwardMs', 'field + trace, forward + backward (ms)', 'time'],
+    ['fieldForwardMs', 'field + Hutchinson trace, forward (ms)', 'time'],
+    ['fieldForwardBackwardMs', 'field + Hutchinson trace, forward + backward (ms)', 'time'],
+    ['fieldExactForwardMs', 'field + exact trace, forward (ms)', 'time'],
+    ['fieldExactForwardBackwardMs', 'field + exact trace, forward + backward (ms)', 'time'],
     ['rk4StepsPerSecond', 'rk4-8 train steps/s', 'rate'],
   ];
   const rows = [
@@ -177,6 +201,8 @@ if (args.json) {
       `| ${side} | ${cells.join(' | ')} | ${nfe.dopri5NfeForward?.toFixed(1) ?? 'n/a'} | ${nfe.dopri5NfeBackward?.toFixed(1) ?? 'n/a'} |`,
     );
   }
-  console.log(`workload: d = ${workload.dims}, hidden ${workload.hidden.join('x')}, batch ${workload.batch}`);
+  console.log(
+    `workload: d = ${workload.dims}, hidden ${workload.hidden.join('x')}, batch ${workload.batch}; ${timing.clock} clock`,
+  );
   console.log(rows.join('\n'));
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CallRecord, Flow, StandardNormal, hostRng, solveTelemetry } from '@bijective/core';
 import { Adam } from '@bijective/train';
 import { ConcatSquashField, Ffjord, type FfjordOptions } from '@bijective/cnf';
-import { HutchinsonTrace } from '@bijective/trace';
+import { ExactTrace, HutchinsonTrace, type TraceEstimator } from '@bijective/trace';
 
 /** The benchmarked CNF: FFJORD's concat-squash field d -> hidden... -> d with tanh, on a batch. */
 export interface CnfWorkload {
@@ -28,9 +28,9 @@ export function eightGaussians(n: number, d: number, seed: number): tf.Tensor2D 
   return tf.tensor2d(values, [n, d]);
 }
 
-/** One field evaluation with its Hutchinson trace (Rademacher probe), with and without the parameter gradient. */
+/** One field evaluation with its trace (Hutchinson with a Rademacher probe, or exact), with and without the parameter gradient. */
 export interface FieldSession {
-  /** f(z, t) and tr(∂f/∂z) estimated with the fixed probe, read back. */
+  /** f(z, t) and tr(∂f/∂z) (estimated with the fixed probe, or exact), read back. */
   forward(): void;
   /** The same, then gradients of Σ w⊙f + Σ tr with respect to every field parameter, read back. */
   forwardBackward(): void;
@@ -38,8 +38,8 @@ export interface FieldSession {
   dispose(): void;
 }
 
-/** A field evaluation session on the active backend. */
-export function fieldSession(w: CnfWorkload): FieldSession {
+/** A field evaluation session on the active backend; `trace` picks the estimator (exact: d basis probes in one batched VJP). */
+export function fieldSession(w: CnfWorkload, trace: 'hutchinson' | 'exact' = 'hutchinson'): FieldSession {
   const field = new ConcatSquashField({
     stateSize: w.dims,
     hidden: w.hidden,
@@ -48,7 +48,7 @@ export function fieldSession(w: CnfWorkload): FieldSession {
     zeroInitOutput: false,
     seed: 0,
   });
-  const estimator = new HutchinsonTrace('rademacher');
+  const estimator: TraceEstimator = trace === 'exact' ? new ExactTrace() : new HutchinsonTrace('rademacher');
   const z = eightGaussians(w.batch, w.dims, 1);
   const probe = estimator.createProbe(z.shape, 2);
   const weights = tf.randomNormal(z.shape, 0, 1, 'float32', 3);

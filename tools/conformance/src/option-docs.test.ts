@@ -8,6 +8,7 @@ import { getEntry, listRegistered, type OptionSchema } from '@bijective/core';
 import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
 import '@bijective/autoregressive';
+import '@bijective/cnf';
 import '@bijective/core';
 import '@bijective/coupling';
 import '@bijective/glow';
@@ -16,7 +17,7 @@ import '@bijective/spline';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 /** The packages whose registered bijectors must declare their options with `defineOptions`. */
-const FIRST_PARTY = ['core', 'coupling', 'autoregressive', 'spline', 'glow', 'flow-matching'];
+const FIRST_PARTY = ['core', 'coupling', 'autoregressive', 'spline', 'cnf', 'glow', 'flow-matching'];
 
 /** A name's options type as the sources declare it. */
 interface OptionsType {
