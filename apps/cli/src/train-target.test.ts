@@ -90,6 +90,27 @@ describe('train --target', () => {
     ]);
   }, 120_000);
 
+  test('--max-seconds stops a target run at its budget and reports the steps run', () => {
+    const r = cli(
+      'train',
+      ...PLANAR_U1,
+      '--steps',
+      '1000000',
+      '--max-seconds',
+      '1',
+      '--out',
+      'u1-timed',
+      '--json',
+      '--quiet',
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const out = json(r.last) as { steps: number; bestStep: number; elbo: number };
+    expect(out.steps).toBeGreaterThan(0);
+    expect(out.steps).toBeLessThan(1_000_000);
+    expect(out.bestStep).toBeLessThanOrEqual(out.steps);
+    expect(Number.isFinite(out.elbo)).toBe(true);
+  }, 120_000);
+
   test('the model loads: sample gives 2-D rows, plot draws q beside the target', () => {
     const s = cli('sample', '--model', 'u1-model', '-n', '5', '--json');
     expect(s.status, s.stderr).toBe(0);

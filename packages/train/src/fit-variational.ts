@@ -16,12 +16,16 @@ export interface FitVariationalOptions extends TrainOptions {
   evaluationSamples?: number;
   /** log Z of the target for the reported KL; default the target's `logNormalizer`. */
   logNormalizer?: number | null;
+  /** Wall-clock budget in seconds: training stops after the step that spends it; default none. */
+  maxSeconds?: number;
 }
 
 /** What {@link fitVariational} reports: the training run and an evaluation of the final q. */
 export interface FitVariationalResult extends VariationalMetrics {
-  /** Steps run. */
+  /** Steps run (fewer than asked when `maxSeconds` ran out). */
   steps: number;
+  /** Why training ended: all steps ran, or the `maxSeconds` budget was spent. */
+  stopReason: 'completed' | 'time-limit';
   /** Mean of the last 10% of step losses: an estimate of KL(q‖p) - log Z (nats). */
   finalLoss: number;
   /** Mean wall-clock seconds per step. */
@@ -33,6 +37,7 @@ export interface FitVariationalResult extends VariationalMetrics {
  * minimises E_q[log q(x) - log p̃(x)] = KL(q‖p) - log Z with reparameterised samples
  * x = f(z), z ~ p0, drawn with `sampleAndLogProb`. `batchSize` is the samples per step. The final q
  * is then evaluated on fresh draws ({@link evaluateVariational}: ELBO, KL when log Z is known, ESS).
+ * `maxSeconds` stops after the step that spends the wall-clock budget.
  *
  * @example
  * ```ts
@@ -61,6 +66,8 @@ export function fitVariational(
     min: 1,
     integer: true,
   });
+  if (options.maxSeconds !== undefined)
+    checkNumberOption(options.maxSeconds, 'maxSeconds', { min: Number.MIN_VALUE });
   if (flow.trainableVariables.length === 0)
     throw new OptionError('fitVariational: the flow has no trainable variables');
   const logTarget = logDensityFunction(target);
@@ -72,6 +79,8 @@ export function fitVariational(
     learningRate: baseRate,
   });
   const losses: number[] = [];
+  const started = performance.now();
+  let stopReason: FitVariationalResult['stopReason'] = 'completed';
   try {
     for (let step = 0; step < steps; step++) {
       const { loss, learningRate } = optimiser.step(step, () => {
@@ -80,15 +89,23 @@ export function fitVariational(
       });
       losses.push(loss);
       options.onProgress?.({ step: step + 1, totalSteps: steps, loss, learningRate });
+      const timeUp =
+        options.maxSeconds !== undefined && (performance.now() - started) / 1000 >= options.maxSeconds;
+      if (timeUp && step + 1 < steps) {
+        stopReason = 'time-limit';
+        break;
+      }
     }
+    const ran = losses.length;
     const tail = losses.slice(-Math.max(1, Math.floor(losses.length / 10)));
     const metrics = evaluateVariational(flow, target, {
       samples: evaluationSamples,
-      seed: seed + steps,
+      seed: seed + ran,
       ...(options.logNormalizer === undefined ? {} : { logNormalizer: options.logNormalizer }),
     });
     return {
-      steps,
+      steps: ran,
+      stopReason,
       finalLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
       secondsPerStep: optimiser.secondsPerStep,
       ...metrics,

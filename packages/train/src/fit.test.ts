@@ -190,6 +190,22 @@ describe('fit', () => {
 });
 
 describe('fitVariational', () => {
+  test('maxSeconds stops at the wall-clock budget and reports the steps run', () => {
+    const flow = linearFlow();
+    const logTarget = (x: tf.Tensor) => tf.mul(-0.5, tf.sum(tf.square(x), 1));
+    const result = fitVariational(flow, logTarget, {
+      steps: 1_000_000,
+      batchSize: 32,
+      maxSeconds: 0.3,
+      evaluationSamples: 64,
+    });
+    expect(result.stopReason).toBe('time-limit');
+    expect(result.steps).toBeGreaterThan(0);
+    expect(result.steps).toBeLessThan(1_000_000);
+    expect(fitVariational(flow, logTarget, { steps: 3, evaluationSamples: 16 }).stopReason).toBe('completed');
+    expect(() => fitVariational(flow, logTarget, { steps: 2, maxSeconds: 0 })).toThrow(/maxSeconds/);
+    flow.dispose();
+  });
   test('reverse KL fits a Gaussian target known only up to a constant', () => {
     const flow = linearFlow();
     const mean = tf.tensor1d([1, -1]);

@@ -76,6 +76,8 @@ export interface TargetTrainSettings {
   targetOptions: JsonObject;
   /** `--steps`. */
   steps: number;
+  /** `--max-seconds`: the wall-clock budget of the training loop. */
+  maxSeconds?: number;
   /** `--samples`: draws from q per step. */
   samples: number;
   /** `--lr`. */
@@ -150,6 +152,7 @@ export function readTargetTrainSettings(args: ParsedArgs): TargetTrainSettings {
     target,
     targetOptions,
     steps: intOption(args, 'steps', TARGET_DEFAULTS.steps, 1, 1e9),
+    maxSeconds: positiveOption(args, 'max-seconds', 1e9),
     samples: intOption(args, 'samples', TARGET_DEFAULTS.samples, 1, 1e6),
     learningRate: numberOption(args, 'lr', TARGET_DEFAULTS.learningRate, 1e-8, 10),
     clipNorm: positiveOption(args, 'clip-norm'),
@@ -172,6 +175,8 @@ interface KeptFit {
   trainLoss: number;
   /** The step the kept weights are from. */
   bestStep: number;
+  /** Steps run (fewer than `--steps` when `--max-seconds` ran out). */
+  steps: number;
   /** Mean seconds per step. */
   secondsPerStep: number;
 }
@@ -213,6 +218,7 @@ function fitKeepingBest(
         seed,
         weightDecay: settings.weightDecay,
         ...(settings.clipNorm !== undefined ? { clipNorm: settings.clipNorm } : {}),
+        ...(settings.maxSeconds !== undefined ? { maxSeconds: settings.maxSeconds } : {}),
         evaluationSamples: EVALUATION_SAMPLES,
         onProgress: (p) => {
           onStep?.({ step: p.step, trainLoss: p.loss, valNll: null, lr: p.learningRate });
@@ -229,12 +235,23 @@ function fitKeepingBest(
         },
       }),
     );
+    // A run stopped by --max-seconds ends inside a window: that partial window competes too.
+    if (count > 0 && sum / count < best.loss) {
+      best.weights?.dispose();
+      best = { loss: sum / count, step: result.steps, weights: null };
+    }
     let metrics: VariationalMetrics = result;
-    if (best.step !== steps && best.weights) {
+    if (best.step !== result.steps && best.weights) {
       best.weights.restore();
       metrics = evaluateVariational(flow, target, { samples: EVALUATION_SAMPLES, seed: seed + steps + 1 });
     }
-    return { metrics, trainLoss: best.loss, bestStep: best.step, secondsPerStep: result.secondsPerStep };
+    return {
+      metrics,
+      trainLoss: best.loss,
+      bestStep: best.step,
+      steps: result.steps,
+      secondsPerStep: result.secondsPerStep,
+    };
   } finally {
     best.weights?.dispose();
   }
@@ -329,7 +346,9 @@ export async function trainTarget(
     const config: TargetConfig = target.getConfig();
     if (target.logNormalizer === null && !settings.quiet && !settings.json)
       say('fitting the full-covariance Gaussian baseline with the same budget (log Z is unknown)');
-    const baseline = target.logNormalizer === null ? gaussianBaseline(target, settings) : null;
+    // The baseline gets the steps the flow ran (its budget, when --max-seconds cut the run short).
+    const baseline =
+      target.logNormalizer === null ? gaussianBaseline(target, { ...settings, steps: fitted.steps }) : null;
     const { metrics } = fitted;
     const seconds = (performance.now() - started) / 1000;
     const summary = {
@@ -337,7 +356,7 @@ export async function trainTarget(
       target: settings.target,
       dims,
       backend,
-      steps: settings.steps,
+      steps: fitted.steps,
       samples: settings.samples,
       trainLoss: fitted.trainLoss,
       ...(metrics.kl !== null ? { kl: finite(metrics.kl) } : {}),
@@ -384,7 +403,7 @@ export async function trainTarget(
     if (settings.json) return printJson(summary);
     if (!settings.quiet)
       say(
-        `${settings.flow} on target ${settings.target} (${dims}-D, ${backend}): ${settings.steps} steps in ${seconds.toFixed(1)} s (${summary.stepsPerSecond.toFixed(1)} steps/s)`,
+        `${settings.flow} on target ${settings.target} (${dims}-D, ${backend}): ${fitted.steps} steps in ${seconds.toFixed(1)} s (${summary.stepsPerSecond.toFixed(1)} steps/s)`,
       );
     const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4));
     const kl = metrics.kl === null ? '' : `KL ${fmt(metrics.kl)} nats  `;
