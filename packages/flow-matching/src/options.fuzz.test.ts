@@ -6,22 +6,15 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { BijectiveError, createByName } from '@bijective/core';
+import { fuzzOptions, fuzzSize, plausibleOrJunk } from '@bijective/testing';
 import './index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const smallInt = fc.integer({ min: -3, max: 4 });
-/** Sizes: mostly small, sometimes huge (allocations must be refused with an error, not attempted). */
-const size = fc.oneof(
-  { arbitrary: smallInt, weight: 6 },
-  { arbitrary: fc.constantFrom(5000, 2 ** 31, 1e12), weight: 1 },
-);
-const junk = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined), fc.double());
-/** A value for a key: a plausible one or junk. */
-const valueFor = (plausible: fc.Arbitrary<unknown>) =>
-  fc.oneof({ arbitrary: plausible, weight: 6 }, { arbitrary: junk, weight: 1 });
+const size = fuzzSize(-3, 4);
+const valueFor = plausibleOrJunk;
 const shape = fc.array(size, { minLength: 0, maxLength: 2 });
 
 const OPTIONS = {
@@ -41,16 +34,7 @@ const OPTIONS = {
 };
 
 /** Options with any subset of the known keys and sometimes an unknown one. */
-const options = fc.oneof(
-  { arbitrary: fc.record(OPTIONS, { requiredKeys: [] }), weight: 8 },
-  {
-    arbitrary: fc
-      .tuple(fc.record(OPTIONS, { requiredKeys: [] }), fc.string({ maxLength: 6 }), junk)
-      .map(([r, k, v]) => ({ ...r, [k]: v })),
-    weight: 1,
-  },
-  { arbitrary: junk, weight: 1 },
-);
+const options = fuzzOptions(OPTIONS);
 
 let built = 0;
 

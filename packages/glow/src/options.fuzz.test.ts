@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { BijectiveError, createByName } from '@bijective/core';
+import { fuzzJunk, fuzzOptions, fuzzSize, plausibleOrJunk } from '@bijective/testing';
 import './index.js';
 
 beforeAll(async () => {
@@ -13,13 +14,9 @@ beforeAll(async () => {
 });
 
 const smallInt = fc.integer({ min: -2, max: 5 });
-const size = fc.oneof(
-  { arbitrary: smallInt, weight: 8 },
-  { arbitrary: fc.constantFrom(5000, 2 ** 31, 1e12), weight: 1 },
-);
-const junk = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined), fc.double());
-const valueFor = (plausible: fc.Arbitrary<unknown>) =>
-  fc.oneof({ arbitrary: plausible, weight: 6 }, { arbitrary: junk, weight: 1 });
+const size = fuzzSize(-2, 5, 8);
+const junk = fuzzJunk();
+const valueFor = plausibleOrJunk;
 const image = fc.oneof(
   {
     arbitrary: fc.tuple(fc.constantFrom(2, 4, 8), fc.constantFrom(2, 4, 8), fc.integer({ min: 1, max: 3 })),
@@ -68,17 +65,7 @@ const OPTIONS: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
   },
 };
 
-function optionsOf(known: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<unknown> {
-  const record = fc.record(known, { requiredKeys: [] });
-  return fc.oneof(
-    { arbitrary: record, weight: 8 },
-    {
-      arbitrary: fc.tuple(record, fc.string({ maxLength: 6 }), junk).map(([r, k, v]) => ({ ...r, [k]: v })),
-      weight: 1,
-    },
-    { arbitrary: junk, weight: 1 },
-  );
-}
+const optionsOf = fuzzOptions;
 
 /** Builds `name` from `options` and runs it both ways once; any failure must be a BijectiveError. */
 function buildOrTypedError(name: string, options: unknown): void {

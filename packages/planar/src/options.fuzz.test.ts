@@ -10,22 +10,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { BijectiveError, createByName, type RegistryKind } from '@bijective/core';
+import { fuzzOptions, fuzzSize, plausibleOrJunk } from '@bijective/testing';
 import './node/index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const smallInt = fc.integer({ min: -3, max: 6 });
-/** Sizes: mostly small, sometimes huge (allocations must be refused with an OptionError, not attempted). */
-const size = fc.oneof(
-  { arbitrary: smallInt, weight: 6 },
-  { arbitrary: fc.constantFrom(5000, 2 ** 31, 1e12), weight: 1 },
-);
-const junk = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined), fc.double());
-/** A value for `key`: a plausible one or junk. */
-const valueFor = (plausible: fc.Arbitrary<unknown>) =>
-  fc.oneof({ arbitrary: plausible, weight: 6 }, { arbitrary: junk, weight: 1 });
+const size = fuzzSize(-3, 6);
+const valueFor = plausibleOrJunk;
 const shape = fc.array(size, { minLength: 0, maxLength: 3 });
 
 const STACK = {
@@ -54,17 +47,7 @@ const LOGISTIC = {
 };
 
 /** Options with any subset of the known keys and sometimes an unknown one. */
-function optionsOf(known: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<unknown> {
-  const record = fc.record(known, { requiredKeys: [] });
-  return fc.oneof(
-    { arbitrary: record, weight: 8 },
-    {
-      arbitrary: fc.tuple(record, fc.string({ maxLength: 6 }), junk).map(([r, k, v]) => ({ ...r, [k]: v })),
-      weight: 1,
-    },
-    { arbitrary: junk, weight: 1 },
-  );
-}
+const optionsOf = fuzzOptions;
 
 /** Builds `name` from `options` and uses it once; any failure must be a BijectiveError. */
 function buildOrTypedError(kind: RegistryKind, name: string, options: unknown): void {

@@ -96,3 +96,4 @@ export {
   type SavedModel,
   type TextEdit,
 } from './model-file-fuzz.js';
+export { fuzzJunk, fuzzOptions, fuzzSize, plausibleOrJunk } from './option-fuzz.js';
