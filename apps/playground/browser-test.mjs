@@ -176,6 +176,25 @@ try {
     }
     if (backend === 'webgl' && screenshot) await page.screenshot({ path: screenshot });
   }
+  // WebGPU: offered; where the adapter's synchronous reads work it trains, else the page says why it
+  // fell back (headless Chromium's SwiftShader adapter here reads zeros synchronously).
+  const adapter = await page.evaluate(async () => Boolean(await navigator.gpu?.requestAdapter()));
+  await page.goto(`${url}?flow=realnvp&data=moons&steps=100&${SMALL.replace('wasm', 'webgpu')}&autostart=1`);
+  await page.waitForFunction(() => document.body.dataset.state !== 'idle');
+  const gpuRun = await runEnd(page);
+  const gpuShown = await page.textContent('#backend');
+  if (gpuRun.backend === 'webgpu') report.push(checkRun('webgpu', gpuRun));
+  else {
+    check(gpuRun.state === 'done', `webgpu fallback: ${gpuRun.state}: ${gpuRun.error}`);
+    check(
+      /skipped webgpu: /.test(gpuShown),
+      `webgpu fell back to ${gpuRun.backend} without a reason: ${gpuShown}`,
+    );
+    report.push(
+      `webgpu (adapter ${adapter ? 'present' : 'absent'}): fell back, the page shows "${gpuShown}"`,
+    );
+  }
+
   // A family other than RealNVP, with a schema option, from the URL.
   await page.goto(`${url}?flow=nsf&data=8gaussians&bins=6&steps=150&${SMALL}&autostart=1`);
   await page.waitForFunction(() => document.body.dataset.state !== 'idle');

@@ -10,7 +10,7 @@ export const DATASETS = ['moons', '8gaussians', 'checkerboard', '2spirals', 'cir
 /** Data that are not a toy: points drawn on the canvas, or a CSV file dropped on the page. */
 export const OWN_DATA = ['drawn', 'csv'] as const;
 /** Backends the page offers. */
-export const BACKENDS = ['webgl', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['webgl', 'webgpu', 'wasm', 'cpu'] as const;
 
 /** The user's own rows: drawn points (n x 2, row-major) or a CSV file's text. */
 export type OwnData = { kind: 'drawn'; points: Float32Array } | { kind: 'csv'; name: string; text: string };

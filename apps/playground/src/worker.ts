@@ -29,20 +29,20 @@ import './families.js';
 import '@bijective/backend-cpu';
 import '@bijective/backend-wasm';
 import '@bijective/backend-webgl';
+import '@bijective/backend-webgpu';
 import type { FromWorker, OwnData, RunConfig, ToWorker, View } from './protocol.js';
 import { modelFiles, MODEL_FILE, WEIGHTS_FILE } from './model-files.js';
 import { describeBases, describeFamilies, flowOptions } from './registry-info.js';
+import { solvesOde } from './solves-ode.js';
 
 const TRAIN_ROWS = 200_000;
 const TEST_ROWS = 20_000;
 /** Fewest rows of the user's own data: enough to hold out validation and test rows. */
 const MIN_OWN_ROWS = 20;
 const PROGRESS_EVERY_MS = 50;
-/** Density pictures: the grid's side and the time between them, smaller and rarer for a slow flow. */
+/** Density pictures: the grid's side and the time between them, smaller and rarer for an ODE flow, which also validates and tests on fewer rows. */
 const FAST = { grid: 64, viewEveryMs: 300 };
 const SLOW = { grid: 32, viewEveryMs: 2000, validationRows: 1000, testRows: 2000 };
-/** A flow whose log p of 256 rows takes longer than this (an ODE flow) is evaluated on fewer rows. */
-const SLOW_LOG_PROB_MS = 40;
 
 interface Session {
   config: RunConfig;
@@ -247,13 +247,6 @@ function buildFlow(config: RunConfig, s: Session): Flow {
   }
 }
 
-/** Whether log p is slow (an ODE flow): then validation, test and pictures use fewer rows. */
-function isSlow(flow: Flow, s: Session): boolean {
-  const started = performance.now();
-  tf.tidy(() => flow.logProb(tf.slice(s.train, 0, Math.min(256, s.train.shape[0]))).dataSync());
-  return performance.now() - started > SLOW_LOG_PROB_MS;
-}
-
 /** The first `rows` rows of `t` as a new tensor, `t` disposed (or `t` itself when it has no more). */
 function cut(t: tf.Tensor2D, rows: number): tf.Tensor2D {
   if (t.shape[0] <= rows) return t;
@@ -268,7 +261,7 @@ async function start(config: RunConfig): Promise<void> {
   const flow = buildFlow(config, s);
   s.flow = flow;
   let viewEveryMs = FAST.viewEveryMs;
-  if (isSlow(flow, s)) {
+  if (solvesOde(flow, s.train)) {
     s.validation = cut(s.validation, SLOW.validationRows);
     s.test = cut(s.test, SLOW.testRows);
     if (s.grid > 0) s.grid = SLOW.grid;
@@ -375,6 +368,10 @@ async function load(config: RunConfig, source: tf.io.IOHandler): Promise<void> {
   const s = session;
   const { flow } = await loadFlow(source);
   s.flow = flow;
+  if (solvesOde(flow, s.train)) {
+    s.test = cut(s.test, SLOW.testRows);
+    if (s.grid > 0) s.grid = SLOW.grid;
+  }
   postView(flow, s, 0);
   postInside(flow, s);
   post({ type: 'loaded', testNll: meanNegLogProb(flow, s.test), flow: flow.bijector.name });
