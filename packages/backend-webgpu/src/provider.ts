@@ -76,12 +76,13 @@ export async function checkSyncReads(): Promise<void> {
   }
   const x = tf.tensor1d([1, 2, 3, 4]);
   const sum = tf.sum(x);
-  const [read, readAsync] = [sum.dataSync()[0], (await sum.data())[0]];
+  const readAsync = (await sum.data())[0];
+  const read = sum.dataSync()[0];
   tf.dispose([x, sum]);
   if (read !== 10 || readAsync !== 10) {
     if (previous) await tf.setBackend(previous);
     throw new Error(
-      `this browser's WebGPU reads tensors back wrong (1+2+3+4 read as ${read} synchronously, ${readAsync} asynchronously; training reads synchronously), use webgl or wasm`,
+      `this browser's WebGPU reads tensors back wrong (1+2+3+4 read as ${read} synchronously and ${readAsync} asynchronously; training reads synchronously), use webgl or wasm`,
     );
   }
 }
