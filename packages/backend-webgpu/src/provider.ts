@@ -75,10 +75,11 @@ export async function checkSyncReads(): Promise<void> {
     throw new Error('tfjs could not start its webgpu backend here (see the console for its reason)');
   }
   const x = tf.tensor1d([1, 2, 3, 4]);
-  const sum = tf.sum(x);
-  const readAsync = (await sum.data())[0];
-  const read = sum.dataSync()[0];
-  tf.dispose([x, sum]);
+  // Two sums: a tensor read asynchronously is cached on the CPU, so reading it again would not test readSync.
+  const [sumAsync, sumSync] = [tf.sum(x), tf.sum(x)];
+  const readAsync = (await sumAsync.data())[0];
+  const read = sumSync.dataSync()[0];
+  tf.dispose([x, sumAsync, sumSync]);
   if (read !== 10 || readAsync !== 10) {
     if (previous) await tf.setBackend(previous);
     throw new Error(
