@@ -174,7 +174,7 @@ try {
         `wasm: saved model reloads to test NLL ${reloaded.toFixed(4)} (files) and ${Number(byUrl.testNll).toFixed(4)} (URL)`,
       );
     }
-    if (backend === 'webgl' && screenshot) await page.screenshot({ path: screenshot });
+    if (backend === 'webgl' && screenshot) await page.screenshot({ path: screenshot, fullPage: true });
   }
   // WebGPU: offered; where the adapter's synchronous reads work it trains, else the page says why it
   // fell back (headless Chromium's SwiftShader adapter here reads zeros synchronously).
