@@ -55,6 +55,13 @@ test("a family's form comes from its option schema: inputs, defaults and choices
     type: 'integers',
     default: [64, 64],
   });
+  const planar = families.find((f) => f.name === 'planar');
+  expect(planar?.options.find((o) => o.key === 'layers')?.input).toEqual({
+    type: 'integer',
+    min: 1,
+    default: 32,
+  });
+  expect(families.every((f) => f.hasSchema)).toBe(true);
   const ffjord = families.find((f) => f.name === 'ffjord');
   expect(ffjord?.options.find((o) => o.key === 'solver')?.input).toEqual({ type: 'text', default: 'dopri5' });
   const flowMatching = families.find((f) => f.name === 'flow-matching');
