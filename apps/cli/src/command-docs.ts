@@ -157,7 +157,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       {
         name: 'data',
         value: 'D',
-        help: 'dataset name (moons, 8gaussians, ..., fashion-mnist, fashion-mnist-14) or a path: a CSV file or an IDX file; with --target, the CSV a target reads (logistic-regression). One of --data, --target is required',
+        help: 'dataset name (moons, 8gaussians, ..., fashion-mnist, fashion-mnist-14) or a path: a CSV file, an IDX file or a folder of same-size PNG images (DIR/); with --target, the CSV a target reads (logistic-regression). One of --data, --target is required',
       },
       {
         name: 'target',
@@ -183,7 +183,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       {
         name: 'test',
         value: 'FILE',
-        help: 'test CSV scored after training (CSV data; toys draw a fresh test sample)',
+        help: 'test data scored after training: a CSV file, IDX file or PNG folder (toys draw a fresh test sample)',
       },
       {
         name: 'steps',
@@ -283,7 +283,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'data',
         value: 'D',
         required: true,
-        help: 'dataset name (a fresh test sample) or CSV file (every row)',
+        help: 'dataset name (a fresh test sample, or its test split) or a CSV file, IDX file or PNG folder (every row)',
       },
       { name: 'per-sample', help: "also print each row's log-density, in input order" },
       {
@@ -313,7 +313,12 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       "anomaly scores: each row's log-density and a flag below the training rows' q-quantile; optional batch typicality test",
     options: [
       MODEL,
-      { name: 'data', value: 'D', required: true, help: 'rows to score: a CSV file or dataset name' },
+      {
+        name: 'data',
+        value: 'D',
+        required: true,
+        help: 'rows to score: a dataset name, CSV file, IDX file or PNG folder',
+      },
       {
         name: 'contamination',
         value: 'Q',
@@ -380,7 +385,11 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
     summary: 'a PNG of a saved model: density, samples against data, pair plot or loss curve',
     options: [
       MODEL,
-      { name: 'data', value: 'D', help: 'data to overlay (dataset name or CSV file)' },
+      {
+        name: 'data',
+        value: 'D',
+        help: 'data to overlay, or real images beside the samples (dataset name, CSV file, IDX file or PNG folder)',
+      },
       {
         name: 'kind',
         value: 'K',
