@@ -129,6 +129,12 @@ const FLOW_OPTIONS: readonly OptionDoc[] = [
     help: 'flow matching: σ_min of the ot and minibatch-ot paths',
   },
   {
+    name: 'dequantization',
+    value: 'uniform|variational',
+    default: 'uniform',
+    help: 'image flows (glow): uniform noise, or a learned q(u|x) trained jointly (Ho et al. 2019; NLLs are then a bound)',
+  },
+  {
     name: 'context-columns',
     value: 'I[,J...]',
     help: 'CSV columns (0-based) used as conditioning context: a conditional flow',

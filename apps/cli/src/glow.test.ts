@@ -177,3 +177,27 @@ test('--data DIR/ (a folder of RGB PNGs) trains glow on [8, 8, 3]; eval, score a
   );
   expectUsageError(harness.cli('eval', '--model', 'glow-model', '--data', 'pngs/'), /192|width|columns|dims/);
 }, 240_000);
+
+test('--dequantization variational trains the bound, saves q(u|x) in the model and eval reports the bound', () => {
+  const r = harness.cli(
+    'train',
+    ...['--flow', 'glow', '--data', 'tiny.idx', '--steps', '6', '--batch', '16', '--backend', 'wasm'],
+    ...['--layers', '1', '--hidden', '4', '--dequantization', 'variational', '--out', 'vd-model'],
+    ...['--json', '--quiet'],
+  );
+  expect(r.status, r.stderr).toBe(0);
+  const summary = JSON.parse(r.last) as Record<string, number>;
+  expect(Number.isFinite(summary.trainLoss)).toBe(true);
+  expect(summary.bitsPerDim).toBeGreaterThan(0);
+  expect(summary.bitsPerDim).toBeLessThan(16);
+  const model = readFileSync(join(harness.dir, 'vd-model', 'model.json'), 'utf8').replace(/\s+/g, '');
+  expect(model).toContain('"dequantization":"variational"');
+  const ev = harness.cli('eval', '--model', 'vd-model', '--data', 'tiny.idx', '--json');
+  expect(ev.status, ev.stderr).toBe(0);
+  const bits = (JSON.parse(ev.last) as { bitsPerDim: number }).bitsPerDim;
+  expect(Number.isFinite(bits)).toBe(true);
+  expectUsageError(
+    harness.cli('train', '--flow', 'glow', '--data', 'tiny.idx', '--dequantization', 'learned'),
+    /--dequantization must be one of uniform, variational/,
+  );
+}, 240_000);

@@ -2,20 +2,44 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Flow } from '@bijective/core';
 import { inverseHealth, logProbInBatches, type InverseHealth } from '@bijective/train';
 import { contextTensor, dequantise, tableTensor, type Table } from '@bijective/datasets';
+import { variationalGlow, variationalLogProb } from '@bijective/glow/pure';
 import { evaluationRows, openDataset } from './data.js';
 import type { SavedModel } from './saved-model.js';
 import { UsageError } from './usage-error.js';
 
+/** Rows per call of the variational-dequantisation bound (each row runs the flow K times). */
+const BOUND_BATCH = 256;
+
+/**
+ * The importance-weighted bound on log p of image rows under a flow with variational dequantisation
+ * (`variationalLogProb`, K = 4 draws of q(u | x) per row, fixed seed), in batches.
+ */
+function variationalLogDensities(flow: Flow, x: tf.Tensor): Float64Array {
+  const n = x.shape[0] as number;
+  const out = new Float64Array(n);
+  for (let start = 0, batch = 0; start < n; start += BOUND_BATCH, batch++) {
+    const size = Math.min(BOUND_BATCH, n - start);
+    const values = tf.tidy(() => variationalLogProb(flow, tf.slice(x, start, size), { seed: 0xd0 + batch }));
+    out.set(values.dataSync(), start);
+    values.dispose();
+  }
+  return out;
+}
+
 /**
  * Log-densities of a table's rows under `flow`, in the units of the data as given: dequantised
  * image rows (values in [0, 1) after dividing by `levels`) get back the d·log(levels) of that
- * division, so the result is the density of the integer-valued data.
+ * division, so the result is the density of the integer-valued data. A Glow with variational
+ * dequantisation gives the importance-weighted lower bound on it (see `variationalLogProb`).
  */
 export function tableLogDensities(flow: Flow, table: Table, levels: number | null): Float64Array {
   const x = tableTensor(table, flow.eventShape);
   const context = contextTensor(table);
   try {
-    const logProb = logProbInBatches(flow, x, { context });
+    const logProb =
+      levels && variationalGlow(flow.bijector) !== null
+        ? variationalLogDensities(flow, x)
+        : logProbInBatches(flow, x, { context });
     if (levels) {
       const shift = table.cols * Math.log(levels);
       for (let i = 0; i < logProb.length; i++) logProb[i]! -= shift;

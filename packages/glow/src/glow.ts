@@ -4,6 +4,7 @@ import {
   LIMITS,
   OptionError,
   ShapeError,
+  type TrainingLossOptions,
   defineOptions,
   formatShape,
   option,
@@ -22,6 +23,7 @@ import { LogitTransform } from './logit.js';
 import { MaskedCoupling } from './masked-coupling.js';
 import { SplitPrior } from './split-prior.js';
 import { squeeze2x2, unsqueeze2x2 } from './squeeze.js';
+import { IMAGE_LEVELS, VariationalDequantizer, binCorners } from './variational-dequantization.js';
 
 /** Options of the `glow` flow ({@link Glow}). */
 export interface GlowOptions {
@@ -43,6 +45,12 @@ export interface GlowOptions {
   splitPrior?: 'learned' | 'standard';
   /** α of the logit pre-transform on data in [0, 1]; default 0.05. */
   logitAlpha?: number;
+  /**
+   * `uniform`: the data come dequantised, (x + u)/256 with u ~ U[0, 1); `variational`: training
+   * draws u ~ q(u | x) from a learned conditional flow instead (Ho et al. 2019) and minimises the
+   * bound −E_q[log p(x + u) − log q(u | x)]; default `uniform`.
+   */
+  dequantization?: 'uniform' | 'variational';
   /** Seed of every initial weight; random when absent. */
   seed?: number;
 }
@@ -119,6 +127,7 @@ const SCHEMA = defineOptions('glow', {
   mixing: option.oneOf(['lu', 'reverse'] as const, { default: 'lu' }),
   splitPrior: option.oneOf(['learned', 'standard'] as const, { default: 'learned' }),
   logitAlpha: option.number({ default: 0.05, atLeast: 0, atMost: 0.49 }),
+  dequantization: option.oneOf(['uniform', 'variational'] as const, { default: 'uniform' }),
   seed: option.seed(),
 });
 
@@ -135,6 +144,9 @@ function checkSize(o: ReturnType<typeof SCHEMA.read>): void {
     const h = o.hiddenChannels;
     parameters += o.stepsPerLevel * (c * c + 9 * c * h + h * h + 9 * h * 2 * c) + 9 * c * c;
   }
+  const c = o.imageShape[2];
+  if (o.dequantization === 'variational')
+    parameters += 9 * c * o.hiddenChannels + o.hiddenChannels ** 2 + 18 * o.hiddenChannels * c;
   if (parameters > LIMITS.maxParameters) {
     throw new OptionError(
       `glow: about ${parameters} parameters, more than LIMITS.maxParameters (${LIMITS.maxParameters})`,
@@ -180,6 +192,15 @@ export class Glow extends BaseBijector {
   readonly options: ReturnType<typeof SCHEMA.read>;
   /** The logit pre-transform on the flattened data. */
   readonly logit: LogitTransform;
+  /** The learned noise distribution q(u | x) with `dequantization: 'variational'`, else null. */
+  readonly dequantizer: VariationalDequantizer | null;
+  /**
+   * With variational dequantisation, the training objective on dequantised rows y: the rows' bins
+   * x = ⌊256 y⌋ get fresh noise u ~ q(u | x), and the loss is −mean[log p((x + u)/256) − log q(u | x)]
+   * (in the units of log p(y), so comparable with uniform dequantisation's −mean log p(y)); absent with
+   * uniform dequantisation (the NLL is the objective).
+   */
+  readonly trainingLoss?: (y: tf.Tensor, options: TrainingLossOptions) => tf.Scalar;
   private readonly levelList: Level[];
 
   /** Builds the flow; weights are seeded, actnorms initialise from the first training batch. */
@@ -221,6 +242,28 @@ export class Glow extends BaseBijector {
       const prior = !last && o.splitPrior === 'learned' ? new SplitPrior({ eventShape: s }) : null;
       return { shape, steps, prior };
     });
+    this.dequantizer =
+      o.dequantization === 'variational'
+        ? new VariationalDequantizer(o.imageShape, o.hiddenChannels, next())
+        : null;
+    if (this.dequantizer) this.trainingLoss = (y, call) => this.variationalLoss(y, call);
+  }
+
+  /** −mean of log p((x + u)/256) − log q(u | x) over rows y, u ~ q(u | x) (see {@link Glow.trainingLoss}). */
+  private variationalLoss(y: tf.Tensor, options: TrainingLossOptions): tf.Scalar {
+    const { seed, sampleBase: _sampleBase, baseLogProb, ...call } = options;
+    if (!baseLogProb || !this.dequantizer) {
+      throw new OptionError(
+        'glow: variational dequantisation trains through Flow.trainingLoss, which passes the base density',
+      );
+    }
+    const dequantizer = this.dequantizer;
+    return tf.tidy(() => {
+      const corners = binCorners(y);
+      const { u, logQ } = dequantizer.sample(corners, seed);
+      const r = this.inverseAndLogDet(tf.add(corners, tf.div(u, IMAGE_LEVELS)), call);
+      return tf.neg(tf.mean(tf.sub(tf.add(baseLogProb(r.value), r.logDet), logQ))) as tf.Scalar;
+    });
   }
 
   /** The shape of each level's latent, in the order the base side concatenates them. */
@@ -239,12 +282,15 @@ export class Glow extends BaseBijector {
     });
   }
 
-  /** Every step's and prior's variables, level by level. */
+  /** Every step's and prior's variables, level by level, then the dequantiser's. */
   override get variables(): readonly tf.Variable[] {
-    return this.levelList.flatMap((l) => [
-      ...l.steps.flatMap((b) => b.variables),
-      ...(l.prior?.variables ?? []),
-    ]);
+    return [
+      ...this.levelList.flatMap((l) => [
+        ...l.steps.flatMap((b) => b.variables),
+        ...(l.prior?.variables ?? []),
+      ]),
+      ...(this.dequantizer?.variables ?? []),
+    ];
   }
 
   /** `{name: 'glow', options}` with every default and the seed written out. */
@@ -258,6 +304,7 @@ export class Glow extends BaseBijector {
       for (const b of l.steps) b.dispose();
       l.prior?.dispose();
     }
+    this.dequantizer?.dispose();
   }
 
   protected computeInverse(y: tf.Tensor, options: CallOptions): ValueAndLogDet {

@@ -8,6 +8,7 @@ import {
   type JsonObject,
   type RecommendedSettings,
 } from '@bijective/core';
+import { variationalGlow } from '@bijective/glow/pure';
 import { DivergenceError, fit, type FitState } from '@bijective/train';
 import { saveFlowToDirectory } from '@bijective/core/node';
 import {
@@ -104,6 +105,10 @@ export function flowFlagOptions(args: ParsedArgs): FlowFlagOptions {
     options.path = choiceOption(args, 'path', ['ot', 'rectified', 'minibatch-ot'] as const, 'ot');
   }
   if (args.values.has('sigma-min')) options.sigmaMin = numberOption(args, 'sigma-min', 0, 0, 1);
+  if (args.values.has('dequantization')) {
+    const modes = ['uniform', 'variational'] as const;
+    options.dequantization = choiceOption(args, 'dequantization', modes, 'uniform');
+  }
   return options;
 }
 
@@ -454,6 +459,7 @@ async function trainWith(
     validation: validation ? tableTensor(validation) : undefined,
     validationContext: validation ? contextTensor(validation) : undefined,
   };
+  const variational = variationalGlow(flow.bijector) !== null;
   try {
     const result = fitWithCliHints(flow, tensors.x, {
       steps,
@@ -461,8 +467,10 @@ async function trainWith(
       learningRate,
       seed,
       context: tensors.context,
-      validationData: tensors.validation,
-      validationContext: tensors.validationContext,
+      // Variational dequantisation trains a bound that the uniform validation NLL does not track:
+      // such a run keeps its last weights and reports the bound afterwards.
+      validationData: variational ? undefined : tensors.validation,
+      validationContext: variational ? undefined : tensors.validationContext,
       validationFraction: 0,
       validationEvery: settings.validationEvery ?? defaultValidationEvery(steps, batch, train.rows),
       ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
