@@ -135,6 +135,10 @@ const FLOW_OPTIONS: readonly OptionDoc[] = [
     help: 'image flows (glow): uniform noise, or a learned q(u|x) trained jointly (Ho et al. 2019; NLLs are then a bound)',
   },
   {
+    name: 'class-conditional',
+    help: "condition on the dataset's labels (one-hot context): class-conditional Glow (Kingma & Dhariwal 2018); labelled image data",
+  },
+  {
     name: 'context-columns',
     value: 'I[,J...]',
     help: 'CSV columns (0-based) used as conditioning context: a conditional flow',
@@ -363,6 +367,11 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'context',
         value: 'V[,V...]',
         help: 'conditioning row for conditional models (required there), broadcast to every sample',
+      },
+      {
+        name: 'class',
+        value: 'K',
+        help: 'class-conditional models (train --class-conditional): draw class K (0-based; instead of --context)',
       },
       {
         name: 'guidance',

@@ -201,3 +201,60 @@ test('--dequantization variational trains the bound, saves q(u|x) in the model a
     /--dequantization must be one of uniform, variational/,
   );
 }, 240_000);
+
+test('--class-conditional trains on the labels of a PNG class folder; sample --class K and eval use them', () => {
+  for (const [cls, bright] of [
+    ['dark', 40],
+    ['light', 200],
+  ] as const) {
+    mkdirSync(join(harness.dir, 'classes', cls), { recursive: true });
+    for (let k = 0; k < 24; k++) {
+      const pixels = new Uint8Array(64 * 3).map((_, i) => bright + ((k * 13 + i * 7) % 40));
+      writeFileSync(
+        join(harness.dir, 'classes', cls, `${k}.png`),
+        encodePng({ width: 8, height: 8, pixels }),
+      );
+    }
+  }
+  const r = harness.cli(
+    'train',
+    ...['--flow', 'glow', '--data', 'classes/', '--class-conditional', '--steps', '4', '--batch', '8'],
+    ...['--layers', '1', '--hidden', '4', '--flow-options', '{"levels":1}', '--backend', 'wasm'],
+    ...['--out', 'cc-model', '--json', '--quiet'],
+  );
+  expect(r.status, r.stderr).toBe(0);
+  const model = JSON.parse(readFileSync(join(harness.dir, 'cc-model', 'model.json'), 'utf8')) as {
+    bijector?: unknown;
+  };
+  expect(JSON.stringify(model).replace(/\s+/g, '')).toContain('"contextShape":[2]');
+  const sample = harness.cli('sample', '--model', 'cc-model', '-n', '4', '--class', '1', '--out', 'cc.png');
+  expect(sample.status, sample.stderr).toBe(0);
+  expect(readFileSync(join(harness.dir, 'cc.png')).subarray(0, 8).toString('hex')).toBe(PNG);
+  const csv = harness.cli('sample', '--model', 'cc-model', '-n', '2', '--class', '0', '--temperature', '0.7');
+  expect(csv.status, csv.stderr).toBe(0);
+  const ev = harness.cli('eval', '--model', 'cc-model', '--data', 'classes/', '--json');
+  expect(ev.status, ev.stderr).toBe(0);
+  expect(JSON.parse(ev.last)).toMatchObject({ n: 48 });
+  const plot = harness.cli('plot', '--model', 'cc-model', '--out', 'cc-plot.png');
+  expect(plot.status, plot.stderr).toBe(0);
+  expectUsageError(
+    harness.cli('sample', '--model', 'cc-model', '-n', '2', '--class', '2'),
+    /--class must be an integer in \[0, 1\]/,
+  );
+  expectUsageError(
+    harness.cli('sample', '--model', 'cc-model', '-n', '2'),
+    /conditional: pass --context with 2/,
+  );
+  expectUsageError(
+    harness.cli('eval', '--model', 'cc-model', '--data', 'pngs/'),
+    /has no labels|192|columns/,
+  );
+  expectUsageError(
+    harness.cli('train', '--flow', 'glow', '--data', 'tiny.idx', '--class-conditional', '--steps', '1'),
+    /--class-conditional needs labelled data/,
+  );
+  expectUsageError(
+    harness.cli('sample', '--model', 'png-model', '-n', '2', '--class', '0'),
+    /class-conditional models/,
+  );
+}, 300_000);

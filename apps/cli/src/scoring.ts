@@ -61,7 +61,33 @@ export function evaluationTable(model: SavedModel, dataSpec: string, seed: numbe
   if (rows.cols !== model.dims) {
     throw new UsageError(`data '${dataSpec}' has ${rows.cols} columns but the model expects ${model.dims}`);
   }
-  return model.levels ? { ...rows, data: dequantise(rows.data, seed + 3, model.levels) } : rows;
+  const labelled = model.classes === null ? rows : withClassContext(rows, model.classes, dataSpec);
+  return model.levels ? { ...labelled, data: dequantise(rows.data, seed + 3, model.levels) } : labelled;
+}
+
+/**
+ * A labelled table with its labels as one-hot context columns `class0..class{k-1}` (class-conditional
+ * models); rows without labels, or labels outside 0..k-1, are a usage error naming the data.
+ */
+export function withClassContext(table: Table, classes: number, dataSpec: string): Table {
+  const labels = table.labels;
+  if (!labels) {
+    throw new UsageError(
+      `'${dataSpec}' has no labels; class-conditional models need labelled images (fashion-mnist, or a PNG folder with one subfolder per class)`,
+    );
+  }
+  const data = new Float32Array(table.rows * classes);
+  for (let i = 0; i < labels.length; i++) {
+    const k = labels[i] as number;
+    if (!Number.isInteger(k) || k < 0 || k >= classes) {
+      throw new UsageError(
+        `'${dataSpec}': label ${k} of row ${i} is outside the model's classes 0..${classes - 1}`,
+      );
+    }
+    data[i * classes + k] = 1;
+  }
+  const columns = Array.from({ length: classes }, (_, k) => `class${k}`);
+  return { ...table, context: { data, cols: classes, columns } };
 }
 
 /** The log-densities of {@link evaluationTable}'s rows, in input order. */

@@ -17,6 +17,7 @@ import {
 import { ActNorm } from './actnorm.js';
 import { GlowCoupling } from './affine-coupling.js';
 import { ChannelPermutation } from './channel-permutation.js';
+import { ContextPrior } from './context-prior.js';
 import { MAX_LU_CHANNELS, hiddenChannelsOption, imageShapeOption, type ImageShape } from './image-shape.js';
 import { InvertibleConv1x1 } from './invertible-conv.js';
 import { LogitTransform } from './logit.js';
@@ -51,6 +52,11 @@ export interface GlowOptions {
    * bound −E_q[log p(x + u) − log q(u | x)]; default `uniform`.
    */
   dequantization?: 'uniform' | 'variational';
+  /**
+   * Shape `[k]` of a context vector (a one-hot class: class-conditional Glow, Kingma & Dhariwal
+   * 2018) that conditions every level's prior: mean and log-scale per channel linear in it; absent: unconditional.
+   */
+  contextShape?: number[] | null;
   /** Seed of every initial weight; random when absent. */
   seed?: number;
 }
@@ -128,6 +134,7 @@ const SCHEMA = defineOptions('glow', {
   splitPrior: option.oneOf(['learned', 'standard'] as const, { default: 'learned' }),
   logitAlpha: option.number({ default: 0.05, atLeast: 0, atMost: 0.49 }),
   dequantization: option.oneOf(['uniform', 'variational'] as const, { default: 'uniform' }),
+  contextShape: option.contextShape(),
   seed: option.seed(),
 });
 
@@ -159,6 +166,8 @@ interface Level {
   shape: GlowLevelShape;
   steps: Bijector[];
   prior: SplitPrior | null;
+  /** The class-conditional prior of the level's latent (with a context), else null. */
+  contextPrior: ContextPrior | null;
 }
 
 /**
@@ -207,7 +216,12 @@ export class Glow extends BaseBijector {
   constructor(options: GlowOptions) {
     const o = SCHEMA.read(options);
     checkSize(o);
-    super({ eventShape: o.eventShape });
+    if (o.contextShape !== null && o.contextShape.length !== 1) {
+      throw new ShapeError(
+        `glow: contextShape must be [k] (a vector, e.g. a one-hot class), got ${formatShape(o.contextShape)}`,
+      );
+    }
+    super({ eventShape: o.eventShape, contextShape: o.contextShape });
     this.options = o;
     this.logit = new LogitTransform({ eventShape: o.eventShape, alpha: o.logitAlpha });
     let seed = o.seed;
@@ -240,7 +254,9 @@ export class Glow extends BaseBijector {
       }
       const last = l === o.levels - 1;
       const prior = !last && o.splitPrior === 'learned' ? new SplitPrior({ eventShape: s }) : null;
-      return { shape, steps, prior };
+      const k = o.contextShape?.[0];
+      const contextPrior = k === undefined ? null : new ContextPrior(shape.latent, k);
+      return { shape, steps, prior, contextPrior };
     });
     this.dequantizer =
       o.dequantization === 'variational'
@@ -288,6 +304,7 @@ export class Glow extends BaseBijector {
       ...this.levelList.flatMap((l) => [
         ...l.steps.flatMap((b) => b.variables),
         ...(l.prior?.variables ?? []),
+        ...(l.contextPrior?.variables ?? []),
       ]),
       ...(this.dequantizer?.variables ?? []),
     ];
@@ -303,6 +320,7 @@ export class Glow extends BaseBijector {
     for (const l of this.levelList) {
       for (const b of l.steps) b.dispose();
       l.prior?.dispose();
+      l.contextPrior?.dispose();
     }
     this.dequantizer?.dispose();
   }
@@ -320,8 +338,14 @@ export class Glow extends BaseBijector {
         h = r.value;
         logDet = tf.add(logDet, r.logDet);
       }
+      const latent = (t: tf.Tensor): tf.Tensor => {
+        if (!level.contextPrior) return tf.reshape(t, [n, -1]);
+        const r = level.contextPrior.inverse(t, options.context as tf.Tensor);
+        logDet = tf.add(logDet, r.logDet);
+        return tf.reshape(r.value, [n, -1]);
+      };
       if (l === this.levelList.length - 1) {
-        latents.push(tf.reshape(h, [n, -1]));
+        latents.push(latent(h));
         return;
       }
       if (level.prior) {
@@ -330,7 +354,7 @@ export class Glow extends BaseBijector {
         logDet = tf.add(logDet, r.logDet);
       }
       const kept = level.shape.shape[2] - level.shape.latent[2];
-      latents.push(tf.reshape(tf.slice(h, [0, 0, 0, kept], [-1, -1, -1, -1]), [n, -1]));
+      latents.push(latent(tf.slice(h, [0, 0, 0, kept], [-1, -1, -1, -1])));
       h = tf.slice(h, [0, 0, 0, 0], [-1, -1, -1, kept]);
     });
     return { value: tf.concat(latents, 1), logDet };
@@ -338,8 +362,14 @@ export class Glow extends BaseBijector {
 
   protected computeForward(x: tf.Tensor, options: CallOptions): ValueAndLogDet {
     const n = x.shape[0] as number;
-    const parts = this.splitLatents(x);
     let logDet: tf.Tensor = tf.zeros([n]);
+    const parts = this.splitLatents(x).map((part, l) => {
+      const prior = (this.levelList[l] as Level).contextPrior;
+      if (!prior) return part;
+      const r = prior.forward(part, options.context as tf.Tensor);
+      logDet = tf.add(logDet, r.logDet);
+      return r.value;
+    });
     let h = parts[parts.length - 1] as tf.Tensor;
     for (let l = this.levelList.length - 1; l >= 0; l--) {
       const level = this.levelList[l] as Level;
