@@ -14,12 +14,17 @@ const BOUND_BATCH = 256;
  * The importance-weighted bound on log p of image rows under a flow with variational dequantisation
  * (`variationalLogProb`, K = 4 draws of q(u | x) per row, fixed seed), in batches.
  */
-function variationalLogDensities(flow: Flow, x: tf.Tensor): Float64Array {
+function variationalLogDensities(flow: Flow, x: tf.Tensor, context?: tf.Tensor): Float64Array {
   const n = x.shape[0] as number;
   const out = new Float64Array(n);
   for (let start = 0, batch = 0; start < n; start += BOUND_BATCH, batch++) {
     const size = Math.min(BOUND_BATCH, n - start);
-    const values = tf.tidy(() => variationalLogProb(flow, tf.slice(x, start, size), { seed: 0xd0 + batch }));
+    const values = tf.tidy(() =>
+      variationalLogProb(flow, tf.slice(x, start, size), {
+        seed: 0xd0 + batch,
+        ...(context ? { context: tf.slice(context, start, size) } : {}),
+      }),
+    );
     out.set(values.dataSync(), start);
     values.dispose();
   }
@@ -38,7 +43,7 @@ export function tableLogDensities(flow: Flow, table: Table, levels: number | nul
   try {
     const logProb =
       levels && variationalGlow(flow.bijector) !== null
-        ? variationalLogDensities(flow, x)
+        ? variationalLogDensities(flow, x, context)
         : logProbInBatches(flow, x, { context });
     if (levels) {
       const shift = table.cols * Math.log(levels);

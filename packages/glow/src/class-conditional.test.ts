@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Flow, ShapeError, StandardNormal, loadFlow, saveFlow } from '@bijective/core';
 import { fit } from '@bijective/train';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { Glow } from './index.js';
+import { Glow, variationalLogProb } from './index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -107,5 +107,24 @@ describe('class-conditional glow', () => {
     b!.forEach((v, i) => expect(v).toBeCloseTo(a![i]!, 4));
     flow.dispose();
     loaded.dispose();
+  });
+
+  test('with variational dequantisation too: the objective and the bound take the context', () => {
+    const glow = new Glow({
+      imageShape: [4, 4, 1],
+      levels: 1,
+      stepsPerLevel: 1,
+      hiddenChannels: 4,
+      contextShape: [2],
+      dequantization: 'variational',
+      seed: 2,
+    });
+    const flow = new Flow(new StandardNormal({ eventShape: [16] }), glow);
+    const { x, labels } = labelled(8, 4);
+    const context = oneHot(labels);
+    expect(Number.isFinite(flow.trainingLoss(x, { context, seed: 1 }).dataSync()[0])).toBe(true);
+    expect(variationalLogProb(flow, x, { context, samples: 2 }).shape).toEqual([8]);
+    expect(() => variationalLogProb(flow, x)).toThrow(/conditional/);
+    flow.dispose();
   });
 });

@@ -19,6 +19,8 @@ export interface VariationalLogProbOptions {
   samples?: number;
   /** Seed of the noise draws; default 0. */
   seed?: number;
+  /** Context rows of a conditional (class-conditional) Glow, batch-aligned with the rows. */
+  context?: tf.Tensor;
 }
 
 /**
@@ -63,7 +65,8 @@ export function variationalLogProb(
     const weights: tf.Tensor[] = [];
     for (let k = 0; k < samples; k++) {
       const { u, logQ } = dequantizer.sample(corners, seed + 7919 * k);
-      weights.push(tf.sub(flow.logProb(tf.add(corners, tf.div(u, IMAGE_LEVELS))), logQ));
+      const y = tf.add(corners, tf.div(u, IMAGE_LEVELS));
+      weights.push(tf.sub(flow.logProb(y, { context: options.context }), logQ));
     }
     return tf.sub(tf.logSumExp(tf.stack(weights, 1), 1), Math.log(samples));
   });
