@@ -54,7 +54,7 @@ export interface GlowOptions {
   dequantization?: 'uniform' | 'variational';
   /**
    * Shape `[k]` of a context vector (a one-hot class: class-conditional Glow, Kingma & Dhariwal
-   * 2018) that conditions every level's prior: mean and log-scale per channel linear in it; absent: unconditional.
+   * 2018) that conditions every level's prior: mean and log-scale per channel linear in it; default none (unconditional).
    */
   contextShape?: number[] | null;
   /** Seed of every initial weight; random when absent. */
