@@ -38,6 +38,11 @@ export interface TrainingLossOptions extends CallOptions {
   seed: number;
   /** Draws `n` points of the bijector's base side: the flow's base pushed through the links before it. */
   sampleBase(n: number, seed: number): tf.Tensor;
+  /**
+   * log-density of points `[n, ...]` of the bijector's base side under that pushed-forward base (for
+   * likelihood-type objectives such as variational dequantisation); absent when the caller has none.
+   */
+  baseLogProb?(z: tf.Tensor): tf.Tensor;
 }
 
 /** The fused result of one direction: the mapped batch and log|det J| per batch element. */

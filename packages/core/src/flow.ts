@@ -114,6 +114,7 @@ export class Flow {
         ...call,
         seed: options.seed ?? 0,
         sampleBase: (n, seed) => this.base.sample(n, { seed }),
+        baseLogProb: (z) => this.base.logProb(z),
       });
     });
   }
