@@ -3,7 +3,7 @@ import { OptionError, type Flow } from '@bijective/core';
 import type { TrainOptions } from './fit.js';
 import { checkNumberOption } from './options.js';
 import { GuardedOptimiser } from './guarded-optimiser.js';
-import { projectedSteps } from './schedule.js';
+import { projectedSteps } from './budget.js';
 import {
   evaluateVariational,
   logDensityFunction,

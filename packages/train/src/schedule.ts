@@ -45,12 +45,3 @@ export function learningRateAtFraction(
   if (schedule === 'cosine') return baseRate * warm * 0.5 * (1 + Math.cos(Math.PI * f));
   throw new OptionError(`unknown learning-rate schedule '${String(schedule)}'; known: constant, cosine`);
 }
-
-/**
- * The steps a run on a time budget will have taken at its pace so far: `done` steps in `fraction`
- * of the budget project to done / fraction (reported as `totalSteps` of such a run's progress).
- * @internal
- */
-export function projectedSteps(done: number, fraction: number): number {
-  return fraction >= 1 ? done : Math.max(done + 1, Math.round(done / Math.max(fraction, 1e-9)));
-}
