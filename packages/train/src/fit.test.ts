@@ -303,6 +303,25 @@ describe('fitVariational', () => {
     expect(() => fitVariational(flow, logTarget, { steps: 2, maxSeconds: 0 })).toThrow(/maxSeconds/);
     flow.dispose();
   });
+  test('maxSeconds without steps: the schedule anneals over the budget', () => {
+    const flow = linearFlow();
+    const logTarget = (x: tf.Tensor) => tf.mul(-0.5, tf.sum(tf.square(x), 1));
+    const rates: number[] = [];
+    const result = fitVariational(flow, logTarget, {
+      batchSize: 8,
+      learningRate: 0.01,
+      maxSeconds: 1,
+      evaluationSamples: 16,
+      onProgress: (p) => rates.push(p.learningRate),
+    });
+    expect(result.stopReason).toBe('time-limit');
+    expect(result.steps).toBe(rates.length);
+    expect(rates[0]).toBeCloseTo(0.01, 3);
+    for (let i = 1; i < rates.length; i++)
+      expect(rates[i] as number).toBeLessThanOrEqual(rates[i - 1] as number);
+    expect(rates.at(-1) as number).toBeLessThan(0.01 * 0.3); // the last step starts near the budget's end
+    flow.dispose();
+  });
   test('reverse KL fits a Gaussian target known only up to a constant', () => {
     const flow = linearFlow();
     const mean = tf.tensor1d([1, -1]);
