@@ -281,6 +281,7 @@ describe('fit', () => {
     expect(() => fit(flow, data, { batchSize: 2.5 })).toThrow(/batchSize must be an integer/);
     expect(() => fit(flow, data, { validationFraction: 2 })).toThrow(/validationFraction must be a number/);
     expect(() => fit(flow, data, { clipNorm: -1 })).toThrow(/clipNorm/);
+    expect(() => fit(flow, data, { maxSeconds: 1, clock: 5 as never })).toThrow(/clock must be a function/);
     flow.dispose();
     data.dispose();
   });

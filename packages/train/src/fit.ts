@@ -224,6 +224,8 @@ export function* fitSteps(
     checkNumberOption(options.clipNorm, 'clipNorm', { min: Number.MIN_VALUE });
   if (options.maxSeconds !== undefined)
     checkNumberOption(options.maxSeconds, 'maxSeconds', { min: Number.MIN_VALUE });
+  if (options.clock !== undefined && typeof options.clock !== 'function')
+    throw new OptionError(`clock must be a function returning seconds, got ${typeof options.clock}`);
   const clock = options.clock ?? ((): number => performance.now() / 1000);
   let started = clock();
   if (flow.trainableVariables.length === 0) throw new OptionError('fit: the flow has no trainable variables');
