@@ -22,7 +22,7 @@ describeBijectorConformance({ describe, test }, 'flow-matching', registeredFacto
   numRuns: 4,
 });
 
-// With the weight average (option `ema`, on by default) the directions follow the average, which is
+// With the weight average (option `ema` > 0) the directions follow the average, which is
 // not trained: no gradient reaches the trained weights through them, by design (they get theirs from
 // the matching loss). Every other check runs on the averaged flow, the average moved off the weights.
 const averaged = (d: number) => {

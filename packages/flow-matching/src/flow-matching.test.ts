@@ -315,7 +315,7 @@ describe('flow-matching', () => {
 
   test('fit updates the average after each step; it is saved and loaded with the weights', async () => {
     const { x, label } = mixture(256, 6);
-    const flow = flowOf({ identityInit: false });
+    const flow = flowOf({ identityInit: false, ema: 0.999 });
     const fm = flow.bijector as FlowMatching;
     fit(flow, x, { steps: 5, batchSize: 64, learningRate: 1e-2, validationFraction: 0 });
     const updates = flow.variables.at(-1) as tf.Variable;

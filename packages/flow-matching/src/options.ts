@@ -46,7 +46,7 @@ export interface FlowMatchingOptions {
   /**
    * Decay of the exponential moving average of the field's weights, used for sampling, densities
    * and saving (the trained weights keep the optimiser's); after update n the average moves by
-   * 1 − min(ema, (1 + n)/(10 + n)), so it warms up. 0 disables it; default 0.999.
+   * 1 − min(ema, (1 + n)/(10 + n)), so it warms up; 0.999 is the usual choice. 0 disables it; default 0.
    */
   ema?: number;
   /** ODE solver of sampling and density solves (registry kind `odeSolver`); default `dopri5`. */
@@ -160,7 +160,7 @@ export const FLOW_MATCHING_SCHEMA = defineOptions('flow-matching', {
     default: String(DEFAULT_FIXED_STEPS),
   }),
   timeSampling: option.oneOf(TIME_SAMPLINGS, { default: 'uniform' }),
-  ema: option.number({ default: 0.999, atLeast: 0, atMost: 0.9999 }),
+  ema: option.number({ default: 0, atLeast: 0, atMost: 0.9999 }),
   contextShape: option.contextShape(),
   contextDropout: option.number({ default: 0.1, atLeast: 0, atMost: 0.9 }),
   identityInit: option.boolean({ default: true }),
