@@ -106,6 +106,12 @@ export interface Bijector {
    * uses it when present and −mean log p(y) otherwise. Returns a scalar recorded on any open tape.
    */
   readonly trainingLoss?: (y: tf.Tensor, options: TrainingLossOptions) => tf.Scalar;
+  /**
+   * Called by training after each optimiser update, for state that follows the trained weights
+   * without being trained: flow matching's exponential moving average of its field's weights
+   * (Polyak & Juditsky 1992). Absent on most bijectors.
+   */
+  afterTrainingStep?(): void;
 }
 
 /** Shapes a {@link BaseBijector} declares. */

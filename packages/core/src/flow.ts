@@ -119,6 +119,11 @@ export class Flow {
     });
   }
 
+  /** Tells the bijector an optimiser update was applied ({@link Bijector.afterTrainingStep}); `fit` calls it after every step. */
+  afterTrainingStep(): void {
+    this.bijector.afterTrainingStep?.();
+  }
+
   /** Draws `n` samples through the forward (sampling) direction. */
   sample(n: number, options: FlowSampleOptions = {}): tf.Tensor {
     checkSampleCount(n);

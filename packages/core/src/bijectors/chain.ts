@@ -133,6 +133,11 @@ export class Chain extends BaseBijector {
     if (own.length === 1) this.trainingLoss = chainTrainingLoss(this.bijectors, own[0] as number);
   }
 
+  /** Passes {@link Bijector.afterTrainingStep} on to the links that have it. */
+  afterTrainingStep(): void {
+    for (const b of this.bijectors) b.afterTrainingStep?.();
+  }
+
   /** Builds the links from their configs through the registry; links already built are disposed if one fails. */
   static fromOptions(options: ChainOptions): Chain {
     const configs = Chain.schema.read(options).bijectors;
