@@ -5,6 +5,7 @@ import {
   CallRecord,
   Chain,
   Flow,
+  GaussianMixture,
   OptionError,
   RegistryError,
   ShapeError,
@@ -117,6 +118,17 @@ describe('flow-matching', () => {
       onProgress: () => counts.push(tf.memory().numTensors),
     });
     expect(new Set(counts.slice(1)).size).toBe(1);
+    tf.dispose([x, label]);
+    flow.dispose();
+  });
+
+  test('trains on a Gaussian-mixture base (its draws are taken under the training tape)', () => {
+    const { x, label } = mixture(128, 6);
+    const fm = new FlowMatching({ eventShape: [2], hidden: [16], seed: 3 });
+    const flow = new Flow(new GaussianMixture({ eventShape: [2], components: 4, seed: 1 }), fm);
+    const result = fit(flow, x, { steps: 3, batchSize: 64, validationFraction: 0 });
+    expect(result.steps).toBe(3);
+    expect(Number.isFinite(result.finalLoss)).toBe(true);
     tf.dispose([x, label]);
     flow.dispose();
   });

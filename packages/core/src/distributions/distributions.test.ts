@@ -74,6 +74,22 @@ describe('GaussianMixture', () => {
     expect(right).toBeLessThan(0.78);
     m.dispose();
   });
+  test('draws taken under a tape differentiate through the component means and scales', () => {
+    // A training objective that samples the base (flow matching's noise, reverse KL) runs under
+    // tf.variableGrads; tfjs's multinomial has no gradient, so the component draw must not use it.
+    const m = new GaussianMixture({ eventShape: [2], components: 3, seed: 4 });
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum(m.sample(64, { seed: 5 })) as tf.Scalar,
+      [m.means, m.logScales, m.logits],
+    );
+    const meanGrad = grads[m.means.name] as tf.Tensor;
+    // d/dμ_k Σ draws = the number of draws from component k in each coordinate: counts summing to 64.
+    expect(tf.sum(meanGrad).dataSync()[0]).toBeCloseTo(2 * 64, 4);
+    expect(Number.isFinite(value.dataSync()[0] as number)).toBe(true);
+    value.dispose();
+    Object.values(grads).forEach((g) => g.dispose());
+    m.dispose();
+  });
   test('sample and logProb leave no tensors behind', () => {
     const m = new GaussianMixture({ eventShape: [3], components: 4 });
     const x = tf.randomNormal([8, 3]);

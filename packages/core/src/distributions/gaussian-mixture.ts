@@ -86,15 +86,21 @@ export class GaussianMixture implements BaseDistribution {
     });
   }
 
-  /** Draws a component k ~ Categorical(π), then μ_k + σ_k ε (one-hot selection, no gather). */
+  /**
+   * Draws a component k ~ Categorical(π) by the Gumbel-max trick, k = argmax_j (log π_j + g_j) with
+   * g_j = −log(−log u_j) (Gumbel 1954; Maddison et al. 2014), then μ_k + σ_k ε (one-hot selection, no
+   * gather). Every op has a gradient, so draws taken under a tape (a training objective that samples
+   * the base) differentiate through μ_k and σ_k, where tfjs's `multinomial` would have none.
+   */
   sample(n: number, options: SampleOptions = {}): tf.Tensor {
     checkSampleCount(n);
     const seed = options.seed;
     return tf.tidy(() => {
-      const k = tf.reshape(tf.multinomial(tf.expandDims(this.logits, 0) as tf.Tensor2D, n, tfjsSeed(seed)), [
-        n,
-      ]);
-      const oneHot = tf.cast(tf.oneHot(k as tf.Tensor1D, this.options.components), 'float32') as tf.Tensor2D;
+      const components = this.options.components;
+      const u = tf.randomUniform([n, components], 1e-30, 1, 'float32', tfjsSeed(seed));
+      const gumbel = tf.neg(tf.log(tf.neg(tf.log(u))));
+      const k = tf.argMax(tf.add(tf.expandDims(this.logits, 0), gumbel), 1);
+      const oneHot = tf.cast(tf.oneHot(k as tf.Tensor1D, components), 'float32') as tf.Tensor2D;
       const loc = tf.matMul(oneHot, this.means as tf.Tensor2D);
       const scale = tf.exp(tf.matMul(oneHot, this.logScales as tf.Tensor2D));
       const eps = tf.randomNormal(
