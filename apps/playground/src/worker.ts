@@ -319,10 +319,10 @@ async function start(config: RunConfig): Promise<void> {
       postView(flow, s, 1);
       post({ type: 'stopped' });
     } else if (e instanceof Error && e.message.startsWith('Cannot compute gradient')) {
-      // tfjs's words for an op without a gradient (flow matching draws its path's start from the
-      // base, and a gaussian-mixture base samples through Multinomial): say which choice caused it.
+      // tfjs's words for an op without a gradient (e.g. a plugin's base whose draws, taken under the
+      // training tape by flow matching, go through such an op): say which choice caused it.
       throw new Error(
-        `${config.flow} cannot train with the ${config.base} base here (${e.message}); choose standard-normal`,
+        `${config.flow} cannot train with the ${config.base} base here (${e.message}); try the standard-normal base`,
       );
     } else throw e;
   }
