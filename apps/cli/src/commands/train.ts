@@ -478,8 +478,6 @@ async function trainWith(
       validationContext: tensors.validationContext,
       validationFraction: 0,
       validationEvery: settings.validationEvery ?? defaultValidationEvery(steps, batch, train.rows),
-      // A whitened table starts at its full-covariance Gaussian: keep it unless training beats it on validation.
-      validateStart: whitened,
       ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
       ...(settings.clipNorm !== undefined ? { clipNorm: settings.clipNorm } : {}),
       weightDecay: settings.weightDecay,
