@@ -1,7 +1,7 @@
 import { Chain, Flow, StandardNormal, TriangularAffine, ValueError } from '@bijective/core';
 import { saveFlowToDirectory } from '@bijective/core/node';
 import { DivergenceError } from '@bijective/train';
-import { fitWhitening, type Table } from '@bijective/datasets';
+import { fitWhitening, type Dataset, type Table } from '@bijective/datasets';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { selectBackend } from './backend.js';
 import { openDataset, trainingSplits } from './data.js';
@@ -18,11 +18,20 @@ export const AUTO_FLOW = 'auto';
 /** The flows `--flow auto` trains, besides the closed-form Gaussian, in the order they are tried. */
 export const AUTO_CANDIDATES: readonly string[] = ['maf', 'nsf'];
 
+/**
+ * Validation sets smaller than this are too noisy to rank candidates on one split: {@link trainAuto}
+ * then averages each candidate's validation NLL over {@link AUTO_REPEATS} random validation splits.
+ */
+export const AUTO_REPEAT_BELOW_ROWS = 100;
+
+/** Random validation splits {@link trainAuto} averages over on a small table. */
+export const AUTO_REPEATS = 3;
+
 /** What a candidate's training reports back to {@link trainAuto} (the summary `train --json` prints). */
 export type CandidateSummary = Record<string, unknown> & { valNll: number | null; testNll: number | null };
 
-/** Trains one candidate flow into `out` without printing, and returns its summary. */
-export type TrainCandidate = (flow: string, out: string) => Promise<CandidateSummary>;
+/** Trains one candidate flow into `out` with `seed` (its validation split and initialisation) without printing, and returns its summary. */
+export type TrainCandidate = (flow: string, out: string, seed: number) => Promise<CandidateSummary>;
 
 /** The settings of `train` that {@link trainAuto} reads. */
 export interface AutoSettings {
@@ -72,6 +81,21 @@ export function gaussianTableFlow(rows: Table): Flow | null {
   }
 }
 
+/** The Gaussian's validation NLL on the validation split of seed `seed + r` (Infinity when singular). */
+function repeatedGaussianNll(dataset: Dataset, settings: AutoSettings, r: number): number {
+  const split = trainingSplits(dataset, {
+    seed: settings.seed + r,
+    validationFraction: settings.validationFraction,
+  });
+  const flow = gaussianTableFlow(split.train);
+  if (!flow || !split.validation) return Infinity;
+  try {
+    return meanNll(tableLogDensities(flow, split.validation, null));
+  } finally {
+    flow.dispose();
+  }
+}
+
 /**
  * `train --flow auto` on a CSV table: fits the full-covariance Gaussian (closed form) and trains every
  * flow of {@link AUTO_CANDIDATES} on the same training and validation rows, keeps the one with the
@@ -96,12 +120,17 @@ export async function trainAuto(settings: AutoSettings, trainCandidate: TrainCan
       `--flow ${AUTO_FLOW} picks by validation NLL: --val-fraction must leave validation rows`,
     );
   }
+  const repeats = splits.validation.rows < AUTO_REPEAT_BELOW_ROWS ? AUTO_REPEATS : 1;
   const scored: Scored[] = [];
   const gaussian = gaussianTableFlow(splits.train);
   let gaussianNlls: { train: number; test: number | null } | null = null;
+  let gaussianValNll: number | null = null;
   if (gaussian) {
     try {
-      const valNll = meanNll(tableLogDensities(gaussian, splits.validation, null));
+      gaussianValNll = meanNll(tableLogDensities(gaussian, splits.validation, null));
+      let valNll = gaussianValNll;
+      for (let r = 1; r < repeats; r++) valNll += repeatedGaussianNll(dataset, settings, r);
+      valNll /= repeats;
       const testNll = splits.test ? meanNll(tableLogDensities(gaussian, splits.test, null)) : null;
       gaussianNlls = { train: meanNll(tableLogDensities(gaussian, splits.train, null)), test: testNll };
       scored.push({ name: 'gaussian', valNll, testNll });
@@ -115,23 +144,30 @@ export async function trainAuto(settings: AutoSettings, trainCandidate: TrainCan
   try {
     for (const name of AUTO_CANDIDATES) {
       let summary: CandidateSummary;
+      let valNll = 0;
       try {
-        summary = await trainCandidate(name, candidateDir(name));
+        summary = await trainCandidate(name, candidateDir(name), settings.seed);
+        valNll += summary.valNll ?? NaN;
+        for (let r = 1; r < repeats; r++) {
+          const other = await trainCandidate(name, candidateDir(`${name}-${r}`), settings.seed + r);
+          rmSync(candidateDir(`${name}-${r}`), { recursive: true, force: true });
+          valNll += other.valNll ?? NaN;
+        }
       } catch (e) {
         if (!(e instanceof DivergenceError)) throw e;
         if (!settings.quiet && !settings.json) say(`auto: ${name} diverged (${e.message}); left out`);
         continue;
       }
       summaries.set(name, summary);
-      if (summary.valNll !== null && Number.isFinite(summary.valNll))
-        scored.push({ name, valNll: summary.valNll, testNll: summary.testNll });
+      valNll /= repeats;
+      if (Number.isFinite(valNll)) scored.push({ name, valNll, testNll: summary.testNll });
     }
     if (scored.length === 0)
       throw new UsageError(`--flow ${AUTO_FLOW}: no candidate had a finite validation NLL`);
     const best = scored.reduce((a, b) => (b.valNll < a.valNll ? b : a));
     const others = scored.filter((s) => s !== best);
     const reason =
-      `lowest validation NLL on ${splits.validation.rows} rows: ${best.name} ${best.valNll.toFixed(3)}` +
+      `lowest mean validation NLL over ${repeats} validation split${repeats > 1 ? 's' : ''} of ${splits.validation.rows} rows: ${best.name} ${best.valNll.toFixed(3)}` +
       (others.length > 0
         ? ` against ${others.map((s) => `${s.name} ${s.valNll.toFixed(3)}`).join(', ')}`
         : '');
@@ -148,7 +184,7 @@ export async function trainAuto(settings: AutoSettings, trainCandidate: TrainCan
         batch: 0,
         trainLoss: gaussianNlls?.train ?? null,
         trainNll: gaussianNlls?.train ?? null,
-        valNll: best.valNll,
+        valNll: gaussianValNll,
         testNll: best.testNll,
         model: settings.out,
       };
@@ -175,6 +211,7 @@ export async function trainAuto(settings: AutoSettings, trainCandidate: TrainCan
       picked: best.name,
       candidates,
       reason,
+      validationSplits: repeats,
     };
     if (settings.json) return printJson(picked);
     if (!settings.quiet) say(`auto: picked ${best.name} (${reason})`);
@@ -186,7 +223,10 @@ export async function trainAuto(settings: AutoSettings, trainCandidate: TrainCan
   } finally {
     gaussian?.dispose();
     for (const name of AUTO_CANDIDATES) {
-      if (existsSync(candidateDir(name))) rmSync(candidateDir(name), { recursive: true, force: true });
+      for (let r = 0; r < repeats; r++) {
+        const dir = candidateDir(r === 0 ? name : `${name}-${r}`);
+        if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+      }
     }
   }
 }

@@ -388,9 +388,9 @@ async function trainWith(
 ): Promise<void> {
   if (settings.flow === AUTO_FLOW && !done) {
     if (resume) throw new UsageError(`a --flow ${AUTO_FLOW} run cannot be resumed; start it again`);
-    return trainAuto(settings, async (flow, out) => {
+    return trainAuto(settings, async (flow, out, seed) => {
       let summary: CandidateSummary | undefined;
-      const candidate = { ...settings, flow, out, force: true, json: true, quiet: true };
+      const candidate = { ...settings, flow, out, seed, force: true, json: true, quiet: true };
       await trainWith({ ...candidate, checkpointMinutes: undefined }, plugins, argv, undefined, [], (s) => {
         summary = s;
       });
