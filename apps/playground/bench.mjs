@@ -25,7 +25,7 @@ try {
   for (const backend of backends) {
     for (const seed of seeds) {
       await page.goto(
-        `${url}?flow=realnvp&data=moons&layers=4&hidden=32&lr=0.005&batch=128&steps=${steps}&seed=${seed}&backend=${backend}&autostart=1`,
+        `${url}?flow=realnvp&data=moons&layers=4&hidden=32,32&lr=0.005&batch=128&steps=${steps}&seed=${seed}&backend=${backend}&autostart=1`,
       );
       await page.waitForFunction(() => document.body.dataset.state !== 'idle');
       const body = await runEnd(page, 3_600_000);

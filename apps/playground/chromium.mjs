@@ -4,13 +4,19 @@ import { chromium } from 'playwright-core';
 
 /** Where CI's `apt-get install chromium` puts the browser. */
 export const CHROMIUM = '/usr/bin/chromium';
-/** Headless, software WebGL through SwiftShader, no sandbox (containers). */
+/**
+ * Headless, software WebGL through SwiftShader, WebGPU on SwiftShader's Vulkan adapter (headless
+ * Chromium on Linux offers none without these flags), no sandbox (containers).
+ */
 export const ARGS = [
   '--headless',
   '--no-sandbox',
   '--use-angle=swiftshader',
   '--enable-unsafe-swiftshader',
   '--disable-gpu-sandbox',
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-webgpu-adapter=swiftshader',
 ];
 
 /** Launches Chromium, or returns undefined when it is not installed. */

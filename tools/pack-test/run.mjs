@@ -98,6 +98,7 @@ step('npm install the tarballs and tfjs from the registry in a fresh folder', ()
       `@tensorflow/tfjs-backend-cpu@${TFJS}`,
       `@tensorflow/tfjs-backend-wasm@${TFJS}`,
       `@tensorflow/tfjs-backend-webgl@${TFJS}`,
+      `@tensorflow/tfjs-backend-webgpu@${TFJS}`,
       'typescript@~5.9.3',
       'esbuild@^0.25.0',
     ],

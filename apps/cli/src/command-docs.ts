@@ -129,6 +129,16 @@ const FLOW_OPTIONS: readonly OptionDoc[] = [
     help: 'flow matching: σ_min of the ot and minibatch-ot paths',
   },
   {
+    name: 'dequantization',
+    value: 'uniform|variational',
+    default: 'uniform',
+    help: 'image flows (glow): uniform noise, or a learned q(u|x) trained jointly (Ho et al. 2019; NLLs are then a bound)',
+  },
+  {
+    name: 'class-conditional',
+    help: "condition on the dataset's labels (one-hot context): class-conditional Glow (Kingma & Dhariwal 2018); labelled image data",
+  },
+  {
     name: 'context-columns',
     value: 'I[,J...]',
     help: 'CSV columns (0-based) used as conditioning context: a conditional flow',
@@ -157,7 +167,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       {
         name: 'data',
         value: 'D',
-        help: 'dataset name (moons, 8gaussians, ..., fashion-mnist, fashion-mnist-14) or a path: a CSV file or an IDX file; with --target, the CSV a target reads (logistic-regression). One of --data, --target is required',
+        help: 'dataset name (moons, 8gaussians, ..., fashion-mnist, fashion-mnist-14) or a path: a CSV file, an IDX file or a folder of same-size PNG images (DIR/); with --target, the CSV a target reads (logistic-regression). One of --data, --target is required',
       },
       {
         name: 'target',
@@ -183,7 +193,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       {
         name: 'test',
         value: 'FILE',
-        help: 'test CSV scored after training (CSV data; toys draw a fresh test sample)',
+        help: 'test data scored after training: a CSV file, IDX file or PNG folder (toys draw a fresh test sample)',
       },
       {
         name: 'steps',
@@ -283,7 +293,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'data',
         value: 'D',
         required: true,
-        help: 'dataset name (a fresh test sample) or CSV file (every row)',
+        help: 'dataset name (a fresh test sample, or its test split) or a CSV file, IDX file or PNG folder (every row)',
       },
       { name: 'per-sample', help: "also print each row's log-density, in input order" },
       {
@@ -313,7 +323,12 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       "anomaly scores: each row's log-density and a flag below the training rows' q-quantile; optional batch typicality test",
     options: [
       MODEL,
-      { name: 'data', value: 'D', required: true, help: 'rows to score: a CSV file or dataset name' },
+      {
+        name: 'data',
+        value: 'D',
+        required: true,
+        help: 'rows to score: a dataset name, CSV file, IDX file or PNG folder',
+      },
       {
         name: 'contamination',
         value: 'Q',
@@ -354,6 +369,11 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         help: 'conditioning row for conditional models (required there), broadcast to every sample',
       },
       {
+        name: 'class',
+        value: 'K',
+        help: 'class-conditional models (train --class-conditional): draw class K (0-based; instead of --context)',
+      },
+      {
         name: 'guidance',
         value: 'W',
         default: '0',
@@ -380,7 +400,11 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
     summary: 'a PNG of a saved model: density, samples against data, pair plot or loss curve',
     options: [
       MODEL,
-      { name: 'data', value: 'D', help: 'data to overlay (dataset name or CSV file)' },
+      {
+        name: 'data',
+        value: 'D',
+        help: 'data to overlay, or real images beside the samples (dataset name, CSV file, IDX file or PNG folder)',
+      },
       {
         name: 'kind',
         value: 'K',

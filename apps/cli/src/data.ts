@@ -1,6 +1,6 @@
 import { createByName, isRegistered, listRegistered } from '@bijective/core';
 import type { Dataset, DatasetSplits, Table } from '@bijective/datasets';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { UsageError } from './usage-error.js';
 
 /** Options of {@link openDataset}. */
@@ -12,6 +12,15 @@ export interface OpenOptions {
 /** Whether `spec` names an IDX file (`.idx`, `-idx3-ubyte`, ..., optionally gzipped). */
 export function isIdxPath(spec: string): boolean {
   return /(\.idx|-idx\d-ubyte)(\.gz)?$/i.test(spec);
+}
+
+/** Whether `spec` is an existing folder (`--data DIR/`: a folder of PNG images). */
+export function isFolder(spec: string): boolean {
+  try {
+    return statSync(spec).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Whether `spec` names a file rather than a registered dataset. */
@@ -27,7 +36,8 @@ export function looksLikePath(spec: string): boolean {
 
 /**
  * Opens `--data`: a registered dataset name (plugins' scoped names like `acme/blobs` included), or a
- * path to a CSV file; a file of that name in the working directory wins over a registered name.
+ * path to a CSV file, an IDX file or a folder of PNG images; a file of that name in the working
+ * directory wins over a registered name.
  */
 export function openDataset(spec: string, options: OpenOptions = {}): Dataset {
   if (isRegistered('dataset', spec) && !existsSync(spec)) {
@@ -36,7 +46,14 @@ export function openDataset(spec: string, options: OpenOptions = {}): Dataset {
     return createByName('dataset', spec, {});
   }
   if (looksLikePath(spec)) {
-    if (!existsSync(spec)) throw new UsageError(`data file '${spec}' does not exist`);
+    if (!existsSync(spec)) {
+      throw new UsageError(`data ${/[/\\]$/.test(spec) ? 'folder' : 'file'} '${spec}' does not exist`);
+    }
+    if (isFolder(spec)) {
+      if (options.contextColumns)
+        throw new UsageError(`--context-columns applies to CSV files, not to the image folder '${spec}'`);
+      return createByName('dataset', 'png-folder', { path: spec });
+    }
     if (isIdxPath(spec)) {
       if (options.contextColumns)
         throw new UsageError(`--context-columns applies to CSV files, not to '${spec}'`);
@@ -51,7 +68,7 @@ export function openDataset(spec: string, options: OpenOptions = {}): Dataset {
     .filter((l) => !l.tags.includes('file') || l.tags.includes('image'))
     .map((l) => l.name);
   throw new UsageError(
-    `unknown dataset '${spec}'; known: ${known.join(', ')}, or a path to a CSV or IDX file`,
+    `unknown dataset '${spec}'; known: ${known.join(', ')}, or a path to a CSV file, an IDX file or a folder of PNG images`,
   );
 }
 
@@ -68,7 +85,8 @@ export function trainingSplits(
   });
   if (options.testPath === undefined) return splits;
   const test = openDataset(options.testPath, { contextColumns: options.contextColumns });
-  if (test.kind !== 'fixed') throw new UsageError(`--test must be a CSV file, got '${options.testPath}'`);
+  if (test.kind !== 'fixed')
+    throw new UsageError(`--test must be a file or an image folder, got '${options.testPath}'`);
   return { ...splits, test: test.rows };
 }
 

@@ -11,14 +11,22 @@ export function temperatureOption(args: ParsedArgs): number {
 
 /**
  * `n` samples x = f(T·z), z ~ base (Glow's reduced-temperature sampling, Kingma & Dhariwal 2018 §5:
- * for a standard normal base, latents from N(0, T²)); T = 1 is ordinary sampling.
+ * for a standard normal base, latents from N(0, T²)); T = 1 is ordinary sampling. A context (one
+ * row, or one per sample) conditions a conditional model.
  */
-export function sampleAtTemperature(flow: Flow, n: number, seed: number, temperature: number): Float32Array {
-  const samples = tf.tidy(() =>
-    temperature === 1
-      ? flow.sample(n, { seed })
-      : flow.bijector.forward(tf.mul(flow.base.sample(n, { seed }), temperature)),
-  );
+export function sampleAtTemperature(
+  flow: Flow,
+  n: number,
+  seed: number,
+  temperature: number,
+  context?: tf.Tensor,
+): Float32Array {
+  const samples = tf.tidy(() => {
+    const rows = context && context.shape[0] === 1 ? tf.tile(context, [n, 1]) : context;
+    return temperature === 1
+      ? flow.sample(n, { seed, ...(rows ? { context: rows } : {}) })
+      : flow.bijector.forward(tf.mul(flow.base.sample(n, { seed }), temperature), { context: rows });
+  });
   const values = samples.dataSync() as Float32Array;
   samples.dispose();
   return values;
@@ -62,4 +70,11 @@ export function imageGridPng(
       }
   }
   return encodePng({ width, height, pixels });
+}
+
+/** One-hot rows `[n, classes]` for `labels` (class-conditional models' context). */
+export function oneHotRows(labels: ArrayLike<number>, classes: number): tf.Tensor2D {
+  const data = new Float32Array(labels.length * classes);
+  for (let i = 0; i < labels.length; i++) data[i * classes + (labels[i] as number)] = 1;
+  return tf.tensor2d(data, [labels.length, classes]);
 }

@@ -15,6 +15,8 @@ export interface SavedModel {
   levels: number | null;
   /** CSV columns used as context, or null for unconditional models. */
   contextColumns: number[] | null;
+  /** Classes of a class-conditional model (`train --class-conditional`: one-hot labels as context), or null. */
+  classes: number | null;
   /** Everything `train` recorded. */
   metadata: JsonObject;
 }
@@ -52,5 +54,13 @@ export async function openModel(dir: string): Promise<SavedModel> {
   const contextColumns = Array.isArray(metadata.contextColumns)
     ? (metadata.contextColumns as number[])
     : null;
-  return { flow, dims: flow.eventShape.reduce((a, b) => a * b, 1), levels, contextColumns, metadata };
+  const classes = typeof metadata.classes === 'number' ? metadata.classes : null;
+  return {
+    flow,
+    dims: flow.eventShape.reduce((a, b) => a * b, 1),
+    levels,
+    contextColumns,
+    classes,
+    metadata,
+  };
 }

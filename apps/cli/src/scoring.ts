@@ -2,20 +2,49 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Flow } from '@bijective/core';
 import { inverseHealth, logProbInBatches, type InverseHealth } from '@bijective/train';
 import { contextTensor, dequantise, tableTensor, type Table } from '@bijective/datasets';
+import { variationalGlow, variationalLogProb } from '@bijective/glow/pure';
 import { evaluationRows, openDataset } from './data.js';
 import type { SavedModel } from './saved-model.js';
 import { UsageError } from './usage-error.js';
 
+/** Rows per call of the variational-dequantisation bound (each row runs the flow K times). */
+const BOUND_BATCH = 256;
+
+/**
+ * The importance-weighted bound on log p of image rows under a flow with variational dequantisation
+ * (`variationalLogProb`, K = 4 draws of q(u | x) per row, fixed seed), in batches.
+ */
+function variationalLogDensities(flow: Flow, x: tf.Tensor, context?: tf.Tensor): Float64Array {
+  const n = x.shape[0] as number;
+  const out = new Float64Array(n);
+  for (let start = 0, batch = 0; start < n; start += BOUND_BATCH, batch++) {
+    const size = Math.min(BOUND_BATCH, n - start);
+    const values = tf.tidy(() =>
+      variationalLogProb(flow, tf.slice(x, start, size), {
+        seed: 0xd0 + batch,
+        ...(context ? { context: tf.slice(context, start, size) } : {}),
+      }),
+    );
+    out.set(values.dataSync(), start);
+    values.dispose();
+  }
+  return out;
+}
+
 /**
  * Log-densities of a table's rows under `flow`, in the units of the data as given: dequantised
  * image rows (values in [0, 1) after dividing by `levels`) get back the d·log(levels) of that
- * division, so the result is the density of the integer-valued data.
+ * division, so the result is the density of the integer-valued data. A Glow with variational
+ * dequantisation gives the importance-weighted lower bound on it (see `variationalLogProb`).
  */
 export function tableLogDensities(flow: Flow, table: Table, levels: number | null): Float64Array {
   const x = tableTensor(table, flow.eventShape);
   const context = contextTensor(table);
   try {
-    const logProb = logProbInBatches(flow, x, { context });
+    const logProb =
+      levels && variationalGlow(flow.bijector) !== null
+        ? variationalLogDensities(flow, x, context)
+        : logProbInBatches(flow, x, { context });
     if (levels) {
       const shift = table.cols * Math.log(levels);
       for (let i = 0; i < logProb.length; i++) logProb[i]! -= shift;
@@ -37,7 +66,33 @@ export function evaluationTable(model: SavedModel, dataSpec: string, seed: numbe
   if (rows.cols !== model.dims) {
     throw new UsageError(`data '${dataSpec}' has ${rows.cols} columns but the model expects ${model.dims}`);
   }
-  return model.levels ? { ...rows, data: dequantise(rows.data, seed + 3, model.levels) } : rows;
+  const labelled = model.classes === null ? rows : withClassContext(rows, model.classes, dataSpec);
+  return model.levels ? { ...labelled, data: dequantise(rows.data, seed + 3, model.levels) } : labelled;
+}
+
+/**
+ * A labelled table with its labels as one-hot context columns `class0..class{k-1}` (class-conditional
+ * models); rows without labels, or labels outside 0..k-1, are a usage error naming the data.
+ */
+export function withClassContext(table: Table, classes: number, dataSpec: string): Table {
+  const labels = table.labels;
+  if (!labels) {
+    throw new UsageError(
+      `'${dataSpec}' has no labels; class-conditional models need labelled images (fashion-mnist, or a PNG folder with one subfolder per class)`,
+    );
+  }
+  const data = new Float32Array(table.rows * classes);
+  for (let i = 0; i < labels.length; i++) {
+    const k = labels[i] as number;
+    if (!Number.isInteger(k) || k < 0 || k >= classes) {
+      throw new UsageError(
+        `'${dataSpec}': label ${k} of row ${i} is outside the model's classes 0..${classes - 1}`,
+      );
+    }
+    data[i * classes + k] = 1;
+  }
+  const columns = Array.from({ length: classes }, (_, k) => `class${k}`);
+  return { ...table, context: { data, cols: classes, columns } };
 }
 
 /** The log-densities of {@link evaluationTable}'s rows, in input order. */

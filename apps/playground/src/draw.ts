@@ -32,7 +32,7 @@ export function drawDensity(
   const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
   ctx.fillStyle = '#000';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
-  if (view) {
+  if (view && view.size > 0) {
     let max = -Infinity;
     for (const v of view.grid) if (Number.isFinite(v) && v > max) max = v;
     const image = ctx.createImageData(view.size, view.size);

@@ -8,7 +8,6 @@ import { loadFlowFromDirectory } from '@bijective/core/node';
 import '@bijective/coupling';
 import '@bijective/backend-cpu';
 import { modelFiles, MODEL_FILE, WEIGHTS_FILE } from './model-files.js';
-import { readUrl } from './params.js';
 
 test('the files the page downloads load with the CLI loader (loadFlowFromDirectory) to the same log p', async () => {
   await useBackend('cpu');
@@ -41,16 +40,4 @@ test('the files the page downloads load with the CLI loader (loadFlowFromDirecto
   tf.dispose([x, expected, actual]);
   flow.dispose();
   loaded.dispose();
-});
-
-test('URL settings: known names and numbers pass, anything else is one clear error', () => {
-  expect(readUrl('?flow=realnvp&data=moons&steps=300&backend=wasm&autostart=1')).toEqual({
-    fields: { flow: 'realnvp', data: 'moons', backend: 'wasm', steps: '300' },
-    autostart: true,
-  });
-  expect(readUrl('').autostart).toBe(false);
-  expect(() => readUrl('?flow=glowy')).toThrow(
-    'URL parameter flow=glowy: expected one of realnvp, maf, nsf, planar',
-  );
-  expect(() => readUrl('?steps=-3')).toThrow('URL parameter steps=-3: expected a non-negative number');
 });

@@ -7,34 +7,42 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   Affine,
-  type Bijector,
   Chain,
   Flow,
-  StandardNormal,
   create,
+  createByName,
+  flowStages,
   httpModelHandler,
   loadFlow,
   saveFlow,
   useBackend,
 } from '@bijective/core';
-import { fitStandardisation, type GenerativeDataset, type Table } from '@bijective/datasets';
+import {
+  fitStandardisation,
+  parseCsv,
+  splitTable,
+  type GenerativeDataset,
+  type Table,
+} from '@bijective/datasets';
 import { fitAsync, meanNegLogProb } from '@bijective/train';
-import '@bijective/datasets';
-import '@bijective/coupling';
-import '@bijective/autoregressive';
-import '@bijective/spline';
-import '@bijective/planar';
+import './families.js';
 import '@bijective/backend-cpu';
 import '@bijective/backend-wasm';
 import '@bijective/backend-webgl';
-import type { FromWorker, RunConfig, ToWorker, View } from './protocol.js';
+import '@bijective/backend-webgpu';
+import type { FromWorker, OwnData, RunConfig, ToWorker, View } from './protocol.js';
 import { modelFiles, MODEL_FILE, WEIGHTS_FILE } from './model-files.js';
+import { describeBases, describeFamilies, flowOptions } from './registry-info.js';
+import { solvesOde } from './solves-ode.js';
 
 const TRAIN_ROWS = 200_000;
 const TEST_ROWS = 20_000;
-const GRID = 64;
-const VIEW_EVERY_MS = 300;
+/** Fewest rows of the user's own data: enough to hold out validation and test rows. */
+const MIN_OWN_ROWS = 20;
 const PROGRESS_EVERY_MS = 50;
+/** Density pictures: the grid's side and the time between them, smaller and rarer for an ODE flow, which also validates and tests on fewer rows. */
+const FAST = { grid: 64, viewEveryMs: 300 };
+const SLOW = { grid: 32, viewEveryMs: 2000, validationRows: 1000, testRows: 2000 };
 
 interface Session {
   config: RunConfig;
@@ -45,6 +53,8 @@ interface Session {
   validation: tf.Tensor2D;
   test: tf.Tensor2D;
   extent: [number, number, number, number];
+  /** Side of the density grid (0: no heat map, the data have more than two columns). */
+  grid: number;
 }
 
 let session: Session | undefined;
@@ -54,7 +64,34 @@ function post(message: FromWorker, transfer: Transferable[] = []): void {
   (self as unknown as Worker).postMessage(message, transfer);
 }
 
-/** A square window around the points with a 15% margin. */
+/** The first two columns of the first `rows` rows of a row-major table with `cols` columns. */
+function firstTwo(data: Float32Array, cols: number, rows = data.length / cols): Float32Array {
+  const n = Math.min(rows, data.length / cols);
+  const out = new Float32Array(2 * n);
+  for (let r = 0; r < n; r++) {
+    out[2 * r] = data[r * cols] as number;
+    out[2 * r + 1] = data[r * cols + 1] as number;
+  }
+  return out;
+}
+
+/** The user's own rows as a table: drawn points, or a dropped CSV file (one clear message when bad). */
+function ownTable(own: OwnData): Table {
+  const table: Table =
+    own.kind === 'drawn'
+      ? { data: own.points, rows: own.points.length / 2, cols: 2, columns: ['x', 'y'] }
+      : parseCsv(own.text, { source: own.name });
+  const what = own.kind === 'drawn' ? 'drawn data' : own.name;
+  if (table.cols < 2)
+    throw new Error(`${what}: ${table.cols} column; the page plots the first two, so it needs at least 2`);
+  if (table.rows < MIN_OWN_ROWS)
+    throw new Error(
+      `${what}: ${table.rows} rows; the page needs at least ${MIN_OWN_ROWS} (10% are held out for validation and 10% for testing)`,
+    );
+  return table;
+}
+
+/** A square window around the points (n x 2) with a 15% margin. */
 function extentOf(points: Float32Array): [number, number, number, number] {
   let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
   for (let i = 0; i < points.length; i += 2) {
@@ -69,6 +106,36 @@ function extentOf(points: Float32Array): [number, number, number, number] {
   return [cx - half, cx + half, cy - half, cy + half];
 }
 
+/** The run's training, validation and test rows; posts the first two columns of the training rows. */
+function splitsOf(config: RunConfig): {
+  train: Table;
+  validation: Table | null;
+  test: Table | null;
+  extent: [number, number, number, number];
+} {
+  const splits = config.own
+    ? splitTable(ownTable(config.own), { seed: config.seed, validationFraction: 0.1, testFraction: 0.1 })
+    : // The CLI's draws (apps/cli: 200000 training and validation rows, 20000 test rows), so that the
+      // page's test NLL compares with `bijective train`'s.
+      (create('dataset', config.data as 'moons', {}) as GenerativeDataset).splits({
+        seed: config.seed,
+        validationFraction: 0.1,
+        size: TRAIN_ROWS,
+        testSize: TEST_ROWS,
+      });
+  const { train, validation, test } = splits;
+  const cols = train.cols;
+  const extent = extentOf(firstTwo(train.data, cols, 5000));
+  post({
+    type: 'data',
+    points: firstTwo(train.data, cols, 1000),
+    extent,
+    cols,
+    rows: [train.rows, validation?.rows ?? 0, test?.rows ?? 0],
+  });
+  return { train, validation, test, extent };
+}
+
 async function prepare(config: RunConfig): Promise<Session> {
   const names = [...new Set([config.backend, 'wasm', 'cpu'])];
   const choice = await useBackend(names, { wasm: { wasmPaths: config.wasmPaths } });
@@ -77,17 +144,7 @@ async function prepare(config: RunConfig): Promise<Session> {
     name: tf.getBackend(),
     skipped: choice.skipped.map((s) => `${s.name}: ${s.reason}`),
   });
-  const dataset = create('dataset', config.data as 'moons', {}) as GenerativeDataset;
-  // The CLI's draws (apps/cli: 200000 training and validation rows, 20000 test rows), so that the page's
-  // test NLL compares with `bijective train`'s.
-  const { train, validation, test } = dataset.splits({
-    seed: config.seed,
-    validationFraction: 0.1,
-    size: TRAIN_ROWS,
-    testSize: TEST_ROWS,
-  });
-  const extent = extentOf(train.data.subarray(0, 2 * 5000));
-  post({ type: 'data', points: train.data.slice(0, 2 * 1000), extent });
+  const { train, validation, test, extent } = splitsOf(config);
   session?.flow?.dispose();
   session?.train.dispose();
   session?.validation.dispose();
@@ -103,98 +160,113 @@ async function prepare(config: RunConfig): Promise<Session> {
     validation: table(validation),
     test: table(test),
     extent,
+    grid: train.cols === 2 ? FAST.grid : 0,
   };
 }
 
-/** log p on a GRID x GRID lattice over the session's window, and 500 samples. */
-function view(flow: Flow, extent: [number, number, number, number], seed: number): View {
-  const [x0, x1, y0, y1] = extent;
-  const points = new Float32Array(GRID * GRID * 2);
-  for (let r = 0; r < GRID; r++) {
-    for (let c = 0; c < GRID; c++) {
-      points[2 * (r * GRID + c)] = x0 + ((c + 0.5) / GRID) * (x1 - x0);
-      points[2 * (r * GRID + c) + 1] = y1 - ((r + 0.5) / GRID) * (y1 - y0);
+/** log p on a grid x grid lattice over the session's window (two columns only), and 500 samples. */
+function view(flow: Flow, s: Session, seed: number): View {
+  const [x0, x1, y0, y1] = s.extent;
+  const size = s.grid;
+  const points = new Float32Array(size * size * 2);
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c < size; c++) {
+      points[2 * (r * size + c)] = x0 + ((c + 0.5) / size) * (x1 - x0);
+      points[2 * (r * size + c) + 1] = y1 - ((r + 0.5) / size) * (y1 - y0);
     }
   }
+  const cols = s.train.shape[1];
   const [grid, samples] = tf.tidy(() => [
-    flow.logProb(tf.tensor2d(points, [GRID * GRID, 2])).dataSync() as Float32Array,
-    flow.sample(500, { seed }).dataSync() as Float32Array,
+    size > 0
+      ? Float32Array.from(flow.logProb(tf.tensor2d(points, [size * size, 2])).dataSync())
+      : new Float32Array(0),
+    firstTwo(flow.sample(500, { seed }).dataSync() as Float32Array, cols),
   ]);
-  return { size: GRID, extent, grid: Float32Array.from(grid), samples: Float32Array.from(samples) };
+  return { size, extent: s.extent, grid, samples };
 }
 
 function postView(flow: Flow, s: Session, seed: number): void {
-  const v = view(flow, s.extent, seed);
+  const v = view(flow, s, seed);
   post({ type: 'view', ...v }, [v.grid.buffer, v.samples.buffer]);
 }
 
 /**
- * The links of a bijector, base side first, nested chains and chained flows opened up (a fused
- * block such as RealNVP's coupling sequence stays one link: the engine runs its layers as one kernel).
+ * "See inside" (core's `flowStages`): 500 test rows pushed link by link to the base, and 500 base
+ * samples pulled link by link to the data, each stage's first two columns.
  */
-function linksOf(bijector: Bijector): Bijector[] {
-  const b = bijector as Bijector & { chain?: Bijector; bijectors?: readonly Bijector[] };
-  if (b.chain) return linksOf(b.chain);
-  if (b.bijectors) return b.bijectors.flatMap(linksOf);
-  return [bijector];
-}
-
-/** "See inside": data pushed layer by layer to the base, and base samples pulled layer by layer to the data. */
 function postInside(flow: Flow, s: Session): void {
-  const links = linksOf(flow.bijector);
-  const data: Float32Array[] = [];
-  const samples: Float32Array[] = [];
-  tf.tidy(() => {
-    let x: tf.Tensor = tf.slice(s.test, [0, 0], [500, 2]);
-    data.push(Float32Array.from(x.dataSync()));
-    for (let k = links.length - 1; k >= 0; k--) {
-      x = (links[k] as Bijector).inverse(x);
-      data.push(Float32Array.from(x.dataSync()));
-    }
-    let z: tf.Tensor = flow.base.sample(500, { seed: 7 });
-    const pulled = [Float32Array.from(z.dataSync())];
-    for (const link of links) {
-      z = link.forward(z);
-      pulled.push(Float32Array.from(z.dataSync()));
-    }
-    samples.push(...pulled.reverse());
-  });
-  const names = [...links].reverse().map((l) => l.name);
+  const rows = Math.min(500, s.test.shape[0]);
+  const project = (states: tf.Tensor[]): Float32Array[] =>
+    states.map((t) => firstTwo(t.dataSync() as Float32Array, t.shape[1] as number));
+  const pushed = flowStages(flow, tf.slice(s.test, 0, rows));
+  const data = project(pushed.states);
+  tf.dispose(pushed.states);
+  const z = flow.base.sample(500, { seed: 7 });
+  const pulled = flowStages(flow, z, { direction: 'forward' });
+  z.dispose();
+  // Drawn in the order of the data's stages (data side first), so panel k shows both at one stage.
+  const samples = project(pulled.states).reverse();
+  tf.dispose(pulled.states);
   post(
-    { type: 'inside', data, samples, links: names },
+    { type: 'inside', data, samples, links: pushed.links },
     [...data, ...samples].map((a) => a.buffer),
   );
+}
+
+/** Builds the run's flow, as `bijective train` does: base, the family (on standardised data), then the map to data units. */
+function buildFlow(config: RunConfig, s: Session): Flow {
+  const family = describeFamilies().find((f) => f.name === config.flow);
+  if (!family) {
+    const known = describeFamilies().map((f) => f.name);
+    throw new Error(`unknown flow '${config.flow}'; registered: ${known.join(', ')}`);
+  }
+  if (family.unavailable) throw new Error(`${family.name} ${family.unavailable}`);
+  const d = s.train.shape[1];
+  const options = { ...flowOptions(family, config.flowOptions), eventShape: [d], seed: config.seed };
+  // The flow acts on standardised data and a fixed affine map x = std * z + mean (fitted on the
+  // training rows) takes it to data units, so log p includes it.
+  const standardisation = fitStandardisation(s.trainTable);
+  const core = createByName('bijector', config.flow, options);
+  try {
+    return new Flow(
+      createByName('distribution', config.base, { eventShape: [...core.eventShape] }),
+      new Chain([
+        core,
+        new Affine({
+          eventShape: [d],
+          shift: [...standardisation.mean],
+          scale: [...standardisation.std],
+          minScale: Math.min(...standardisation.std) * 1e-3,
+          trainable: false,
+        }),
+      ]),
+    );
+  } catch (e) {
+    core.dispose();
+    throw e;
+  }
+}
+
+/** The first `rows` rows of `t` as a new tensor, `t` disposed (or `t` itself when it has no more). */
+function cut(t: tf.Tensor2D, rows: number): tf.Tensor2D {
+  if (t.shape[0] <= rows) return t;
+  const head = tf.slice(t, 0, rows);
+  t.dispose();
+  return head;
 }
 
 async function start(config: RunConfig): Promise<void> {
   session = await prepare(config);
   const s = session;
-  // As `bijective train` builds it: the flow acts on standardised data and a fixed affine map
-  // x = std * z + mean (fitted on the training rows) takes it to data units, so log p includes it.
-  const standardisation = fitStandardisation(s.trainTable);
-  const flow = new Flow(
-    new StandardNormal({ eventShape: [2] }),
-    new Chain([
-      create(
-        'bijector',
-        config.flow as 'realnvp',
-        {
-          eventShape: [2],
-          layers: config.layers,
-          hidden: [config.hidden, config.hidden],
-          seed: config.seed,
-        } as never,
-      ),
-      new Affine({
-        eventShape: [2],
-        shift: [...standardisation.mean],
-        scale: [...standardisation.std],
-        minScale: Math.min(...standardisation.std) * 1e-3,
-        trainable: false,
-      }),
-    ]),
-  );
+  const flow = buildFlow(config, s);
   s.flow = flow;
+  let viewEveryMs = FAST.viewEveryMs;
+  if (solvesOde(flow, s.train)) {
+    s.validation = cut(s.validation, SLOW.validationRows);
+    s.test = cut(s.test, SLOW.testRows);
+    if (s.grid > 0) s.grid = SLOW.grid;
+    viewEveryMs = SLOW.viewEveryMs;
+  }
   postView(flow, s, 0);
   controller = new AbortController();
   const started = performance.now();
@@ -227,7 +299,7 @@ async function start(config: RunConfig): Promise<void> {
           });
           lastProgress = now;
         }
-        if (now - lastView > VIEW_EVERY_MS) {
+        if (now - lastView > viewEveryMs) {
           postView(flow, s, step);
           lastView = performance.now();
         }
@@ -246,6 +318,12 @@ async function start(config: RunConfig): Promise<void> {
     if (controller.signal.aborted) {
       postView(flow, s, 1);
       post({ type: 'stopped' });
+    } else if (e instanceof Error && e.message.startsWith('Cannot compute gradient')) {
+      // tfjs's words for an op without a gradient (flow matching draws its path's start from the
+      // base, and a gaussian-mixture base samples through Multinomial): say which choice caused it.
+      throw new Error(
+        `${config.flow} cannot train with the ${config.base} base here (${e.message}); choose standard-normal`,
+      );
     } else throw e;
   }
 }
@@ -261,7 +339,14 @@ async function save(): Promise<void> {
       files = modelFiles(artifacts);
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     }),
-    { flow: config.flow, data: config.data, steps: config.steps, seed: config.seed, trainedIn: 'playground' },
+    {
+      flow: config.flow,
+      base: config.base,
+      data: config.own?.kind === 'csv' ? config.own.name : config.data,
+      steps: config.steps,
+      seed: config.seed,
+      trainedIn: 'playground',
+    },
   );
   post({ type: 'saved', files }, Object.values(files));
 }
@@ -283,16 +368,23 @@ async function load(config: RunConfig, source: tf.io.IOHandler): Promise<void> {
   const s = session;
   const { flow } = await loadFlow(source);
   s.flow = flow;
+  if (solvesOde(flow, s.train)) {
+    s.test = cut(s.test, SLOW.testRows);
+    if (s.grid > 0) s.grid = SLOW.grid;
+  }
   postView(flow, s, 0);
   postInside(flow, s);
   post({ type: 'loaded', testNll: meanNegLogProb(flow, s.test), flow: flow.bijector.name });
 }
+
+post({ type: 'registry', families: describeFamilies(), bases: describeBases() });
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   const run = async (): Promise<void> => {
     if (message.type === 'start') await start(message.config);
     else if (message.type === 'stop') controller?.abort();
+    else if (message.type === 'preview') splitsOf(message.config);
     else if (message.type === 'save') await save();
     else if (message.type === 'load') await load(message.config, filesHandler(message.files));
     else if (message.type === 'load-url') await load(message.config, httpModelHandler(message.url));

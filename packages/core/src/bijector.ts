@@ -38,6 +38,11 @@ export interface TrainingLossOptions extends CallOptions {
   seed: number;
   /** Draws `n` points of the bijector's base side: the flow's base pushed through the links before it. */
   sampleBase(n: number, seed: number): tf.Tensor;
+  /**
+   * log-density of points `[n, ...]` of the bijector's base side under that pushed-forward base (for
+   * likelihood-type objectives such as variational dequantisation); absent when the caller has none.
+   */
+  baseLogProb?(z: tf.Tensor): tf.Tensor;
 }
 
 /** The fused result of one direction: the mapped batch and log|det J| per batch element. */
@@ -101,6 +106,12 @@ export interface Bijector {
    * uses it when present and −mean log p(y) otherwise. Returns a scalar recorded on any open tape.
    */
   readonly trainingLoss?: (y: tf.Tensor, options: TrainingLossOptions) => tf.Scalar;
+  /**
+   * Called by training after each optimiser update, for state that follows the trained weights
+   * without being trained: flow matching's exponential moving average of its field's weights
+   * (Polyak & Juditsky 1992). Absent on most bijectors.
+   */
+  afterTrainingStep?(): void;
 }
 
 /** Shapes a {@link BaseBijector} declares. */

@@ -114,8 +114,14 @@ export class Flow {
         ...call,
         seed: options.seed ?? 0,
         sampleBase: (n, seed) => this.base.sample(n, { seed }),
+        baseLogProb: (z) => this.base.logProb(z),
       });
     });
+  }
+
+  /** Tells the bijector an optimiser update was applied ({@link Bijector.afterTrainingStep}); `fit` calls it after every step. */
+  afterTrainingStep(): void {
+    this.bijector.afterTrainingStep?.();
   }
 
   /** Draws `n` samples through the forward (sampling) direction. */

@@ -17,6 +17,7 @@ export * from './nn/index.js';
 export * from './numerics/index.js';
 export * from './options/index.js';
 export * from './flow.js';
+export * from './stages.js';
 export * from './io/index.js';
 export * from './limits.js';
 export { registerCore } from './register.js';

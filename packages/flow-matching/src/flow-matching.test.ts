@@ -275,6 +275,101 @@ describe('flow-matching', () => {
     loaded.dispose();
   });
 
+  test('ema: a non-trained average of the field, warmed up, followed by sampling and densities', () => {
+    const plain = flowOf({ ema: 0 });
+    const averaged = flowOf({ ema: 0.9 });
+    const fm = averaged.bijector as FlowMatching;
+    const trainedCount = fm.field.variables.length;
+    expect(plain.variables).toHaveLength(trainedCount);
+    expect(averaged.variables).toHaveLength(2 * trainedCount + 1); // field, average, update count
+    expect(averaged.trainableVariables).toEqual(fm.field.variables);
+    expect(fm.samplingField).toBe(fm.averageField);
+    expect((plain.bijector as FlowMatching).samplingField).toBe((plain.bijector as FlowMatching).field);
+    const read = (vs: readonly tf.Variable[]) => vs.map((v) => Array.from(v.dataSync()));
+    const start = read(fm.field.variables);
+    expect(read((fm.averageField as NonNullable<typeof fm.averageField>).variables)).toEqual(start);
+    // Set the trained weights to w = start + 0.01 and take two updates: d = min(0.9, 1/10), then min(0.9, 2/11).
+    const shift = (f: (v: tf.Variable) => tf.Tensor) =>
+      fm.field.variables.forEach((v) => {
+        const t = f(v);
+        v.assign(t);
+        t.dispose();
+      });
+    shift((v) => tf.add(v, 0.01));
+    averaged.afterTrainingStep();
+    averaged.afterTrainingStep();
+    const moved = 0.01 * (1 - 0.1 * (2 / 11)); // a = w − (w − a0)·d1·d2
+    const average = read((fm.averageField as NonNullable<typeof fm.averageField>).variables);
+    average.forEach((values, i) =>
+      values.forEach((a, j) => expect(a).toBeCloseTo(((start[i] as number[])[j] as number) + moved, 5)),
+    );
+    // Sampling follows the average, not the trained field.
+    const z = tf.tensor2d([[0.3, -0.2]]);
+    const solved = tf.tidy(() => Array.from(averaged.bijector.forward(z).dataSync()));
+    shift((v) => tf.mul(v, 0));
+    expect(tf.tidy(() => Array.from(averaged.bijector.forward(z).dataSync()))).toEqual(solved);
+    z.dispose();
+    plain.dispose();
+    averaged.dispose();
+  });
+
+  test('fit updates the average after each step; it is saved and loaded with the weights', async () => {
+    const { x, label } = mixture(256, 6);
+    const flow = flowOf({ identityInit: false, ema: 0.999 });
+    const fm = flow.bijector as FlowMatching;
+    fit(flow, x, { steps: 5, batchSize: 64, learningRate: 1e-2, validationFraction: 0 });
+    const updates = flow.variables.at(-1) as tf.Variable;
+    expect(updates.dataSync()[0]).toBe(5);
+    const gap = tf.tidy(() =>
+      Math.max(
+        ...fm.field.variables.map(
+          (v, i) =>
+            tf
+              .max(
+                tf.abs(
+                  tf.sub(
+                    v,
+                    (fm.averageField as NonNullable<typeof fm.averageField>).variables[i] as tf.Variable,
+                  ),
+                ),
+              )
+              .dataSync()[0] as number,
+        ),
+      ),
+    );
+    expect(gap).toBeGreaterThan(0);
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await saveFlow(flow, {
+      save: async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
+      },
+    });
+    const { flow: loaded } = await loadFlow(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    const [a, b] = [flow, loaded].map((f) => tf.tidy(() => Array.from(f.sample(3, { seed: 4 }).dataSync())));
+    expect(b).toEqual(a);
+    expect((loaded.variables.at(-1) as tf.Variable).dataSync()[0]).toBe(5);
+    tf.dispose([x, label]);
+    flow.dispose();
+    loaded.dispose();
+  });
+
+  test('logit-normal training times: t = σ(n), another draw than uniform for the same seed, still lowering the loss', () => {
+    const { x, label } = mixture(512, 7);
+    const uniform = flowOf({ identityInit: false, ema: 0 });
+    const logitNormal = flowOf({ identityInit: false, ema: 0, timeSampling: 'logit-normal' });
+    expect(lossOf(logitNormal, x, 3)).not.toBe(lossOf(uniform, x, 3));
+    const before = meanLoss(logitNormal, x);
+    fit(logitNormal, x, { steps: 60, batchSize: 128, learningRate: 1e-2, validationFraction: 0 });
+    expect(meanLoss(logitNormal, x)).toBeLessThan(before * 0.8);
+    expect(() => flowOf({ timeSampling: 'beta' as never })).toThrow(/timeSampling/);
+    expect(() => flowOf({ ema: 1 })).toThrow(/ema/);
+    expect(() => flowOf({ ema: -0.1 })).toThrow(/ema/);
+    tf.dispose([x, label]);
+    uniform.dispose();
+    logitNormal.dispose();
+  });
+
   test('bad options and inputs fail with errors naming them', () => {
     expect(() => new FlowMatching({ eventShape: [2], solver: 'heun' })).toThrow(RegistryError);
     expect(() => new FlowMatching({ eventShape: [2], path: 'straight' as never })).toThrow(/option 'path'/);

@@ -67,8 +67,12 @@ export class FlowMatching extends BaseBijector {
   override readonly hasAnalyticInverse = false;
   /** The resolved options. */
   readonly options: Readonly<ResolvedFlowMatchingOptions>;
-  /** The vector field v(x, t[, c, 1]); a conditional field reads one more context column, 1 for c and 0 for ∅. */
+  /** The vector field v(x, t[, c, 1]) the optimiser trains; a conditional field reads one more context column, 1 for c and 0 for ∅. */
   readonly field: ConcatSquashField;
+  /** The exponential moving average of {@link FlowMatching.field}'s weights (option `ema`), or null when disabled. */
+  readonly averageField: ConcatSquashField | null;
+  /** Updates the average has had (its warm-up), a non-trainable scalar saved with the weights. */
+  private readonly averageUpdates: tf.Variable | null;
   private readonly solver: OdeSolver;
   private readonly exact: TraceEstimator;
 
@@ -85,19 +89,60 @@ export class FlowMatching extends BaseBijector {
     this.solver = createByName('odeSolver', resolved.solver, solverOptionsOf(resolved));
     this.exact = createByName('traceEstimator', 'exact', {});
     const c = resolved.contextShape ? (resolved.contextShape[0] as number) : 0;
-    this.field = new ConcatSquashField({
+    const fieldOptions = {
       stateSize: resolved.eventShape[0],
       hidden: resolved.hidden,
       activation: resolved.activation,
       contextSize: c === 0 ? 0 : c + 1,
       zeroInitOutput: resolved.identityInit,
       seed: resolved.seed,
-    });
+    };
+    this.field = new ConcatSquashField(fieldOptions);
+    if (resolved.ema > 0) {
+      // The average starts at the initial weights and is never trained.
+      this.averageField = new ConcatSquashField(fieldOptions);
+      const initial = this.field.variables;
+      this.averageField.variables.forEach((v, i) => {
+        v.assign(initial[i] as tf.Variable);
+        v.trainable = false;
+      });
+      const zero = tf.scalar(0);
+      this.averageUpdates = tf.variable(zero, false);
+      zero.dispose();
+    } else {
+      this.averageField = null;
+      this.averageUpdates = null;
+    }
   }
 
-  /** The field's variables. */
+  /** The field's variables, then (option `ema`) its average's and the average's update count. */
   override get variables(): readonly tf.Variable[] {
-    return this.field.variables;
+    if (this.averageField === null || this.averageUpdates === null) return this.field.variables;
+    return [...this.field.variables, ...this.averageField.variables, this.averageUpdates];
+  }
+
+  /** The field sampling and densities follow: the weights' moving average when `ema` > 0, else the trained field. */
+  get samplingField(): ConcatSquashField {
+    return this.averageField ?? this.field;
+  }
+
+  /**
+   * After each optimiser update (`fit` calls it): moves the average towards the trained weights,
+   * w̄ ← d·w̄ + (1 − d)·w with d = min(ema, (1 + n)/(10 + n)) after n updates (the warm-up of
+   * TensorFlow's ExponentialMovingAverage; Polyak & Juditsky 1992 for averaging iterates).
+   */
+  afterTrainingStep(): void {
+    const average = this.averageField;
+    const count = this.averageUpdates;
+    if (average === null || count === null) return;
+    tf.tidy(() => {
+      const d = tf.minimum(this.options.ema, tf.div(tf.add(count, 1), tf.add(count, 10)));
+      const trained = this.field.variables;
+      average.variables.forEach((a, i) => {
+        a.assign(tf.add(tf.mul(a, d), tf.mul(trained[i] as tf.Variable, tf.sub(1, d))));
+      });
+      count.assign(tf.add(count, 1));
+    });
   }
 
   /** `{name: 'flow-matching', options}` with every default filled in. */
@@ -127,12 +172,20 @@ export class FlowMatching extends BaseBijector {
         const pairing = minibatchOtPairing(x0.dataSync(), x1.dataSync(), n, d);
         x0 = tf.gather(x0, tf.tensor1d(pairing, 'int32'));
       }
-      const t = tf.randomUniform([n, 1], 0, 1, 'float32', (seed ^ TIME_STREAM) >>> 0) as tf.Tensor2D;
+      const t = this.trainingTimes(n, (seed ^ TIME_STREAM) >>> 0);
       const { xt, ut } = otPath(x0, x1, t, this.options.sigmaMin);
       const c = context && this.droppedContext(context, (seed ^ DROPOUT_STREAM) >>> 0);
       const v = this.field.applyAtTimes(xt, t, c);
       return tf.mean(tf.sum(tf.square(tf.sub(v, ut)), 1)) as tf.Scalar;
     });
+  }
+
+  /** n training times [n, 1]: U(0, 1), or logit-normal σ(N(0, 1)) (Esser et al. 2024). */
+  private trainingTimes(n: number, seed: number): tf.Tensor2D {
+    if (this.options.timeSampling === 'logit-normal') {
+      return tf.sigmoid(tf.randomNormal([n, 1], 0, 1, 'float32', seed)) as tf.Tensor2D;
+    }
+    return tf.randomUniform([n, 1], 0, 1, 'float32', seed) as tf.Tensor2D;
   }
 
   protected computeForward(x: tf.Tensor, options: CallOptions): ValueAndLogDet {
@@ -163,7 +216,7 @@ export class FlowMatching extends BaseBijector {
   private solve(z: tf.Tensor2D, direction: 'forward' | 'inverse', options: CallOptions): ValueAndLogDet {
     const result = solveCnf(
       {
-        field: this.field,
+        field: this.samplingField,
         endTime: 1,
         solver: this.solver,
         gradient: 'backprop',
@@ -193,7 +246,7 @@ export class FlowMatching extends BaseBijector {
 
   /** The field at the call's context (with its presence column), unguided. */
   private plainField(options: CallOptions): GuidedField {
-    return { field: this.field, terms: [{ weight: 1, context: this.conditioned(options.context) }] };
+    return { field: this.samplingField, terms: [{ weight: 1, context: this.conditioned(options.context) }] };
   }
 
   /** The classifier-free guided field of a call with `guidance` w ≠ 0, or null. */
@@ -210,7 +263,7 @@ export class FlowMatching extends BaseBijector {
     }
     const c = options.context as tf.Tensor2D;
     return {
-      field: this.field,
+      field: this.samplingField,
       terms: [
         { weight: 1 + w, context: this.conditioned(c) },
         { weight: -w, context: tf.zerosLike(this.conditioned(c) as tf.Tensor2D) as tf.Tensor2D },

@@ -27,6 +27,8 @@ const OPTIONS = {
   rtol: valueFor(fc.double({ min: -1, max: 2 })),
   atol: valueFor(fc.double({ min: -1, max: 1 })),
   steps: valueFor(fc.integer({ min: -1, max: 6 })),
+  timeSampling: valueFor(fc.constantFrom('uniform', 'logit-normal', 'beta')),
+  ema: valueFor(fc.double({ min: -0.5, max: 1.5 })),
   contextShape: valueFor(fc.option(shape, { nil: undefined })),
   contextDropout: valueFor(fc.double({ min: -0.5, max: 1.5 })),
   identityInit: valueFor(fc.boolean()),
@@ -57,6 +59,7 @@ function buildOrTypedError(o: unknown, guidance: unknown): void {
             }),
           ),
         );
+        b.afterTrainingStep?.();
         built += 1;
         tf.dispose(tf.tidy(() => b.forward(x, { context, guidance: guidance as number })));
       } finally {
@@ -91,6 +94,8 @@ describe('flow-matching option parser (fuzzed)', () => {
         solver: fc.constantFrom('dopri5', 'rk4', 'euler'),
         contextShape: fc.option(fc.tuple(fc.integer({ min: 1, max: 2 })), { nil: undefined }),
         contextDropout: fc.double({ min: 0, max: 0.9, noNaN: true }),
+        timeSampling: fc.constantFrom('uniform', 'logit-normal'),
+        ema: fc.constantFrom(0, 0.5, 0.999),
         seed: fc.integer({ min: 0, max: 100 }),
       },
       { requiredKeys: ['eventShape'] },

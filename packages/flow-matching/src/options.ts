@@ -15,6 +15,12 @@ export const PROBABILITY_PATHS = ['ot', 'rectified', 'minibatch-ot'] as const;
 /** Name of one of the {@link PROBABILITY_PATHS}. */
 export type ProbabilityPath = (typeof PROBABILITY_PATHS)[number];
 
+/** The distributions of the training times t: uniform, or logit-normal (Esser et al. 2024). */
+export const TIME_SAMPLINGS = ['uniform', 'logit-normal'] as const;
+
+/** Name of one of the {@link TIME_SAMPLINGS}. */
+export type TimeSampling = (typeof TIME_SAMPLINGS)[number];
+
 /** Options of the `flow-matching` flow; every one but `eventShape` is optional. */
 export interface FlowMatchingOptions {
   /** Vector event shape `[d]` of the data. */
@@ -32,6 +38,17 @@ export interface FlowMatchingOptions {
   path?: ProbabilityPath;
   /** σ_min of the `ot` and `minibatch-ot` paths, the width left at t = 1 (0 ≤ σ_min < 1); default 1e-4. */
   sigmaMin?: number;
+  /**
+   * Distribution of the training times: `uniform` t ~ U(0, 1), or `logit-normal` t = σ(n), n ~ N(0, 1),
+   * which puts more of the regression at mid-path (Esser et al. 2024); default `uniform`.
+   */
+  timeSampling?: TimeSampling;
+  /**
+   * Decay of the exponential moving average of the field's weights, used for sampling, densities
+   * and saving (the trained weights keep the optimiser's); after update n the average moves by
+   * 1 − min(ema, (1 + n)/(10 + n)), so it warms up; 0.999 is the usual choice. 0 disables it; default 0.
+   */
+  ema?: number;
   /** ODE solver of sampling and density solves (registry kind `odeSolver`); default `dopri5`. */
   solver?: string;
   /** Relative tolerance of the adaptive solver `dopri5`; default 1e-5. */
@@ -142,6 +159,8 @@ export const FLOW_MATCHING_SCHEMA = defineOptions('flow-matching', {
     save: (v) => (v === null ? undefined : v),
     default: String(DEFAULT_FIXED_STEPS),
   }),
+  timeSampling: option.oneOf(TIME_SAMPLINGS, { default: 'uniform' }),
+  ema: option.number({ default: 0, atLeast: 0, atMost: 0.9999 }),
   contextShape: option.contextShape(),
   contextDropout: option.number({ default: 0.1, atLeast: 0, atMost: 0.9 }),
   identityInit: option.boolean({ default: true }),

@@ -8,8 +8,10 @@ export { FlowMatching } from './flow-matching.js';
 export {
   FLOW_MATCHING_SCHEMA,
   PROBABILITY_PATHS,
+  TIME_SAMPLINGS,
   type FlowMatchingOptions,
   type ProbabilityPath,
+  type TimeSampling,
   type ResolvedFlowMatchingOptions,
 } from './options.js';
 export { otPath, type PathPoint } from './paths.js';

@@ -58,6 +58,19 @@ const factories: Record<string, (seed: number) => Bijector> = {
       seed,
       0.05,
     ),
+  'glow (class-conditional: context [3] conditions every level prior)': (seed) =>
+    perturbed(
+      new Glow({
+        imageShape: [4, 4, 2],
+        levels: 2,
+        stepsPerLevel: 1,
+        hiddenChannels: 4,
+        contextShape: [3],
+        seed,
+      }),
+      seed,
+      0.05,
+    ),
   'glow (reverse mixing, one level)': (seed) =>
     perturbed(
       new Glow({

@@ -4,6 +4,7 @@ import {
   LIMITS,
   OptionError,
   ShapeError,
+  type TrainingLossOptions,
   defineOptions,
   formatShape,
   option,
@@ -16,12 +17,14 @@ import {
 import { ActNorm } from './actnorm.js';
 import { GlowCoupling } from './affine-coupling.js';
 import { ChannelPermutation } from './channel-permutation.js';
+import { ContextPrior } from './context-prior.js';
 import { MAX_LU_CHANNELS, hiddenChannelsOption, imageShapeOption, type ImageShape } from './image-shape.js';
 import { InvertibleConv1x1 } from './invertible-conv.js';
 import { LogitTransform } from './logit.js';
 import { MaskedCoupling } from './masked-coupling.js';
 import { SplitPrior } from './split-prior.js';
 import { squeeze2x2, unsqueeze2x2 } from './squeeze.js';
+import { IMAGE_LEVELS, VariationalDequantizer, binCorners } from './variational-dequantization.js';
 
 /** Options of the `glow` flow ({@link Glow}). */
 export interface GlowOptions {
@@ -43,6 +46,17 @@ export interface GlowOptions {
   splitPrior?: 'learned' | 'standard';
   /** α of the logit pre-transform on data in [0, 1]; default 0.05. */
   logitAlpha?: number;
+  /**
+   * `uniform`: the data come dequantised, (x + u)/256 with u ~ U[0, 1); `variational`: training
+   * draws u ~ q(u | x) from a learned conditional flow instead (Ho et al. 2019) and minimises the
+   * bound −E_q[log p(x + u) − log q(u | x)]; default `uniform`.
+   */
+  dequantization?: 'uniform' | 'variational';
+  /**
+   * Shape `[k]` of a context vector (a one-hot class: class-conditional Glow, Kingma & Dhariwal
+   * 2018) that conditions every level's prior: mean and log-scale per channel linear in it; default none (unconditional).
+   */
+  contextShape?: number[] | null;
   /** Seed of every initial weight; random when absent. */
   seed?: number;
 }
@@ -119,6 +133,8 @@ const SCHEMA = defineOptions('glow', {
   mixing: option.oneOf(['lu', 'reverse'] as const, { default: 'lu' }),
   splitPrior: option.oneOf(['learned', 'standard'] as const, { default: 'learned' }),
   logitAlpha: option.number({ default: 0.05, atLeast: 0, atMost: 0.49 }),
+  dequantization: option.oneOf(['uniform', 'variational'] as const, { default: 'uniform' }),
+  contextShape: option.contextShape(),
   seed: option.seed(),
 });
 
@@ -135,6 +151,9 @@ function checkSize(o: ReturnType<typeof SCHEMA.read>): void {
     const h = o.hiddenChannels;
     parameters += o.stepsPerLevel * (c * c + 9 * c * h + h * h + 9 * h * 2 * c) + 9 * c * c;
   }
+  const c = o.imageShape[2];
+  if (o.dequantization === 'variational')
+    parameters += 9 * c * o.hiddenChannels + o.hiddenChannels ** 2 + 18 * o.hiddenChannels * c;
   if (parameters > LIMITS.maxParameters) {
     throw new OptionError(
       `glow: about ${parameters} parameters, more than LIMITS.maxParameters (${LIMITS.maxParameters})`,
@@ -147,6 +166,8 @@ interface Level {
   shape: GlowLevelShape;
   steps: Bijector[];
   prior: SplitPrior | null;
+  /** The class-conditional prior of the level's latent (with a context), else null. */
+  contextPrior: ContextPrior | null;
 }
 
 /**
@@ -180,13 +201,27 @@ export class Glow extends BaseBijector {
   readonly options: ReturnType<typeof SCHEMA.read>;
   /** The logit pre-transform on the flattened data. */
   readonly logit: LogitTransform;
+  /** The learned noise distribution q(u | x) with `dequantization: 'variational'`, else null. */
+  readonly dequantizer: VariationalDequantizer | null;
+  /**
+   * With variational dequantisation, the training objective on dequantised rows y: the rows' bins
+   * x = ⌊256 y⌋ get fresh noise u ~ q(u | x), and the loss is −mean[log p((x + u)/256) − log q(u | x)]
+   * (in the units of log p(y), so comparable with uniform dequantisation's −mean log p(y)); absent with
+   * uniform dequantisation (the NLL is the objective).
+   */
+  readonly trainingLoss?: (y: tf.Tensor, options: TrainingLossOptions) => tf.Scalar;
   private readonly levelList: Level[];
 
   /** Builds the flow; weights are seeded, actnorms initialise from the first training batch. */
   constructor(options: GlowOptions) {
     const o = SCHEMA.read(options);
     checkSize(o);
-    super({ eventShape: o.eventShape });
+    if (o.contextShape !== null && o.contextShape.length !== 1) {
+      throw new ShapeError(
+        `glow: contextShape must be [k] (a vector, e.g. a one-hot class), got ${formatShape(o.contextShape)}`,
+      );
+    }
+    super({ eventShape: o.eventShape, contextShape: o.contextShape });
     this.options = o;
     this.logit = new LogitTransform({ eventShape: o.eventShape, alpha: o.logitAlpha });
     let seed = o.seed;
@@ -219,7 +254,31 @@ export class Glow extends BaseBijector {
       }
       const last = l === o.levels - 1;
       const prior = !last && o.splitPrior === 'learned' ? new SplitPrior({ eventShape: s }) : null;
-      return { shape, steps, prior };
+      const k = o.contextShape?.[0];
+      const contextPrior = k === undefined ? null : new ContextPrior(shape.latent, k);
+      return { shape, steps, prior, contextPrior };
+    });
+    this.dequantizer =
+      o.dequantization === 'variational'
+        ? new VariationalDequantizer(o.imageShape, o.hiddenChannels, next())
+        : null;
+    if (this.dequantizer) this.trainingLoss = (y, call) => this.variationalLoss(y, call);
+  }
+
+  /** −mean of log p((x + u)/256) − log q(u | x) over rows y, u ~ q(u | x) (see {@link Glow.trainingLoss}). */
+  private variationalLoss(y: tf.Tensor, options: TrainingLossOptions): tf.Scalar {
+    const { seed, sampleBase: _sampleBase, baseLogProb, ...call } = options;
+    if (!baseLogProb || !this.dequantizer) {
+      throw new OptionError(
+        'glow: variational dequantisation trains through Flow.trainingLoss, which passes the base density',
+      );
+    }
+    const dequantizer = this.dequantizer;
+    return tf.tidy(() => {
+      const corners = binCorners(y);
+      const { u, logQ } = dequantizer.sample(corners, seed);
+      const r = this.inverseAndLogDet(tf.add(corners, tf.div(u, IMAGE_LEVELS)), call);
+      return tf.neg(tf.mean(tf.sub(tf.add(baseLogProb(r.value), r.logDet), logQ))) as tf.Scalar;
     });
   }
 
@@ -239,12 +298,16 @@ export class Glow extends BaseBijector {
     });
   }
 
-  /** Every step's and prior's variables, level by level. */
+  /** Every step's and prior's variables, level by level, then the dequantiser's. */
   override get variables(): readonly tf.Variable[] {
-    return this.levelList.flatMap((l) => [
-      ...l.steps.flatMap((b) => b.variables),
-      ...(l.prior?.variables ?? []),
-    ]);
+    return [
+      ...this.levelList.flatMap((l) => [
+        ...l.steps.flatMap((b) => b.variables),
+        ...(l.prior?.variables ?? []),
+        ...(l.contextPrior?.variables ?? []),
+      ]),
+      ...(this.dequantizer?.variables ?? []),
+    ];
   }
 
   /** `{name: 'glow', options}` with every default and the seed written out. */
@@ -257,7 +320,9 @@ export class Glow extends BaseBijector {
     for (const l of this.levelList) {
       for (const b of l.steps) b.dispose();
       l.prior?.dispose();
+      l.contextPrior?.dispose();
     }
+    this.dequantizer?.dispose();
   }
 
   protected computeInverse(y: tf.Tensor, options: CallOptions): ValueAndLogDet {
@@ -273,8 +338,14 @@ export class Glow extends BaseBijector {
         h = r.value;
         logDet = tf.add(logDet, r.logDet);
       }
+      const latent = (t: tf.Tensor): tf.Tensor => {
+        if (!level.contextPrior) return tf.reshape(t, [n, -1]);
+        const r = level.contextPrior.inverse(t, options.context as tf.Tensor);
+        logDet = tf.add(logDet, r.logDet);
+        return tf.reshape(r.value, [n, -1]);
+      };
       if (l === this.levelList.length - 1) {
-        latents.push(tf.reshape(h, [n, -1]));
+        latents.push(latent(h));
         return;
       }
       if (level.prior) {
@@ -283,7 +354,7 @@ export class Glow extends BaseBijector {
         logDet = tf.add(logDet, r.logDet);
       }
       const kept = level.shape.shape[2] - level.shape.latent[2];
-      latents.push(tf.reshape(tf.slice(h, [0, 0, 0, kept], [-1, -1, -1, -1]), [n, -1]));
+      latents.push(latent(tf.slice(h, [0, 0, 0, kept], [-1, -1, -1, -1])));
       h = tf.slice(h, [0, 0, 0, 0], [-1, -1, -1, kept]);
     });
     return { value: tf.concat(latents, 1), logDet };
@@ -291,8 +362,14 @@ export class Glow extends BaseBijector {
 
   protected computeForward(x: tf.Tensor, options: CallOptions): ValueAndLogDet {
     const n = x.shape[0] as number;
-    const parts = this.splitLatents(x);
     let logDet: tf.Tensor = tf.zeros([n]);
+    const parts = this.splitLatents(x).map((part, l) => {
+      const prior = (this.levelList[l] as Level).contextPrior;
+      if (!prior) return part;
+      const r = prior.forward(part, options.context as tf.Tensor);
+      logDet = tf.add(logDet, r.logDet);
+      return r.value;
+    });
     let h = parts[parts.length - 1] as tf.Tensor;
     for (let l = this.levelList.length - 1; l >= 0; l--) {
       const level = this.levelList[l] as Level;

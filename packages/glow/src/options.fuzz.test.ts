@@ -36,6 +36,8 @@ const OPTIONS: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
     mixing: valueFor(fc.constantFrom('lu', 'reverse')),
     splitPrior: valueFor(fc.constantFrom('learned', 'standard')),
     logitAlpha: valueFor(fc.double({ min: -0.1, max: 0.6, noNaN: true })),
+    dequantization: valueFor(fc.constantFrom('uniform', 'variational')),
+    contextShape: valueFor(fc.oneof(fc.constant(null), fc.array(size, { maxLength: 2 }))),
     seed: valueFor(fc.integer({ min: -1, max: 2 ** 32 })),
   },
   actnorm: { eventShape: valueFor(image) },

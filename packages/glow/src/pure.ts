@@ -13,4 +13,6 @@ export * from './masked-coupling.js';
 export * from './split-prior.js';
 export * from './logit.js';
 export * from './glow.js';
+export * from './variational-dequantization.js';
+export * from './dequantized-log-prob.js';
 export { registerGlow } from './register.js';

@@ -1,6 +1,7 @@
 import { register } from '@bijective/core';
 import { Planar, type PlanarOptions } from './planar.js';
 import { Radial, type RadialOptions } from './radial.js';
+import { stackSchema } from './stack-options.js';
 
 declare module '@bijective/core' {
   interface BijectorOptionsMap {
@@ -22,6 +23,7 @@ export function registerPlanarFlows(): void {
       description: 'planar flow z + û tanh(wᵀz + b), K layers, numerical inverse (Rezende & Mohamed 2015)',
       create: (o) => new Planar(o),
       example: (d) => ({ eventShape: [d], layers: 3, seed: d }),
+      schema: stackSchema('planar'),
       tags: ['flow'],
     },
     again,
@@ -34,6 +36,7 @@ export function registerPlanarFlows(): void {
         'radial flow z + β(z − z0)/(α + |z − z0|), K layers, numerical inverse (Rezende & Mohamed 2015)',
       create: (o) => new Radial(o),
       example: (d) => ({ eventShape: [d], layers: 3, seed: d }),
+      schema: stackSchema('radial'),
       tags: ['flow'],
     },
     again,

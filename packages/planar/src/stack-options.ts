@@ -1,16 +1,12 @@
 import {
   OptionError,
-  optionRecord,
-  readActivation,
-  readContextShape,
-  readEventShape,
-  readHiddenSizes,
-  readInteger,
-  readSeed,
+  defineOptions,
   eventSize,
+  option,
   type ActivationName,
   type EventShape,
   type JsonObject,
+  type OptionSchema,
 } from '@bijective/core';
 
 /** Options shared by the `planar` and `radial` flows. */
@@ -55,21 +51,38 @@ const MAX_LAYERS = 4096;
 /** The most raw parameters (and per-row host values) a stack may hold: 2^24. */
 const MAX_PARAMETERS = 2 ** 24;
 
-const KEYS = ['eventShape', 'layers', 'contextShape', 'hidden', 'activation', 'seed'];
+/** The fields of the `planar` and `radial` options, in config order. */
+function stackFields() {
+  return {
+    eventShape: option.vectorShape(),
+    layers: option.integer({ default: DEFAULT_STACK_LAYERS, min: 1 }),
+    contextShape: option.contextShape(),
+    hidden: option.hiddenSizes({ default: DEFAULT_CONTEXT_HIDDEN }),
+    activation: option.activation(),
+    seed: option.seed(),
+  };
+}
+
+/**
+ * The options of `owner` (`planar` or `radial`), declared once: read by {@link resolveStackOptions},
+ * listed by the registry entry (`schema`), from which tools render forms.
+ */
+export function stackSchema(owner: 'planar' | 'radial'): OptionSchema<ReturnType<typeof stackFields>> {
+  return defineOptions(owner, stackFields());
+}
+
+const SCHEMAS = { planar: stackSchema('planar'), radial: stackSchema('radial') };
 
 /** Reads the options of `owner` (`planar` or `radial`); an unknown key or bad value is an OptionError or ShapeError. */
 export function resolveStackOptions(owner: string, options: unknown): ResolvedStackOptions {
-  const record = optionRecord(owner, options, KEYS);
-  const eventShape = readEventShape(owner, record, true) as [number];
-  const layers = readInteger(owner, record, 'layers', DEFAULT_STACK_LAYERS);
+  const schema = SCHEMAS[owner as 'planar' | 'radial'] ?? defineOptions(owner, stackFields());
+  const { eventShape, layers, contextShape, hidden, activation, seed } = schema.read(options);
   if (layers > MAX_LAYERS)
     throw new OptionError(`${owner}: option 'layers' must be at most ${MAX_LAYERS}, got ${layers}`);
   if (layers * (2 * eventShape[0] + 3) > MAX_PARAMETERS)
     throw new OptionError(
       `${owner}: ${layers} layers of events [${eventShape[0]}] need more than ${MAX_PARAMETERS} parameters`,
     );
-  const contextShape = readContextShape(owner, record);
-  const hidden = readHiddenSizes(owner, record, DEFAULT_CONTEXT_HIDDEN);
   if (contextShape !== null) {
     const widths = [eventSize(contextShape), ...hidden, layers * (2 * eventShape[0] + 1)];
     const weights = widths.slice(1).reduce((sum, w, i) => sum + w * ((widths[i] as number) + 1), 0);
@@ -78,14 +91,7 @@ export function resolveStackOptions(owner: string, options: unknown): ResolvedSt
         `${owner}: the context network (widths ${widths.join(', ')}) needs more than ${MAX_PARAMETERS} parameters`,
       );
   }
-  return {
-    eventShape,
-    layers,
-    contextShape,
-    hidden,
-    activation: readActivation(owner, record),
-    seed: readSeed(owner, record),
-  };
+  return { eventShape, layers, contextShape, hidden, activation, seed };
 }
 
 /** The options as JSON with every default filled in, for configs. */

@@ -29,6 +29,8 @@ export interface FitState {
   sinceImprovement: number;
   /** Training loss of the last step run. */
   finalLoss: number;
+  /** Wall-clock seconds of the run so far (a resumed run on a time budget without `steps` continues from it). */
+  seconds?: number;
 }
 
 /**

@@ -3,6 +3,7 @@ import { OptionError, type Flow } from '@bijective/core';
 import type { TrainOptions } from './fit.js';
 import { checkNumberOption } from './options.js';
 import { GuardedOptimiser } from './guarded-optimiser.js';
+import { projectedSteps } from './budget.js';
 import {
   evaluateVariational,
   logDensityFunction,
@@ -16,7 +17,10 @@ export interface FitVariationalOptions extends TrainOptions {
   evaluationSamples?: number;
   /** log Z of the target for the reported KL; default the target's `logNormalizer`. */
   logNormalizer?: number | null;
-  /** Wall-clock budget in seconds: training stops after the step that spends it; default none. */
+  /**
+   * Wall-clock budget in seconds: training stops after the step that spends it; default none.
+   * Without `steps` the budget is the horizon: the schedule follows the fraction of it spent.
+   */
   maxSeconds?: number;
 }
 
@@ -59,7 +63,10 @@ export function fitVariational(
   target: LogDensity,
   options: FitVariationalOptions = {},
 ): FitVariationalResult {
-  const steps = checkNumberOption(options.steps ?? 1000, 'steps', { min: 1, integer: true });
+  const timeHorizon = options.maxSeconds !== undefined && options.steps === undefined;
+  const steps = timeHorizon
+    ? Infinity
+    : checkNumberOption(options.steps ?? 1000, 'steps', { min: 1, integer: true });
   const batchSize = checkNumberOption(options.batchSize ?? 256, 'batchSize', { min: 1, integer: true });
   const baseRate = checkNumberOption(options.learningRate ?? 1e-3, 'learningRate', { min: 0 });
   const evaluationSamples = checkNumberOption(options.evaluationSamples ?? 4096, 'evaluationSamples', {
@@ -83,12 +90,22 @@ export function fitVariational(
   let stopReason: FitVariationalResult['stopReason'] = 'completed';
   try {
     for (let step = 0; step < steps; step++) {
-      const { loss, learningRate } = optimiser.step(step, () => {
-        const { value: x, logProb } = flow.sampleAndLogProb(batchSize, { seed: seed + step });
-        return tf.mean(tf.sub(logProb, logTarget(x))) as tf.Scalar;
-      });
+      const spent = (performance.now() - started) / 1000;
+      const { loss, learningRate } = optimiser.step(
+        step,
+        () => {
+          const { value: x, logProb } = flow.sampleAndLogProb(batchSize, { seed: seed + step });
+          return tf.mean(tf.sub(logProb, logTarget(x))) as tf.Scalar;
+        },
+        undefined,
+        timeHorizon ? spent / (options.maxSeconds as number) : undefined,
+      );
+      flow.afterTrainingStep();
       losses.push(loss);
-      options.onProgress?.({ step: step + 1, totalSteps: steps, loss, learningRate });
+      const totalSteps = timeHorizon
+        ? projectedSteps(step + 1, (performance.now() - started) / 1000 / (options.maxSeconds as number))
+        : steps;
+      options.onProgress?.({ step: step + 1, totalSteps, loss, learningRate });
       const timeUp =
         options.maxSeconds !== undefined && (performance.now() - started) / 1000 >= options.maxSeconds;
       if (timeUp && step + 1 < steps) {

@@ -8,6 +8,7 @@ import type { FitState } from './fit-state.js';
 import { DivergenceError } from './guarded-optimiser.js';
 import { fitVariational } from './fit-variational.js';
 import { meanNegLogProb } from './evaluate.js';
+import { learningRateAtFraction } from './schedule.js';
 
 /** Correlated Gaussian data x = A z + b: a linear flow can fit it exactly. */
 function gaussianData(n: number, seed: number): tf.Tensor2D {
@@ -51,6 +52,102 @@ describe('fit', () => {
     expect(() => fit(flow, data, { steps: 2, maxSeconds: 0 })).toThrow(/maxSeconds/);
     flow.dispose();
     data.dispose();
+  });
+
+  test('maxSeconds without steps: the cosine schedule anneals over the budget, on the given clock', () => {
+    const data = gaussianData(512, 5);
+    const flow = linearFlow();
+    // A clock that advances 1 ms per reading: the budget is reached after a fixed number of readings.
+    let readings = 0;
+    const clock = (): number => readings++ * 1e-3;
+    const rates: number[] = [];
+    const totals: number[] = [];
+    const result = fit(flow, data, {
+      batchSize: 32,
+      learningRate: 0.01,
+      maxSeconds: 0.2,
+      clock,
+      validationFraction: 0,
+      onProgress: (p) => {
+        rates.push(p.learningRate);
+        totals.push(p.totalSteps);
+      },
+    });
+    expect(result.stopReason).toBe('time-limit');
+    expect(result.steps).toBe(rates.length);
+    expect(result.steps).toBeGreaterThan(20);
+    expect(rates[0]).toBeCloseTo(0.01, 4); // full rate at the start of the budget
+    expect(rates.at(-1) as number).toBeLessThan(0.01 * 0.01); // annealed to ~0 as the budget runs out
+    for (let i = 1; i < rates.length; i++)
+      expect(rates[i] as number).toBeLessThanOrEqual(rates[i - 1] as number);
+    // Half-way through, the rate is about half the base rate: lr (1 + cos(π/2))/2.
+    const middle = rates[Math.floor(rates.length / 2)] as number;
+    expect(middle).toBeGreaterThan(0.004);
+    expect(middle).toBeLessThan(0.006);
+    expect(totals.at(-1)).toBe(result.steps); // the projected total ends at the steps run
+    // With steps given, the schedule stays on steps (cosine over 1e6 steps barely moves).
+    readings = 0;
+    const onSteps: number[] = [];
+    fit(flow, data, {
+      steps: 1_000_000,
+      learningRate: 0.01,
+      maxSeconds: 0.2,
+      clock,
+      validationFraction: 0,
+      onProgress: (p) => onSteps.push(p.learningRate),
+    });
+    expect(onSteps.at(-1) as number).toBeGreaterThan(0.0099);
+    flow.dispose();
+    data.dispose();
+  });
+
+  test('a resumed run on a time budget continues the schedule and the budget', () => {
+    const data = gaussianData(512, 6);
+    const newFlow = () => linearFlow();
+    let now = 0;
+    const clock = (): number => now;
+    const options = { batchSize: 32, learningRate: 0.01, maxSeconds: 20, clock, validationFraction: 0 };
+    let saved: FitState | undefined;
+    const first = newFlow();
+    const rates: number[] = [];
+    fit(first, data, {
+      ...options,
+      onProgress: (p) => {
+        rates.push(p.learningRate);
+        now += 1;
+      },
+      checkpoint: { due: (step) => step === 10, save: (s) => (saved = s) },
+    });
+    expect(rates).toHaveLength(21); // the step that starts at 20 s ends past the budget
+    expect(saved?.seconds).toBe(10);
+    now = 100; // a later process: its clock reads differently
+    const resumed: number[] = [];
+    const second = newFlow();
+    const result = fit(second, data, {
+      ...options,
+      resume: saved,
+      onProgress: (p) => {
+        resumed.push(p.learningRate);
+        now += 1;
+      },
+    });
+    expect(result.steps).toBe(21);
+    expect(resumed).toEqual(rates.slice(10));
+    first.dispose();
+    second.dispose();
+    data.dispose();
+  });
+
+  test('learningRateAtFraction: the schedule at a fraction of a time budget', () => {
+    expect(learningRateAtFraction('cosine', 2, 5, 0)).toBe(2);
+    expect(learningRateAtFraction('cosine', 2, 5, 0.5)).toBeCloseTo(1, 12);
+    expect(learningRateAtFraction('cosine', 2, 5, 1)).toBeCloseTo(0, 12);
+    expect(learningRateAtFraction('cosine', 2, 5, 3)).toBeCloseTo(0, 12); // past the budget: clamped
+    expect(learningRateAtFraction('constant', 2, 1, 0.5, 4)).toBe(1); // warm-up counts steps
+    expect(learningRateAtFraction((step, total) => step / total, 1, 10, 0.25)).toBe(0.25); // projected total 40
+    expect(() => learningRateAtFraction('linear' as never, 1, 0, 0)).toThrow(
+      /unknown learning-rate schedule/,
+    );
   });
 
   test('maximum likelihood reaches the true entropy on Gaussian data', () => {
@@ -210,6 +307,7 @@ describe('fit', () => {
     expect(() => fit(flow, data, { batchSize: 2.5 })).toThrow(/batchSize must be an integer/);
     expect(() => fit(flow, data, { validationFraction: 2 })).toThrow(/validationFraction must be a number/);
     expect(() => fit(flow, data, { clipNorm: -1 })).toThrow(/clipNorm/);
+    expect(() => fit(flow, data, { maxSeconds: 1, clock: 5 as never })).toThrow(/clock must be a function/);
     flow.dispose();
     data.dispose();
   });
@@ -230,6 +328,25 @@ describe('fitVariational', () => {
     expect(result.steps).toBeLessThan(1_000_000);
     expect(fitVariational(flow, logTarget, { steps: 3, evaluationSamples: 16 }).stopReason).toBe('completed');
     expect(() => fitVariational(flow, logTarget, { steps: 2, maxSeconds: 0 })).toThrow(/maxSeconds/);
+    flow.dispose();
+  });
+  test('maxSeconds without steps: the schedule anneals over the budget', () => {
+    const flow = linearFlow();
+    const logTarget = (x: tf.Tensor) => tf.mul(-0.5, tf.sum(tf.square(x), 1));
+    const rates: number[] = [];
+    const result = fitVariational(flow, logTarget, {
+      batchSize: 8,
+      learningRate: 0.01,
+      maxSeconds: 1,
+      evaluationSamples: 16,
+      onProgress: (p) => rates.push(p.learningRate),
+    });
+    expect(result.stopReason).toBe('time-limit');
+    expect(result.steps).toBe(rates.length);
+    expect(rates[0]).toBeCloseTo(0.01, 3);
+    for (let i = 1; i < rates.length; i++)
+      expect(rates[i] as number).toBeLessThanOrEqual(rates[i - 1] as number);
+    expect(rates.at(-1) as number).toBeLessThan(0.01 * 0.3); // the last step starts near the budget's end
     flow.dispose();
   });
   test('reverse KL fits a Gaussian target known only up to a constant', () => {

@@ -15,6 +15,7 @@ import { meanNegLogProb } from './evaluate.js';
 import { checkFinite } from './finite.js';
 import { checkNumberOption } from './options.js';
 import type { LearningRateSchedule } from './schedule.js';
+import { projectedSteps } from './budget.js';
 import { WeightSnapshot } from './snapshot.js';
 import { GuardedOptimiser } from './guarded-optimiser.js';
 import { assignVariables, readVariables, type FitCheckpointing, type FitState } from './fit-state.js';
@@ -26,7 +27,7 @@ import { assignVariables, readVariables, type FitCheckpointing, type FitState } 
 export interface FitProgress extends SolveTelemetry {
   /** Steps completed. */
   step: number;
-  /** Steps planned. */
+  /** Steps planned (on a time budget without `steps`: the projection at the pace so far). */
   totalSteps: number;
   /**
    * Training objective of this step: `Flow.trainingLoss` of the minibatch (the mean NLL in nats, or a
@@ -41,7 +42,10 @@ export interface FitProgress extends SolveTelemetry {
 
 /** Common options of {@link fit} and {@link fitVariational}. */
 export interface TrainOptions extends AdamOptions {
-  /** Optimisation steps (default 1000). */
+  /**
+   * Optimisation steps (default 1000). `fit` with `maxSeconds` and no `steps` runs until the budget
+   * is spent, and the learning-rate schedule follows the fraction of the budget used instead of steps.
+   */
   steps?: number;
   /** Minibatch size (default 256). */
   batchSize?: number;
@@ -69,7 +73,7 @@ export interface FitOptions extends TrainOptions {
   validationContext?: tf.Tensor;
   /** Fraction of the data held out for validation when no `validationData` is given (default 0.1; 0 disables). */
   validationFraction?: number;
-  /** Steps between validation passes (default steps/40, at least 10). */
+  /** Steps between validation passes (default steps/40, at least 10; 100 on a time budget without `steps`). */
   validationEvery?: number;
   /** Validation passes without improvement before stopping early (default 10; Infinity disables). */
   patience?: number;
@@ -90,8 +94,15 @@ export interface FitOptions extends TrainOptions {
   /**
    * Wall-clock budget in seconds: training stops (stop reason `time-limit`) after the first step
    * that ends past it, validating that step first, and keeps the best-validation weights so far.
+   * Without `steps` the budget is the run's horizon: the schedule is evaluated at the fraction of
+   * the budget spent (cosine annealing reaches 0 as it runs out), with no cap on the steps.
    */
   maxSeconds?: number;
+  /**
+   * The clock `maxSeconds` is measured on, in seconds: default the wall clock (`performance.now`);
+   * e.g. the process's CPU time, for a budget that does not depend on the machine's load.
+   */
+  clock?: () => number;
 }
 
 /** Why training ended. */
@@ -207,7 +218,11 @@ export function* fitSteps(
   data: tf.Tensor,
   options: FitOptions = {},
 ): Generator<number, FitResult> {
-  const steps = checkNumberOption(options.steps ?? 1000, 'steps', { min: 1, integer: true });
+  // A time budget without a step count is the run's horizon: no step cap, the schedule over the budget.
+  const timeHorizon = options.maxSeconds !== undefined && options.steps === undefined;
+  const steps = timeHorizon
+    ? Infinity
+    : checkNumberOption(options.steps ?? 1000, 'steps', { min: 1, integer: true });
   const batchSize = checkNumberOption(options.batchSize ?? 256, 'batchSize', { min: 1, integer: true });
   const baseRate = checkNumberOption(options.learningRate ?? 1e-3, 'learningRate', { min: 0 });
   const patience = options.patience ?? 10;
@@ -216,7 +231,10 @@ export function* fitSteps(
     checkNumberOption(options.clipNorm, 'clipNorm', { min: Number.MIN_VALUE });
   if (options.maxSeconds !== undefined)
     checkNumberOption(options.maxSeconds, 'maxSeconds', { min: Number.MIN_VALUE });
-  const started = performance.now();
+  if (options.clock !== undefined && typeof options.clock !== 'function')
+    throw new OptionError(`clock must be a function returning seconds, got ${typeof options.clock}`);
+  const clock = options.clock ?? ((): number => performance.now() / 1000);
+  let started = clock();
   if (flow.trainableVariables.length === 0) throw new OptionError('fit: the flow has no trainable variables');
   if (options.context && options.context.shape[0] !== data.shape[0]) {
     throw new ShapeError(
@@ -227,7 +245,9 @@ export function* fitSteps(
   if (options.validationData) checkFinite(options.validationData, 'fit: validation data');
 
   const split = splitData(data, options, seed);
-  const validationEvery = options.validationEvery ?? Math.max(10, Math.round(steps / 40));
+  const validationEvery =
+    options.validationEvery ?? (timeHorizon ? 100 : Math.max(10, Math.round(steps / 40)));
+  const elapsed = (): number => clock() - started;
   const sampler = new MinibatchSampler(split.train.shape[0] as number, batchSize, seed);
   const optimiser = new GuardedOptimiser(flow.variables, flow.trainableVariables, {
     ...options,
@@ -247,6 +267,7 @@ export function* fitSteps(
     best: best && { nll: best.nll, step: best.step, weights: best.weights.read() },
     sinceImprovement,
     finalLoss,
+    seconds: elapsed(),
   });
   const work: Record<string, number> = {};
   try {
@@ -263,6 +284,8 @@ export function* fitSteps(
       sinceImprovement = resume.sinceImprovement;
       finalLoss = resume.finalLoss;
       step = resume.step;
+      // On a time horizon the resumed run continues the schedule and the budget where it stopped.
+      if (timeHorizon) started -= resume.seconds ?? 0;
     }
     if (options.validateStart && !resume && split.validation) {
       const initialNll = meanNegLogProb(flow, split.validation, { context: split.validationContext });
@@ -271,6 +294,7 @@ export function* fitSteps(
     }
     for (; step < steps; step++) {
       const indices = sampler.next();
+      const budgetFraction = timeHorizon ? elapsed() / (options.maxSeconds as number) : undefined;
       // Collects the step's solver telemetry and training penalties (RNODE) from the flow's calls.
       const record = new CallRecord();
       let loss: number;
@@ -288,16 +312,17 @@ export function* fitSteps(
           best
             ? { weights: best.weights, description: `best-validation weights of step ${best.step}` }
             : undefined,
+          budgetFraction,
         ));
       } finally {
         record.dispose();
       }
+      flow.afterTrainingStep();
       const counters = record.counters;
       addCounters(work, counters);
       finalLoss = loss;
       let validationNll: number | undefined;
-      const timeUp =
-        options.maxSeconds !== undefined && (performance.now() - started) / 1000 >= options.maxSeconds;
+      const timeUp = options.maxSeconds !== undefined && elapsed() >= options.maxSeconds;
       const isLast = step === steps - 1 || timeUp;
       if (split.validation && ((step + 1) % validationEvery === 0 || isLast)) {
         validationNll = meanNegLogProb(flow, split.validation, { context: split.validationContext });
@@ -309,7 +334,9 @@ export function* fitSteps(
       }
       options.onProgress?.({
         step: step + 1,
-        totalSteps: steps,
+        totalSteps: timeHorizon
+          ? projectedSteps(step + 1, elapsed() / (options.maxSeconds as number))
+          : steps,
         loss,
         learningRate,
         validationNll,

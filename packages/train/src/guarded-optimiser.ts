@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BijectiveError } from '@bijective/core';
 import { Adam, type AdamOptions } from './adam.js';
 import { clipByGlobalNorm } from './clip.js';
-import { learningRateAt, type LearningRateSchedule } from './schedule.js';
+import { learningRateAt, learningRateAtFraction, type LearningRateSchedule } from './schedule.js';
 import { WeightSnapshot } from './snapshot.js';
 import type { AdamState } from './fit-state.js';
 
@@ -62,10 +62,22 @@ export class GuardedOptimiser {
     this.adam = new Adam(options);
   }
 
-  /** Runs step `step` (0-based) on `loss`; returns the loss before the update and the learning rate used. */
-  step(step: number, loss: () => tf.Scalar, fallback?: Fallback): { loss: number; learningRate: number } {
+  /**
+   * Runs step `step` (0-based) on `loss`; returns the loss before the update and the learning rate
+   * used. `budgetFraction`, the fraction of a time budget spent, puts the schedule on that horizon
+   * instead of the planned steps.
+   */
+  step(
+    step: number,
+    loss: () => tf.Scalar,
+    fallback?: Fallback,
+    budgetFraction?: number,
+  ): { loss: number; learningRate: number } {
     const { steps, learningRate: base, schedule = 'cosine', warmupSteps, clipNorm } = this.options;
-    const learningRate = learningRateAt(schedule, base, step, steps, warmupSteps);
+    const learningRate =
+      budgetFraction === undefined
+        ? learningRateAt(schedule, base, step, steps, warmupSteps)
+        : learningRateAtFraction(schedule, base, step, budgetFraction, warmupSteps);
     const started = performance.now();
     const candidate = new WeightSnapshot(this.state);
     const [lossValue, norm] = tf.tidy(() => {

@@ -18,7 +18,7 @@ import { parseLossCsv, type LossRow } from '../loss-history.js';
 import { printJson } from '../output.js';
 import type { VegaLiteSpec } from '../charts.js';
 import { encodePng } from '../png.js';
-import { modelImageShape, sampleAtTemperature, temperatureOption } from '../image-samples.js';
+import { modelImageShape, oneHotRows, sampleAtTemperature, temperatureOption } from '../image-samples.js';
 import { boundsOf, gridPoints } from '../render.js';
 import { openModel, type SavedModel } from '../saved-model.js';
 import { closeModel } from '../scoring.js';
@@ -131,7 +131,15 @@ function imageGrid(
     throw new UsageError(`data '${dataSpec}' has ${real.cols} columns but the model expects ${model.dims}`);
   }
   const count = real ? GRID_IMAGES / 2 : GRID_IMAGES;
-  const values = sampleAtTemperature(model.flow, count, seed, temperature);
+  const context =
+    model.classes === null
+      ? undefined
+      : oneHotRows(
+          Array.from({ length: count }, (_, k) => k % (model.classes as number)),
+          model.classes,
+        );
+  const values = sampleAtTemperature(model.flow, count, seed, temperature, context);
+  context?.dispose();
   const urls = Array.from({ length: count }, (_, k) => tileUrl(values, k * model.dims, shape));
   if (real) {
     const shown = Math.min(count, real.rows);
@@ -235,6 +243,7 @@ export async function plotCommand(args: ParsedArgs): Promise<void> {
     try {
       if (model.contextColumns)
         throw new UsageError('plot: conditional models need a context; plot draws unconditional ones');
+      // Class-conditional models: the grid cycles through the classes (sample k has class k mod K).
       const isImage = modelImageShape(model) !== null;
       kind = requested ?? (isImage ? 'samples' : model.dims === 2 ? 'density' : 'pairs');
       if (isImage && kind !== 'samples')

@@ -2,7 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { intOption, numberOption, requiredOption, spelling, type ParsedArgs } from '../args.js';
 import { selectBackend } from '../backend.js';
 import { printJson } from '../output.js';
-import { imageGridPng, modelImageShape, sampleAtTemperature, temperatureOption } from '../image-samples.js';
+import {
+  imageGridPng,
+  modelImageShape,
+  oneHotRows,
+  sampleAtTemperature,
+  temperatureOption,
+} from '../image-samples.js';
 import { openModel } from '../saved-model.js';
 import { UsageError } from '../usage-error.js';
 import { writeFileAtomic } from '../files.js';
@@ -38,6 +44,13 @@ function contextOption(args: ParsedArgs, width: number): tf.Tensor2D | undefined
   return tf.tensor2d(values, [1, width]);
 }
 
+/** `--class K` of a class-conditional model: its one-hot row (else `--context` as for any conditional model). */
+function classOption(args: ParsedArgs, classes: number): tf.Tensor2D | undefined {
+  if (!args.values.has('class')) return contextOption(args, classes);
+  if (args.values.has('context')) throw new UsageError('pass --class or --context, not both');
+  return oneHotRows([intOption(args, 'class', 0, 0, classes - 1)], classes);
+}
+
 /** The options of `sample`, read and checked before any work (`--context` is checked against the model). */
 export function readSampleOptions(args: ParsedArgs) {
   const out = args.values.get('out');
@@ -57,7 +70,15 @@ export async function sampleCommand(args: ParsedArgs): Promise<void> {
   const { n, seed, modelDir, temperature, guidance } = readSampleOptions(args);
   await selectBackend(args.values.get('backend'));
   const model = await openModel(modelDir);
-  const context = contextOption(args, model.contextColumns?.length ?? 0);
+  if (model.classes === null && args.values.has('class')) {
+    throw new UsageError(
+      '--class applies to class-conditional models (train --class-conditional); this one is not',
+    );
+  }
+  const context =
+    model.classes !== null
+      ? classOption(args, model.classes)
+      : contextOption(args, model.contextColumns?.length ?? 0);
   try {
     if (guidance !== 0 && (context === undefined || model.metadata.flow !== 'flow-matching')) {
       throw new UsageError(
@@ -66,17 +87,20 @@ export async function sampleCommand(args: ParsedArgs): Promise<void> {
     }
     const out = args.values.get('out');
     const image = modelImageShape(model);
-    if (context && temperature !== 1) throw new UsageError('--temperature applies to unconditional models');
+    if (context && temperature !== 1 && model.classes === null)
+      throw new UsageError('--temperature applies to unconditional and class-conditional models');
     if (out && /\.png$/i.test(out)) {
       if (!image)
         throw new UsageError(`a .png --out needs an image model; this one models ${model.dims} columns`);
-      const values = sampleAtTemperature(model.flow, n, seed, temperature);
+      const values = sampleAtTemperature(model.flow, n, seed, temperature, context);
       writeFileAtomic(out, imageGridPng(values, n, image, Math.ceil(Math.sqrt(n))));
       if (args.flags.has('json')) printJson({ n, dims: model.dims, seed, temperature, out });
       return;
     }
     let values: Float32Array;
-    if (context) {
+    if (context && model.classes !== null) {
+      values = sampleAtTemperature(model.flow, n, seed, temperature, context);
+    } else if (context) {
       const samples = model.flow.sample(n, { seed, context, ...(guidance !== 0 ? { guidance } : {}) });
       values = samples.dataSync() as Float32Array;
       samples.dispose();

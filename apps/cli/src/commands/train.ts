@@ -8,6 +8,7 @@ import {
   type JsonObject,
   type RecommendedSettings,
 } from '@bijective/core';
+import { variationalGlow } from '@bijective/glow/pure';
 import { DivergenceError, fit, type FitState } from '@bijective/train';
 import { saveFlowToDirectory } from '@bijective/core/node';
 import {
@@ -16,6 +17,7 @@ import {
   dequantise,
   fitStandardisation,
   tableTensor,
+  type DatasetSplits,
   type Table,
 } from '@bijective/datasets';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
@@ -42,7 +44,7 @@ import { printJson, say } from '../output.js';
 import { isPluginPath, loadPlugins, type LoadedPlugin } from '../plugins.js';
 import { ProgressBar, progressMode } from '../progress.js';
 import { QUANTILE_LEVELS, quantilesOf } from '../quantiles.js';
-import { tableLogDensities } from '../scoring.js';
+import { tableLogDensities, withClassContext } from '../scoring.js';
 import { CONTINUOUS_NLL_ROWS, isContinuousFlow, ownObjective, samplingNfe } from '../objective.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandContext } from './index.js';
@@ -105,6 +107,10 @@ export function flowFlagOptions(args: ParsedArgs): FlowFlagOptions {
     options.path = choiceOption(args, 'path', ['ot', 'rectified', 'minibatch-ot'] as const, 'ot');
   }
   if (args.values.has('sigma-min')) options.sigmaMin = numberOption(args, 'sigma-min', 0, 0, 1);
+  if (args.values.has('dequantization')) {
+    const modes = ['uniform', 'variational'] as const;
+    options.dequantization = choiceOption(args, 'dequantization', modes, 'uniform');
+  }
   return options;
 }
 
@@ -144,6 +150,8 @@ export interface TrainSettings {
   backend?: string;
   /** `--context-columns`. */
   contextColumns?: number[];
+  /** `--class-conditional`: the dataset's labels, one-hot, as context. */
+  classConditional: boolean;
   /** Flow options from the flags. */
   flowOptions: FlowFlagOptions;
   /** `--out`. */
@@ -190,6 +198,7 @@ export function readTrainSettings(args: ParsedArgs): TrainSettings {
     base: args.values.get('base'),
     backend: args.values.get('backend'),
     contextColumns: intListOption(args, 'context-columns', 0),
+    classConditional: args.flags.has('class-conditional'),
     flowOptions: flowFlagOptions(args),
     out,
     force: args.flags.has('force'),
@@ -377,6 +386,24 @@ export function withCliHints<T>(train: () => T): T {
   }
 }
 
+/** The classes of `--class-conditional`: one more than the largest label of any split. */
+function classCount(splits: DatasetSplits, dataSpec: string, contextColumns?: number[]): number {
+  if (contextColumns) throw new UsageError('pass --class-conditional or --context-columns, not both');
+  let largest = -1;
+  for (const t of [splits.train, splits.validation, splits.test]) {
+    if (!t) continue;
+    if (!t.labels) {
+      throw new UsageError(
+        `--class-conditional needs labelled data; '${dataSpec}' has no labels (fashion-mnist, or a PNG folder with one subfolder per class)`,
+      );
+    }
+    for (const k of t.labels) largest = Math.max(largest, k);
+  }
+  if (largest < 1)
+    throw new UsageError(`--class-conditional needs at least 2 classes; '${dataSpec}' has one`);
+  return largest + 1;
+}
+
 /** Trains with checked settings, from scratch or from a checkpoint's state and history. */
 async function trainWith(
   settings: TrainSettings,
@@ -408,15 +435,17 @@ async function trainWith(
     contextColumns,
   });
   const levels = dataset.levels;
-  const train = withDequantisation(splits.train, levels, seed + 1);
+  const classes = settings.classConditional ? classCount(splits, dataSpec, contextColumns) : null;
+  const labelled = (t: Table): Table => (classes === null ? t : withClassContext(t, classes, dataSpec));
+  const train = withDequantisation(labelled(splits.train), levels, seed + 1);
   // A continuous flow's likelihood is an ODE solve per row: its validation passes and train/val NLLs
   // use the first CONTINUOUS_NLL_ROWS rows (uniform: the splits are shuffled or fresh draws).
   const continuous = isContinuousFlow(flowName);
   const nllRows = continuous ? CONTINUOUS_NLL_ROWS : TRAIN_NLL_ROWS;
   const validationRows =
     splits.validation && (continuous ? headRows(splits.validation, nllRows) : splits.validation);
-  const validation = validationRows && withDequantisation(validationRows, levels, seed + 2);
-  const test = splits.test && withDequantisation(splits.test, levels, seed + 3);
+  const validation = validationRows && withDequantisation(labelled(validationRows), levels, seed + 2);
+  const test = splits.test && withDequantisation(labelled(splits.test), levels, seed + 3);
   if (test && test.cols !== train.cols) {
     throw new UsageError(`test data has ${test.cols} columns but the training data has ${train.cols}`);
   }
@@ -467,6 +496,7 @@ async function trainWith(
     validation: validation ? tableTensor(validation) : undefined,
     validationContext: validation ? contextTensor(validation) : undefined,
   };
+  const variational = variationalGlow(flow.bijector) !== null;
   try {
     const result = fitWithCliHints(flow, tensors.x, {
       steps,
@@ -474,8 +504,10 @@ async function trainWith(
       learningRate,
       seed,
       context: tensors.context,
-      validationData: tensors.validation,
-      validationContext: tensors.validationContext,
+      // Variational dequantisation trains a bound that the uniform validation NLL does not track:
+      // such a run keeps its last weights and reports the bound afterwards.
+      validationData: variational ? undefined : tensors.validation,
+      validationContext: variational ? undefined : tensors.validationContext,
       validationFraction: 0,
       validationEvery: settings.validationEvery ?? defaultValidationEvery(steps, batch, train.rows),
       ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
@@ -512,6 +544,8 @@ async function trainWith(
     let objective: number | null;
     try {
       objective = ownObjective(flow, objectiveTensors.x, objectiveTensors.context);
+      // The variational bound is in the units of log p(y): shift it to the pixels' units like the NLLs.
+      if (variational && objective !== null && levels) objective += dims * Math.log(levels);
     } finally {
       objectiveTensors.x.dispose();
       objectiveTensors.context?.dispose();
@@ -548,6 +582,7 @@ async function trainWith(
       ...summary,
       columns: train.columns ? [...train.columns] : null,
       contextColumns: contextColumns ?? null,
+      ...(classes !== null ? { classes } : {}),
       levels: levels ?? null,
       eventShape: [...dataset.eventShape],
       preprocess: whitened ? 'whiten' : 'standardise',

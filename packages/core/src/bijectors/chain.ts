@@ -71,11 +71,28 @@ function chainTrainingLoss(
   const objective = link.trainingLoss as NonNullable<Bijector['trainingLoss']>;
   return (y, options) =>
     tf.tidy(() => {
-      const { sampleBase, ...call } = options;
+      const { sampleBase, baseLogProb, ...call } = options;
       const inner = links.slice(k + 1).reduceRight((value, b) => b.inverse(value, call), y);
       const source = (n: number, seed: number) =>
         links.slice(0, k).reduce((value, b) => b.forward(value, call), sampleBase(n, seed));
-      return objective.call(link, inner, { ...call, sampleBase: source });
+      // The base pushed through the links before k: log p(h) = log p0(f⁻¹(h)) + log|det J_f⁻¹(h)|.
+      const density =
+        baseLogProb &&
+        ((h: tf.Tensor) => {
+          let value = h;
+          let logDet: tf.Tensor = tf.zeros([h.shape[0] as number]);
+          for (const b of links.slice(0, k).reverse()) {
+            const r = b.inverseAndLogDet(value, call);
+            value = r.value;
+            logDet = tf.add(logDet, r.logDet);
+          }
+          return tf.add(baseLogProb(value), logDet);
+        });
+      return objective.call(link, inner, {
+        ...call,
+        sampleBase: source,
+        ...(density ? { baseLogProb: density } : {}),
+      });
     });
 }
 
@@ -114,6 +131,11 @@ export class Chain extends BaseBijector {
       );
     }
     if (own.length === 1) this.trainingLoss = chainTrainingLoss(this.bijectors, own[0] as number);
+  }
+
+  /** Passes {@link Bijector.afterTrainingStep} on to the links that have it. */
+  afterTrainingStep(): void {
+    for (const b of this.bijectors) b.afterTrainingStep?.();
   }
 
   /** Builds the links from their configs through the registry; links already built are disposed if one fails. */

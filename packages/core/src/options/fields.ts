@@ -4,7 +4,7 @@ import { OptionError, ShapeError } from '../errors.js';
 import type { JsonObject, JsonValue } from '../json.js';
 import { ACTIVATIONS, type ActivationName } from '../nn/activation.js';
 import { checkEventShape, eventSize, formatShape, type EventShape } from '../shapes.js';
-import type { OptionContext, OptionField } from './schema.js';
+import type { OptionContext, OptionField, OptionInput } from './schema.js';
 
 /** A default as the options' TSDoc writes it: numbers below 0.01 as `1e-3`, strings in backticks, lists as `[64, 64]`. */
 export function defaultText(value: JsonValue): string {
@@ -24,14 +24,27 @@ function copy(value: unknown): JsonValue | undefined {
 /** Builds a field; `save` defaults to a JSON copy of the resolved value and `defaultText` to the text of `fallback`. */
 function field<T>(
   read: (value: unknown, context: OptionContext) => T,
-  extra: { save?: (value: T) => JsonValue | undefined; fallback?: JsonValue; defaultText?: string } = {},
+  extra: {
+    save?: (value: T) => JsonValue | undefined;
+    fallback?: JsonValue;
+    defaultText?: string;
+    input?: OptionInput;
+  } = {},
 ): OptionField<T> {
   const text = extra.defaultText ?? (extra.fallback !== undefined ? defaultText(extra.fallback) : undefined);
   return {
     read,
     save: extra.save ?? ((value) => copy(value)),
     ...(text !== undefined ? { defaultText: text } : {}),
+    ...(extra.input ? { input: extra.input } : {}),
   };
+}
+
+/** An input's description with no default (an optional option is absent by default). */
+function withoutDefault(input: OptionInput): OptionInput {
+  if (input.type === 'boolean' || input.type === 'integers') return input;
+  const { default: _unused, ...rest } = input;
+  return rest;
 }
 
 /** An allowed value in an error: strings quoted, numbers bare. */
@@ -179,7 +192,10 @@ export const option = {
   /** A finite number within `range`, `default` when absent (required without one). */
   number(settings: NumberRange & { default?: number }): OptionField<number> {
     const { default: fallback, ...range } = settings;
-    return field((value, c) => checkNumber(c.what, value ?? fallback, range), { fallback });
+    return field((value, c) => checkNumber(c.what, value ?? fallback, range), {
+      fallback,
+      input: { type: 'number', ...range, ...(fallback !== undefined ? { default: fallback } : {}) },
+    });
   },
 
   /** An integer >= `min` (default 1), `default` when absent (required without one). */
@@ -193,7 +209,7 @@ export const option = {
         }
         return value;
       },
-      { fallback },
+      { fallback, input: { type: 'integer', min, ...(fallback !== undefined ? { default: fallback } : {}) } },
     );
   },
 
@@ -208,7 +224,7 @@ export const option = {
         }
         return value;
       },
-      { fallback },
+      { fallback, input: { type: 'integer', min: 1, default: fallback } },
     );
   },
 
@@ -223,7 +239,7 @@ export const option = {
         }
         return value;
       },
-      { fallback },
+      { fallback, input: { type: 'boolean', default: fallback } },
     );
   },
 
@@ -245,7 +261,14 @@ export const option = {
         }
         return value as V;
       },
-      { fallback },
+      {
+        fallback,
+        input: {
+          type: 'choice',
+          values: [...values],
+          ...(fallback !== undefined ? { default: fallback } : {}),
+        },
+      },
     );
   },
 
@@ -277,7 +300,7 @@ export const option = {
         }
         return [...(value as number[])];
       },
-      { fallback },
+      { fallback, input: { type: 'integers', default: [...fallback] } },
     );
   },
 
@@ -351,6 +374,7 @@ export const option = {
       read: (value, context) => (value === undefined ? undefined : inner.read(value, context)),
       save: (value) => (value === undefined ? undefined : inner.save(value)),
       ...(settings.default !== undefined ? { defaultText: settings.default } : {}),
+      ...(inner.input ? { input: withoutDefault(inner.input) } : {}),
     };
   },
 
@@ -360,6 +384,7 @@ export const option = {
       read: inner.read,
       save: () => undefined,
       ...(inner.defaultText ? { defaultText: inner.defaultText } : {}),
+      ...(inner.input ? { input: inner.input } : {}),
     };
   },
 };

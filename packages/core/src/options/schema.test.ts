@@ -138,3 +138,27 @@ describe('defineOptions', () => {
     ]);
   });
 });
+
+describe('option inputs', () => {
+  test('plain kinds describe their input (type, bounds, choices, default) for forms', () => {
+    const f = SCHEMA.fields;
+    expect(f.layers.input).toEqual({ type: 'integer', min: 1, default: 12 });
+    expect(f.bound.input).toEqual({ type: 'number', above: 0, default: 3 });
+    expect(f.kind.input).toEqual({ type: 'choice', values: ['a', 'b'], default: 'a' });
+    expect(f.mixing.input).toEqual({ type: 'choice', values: ['p', 'q', 'r'] });
+    expect(f.parity.input).toEqual({ type: 'choice', values: [0, 1], default: 0 });
+    expect(f.hidden.input).toEqual({ type: 'integers', default: [64, 64] });
+    expect(f.drawn.input).toEqual({ type: 'boolean', default: true });
+    expect(option.integer({ min: 0 }).input).toEqual({ type: 'integer', min: 0 });
+    expect(option.optional(option.number({ default: 1, atMost: 2 })).input).toEqual({
+      type: 'number',
+      atMost: 2,
+    });
+  });
+
+  test('shapes, seeds and per-element values have no plain input', () => {
+    const f = SCHEMA.fields;
+    for (const key of ['eventShape', 'shift', 'contextShape', 'seed'] as const)
+      expect(f[key].input).toBeUndefined();
+  });
+});

@@ -38,7 +38,33 @@ export interface OptionField<T> {
    * docs test checks every registered bijector's TSDoc against it.
    */
   readonly defaultText?: string;
+  /**
+   * How a form or a command line takes the option (its type, bounds, choices and default), for the
+   * kinds that have a plain input; absent for shapes, seeds, configs and custom options.
+   */
+  readonly input?: OptionInput;
 }
+
+/**
+ * A plain input for an option, as a tool renders it: a number within bounds, an integer >= `min`,
+ * a boolean, one of `values`, or a list of positive integers (hidden widths).
+ */
+export type OptionInput =
+  | {
+      readonly type: 'number';
+      readonly default?: number;
+      readonly above?: number;
+      readonly atLeast?: number;
+      readonly atMost?: number;
+    }
+  | { readonly type: 'integer'; readonly default?: number; readonly min: number }
+  | { readonly type: 'boolean'; readonly default: boolean }
+  | {
+      readonly type: 'choice';
+      readonly values: readonly (string | number)[];
+      readonly default?: string | number;
+    }
+  | { readonly type: 'integers'; readonly default: readonly number[] };
 
 /** The fields of one declaration, by option key, in the order the saved config lists them. */
 export type OptionFields = Readonly<Record<string, OptionField<unknown>>>;

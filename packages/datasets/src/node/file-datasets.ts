@@ -5,6 +5,7 @@ import { idxEventShape, idxToTable } from '../idx-table.js';
 import { checkOptionKeys, checkString } from '../options.js';
 import { loadCsv } from './csv-file.js';
 import { readIdx } from './idx-file.js';
+import { readPngFolder } from './png-folder.js';
 
 /** Options of the `csv` dataset: the file and {@link parseCsv}'s options. */
 export interface CsvDatasetOptions extends Omit<CsvOptions, 'source'> {
@@ -18,6 +19,12 @@ export interface IdxDatasetOptions {
   path: string;
   /** Path of a rank-1 IDX file of `n` integer labels. */
   labels?: string;
+}
+
+/** Options of the `png-folder` dataset. */
+export interface PngFolderDatasetOptions {
+  /** The folder of same-size PNG images (or of one subfolder of them per class). */
+  path: string;
 }
 
 /** A CSV file as a fixed dataset of `[cols]` rows (read now, so bad files fail at creation). */
@@ -50,5 +57,27 @@ export function idxDataset(options: IdxDatasetOptions): FixedDataset {
     ...(values.type === 'uint8' ? { levels: 256 } : {}),
     source: path,
     rows: table,
+  });
+}
+
+/**
+ * A folder of same-size PNG images ({@link readPngFolder}) as a fixed dataset of 256-level images
+ * `[h, w, 1]` (grey) or `[h, w, 3]` (colour), labelled by class subfolder when it has them; read
+ * now, so a bad folder fails at creation.
+ */
+export function pngFolderDataset(options: PngFolderDatasetOptions): FixedDataset {
+  const o = checkOptionKeys(options, ['path'], 'dataset png-folder');
+  const path = checkString(o.path, 'dataset png-folder: path');
+  const folder = readPngFolder(path);
+  const [h, w, c] = folder.imageShape;
+  const classes =
+    folder.classes.length > 0 ? `, ${folder.classes.length} classes (${folder.classes.join(', ')})` : '';
+  return fixedDataset({
+    name: 'png-folder',
+    description: `PNG folder ${path}: ${folder.table.rows} ${w}x${h} ${c === 1 ? 'grey' : 'RGB'} images${classes}`,
+    eventShape: folder.imageShape,
+    levels: 256,
+    source: path,
+    rows: folder.table,
   });
 }

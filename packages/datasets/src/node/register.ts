@@ -1,17 +1,25 @@
 import { register } from '@bijective/core';
-import { csvDataset, idxDataset, type CsvDatasetOptions, type IdxDatasetOptions } from './file-datasets.js';
+import {
+  csvDataset,
+  idxDataset,
+  pngFolderDataset,
+  type CsvDatasetOptions,
+  type IdxDatasetOptions,
+  type PngFolderDatasetOptions,
+} from './file-datasets.js';
 import { fashionMnist, fashionMnist14, type FashionMnistOptions } from './fashion-mnist.js';
 
 declare module '../dataset.js' {
   interface DatasetOptionsMap {
     csv: CsvDatasetOptions;
     idx: IdxDatasetOptions;
+    'png-folder': PngFolderDatasetOptions;
     'fashion-mnist': FashionMnistOptions;
     'fashion-mnist-14': FashionMnistOptions;
   }
 }
 
-/** Registers the file datasets `csv`, `idx`, `fashion-mnist` and `fashion-mnist-14` (Node only; idempotent). */
+/** Registers the file datasets `csv`, `idx`, `png-folder`, `fashion-mnist` and `fashion-mnist-14` (Node only; idempotent). */
 export function registerFileDatasets(): void {
   // `replace: true`: first-party modules may be evaluated twice in one process.
   const again = { replace: true };
@@ -31,6 +39,16 @@ export function registerFileDatasets(): void {
     {
       description: 'an IDX file (MNIST format, gzipped or not) with optional labels',
       create: idxDataset,
+      tags: ['file'],
+    },
+    again,
+  );
+  register(
+    'dataset',
+    'png-folder',
+    {
+      description: 'a folder of same-size PNG images (grey or RGB; one subfolder per class for labels)',
+      create: pngFolderDataset,
       tags: ['file'],
     },
     again,
