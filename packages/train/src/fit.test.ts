@@ -181,6 +181,32 @@ describe('fit', () => {
     data.dispose();
   });
 
+  test('validateStart keeps the initial weights when training only makes validation worse', () => {
+    const big = gaussianData(4000, 7);
+    const few = gaussianData(16, 8);
+    const validation = gaussianData(400, 9);
+    const flow = linearFlow();
+    fit(flow, big, { steps: 400, batchSize: 256, learningRate: 2e-2, seed: 3 });
+    const initial = meanNegLogProb(flow, validation);
+    // A well-fitted start, then 16 rows at a destructive constant rate: every step overfits or diverges.
+    const result = fit(flow, few, {
+      steps: 50,
+      batchSize: 16,
+      learningRate: 0.5,
+      schedule: 'constant',
+      validationData: validation,
+      validationEvery: 1,
+      patience: 3,
+      validateStart: true,
+    });
+    expect(result.bestStep).toBe(0);
+    expect(result.bestValidationNll).toBeCloseTo(initial, 6);
+    expect(meanNegLogProb(flow, validation)).toBeCloseTo(initial, 5);
+    expect(result.stopReason).toBe('early-stopped');
+    flow.dispose();
+    for (const t of [big, few, validation]) t.dispose();
+  });
+
   test('early stopping restores the best-validation weights', () => {
     const data = gaussianData(64, 5);
     const validation = gaussianData(64, 6);

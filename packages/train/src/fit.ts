@@ -78,6 +78,13 @@ export interface FitOptions extends TrainOptions {
   /** Validation passes without improvement before stopping early (default 10; Infinity disables). */
   patience?: number;
   /**
+   * Also validate the initial weights (as step 0), so that the restored best-validation weights are
+   * never worse on validation than the start: a flow that starts at a good model (the CLI's whitened
+   * tables start at the full-covariance Gaussian) keeps it when training only overfits. Default false;
+   * ignored when resuming.
+   */
+  validateStart?: boolean;
+  /**
    * Continue from a state handed out by `checkpoint` of a run with the same flow, data and options:
    * the run then ends exactly as the uninterrupted one would.
    */
@@ -279,6 +286,11 @@ export function* fitSteps(
       step = resume.step;
       // On a time horizon the resumed run continues the schedule and the budget where it stopped.
       if (timeHorizon) started -= resume.seconds ?? 0;
+    }
+    if (options.validateStart && !resume && split.validation) {
+      const initialNll = meanNegLogProb(flow, split.validation, { context: split.validationContext });
+      if (Number.isFinite(initialNll))
+        best = { nll: initialNll, step: 0, weights: new WeightSnapshot(flow.variables) };
     }
     for (; step < steps; step++) {
       const indices = sampler.next();

@@ -1,4 +1,4 @@
-"""PyTorch reference of @bijective/autoregressive's `maf` and @bijective/spline's `nsf`.
+"""PyTorch reference of @bijective/autoregressive's `maf`, @bijective/spline's `nsf` and (tabular mode) @bijective/coupling's `realnvp`.
 
 Same architectures as the TypeScript flows with their defaults. MAF: 5 masked affine layers on
 MADEs (hidden 64,64, ReLU; input degrees natural / reversed alternating from the base side, hidden
@@ -30,7 +30,7 @@ from torch import nn
 from torch.nn import functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from coupling import bench, normal_log_prob  # noqa: E402
+from coupling import Flow as CouplingFlow, bench, normal_log_prob  # noqa: E402
 
 
 def glorot_(linear, mask=None, zero=False):
@@ -235,7 +235,25 @@ class AutoregressiveNSF(nn.Module):
         return z
 
 
+class RealNVP(CouplingFlow):
+    """coupling.py's RealNVP (the `realnvp` flow's defaults) with the data -> base map as `inverse`."""
+
+    def __init__(self, d, layers, hidden):
+        super().__init__("realnvp", d, layers, hidden)
+
+    def inverse(self, x):
+        log_det = x.new_zeros(x.shape[0])
+        for i in reversed(range(len(self.couplings))):
+            x, ld = self.couplings[i].inverse(x)
+            log_det = log_det + ld
+            if i > 0:
+                x = torch.flip(x, [1])
+        return x, log_det
+
+
 def build(kind, d, layers, hidden):
+    if kind == "realnvp":
+        return RealNVP(d, layers, hidden)
     if kind == "maf":
         return MAF(d, layers, hidden)
     if kind == "nsf-ar":
@@ -311,6 +329,10 @@ def tabular(args, kind, layers, hidden):
         flow.load_state_dict(best_state)
     with torch.no_grad():
         result = {"flow": kind, "layers": layers, "hidden": hidden, "steps": step, "validationNll": best, "testNll": nll(test)}
+        if args.row_nlls:
+            rows = -(log_prob(test).double() + shift)
+            with open(args.row_nlls, "w") as f:
+                f.write("\n".join(f"{v:.9g}" for v in rows.tolist()) + "\n")
     return result
 
 
@@ -321,6 +343,7 @@ def main():
     parser.add_argument("--maf-layers", type=int, default=5)
     parser.add_argument("--nsf-layers", type=int, default=4)
     parser.add_argument("--nsf-ar-layers", type=int, default=5)
+    parser.add_argument("--realnvp-layers", type=int, default=12)
     parser.add_argument("--hidden", default="64,64")
     parser.add_argument("--batches", default="256")
     parser.add_argument("--warmup-seconds", type=float, default=0.5)
@@ -339,11 +362,14 @@ def main():
     parser.add_argument("--weight-decay", type=float, default=0.0)
     parser.add_argument("--preprocess", choices=["whiten", "standardise"], default="whiten")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--row-nlls", help="tabular mode: write each test row's NLL (nats), one a line, to this file")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     hidden = [int(h) for h in args.hidden.split(",")]
     for kind in args.flows.split(","):
-        layers = {"maf": args.maf_layers, "nsf-ar": args.nsf_ar_layers}.get(kind, args.nsf_layers)
+        layers = {"maf": args.maf_layers, "nsf-ar": args.nsf_ar_layers, "realnvp": args.realnvp_layers}.get(
+            kind, args.nsf_layers
+        )
         if args.train:
             result = tabular(args, kind, layers, hidden)
             result["torch"] = torch.__version__

@@ -50,6 +50,7 @@ import { UsageError } from '../usage-error.js';
 import type { CommandContext } from './index.js';
 import { lossPicture } from './plot.js';
 import { writeFileAtomic } from '../files.js';
+import { AUTO_FLOW, trainAuto, type CandidateSummary } from '../auto-flow.js';
 import {
   TARGET_ONLY,
   readTargetTrainSettings,
@@ -410,7 +411,19 @@ async function trainWith(
   argv: string[],
   resume?: FitState,
   resumedHistory: LossRow[] = [],
+  done?: (summary: CandidateSummary) => void,
 ): Promise<void> {
+  if (settings.flow === AUTO_FLOW && !done) {
+    if (resume) throw new UsageError(`a --flow ${AUTO_FLOW} run cannot be resumed; start it again`);
+    return trainAuto(settings, async (flow, out, seed) => {
+      let summary: CandidateSummary | undefined;
+      const candidate = { ...settings, flow, out, seed, force: true, json: true, quiet: true };
+      await trainWith({ ...candidate, checkpointMinutes: undefined }, plugins, argv, undefined, [], (s) => {
+        summary = s;
+      });
+      return summary as CandidateSummary;
+    });
+  }
   const started = performance.now();
   const { flow: flowName, data: dataSpec, seed, out, contextColumns } = settings;
   const backend = await selectBackend(settings.backend);
@@ -593,6 +606,7 @@ async function trainWith(
       await lossPicture(history, `${flowName} on ${path.basename(dataSpec)}: training curve`),
     );
     if (existsSync(checkpointDir)) rmSync(checkpointDir, { recursive: true, force: true });
+    if (done) return done(summary);
     if (settings.json) return printJson(summary);
     if (!settings.quiet)
       say(

@@ -1,0 +1,232 @@
+import { Chain, Flow, StandardNormal, TriangularAffine, ValueError } from '@bijective/core';
+import { saveFlowToDirectory } from '@bijective/core/node';
+import { DivergenceError } from '@bijective/train';
+import { fitWhitening, type Dataset, type Table } from '@bijective/datasets';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { selectBackend } from './backend.js';
+import { openDataset, trainingSplits } from './data.js';
+import { writeFileAtomic } from './files.js';
+import { lossCsv } from './loss-history.js';
+import { printJson, say } from './output.js';
+import { tableLogDensities } from './scoring.js';
+import { UsageError } from './usage-error.js';
+import * as path from 'node:path';
+
+/** The `--flow` name that picks a table's model by validation NLL. */
+export const AUTO_FLOW = 'auto';
+
+/** The flows `--flow auto` trains, besides the closed-form Gaussian, in the order they are tried. */
+export const AUTO_CANDIDATES: readonly string[] = ['maf', 'nsf'];
+
+/**
+ * Validation sets smaller than this are too noisy to rank candidates on one split: {@link trainAuto}
+ * then averages each candidate's validation NLL over {@link AUTO_REPEATS} random validation splits.
+ */
+export const AUTO_REPEAT_BELOW_ROWS = 100;
+
+/** Random validation splits {@link trainAuto} averages over on a small table. */
+export const AUTO_REPEATS = 3;
+
+/** What a candidate's training reports back to {@link trainAuto} (the summary `train --json` prints). */
+export type CandidateSummary = Record<string, unknown> & { valNll: number | null; testNll: number | null };
+
+/** Trains one candidate flow into `out` with `seed` (its validation split and initialisation) without printing, and returns its summary. */
+export type TrainCandidate = (flow: string, out: string, seed: number) => Promise<CandidateSummary>;
+
+/** The settings of `train` that {@link trainAuto} reads. */
+export interface AutoSettings {
+  /** `--data`. */
+  data: string;
+  /** `--test`. */
+  test?: string;
+  /** `--seed`. */
+  seed: number;
+  /** `--val-fraction`. */
+  validationFraction: number;
+  /** `--out`. */
+  out: string;
+  /** `--json`. */
+  json: boolean;
+  /** `--quiet`. */
+  quiet: boolean;
+  /** `--context-columns`. */
+  contextColumns?: number[];
+  /** `--backend`. */
+  backend?: string;
+}
+
+/** One candidate's validation and test NLL. */
+interface Scored {
+  name: string;
+  valNll: number;
+  testNll: number | null;
+}
+
+const meanNll = (logProb: Float64Array): number => -logProb.reduce((a, b) => a + b, 0) / logProb.length;
+
+/**
+ * The maximum-likelihood full-covariance Gaussian of a table's rows as a flow, x = L z + mean with
+ * L Lᵀ the rows' covariance (the whitening alone, a `triangular-affine` bijector on a standard normal
+ * base), or null when the covariance is singular.
+ */
+export function gaussianTableFlow(rows: Table): Flow | null {
+  try {
+    const w = fitWhitening(rows);
+    const eventShape = [rows.cols];
+    const affine = new TriangularAffine({ eventShape, matrix: [...w.cholesky], shift: [...w.mean] });
+    return new Flow(new StandardNormal({ eventShape }), new Chain([affine]));
+  } catch (e) {
+    if (e instanceof ValueError) return null;
+    throw e;
+  }
+}
+
+/** The Gaussian's validation NLL on the validation split of seed `seed + r` (Infinity when singular). */
+function repeatedGaussianNll(dataset: Dataset, settings: AutoSettings, r: number): number {
+  const split = trainingSplits(dataset, {
+    seed: settings.seed + r,
+    validationFraction: settings.validationFraction,
+  });
+  const flow = gaussianTableFlow(split.train);
+  if (!flow || !split.validation) return Infinity;
+  try {
+    return meanNll(tableLogDensities(flow, split.validation, null));
+  } finally {
+    flow.dispose();
+  }
+}
+
+/**
+ * `train --flow auto` on a CSV table: fits the full-covariance Gaussian (closed form) and trains every
+ * flow of {@link AUTO_CANDIDATES} on the same training and validation rows, keeps the one with the
+ * lowest validation NLL, writes it to `--out`, and says which it picked and why (the JSON adds
+ * `picked`, `candidates` — each one's validation NLL — and `reason`).
+ */
+export async function trainAuto(settings: AutoSettings, trainCandidate: TrainCandidate): Promise<void> {
+  const backend = await selectBackend(settings.backend);
+  const dataset = openDataset(settings.data, { contextColumns: settings.contextColumns });
+  if (dataset.kind !== 'fixed' || dataset.levels || settings.contextColumns) {
+    throw new UsageError(
+      `--flow ${AUTO_FLOW} picks a model for a CSV table (no context columns); give a flow by name for '${settings.data}'`,
+    );
+  }
+  const splits = trainingSplits(dataset, {
+    seed: settings.seed,
+    validationFraction: settings.validationFraction,
+    testPath: settings.test,
+  });
+  if (!splits.validation || splits.validation.rows === 0) {
+    throw new UsageError(
+      `--flow ${AUTO_FLOW} picks by validation NLL: --val-fraction must leave validation rows`,
+    );
+  }
+  const repeats = splits.validation.rows < AUTO_REPEAT_BELOW_ROWS ? AUTO_REPEATS : 1;
+  const scored: Scored[] = [];
+  const gaussian = gaussianTableFlow(splits.train);
+  let gaussianNlls: { train: number; test: number | null } | null = null;
+  let gaussianValNll: number | null = null;
+  if (gaussian) {
+    try {
+      gaussianValNll = meanNll(tableLogDensities(gaussian, splits.validation, null));
+      let valNll = gaussianValNll;
+      for (let r = 1; r < repeats; r++) valNll += repeatedGaussianNll(dataset, settings, r);
+      valNll /= repeats;
+      const testNll = splits.test ? meanNll(tableLogDensities(gaussian, splits.test, null)) : null;
+      gaussianNlls = { train: meanNll(tableLogDensities(gaussian, splits.train, null)), test: testNll };
+      scored.push({ name: 'gaussian', valNll, testNll });
+    } catch (e) {
+      gaussian.dispose();
+      throw e;
+    }
+  }
+  const summaries = new Map<string, CandidateSummary>();
+  const candidateDir = (name: string) => `${settings.out}.auto-${name}`;
+  try {
+    for (const name of AUTO_CANDIDATES) {
+      let summary: CandidateSummary;
+      let valNll = 0;
+      try {
+        summary = await trainCandidate(name, candidateDir(name), settings.seed);
+        valNll += summary.valNll ?? NaN;
+        for (let r = 1; r < repeats; r++) {
+          const other = await trainCandidate(name, candidateDir(`${name}-${r}`), settings.seed + r);
+          rmSync(candidateDir(`${name}-${r}`), { recursive: true, force: true });
+          valNll += other.valNll ?? NaN;
+        }
+      } catch (e) {
+        if (!(e instanceof DivergenceError)) throw e;
+        if (!settings.quiet && !settings.json) say(`auto: ${name} diverged (${e.message}); left out`);
+        continue;
+      }
+      summaries.set(name, summary);
+      valNll /= repeats;
+      if (Number.isFinite(valNll)) scored.push({ name, valNll, testNll: summary.testNll });
+    }
+    if (scored.length === 0)
+      throw new UsageError(`--flow ${AUTO_FLOW}: no candidate had a finite validation NLL`);
+    const best = scored.reduce((a, b) => (b.valNll < a.valNll ? b : a));
+    const others = scored.filter((s) => s !== best);
+    const reason =
+      `lowest mean validation NLL over ${repeats} validation split${repeats > 1 ? 's' : ''} of ${splits.validation.rows} rows: ${best.name} ${best.valNll.toFixed(3)}` +
+      (others.length > 0
+        ? ` against ${others.map((s) => `${s.name} ${s.valNll.toFixed(3)}`).join(', ')}`
+        : '');
+    const candidates = Object.fromEntries(scored.map((s) => [s.name, s.valNll]));
+    rmSync(settings.out, { recursive: true, force: true });
+    let summary: Record<string, unknown>;
+    if (best.name === 'gaussian') {
+      summary = {
+        flow: AUTO_FLOW,
+        data: settings.data,
+        dims: splits.train.cols,
+        backend,
+        steps: 0,
+        batch: 0,
+        trainLoss: gaussianNlls?.train ?? null,
+        trainNll: gaussianNlls?.train ?? null,
+        valNll: gaussianValNll,
+        testNll: best.testNll,
+        model: settings.out,
+      };
+      await saveFlowToDirectory(gaussian as Flow, settings.out, {
+        ...summary,
+        picked: best.name,
+        candidates,
+        reason,
+        columns: splits.train.columns ? [...splits.train.columns] : null,
+        contextColumns: null,
+        levels: null,
+        eventShape: [splits.train.cols],
+        preprocess: 'whiten',
+        created: new Date().toISOString(),
+      });
+      writeFileAtomic(path.join(settings.out, 'loss.csv'), lossCsv([]));
+    } else {
+      renameSync(candidateDir(best.name), settings.out);
+      summary = { ...(summaries.get(best.name) as CandidateSummary), model: settings.out };
+    }
+    const picked: Record<string, unknown> = {
+      ...summary,
+      flow: AUTO_FLOW,
+      picked: best.name,
+      candidates,
+      reason,
+      validationSplits: repeats,
+    };
+    if (settings.json) return printJson(picked);
+    if (!settings.quiet) say(`auto: picked ${best.name} (${reason})`);
+    const fmt = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : 'n/a');
+    process.stdout.write(
+      `train NLL ${fmt(picked.trainNll)}  val NLL ${fmt(picked.valNll)}  test NLL ${fmt(picked.testNll)} nats\n`,
+    );
+    process.stdout.write(`model written to ${settings.out}\n`);
+  } finally {
+    gaussian?.dispose();
+    for (const name of AUTO_CANDIDATES) {
+      for (let r = 0; r < repeats; r++) {
+        const dir = candidateDir(r === 0 ? name : `${name}-${r}`);
+        if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
+}
