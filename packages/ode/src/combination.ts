@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { defineHostKernel, type HostKernelAttrs } from '@bijective/engine';
+import { defineHostKernel, type HostKernel, type HostKernelAttrs } from '@bijective/engine';
 
 /**
  * Attributes of the combination kernels: the term weights w_j, the number S of state tensors, and
@@ -16,10 +16,10 @@ interface CombinationAttrs extends HostKernelAttrs {
  * (when `base`), then k_{j,0}..k_{j,S-1} for each weight j; outputs the S sums. Linear, so its
  * gradient is {@link spreadKernel} (and that one's is this), differentiable to any order.
  */
-const combinationKernel = defineHostKernel<CombinationAttrs>({
+const combinationKernel: HostKernel<CombinationAttrs> = defineHostKernel<CombinationAttrs>({
   name: 'Bijective.StateCombination',
   outputShapes: (shapes, { states }) => shapes.slice(0, states).map((s) => [...s]),
-  linearGradient: (dys, attrs) => spreadKernel(dys, attrs),
+  linearGradient: (dys, attrs): tf.Tensor[] => spreadKernel(dys, attrs),
   run(inputs, outputs, _shapes, { weights, states, base }) {
     const offset = base ? states : 0;
     outputs.forEach((out, s) => {
@@ -33,11 +33,11 @@ const combinationKernel = defineHostKernel<CombinationAttrs>({
 });
 
 /** The adjoint of {@link combinationKernel}: dy_s -> dy_s (for the base, when present), then w_j dy_s for each j. */
-const spreadKernel = defineHostKernel<CombinationAttrs>({
+const spreadKernel: HostKernel<CombinationAttrs> = defineHostKernel<CombinationAttrs>({
   name: 'Bijective.StateCombinationGrad',
   outputShapes: (shapes, { weights, base }) =>
     [...(base ? shapes : []), ...weights.flatMap(() => shapes)].map((s) => [...s]),
-  linearGradient: (dys, attrs) => combinationKernel(dys, attrs),
+  linearGradient: (dys, attrs): tf.Tensor[] => combinationKernel(dys, attrs),
   run(inputs, outputs, _shapes, { weights, states, base }) {
     let o = 0;
     if (base) for (let s = 0; s < states; s++) (outputs[o++] as Float32Array).set(inputs[s] as Float32Array);
