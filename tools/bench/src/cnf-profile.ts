@@ -3,7 +3,7 @@
 // Adam): tfjs's own profiler counts the kernels each step launches and the time per kernel name, so
 // that the solver's state arithmetic, the CNF bookkeeping and the optimiser show apart from the field.
 // Usage: node tools/bench/run.mjs tools/bench/src/cnf-profile.ts [--backend wasm] [--solver rk4]
-//   [--steps 8] [--top 25]
+//   [--steps 8] [--top 25] [--timed-steps 20]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { useBackend } from '@bijective/core';
@@ -17,6 +17,7 @@ const { values: args } = parseArgs({
     solver: { type: 'string', default: 'rk4' },
     steps: { type: 'string', default: '8' },
     top: { type: 'string', default: '25' },
+    'timed-steps': { type: 'string', default: '20' },
   },
 });
 await useBackend(args.backend as 'wasm' | 'cpu');
@@ -62,7 +63,12 @@ for (const [name, { count, ms }] of rows) {
   );
 }
 field.dispose();
-const t0 = performance.now();
-for (let i = 0; i < 5; i++) session.step();
-console.log(`wall ms per step (5 steps, unprofiled): ${((performance.now() - t0) / 5).toFixed(1)}`);
+// Process CPU time per unprofiled step (single-threaded wasm: what an idle core would take).
+const cpu0 = process.cpuUsage();
+const timed = Number(args['timed-steps']);
+for (let i = 0; i < timed; i++) session.step();
+const cpu1 = process.cpuUsage(cpu0);
+console.log(
+  `CPU ms per step (${timed} steps, unprofiled): ${((cpu1.user + cpu1.system) / 1000 / timed).toFixed(1)}`,
+);
 session.dispose();
