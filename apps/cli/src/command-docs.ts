@@ -233,8 +233,8 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       {
         name: 'val-every',
         value: 'N',
-        default: 'min(max(10, steps/40), 10 epochs)',
-        help: 'steps between validation passes',
+        default: "min(flow's or max(10, steps/40), 10 epochs)",
+        help: 'steps between validation passes (a flow may recommend its cadence: ffjord 200)',
       },
       {
         name: 'patience',

@@ -139,10 +139,13 @@ export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
     });
   };
 
+  // Backpropagation records T once per solve; the adjoint's backward solve differentiates each
+  // evaluation on its own tape, so there T is recomputed from its variables every time.
+  const solveT = adjoint ? null : endTimeTensor(endTime);
   const dynamics: VectorField = (s, state) => {
     if (forwardDone && adjoint) countBackwardCall();
     const z = state[0] as tf.Tensor2D;
-    const T = endTimeTensor(endTime);
+    const T = solveT ?? endTimeTensor(endTime);
     const t = tf.mul(T, s) as tf.Scalar;
     const c = contextOf() as tf.Tensor2D | undefined;
     // Estimators evaluate f on m stacked copies of the batch (probes along the batch): tile the context alike.
@@ -182,16 +185,19 @@ export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
   const zeros = () => tf.zeros([n]);
   const y0 = [z0, zeros(), ...(spec.kinetic ? [zeros()] : []), ...(spec.jacobian ? [zeros()] : [])];
   const times = spec.direction === 'forward' ? [0, 1] : [1, 0];
+  // The regulariser accumulators are quadratures that do not feed back: only [z, log-det] steer an
+  // adaptive solver's steps (as in Finlay et al. 2020), so RNODE does not add steps of its own.
+  const controlled = { errorControlled: 2 };
   let end: tf.Tensor[];
   let stats: SolveStats;
   try {
     if (adjoint) {
       const params = [...field.variables, ...(typeof endTime === 'number' ? [] : endTime.variables)];
-      const result = solveAdjoint(spec.solver, dynamics, y0, times, params);
+      const result = solveAdjoint(spec.solver, dynamics, y0, times, params, { forward: controlled });
       end = result.states[1] as tf.Tensor[];
       stats = result.stats;
     } else {
-      const result = spec.solver.solve(dynamics, y0, times);
+      const result = spec.solver.solve(dynamics, y0, times, controlled);
       end = result.states[1] as tf.Tensor[];
       stats = result.stats;
     }
@@ -207,6 +213,7 @@ export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
     throw e;
   } finally {
     probeTensor.dispose();
+    solveT?.dispose();
   }
   forwardDone = true;
   record?.count({

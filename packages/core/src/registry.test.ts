@@ -34,6 +34,31 @@ describe('registry', () => {
     expect(isRegistered('bijector', 'test/two')).toBe(false);
   });
 
+  test('recommended settings, the validation cadence included, are kept and checked at registration', () => {
+    const recommended = { steps: 2000, batchSize: 256, learningRate: 5e-3, validationEvery: 200 };
+    register('bijector', 'test/one' as never, { ...(dummy as object), recommended } as never);
+    expect(getEntry('bijector', 'test/one').recommended).toEqual(recommended);
+    for (const [key, value] of [
+      ['validationEvery', 0],
+      ['validationEvery', 12.5],
+      ['steps', -1],
+      ['batchSize', Number.NaN],
+      ['learningRate', 0],
+    ] as const) {
+      expect(() =>
+        register(
+          'bijector',
+          'test/two' as never,
+          {
+            ...(dummy as object),
+            recommended: { [key]: value },
+          } as never,
+        ),
+      ).toThrow(new RegExp(`'test/two' recommends ${key} = ${String(value)}; it must be a positive`));
+    }
+    expect(isRegistered('bijector', 'test/two')).toBe(false);
+  });
+
   test('everything registered can be listed, by kind and tag', () => {
     register('bijector', 'test/one' as never, { ...(dummy as object), tags: ['flow'] } as never);
     register('bijector', 'test/two' as never, dummy);

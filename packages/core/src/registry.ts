@@ -60,6 +60,37 @@ export interface RecommendedSettings {
   readonly batchSize?: number;
   /** Training steps. */
   readonly steps?: number;
+  /**
+   * Steps between validation passes on large data (a positive integer); absent: max(10, steps/40).
+   * Flows whose every density is an ODE solve recommend a sparser cadence (FFJORD: 200).
+   */
+  readonly validationEvery?: number;
+}
+
+/** Checks a flow's recommended settings at registration: a bad value is the plugin's bug, named here. */
+function checkRecommended(name: string, recommended: RecommendedSettings | undefined): void {
+  if (recommended === undefined) return;
+  const positive = (key: keyof RecommendedSettings, integer: boolean) => {
+    const value = recommended[key];
+    if (value === undefined) return;
+    if (
+      typeof value !== 'number' ||
+      !Number.isFinite(value) ||
+      value <= 0 ||
+      (integer && !Number.isInteger(value))
+    ) {
+      throw new RegistryError(
+        `register: bijector '${name}' recommends ${key} = ${String(value)}; it must be a positive ${integer ? 'integer' : 'number'}`,
+      );
+    }
+  };
+  positive('learningRate', false);
+  positive('batchSize', true);
+  positive('steps', true);
+  positive('validationEvery', true);
+  if (recommended.base !== undefined && (typeof recommended.base !== 'string' || recommended.base === '')) {
+    throw new RegistryError(`register: bijector '${name}' recommends an empty base distribution name`);
+  }
 }
 
 /** One registration: a factory with a description, optional tags and a conformance example. */
@@ -182,6 +213,7 @@ export function register<K extends RegistryKind, N extends NameOf<K>>(
       `register: bijector '${name}' needs an example(eventSize) for the conformance kit`,
     );
   }
+  checkRecommended(name, entry.recommended);
   entries.set(name, entry as AnyEntry);
 }
 

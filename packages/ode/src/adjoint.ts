@@ -4,13 +4,15 @@ import { ValueError } from '@bijective/core';
 import { withIsolatedTape } from '@bijective/engine';
 import { checkInitialState, checkTimes } from './checks.js';
 import { chunk, pack, unpack } from './pack.js';
-import type { OdeSolver, SolveResult, SolveStats, VectorField } from './solver.js';
+import type { OdeSolver, SolveOptions, SolveResult, SolveStats, VectorField } from './solver.js';
 import { fieldVjp } from './vjp.js';
 
 /** Options of {@link solveAdjoint}. */
 export interface AdjointOptions {
   /** Solver of the backward (adjoint) solve; default the forward solver. */
   backwardSolver?: OdeSolver;
+  /** Options of the forward solve (e.g. which state tensors its error control measures). */
+  forward?: SolveOptions;
 }
 
 /** A solve whose gradient runs the adjoint method; `backwardStats` fills in when gradients flow back. */
@@ -101,7 +103,7 @@ export function solveAdjoint(
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const z0 = args.slice(0, size) as tf.Tensor[];
     const packed = withIsolatedTape(() => {
-      const { states, stats } = solver.solve(f, z0, times);
+      const { states, stats } = solver.solve(f, z0, times, options.forward);
       forwardStats = stats;
       const flat = pack(states.flat());
       tf.dispose(states);

@@ -31,6 +31,29 @@ describe('Dopri5Solver', () => {
     tf.dispose([y0, states]);
   });
 
+  test('errorControlled: a quadrature left out of the error control takes no steps of its own', () => {
+    // [x, v] the oscillator; q' = 50 sin(40 t) depends on t only, a rough quadrature carried along.
+    const withQuadrature: VectorField = (t, [x, v, q]) => [
+      ...oscillator(t, [x as tf.Tensor, v as tf.Tensor]),
+      tf.fill((q as tf.Tensor).shape, 50 * Math.sin(40 * t)),
+    ];
+    const solver = new Dopri5Solver({ rtol: 1e-5, atol: 1e-5 });
+    const y0 = [tf.scalar(1), tf.scalar(0), tf.scalar(0)];
+    const alone = solver.solve(oscillator, y0.slice(0, 2), [0, 3]);
+    const all = solver.solve(withQuadrature, y0, [0, 3]);
+    const leading = solver.solve(withQuadrature, y0, [0, 3], { errorControlled: 2 });
+    // Measuring the quadrature costs steps; leaving it out gives exactly the oscillator's own steps.
+    expect(all.stats.nfe).toBeGreaterThan(alone.stats.nfe);
+    expect(leading.stats).toEqual(alone.stats);
+    expect((leading.states[1]?.[0] as tf.Tensor).dataSync()[0]).toBeCloseTo(Math.cos(3), 4);
+    for (const bad of [0, 4, 1.5]) {
+      expect(() => solver.solve(withQuadrature, y0, [0, 1], { errorControlled: bad })).toThrow(
+        /errorControlled must be an integer from 1 to the state's 3 tensors/,
+      );
+    }
+    tf.dispose([y0, alone.states, all.states, leading.states]);
+  });
+
   test('a given firstStep skips the automatic choice (one evaluation fewer)', () => {
     const y0 = [tf.scalar(1), tf.scalar(0)];
     const { states, stats } = new Dopri5Solver({ firstStep: 0.1 }).solve(oscillator, y0, [0, 1]);

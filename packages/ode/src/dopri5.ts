@@ -1,9 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkInitialState, checkTimes, instrumentField } from './checks.js';
+import { ValueError } from '@bijective/core';
 import { OdeSolveError } from './errors.js';
 import { checkOptionKeys, numberOption } from './options.js';
 import { rkStep } from './rk-step.js';
-import type { Dopri5Options, OdeSolver, SolveResult, SolveStats, VectorField } from './solver.js';
+import type {
+  Dopri5Options,
+  OdeSolver,
+  SolveOptions,
+  SolveResult,
+  SolveStats,
+  VectorField,
+} from './solver.js';
 import { initialStep, stepFactor, type StepControl } from './step-control.js';
 import { DOPRI5 } from './tableau.js';
 import { cloneAll, errorScale, scaledRmsNorm, takeScalar } from './tuple.js';
@@ -44,9 +52,16 @@ export class Dopri5Solver implements OdeSolver {
   }
 
   /** Integrates adaptively through every requested time; see {@link OdeSolver.solve}. */
-  solve(f: VectorField, y0: readonly tf.Tensor[], times: readonly number[]): SolveResult {
+  solve(
+    f: VectorField,
+    y0: readonly tf.Tensor[],
+    times: readonly number[],
+    options: SolveOptions = {},
+  ): SolveResult {
     const direction = checkTimes(times, this.name);
     checkInitialState(y0, this.name);
+    const controlled = errorControlledCount(options, y0.length, this.name);
+    const measured = (ts: readonly tf.Tensor[]) => (controlled === ts.length ? ts : ts.slice(0, controlled));
     const stats: SolveStats = { nfe: 0, accepted: 0, rejected: 0 };
     const field = instrumentField(f, y0, stats, this.name);
     const t0 = times[0] as number;
@@ -57,7 +72,9 @@ export class Dopri5Solver implements OdeSolver {
     let k1: tf.Tensor[] = [];
     try {
       k1 = tf.tidy(() => field(t0, y));
-      let h = this.firstStep ?? initialStep(field, t0, y, k1, direction, span, this.order, this.control);
+      let h =
+        this.firstStep ??
+        initialStep(field, t0, y, k1, direction, span, this.order, this.control, controlled);
       let t = t0;
       for (let i = 1; i < times.length; i++) {
         const tOut = times[i] as number;
@@ -68,8 +85,8 @@ export class Dopri5Solver implements OdeSolver {
           const hStep = clipped ? remaining : h > remaining / 2 ? remaining / 2 : h;
           const trial = tf.tidy(() => {
             const step = rkStep(field, DOPRI5, t, direction * hStep, y, k1);
-            const scale = errorScale(y, step.y1, this.control.rtol, this.control.atol);
-            const err = scaledRmsNorm(step.error as tf.Tensor[], scale);
+            const scale = errorScale(measured(y), measured(step.y1), this.control.rtol, this.control.atol);
+            const err = scaledRmsNorm(measured(step.error as tf.Tensor[]), scale);
             return { y1: step.y1, k: step.ks[step.ks.length - 1] as tf.Tensor[], err };
           });
           const err = takeScalar(trial.err);
@@ -119,4 +136,15 @@ export class Dopri5Solver implements OdeSolver {
       );
     }
   }
+}
+
+/** The checked `errorControlled` of a solve: an integer in [1, size] (default size). */
+function errorControlledCount(options: SolveOptions, size: number, owner: string): number {
+  const n = options.errorControlled ?? size;
+  if (!Number.isInteger(n) || n < 1 || n > size) {
+    throw new ValueError(
+      `${owner}: errorControlled must be an integer from 1 to the state's ${size} tensors (got ${String(n)})`,
+    );
+  }
+  return n;
 }

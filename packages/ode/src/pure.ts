@@ -7,6 +7,7 @@ export type {
   VectorField,
   SolveStats,
   SolveResult,
+  SolveOptions,
   OdeSolver,
   FixedStepOptions,
   Dopri5Options,

@@ -24,6 +24,17 @@ export interface SolveResult {
   stats: SolveStats;
 }
 
+/** Per-call options of {@link OdeSolver.solve}. */
+export interface SolveOptions {
+  /**
+   * How many leading tensors of the state tuple the adaptive error control measures (default: all).
+   * The others must be quadratures, integrals of functions of the measured state that do not feed
+   * back into it (RNODE's regulariser accumulators): their accuracy does not steer the step size, as
+   * in Finlay et al. (2020), who give them infinite tolerances. Fixed-step solvers ignore it.
+   */
+  errorControlled?: number;
+}
+
 /** An integrator of dz/dt = f(t, z) on batched tfjs tensors, created through the registry kind `odeSolver`. */
 export interface OdeSolver {
   /** Registry name of the method. */
@@ -35,7 +46,12 @@ export interface OdeSolver {
    * integrate backward) and returns the state at every one of them. Differentiable by backpropagation
    * through the solver's operations (discretise-then-optimise); see `solveAdjoint` for O(1) memory.
    */
-  solve(f: VectorField, y0: readonly tf.Tensor[], times: readonly number[]): SolveResult;
+  solve(
+    f: VectorField,
+    y0: readonly tf.Tensor[],
+    times: readonly number[],
+    options?: SolveOptions,
+  ): SolveResult;
 }
 
 /** Options of the fixed-step solvers `euler`, `midpoint` and `rk4`; without either option the solver steps once per interval of the requested times (a fixed grid). */

@@ -1,24 +1,40 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { combineOnHost } from './combination.js';
 
 /**
  * base + Σ_j w_j k_j for each tensor of a tuple (zero weights skipped; `base` null means 0): the
- * stage and solution combinations of an explicit Runge-Kutta step. Weights already include h.
+ * stage and solution combinations of an explicit Runge-Kutta step. Weights already include h. On
+ * backends whose tensors live in host memory (`cpu`, `wasm`) the whole tuple's combination is one
+ * host kernel ({@link combineOnHost}) instead of a multiply per term and tensor and a sum per tensor,
+ * each a kernel launch and a tape node: a solver's state arithmetic on small states (a CNF's
+ * [z, log p, ...]) is bound by dispatch, not arithmetic.
  */
 export function combine(
   base: readonly tf.Tensor[] | null,
   weights: readonly number[],
   ks: readonly (readonly tf.Tensor[])[],
 ): tf.Tensor[] {
+  const used = weights.flatMap((w, j) => (w !== 0 ? [j] : []));
+  const terms = used.map((j) => ks[j] as readonly tf.Tensor[]);
+  const scales = used.map((j) => weights[j] as number);
+  if (
+    used.length > 0 &&
+    HOST_BACKENDS.has(tf.getBackend()) &&
+    [...(base ?? []), ...terms.flat()].every((t) => t.dtype === 'float32')
+  ) {
+    return combineOnHost(base, scales, terms);
+  }
   const size = base?.length ?? (ks[0] as readonly tf.Tensor[]).length;
   return Array.from({ length: size }, (_, s) => {
-    const terms: tf.Tensor[] = base ? [base[s] as tf.Tensor] : [];
-    weights.forEach((w, j) => {
-      if (w !== 0) terms.push(tf.mul((ks[j] as readonly tf.Tensor[])[s] as tf.Tensor, w));
-    });
-    if (terms.length === 0) return tf.zerosLike((ks[0] as readonly tf.Tensor[])[s] as tf.Tensor);
-    return terms.length === 1 ? tf.clone(terms[0] as tf.Tensor) : tf.addN(terms);
+    const all: tf.Tensor[] = base ? [base[s] as tf.Tensor] : [];
+    terms.forEach((k, i) => all.push(tf.mul(k[s] as tf.Tensor, scales[i] as number)));
+    if (all.length === 0) return tf.zerosLike((ks[0] as readonly tf.Tensor[])[s] as tf.Tensor);
+    return all.length === 1 ? tf.clone(all[0] as tf.Tensor) : tf.addN(all);
   });
 }
+
+/** Backends whose tensor data the host reads in place (the others would read back and upload). */
+const HOST_BACKENDS = new Set(['cpu', 'wasm']);
 
 /** sqrt(mean_i (v_i / scale_i)²) over every element of a tuple: the weighted RMS norm of Hairer, Nørsett & Wanner (II.4). */
 export function scaledRmsNorm(v: readonly tf.Tensor[], scale: readonly tf.Tensor[]): tf.Scalar {

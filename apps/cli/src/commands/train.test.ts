@@ -14,6 +14,12 @@ describe('defaultValidationEvery', () => {
     expect(defaultValidationEvery(10_000, 256, 2560)).toBe(100);
     expect(defaultValidationEvery(10_000, 64, 128)).toBe(20);
   });
+
+  test("a flow's recommended cadence replaces max(10, steps/40), still at least every 10 epochs", () => {
+    expect(defaultValidationEvery(2000, 256, 18_000, 200)).toBe(200); // FFJORD on a toy
+    expect(defaultValidationEvery(2000, 256, 18_000, 20)).toBe(20);
+    expect(defaultValidationEvery(2000, 256, 128, 200)).toBe(10); // a small table keeps its guard
+  });
 });
 
 describe('trainingDefaults', () => {
@@ -25,19 +31,21 @@ describe('trainingDefaults', () => {
       },
       example: () => ({ bijectors: [] }),
       tags: ['flow'],
-      recommended: { base: 'gaussian-mixture', learningRate: 4e-3, steps: 500 },
+      recommended: { base: 'gaussian-mixture', learningRate: 4e-3, steps: 500, validationEvery: 25 },
     });
     expect(trainingDefaults('test-recommended-flow', false)).toEqual({
       steps: 500,
       batchSize: 256,
       learningRate: 4e-3,
       base: 'gaussian-mixture',
+      validationEvery: 25,
     });
-    // A whitened table keeps its recipe's rate and base.
+    // A whitened table keeps its recipe's rate and base (the cadence stays the flow's).
     expect(trainingDefaults('test-recommended-flow', true)).toEqual({
       steps: 500,
       batchSize: 256,
       learningRate: 2e-3,
+      validationEvery: 25,
     });
     expect(trainingDefaults('no-such-flow', false)).toEqual({
       steps: 10_000,

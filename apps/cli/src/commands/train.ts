@@ -238,13 +238,19 @@ const meanNll = (logProb: Float64Array | null): number | null =>
   logProb === null ? null : -logProb.reduce((a, b) => a + b, 0) / logProb.length;
 
 /**
- * Steps between validation passes: fit's default max(10, steps/40), but at least every 10 epochs, so
- * that a small table (one batch per epoch: wine's 128 rows overfit within ~100 steps) is checked
- * before it overfits; a large one (toys: ~700 batches per epoch) keeps the default.
+ * Steps between validation passes: the flow's recommended cadence (`RecommendedSettings.validationEvery`;
+ * FFJORD's passes are ODE solves) or else fit's default max(10, steps/40), but at least every 10
+ * epochs, so that a small table (one batch per epoch: wine's 128 rows overfit within ~100 steps) is
+ * checked before it overfits; a large one (toys: ~700 batches per epoch) keeps the cadence.
  */
-export function defaultValidationEvery(steps: number, batch: number, rows: number): number {
+export function defaultValidationEvery(
+  steps: number,
+  batch: number,
+  rows: number,
+  recommended?: number,
+): number {
   const epoch = Math.max(1, Math.floor(rows / Math.max(1, Math.min(batch, rows))));
-  return Math.max(1, Math.min(Math.max(10, Math.round(steps / 40)), 10 * epoch));
+  return Math.max(1, Math.min(recommended ?? Math.max(10, Math.round(steps / 40)), 10 * epoch));
 }
 
 /**
@@ -258,13 +264,15 @@ export function defaultValidationEvery(steps: number, batch: number, rows: numbe
 export function trainingDefaults(
   flow: string,
   whitenedTable: boolean,
-): Required<Omit<RecommendedSettings, 'base'>> & { base?: string } {
+): Required<Omit<RecommendedSettings, 'base' | 'validationEvery'>> &
+  Pick<RecommendedSettings, 'base' | 'validationEvery'> {
   const recommended = isRegistered('bijector', flow) ? (getEntry('bijector', flow).recommended ?? {}) : {};
   return {
     steps: recommended.steps ?? 10_000,
     batchSize: recommended.batchSize ?? 256,
     learningRate: (whitenedTable ? undefined : recommended.learningRate) ?? 2e-3,
     ...(recommended.base && !whitenedTable ? { base: recommended.base } : {}),
+    ...(recommended.validationEvery !== undefined ? { validationEvery: recommended.validationEvery } : {}),
   };
 }
 
@@ -509,7 +517,8 @@ async function trainWith(
       validationData: variational ? undefined : tensors.validation,
       validationContext: variational ? undefined : tensors.validationContext,
       validationFraction: 0,
-      validationEvery: settings.validationEvery ?? defaultValidationEvery(steps, batch, train.rows),
+      validationEvery:
+        settings.validationEvery ?? defaultValidationEvery(steps, batch, train.rows, recipe.validationEvery),
       ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
       ...(settings.clipNorm !== undefined ? { clipNorm: settings.clipNorm } : {}),
       weightDecay: settings.weightDecay,
