@@ -9,7 +9,19 @@ const IN_PLACE = new Set(['cpu', 'wasm']);
  * as plain tfjs ops, which stay on the device. @internal
  */
 export function useHostKernels(): boolean {
-  return IN_PLACE.has(tf.getBackend());
+  return !plainOps && IN_PLACE.has(tf.getBackend());
+}
+
+let plainOps = false;
+
+/** Runs `fn` with the glow layers on plain tfjs ops on every backend (tests compare both paths). @internal */
+export function withoutHostKernels<T>(fn: () => T): T {
+  plainOps = true;
+  try {
+    return fn();
+  } finally {
+    plainOps = false;
+  }
 }
 
 /** `[pixels, channels]` of an NHWC shape, and the pixels per batch row. @internal */
