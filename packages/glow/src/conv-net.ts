@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2dSame } from '@bijective/engine';
-import { biasRelu } from './kernels/bias-relu-kernel.js';
-import { useHostKernels } from './kernels/host-backends.js';
 
 /** Glow's learned output scale: the last layer's output is multiplied by exp(3·u) (Conv2dZeros). */
 const ZERO_CONV_SCALE = 3;
@@ -83,10 +81,8 @@ export class ConvNet {
 
   /** The second hidden layer's activations for `x` (the last layer's input). */
   hidden(x: tf.Tensor4D): tf.Tensor4D {
-    const layer = (input: tf.Tensor4D, w: tf.Variable, b: tf.Variable) => {
-      const conv = conv2dSame(input, w as tf.Tensor4D);
-      return (useHostKernels() ? biasRelu([conv, b], {})[0] : tf.relu(tf.add(conv, b))) as tf.Tensor4D;
-    };
+    const layer = (input: tf.Tensor4D, w: tf.Variable, b: tf.Variable) =>
+      conv2dSame(input, w as tf.Tensor4D, { bias: b as tf.Tensor1D, activation: 'relu' });
     return layer(layer(x, this.w1, this.b1), this.w2, this.b2);
   }
 }
