@@ -12,7 +12,11 @@ import { parseArgs } from 'node:util';
 import { pinnedGlow } from './glow-speed-model.js';
 
 const { values: args } = parseArgs({
-  options: { backend: { type: 'string', default: 'wasm' }, top: { type: 'string', default: '30' } },
+  options: {
+    backend: { type: 'string', default: 'wasm' },
+    top: { type: 'string', default: '30' },
+    detail: { type: 'string', default: '' },
+  },
 });
 await useBackend(args.backend as 'wasm');
 const flow = pinnedGlow();
@@ -68,5 +72,18 @@ if (rest.length > 0)
   );
 const byCount = [...byKernel.entries()].sort((a, b) => b[1].count - a[1].count).slice(0, 15);
 console.log(`most frequent: ${byCount.map(([n, e]) => `${n} ${e.count}`).join(', ')}`);
+for (const name of args.detail.split(',').filter(Boolean)) {
+  const byShape = new Map<string, { count: number; ms: number }>();
+  for (const k of info.kernels) {
+    if (k.name !== name) continue;
+    const key = JSON.stringify(k.inputShapes);
+    const e = byShape.get(key) ?? { count: 0, ms: 0 };
+    e.count += 1;
+    e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    byShape.set(key, e);
+  }
+  for (const [shape, e] of [...byShape.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12))
+    console.log(`${name} ${shape}: ${e.count} calls, ${e.ms.toFixed(1)} ms`);
+}
 x.dispose();
 flow.dispose();

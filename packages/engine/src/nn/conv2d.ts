@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '@bijective/core';
+import { columnSums } from '../kernels/column-sums.js';
 
 /** Options of {@link conv2dSame}: a per-channel bias and an activation applied in the same kernel. */
 export interface Conv2dSameOptions {
@@ -14,8 +15,8 @@ export interface Conv2dSameOptions {
  * run on the fast kernels of every backend (wasm's XNNPACK convolution and matMul; tfjs's wasm
  * backend has no Conv2DBackpropFilter and a slow Conv2DBackpropInput): ∂x = conv2d(∂y, rot180(w)ᵀ)
  * and ∂w a convolution (or matMul) of the input with ∂y, see `filterGradient`. The bias and a ReLU
- * run inside the convolution kernel (tfjs's fused conv2d); ∂b is one matMul 1ᵀ∂y (a wasm sum over
- * leading axes transposes first).
+ * run inside the convolution kernel (tfjs's fused conv2d); ∂b is one host pass over ∂y on cpu and
+ * wasm (a wasm sum over leading axes transposes first).
  *
  * @example
  * ```ts
@@ -68,10 +69,7 @@ export function conv2dSame(x: tf.Tensor4D, w: tf.Tensor4D, options: Conv2dSameOp
         const dx = tf.conv2d(g, flipped, 1, 'same');
         const dw = filterGradient(sx, g, kh);
         if (!bi) return [dx, dw];
-        const co = g.shape[3];
-        const rows = g.size / co;
-        const db = tf.reshape(tf.matMul(tf.ones([1, rows]), tf.reshape(g, [rows, co])), [co]);
-        return [dx, dw, db];
+        return [dx, dw, columnSums(g)];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
