@@ -84,7 +84,10 @@ export class InvertibleConv1x1 extends BaseBijector {
 
   /** W (or W⁻¹) built from its LU factors and applied to every pixel, with the log-det, as one host kernel (cpu, wasm). */
   private fused(t: tf.Tensor, inverse: boolean): ValueAndLogDet {
-    const { permutation, signs } = this.linear.getConfig().options as { permutation: number[]; signs: number[] };
+    const { permutation, signs } = this.linear.getConfig().options as {
+      permutation: number[];
+      signs: number[];
+    };
     const { lower, upper, logDiag } = this.linear;
     const [value, logDet] = luMixKernel([t, lower, upper, logDiag], { permutation, signs, inverse });
     return { value: value as tf.Tensor, logDet: logDet as tf.Tensor };

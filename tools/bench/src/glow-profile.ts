@@ -57,7 +57,9 @@ for (const k of info.kernels) {
 console.log(
   `load average ${loadavg()
     .map((l) => l.toFixed(2))
-    .join(' ')}; backend ${args.backend}; train step wall ${wall.map((w) => w.toFixed(0)).join(' / ')} ms (unprofiled)`,
+    .join(
+      ' ',
+    )}; backend ${args.backend}; train step wall ${wall.map((w) => w.toFixed(0)).join(' / ')} ms (unprofiled)`,
 );
 console.log(`kernels per train step: ${info.kernels.length}, summed kernel time ${total.toFixed(0)} ms`);
 console.log('| kernel | count | ms |');

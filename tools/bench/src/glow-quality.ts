@@ -98,7 +98,9 @@ console.log(
 console.log('| minutes | CPU minutes | step | validation bits/dim |');
 console.log('|---|---|---|---|');
 for (const c of curve)
-  console.log(`| ${c.minutes.toFixed(1)} | ${c.cpuMinutes.toFixed(1)} | ${c.step} | ${c.valBpd.toFixed(3)} |`);
+  console.log(
+    `| ${c.minutes.toFixed(1)} | ${c.cpuMinutes.toFixed(1)} | ${c.step} | ${c.valBpd.toFixed(3)} |`,
+  );
 const python = argv.includes('--torch') ? findPython('torch') : null;
 if (python) {
   const script = resolve(import.meta.dirname ?? '.', '..', 'reference', 'glow_reference.py');

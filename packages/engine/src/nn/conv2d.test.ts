@@ -56,14 +56,17 @@ describe('conv2dSame', () => {
     }
   });
 
-  test.each([1, 3])('kernel size %i with a bias and a ReLU: value and gradients equal tfjs ops', async (k) => {
-    const reference = await biasReluGrads('cpu', k, false);
-    for (const backend of ['cpu', 'wasm']) {
-      const ours = await biasReluGrads(backend, k, true);
-      expect(ours.length).toBe(4);
-      ours.forEach((g, i) => close(g, reference[i] as number[]));
-    }
-  });
+  test.each([1, 3])(
+    'kernel size %i with a bias and a ReLU: value and gradients equal tfjs ops',
+    async (k) => {
+      const reference = await biasReluGrads('cpu', k, false);
+      for (const backend of ['cpu', 'wasm']) {
+        const ours = await biasReluGrads(backend, k, true);
+        expect(ours.length).toBe(4);
+        ours.forEach((g, i) => close(g, reference[i] as number[]));
+      }
+    },
+  );
 
   test('even kernels are refused with a ShapeError', () => {
     expect(() =>

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { defineHostKernel } from '@bijective/engine';
 import { pixelLayout } from './host-backends.js';
 
@@ -68,6 +68,9 @@ export const actNormKernel = defineHostKernel<Attrs>({
   gradient: {
     saveInputs: [0, 1, 2],
     grad: ([dValue, dLogDet], [y, bias, logScale], attrs) =>
-      grad([y as tf.Tensor, bias as tf.Tensor, logScale as tf.Tensor, dValue as tf.Tensor, dLogDet as tf.Tensor], attrs),
+      grad(
+        [y as tf.Tensor, bias as tf.Tensor, logScale as tf.Tensor, dValue as tf.Tensor, dLogDet as tf.Tensor],
+        attrs,
+      ),
   },
 });

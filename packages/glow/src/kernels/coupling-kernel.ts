@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { defineHostKernel } from '@bijective/engine';
 import { pixelLayout } from './host-backends.js';
 
@@ -16,7 +16,10 @@ const OFFSET = 2;
 const ZERO_CONV_SCALE = 3;
 
 /** Per output channel of the last convolution: its bias and its scale e^{3u}. */
-function channelAffine(bias: Float32Array, logScale: Float32Array): { bias: Float64Array; scale: Float64Array } {
+function channelAffine(
+  bias: Float32Array,
+  logScale: Float32Array,
+): { bias: Float64Array; scale: Float64Array } {
   const scale = new Float64Array(logScale.length);
   for (let j = 0; j < scale.length; j++) scale[j] = Math.exp(ZERO_CONV_SCALE * logScale[j]!);
   return { bias: Float64Array.from(bias), scale };
@@ -31,7 +34,12 @@ const grad = defineHostKernel<Attrs>({
     [...(b as number[])],
     [...(u as number[])],
   ],
-  run([x, conv, biasIn, logScaleIn, dValue, dLogDet], [dx, dConv, dBias, dLogScaleOut], [shape], { inverse }) {
+  run(
+    [x, conv, biasIn, logScaleIn, dValue, dLogDet],
+    [dx, dConv, dBias, dLogScaleOut],
+    [shape],
+    { inverse },
+  ) {
     const { pixels, perRow, channels: c } = pixelLayout(shape as number[]);
     const kept = Math.ceil(c / 2);
     const k = c - kept;

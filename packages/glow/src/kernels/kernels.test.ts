@@ -15,7 +15,8 @@ import { useHostKernels, withoutHostKernels } from './host-backends.js';
 const cases: Record<string, (shape: number[]) => Bijector> = {
   actnorm: (eventShape) => perturbed(new ActNorm({ eventShape }), 3, 0.5),
   'invertible-conv-1x1': (eventShape) => perturbed(new InvertibleConv1x1({ eventShape, seed: 4 }), 4, 0.3),
-  'glow-coupling': (eventShape) => perturbed(new GlowCoupling({ eventShape, hiddenChannels: 6, seed: 5 }), 5, 0.3),
+  'glow-coupling': (eventShape) =>
+    perturbed(new GlowCoupling({ eventShape, hiddenChannels: 6, seed: 5 }), 5, 0.3),
 };
 
 /** Value, log-det and the gradients of a weighted sum of both with respect to the input and every variable. */

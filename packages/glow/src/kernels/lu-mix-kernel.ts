@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { defineHostKernel } from '@bijective/engine';
 import { pixelLayout } from './host-backends.js';
 
@@ -63,7 +63,12 @@ function factors(
 /** ∂L/∂(x, lower, upper, ℓ) of {@link luMixKernel} from (x, lower, upper, ℓ, ∂value, ∂logDet). */
 const grad = defineHostKernel<Attrs>({
   name: 'Bijective.LUMixGrad',
-  outputShapes: ([x, l, u, s]) => [[...(x as number[])], [...(l as number[])], [...(u as number[])], [...(s as number[])]],
+  outputShapes: ([x, l, u, s]) => [
+    [...(x as number[])],
+    [...(l as number[])],
+    [...(u as number[])],
+    [...(s as number[])],
+  ],
   run([x, lowerVar, upperVar, logDiag, dValue, dLogDet], [dx, dLower, dUpper, dLogDiag], [shape], attrs) {
     const { pixels, perRow, channels: d } = pixelLayout(shape as number[]);
     const { lower, upper, matrix } = factors(lowerVar!, upperVar!, logDiag!, attrs);
