@@ -8,6 +8,8 @@ import {
   type ValueAndLogDet,
 } from '@bijective/core';
 import { imageShapeOption, pixelCount, type ImageShape } from './image-shape.js';
+import { actNormKernel } from './kernels/actnorm-kernel.js';
+import { useHostKernels } from './kernels/host-backends.js';
 
 /** Options of {@link ActNorm}. */
 export interface ActNormOptions {
@@ -82,14 +84,22 @@ export class ActNorm extends BaseBijector {
   }
 
   protected computeForward(x: tf.Tensor): ValueAndLogDet {
+    if (x.rank === 4 && useHostKernels()) return this.fused(x, false);
     const value = tf.sub(tf.mul(x, tf.exp(tf.neg(this.logScale))), this.bias);
     return { value, logDet: this.logDet(x.shape[0] as number, -1) };
   }
 
   protected computeInverse(y: tf.Tensor, options: CallOptions): ValueAndLogDet {
     if (options.training && !this.isInitialised()) this.initialise(y);
+    if (y.rank === 4 && useHostKernels()) return this.fused(y, true);
     const value = tf.mul(tf.add(y, this.bias), tf.exp(this.logScale));
     return { value, logDet: this.logDet(y.shape[0] as number, 1) };
+  }
+
+  /** Both directions as one host kernel (cpu, wasm). */
+  private fused(t: tf.Tensor, inverse: boolean): ValueAndLogDet {
+    const [value, logDet] = actNormKernel([t, this.bias, this.logScale], { inverse });
+    return { value: value as tf.Tensor, logDet: logDet as tf.Tensor };
   }
 
   /** sign · h·w·Σ ℓ for every batch row. */

@@ -7,8 +7,11 @@ import {
   type BijectorConfig,
   type ValueAndLogDet,
 } from '@bijective/core';
+import { conv2dSame } from '@bijective/engine';
 import { ConvNet } from './conv-net.js';
 import { hiddenChannelsOption, imageShapeOption, type ImageShape } from './image-shape.js';
+import { couplingKernel } from './kernels/coupling-kernel.js';
+import { useHostKernels } from './kernels/host-backends.js';
 
 /** Options of {@link GlowCoupling}. */
 export interface GlowCouplingOptions {
@@ -67,15 +70,26 @@ export class GlowCoupling extends BaseBijector {
   }
 
   protected computeForward(x: tf.Tensor): ValueAndLogDet {
+    if (x.rank === 4 && useHostKernels()) return this.fused(x, false);
     const { a, b, shift, logScale } = this.parts(x);
     const value = tf.concat([a, tf.sub(tf.mul(b, tf.exp(tf.neg(logScale))), shift)], 3);
     return { value, logDet: tf.neg(sumOverEvent(logScale)) };
   }
 
   protected computeInverse(y: tf.Tensor): ValueAndLogDet {
+    if (y.rank === 4 && useHostKernels()) return this.fused(y, true);
     const { a, b, shift, logScale } = this.parts(y);
     const value = tf.concat([a, tf.mul(tf.add(b, shift), tf.exp(logScale))], 3);
     return { value, logDet: sumOverEvent(logScale) };
+  }
+
+  /** Both directions with the elementwise work (split, scale, shift, log-det, concat) as one host kernel (cpu, wasm). */
+  private fused(t: tf.Tensor, inverse: boolean): ValueAndLogDet {
+    const a = tf.slice(t, [0, 0, 0, 0], [-1, -1, -1, this.kept]) as tf.Tensor4D;
+    const { last } = this.net;
+    const conv = conv2dSame(this.net.hidden(a), last.weight as tf.Tensor4D);
+    const [value, logDet] = couplingKernel([t, conv, last.bias, last.logScale], { inverse });
+    return { value: value as tf.Tensor, logDet: logDet as tf.Tensor };
   }
 
   private parts(t: tf.Tensor): { a: tf.Tensor4D; b: tf.Tensor; shift: tf.Tensor; logScale: tf.Tensor } {

@@ -57,7 +57,8 @@ export class ConvNet {
   private readonly b1: tf.Variable;
   private readonly w2: tf.Variable;
   private readonly b2: tf.Variable;
-  private readonly last: ZeroConv;
+  /** The zero-initialised last layer. */
+  readonly last: ZeroConv;
 
   /** A conditioner from `inChannels` to `outChannels` through `hidden` channels, seeded. */
   constructor(inChannels: number, hidden: number, outChannels: number, seed: number) {
@@ -75,8 +76,13 @@ export class ConvNet {
 
   /** The network's output for `x` `[b, h, w, in]`. */
   apply(x: tf.Tensor4D): tf.Tensor4D {
-    const h1 = tf.relu(tf.add(conv2dSame(x, this.w1 as tf.Tensor4D), this.b1)) as tf.Tensor4D;
-    const h2 = tf.relu(tf.add(conv2dSame(h1, this.w2 as tf.Tensor4D), this.b2)) as tf.Tensor4D;
-    return this.last.apply(h2);
+    return this.last.apply(this.hidden(x));
+  }
+
+  /** The second hidden layer's activations for `x` (the last layer's input). */
+  hidden(x: tf.Tensor4D): tf.Tensor4D {
+    const layer = (input: tf.Tensor4D, w: tf.Variable, b: tf.Variable) =>
+      conv2dSame(input, w as tf.Tensor4D, { bias: b as tf.Tensor1D, activation: 'relu' });
+    return layer(layer(x, this.w1, this.b1), this.w2, this.b2);
   }
 }

@@ -8,6 +8,8 @@ import {
   type ValueAndLogDet,
 } from '@bijective/core';
 import { MAX_LU_CHANNELS, imageShapeOption, pixelCount, type ImageShape } from './image-shape.js';
+import { useHostKernels } from './kernels/host-backends.js';
+import { luMixKernel } from './kernels/lu-mix-kernel.js';
 
 /** Options of {@link InvertibleConv1x1}. */
 export interface InvertibleConv1x1Options {
@@ -71,11 +73,24 @@ export class InvertibleConv1x1 extends BaseBijector {
   }
 
   protected computeForward(x: tf.Tensor): ValueAndLogDet {
+    if (x.rank === 4 && useHostKernels()) return this.fused(x, false);
     return { value: this.mix(x, this.linear.weight()), logDet: this.logDet(x.shape[0] as number, 1) };
   }
 
   protected computeInverse(y: tf.Tensor): ValueAndLogDet {
+    if (y.rank === 4 && useHostKernels()) return this.fused(y, true);
     return { value: this.mix(y, this.linear.inverseWeight()), logDet: this.logDet(y.shape[0] as number, -1) };
+  }
+
+  /** W (or W⁻¹) built from its LU factors and applied to every pixel, with the log-det, as one host kernel (cpu, wasm). */
+  private fused(t: tf.Tensor, inverse: boolean): ValueAndLogDet {
+    const { permutation, signs } = this.linear.getConfig().options as {
+      permutation: number[];
+      signs: number[];
+    };
+    const { lower, upper, logDiag } = this.linear;
+    const [value, logDet] = luMixKernel([t, lower, upper, logDiag], { permutation, signs, inverse });
+    return { value: value as tf.Tensor, logDet: logDet as tf.Tensor };
   }
 
   /** x W^T on the channel axis of every pixel. */

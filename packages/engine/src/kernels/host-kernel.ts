@@ -25,12 +25,30 @@ export interface HostKernelSpec<A extends HostKernelAttrs> {
    * with tfjs, so such a kernel can sit on an ordinary gradient tape.
    */
   linearGradient?(dys: tf.Tensor[], attrs: A): tf.Tensor[];
+  /**
+   * A registered gradient for kernels that are not linear: the inputs and outputs (by index) the
+   * tape saves, and the gradient of every input from the outputs' gradients (zeros for unused
+   * outputs) and the saved tensors (saved inputs first, then saved outputs), typically another host
+   * kernel. With it the kernel sits on an ordinary gradient tape with several outputs (tf.customGrad
+   * takes one).
+   */
+  gradient?: HostKernelGradient<A>;
   run(
     inputs: readonly Float32Array[],
     outputs: Float32Array[],
     inputShapes: readonly (readonly number[])[],
     attrs: A,
   ): void;
+}
+
+/** The registered gradient of a host kernel (see {@link HostKernelSpec.gradient}). */
+export interface HostKernelGradient<A extends HostKernelAttrs> {
+  /** Indices of the inputs the tape keeps for the backward pass. */
+  saveInputs?: readonly number[];
+  /** Indices of the outputs the tape keeps for the backward pass. */
+  saveOutputs?: readonly number[];
+  /** ∂L/∂input for every input, from the outputs' gradients and the saved tensors. */
+  grad(dys: tf.Tensor[], saved: tf.Tensor[], attrs: A): tf.Tensor[];
 }
 
 /** A registered host kernel: call it with float32 tensors, get its outputs as new tensors. */
@@ -57,8 +75,20 @@ export function defineHostKernel<A extends HostKernelAttrs>(spec: HostKernelSpec
       },
     });
   for (const [backendName, adapter] of Object.entries(HOST_ADAPTERS)) registerFor(backendName, adapter);
-  const { linearGradient } = spec;
-  if (linearGradient)
+  const { linearGradient, gradient } = spec;
+  if (gradient) {
+    const outputsToSave: boolean[] = [];
+    for (const i of gradient.saveOutputs ?? []) outputsToSave[i] = true;
+    tf.registerGradient({
+      kernelName: spec.name,
+      inputsToSave: (gradient.saveInputs ?? []).map((i) => `x${i}`),
+      outputsToSave: Array.from(outputsToSave, (v) => v === true),
+      gradFunc: (dy, saved, attrs) => {
+        const grads = gradient.grad(Array.isArray(dy) ? dy : [dy], saved, attrs as unknown as A);
+        return Object.fromEntries(grads.map((g, i) => [`x${i}`, () => g]));
+      },
+    });
+  } else if (linearGradient)
     tf.registerGradient({
       kernelName: spec.name,
       gradFunc: (dy, _saved, attrs) => {

@@ -26,6 +26,25 @@ function grads(backend: string, k: number, own: boolean): Promise<number[][]> {
   );
 }
 
+/** Value and gradients (x, w, b) of relu(conv(x, w) + b), ours or tfjs's ops. */
+function biasReluGrads(backend: string, k: number, own: boolean): Promise<number[][]> {
+  return tf.setBackend(backend).then(() =>
+    tf.tidy(() => {
+      const x = tf.randomNormal([2, 5, 4, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+      const w = tf.randomNormal([k, k, 3, 4], 0, 0.5, 'float32', 2) as tf.Tensor4D;
+      const b = tf.randomNormal([4], 0, 0.5, 'float32', 4) as tf.Tensor1D;
+      const dy = tf.randomNormal([2, 5, 4, 4], 0, 1, 'float32', 3);
+      const layer = (a: tf.Tensor, f: tf.Tensor, c: tf.Tensor) =>
+        own
+          ? conv2dSame(a as tf.Tensor4D, f as tf.Tensor4D, { bias: c as tf.Tensor1D, activation: 'relu' })
+          : tf.relu(tf.add(tf.conv2d(a as tf.Tensor4D, f as tf.Tensor4D, 1, 'same'), c));
+      const value = layer(x, w, b);
+      const g = tf.grads((a: tf.Tensor, f: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(layer(a, f, c), dy)));
+      return [value, ...g([x, w, b])].map((t) => Array.from(t.dataSync()));
+    }),
+  );
+}
+
 const close = (a: number[], b: number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i] as number, 3));
 
 describe('conv2dSame', () => {
@@ -36,6 +55,18 @@ describe('conv2dSame', () => {
       ours.forEach((g, i) => close(g, reference[i] as number[]));
     }
   });
+
+  test.each([1, 3])(
+    'kernel size %i with a bias and a ReLU: value and gradients equal tfjs ops',
+    async (k) => {
+      const reference = await biasReluGrads('cpu', k, false);
+      for (const backend of ['cpu', 'wasm']) {
+        const ours = await biasReluGrads(backend, k, true);
+        expect(ours.length).toBe(4);
+        ours.forEach((g, i) => close(g, reference[i] as number[]));
+      }
+    },
+  );
 
   test('even kernels are refused with a ShapeError', () => {
     expect(() =>
