@@ -39,7 +39,7 @@ export class WebgpuBackendProvider implements BackendProvider {
   /**
    * Throws the reason when this environment cannot run WebGPU: no `navigator.gpu` (Node, or a
    * browser without WebGPU or outside a secure context), tfjs's backend not registered, no adapter,
-   * or synchronous reads that come back wrong (see {@link checkSyncReads}).
+   * or synchronous reads that come back wrong (the start-up check reads a small sum both ways).
    */
   async prepare(): Promise<void> {
     const gpu = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu;
