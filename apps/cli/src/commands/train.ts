@@ -465,6 +465,9 @@ async function trainWith(
   const imageFlow = isImageFlow(flowName);
   const standardisation = imageFlow ? identityStandardisation(train.cols) : fitStandardisation(train);
   const recipe = trainingDefaults(flowName, preprocess === 'whiten');
+  // `--max-seconds` without `--steps` makes the budget the run's horizon: fit gets no step count,
+  // runs until the budget is spent and anneals the schedule over the fraction of it used.
+  const timeBudget = settings.maxSeconds !== undefined && settings.steps === undefined;
   const steps = settings.steps ?? recipe.steps;
   const batch = settings.batch ?? recipe.batchSize;
   const learningRate = settings.lr ?? recipe.learningRate;
@@ -507,7 +510,7 @@ async function trainWith(
   const variational = variationalGlow(flow.bijector) !== null;
   try {
     const result = fitWithCliHints(flow, tensors.x, {
-      steps,
+      ...(timeBudget ? {} : { steps }),
       batchSize: batch,
       learningRate,
       seed,
@@ -517,6 +520,9 @@ async function trainWith(
       validationData: variational ? undefined : tensors.validation,
       validationContext: variational ? undefined : tensors.validationContext,
       validationFraction: 0,
+      // On a time budget the recipe's steps serve as the nominal horizon of the cadence: the flow's
+      // recommended cadence, else max(10, recipe steps/40), capped at 10 epochs for small tables (fit's
+      // own default there, every 100 steps, would let a 128-row table overfit between passes).
       validationEvery:
         settings.validationEvery ?? defaultValidationEvery(steps, batch, train.rows, recipe.validationEvery),
       ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
@@ -541,7 +547,7 @@ async function trainWith(
           valNll: p.validationNll ?? null,
           lr: p.learningRate,
         });
-        progress.update(p.step, p.loss, p.validationNll, p.nfeForward);
+        progress.update(p.step, p.loss, p.validationNll, p.nfeForward, timeBudget ? p.totalSteps : undefined);
       },
     });
     progress.finish();
