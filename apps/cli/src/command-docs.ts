@@ -205,7 +205,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'max-seconds',
         value: 'S',
         default: 'none',
-        help: 'stop training at this wall-clock budget, keeping the best-validation weights so far',
+        help: 'wall-clock budget of the training loop, keeping the best-validation weights so far; without --steps the budget is the horizon: no step cap, the learning rate anneals (cosine) to 0 as the budget runs out',
       },
       { name: 'batch', value: 'B', default: '256', help: 'minibatch size' },
       {
