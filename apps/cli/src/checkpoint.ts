@@ -138,7 +138,7 @@ export function readCheckpoint(dir: string): Checkpoint {
   } catch (e) {
     return bad(`${JSON_FILE}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (json.format !== FORMAT || json.version !== VERSION)
+  if (typeof json !== 'object' || json === null || json.format !== FORMAT || json.version !== VERSION)
     bad(`${JSON_FILE} is not a ${FORMAT} version ${VERSION}`);
   const layout = json.layout as { weights?: unknown; moments?: unknown; best?: unknown } | undefined;
   const argv = json.argv;
