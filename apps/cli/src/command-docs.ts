@@ -249,6 +249,12 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         help: 'whiten or standardise (fixed, fitted on the training rows, kept in the model)',
       },
       {
+        name: 'discrete',
+        value: 'MODE',
+        default: 'auto',
+        help: 'auto: dequantise CSV columns on a grid a + k·h at their step h (NLLs of the grid values); none: raw values',
+      },
+      {
         name: 'base',
         value: 'NAME',
         default: 'per flow (standard-normal)',
