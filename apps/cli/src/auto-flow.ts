@@ -140,9 +140,7 @@ export async function trainAuto(settings: AutoSettings, trainCandidate: TrainCan
       let valNll = gaussianValNll;
       for (let r = 1; r < repeats; r++) valNll += repeatedGaussianNll(dataset, settings, r);
       valNll /= repeats;
-      const testNll = splits.test
-        ? meanNll(tableLogDensities(gaussian, splits.test, null, logVolume))
-        : null;
+      const testNll = splits.test ? meanNll(tableLogDensities(gaussian, splits.test, null, logVolume)) : null;
       gaussianNlls = {
         train: meanNll(tableLogDensities(gaussian, splits.train, null, logVolume)),
         test: testNll,

@@ -50,7 +50,8 @@ export function gridStep(values: ArrayLike<number>): number | null {
   const high = distinct[distinct.length - 1] as number;
   const range = high - low;
   let gap = Infinity;
-  for (let i = 1; i < distinct.length; i++) gap = Math.min(gap, (distinct[i] as number) - (distinct[i - 1] as number));
+  for (let i = 1; i < distinct.length; i++)
+    gap = Math.min(gap, (distinct[i] as number) - (distinct[i - 1] as number));
   const magnitude = Math.max(Math.abs(low), Math.abs(high));
   for (let m = 1; m <= MAX_DIVISOR; m++) {
     const points = Math.round((range * m) / gap);
@@ -111,9 +112,7 @@ export function dequantiseColumns(table: Table, columns: readonly DiscreteColumn
 /** Names of discrete columns for people: `name (h = 1)`, or `column 3 (h = 0.5)` without a header. */
 export function describeDiscrete(columns: readonly DiscreteColumn[], names?: readonly string[]): string {
   if (columns.length === 0) return 'none';
-  return columns
-    .map((c) => `${names?.[c.column] ?? `column ${c.column}`} (h = ${c.resolution})`)
-    .join(', ');
+  return columns.map((c) => `${names?.[c.column] ?? `column ${c.column}`} (h = ${c.resolution})`).join(', ');
 }
 
 /**

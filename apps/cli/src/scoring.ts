@@ -77,7 +77,9 @@ export function evaluationTable(model: SavedModel, dataSpec: string, seed: numbe
     throw new UsageError(`data '${dataSpec}' has ${rows.cols} columns but the model expects ${model.dims}`);
   }
   const labelled = model.classes === null ? rows : withClassContext(rows, model.classes, dataSpec);
-  const image = model.levels ? { ...labelled, data: dequantise(rows.data, seed + 3, model.levels) } : labelled;
+  const image = model.levels
+    ? { ...labelled, data: dequantise(rows.data, seed + 3, model.levels) }
+    : labelled;
   return dequantiseColumns(image, model.discrete, seed + 3);
 }
 

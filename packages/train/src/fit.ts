@@ -326,7 +326,10 @@ export function* fitSteps(
             const x = widths
               ? tf.add(
                   rowsX,
-                  tf.mul(tf.randomUniform(rowsX.shape, -0.5, 0.5, 'float32', stepSeed(seed ^ 0x0d0e, step)), widths),
+                  tf.mul(
+                    tf.randomUniform(rowsX.shape, -0.5, 0.5, 'float32', stepSeed(seed ^ 0x0d0e, step)),
+                    widths,
+                  ),
                 )
               : rowsX;
             const context = split.trainContext ? tf.gather(split.trainContext, rows) : undefined;

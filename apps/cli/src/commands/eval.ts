@@ -51,7 +51,9 @@ export async function evalCommand(args: ParsedArgs): Promise<void> {
   const model = await openModel(modelDir);
   try {
     const table = evaluationTable(model, dataSpec, seed);
-    const logProb = Array.from(tableLogDensities(model.flow, table, model.levels, discreteLogVolume(model.discrete)));
+    const logProb = Array.from(
+      tableLogDensities(model.flow, table, model.levels, discreteLogVolume(model.discrete)),
+    );
     const nll = -logProb.reduce((a, b) => a + b, 0) / logProb.length;
     const health = args.flags.has('check-inverse') ? tableInverseHealth(model, table) : null;
     const result = {
