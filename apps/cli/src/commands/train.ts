@@ -650,7 +650,7 @@ async function trainWith(
     const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4));
     if (tabular)
       process.stdout.write(
-        `discrete columns (dequantised at their resolution h; NLLs are of the grid values): ${describeDiscrete(discrete, train.columns)}\n`,
+        `discrete columns (dequantised at their resolution h; NLLs are of the grid values): ${settings.discrete === 'none' ? 'off (--discrete none)' : describeDiscrete(discrete, train.columns)}\n`,
       );
     process.stdout.write(
       `train NLL ${fmt(trainNll)}  val NLL ${fmt(valNll)}  test NLL ${fmt(testNll)} nats\n`,
