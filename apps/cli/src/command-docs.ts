@@ -249,6 +249,12 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         help: 'whiten or standardise (fixed, fitted on the training rows, kept in the model)',
       },
       {
+        name: 'discrete',
+        value: 'MODE',
+        default: 'auto',
+        help: 'auto: dequantise CSV columns on a grid a + k·h at their step h (NLLs of the grid values); none: raw values',
+      },
+      {
         name: 'base',
         value: 'NAME',
         default: 'per flow (standard-normal)',
@@ -300,7 +306,10 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'check-inverse',
         help: 'also the largest reconstruction error ‖f(f⁻¹(x)) − x‖ over the rows and the 5 worst rows',
       },
-      { ...SEED, help: 'seed of a toy dataset draw and of the dequantisation of images' },
+      {
+        ...SEED,
+        help: 'seed of a toy dataset draw and of the dequantisation of images and discrete columns',
+      },
       BACKEND,
       JSON_OUT,
       PLUGIN,
@@ -340,7 +349,10 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'typicality',
         help: 'also test whether the whole batch is typical (Nalisnick et al. 2019): p-value by bootstrap',
       },
-      { ...SEED, help: 'seed of toy draws, dequantisation and the typicality bootstrap' },
+      {
+        ...SEED,
+        help: 'seed of toy draws, dequantisation (images, discrete columns) and the typicality bootstrap',
+      },
       BACKEND,
       JSON_OUT,
       PLUGIN,

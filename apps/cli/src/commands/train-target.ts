@@ -58,6 +58,7 @@ const DATA_ONLY: Readonly<Record<string, string>> = {
   'val-every': 'there is no validation data',
   patience: 'there is no validation data',
   preprocess: "the flow acts on the target's own coordinates",
+  discrete: 'a target has no data columns to dequantise',
   base: 'the base is a standard normal (reparameterised sampling)',
   'context-columns': 'targets have no context',
   'checkpoint-every': 'target runs write no checkpoints',
