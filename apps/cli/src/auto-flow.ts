@@ -10,6 +10,7 @@ import { lossCsv } from './loss-history.js';
 import { printJson, say } from './output.js';
 import { tableLogDensities } from './scoring.js';
 import { UsageError } from './usage-error.js';
+import { dequantisedSplits, discreteColumnsFor, discreteLogVolume, type DiscreteMode } from './discrete.js';
 import * as path from 'node:path';
 
 /** The `--flow` name that picks a table's model by validation NLL. */
@@ -45,6 +46,8 @@ export interface AutoSettings {
   validationFraction: number;
   /** `--out`. */
   out: string;
+  /** `--discrete` (default `auto`): the Gaussian sees the candidates' dequantised columns. */
+  discrete?: DiscreteMode;
   /** `--json`. */
   json: boolean;
   /** `--quiet`. */
@@ -83,14 +86,16 @@ export function gaussianTableFlow(rows: Table): Flow | null {
 
 /** The Gaussian's validation NLL on the validation split of seed `seed + r` (Infinity when singular). */
 function repeatedGaussianNll(dataset: Dataset, settings: AutoSettings, r: number): number {
-  const split = trainingSplits(dataset, {
+  const raw = trainingSplits(dataset, {
     seed: settings.seed + r,
     validationFraction: settings.validationFraction,
   });
+  const discrete = discreteColumnsFor(settings.discrete ?? 'auto', raw.train, true);
+  const split = dequantisedSplits(raw, discrete, settings.seed + r);
   const flow = gaussianTableFlow(split.train);
   if (!flow || !split.validation) return Infinity;
   try {
-    return meanNll(tableLogDensities(flow, split.validation, null));
+    return meanNll(tableLogDensities(flow, split.validation, null, discreteLogVolume(discrete)));
   } finally {
     flow.dispose();
   }
@@ -110,11 +115,15 @@ export async function trainAuto(settings: AutoSettings, trainCandidate: TrainCan
       `--flow ${AUTO_FLOW} picks a model for a CSV table (no context columns); give a flow by name for '${settings.data}'`,
     );
   }
-  const splits = trainingSplits(dataset, {
+  const rawSplits = trainingSplits(dataset, {
     seed: settings.seed,
     validationFraction: settings.validationFraction,
     testPath: settings.test,
   });
+  // Every candidate is scored on the same dequantised rows as `train` uses (src/discrete.ts).
+  const discrete = discreteColumnsFor(settings.discrete ?? 'auto', rawSplits.train, true);
+  const logVolume = discreteLogVolume(discrete);
+  const splits = dequantisedSplits(rawSplits, discrete, settings.seed);
   if (!splits.validation || splits.validation.rows === 0) {
     throw new UsageError(
       `--flow ${AUTO_FLOW} picks by validation NLL: --val-fraction must leave validation rows`,
@@ -127,12 +136,15 @@ export async function trainAuto(settings: AutoSettings, trainCandidate: TrainCan
   let gaussianValNll: number | null = null;
   if (gaussian) {
     try {
-      gaussianValNll = meanNll(tableLogDensities(gaussian, splits.validation, null));
+      gaussianValNll = meanNll(tableLogDensities(gaussian, splits.validation, null, logVolume));
       let valNll = gaussianValNll;
       for (let r = 1; r < repeats; r++) valNll += repeatedGaussianNll(dataset, settings, r);
       valNll /= repeats;
-      const testNll = splits.test ? meanNll(tableLogDensities(gaussian, splits.test, null)) : null;
-      gaussianNlls = { train: meanNll(tableLogDensities(gaussian, splits.train, null)), test: testNll };
+      const testNll = splits.test ? meanNll(tableLogDensities(gaussian, splits.test, null, logVolume)) : null;
+      gaussianNlls = {
+        train: meanNll(tableLogDensities(gaussian, splits.train, null, logVolume)),
+        test: testNll,
+      };
       scored.push({ name: 'gaussian', valNll, testNll });
     } catch (e) {
       gaussian.dispose();
@@ -186,6 +198,7 @@ export async function trainAuto(settings: AutoSettings, trainCandidate: TrainCan
         trainNll: gaussianNlls?.train ?? null,
         valNll: gaussianValNll,
         testNll: best.testNll,
+        discreteColumns: discrete.map((c) => ({ column: c.column, resolution: c.resolution })),
         model: settings.out,
       };
       await saveFlowToDirectory(gaussian as Flow, settings.out, {
@@ -196,6 +209,7 @@ export async function trainAuto(settings: AutoSettings, trainCandidate: TrainCan
         columns: splits.train.columns ? [...splits.train.columns] : null,
         contextColumns: null,
         levels: null,
+        discrete: settings.discrete ?? 'auto',
         eventShape: [splits.train.cols],
         preprocess: 'whiten',
         created: new Date().toISOString(),

@@ -111,6 +111,8 @@ export function writeCheckpoint(dir: string, checkpoint: Checkpoint): void {
     best: state.best ? { nll: state.best.nll, step: state.best.step } : null,
     sinceImprovement: state.sinceImprovement,
     finalLoss: Number.isFinite(state.finalLoss) ? state.finalLoss : null,
+    // The seconds the run has spent: a run on a time budget without --steps resumes its schedule there.
+    seconds: state.seconds ?? 0,
   };
   writeDirectorySync(
     dir,
@@ -136,7 +138,7 @@ export function readCheckpoint(dir: string): Checkpoint {
   } catch (e) {
     return bad(`${JSON_FILE}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (json.format !== FORMAT || json.version !== VERSION)
+  if (typeof json !== 'object' || json === null || json.format !== FORMAT || json.version !== VERSION)
     bad(`${JSON_FILE} is not a ${FORMAT} version ${VERSION}`);
   const layout = json.layout as { weights?: unknown; moments?: unknown; best?: unknown } | undefined;
   const argv = json.argv;
@@ -160,6 +162,10 @@ export function readCheckpoint(dir: string): Checkpoint {
   ) {
     return bad('bad step, optimiser, sampler or sinceImprovement');
   }
+  // Checkpoints written before the field existed have no `seconds`: they count as 0 spent.
+  const seconds = json.seconds === undefined ? 0 : json.seconds;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0)
+    return bad('bad seconds (the time the run had spent)');
   if (
     (best === null) !== (layout.best === null) ||
     (best !== null && (typeof best.nll !== 'number' || !isCount(best.step)))
@@ -207,6 +213,7 @@ export function readCheckpoint(dir: string): Checkpoint {
         best === null ? null : { nll: best.nll as number, step: best.step as number, weights: bestWeights },
       sinceImprovement: json.sinceImprovement as number,
       finalLoss: typeof json.finalLoss === 'number' ? json.finalLoss : NaN,
+      seconds,
     },
   };
 }

@@ -205,7 +205,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'max-seconds',
         value: 'S',
         default: 'none',
-        help: 'stop training at this wall-clock budget, keeping the best-validation weights so far',
+        help: 'wall-clock budget of the training loop, keeping the best-validation weights so far; without --steps the budget is the horizon: no step cap, the learning rate anneals (cosine) to 0 as the budget runs out',
       },
       { name: 'batch', value: 'B', default: '256', help: 'minibatch size' },
       {
@@ -247,6 +247,12 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         value: 'P',
         default: 'whiten for CSV tables, else standardise',
         help: 'whiten or standardise (fixed, fitted on the training rows, kept in the model)',
+      },
+      {
+        name: 'discrete',
+        value: 'MODE',
+        default: 'auto',
+        help: 'auto: dequantise CSV columns on a grid a + k·h at their step h (NLLs of the grid values); none: raw values',
       },
       {
         name: 'base',
@@ -300,7 +306,10 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'check-inverse',
         help: 'also the largest reconstruction error ‖f(f⁻¹(x)) − x‖ over the rows and the 5 worst rows',
       },
-      { ...SEED, help: 'seed of a toy dataset draw and of the dequantisation of images' },
+      {
+        ...SEED,
+        help: 'seed of a toy dataset draw and of the dequantisation of images and discrete columns',
+      },
       BACKEND,
       JSON_OUT,
       PLUGIN,
@@ -340,7 +349,10 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'typicality',
         help: 'also test whether the whole batch is typical (Nalisnick et al. 2019): p-value by bootstrap',
       },
-      { ...SEED, help: 'seed of toy draws, dequantisation and the typicality bootstrap' },
+      {
+        ...SEED,
+        help: 'seed of toy draws, dequantisation (images, discrete columns) and the typicality bootstrap',
+      },
       BACKEND,
       JSON_OUT,
       PLUGIN,

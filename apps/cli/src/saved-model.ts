@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { missingPluginHint, type LoadedPlugin } from './plugins.js';
 import { UsageError } from './usage-error.js';
+import { recordedDiscreteColumns, type DiscreteColumn } from './discrete.js';
 
 /** A model directory written by `train`: the flow and what `train` recorded about it. */
 export interface SavedModel {
@@ -13,6 +14,8 @@ export interface SavedModel {
   dims: number;
   /** Quantisation levels of image data (rows are dequantised before scoring), or null. */
   levels: number | null;
+  /** Discrete columns `train` dequantised (metadata `discreteColumns`; none for other models). */
+  discrete: DiscreteColumn[];
   /** CSV columns used as context, or null for unconditional models. */
   contextColumns: number[] | null;
   /** Classes of a class-conditional model (`train --class-conditional`: one-hot labels as context), or null. */
@@ -55,10 +58,19 @@ export async function openModel(dir: string): Promise<SavedModel> {
     ? (metadata.contextColumns as number[])
     : null;
   const classes = typeof metadata.classes === 'number' ? metadata.classes : null;
+  const dims = flow.eventShape.reduce((a, b) => a * b, 1);
+  let discrete: DiscreteColumn[];
+  try {
+    discrete = recordedDiscreteColumns(metadata, dims);
+  } catch (e) {
+    flow.dispose();
+    throw e;
+  }
   return {
     flow,
-    dims: flow.eventShape.reduce((a, b) => a * b, 1),
+    dims,
     levels,
+    discrete,
     contextColumns,
     classes,
     metadata,

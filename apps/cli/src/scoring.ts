@@ -6,6 +6,7 @@ import { variationalGlow, variationalLogProb } from '@bijective/glow/pure';
 import { evaluationRows, openDataset } from './data.js';
 import type { SavedModel } from './saved-model.js';
 import { UsageError } from './usage-error.js';
+import { dequantiseColumns, discreteLogVolume } from './discrete.js';
 
 /** Rows per call of the variational-dequantisation bound (each row runs the flow K times). */
 const BOUND_BATCH = 256;
@@ -36,8 +37,15 @@ function variationalLogDensities(flow: Flow, x: tf.Tensor, context?: tf.Tensor):
  * image rows (values in [0, 1) after dividing by `levels`) get back the d·log(levels) of that
  * division, so the result is the density of the integer-valued data. A Glow with variational
  * dequantisation gives the importance-weighted lower bound on it (see `variationalLogProb`).
+ * `logVolume` (Σ log h over a table's dequantised discrete columns, `discreteLogVolume`) is added to
+ * each row, giving the log-probability bound of the grid values (Theis et al. 2016).
  */
-export function tableLogDensities(flow: Flow, table: Table, levels: number | null): Float64Array {
+export function tableLogDensities(
+  flow: Flow,
+  table: Table,
+  levels: number | null,
+  logVolume = 0,
+): Float64Array {
   const x = tableTensor(table, flow.eventShape);
   const context = contextTensor(table);
   try {
@@ -49,6 +57,7 @@ export function tableLogDensities(flow: Flow, table: Table, levels: number | nul
       const shift = table.cols * Math.log(levels);
       for (let i = 0; i < logProb.length; i++) logProb[i]! -= shift;
     }
+    if (logVolume !== 0) for (let i = 0; i < logProb.length; i++) logProb[i]! += logVolume;
     return logProb;
   } finally {
     x.dispose();
@@ -58,7 +67,8 @@ export function tableLogDensities(flow: Flow, table: Table, levels: number | nul
 
 /**
  * The rows `eval` and `score` read from `--data` (a toy's fresh test sample for `seed`, or every
- * row of a file), checked against the model's width, image rows dequantised.
+ * row of a file), checked against the model's width, image rows and the model's discrete columns
+ * dequantised (draws seeded by `seed + 3`, as `train` does its test rows).
  */
 export function evaluationTable(model: SavedModel, dataSpec: string, seed: number): Table {
   const dataset = openDataset(dataSpec, { contextColumns: model.contextColumns ?? undefined });
@@ -67,7 +77,10 @@ export function evaluationTable(model: SavedModel, dataSpec: string, seed: numbe
     throw new UsageError(`data '${dataSpec}' has ${rows.cols} columns but the model expects ${model.dims}`);
   }
   const labelled = model.classes === null ? rows : withClassContext(rows, model.classes, dataSpec);
-  return model.levels ? { ...labelled, data: dequantise(rows.data, seed + 3, model.levels) } : labelled;
+  const image = model.levels
+    ? { ...labelled, data: dequantise(rows.data, seed + 3, model.levels) }
+    : labelled;
+  return dequantiseColumns(image, model.discrete, seed + 3);
 }
 
 /**
@@ -97,7 +110,12 @@ export function withClassContext(table: Table, classes: number, dataSpec: string
 
 /** The log-densities of {@link evaluationTable}'s rows, in input order. */
 export function scoreData(model: SavedModel, dataSpec: string, seed: number): Float64Array {
-  return tableLogDensities(model.flow, evaluationTable(model, dataSpec, seed), model.levels);
+  return tableLogDensities(
+    model.flow,
+    evaluationTable(model, dataSpec, seed),
+    model.levels,
+    discreteLogVolume(model.discrete),
+  );
 }
 
 /**

@@ -111,6 +111,24 @@ describe('train --target', () => {
     expect(Number.isFinite(out.elbo)).toBe(true);
   }, 120_000);
 
+  test('--max-seconds without --steps anneals a target run over its budget', () => {
+    const r = cli('train', ...PLANAR_U1, '--max-seconds', '1', '--out', 'u1-budget', '--json', '--quiet');
+    expect(r.status, r.stderr).toBe(0);
+    const out = json(r.last) as { steps: number; bestStep: number; elbo: number };
+    expect(out.steps).toBeGreaterThan(0);
+    expect(out.bestStep).toBeLessThanOrEqual(out.steps);
+    expect(Number.isFinite(out.elbo)).toBe(true);
+    const lrs = readFileSync(join(harness.dir, 'u1-budget', 'loss.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => Number(line.split(',')[3]));
+    expect(lrs).toHaveLength(out.steps);
+    // --lr 1e-2, cosine over the fraction of the second spent: the base rate first, ~0 last.
+    expect(lrs[0]).toBeGreaterThan(0.99e-2);
+    expect(lrs.at(-1)).toBeLessThan(1e-3);
+  }, 120_000);
+
   test('the model loads: sample gives 2-D rows, plot draws q beside the target', () => {
     const s = cli('sample', '--model', 'u1-model', '-n', '5', '--json');
     expect(s.status, s.stderr).toBe(0);

@@ -67,6 +67,13 @@ export interface TrainOptions extends AdamOptions {
 export interface FitOptions extends TrainOptions {
   /** Conditioning rows aligned with the training data. */
   context?: tf.Tensor;
+  /**
+   * Uniform dequantisation of discrete columns (Theis et al. 2016): per-column widths h (shape
+   * [columns] of 2-D data; 0 for a continuous column), each minibatch getting fresh
+   * u ~ U(−h/2, h/2) added (seeded by the run's seed and the step), so the flow fits the density of
+   * v = x + u and cannot collapse on the grid. Default none.
+   */
+  dequantisationWidths?: tf.Tensor;
   /** Explicit validation data; otherwise `validationFraction` of the data is held out. */
   validationData?: tf.Tensor;
   /** Conditioning rows aligned with `validationData`. */
@@ -242,6 +249,17 @@ export function* fitSteps(
     );
   }
   checkFinite(data, 'fit: training data');
+  const widths = options.dequantisationWidths;
+  if (widths) {
+    if (widths.rank !== 1 || data.rank !== 2 || widths.shape[0] !== data.shape[1]) {
+      throw new ShapeError(
+        `fit: dequantisationWidths must have one width per column of 2-D data, got shape [${widths.shape.join(', ')}] for data of shape [${data.shape.join(', ')}]`,
+      );
+    }
+    checkFinite(widths, 'fit: dequantisationWidths');
+    if (tf.tidy(() => tf.min(widths).dataSync()[0] as number) < 0)
+      throw new OptionError('fit: dequantisationWidths must be >= 0');
+  }
   if (options.validationData) checkFinite(options.validationData, 'fit: validation data');
 
   const split = splitData(data, options, seed);
@@ -304,7 +322,16 @@ export function* fitSteps(
           step,
           () => {
             const rows = tf.tensor1d(indices, 'int32');
-            const x = tf.gather(split.train, rows);
+            const rowsX = tf.gather(split.train, rows);
+            const x = widths
+              ? tf.add(
+                  rowsX,
+                  tf.mul(
+                    tf.randomUniform(rowsX.shape, -0.5, 0.5, 'float32', stepSeed(seed ^ 0x0d0e, step)),
+                    widths,
+                  ),
+                )
+              : rowsX;
             const context = split.trainContext ? tf.gather(split.trainContext, rows) : undefined;
             const objective = flow.trainingLoss(x, { context, record, seed: stepSeed(seed, step) });
             return record.penalise(objective);

@@ -116,6 +116,9 @@ for (const flow of args.flows.split(',')) {
         String(seed),
         '--force',
         '--json',
+        // The Gaussian and the PyTorch reference fit the raw values: so does the CLI here.
+        '--discrete',
+        'none',
         ...settings,
       ]),
     );

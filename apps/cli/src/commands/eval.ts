@@ -3,6 +3,7 @@ import { bitsPerDim } from '@bijective/datasets';
 import { intOption, requiredOption, type ParsedArgs } from '../args.js';
 import { selectBackend } from '../backend.js';
 import { printJson } from '../output.js';
+import { discreteLogVolume } from '../discrete.js';
 import { openModel } from '../saved-model.js';
 import { closeModel, evaluationTable, tableInverseHealth, tableLogDensities } from '../scoring.js';
 
@@ -50,7 +51,9 @@ export async function evalCommand(args: ParsedArgs): Promise<void> {
   const model = await openModel(modelDir);
   try {
     const table = evaluationTable(model, dataSpec, seed);
-    const logProb = Array.from(tableLogDensities(model.flow, table, model.levels));
+    const logProb = Array.from(
+      tableLogDensities(model.flow, table, model.levels, discreteLogVolume(model.discrete)),
+    );
     const nll = -logProb.reduce((a, b) => a + b, 0) / logProb.length;
     const health = args.flags.has('check-inverse') ? tableInverseHealth(model, table) : null;
     const result = {

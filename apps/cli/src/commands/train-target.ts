@@ -58,6 +58,7 @@ const DATA_ONLY: Readonly<Record<string, string>> = {
   'val-every': 'there is no validation data',
   patience: 'there is no validation data',
   preprocess: "the flow acts on the target's own coordinates",
+  discrete: 'a target has no data columns to dequantise',
   base: 'the base is a standard normal (reparameterised sampling)',
   'context-columns': 'targets have no context',
   'checkpoint-every': 'target runs write no checkpoints',
@@ -74,10 +75,12 @@ export interface TargetTrainSettings {
   target: string;
   /** Target options: `--target-options`, with `--data` as `data` and `--label-column` as `labelColumn`. */
   targetOptions: JsonObject;
-  /** `--steps`. */
+  /** `--steps` (its default on a time budget: the nominal horizon of the loss windows). */
   steps: number;
   /** `--max-seconds`: the wall-clock budget of the training loop. */
   maxSeconds?: number;
+  /** `--max-seconds` without `--steps`: the budget is the horizon the schedule anneals over, no step cap. */
+  timeBudget: boolean;
   /** `--samples`: draws from q per step. */
   samples: number;
   /** `--lr`. */
@@ -153,6 +156,7 @@ export function readTargetTrainSettings(args: ParsedArgs): TargetTrainSettings {
     targetOptions,
     steps: intOption(args, 'steps', TARGET_DEFAULTS.steps, 1, 1e9),
     maxSeconds: positiveOption(args, 'max-seconds', 1e9),
+    timeBudget: args.values.has('max-seconds') && !args.values.has('steps'),
     samples: intOption(args, 'samples', TARGET_DEFAULTS.samples, 1, 1e6),
     learningRate: numberOption(args, 'lr', TARGET_DEFAULTS.learningRate, 1e-8, 10),
     clipNorm: positiveOption(args, 'clip-norm'),
@@ -198,7 +202,7 @@ function fitKeepingBest(
   flow: Flow,
   target: Target,
   settings: TargetTrainSettings,
-  onStep?: (row: LossRow) => void,
+  onStep?: (row: LossRow, totalSteps: number) => void,
 ): KeptFit {
   const { steps, seed } = settings;
   const window = lossWindow(steps);
@@ -212,7 +216,8 @@ function fitKeepingBest(
   try {
     const result = withCliHints(() =>
       fitVariational(flow, target, {
-        steps,
+        // On a time budget fitVariational gets no step count: it anneals over the budget instead.
+        ...(settings.timeBudget ? {} : { steps }),
         batchSize: settings.samples,
         learningRate: settings.learningRate,
         seed,
@@ -221,10 +226,11 @@ function fitKeepingBest(
         ...(settings.maxSeconds !== undefined ? { maxSeconds: settings.maxSeconds } : {}),
         evaluationSamples: EVALUATION_SAMPLES,
         onProgress: (p) => {
-          onStep?.({ step: p.step, trainLoss: p.loss, valNll: null, lr: p.learningRate });
+          onStep?.({ step: p.step, trainLoss: p.loss, valNll: null, lr: p.learningRate }, p.totalSteps);
           sum += p.loss;
           count += 1;
-          if (count < window && p.step < steps) return;
+          // totalSteps: the steps asked, or on a time budget the projection (the last step's own count).
+          if (count < window && p.step < p.totalSteps) return;
           const mean = sum / count;
           sum = 0;
           count = 0;
@@ -338,9 +344,15 @@ export async function trainTarget(
       process.stderr,
       progressMode(process.stderr, settings.quiet, settings.json),
     );
-    const fitted = fitKeepingBest(flow, target, settings, (row) => {
+    const fitted = fitKeepingBest(flow, target, settings, (row, totalSteps) => {
       history.push(row);
-      progress.update(row.step, row.trainLoss);
+      progress.update(
+        row.step,
+        row.trainLoss,
+        undefined,
+        undefined,
+        settings.timeBudget ? totalSteps : undefined,
+      );
     });
     progress.finish();
     const config: TargetConfig = target.getConfig();
@@ -348,7 +360,9 @@ export async function trainTarget(
       say('fitting the full-covariance Gaussian baseline with the same budget (log Z is unknown)');
     // The baseline gets the steps the flow ran (its budget, when --max-seconds cut the run short).
     const baseline =
-      target.logNormalizer === null ? gaussianBaseline(target, { ...settings, steps: fitted.steps }) : null;
+      target.logNormalizer === null
+        ? gaussianBaseline(target, { ...settings, steps: fitted.steps, timeBudget: false })
+        : null;
     const { metrics } = fitted;
     const seconds = (performance.now() - started) / 1000;
     const summary = {

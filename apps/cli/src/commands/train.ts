@@ -47,6 +47,14 @@ import { QUANTILE_LEVELS, quantilesOf } from '../quantiles.js';
 import { tableLogDensities, withClassContext } from '../scoring.js';
 import { CONTINUOUS_NLL_ROWS, isContinuousFlow, ownObjective, samplingNfe } from '../objective.js';
 import { UsageError } from '../usage-error.js';
+import {
+  dequantisationWidths,
+  dequantiseColumns,
+  describeDiscrete,
+  discreteColumnsFor,
+  discreteLogVolume,
+  type DiscreteMode,
+} from '../discrete.js';
 import type { CommandContext } from './index.js';
 import { lossPicture } from './plot.js';
 import { writeFileAtomic } from '../files.js';
@@ -146,6 +154,8 @@ export interface TrainSettings {
   preprocess?: 'whiten' | 'standardise';
   /** `--base`. */
   base?: string;
+  /** `--discrete`: detect and dequantise discrete columns of a table (`auto`, the default) or not. */
+  discrete: DiscreteMode;
   /** `--backend`. */
   backend?: string;
   /** `--context-columns`. */
@@ -196,6 +206,7 @@ export function readTrainSettings(args: ParsedArgs): TrainSettings {
       ? choiceOption(args, 'preprocess', ['whiten', 'standardise'] as const, 'standardise')
       : undefined,
     base: args.values.get('base'),
+    discrete: choiceOption(args, 'discrete', ['auto', 'none'] as const, 'auto'),
     backend: args.values.get('backend'),
     contextColumns: intListOption(args, 'context-columns', 0),
     classConditional: args.flags.has('class-conditional'),
@@ -228,10 +239,11 @@ function rowLogDensities(
   flow: Flow,
   table: Table | null | undefined,
   levels: number | undefined,
+  logVolume: number,
   limit = TRAIN_NLL_ROWS,
 ): Float64Array | null {
   if (!table || table.rows === 0) return null;
-  return tableLogDensities(flow, headRows(table, limit), levels ?? null);
+  return tableLogDensities(flow, headRows(table, limit), levels ?? null, logVolume);
 }
 
 const meanNll = (logProb: Float64Array | null): number | null =>
@@ -445,15 +457,25 @@ async function trainWith(
   const levels = dataset.levels;
   const classes = settings.classConditional ? classCount(splits, dataSpec, contextColumns) : null;
   const labelled = (t: Table): Table => (classes === null ? t : withClassContext(t, classes, dataSpec));
-  const train = withDequantisation(labelled(splits.train), levels, seed + 1);
+  const trainRows = withDequantisation(labelled(splits.train), levels, seed + 1);
+  // Discrete CSV columns (src/discrete.ts): fitted with fresh uniform noise per minibatch; the
+  // standardisation, whitening and reported NLLs use fixed draws, with the bins' Σ log h added back.
+  const tabular = dataset.kind === 'fixed' && !levels && !isImageFlow(flowName);
+  const discrete = discreteColumnsFor(settings.discrete, trainRows, tabular);
+  const logVolume = discreteLogVolume(discrete);
+  const train = dequantiseColumns(trainRows, discrete, seed + 1);
   // A continuous flow's likelihood is an ODE solve per row: its validation passes and train/val NLLs
   // use the first CONTINUOUS_NLL_ROWS rows (uniform: the splits are shuffled or fresh draws).
   const continuous = isContinuousFlow(flowName);
   const nllRows = continuous ? CONTINUOUS_NLL_ROWS : TRAIN_NLL_ROWS;
   const validationRows =
     splits.validation && (continuous ? headRows(splits.validation, nllRows) : splits.validation);
-  const validation = validationRows && withDequantisation(labelled(validationRows), levels, seed + 2);
-  const test = splits.test && withDequantisation(labelled(splits.test), levels, seed + 3);
+  const validation =
+    validationRows &&
+    dequantiseColumns(withDequantisation(labelled(validationRows), levels, seed + 2), discrete, seed + 2);
+  const test =
+    splits.test &&
+    dequantiseColumns(withDequantisation(labelled(splits.test), levels, seed + 3), discrete, seed + 3);
   if (test && test.cols !== train.cols) {
     throw new UsageError(`test data has ${test.cols} columns but the training data has ${train.cols}`);
   }
@@ -465,6 +487,9 @@ async function trainWith(
   const imageFlow = isImageFlow(flowName);
   const standardisation = imageFlow ? identityStandardisation(train.cols) : fitStandardisation(train);
   const recipe = trainingDefaults(flowName, preprocess === 'whiten');
+  // `--max-seconds` without `--steps` makes the budget the run's horizon: fit gets no step count,
+  // runs until the budget is spent and anneals the schedule over the fraction of it used.
+  const timeBudget = settings.maxSeconds !== undefined && settings.steps === undefined;
   const steps = settings.steps ?? recipe.steps;
   const batch = settings.batch ?? recipe.batchSize;
   const learningRate = settings.lr ?? recipe.learningRate;
@@ -499,7 +524,8 @@ async function trainWith(
   const everyMs = settings.checkpointMinutes === undefined ? undefined : settings.checkpointMinutes * 60_000;
   let lastCheckpoint = performance.now();
   const tensors = {
-    x: tableTensor(train),
+    x: tableTensor(trainRows),
+    widths: discrete.length > 0 ? tf.tensor1d(dequantisationWidths(discrete, dims)) : undefined,
     context: contextTensor(train),
     validation: validation ? tableTensor(validation) : undefined,
     validationContext: validation ? contextTensor(validation) : undefined,
@@ -507,16 +533,20 @@ async function trainWith(
   const variational = variationalGlow(flow.bijector) !== null;
   try {
     const result = fitWithCliHints(flow, tensors.x, {
-      steps,
+      ...(timeBudget ? {} : { steps }),
       batchSize: batch,
       learningRate,
       seed,
       context: tensors.context,
+      dequantisationWidths: tensors.widths,
       // Variational dequantisation trains a bound that the uniform validation NLL does not track:
       // such a run keeps its last weights and reports the bound afterwards.
       validationData: variational ? undefined : tensors.validation,
       validationContext: variational ? undefined : tensors.validationContext,
       validationFraction: 0,
+      // On a time budget the recipe's steps serve as the nominal horizon of the cadence: the flow's
+      // recommended cadence, else max(10, recipe steps/40), capped at 10 epochs for small tables (fit's
+      // own default there, every 100 steps, would let a 128-row table overfit between passes).
       validationEvery:
         settings.validationEvery ?? defaultValidationEvery(steps, batch, train.rows, recipe.validationEvery),
       ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
@@ -541,12 +571,12 @@ async function trainWith(
           valNll: p.validationNll ?? null,
           lr: p.learningRate,
         });
-        progress.update(p.step, p.loss, p.validationNll, p.nfeForward);
+        progress.update(p.step, p.loss, p.validationNll, p.nfeForward, timeBudget ? p.totalSteps : undefined);
       },
     });
     progress.finish();
-    const trainLogDensity = rowLogDensities(flow, train, levels, nllRows);
-    const validationLogDensity = rowLogDensities(flow, validation, levels, nllRows);
+    const trainLogDensity = rowLogDensities(flow, train, levels, logVolume, nllRows);
+    const validationLogDensity = rowLogDensities(flow, validation, levels, logVolume, nllRows);
     const trainNll = meanNll(trainLogDensity);
     const objectiveRows = headRows(train, nllRows);
     const objectiveTensors = { x: tableTensor(objectiveRows), context: contextTensor(objectiveRows) };
@@ -562,7 +592,7 @@ async function trainWith(
     const nfeForward =
       result.nfeForward ?? (continuous ? samplingNfe(flow, 1000, tensors.context) : undefined);
     const valNll = meanNll(validationLogDensity);
-    const testNll = meanNll(rowLogDensities(flow, test, levels));
+    const testNll = meanNll(rowLogDensities(flow, test, levels, logVolume));
     const seconds = (performance.now() - started) / 1000;
     const summary = {
       flow: flowName,
@@ -575,6 +605,7 @@ async function trainWith(
       trainNll,
       valNll,
       testNll,
+      discreteColumns: discrete.map((c) => ({ column: c.column, resolution: c.resolution })),
       ...(levels && (testNll ?? valNll) !== null
         ? { bitsPerDim: bitsPerDim((testNll ?? valNll) as number, dims) }
         : {}),
@@ -593,6 +624,7 @@ async function trainWith(
       contextColumns: contextColumns ?? null,
       ...(classes !== null ? { classes } : {}),
       levels: levels ?? null,
+      discrete: settings.discrete,
       eventShape: [...dataset.eventShape],
       preprocess: whitened ? 'whiten' : 'standardise',
       stopReason: result.stopReason,
@@ -622,6 +654,10 @@ async function trainWith(
         `${flowName} on ${dataSpec} (${dims}-D, ${backend}): ${result.steps} steps in ${seconds.toFixed(1)} s (${summary.stepsPerSecond.toFixed(1)} steps/s)`,
       );
     const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4));
+    if (tabular)
+      process.stdout.write(
+        `discrete columns (dequantised at their resolution h; NLLs are of the grid values): ${settings.discrete === 'none' ? 'off (--discrete none)' : describeDiscrete(discrete, train.columns)}\n`,
+      );
     process.stdout.write(
       `train NLL ${fmt(trainNll)}  val NLL ${fmt(valNll)}  test NLL ${fmt(testNll)} nats\n`,
     );
