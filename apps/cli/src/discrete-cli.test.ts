@@ -1,39 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DISCRETE_TABLE_ENTROPY as ENTROPY, discreteTableCsv } from '@bijective/test-support/discrete-table';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { cliHarness, expectUsageError, type CliHarness } from './test-harness.js';
 
 let harness: CliHarness;
 const cli = (...args: string[]) => harness.cli(...args);
 
-/**
- * n rows of (a, b): a ∈ {0, 1, 2} with probabilities 0.5, 0.3, 0.2 and b | a ~ N(a/2, 1), written with
- * 5 decimals (a deterministic LCG stream per seed).
- */
-function mixedCsv(n: number, seed: number): string {
-  let s = seed;
-  const r = () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-  const lines = ['a,b'];
-  for (let i = 0; i < n; i++) {
-    const u = r();
-    const a = u < 0.5 ? 0 : u < 0.8 ? 1 : 2;
-    const z = Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-    lines.push(`${a},${(z + 0.5 * a).toFixed(5)}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/** The entropy of the table's distribution in nats: H(a) + H(b | a), the lowest expected NLL of any model. */
-const ENTROPY =
-  -[0.5, 0.3, 0.2].reduce((sum, p) => sum + p * Math.log(p), 0) + 0.5 * Math.log(2 * Math.PI * Math.E);
-
 beforeAll(async () => {
   harness = await cliHarness('bijective-discrete-');
-  writeFileSync(join(harness.dir, 'train.csv'), mixedCsv(1500, 1));
-  writeFileSync(join(harness.dir, 'test.csv'), mixedCsv(1000, 2));
+  writeFileSync(join(harness.dir, 'train.csv'), discreteTableCsv(1500, 1));
+  writeFileSync(join(harness.dir, 'test.csv'), discreteTableCsv(1000, 2));
 }, 120_000);
 
 const train = (mode: string, out: string) =>

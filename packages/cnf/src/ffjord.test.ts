@@ -8,10 +8,9 @@ import {
   StandardNormal,
   createByName,
   hostRng,
-  loadFlow,
-  saveFlow,
   solveTelemetry,
 } from '@bijective/core';
+import { reloadFlow } from '@bijective/testing';
 import { fit, type FitProgress } from '@bijective/train';
 import { OdeSolveError } from '@bijective/ode';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -316,14 +315,7 @@ describe('ffjord', () => {
     const x = data(16, 8);
     const flow = flowOf({ layers: 2 });
     tf.tidy(() => (flow.bijector.variables.at(-1) as tf.Variable).assign(tf.scalar(0.9)));
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await saveFlow(flow, {
-      save: async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
-      },
-    });
-    const { flow: loaded } = await loadFlow(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    const { flow: loaded } = await reloadFlow(flow);
     expect(loaded.bijector.getConfig()).toEqual(flow.bijector.getConfig());
     expect((loaded.bijector as Ffjord).integrationTimes()).toEqual(
       (flow.bijector as Ffjord).integrationTimes(),

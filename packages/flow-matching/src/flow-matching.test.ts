@@ -12,10 +12,9 @@ import {
   StandardNormal,
   createByName,
   hostRng,
-  loadFlow,
-  saveFlow,
   solveTelemetry,
 } from '@bijective/core';
+import { reloadFlow } from '@bijective/testing';
 import { fit } from '@bijective/train';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { FlowMatching, type FlowMatchingOptions } from './index.js';
@@ -264,14 +263,7 @@ describe('flow-matching', () => {
 
   test('saves and loads through model files: same config and densities', async () => {
     const flow = flowOf({ path: 'minibatch-ot', sigmaMin: 0.01, identityInit: false, contextShape: [1] });
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await saveFlow(flow, {
-      save: async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
-      },
-    });
-    const { flow: loaded } = await loadFlow(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    const { flow: loaded } = await reloadFlow(flow);
     expect(loaded.bijector.getConfig()).toEqual(flow.bijector.getConfig());
     const x = tf.tensor2d([
       [0.1, 0.2],
@@ -350,14 +342,7 @@ describe('flow-matching', () => {
       ),
     );
     expect(gap).toBeGreaterThan(0);
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await saveFlow(flow, {
-      save: async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
-      },
-    });
-    const { flow: loaded } = await loadFlow(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    const { flow: loaded } = await reloadFlow(flow);
     const [a, b] = [flow, loaded].map((f) => tf.tidy(() => Array.from(f.sample(3, { seed: 4 }).dataSync())));
     expect(b).toEqual(a);
     expect((loaded.variables.at(-1) as tf.Variable).dataSync()[0]).toBe(5);

@@ -4,7 +4,8 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@bijective/engine/gradients';
 import * as tf from '@tensorflow/tfjs-core';
-import { Flow, ShapeError, StandardNormal, loadFlow, saveFlow } from '@bijective/core';
+import { Flow, ShapeError, StandardNormal } from '@bijective/core';
+import { reloadFlow } from '@bijective/testing';
 import { fit } from '@bijective/train';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { Glow, variationalLogProb } from './index.js';
@@ -92,14 +93,7 @@ describe('class-conditional glow', () => {
     (flow.bijector as Glow).trainableVariables.forEach((v, i) =>
       tf.tidy(() => v.assign(tf.add(v, tf.randomNormal(v.shape, 0, 0.05, 'float32', 10 + i)))),
     );
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await saveFlow(flow, {
-      save: async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
-      },
-    });
-    const { flow: loaded } = await loadFlow(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    const { flow: loaded } = await reloadFlow(flow);
     expect(loaded.bijector.contextShape).toEqual([2]);
     const { x, labels } = labelled(6, 3);
     const context = oneHot(labels);

@@ -6,8 +6,9 @@ import '@bijective/test-support/wasm';
 import '@tensorflow/tfjs-backend-wasm';
 import '@bijective/engine/gradients';
 import * as tf from '@tensorflow/tfjs-core';
-import { Flow, OptionError, ShapeError, StandardNormal, create, loadFlow, saveFlow } from '@bijective/core';
+import { Flow, OptionError, ShapeError, StandardNormal, create } from '@bijective/core';
 import { bitsPerDim, logitTransform } from '@bijective/datasets';
+import { reloadFlow } from '@bijective/testing';
 import { fit } from '@bijective/train';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -75,14 +76,7 @@ describe('actnorm', () => {
     const flow = glowFlow();
     const x = images(32, [4, 4, 1], 1);
     tf.tidy(() => flow.logProb(x, { training: true })); // initialises every actnorm
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await saveFlow(flow, {
-      save: async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
-      },
-    });
-    const { flow: loaded } = await loadFlow(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    const { flow: loaded } = await reloadFlow(flow);
     expect(loaded.bijector.getConfig()).toEqual(flow.bijector.getConfig());
     const [a, b] = [flow, loaded].map((f) => tf.tidy(() => Array.from(f.logProb(x).dataSync())));
     expect(b).toEqual(a);

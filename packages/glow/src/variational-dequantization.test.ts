@@ -5,7 +5,8 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@bijective/engine/gradients';
 import * as tf from '@tensorflow/tfjs-core';
-import { Chain, Flow, OptionError, StandardNormal, loadFlow, saveFlow } from '@bijective/core';
+import { Chain, Flow, OptionError, StandardNormal } from '@bijective/core';
+import { reloadFlow } from '@bijective/testing';
 import { fit } from '@bijective/train';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { Glow, VariationalDequantizer, binCorners, variationalGlow, variationalLogProb } from './index.js';
@@ -132,14 +133,7 @@ describe('variational dequantisation', () => {
     const y = images(8, 3);
     flow.trainingLoss(y, { seed: 1 }).dispose();
     perturb((flow.bijector as Glow).variables, 8, 0.05);
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await saveFlow(flow, {
-      save: async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
-      },
-    });
-    const { flow: loaded } = await loadFlow(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    const { flow: loaded } = await reloadFlow(flow);
     expect(JSON.stringify(loaded.bijector.getConfig())).toContain('"dequantization":"variational"');
     expect(loaded.bijector.variables.length).toBe(flow.bijector.variables.length);
     const a = variationalLogProb(flow, y, { samples: 2, seed: 4 }).dataSync();

@@ -97,3 +97,4 @@ export {
   type TextEdit,
 } from './model-file-fuzz.js';
 export { fuzzJunk, fuzzOptions, fuzzSize, plausibleOrJunk } from './option-fuzz.js';
+export { reloadFlow } from './reload.js';

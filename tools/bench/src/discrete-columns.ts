@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DISCRETE_TABLE_ENTROPY as ENTROPY, discreteTableCsv } from '@bijective/test-support/discrete-table';
 
 const { values: args } = parseArgs({
   options: {
@@ -23,32 +24,11 @@ const { values: args } = parseArgs({
 
 const ROOT = resolve(import.meta.dirname ?? '.', '..', '..', '..');
 const CLI = resolve(ROOT, 'apps/cli/dist/bijective.mjs');
-/** H(a) + H(b | a) in nats: the lowest expected NLL of any model of the grid values. */
-const ENTROPY =
-  -[0.5, 0.3, 0.2].reduce((sum, p) => sum + p * Math.log(p), 0) + 0.5 * Math.log(2 * Math.PI * Math.E);
-
-/** n rows of the table from a seeded LCG. */
-function tableCsv(n: number, seed: number): string {
-  let s = seed;
-  const r = () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-  const lines = ['a,b'];
-  for (let i = 0; i < n; i++) {
-    const u = r();
-    const a = u < 0.5 ? 0 : u < 0.8 ? 1 : 2;
-    const z = Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-    lines.push(`${a},${(z + 0.5 * a).toFixed(5)}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 mkdirSync(args.dir, { recursive: true });
 const train = resolve(args.dir, 'train.csv');
 const test = resolve(args.dir, 'test.csv');
-writeFileSync(train, tableCsv(Number(args.rows), 1));
-writeFileSync(test, tableCsv(1000, 2));
+writeFileSync(train, discreteTableCsv(Number(args.rows), 1));
+writeFileSync(test, discreteTableCsv(1000, 2));
 
 console.log(`entropy of the table: ${ENTROPY.toFixed(3)} nats (the lowest expected test NLL)`);
 console.log('| flow | --discrete | seed | discrete columns | steps run | test NLL | minus entropy |');
