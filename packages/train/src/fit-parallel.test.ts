@@ -36,7 +36,9 @@ beforeAll(async () => {
     format: 'esm',
     outfile: worker,
     conditions: ['@bijective/source'],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
     logLevel: 'error',
   });
   tf.env().set('PROD', true);
@@ -49,7 +51,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function gaussianData(n: number, seed: number): tf.Tensor2D {
   return tf.tidy(() => {
     const z = tf.randomNormal([n, 2], 0, 1, 'float32', seed);
-    return tf.add(tf.matMul(z, tf.tensor2d([[2, 0.5], [0, 0.5]])), tf.tensor1d([1, -2])) as tf.Tensor2D;
+    return tf.add(
+      tf.matMul(
+        z,
+        tf.tensor2d([
+          [2, 0.5],
+          [0, 0.5],
+        ]),
+      ),
+      tf.tensor1d([1, -2]),
+    ) as tf.Tensor2D;
   });
 }
 
@@ -103,13 +114,18 @@ describe('fitParallel', () => {
     const seen: Float32Array[][] = [];
     try {
       await runSteps(
-        fitSteps(flow, data, {
-          steps: 6,
-          batchSize: 50,
-          learningRate: 1e-2,
-          // the weights each step computes on are the previous update's: read them before the next
-          onProgress: () => seen.push(flow.trainableVariables.map((v) => Float32Array.from(v.dataSync()))),
-        }, pool),
+        fitSteps(
+          flow,
+          data,
+          {
+            steps: 6,
+            batchSize: 50,
+            learningRate: 1e-2,
+            // the weights each step computes on are the previous update's: read them before the next
+            onProgress: () => seen.push(flow.trainableVariables.map((v) => Float32Array.from(v.dataSync()))),
+          },
+          pool,
+        ),
         {},
       );
     } finally {

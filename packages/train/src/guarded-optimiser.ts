@@ -73,7 +73,12 @@ export class GuardedOptimiser {
     fallback?: Fallback,
     budgetFraction?: number,
   ): { loss: number; learningRate: number } {
-    return this.stepWith(step, () => tf.variableGrads(loss, this.trainable as tf.Variable[]), fallback, budgetFraction);
+    return this.stepWith(
+      step,
+      () => tf.variableGrads(loss, this.trainable as tf.Variable[]),
+      fallback,
+      budgetFraction,
+    );
   }
 
   /**

@@ -75,7 +75,12 @@ export function sizeOf(shape: readonly number[]): number {
 }
 
 /** Writes an error text into the shared error buffer (first failure wins) and flags replica `index`. @internal */
-export function reportFailure(control: Int32Array, error: SharedArrayBuffer, index: number, message: string): void {
+export function reportFailure(
+  control: Int32Array,
+  error: SharedArrayBuffer,
+  index: number,
+  message: string,
+): void {
   if (Atomics.compareExchange(control, CONTROL.FAILED, 0, index) !== 0) return;
   const bytes = new TextEncoder().encode(message).subarray(0, ERROR_CAPACITY);
   new Uint8Array(error).set(bytes);

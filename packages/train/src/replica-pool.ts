@@ -96,9 +96,7 @@ export class ReplicaPool implements ShardedGradients {
   static async start(flow: Flow, options: ReplicaPoolOptions): Promise<ReplicaPool> {
     const pool = new ReplicaPool(flow, options);
     try {
-      await Promise.all(
-        Array.from({ length: options.threads - 1 }, (_, i) => pool.spawn(i + 1)),
-      );
+      await Promise.all(Array.from({ length: options.threads - 1 }, (_, i) => pool.spawn(i + 1)));
     } catch (e) {
       await pool.close();
       throw e;
@@ -117,12 +115,20 @@ export class ReplicaPool implements ShardedGradients {
       contextShape: this.options.contextShape,
       buffers: this.buffers,
     };
-    const worker = new Worker(this.options.worker, { workerData: init });
+    const module = this.options.worker;
+    // Node takes a file URL only as a URL object: accept `import.meta.url` as it is.
+    const target = typeof module === 'string' && module.startsWith('file:') ? new URL(module) : module;
+    const worker = new Worker(target, { workerData: init });
     this.workers.push(worker);
     const where = `replica thread ${index} (worker module ${String(this.options.worker)})`;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new ReplicaError(`${where} did not start within ${this.timeoutMs / 1000} s: does the module call serveReplica() when isReplicaThread()?`)),
+        () =>
+          reject(
+            new ReplicaError(
+              `${where} did not start within ${this.timeoutMs / 1000} s: does the module call serveReplica() when isReplicaThread()?`,
+            ),
+          ),
         this.timeoutMs,
       );
       const settle = (error?: Error): void => {
@@ -139,7 +145,11 @@ export class ReplicaPool implements ShardedGradients {
       worker.once('exit', (code) => {
         this.exited.add(worker);
         this.messages.get(worker)?.({ type: 'exit' });
-        settle(new ReplicaError(`${where} exited (code ${code}) before it was ready: does the module call serveReplica() when isReplicaThread()?`));
+        settle(
+          new ReplicaError(
+            `${where} exited (code ${code}) before it was ready: does the module call serveReplica() when isReplicaThread()?`,
+          ),
+        );
       });
     });
   }
@@ -210,7 +220,8 @@ export class ReplicaPool implements ShardedGradients {
       loss += (output[0] as number) * weight;
       let offset = 1;
       for (const sum of sums) {
-        for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + (output[offset + i] as number) * weight;
+        for (let i = 0; i < sum.length; i++)
+          sum[i] = (sum[i] as number) + (output[offset + i] as number) * weight;
         offset += sum.length;
       }
     }

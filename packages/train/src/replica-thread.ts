@@ -10,14 +10,7 @@ import {
   type Flow,
 } from '@bijective/core';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import {
-  COMMAND,
-  CONTROL,
-  REPLICA_KIND,
-  reportFailure,
-  sizeOf,
-  type ReplicaInit,
-} from './replica-layout.js';
+import { COMMAND, CONTROL, REPLICA_KIND, reportFailure, sizeOf, type ReplicaInit } from './replica-layout.js';
 
 /**
  * Whether this thread is a replica thread started by `fitParallel`; the worker module passed as
@@ -112,9 +105,7 @@ export async function serveReplica(): Promise<void> {
     const weights = new Float32Array(init.buffers.weights);
     const total = flow.variables.reduce((sum, v) => sum + v.size, 0);
     if (total !== weights.length)
-      throw new ShapeError(
-        `the loaded flow has ${total} weights, the main thread's has ${weights.length}`,
-      );
+      throw new ShapeError(`the loaded flow has ${total} weights, the main thread's has ${weights.length}`);
   } catch (e) {
     parentPort?.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
     return;
