@@ -47,7 +47,7 @@ async function modelBytes(flow: Flow): Promise<tf.io.ModelArtifacts> {
   return saved as tf.io.ModelArtifacts;
 }
 
-/** Checks `threads` against the machine-independent limits and the minibatch; returns it. */
+/** Checks `threads` against the limits and the minibatch; returns it. @internal */
 export function checkThreads(threads: unknown, batchRows: number, what = 'threads'): number {
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS)
     throw new OptionError(`${what} must be an integer from 1 to ${MAX_THREADS}, got ${String(threads)}`);

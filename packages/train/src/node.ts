@@ -5,6 +5,6 @@
  */
 import '@bijective/engine/gradients';
 
-export { fitParallel, checkThreads, MAX_THREADS, type FitParallelOptions } from './fit-parallel.js';
+export { fitParallel, MAX_THREADS, type FitParallelOptions } from './fit-parallel.js';
 export { isReplicaThread, serveReplica } from './replica-thread.js';
 export { ReplicaError } from './replica-pool.js';
