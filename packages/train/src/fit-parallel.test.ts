@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Affine, BatchNorm, Chain, Flow, LULinear, StandardNormal } from '@bijective/core';
 import { fit, fitSteps } from './fit.js';
+import type { FitState } from './fit-state.js';
 import { fitParallel } from './fit-parallel.js';
 import { runSteps } from './fit-async.js';
 import { ReplicaPool } from './replica-pool.js';
@@ -137,6 +138,22 @@ describe('fitParallel', () => {
       expect(broadcast).toEqual(seen[4]);
     }
     flow.dispose();
+    data.dispose();
+  });
+
+  test('a checkpoint of a 2-thread run resumes to the same end', async () => {
+    const data = gaussianData(600, 7);
+    const options = { steps: 20, batchSize: 64, learningRate: 1e-2, seed: 2, threads: 2, worker };
+    let saved: FitState | undefined;
+    const full = await fitParallel(newFlow(), data, {
+      ...options,
+      checkpoint: { due: (step) => step === 10, save: (state) => (saved = state) },
+    });
+    expect(saved?.step).toBe(10);
+    const resumed = await fitParallel(newFlow(), data, { ...options, resume: saved });
+    expect(resumed.steps).toBe(20);
+    expect(resumed.finalLoss).toBeCloseTo(full.finalLoss, 6);
+    expect(resumed.bestValidationNll as number).toBeCloseTo(full.bestValidationNll as number, 6);
     data.dispose();
   });
 
