@@ -209,6 +209,12 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       },
       { name: 'batch', value: 'B', default: '256', help: 'minibatch size' },
       {
+        name: 'threads',
+        value: 'N',
+        default: '1',
+        help: 'threads computing each step (data parallel: each holds a replica of the flow and takes an equal share of the minibatch; gradients are averaged, one update); 1 to 64, at most --batch',
+      },
+      {
         name: 'lr',
         value: 'X',
         default:

@@ -74,11 +74,22 @@ export async function fitAsync(
   data: tf.Tensor,
   options: FitAsyncOptions = {},
 ): Promise<FitResult> {
+  return runSteps(fitSteps(flow, data, options), options);
+}
+
+/**
+ * Runs a training generator to its end, handing the event loop a turn every `yieldEveryMs` and
+ * stopping at `signal`'s abort; returns the generator's result and disposes it on any exit.
+ * @internal
+ */
+export async function runSteps<R>(
+  run: Generator<number, R>,
+  options: Pick<FitAsyncOptions, 'signal' | 'yieldEveryMs'>,
+): Promise<R> {
   const { signal } = options;
-  const yieldEveryMs = checkNumberOption(options.yieldEveryMs ?? 15, 'yieldEveryMs', { min: 0 });
-  signal?.throwIfAborted();
-  const run = fitSteps(flow, data, options);
   try {
+    const yieldEveryMs = checkNumberOption(options.yieldEveryMs ?? 15, 'yieldEveryMs', { min: 0 });
+    signal?.throwIfAborted();
     let since = performance.now();
     for (;;) {
       const next = run.next();

@@ -174,6 +174,22 @@ function splitData(data: tf.Tensor, options: FitOptions, seed: number): Split {
   return split;
 }
 
+/**
+ * A data-parallel step's loss and gradients (`fitParallel`): given the step's minibatch, its
+ * context and seed, the mean objective and each trainable variable's gradient by name, averaged
+ * over shards weighted by their rows, as `tf.variableGrads` of the whole minibatch would give them.
+ * @internal
+ */
+export interface ShardedGradients {
+  /** The minibatch's loss and gradients (called inside a tidy). */
+  gradients(
+    x: tf.Tensor,
+    context: tf.Tensor | undefined,
+    seed: number,
+    record: CallRecord,
+  ): { value: tf.Scalar; grads: tf.NamedTensorMap };
+}
+
 /** The seed of step `step`'s own draws in a flow's training objective (a fresh one per step, reproducible). */
 function stepSeed(seed: number, step: number): number {
   return (Math.imul(seed ^ 0x27d4eb2f, 0x165667b1) + Math.imul(step + 1, 0x9e3779b1)) >>> 0;
@@ -224,6 +240,7 @@ export function* fitSteps(
   flow: Flow,
   data: tf.Tensor,
   options: FitOptions = {},
+  shards?: ShardedGradients,
 ): Generator<number, FitResult> {
   // A time budget without a step count is the run's horizon: no step cap, the schedule over the budget.
   const timeHorizon = options.maxSeconds !== undefined && options.steps === undefined;
@@ -318,29 +335,44 @@ export function* fitSteps(
       let loss: number;
       let learningRate: number;
       try {
-        ({ loss, learningRate } = optimiser.step(
-          step,
-          () => {
-            const rows = tf.tensor1d(indices, 'int32');
-            const rowsX = tf.gather(split.train, rows);
-            const x = widths
-              ? tf.add(
-                  rowsX,
-                  tf.mul(
-                    tf.randomUniform(rowsX.shape, -0.5, 0.5, 'float32', stepSeed(seed ^ 0x0d0e, step)),
-                    widths,
-                  ),
-                )
-              : rowsX;
-            const context = split.trainContext ? tf.gather(split.trainContext, rows) : undefined;
-            const objective = flow.trainingLoss(x, { context, record, seed: stepSeed(seed, step) });
-            return record.penalise(objective);
-          },
-          best
-            ? { weights: best.weights, description: `best-validation weights of step ${best.step}` }
-            : undefined,
-          budgetFraction,
-        ));
+        const minibatch = (): { x: tf.Tensor; context?: tf.Tensor } => {
+          const rows = tf.tensor1d(indices, 'int32');
+          const rowsX = tf.gather(split.train, rows);
+          const x = widths
+            ? tf.add(
+                rowsX,
+                tf.mul(
+                  tf.randomUniform(rowsX.shape, -0.5, 0.5, 'float32', stepSeed(seed ^ 0x0d0e, step)),
+                  widths,
+                ),
+              )
+            : rowsX;
+          const context = split.trainContext ? tf.gather(split.trainContext, rows) : undefined;
+          return { x, context };
+        };
+        const fallback = best
+          ? { weights: best.weights, description: `best-validation weights of step ${best.step}` }
+          : undefined;
+        ({ loss, learningRate } = shards
+          ? optimiser.stepWith(
+              step,
+              () => {
+                const { x, context } = minibatch();
+                return shards.gradients(x, context, stepSeed(seed, step), record);
+              },
+              fallback,
+              budgetFraction,
+            )
+          : optimiser.step(
+              step,
+              () => {
+                const { x, context } = minibatch();
+                const objective = flow.trainingLoss(x, { context, record, seed: stepSeed(seed, step) });
+                return record.penalise(objective);
+              },
+              fallback,
+              budgetFraction,
+            ));
       } finally {
         record.dispose();
       }

@@ -73,6 +73,25 @@ export class GuardedOptimiser {
     fallback?: Fallback,
     budgetFraction?: number,
   ): { loss: number; learningRate: number } {
+    return this.stepWith(
+      step,
+      () => tf.variableGrads(loss, this.trainable as tf.Variable[]),
+      fallback,
+      budgetFraction,
+    );
+  }
+
+  /**
+   * {@link step} with the loss and gradients computed by `gradients` (called inside a tidy), e.g.
+   * averaged over the shards of a data-parallel step: the loss value and each trainable variable's
+   * gradient by name.
+   */
+  stepWith(
+    step: number,
+    gradients: () => { value: tf.Scalar; grads: tf.NamedTensorMap },
+    fallback?: Fallback,
+    budgetFraction?: number,
+  ): { loss: number; learningRate: number } {
     const { steps, learningRate: base, schedule = 'cosine', warmupSteps, clipNorm } = this.options;
     const learningRate =
       budgetFraction === undefined
@@ -81,7 +100,7 @@ export class GuardedOptimiser {
     const started = performance.now();
     const candidate = new WeightSnapshot(this.state);
     const [lossValue, norm] = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(loss, this.trainable as tf.Variable[]);
+      const { value, grads } = gradients();
       const { clipped, globalNorm } = clipByGlobalNorm(grads, clipNorm);
       const [l, n] = tf.stack([value, globalNorm]).dataSync() as Float32Array;
       if (Number.isFinite(l) && Number.isFinite(n)) this.adam.apply(this.trainable, clipped, learningRate);

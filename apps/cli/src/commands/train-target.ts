@@ -62,6 +62,7 @@ const DATA_ONLY: Readonly<Record<string, string>> = {
   base: 'the base is a standard normal (reparameterised sampling)',
   'context-columns': 'targets have no context',
   'checkpoint-every': 'target runs write no checkpoints',
+  threads: 'reverse-KL training runs on one thread',
 };
 
 /** Options that only `--target` training takes (refused with `--data` training). */

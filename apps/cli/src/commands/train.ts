@@ -9,7 +9,8 @@ import {
   type RecommendedSettings,
 } from '@bijective/core';
 import { variationalGlow } from '@bijective/glow/pure';
-import { DivergenceError, fit, type FitState } from '@bijective/train';
+import { DivergenceError, fit, type FitOptions, type FitResult, type FitState } from '@bijective/train';
+import { MAX_THREADS, fitParallel } from '@bijective/train/node';
 import { saveFlowToDirectory } from '@bijective/core/node';
 import {
   bitsPerDim,
@@ -136,6 +137,8 @@ export interface TrainSettings {
   maxSeconds?: number;
   /** `--batch` (undefined: the flow's recommendation). */
   batch?: number;
+  /** `--threads`: threads computing each step (data parallel). */
+  threads: number;
   /** `--lr` (undefined: the recipe's). */
   lr?: number;
   /** `--clip-norm`. */
@@ -195,6 +198,7 @@ export function readTrainSettings(args: ParsedArgs): TrainSettings {
     steps: args.values.has('steps') ? intOption(args, 'steps', 1, 1, 1e9) : undefined,
     maxSeconds: positiveOption(args, 'max-seconds', 1e9),
     batch: args.values.has('batch') ? intOption(args, 'batch', 1, 1, 1e7) : undefined,
+    threads: intOption(args, 'threads', 1, 1, MAX_THREADS),
     lr,
     clipNorm: positiveOption(args, 'clip-norm'),
     seed: intOption(args, 'seed', 0, 0, 2 ** 31 - 1),
@@ -383,9 +387,32 @@ export async function trainCommand(args: ParsedArgs, context: CommandContext): P
   return trainWith(settings, plugins, checkpoint.argv, checkpoint.state, checkpoint.history);
 }
 
-/** `fit`, with the divergence advice in the CLI's own option names. */
-function fitWithCliHints(...call: Parameters<typeof fit>): ReturnType<typeof fit> {
-  return withCliHints(() => fit(...call));
+/**
+ * `fit` on one thread, else `fitParallel` over `threads` threads whose replicas run this program
+ * (the CLI bundle serves replicas when started as one, see main.ts) with the plugins loaded; the
+ * divergence advice in the CLI's own option names.
+ */
+async function fitWithCliHints(
+  flow: Flow,
+  data: tf.Tensor,
+  options: FitOptions,
+  threads: number,
+  plugins: readonly LoadedPlugin[],
+): Promise<FitResult> {
+  if (threads === 1) return withCliHints(() => fit(flow, data, options));
+  try {
+    return await fitParallel(flow, data, {
+      ...options,
+      threads,
+      worker: import.meta.url,
+      imports: plugins.map((p) => p.url),
+      yieldEveryMs: 1000,
+    });
+  } catch (e) {
+    return withCliHints(() => {
+      throw e;
+    });
+  }
 }
 
 /** Runs a training loop, with the divergence advice in the CLI's own option names. */
@@ -532,48 +559,65 @@ async function trainWith(
   };
   const variational = variationalGlow(flow.bijector) !== null;
   try {
-    const result = fitWithCliHints(flow, tensors.x, {
-      ...(timeBudget ? {} : { steps }),
-      batchSize: batch,
-      learningRate,
-      seed,
-      context: tensors.context,
-      dequantisationWidths: tensors.widths,
-      // Variational dequantisation trains a bound that the uniform validation NLL does not track:
-      // such a run keeps its last weights and reports the bound afterwards.
-      validationData: variational ? undefined : tensors.validation,
-      validationContext: variational ? undefined : tensors.validationContext,
-      validationFraction: 0,
-      // On a time budget the recipe's steps serve as the nominal horizon of the cadence: the flow's
-      // recommended cadence, else max(10, recipe steps/40), capped at 10 epochs for small tables (fit's
-      // own default there, every 100 steps, would let a 128-row table overfit between passes).
-      validationEvery:
-        settings.validationEvery ?? defaultValidationEvery(steps, batch, train.rows, recipe.validationEvery),
-      ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
-      ...(settings.clipNorm !== undefined ? { clipNorm: settings.clipNorm } : {}),
-      weightDecay: settings.weightDecay,
-      ...(settings.maxSeconds !== undefined ? { maxSeconds: settings.maxSeconds } : {}),
-      resume,
-      checkpoint:
-        everyMs === undefined
-          ? undefined
-          : {
-              due: () => performance.now() - lastCheckpoint >= everyMs,
-              save: (state) => {
-                writeCheckpoint(checkpointDir, { argv, state, history });
-                lastCheckpoint = performance.now();
+    if (settings.threads > batch)
+      throw new UsageError(
+        `--threads ${settings.threads} exceeds --batch ${batch}: each thread needs rows of the minibatch`,
+      );
+    const result = await fitWithCliHints(
+      flow,
+      tensors.x,
+      {
+        ...(timeBudget ? {} : { steps }),
+        batchSize: batch,
+        learningRate,
+        seed,
+        context: tensors.context,
+        dequantisationWidths: tensors.widths,
+        // Variational dequantisation trains a bound that the uniform validation NLL does not track:
+        // such a run keeps its last weights and reports the bound afterwards.
+        validationData: variational ? undefined : tensors.validation,
+        validationContext: variational ? undefined : tensors.validationContext,
+        validationFraction: 0,
+        // On a time budget the recipe's steps serve as the nominal horizon of the cadence: the flow's
+        // recommended cadence, else max(10, recipe steps/40), capped at 10 epochs for small tables (fit's
+        // own default there, every 100 steps, would let a 128-row table overfit between passes).
+        validationEvery:
+          settings.validationEvery ??
+          defaultValidationEvery(steps, batch, train.rows, recipe.validationEvery),
+        ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
+        ...(settings.clipNorm !== undefined ? { clipNorm: settings.clipNorm } : {}),
+        weightDecay: settings.weightDecay,
+        ...(settings.maxSeconds !== undefined ? { maxSeconds: settings.maxSeconds } : {}),
+        resume,
+        checkpoint:
+          everyMs === undefined
+            ? undefined
+            : {
+                due: () => performance.now() - lastCheckpoint >= everyMs,
+                save: (state) => {
+                  writeCheckpoint(checkpointDir, { argv, state, history });
+                  lastCheckpoint = performance.now();
+                },
               },
-            },
-      onProgress: (p) => {
-        history.push({
-          step: p.step,
-          trainLoss: p.loss,
-          valNll: p.validationNll ?? null,
-          lr: p.learningRate,
-        });
-        progress.update(p.step, p.loss, p.validationNll, p.nfeForward, timeBudget ? p.totalSteps : undefined);
+        onProgress: (p) => {
+          history.push({
+            step: p.step,
+            trainLoss: p.loss,
+            valNll: p.validationNll ?? null,
+            lr: p.learningRate,
+          });
+          progress.update(
+            p.step,
+            p.loss,
+            p.validationNll,
+            p.nfeForward,
+            timeBudget ? p.totalSteps : undefined,
+          );
+        },
       },
-    });
+      settings.threads,
+      plugins,
+    );
     progress.finish();
     const trainLogDensity = rowLogDensities(flow, train, levels, logVolume, nllRows);
     const validationLogDensity = rowLogDensities(flow, validation, levels, logVolume, nllRows);

@@ -3,7 +3,7 @@ import { OptionError } from '../errors.js';
 import { hostRng } from '../numerics/random.js';
 import { checkBatchOfEvents, checkEventShape, type EventShape } from '../shapes.js';
 import type { BaseDistribution, DistributionConfig, SampleOptions } from './distribution.js';
-import { gaussianLogDensity } from './gaussian.js';
+import { mixtureLogDensity } from './mixture-log-density.js';
 import { checkSampleCount, tfjsSeed } from './sampling.js';
 
 /** Options of {@link GaussianMixture}. */
@@ -80,10 +80,7 @@ export class GaussianMixture implements BaseDistribution {
   /** logsumexp_k [log π_k + log N(x; μ_k, diag σ_k²)] per batch element. */
   logProb(x: tf.Tensor): tf.Tensor {
     checkBatchOfEvents(x, this.eventShape, 'gaussian-mixture logProb input');
-    return tf.tidy(() => {
-      const perComponent = tf.sum(gaussianLogDensity(tf.expandDims(x, 1), this.means, this.logScales), 2);
-      return tf.logSumExp(tf.add(perComponent, tf.logSoftmax(this.logits)), 1);
-    });
+    return tf.tidy(() => mixtureLogDensity(x, this.logits, this.means, this.logScales));
   }
 
   /**

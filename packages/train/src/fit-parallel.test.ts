@@ -1,0 +1,192 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Affine, BatchNorm, Chain, Flow, LULinear, StandardNormal } from '@bijective/core';
+import { fit, fitSteps } from './fit.js';
+import type { FitState } from './fit-state.js';
+import { fitParallel } from './fit-parallel.js';
+import { runSteps } from './fit-async.js';
+import { ReplicaPool } from './replica-pool.js';
+
+let dir: string;
+let worker: string;
+
+beforeAll(async () => {
+  // Replica threads run JavaScript: bundle a worker module (the package's source, on the cpu backend).
+  dir = mkdtempSync(join(tmpdir(), 'bijective-replica-'));
+  worker = join(dir, 'replica.mjs');
+  await build({
+    stdin: {
+      // A named import: tfjs-backend-cpu's Node entry is marked side-effect free, and a bare import is dropped.
+      contents: [
+        "import { version_cpu } from '@tensorflow/tfjs-backend-cpu';",
+        "import { serveReplica } from './node.ts';",
+        'if (!version_cpu) throw new Error("no cpu backend");',
+        'await serveReplica();',
+      ].join('\n'),
+      resolveDir: import.meta.dirname,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: worker,
+    conditions: ['@bijective/source'],
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+    logLevel: 'error',
+  });
+  tf.env().set('PROD', true);
+  await tf.setBackend('cpu');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** x = A z + b, a correlated Gaussian. */
+function gaussianData(n: number, seed: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const z = tf.randomNormal([n, 2], 0, 1, 'float32', seed);
+    return tf.add(
+      tf.matMul(
+        z,
+        tf.tensor2d([
+          [2, 0.5],
+          [0, 0.5],
+        ]),
+      ),
+      tf.tensor1d([1, -2]),
+    ) as tf.Tensor2D;
+  });
+}
+
+/** A linear flow; with BatchNorm (batch statistics per shard, running statistics as non-trainable variables). */
+function newFlow(withBatchNorm = false): Flow {
+  const layers = [new LULinear({ eventShape: [2], seed: 1 }), new Affine({ eventShape: [2] })];
+  if (withBatchNorm) layers.push(new BatchNorm({ eventShape: [2] }) as never);
+  return new Flow(new StandardNormal({ eventShape: [2] }), new Chain(layers as never));
+}
+
+describe('fitParallel', () => {
+  test('2 threads follow 1 thread’s loss trajectory and validation, leaking no tensor', async () => {
+    const data = gaussianData(1200, 3);
+    const options = { steps: 40, batchSize: 100, learningRate: 2e-2, seed: 4, validationEvery: 10 };
+    const one = newFlow();
+    const lossesOne: number[] = [];
+    const resultOne = fit(one, data, { ...options, onProgress: (p) => lossesOne.push(p.loss) });
+    const two = newFlow();
+    const lossesTwo: number[] = [];
+    const before = tf.memory().numTensors;
+    const resultTwo = await fitParallel(two, data, {
+      ...options,
+      threads: 2,
+      worker,
+      onProgress: (p) => lossesTwo.push(p.loss),
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(lossesTwo).toHaveLength(40);
+    // The loss falls (it is learning), and each step's loss matches the 1-thread run's to float rounding.
+    expect(lossesTwo[39] as number).toBeLessThan((lossesTwo[0] as number) - 0.3);
+    lossesTwo.forEach((loss, i) => expect(Math.abs(loss - (lossesOne[i] as number))).toBeLessThan(2e-3));
+    expect(resultTwo.bestStep).toBe(resultOne.bestStep);
+    expect(resultTwo.bestValidationNll as number).toBeCloseTo(resultOne.bestValidationNll as number, 3);
+    one.dispose();
+    two.dispose();
+    data.dispose();
+  });
+
+  test('replicas hold the main thread’s weights bit for bit (3 threads, uneven shards)', async () => {
+    const data = gaussianData(400, 5);
+    const flow = newFlow(true);
+    const pool = await ReplicaPool.start(flow, {
+      threads: 3,
+      worker,
+      imports: [],
+      artifacts: await artifactsOf(flow),
+      batchRows: 50,
+      rowShape: [2],
+      contextShape: null,
+    });
+    const seen: Float32Array[][] = [];
+    try {
+      await runSteps(
+        fitSteps(
+          flow,
+          data,
+          {
+            steps: 6,
+            batchSize: 50,
+            learningRate: 1e-2,
+            // the weights each step computes on are the previous update's: read them before the next
+            onProgress: () => seen.push(flow.trainableVariables.map((v) => Float32Array.from(v.dataSync()))),
+          },
+          pool,
+        ),
+        {},
+      );
+    } finally {
+      const replicas = await pool.close();
+      const broadcast = pool.broadcastWeights();
+      expect(replicas).toHaveLength(2);
+      for (const weights of replicas) expect(weights).toEqual(broadcast);
+      // The last broadcast is the weights after step 5, which step 6 computed on.
+      expect(broadcast).toEqual(seen[4]);
+    }
+    flow.dispose();
+    data.dispose();
+  });
+
+  test('a checkpoint of a 2-thread run resumes to the same end', async () => {
+    const data = gaussianData(600, 7);
+    const options = { steps: 20, batchSize: 64, learningRate: 1e-2, seed: 2, threads: 2, worker };
+    let saved: FitState | undefined;
+    const full = await fitParallel(newFlow(), data, {
+      ...options,
+      checkpoint: { due: (step) => step === 10, save: (state) => (saved = state) },
+    });
+    expect(saved?.step).toBe(10);
+    const resumed = await fitParallel(newFlow(), data, { ...options, resume: saved });
+    expect(resumed.steps).toBe(20);
+    expect(resumed.finalLoss).toBeCloseTo(full.finalLoss, 6);
+    expect(resumed.bestValidationNll as number).toBeCloseTo(full.bestValidationNll as number, 6);
+    data.dispose();
+  });
+
+  test('bad thread counts and worker modules are refused with one clear error', async () => {
+    const data = gaussianData(100, 1);
+    const flow = newFlow();
+    for (const threads of [0, 1.5, 65, Number.NaN])
+      await expect(fitParallel(flow, data, { threads, worker, steps: 1 })).rejects.toThrow(
+        /threads must be an integer from 1 to 64/,
+      );
+    await expect(fitParallel(flow, data, { threads: 9, batchSize: 8, worker, steps: 1 })).rejects.toThrow(
+      /threads \(9\) must not exceed the minibatch's 8 rows/,
+    );
+    await expect(fitParallel(flow, data, { threads: 2, steps: 1 })).rejects.toThrow(/needs `worker`/);
+    const silent = join(dir, 'silent.mjs');
+    writeFileSync(silent, 'export {};\n');
+    await expect(
+      fitParallel(flow, data, { threads: 2, worker: pathToFileURL(silent), steps: 1 }),
+    ).rejects.toThrow(/exited \(code 0\) before it was ready: does the module call serveReplica\(\)/);
+    flow.dispose();
+    data.dispose();
+  });
+});
+
+async function artifactsOf(flow: Flow): Promise<tf.io.ModelArtifacts> {
+  const { saveFlow } = await import('@bijective/core');
+  let saved: tf.io.ModelArtifacts | undefined;
+  await saveFlow(
+    flow,
+    tf.io.withSaveHandler(async (a) => {
+      saved = a;
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
+    }),
+  );
+  return saved as tf.io.ModelArtifacts;
+}

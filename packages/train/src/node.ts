@@ -1,0 +1,10 @@
+/**
+ * Node-only entry of `@bijective/train`: data-parallel training over worker threads
+ * ({@link fitParallel}) and the replica threads' side ({@link serveReplica}).
+ * @module @bijective/train/node
+ */
+import '@bijective/engine/gradients';
+
+export { fitParallel, MAX_THREADS, type FitParallelOptions } from './fit-parallel.js';
+export { isReplicaThread, serveReplica } from './replica-thread.js';
+export { ReplicaError } from './replica-pool.js';

@@ -1,0 +1,246 @@
+// The CLI's training loop as users run it against zuko's (the PyTorch flow library a Python user
+// would pick), one thread each, plus our `--threads 2`: RealNVP, MAF and NSF with 5 transforms of
+// hidden 64,64, on 2-D moons at batch 256 and on a 16-D table at batch 512, validation included on
+// the same schedule on both sides (every --val-every steps and at the last, over the whole
+// validation split: 20000 rows of moons, 10% of the table).
+// Usage: ZUKO_PATH=/path/to/zuko node tools/bench/run.mjs tools/bench/src/cli-loop-speed.ts
+//   [--flows realnvp,maf,nsf] [--workloads moons,table16] [--steps 1000] [--val-every 250]
+//   [--threads 1,2] [--python PATH] [--no-zuko] [--json]
+// ZUKO_PATH is a checkout of zuko (its directory holding the `zuko` package); needs torch.
+// Our steps/s are read from the CLI's own progress lines (stderr, a line per tenth of the run):
+// the rate between the first (10%) and the last (100%) line, so start-up, data generation and the
+// final scoring are excluded and validation, progress and the loss history are included; the CPU
+// time of that window is read from /proc/<pid>/stat as each line arrives (all threads). zuko's
+// script times the same window on both clocks. On a loaded machine the CPU-time ratios are the
+// steadier ones for one thread; threads only pay in wall clock. Each workload runs zuko, then ours at each thread count, back to back.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { findPython } from './python.js';
+
+const { values: args } = parseArgs({
+  options: {
+    flows: { type: 'string', default: 'realnvp,maf,nsf' },
+    workloads: { type: 'string', default: 'moons,table16' },
+    steps: { type: 'string', default: '1000' },
+    'val-every': { type: 'string', default: '250' },
+    threads: { type: 'string', default: '1,2' },
+    python: { type: 'string' },
+    'no-zuko': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+const root = resolve(import.meta.dirname, '../../..');
+const list = (s: string): string[] => s.split(',').filter((v) => v !== '');
+const steps = Number(args.steps);
+const valEvery = Number(args['val-every']);
+const threadCounts = list(args.threads).map(Number);
+const zukoPath = process.env.ZUKO_PATH;
+const python = args['no-zuko'] ? null : findPython('torch', args.python);
+if (!args['no-zuko'] && (!zukoPath || !python)) {
+  console.error(
+    'cli-loop-speed: set ZUKO_PATH to a zuko checkout and have torch importable (or pass --no-zuko)',
+  );
+  process.exit(2);
+}
+
+/** A 16-D table (22000 rows, seeded): correlated Gaussians bent by products of neighbours. */
+function table16(path: string): void {
+  let state = 12345;
+  const uniform = (): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return (state + 0.5) / 2 ** 32;
+  };
+  const normal = (): number => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const lines = [Array.from({ length: 16 }, (_, j) => `x${j}`).join(',')];
+  for (let r = 0; r < 22_000; r++) {
+    const z = Array.from({ length: 16 }, normal);
+    const x = z.map((v, j) => v + 0.8 * Math.tanh(z[(j + 15) % 16] as number) * (z[(j + 1) % 16] as number));
+    lines.push(x.map((v) => v.toFixed(6)).join(','));
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+interface Workload {
+  name: string;
+  data: string;
+  batch: number;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cli-loop-speed-'));
+const tablePath = join(dir, 'table16.csv');
+table16(tablePath);
+const WORKLOADS: Record<string, Workload> = {
+  moons: { name: 'moons 2-D, batch 256', data: 'moons', batch: 256 },
+  table16: { name: '16-D table, batch 512', data: tablePath, batch: 512 },
+};
+
+/** Runs a command; resolves with its stdout and stderr; `onStderr` sees each chunk with the child's pid. */
+function run(
+  command: string,
+  argv: string[],
+  onStderr?: (chunk: string, pid: number) => void,
+): Promise<{ out: string; err: string; status: number | null }> {
+  return new Promise((done) => {
+    const child = spawn(command, argv, { cwd: dir });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      onStderr?.(d.toString(), child.pid as number);
+    });
+    child.on('close', (status) => done({ out, err, status }));
+  });
+}
+
+/** CPU seconds (user + system, every thread) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of stat (11 and 12 after the command name), in ticks of 1/100 s.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const PROGRESS = /step (\d+)\/\d+ \(\d+%\).*? ([\d.]+) steps\/s/g;
+
+/** The CPU seconds of the CLI process at each progress line, read as the line arrives. */
+function cpuAtProgress(): { seen: Map<number, number>; onStderr: (chunk: string, pid: number) => void } {
+  const seen = new Map<number, number>();
+  return {
+    seen,
+    onStderr: (chunk, pid) => {
+      for (const m of chunk.matchAll(PROGRESS)) {
+        try {
+          seen.set(Number(m[1]), cpuSeconds(pid));
+        } catch {
+          // the process already ended
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Loop steps/s between the CLI's first and last progress lines (`step N/M ... R steps/s`): per
+ * second of wall clock (from the rates the lines print) and per CPU second (from `cpu`).
+ */
+function loopRate(stderr: string, cpu: Map<number, number>): { wall: number; cpu: number } {
+  const lines = [...stderr.matchAll(PROGRESS)].map((m) => ({
+    step: Number(m[1]),
+    seconds: Number(m[1]) / Number(m[2]),
+  }));
+  const first = lines[0];
+  const last = lines[lines.length - 1];
+  if (!first || !last || last.step === first.step) throw new Error(`no progress lines in:\n${stderr}`);
+  const steps = last.step - first.step;
+  const cpuSpent = (cpu.get(last.step) ?? NaN) - (cpu.get(first.step) ?? NaN);
+  return { wall: steps / (last.seconds - first.seconds), cpu: steps / cpuSpent };
+}
+
+const built = spawnSync(process.execPath, [join(root, 'apps/cli/build.mjs')], { stdio: 'inherit' });
+if (built.status !== 0) process.exit(1);
+const cli = join(root, 'apps/cli/dist/bijective.mjs');
+
+interface Rate {
+  wall: number;
+  cpu: number;
+}
+
+interface Row {
+  workload: string;
+  flow: string;
+  zuko: Rate | null;
+  ours: Record<number, Rate>;
+  valNll: Record<number, number>;
+}
+
+const uptime = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+console.log(`# cli-loop-speed: ${steps} steps, validation every ${valEvery}; load at start ${uptime()}`);
+const rows: Row[] = [];
+for (const key of list(args.workloads)) {
+  const w = WORKLOADS[key];
+  if (!w) throw new Error(`unknown workload '${key}' (moons, table16)`);
+  for (const flow of list(args.flows)) {
+    const row: Row = { workload: w.name, flow, zuko: null, ours: {}, valNll: {} };
+    if (python && zukoPath) {
+      const r = await run(python, [
+        join(root, 'tools/bench/reference/zuko_loop.py'),
+        ...['--flow', flow, '--data', w.data, '--steps', `${steps}`, '--batch', `${w.batch}`],
+        ...['--val-every', `${valEvery}`, '--layers', '5', '--hidden', '64,64'],
+      ]);
+      if (r.status !== 0) throw new Error(`zuko_loop.py failed:\n${r.err}`);
+      const z = JSON.parse(r.out.trim().split('\n').pop() as string) as {
+        stepsPerSecond: number;
+        stepsPerCpuSecond: number;
+      };
+      row.zuko = { wall: z.stepsPerSecond, cpu: z.stepsPerCpuSecond };
+    }
+    for (const threads of threadCounts) {
+      const cpu = cpuAtProgress();
+      const r = await run(
+        process.execPath,
+        [
+          cli,
+          ...['train', '--flow', flow, '--data', w.data, '--layers', '5', '--hidden', '64,64'],
+          ...[
+            '--batch',
+            `${w.batch}`,
+            '--steps',
+            `${steps}`,
+            '--val-every',
+            `${valEvery}`,
+            '--patience',
+            '1000',
+          ],
+          ...[
+            '--threads',
+            `${threads}`,
+            '--out',
+            join(dir, `m-${key}-${flow}-${threads}`),
+            '--force',
+            '--json',
+          ],
+        ],
+        cpu.onStderr,
+      );
+      if (r.status !== 0) throw new Error(`bijective train failed:\n${r.err}`);
+      row.ours[threads] = loopRate(r.err, cpu.seen);
+      row.valNll[threads] = (
+        JSON.parse(r.out.trim().split('\n').pop() as string) as { valNll: number }
+      ).valNll;
+    }
+    rows.push(row);
+    if (args.json) console.log(JSON.stringify(row));
+    else console.error(`done: ${w.name} ${flow} (load ${uptime()})`);
+  }
+}
+console.log(`# load at end ${uptime()}`);
+const f = (v: number | null | undefined): string => (v == null || !Number.isFinite(v) ? 'n/a' : v.toFixed(1));
+const ratio = (a: number | undefined, b: number | null | undefined): string =>
+  a === undefined || b == null ? 'n/a' : `${(a / b).toFixed(2)}x`;
+const [t0, tN] = [threadCounts[0] as number, threadCounts.at(-1) as number];
+const head = ['workload', 'flow', 'zuko wall', 'zuko CPU'];
+for (const t of threadCounts) head.push(`ours ${t}T wall`, `ours ${t}T CPU`);
+head.push(`ours ${t0}T / zuko (wall)`, `ours ${t0}T / zuko (CPU)`);
+if (threadCounts.length > 1) head.push(`${tN}T / ${t0}T (wall)`, `ours ${tN}T / zuko (wall)`);
+console.log(`| ${head.join(' | ')} |`);
+console.log(`|${head.map(() => '---').join('|')}|`);
+for (const r of rows) {
+  const cells = [r.workload, r.flow, f(r.zuko?.wall), f(r.zuko?.cpu)];
+  for (const t of threadCounts) cells.push(f(r.ours[t]?.wall), f(r.ours[t]?.cpu));
+  cells.push(ratio(r.ours[t0]?.wall, r.zuko?.wall), ratio(r.ours[t0]?.cpu, r.zuko?.cpu));
+  if (threadCounts.length > 1)
+    cells.push(ratio(r.ours[tN]?.wall, r.ours[t0]?.wall), ratio(r.ours[tN]?.wall, r.zuko?.wall));
+  console.log(`| ${cells.join(' | ')} |`);
+}
+console.log(
+  '(training-loop steps per second of wall clock and per CPU second of the process, all its threads; validation included)',
+);
+rmSync(dir, { recursive: true, force: true });
