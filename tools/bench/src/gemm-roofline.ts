@@ -121,6 +121,18 @@ const backward = microseconds(() => {
 });
 add('weightGrad + inputGrad + bias grad', 'own MLP backward kernel (tfjs dispatch)', backward);
 
+// The alternative to sharing tfjs-wasm's memory: a module with its own memory would copy each
+// product's operands in and its result out; one forward product's copies (x and W in, the output out).
+const own = new WebAssembly.Memory({ initial: Math.ceil((4 * (n * k + k * m + n * m)) / 65536) + 1 });
+const copies = microseconds(() => {
+  const heap = new Float32Array(runtime.heap.memory.buffer);
+  const mine = new Float32Array(own.buffer);
+  mine.set(heap.subarray(at(x) / 4, at(x) / 4 + n * k), 0);
+  mine.set(heap.subarray(at(w) / 4, at(w) / 4 + k * m), n * k);
+  heap.set(mine.subarray(n * k + k * m, n * k + k * m + n * m), at(out) / 4);
+});
+add('forward', 'copy in/out to an own memory (extra, per product)', copies);
+
 const python = findPython('torch');
 if (python) {
   const script = join(dirname(fileURLToPath(import.meta.url)), '..', 'reference', 'gemm.py');
@@ -139,6 +151,7 @@ console.log('| product | implementation | µs | GFLOP/s |');
 console.log('| --- | --- | --- | --- |');
 for (const [product, side, us] of rows) {
   const f = product.startsWith('weightGrad +') ? 2 * flops : flops;
-  console.log(`| ${product} | ${side} | ${us.toFixed(1)} | ${(f / us / 1e3).toFixed(1)} |`);
+  const rate = side.startsWith('copy') ? '—' : (f / us / 1e3).toFixed(1);
+  console.log(`| ${product} | ${side} | ${us.toFixed(1)} | ${rate} |`);
 }
 tf.dispose([x, w, b, h, d, out, outK, outW, gu]);
