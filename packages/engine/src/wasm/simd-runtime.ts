@@ -188,11 +188,19 @@ export function simdRuntime(backend: object): SimdRuntime | null {
   const heap = wasmHeap(backend);
   let runtime: SimdRuntime | null = null;
   if (heap) {
+    const imports = { env: { memory: heap.memory } };
+    const make = (instance: WebAssembly.Instance) =>
+      new SimdRuntime(instance.exports as unknown as SimdExports, heap);
     try {
-      const instance = new WebAssembly.Instance(module, { env: { memory: heap.memory } });
-      runtime = new SimdRuntime(instance.exports as unknown as SimdExports, heap);
-    } catch {
-      runtime = null; // a shared memory (threaded build) or a refused instantiation: tfjs's kernels
+      runtime = make(new WebAssembly.Instance(module, imports));
+    } catch (e) {
+      // A shared memory (threaded build) cannot link: tfjs's kernels. A synchronous instantiation
+      // refused (size limit on a browser's main thread): instantiate in the background.
+      if (e instanceof RangeError)
+        WebAssembly.instantiate(module, imports).then(
+          (instance) => void runtimes.set(backend, make(instance)),
+          () => undefined,
+        );
     }
   }
   runtimes.set(backend, runtime);
