@@ -16,4 +16,5 @@ export * from './masked/index.js';
 export * from './nn/defaults.js';
 export * from './nn/conditioner-options.js';
 export * from './tfjs/index.js';
+export * from './wasm/index.js';
 export * from './nn/conv2d.js';

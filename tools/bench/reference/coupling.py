@@ -113,21 +113,23 @@ def mixture(n, d, generator):
 
 def timed(fn, args):
     """Median seconds per call over timed windows after warming up, with calls per window calibrated
-    to --window-seconds (the same protocol as tools/bench/src/coupling-timing.ts)."""
-    end = time.perf_counter() + args.warmup_seconds
+    to --window-seconds (the same protocol as tools/bench/src/coupling-timing.ts); --clock cpu times
+    by this process's CPU time (time.process_time), which a loaded machine does not inflate."""
+    now = time.process_time if getattr(args, "clock", "wall") == "cpu" else time.perf_counter
+    end = now() + args.warmup_seconds
     calls = 0
-    while time.perf_counter() < end or calls < 2:
+    while now() < end or calls < 2:
         fn()
         calls += 1
-    start = time.perf_counter()
+    start = now()
     fn()
-    reps = max(1, math.ceil(args.window_seconds / max(time.perf_counter() - start, 1e-6)))
+    reps = max(1, math.ceil(args.window_seconds / max(now() - start, 1e-6)))
     times = []
     for _ in range(args.windows):
-        start = time.perf_counter()
+        start = now()
         for _ in range(reps):
             fn()
-        times.append((time.perf_counter() - start) / reps)
+        times.append((now() - start) / reps)
     return statistics.median(times)
 
 
@@ -186,6 +188,7 @@ def main():
     parser.add_argument("--windows", type=int, default=5)
     parser.add_argument("--window-seconds", type=float, default=0.25)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--clock", choices=["wall", "cpu"], default="wall")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)

@@ -350,6 +350,7 @@ def main():
     parser.add_argument("--windows", type=int, default=5)
     parser.add_argument("--window-seconds", type=float, default=0.25)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--clock", choices=["wall", "cpu"], default="wall")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.add_argument("--train", help="training CSV (tabular mode)")
     parser.add_argument("--test", help="test CSV (tabular mode)")

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import { useWasmSimdKernels } from '@bijective/engine';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -12,11 +13,18 @@ export const BACKEND_VERSIONS = { cpu: version_cpu, wasm: version_wasm } as cons
 
 let wasmPathsSet = false;
 
-/** Activates tfjs's `cpu` or `wasm` backend (the wasm binaries from the installed package's `dist/`). */
-export async function selectBackend(name: string): Promise<void> {
+/**
+ * Activates tfjs's `cpu` or `wasm` backend (the wasm binaries from the installed package's `dist/`);
+ * `wasm-xnnpack` is the wasm backend with the engine's own SIMD kernels switched off (tfjs's XNNPACK
+ * kernels only), for before/after comparisons in one run.
+ */
+export async function selectBackend(requested: string): Promise<void> {
+  const xnnpackOnly = requested === 'wasm-xnnpack';
+  const name = xnnpackOnly ? 'wasm' : requested;
   if (!BACKEND_VERSIONS[name as keyof typeof BACKEND_VERSIONS]) {
-    throw new Error(`coupling bench: unknown backend '${name}'; known: cpu, wasm`);
+    throw new Error(`coupling bench: unknown backend '${requested}'; known: cpu, wasm, wasm-xnnpack`);
   }
+  useWasmSimdKernels(!xnnpackOnly);
   if (name === 'wasm' && !wasmPathsSet) {
     const manifest = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
     setWasmPaths(join(dirname(manifest), 'dist') + '/');

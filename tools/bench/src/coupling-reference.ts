@@ -37,6 +37,8 @@ export function referenceThroughput(python: string, w: Workload, timing: TimingO
     String(timing.windowSeconds),
     '--threads',
     '1',
+    '--clock',
+    timing.clock ?? 'wall',
   ];
   const run = spawnSync(python, args, { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`reference failed (${python} ${args.join(' ')}):\n${run.stderr}`);

@@ -2,7 +2,7 @@
 // side with the PyTorch reference of the same architecture (tools/bench/reference/coupling.py).
 // Usage: node tools/bench/run.mjs tools/bench/src/coupling-throughput.ts [--backends cpu,wasm]
 //   [--flows nice,realnvp] [--batches 256,1024] [--dims 2] [--hidden 64,64] [--nice-layers 4]
-//   [--realnvp-layers 8] [--rounds 3] [--windows 5] [--window-seconds 0.25] [--warmup-seconds 0.5]
+//   [--realnvp-layers 8] [--rounds 3] [--windows 5] [--window-seconds 0.25] [--warmup-seconds 0.5] [--clock wall|cpu]
 //   [--python PATH] [--no-reference] [--json]
 // Each round measures torch, then every tfjs backend, per workload; each measurement is the median
 // of timed windows. The table shows each backend's best round and, in parentheses, the median of the
@@ -26,6 +26,7 @@ const { values: args } = parseArgs({
     windows: { type: 'string', default: '5' },
     'window-seconds': { type: 'string', default: '0.25' },
     'warmup-seconds': { type: 'string', default: '0.5' },
+    clock: { type: 'string', default: 'wall' },
     python: { type: 'string' },
     'no-reference': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -37,6 +38,7 @@ const timing: TimingOptions = {
   warmupSeconds: Number(args['warmup-seconds']),
   windows: Number(args.windows),
   windowSeconds: Number(args['window-seconds']),
+  clock: args.clock === 'cpu' ? 'cpu' : 'wall',
 };
 const workloads: Workload[] = list(args.flows).flatMap((flow) =>
   list(args.batches).map((batch) => ({

@@ -3,7 +3,7 @@
 // affine coupling flow of NSF's size (RealNVP, 4 couplings) for NSF's cost per step.
 // Usage: node tools/bench/run.mjs tools/bench/src/flows-throughput.ts [--backends cpu,wasm]
 //   [--flows maf,nsf,nsf-ar,realnvp] [--batches 256] [--hidden 64,64] [--maf-layers 5] [--nsf-layers 4]
-//   [--nsf-ar-layers 5] [--realnvp-layers 4] [--rounds 3] [--windows 5] [--window-seconds 0.25] [--warmup-seconds 0.5]
+//   [--nsf-ar-layers 5] [--realnvp-layers 4] [--rounds 3] [--windows 5] [--window-seconds 0.25] [--warmup-seconds 0.5] [--clock wall|cpu]
 //   [--python PATH] [--no-reference] [--json] [--pairs 10]
 // Same round protocol as coupling-throughput.ts: each round measures torch, then every tfjs backend,
 // per workload; the table shows best rounds and, in parentheses, the median per-round ratio. Each
@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
     windows: { type: 'string', default: '5' },
     'window-seconds': { type: 'string', default: '0.25' },
     'warmup-seconds': { type: 'string', default: '0.5' },
+    clock: { type: 'string', default: 'wall' },
     python: { type: 'string' },
     'no-reference': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -44,6 +45,7 @@ const timing: TimingOptions = {
   warmupSeconds: Number(args['warmup-seconds']),
   windows: Number(args.windows),
   windowSeconds: Number(args['window-seconds']),
+  clock: args.clock === 'cpu' ? 'cpu' : 'wall',
 };
 const layerOption = {
   maf: 'maf-layers',

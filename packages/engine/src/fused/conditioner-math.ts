@@ -4,6 +4,7 @@ import { fusedMatMulKernel } from '../tfjs/internals.js';
 import { batchContraction, isThin } from './contraction.js';
 import type { Direction, ElementwiseTransform } from './elementwise-transform.js';
 import type { KernelMap } from './kernel-map.js';
+import { wasmMlpAvailable, wasmMlpBackward, wasmMlpForward } from '../wasm/mlp-kernels.js';
 
 /** One layer's conditioner weights: kernels and biases, input layer first (at least one hidden layer). */
 export interface LayerWeights {
@@ -62,12 +63,19 @@ function dense(
   return { z, h: act.apply(z) };
 }
 
+/** Whether a layer's conditioner runs as the engine's wasm SIMD kernels (ReLU, no context, on wasm with them available). */
+function onSimdKernels(activation: ConditionerActivation, context: tf.Tensor2D | null): boolean {
+  return context === null && activation.fused === 'relu' && wasmMlpAvailable();
+}
+
 /**
  * One layer y = g(u; m(u[, c])) on the full event width, with no taped op: the conditioner reads u
  * through its mapped first kernel (a coupling's S_A W₁ᴬ, so x_A is never sliced out; a MADE's
  * masked W₁), adds c W₁ᶜ for a context, and its raw output goes straight to g's host kernel (with
  * g's cache kept when `forBackward`: the caller will run {@link layerBackward} on `saved`).
- * Dense layers are tfjs fused matMuls (bias and relu/elu in one kernel).
+ * Dense layers are tfjs fused matMuls (bias and relu/elu in one kernel), or, on tfjs's wasm backend
+ * for a ReLU conditioner without context, the whole MLP as ONE kernel of the engine's own wasm SIMD
+ * code (`src/wasm/`).
  */
 export function layerForward(
   spec: LayerSpec,
@@ -88,28 +96,34 @@ export function layerForward(
   const inputs: tf.Tensor2D[] = [];
   const pre: tf.Tensor2D[] = [];
   let h: tf.Tensor2D;
-  if (context && firstContext) {
-    const z = tf.add(
-      tf.add(tf.matMul(u, lifted), tf.matMul(context, firstContext)),
-      firstBias,
-    ) as tf.Tensor2D;
-    h = activation.apply(z);
-    if (activation.needsInput) pre.push(z);
+  if (onSimdKernels(activation, context)) {
+    const outs = wasmMlpForward(u, [lifted, ...mapped], w.biases);
+    h = outs.pop() as tf.Tensor2D;
+    inputs.push(...outs);
   } else {
-    const out = dense(u, lifted, firstBias, activation);
-    h = out.h;
-    if (out.z && activation.needsInput) pre.push(out.z);
-  }
-  for (let l = 1; l < layers; l++) {
-    inputs.push(h);
-    const out = dense(
-      h,
-      mapped[l - 1] as tf.Tensor2D,
-      w.biases[l] as tf.Tensor1D,
-      l === layers - 1 ? null : activation,
-    );
-    h = out.h;
-    if (out.z && activation.needsInput) pre.push(out.z);
+    if (context && firstContext) {
+      const z = tf.add(
+        tf.add(tf.matMul(u, lifted), tf.matMul(context, firstContext)),
+        firstBias,
+      ) as tf.Tensor2D;
+      h = activation.apply(z);
+      if (activation.needsInput) pre.push(z);
+    } else {
+      const out = dense(u, lifted, firstBias, activation);
+      h = out.h;
+      if (out.z && activation.needsInput) pre.push(out.z);
+    }
+    for (let l = 1; l < layers; l++) {
+      inputs.push(h);
+      const out = dense(
+        h,
+        mapped[l - 1] as tf.Tensor2D,
+        w.biases[l] as tf.Tensor1D,
+        l === layers - 1 ? null : activation,
+      );
+      h = out.h;
+      if (out.z && activation.needsInput) pre.push(out.z);
+    }
   }
   const result = spec.transform.apply(direction, u, h, spec.columns, forBackward);
   const cache = result.cache ? [result.cache] : [];
@@ -147,6 +161,13 @@ export function layerBackward(
   const raw = rest.shift() as tf.Tensor2D;
   const cache = rest.shift();
   const g = spec.transform.grad(direction, u, raw, spec.columns, dValue, dLogDet, cache);
+  if (onSimdKernels(activation, context)) {
+    const simd = wasmMlpBackward(g.dRaw, g.du, u, [lifted, ...mapped], inputs);
+    const kernels = simd.kernels.map((k, l) =>
+      l === 0 ? spec.inputMap.adjoint(k) : (spec.kernelMaps[l - 1]?.adjoint(k) ?? k),
+    );
+    return { du: simd.du, dContext: null, dWeights: { kernels, biases: simd.biases } };
+  }
   let delta = g.dRaw;
   let deltaT: tf.Tensor2D | undefined;
   // δ of kernel l is contracted with kernel l's input: hidden h_l, or u (and c) for the first.

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerSpec, LayerWeights } from '../fused/index.js';
+import { isTapeActive } from '../tfjs/internals.js';
+import { wasmMlpAvailable, wasmMlpForward } from '../wasm/mlp-kernels.js';
 
 /** The parts of a fused layer's spec that describe its masked conditioner (a MADE). */
 export type MaskedNetworkSpec = Pick<LayerSpec, 'inputMap' | 'inputRows' | 'kernelMaps' | 'activation'>;
@@ -9,7 +11,9 @@ export type MaskedNetworkSpec = Pick<LayerSpec, 'inputMap' | 'inputRows' | 'kern
  * h₁ = a((M₁ ⊙ W₁ᵘ) u + W₁ᶜ c + b₁), h_l = a((M_l ⊙ W_l) h_{l-1} + b_l) (or h_{l-1} + a(·), a
  * residual block, He et al. 2016, between equal widths when `residual`), raw = (M ⊙ W) h_L + b.
  * The masked kernels are formed once; the returned function runs the network (the d sequential
- * passes of an autoregressive layer call it d times on the same weights).
+ * passes of an autoregressive layer call it d times on the same weights). Outside a gradient tape,
+ * a plain ReLU MADE without context runs as the engine's one-kernel wasm SIMD MLP where available
+ * (sampling a MAF); under a tape it stays tfjs ops, differentiable.
  */
 export function maskedNetwork(
   spec: MaskedNetworkSpec,
@@ -23,7 +27,13 @@ export function maskedNetwork(
   const lifted = spec.inputMap.apply(firstU);
   const kernels = rest.map((w, i) => spec.kernelMaps[i]?.apply(w) ?? w);
   const act = spec.activation;
+  const simd = !residual && firstContext === null && act.fused === 'relu';
   return (u, context) => {
+    if (simd && !isTapeActive() && wasmMlpAvailable()) {
+      const outs = wasmMlpForward(u, [lifted, ...kernels], weights.biases);
+      tf.dispose(outs.slice(0, -1));
+      return outs[outs.length - 1] as tf.Tensor2D;
+    }
     let z = tf.matMul(u, lifted);
     if (firstContext && context) z = tf.add(z, tf.matMul(context, firstContext));
     let h = act.apply(tf.add(z, weights.biases[0] as tf.Tensor1D));

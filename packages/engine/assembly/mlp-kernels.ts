@@ -1,0 +1,279 @@
+// AssemblyScript source of @bijective/engine's wasm SIMD kernels (128-bit) for the fused MLP
+// conditioner: dense products with a bias/ReLU/mask epilogue, transposes and column sums over float32
+// buffers that live in tfjs-wasm's heap (the module imports that memory and owns none of its own).
+// Compiled by `node tools/build/wasm-kernels.mjs` into src/wasm/mlp-kernels.generated.ts.
+// Pointers are byte offsets into the imported memory; strides and sizes count floats.
+// No data segments, no allocation, no imports but the memory: instantiating it writes nothing.
+
+/** Epilogue flag: add the existing C (C += A·B). */
+const ACCUMULATE: i32 = 1;
+/** Epilogue flag: ReLU, max(v, 0). */
+const RELU: i32 = 2;
+/** Epilogue flag: keep v where mask(r, j) > 0, else 0 (the ReLU derivative from the layer's output). */
+const MASK: i32 = 4;
+
+function finish(v: v128, c: usize, bias: usize, mask: usize, flags: i32): void {
+  if (flags & ACCUMULATE) v = f32x4.add(v, v128.load(c));
+  if (bias) v = f32x4.add(v, v128.load(bias));
+  if (flags & RELU) v = f32x4.pmax(v, f32x4.splat(0));
+  if (flags & MASK) v = v128.and(v, f32x4.gt(v128.load(mask), f32x4.splat(0)));
+  v128.store(c, v);
+}
+
+function finishScalar(v: f32, c: usize, bias: usize, mask: usize, flags: i32): void {
+  if (flags & ACCUMULATE) v += load<f32>(c);
+  if (bias) v += load<f32>(bias);
+  if (flags & RELU) v = v > 0 ? v : 0;
+  if (flags & MASK) v = load<f32>(mask) > 0 ? v : 0;
+  store<f32>(c, v);
+}
+
+/**
+ * C[M, N] = epilogue(Σ_p A(r, p) B[p, :]) with A(r, p) at a + 4(r·rsA + p·csA) (row-major A: rsA = K,
+ * csA = 1; Aᵀ of a row-major [K, M] matrix: rsA = 1, csA = M), B row-major with row stride ldb, C and
+ * the mask with row stride ldc; bias (0 for none) a vector of N. Register tiles of 4 rows × 8 columns.
+ */
+export function gemm(
+  M: i32,
+  N: i32,
+  K: i32,
+  a: usize,
+  rsA: i32,
+  csA: i32,
+  b: usize,
+  ldb: i32,
+  c: usize,
+  ldc: i32,
+  bias: usize,
+  mask: usize,
+  flags: i32,
+): void {
+  const ra = (<usize>rsA) << 2;
+  const ca = (<usize>csA) << 2;
+  const rb = (<usize>ldb) << 2;
+  const rc = (<usize>ldc) << 2;
+  let i = 0;
+  for (; i + 4 <= M; i += 4) {
+    const a0 = a + <usize>i * ra;
+    const c0 = c + <usize>i * rc;
+    const m0 = mask + <usize>i * rc;
+    let j = 0;
+    for (; j + 8 <= N; j += 8) {
+      let s00 = f32x4.splat(0),
+        s01 = f32x4.splat(0);
+      let s10 = f32x4.splat(0),
+        s11 = f32x4.splat(0);
+      let s20 = f32x4.splat(0),
+        s21 = f32x4.splat(0);
+      let s30 = f32x4.splat(0),
+        s31 = f32x4.splat(0);
+      let pa = a0;
+      let pb = b + ((<usize>j) << 2);
+      for (let p = 0; p < K; p++) {
+        const b0 = v128.load(pb);
+        const b1 = v128.load(pb, 16);
+        const x0 = v128.load32_splat(pa);
+        const x1 = v128.load32_splat(pa + ra);
+        const x2 = v128.load32_splat(pa + 2 * ra);
+        const x3 = v128.load32_splat(pa + 3 * ra);
+        s00 = f32x4.add(s00, f32x4.mul(x0, b0));
+        s01 = f32x4.add(s01, f32x4.mul(x0, b1));
+        s10 = f32x4.add(s10, f32x4.mul(x1, b0));
+        s11 = f32x4.add(s11, f32x4.mul(x1, b1));
+        s20 = f32x4.add(s20, f32x4.mul(x2, b0));
+        s21 = f32x4.add(s21, f32x4.mul(x2, b1));
+        s30 = f32x4.add(s30, f32x4.mul(x3, b0));
+        s31 = f32x4.add(s31, f32x4.mul(x3, b1));
+        pa += ca;
+        pb += rb;
+      }
+      const o = (<usize>j) << 2;
+      const bj = bias ? bias + o : 0;
+      finish(s00, c0 + o, bj, m0 + o, flags);
+      finish(s01, c0 + o + 16, bj ? bj + 16 : 0, m0 + o + 16, flags);
+      finish(s10, c0 + rc + o, bj, m0 + rc + o, flags);
+      finish(s11, c0 + rc + o + 16, bj ? bj + 16 : 0, m0 + rc + o + 16, flags);
+      finish(s20, c0 + 2 * rc + o, bj, m0 + 2 * rc + o, flags);
+      finish(s21, c0 + 2 * rc + o + 16, bj ? bj + 16 : 0, m0 + 2 * rc + o + 16, flags);
+      finish(s30, c0 + 3 * rc + o, bj, m0 + 3 * rc + o, flags);
+      finish(s31, c0 + 3 * rc + o + 16, bj ? bj + 16 : 0, m0 + 3 * rc + o + 16, flags);
+    }
+    for (; j + 4 <= N; j += 4) {
+      let s0 = f32x4.splat(0),
+        s1 = f32x4.splat(0),
+        s2 = f32x4.splat(0),
+        s3 = f32x4.splat(0);
+      let pa = a0;
+      let pb = b + ((<usize>j) << 2);
+      for (let p = 0; p < K; p++) {
+        const b0 = v128.load(pb);
+        s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa), b0));
+        s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(pa + ra), b0));
+        s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(pa + 2 * ra), b0));
+        s3 = f32x4.add(s3, f32x4.mul(v128.load32_splat(pa + 3 * ra), b0));
+        pa += ca;
+        pb += rb;
+      }
+      const o = (<usize>j) << 2;
+      const bj = bias ? bias + o : 0;
+      finish(s0, c0 + o, bj, m0 + o, flags);
+      finish(s1, c0 + rc + o, bj, m0 + rc + o, flags);
+      finish(s2, c0 + 2 * rc + o, bj, m0 + 2 * rc + o, flags);
+      finish(s3, c0 + 3 * rc + o, bj, m0 + 3 * rc + o, flags);
+    }
+    for (; j < N; j++) {
+      let s0: f32 = 0,
+        s1: f32 = 0,
+        s2: f32 = 0,
+        s3: f32 = 0;
+      let pa = a0;
+      let pb = b + ((<usize>j) << 2);
+      for (let p = 0; p < K; p++) {
+        const bv = load<f32>(pb);
+        s0 += load<f32>(pa) * bv;
+        s1 += load<f32>(pa + ra) * bv;
+        s2 += load<f32>(pa + 2 * ra) * bv;
+        s3 += load<f32>(pa + 3 * ra) * bv;
+        pa += ca;
+        pb += rb;
+      }
+      const o = (<usize>j) << 2;
+      const bj = bias ? bias + o : 0;
+      finishScalar(s0, c0 + o, bj, m0 + o, flags);
+      finishScalar(s1, c0 + rc + o, bj, m0 + rc + o, flags);
+      finishScalar(s2, c0 + 2 * rc + o, bj, m0 + 2 * rc + o, flags);
+      finishScalar(s3, c0 + 3 * rc + o, bj, m0 + 3 * rc + o, flags);
+    }
+  }
+  for (; i < M; i++) {
+    const a0 = a + <usize>i * ra;
+    const c0 = c + <usize>i * rc;
+    const m0 = mask + <usize>i * rc;
+    let j = 0;
+    for (; j + 8 <= N; j += 8) {
+      let s0 = f32x4.splat(0),
+        s1 = f32x4.splat(0);
+      let pa = a0;
+      let pb = b + ((<usize>j) << 2);
+      for (let p = 0; p < K; p++) {
+        const x = v128.load32_splat(pa);
+        s0 = f32x4.add(s0, f32x4.mul(x, v128.load(pb)));
+        s1 = f32x4.add(s1, f32x4.mul(x, v128.load(pb, 16)));
+        pa += ca;
+        pb += rb;
+      }
+      const o = (<usize>j) << 2;
+      const bj = bias ? bias + o : 0;
+      finish(s0, c0 + o, bj, m0 + o, flags);
+      finish(s1, c0 + o + 16, bj ? bj + 16 : 0, m0 + o + 16, flags);
+    }
+    for (; j + 4 <= N; j += 4) {
+      let s0 = f32x4.splat(0);
+      let pa = a0;
+      let pb = b + ((<usize>j) << 2);
+      for (let p = 0; p < K; p++) {
+        s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa), v128.load(pb)));
+        pa += ca;
+        pb += rb;
+      }
+      const o = (<usize>j) << 2;
+      finish(s0, c0 + o, bias ? bias + o : 0, m0 + o, flags);
+    }
+    for (; j < N; j++) {
+      let s0: f32 = 0;
+      let pa = a0;
+      let pb = b + ((<usize>j) << 2);
+      for (let p = 0; p < K; p++) {
+        s0 += load<f32>(pa) * load<f32>(pb);
+        pa += ca;
+        pb += rb;
+      }
+      const o = (<usize>j) << 2;
+      finishScalar(s0, c0 + o, bias ? bias + o : 0, m0 + o, flags);
+    }
+  }
+}
+
+/**
+ * C[M, N] = epilogue(A Btᵀ) for row-major A [M, K] and Bt [N, K] (row dot products: for few output
+ * columns, where gemm's 8-column tiles would run scalar); C row stride ldc, bias and flags as gemm's.
+ */
+export function gemmDot(
+  M: i32,
+  N: i32,
+  K: i32,
+  a: usize,
+  bt: usize,
+  c: usize,
+  ldc: i32,
+  bias: usize,
+  mask: usize,
+  flags: i32,
+): void {
+  const rk = (<usize>K) << 2;
+  const rc = (<usize>ldc) << 2;
+  const k4 = K & ~3;
+  for (let i = 0; i < M; i++) {
+    const ar = a + <usize>i * rk;
+    for (let j = 0; j < N; j++) {
+      const br = bt + <usize>j * rk;
+      let s0 = f32x4.splat(0);
+      let s1 = f32x4.splat(0);
+      let p = 0;
+      for (; p + 8 <= k4; p += 8) {
+        const o = (<usize>p) << 2;
+        s0 = f32x4.add(s0, f32x4.mul(v128.load(ar + o), v128.load(br + o)));
+        s1 = f32x4.add(s1, f32x4.mul(v128.load(ar + o, 16), v128.load(br + o, 16)));
+      }
+      for (; p < k4; p += 4) {
+        const o = (<usize>p) << 2;
+        s0 = f32x4.add(s0, f32x4.mul(v128.load(ar + o), v128.load(br + o)));
+      }
+      s0 = f32x4.add(s0, s1);
+      let s: f32 =
+        f32x4.extract_lane(s0, 0) +
+        f32x4.extract_lane(s0, 1) +
+        f32x4.extract_lane(s0, 2) +
+        f32x4.extract_lane(s0, 3);
+      for (; p < K; p++) s += load<f32>(ar + ((<usize>p) << 2)) * load<f32>(br + ((<usize>p) << 2));
+      const o = (<usize>j) << 2;
+      finishScalar(s, c + <usize>i * rc + o, bias ? bias + o : 0, mask + <usize>i * rc + o, flags);
+    }
+  }
+}
+
+/** dst [cols, rows] = srcᵀ for a row-major src [rows, cols]. */
+export function transpose(rows: i32, cols: i32, src: usize, dst: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const s = src + ((<usize>r * <usize>cols) << 2);
+    for (let k = 0; k < cols; k++)
+      store<f32>(dst + ((<usize>k * <usize>rows + <usize>r) << 2), load<f32>(s + ((<usize>k) << 2)));
+  }
+}
+
+/** dst[j] = Σ_r src[r, j] over a row-major src [rows, cols] (a bias gradient). */
+export function columnSums(rows: i32, cols: i32, src: usize, dst: usize): void {
+  const rs = (<usize>cols) << 2;
+  let j = 0;
+  for (; j + 8 <= cols; j += 8) {
+    let s0 = f32x4.splat(0),
+      s1 = f32x4.splat(0);
+    let p = src + ((<usize>j) << 2);
+    for (let r = 0; r < rows; r++) {
+      s0 = f32x4.add(s0, v128.load(p));
+      s1 = f32x4.add(s1, v128.load(p, 16));
+      p += rs;
+    }
+    v128.store(dst + ((<usize>j) << 2), s0);
+    v128.store(dst + ((<usize>j) << 2), s1, 16);
+  }
+  for (; j < cols; j++) {
+    let s: f32 = 0;
+    let p = src + ((<usize>j) << 2);
+    for (let r = 0; r < rows; r++) {
+      s += load<f32>(p);
+      p += rs;
+    }
+    store<f32>(dst + ((<usize>j) << 2), s);
+  }
+}

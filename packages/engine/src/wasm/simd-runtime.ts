@@ -1,0 +1,208 @@
+import { MLP_KERNELS_WASM_BASE64 } from './mlp-kernels.generated.js';
+import { wasmHeap, type WasmHeap } from '../tfjs/wasm-heap.js';
+
+/** gemm/gemmDot epilogue flag: C += the product. @internal */
+export const ACCUMULATE = 1;
+/** gemm/gemmDot epilogue flag: max(v, 0). @internal */
+export const RELU = 2;
+/** gemm/gemmDot epilogue flag: v where mask > 0, else 0 (the ReLU derivative). @internal */
+export const MASK = 4;
+
+/**
+ * The exports of the engine's wasm SIMD module (packages/engine/assembly/mlp-kernels.ts); pointers
+ * are byte offsets into tfjs-wasm's memory, sizes and strides count floats.
+ * @internal
+ */
+export interface SimdExports {
+  /** C[M, N] = epilogue(Σ_p A(r, p) B[p, :]), A(r, p) at a + 4(r·rsA + p·csA), B row stride ldb, C (and mask) row stride ldc. */
+  gemm(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    rsA: number,
+    csA: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    bias: number,
+    mask: number,
+    flags: number,
+  ): void;
+  /** C[M, N] = epilogue(A Btᵀ) for row-major A [M, K] and Bt [N, K] (few output columns). */
+  gemmDot(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    bt: number,
+    c: number,
+    ldc: number,
+    bias: number,
+    mask: number,
+    flags: number,
+  ): void;
+  /** dst [cols, rows] = srcᵀ. */
+  transpose(rows: number, cols: number, src: number, dst: number): void;
+  /** dst[j] = Σ_r src[r, j]. */
+  columnSums(rows: number, cols: number, src: number, dst: number): void;
+}
+
+/**
+ * The SIMD module instantiated on one tfjs wasm backend's memory, with a scratch block on its heap.
+ * @internal
+ */
+export class SimdRuntime {
+  private scratchPointer = 0;
+  private scratchBytes = 0;
+
+  constructor(
+    /** The module's functions. */
+    readonly kernels: SimdExports,
+    /** The backend's heap. */
+    readonly heap: WasmHeap,
+  ) {}
+
+  /** A scratch block of at least `bytes` on the backend's heap, reused across calls (grown by malloc, which may grow the memory). */
+  scratch(bytes: number): number {
+    if (bytes > this.scratchBytes) {
+      if (this.scratchPointer !== 0) this.heap.free(this.scratchPointer);
+      this.scratchBytes = Math.ceil(bytes / 65536) * 65536;
+      this.scratchPointer = this.heap.malloc(this.scratchBytes);
+    }
+    return this.scratchPointer;
+  }
+
+  /** Copies `floats` float32 values from byte offset `src` to `dst`. */
+  copy(src: number, dst: number, floats: number): void {
+    new Float32Array(this.heap.memory.buffer).copyWithin(dst >>> 2, src >>> 2, (src >>> 2) + floats);
+  }
+
+  /**
+   * C[M, N] = epilogue(A B) for A(r, p) at a + 4(r·rsA + p·csA) and a row-major B [K, N]: gemm's
+   * 4×8 tiles, or row dot products against Bᵀ (written to `scratch`) when N is below one vector
+   * and A is row-major.
+   */
+  product(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    rsA: number,
+    csA: number,
+    b: number,
+    c: number,
+    bias: number,
+    mask: number,
+    flags: number,
+    scratch: number,
+  ): void {
+    if (N < 4 && K >= 8 && rsA === K && csA === 1) {
+      this.kernels.transpose(K, N, b, scratch);
+      this.kernels.gemmDot(M, N, K, a, scratch, c, N, bias, mask, flags);
+    } else this.kernels.gemm(M, N, K, a, rsA, csA, b, N, c, N, bias, mask, flags);
+  }
+
+  /** C[M, N] = epilogue(A Btᵀ) for row-major A [M, K] and Bt [N, K]: row dot products for N below one vector, else gemm on Bᵀ (written to `scratch`). */
+  productTransposed(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    bt: number,
+    c: number,
+    mask: number,
+    flags: number,
+    scratch: number,
+  ): void {
+    if (N < 4) this.kernels.gemmDot(M, N, K, a, bt, c, N, 0, mask, flags);
+    else {
+      this.kernels.transpose(N, K, bt, scratch);
+      this.kernels.gemm(M, N, K, a, K, 1, scratch, N, c, N, 0, mask, flags);
+    }
+  }
+}
+
+let enabled = true;
+
+/**
+ * Turns the engine's own wasm SIMD kernels for fused MLP conditioners on or off (default on); off,
+ * the wasm backend runs them as tfjs's XNNPACK kernels, as cpu and webgl always do. For comparisons
+ * and benchmarks; the two paths agree to float32 rounding.
+ */
+export function useWasmSimdKernels(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether the engine's own wasm SIMD kernels are switched on ({@link useWasmSimdKernels}). */
+export function wasmSimdKernelsEnabled(): boolean {
+  return enabled;
+}
+
+/** The compiled module; undefined before the first try, null when it cannot compile (no wasm SIMD) or is being compiled asynchronously. */
+let compiled: WebAssembly.Module | null | undefined;
+let compiling = false;
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/** The module: compiled synchronously where allowed, else (a browser's main thread) asynchronously, null until then. */
+function simdModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  const bytes = decode(MLP_KERNELS_WASM_BASE64);
+  try {
+    compiled = new WebAssembly.Module(bytes);
+  } catch (e) {
+    compiled = null;
+    // Synchronous compilation refused (size limit on a browser's main thread): compile in the background.
+    if (e instanceof RangeError && !compiling) {
+      compiling = true;
+      WebAssembly.compile(bytes).then(
+        (m) => void (compiled = m),
+        () => undefined,
+      );
+    }
+  }
+  return compiled;
+}
+
+const runtimes = new WeakMap<object, SimdRuntime | null>();
+
+/**
+ * The SIMD kernels instantiated on `backend`'s memory (a tfjs wasm backend), or null: switched off,
+ * no wasm SIMD, a backend whose memory is out of reach, or a shared (threaded) memory the module
+ * does not import. Null means tfjs's own kernels run.
+ * @internal
+ */
+export function simdRuntime(backend: object): SimdRuntime | null {
+  if (!enabled) return null;
+  const known = runtimes.get(backend);
+  if (known !== undefined) return known;
+  const module = simdModule();
+  if (module === null) return null;
+  const heap = wasmHeap(backend);
+  let runtime: SimdRuntime | null = null;
+  if (heap) {
+    const imports = { env: { memory: heap.memory } };
+    const make = (instance: WebAssembly.Instance) =>
+      new SimdRuntime(instance.exports as unknown as SimdExports, heap);
+    try {
+      runtime = make(new WebAssembly.Instance(module, imports));
+    } catch (e) {
+      // A shared memory (threaded build) cannot link: tfjs's kernels. A synchronous instantiation
+      // refused (size limit on a browser's main thread): instantiate in the background.
+      if (e instanceof RangeError)
+        WebAssembly.instantiate(module, imports).then(
+          (instance) => void runtimes.set(backend, make(instance)),
+          () => undefined,
+        );
+    }
+  }
+  runtimes.set(backend, runtime);
+  return runtime;
+}

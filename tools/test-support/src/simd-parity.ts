@@ -1,0 +1,47 @@
+// Shared check of the engine's wasm SIMD kernels: a flow evaluated with them switched on and off
+// (tfjs's XNNPACK kernels) gives the same log-densities, samples, loss and parameter gradients.
+import * as tf from '@tensorflow/tfjs-core';
+
+/** The slice of a bijective `Flow` the check uses. */
+export interface ParityFlow {
+  logProb(x: tf.Tensor, options?: { training?: boolean }): tf.Tensor;
+  sample(n: number, options?: { seed?: number }): tf.Tensor;
+  readonly trainableVariables: readonly tf.Variable[];
+}
+
+/** max |a - b| / max(1, max |b|). */
+function relative(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(
+    () => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]! / Math.max(1, tf.max(tf.abs(b)).dataSync()[0]!),
+  );
+}
+
+function evaluate(flow: ParityFlow, x: tf.Tensor2D) {
+  const logProb = flow.logProb(x);
+  const sample = flow.sample(64, { seed: 3 });
+  const trainable = [...flow.trainableVariables];
+  const { value, grads } = tf.variableGrads(
+    () => tf.neg(tf.mean(flow.logProb(x, { training: true }))) as tf.Scalar,
+    trainable,
+  );
+  return [logProb, sample, value, ...trainable.map((v) => grads[v.name] as tf.Tensor)];
+}
+
+/**
+ * The largest relative differences (log-density, sample, loss, worst parameter gradient) between
+ * `flow` on x with `setSimd(true)` and with `setSimd(false)`; leaves the kernels switched on.
+ */
+export function simdParity(
+  flow: ParityFlow,
+  x: tf.Tensor2D,
+  setSimd: (on: boolean) => void,
+): { logProb: number; sample: number; loss: number; gradients: number } {
+  setSimd(true);
+  const on = evaluate(flow, x);
+  setSimd(false);
+  const off = evaluate(flow, x);
+  setSimd(true);
+  const [logProb, sample, loss, ...grads] = on.map((t, i) => relative(t, off[i]!));
+  tf.dispose([...on, ...off]);
+  return { logProb: logProb!, sample: sample!, loss: loss!, gradients: Math.max(...grads) };
+}
