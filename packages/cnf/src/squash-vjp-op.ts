@@ -16,10 +16,24 @@ export interface SquashParams {
 }
 
 /**
- * The op: (z, e, t) -> [f(z, t); eᵀ ∂f/∂z] stacked along the batch, `[2n, D]` (row blocks slice without
- * a strided copy), differentiable in z, t and the parameters.
+ * The op: (z, e, t[, packed]) -> [f(z, t); eᵀ ∂f/∂z] stacked along the batch, `[2n, D]` (row blocks
+ * slice without a strided copy), differentiable in z, t and the parameters. Given `packed`, the
+ * parameters' values flattened and concatenated in order ({@link packSquashParams}), the parameter
+ * gradient flows to that one tensor instead of the variables: one gradient accumulation per
+ * evaluation instead of one per variable when a solve makes many evaluations.
  */
-export type SquashVjpOp = (z: tf.Tensor2D, e: tf.Tensor2D, t: tf.Scalar) => tf.Tensor2D;
+export type SquashVjpOp = (z: tf.Tensor2D, e: tf.Tensor2D, t: tf.Scalar, packed?: tf.Tensor1D) => tf.Tensor2D;
+
+/**
+ * The parameters flattened and concatenated in `ConcatSquashField.variables` order, recorded on any
+ * open tape (its gradient splits back into the variables' own): the `packed` input of a
+ * {@link SquashVjpOp}, made once per solve.
+ * @internal
+ */
+export function packSquashParams(layers: readonly SquashParams[]): tf.Tensor1D {
+  const flat = layers.flatMap((l) => [l.kernel, l.bias, l.gateKernel, l.gateBias, l.hyperKernel]);
+  return tf.concat(flat.map((p) => tf.reshape(p, [-1]))) as tf.Tensor1D;
+}
 
 /** x yᵀ-free products with explicit transposes: tfjs's wasm backend runs matMul's transpose flags as a plain loop. */
 const mmT = (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a as tf.Tensor2D, tf.transpose(b as tf.Tensor2D));
@@ -40,7 +54,9 @@ export function squashVjpOp(layers: readonly SquashParams[], act: ActivationPair
   const params = layers.flatMap((l) => [l.kernel, l.bias, l.gateKernel, l.gateBias, l.hyperKernel]);
   const op = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
+    // The parameters are read from `layers` (their values; `packed`, when given, holds the same).
     const [z, e, t] = args as [tf.Tensor2D, tf.Tensor2D, tf.Scalar];
+    const packedGrad = args.length === 5;
     const gates: tf.Tensor[] = [];
     const kernels: tf.Tensor[] = [];
     const pre: tf.Tensor[] = [];
@@ -74,11 +90,11 @@ export function squashVjpOp(layers: readonly SquashParams[], act: ActivationPair
     save([t, ...gates, ...kernels, ...pre, ...outs.slice(0, L), ...slopes, ...us.slice(0, L), e]);
     return {
       value: tf.concat([value, us[0] as tf.Tensor], 0),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => backward(dy, saved),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => backward(dy, saved, packedGrad),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...inputs: tf.Tensor[]) => tf.Tensor2D;
 
-  function backward(dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] {
+  function backward(dy: tf.Tensor, saved: tf.Tensor[], packedGrad: boolean): tf.Tensor[] {
     let k = 0;
     const take = (n: number) => saved.slice(k, (k += n));
     const [t] = take(1) as [tf.Scalar];
@@ -128,22 +144,29 @@ export function squashVjpOp(layers: readonly SquashParams[], act: ActivationPair
       // K = W ⊙ g, c = b ⊙ g + t W_h, g = σ(t W_g + b_g).
       const gateBar = tf.add(tf.sum(tf.mul(kernelBar, layer.kernel), 0), tf.mul(shiftBar, layer.bias));
       const preGateBar = tf.mul(gateBar, tf.mul(gate, tf.sub(1, gate)));
-      const gateKernel = tf.reshape(layer.gateKernel, [-1]);
-      const hyperKernel = tf.reshape(layer.hyperKernel, [-1]);
-      grads[l - 1] = [
-        tf.mul(kernelBar, gate),
-        tf.mul(shiftBar, gate),
-        tf.reshape(tf.mul(preGateBar, t), layer.gateKernel.shape),
-        preGateBar,
-        tf.reshape(tf.mul(shiftBar, t), layer.hyperKernel.shape),
-      ];
+      const gateKernelBar = tf.mul(preGateBar, t);
+      const hyperKernelBar = tf.mul(shiftBar, t);
+      const kernelGrad = tf.mul(kernelBar, gate);
+      // Packed: every gradient flat (the packed input's layout), otherwise each in its variable's shape.
+      grads[l - 1] = packedGrad
+        ? [tf.reshape(kernelGrad, [-1]), tf.mul(shiftBar, gate), gateKernelBar, preGateBar, hyperKernelBar]
+        : [
+            kernelGrad,
+            tf.mul(shiftBar, gate),
+            tf.reshape(gateKernelBar, layer.gateKernel.shape),
+            preGateBar,
+            tf.reshape(hyperKernelBar, layer.hyperKernel.shape),
+          ];
+      // [out] against the [1, out] hypernetwork rows: the sums run over every element either way.
       tBar = tf.add(
         tBar,
-        tf.add(tf.sum(tf.mul(preGateBar, gateKernel)), tf.sum(tf.mul(shiftBar, hyperKernel))),
+        tf.add(tf.sum(tf.mul(preGateBar, layer.gateKernel)), tf.sum(tf.mul(shiftBar, layer.hyperKernel))),
       );
     }
-    return [zBar as tf.Tensor, tf.zerosLike(e), tBar, ...grads.flat()];
+    const paramGrads = grads.flat();
+    const rest = packedGrad ? [tf.concat(paramGrads)] : paramGrads;
+    return [zBar as tf.Tensor, tf.zerosLike(e), tBar, ...rest];
   }
 
-  return (z, e, t) => op(z, e, t, ...params);
+  return (z, e, t, packed) => (packed ? op(z, e, t, packed) : op(z, e, t, ...params));
 }
