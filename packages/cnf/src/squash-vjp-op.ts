@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ActivationPair } from './activations.js';
+import { squashWeights, squashWeightsGrad } from './squash-weights-kernel.js';
 
 /** One unconditional concat-squash layer's variables, in `ConcatSquashField.variables` order. */
 export interface SquashParams {
@@ -57,18 +58,17 @@ export function squashVjpOp(layers: readonly SquashParams[], act: ActivationPair
     // The parameters are read from `layers` (their values; `packed`, when given, holds the same).
     const [z, e, t] = args as [tf.Tensor2D, tf.Tensor2D, tf.Scalar];
     const packedGrad = args.length === 5;
-    const gates: tf.Tensor[] = [];
-    const kernels: tf.Tensor[] = [];
+    // Every layer's gate g, kernel K = W ⊙ g and shift c = b ⊙ g + t W_h in one host kernel.
+    const { gates, kernels, shifts } = squashWeights(layers, t);
     const pre: tf.Tensor[] = [];
     const outs: tf.Tensor[] = [z];
     const slopes: tf.Tensor[] = [];
-    layers.forEach((layer, l) => {
-      const gate = tf.sigmoid(tf.add(tf.mul(tf.reshape(layer.gateKernel, [-1]), t), layer.gateBias));
-      const kernel = tf.mul(layer.kernel, gate);
-      const shift = tf.add(tf.mul(layer.bias, gate), tf.mul(tf.reshape(layer.hyperKernel, [-1]), t));
-      const a = tf.fused.matMul({ a: outs[l] as tf.Tensor2D, b: kernel as tf.Tensor2D, bias: shift });
-      gates.push(gate);
-      kernels.push(kernel);
+    layers.forEach((_, l) => {
+      const a = tf.fused.matMul({
+        a: outs[l] as tf.Tensor2D,
+        b: kernels[l] as tf.Tensor2D,
+        bias: shifts[l] as tf.Tensor,
+      });
       if (l === L - 1) {
         outs.push(a);
         return;
@@ -123,16 +123,14 @@ export function squashVjpOp(layers: readonly SquashParams[], act: ActivationPair
       uBar = tf.mul(wBar, slope);
     }
     // Reverse of the value chain, l = L..1: a_l = h_{l-1} K_l + c_l, h_l = φ(a_l).
-    const grads: tf.Tensor[][] = new Array<tf.Tensor[]>(L);
+    const kernelTotals: tf.Tensor[] = new Array<tf.Tensor>(L);
+    const shiftBars: tf.Tensor[] = new Array<tf.Tensor>(L);
     let aBar: tf.Tensor = fBar;
-    let tBar: tf.Tensor = tf.scalar(0);
     let zBar: tf.Tensor | null = null;
     for (let l = L; l >= 1; l--) {
-      const layer = layers[l - 1] as SquashParams;
-      const gate = gates[l - 1] as tf.Tensor;
-      const kernelBar = tf.add(kernelBars[l - 1] as tf.Tensor, mTm(inputs[l - 1] as tf.Tensor, aBar));
+      kernelTotals[l - 1] = tf.add(kernelBars[l - 1] as tf.Tensor, mTm(inputs[l - 1] as tf.Tensor, aBar));
       // Column sums as a product with a row of ones (tfjs's wasm sum over the batch axis transposes first).
-      const shiftBar = tf.reshape(
+      shiftBars[l - 1] = tf.reshape(
         tf.matMul(tf.ones([1, aBar.shape[0] as number]), aBar as tf.Tensor2D),
         [-1],
       );
@@ -141,31 +139,10 @@ export function squashVjpOp(layers: readonly SquashParams[], act: ActivationPair
         const fromVjp = aBars[l - 2] as tf.Tensor;
         aBar = tf.add(tf.mul(hBar, slopes[l - 2] as tf.Tensor), fromVjp);
       } else zBar = hBar;
-      // K = W ⊙ g, c = b ⊙ g + t W_h, g = σ(t W_g + b_g).
-      const gateBar = tf.add(tf.sum(tf.mul(kernelBar, layer.kernel), 0), tf.mul(shiftBar, layer.bias));
-      const preGateBar = tf.mul(gateBar, tf.mul(gate, tf.sub(1, gate)));
-      const gateKernelBar = tf.mul(preGateBar, t);
-      const hyperKernelBar = tf.mul(shiftBar, t);
-      const kernelGrad = tf.mul(kernelBar, gate);
-      // Packed: every gradient flat (the packed input's layout), otherwise each in its variable's shape.
-      grads[l - 1] = packedGrad
-        ? [tf.reshape(kernelGrad, [-1]), tf.mul(shiftBar, gate), gateKernelBar, preGateBar, hyperKernelBar]
-        : [
-            kernelGrad,
-            tf.mul(shiftBar, gate),
-            tf.reshape(gateKernelBar, layer.gateKernel.shape),
-            preGateBar,
-            tf.reshape(hyperKernelBar, layer.hyperKernel.shape),
-          ];
-      // [out] against the [1, out] hypernetwork rows: the sums run over every element either way.
-      tBar = tf.add(
-        tBar,
-        tf.add(tf.sum(tf.mul(preGateBar, layer.gateKernel)), tf.sum(tf.mul(shiftBar, layer.hyperKernel))),
-      );
     }
-    const paramGrads = grads.flat();
-    const rest = packedGrad ? [tf.concat(paramGrads)] : paramGrads;
-    return [zBar as tf.Tensor, tf.zerosLike(e), tBar, ...rest];
+    // K = W ⊙ g, c = b ⊙ g + t W_h, g = σ(t W_g + b_g): every parameter's gradient and t̄ in one host kernel.
+    const { paramGrads, tBar } = squashWeightsGrad(layers, t, gates, kernelTotals, shiftBars, packedGrad);
+    return [zBar as tf.Tensor, tf.zerosLike(e), tBar, ...paramGrads];
   }
 
   return (z, e, t, packed) => (packed ? op(z, e, t, packed) : op(z, e, t, ...params));
