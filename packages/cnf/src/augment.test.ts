@@ -39,12 +39,14 @@ function fitReflection(augment: number): number {
 }
 
 describe('augmented neural ODE', () => {
-  test('x -> −x in 1-D: the plain ODE map fails (MSE near E[x²] = 1/3), one augmented dimension succeeds', () => {
-    const plain = fitReflection(0);
-    const augmented = fitReflection(1);
+  // Two tests (each with its own time limit on a loaded machine), the same training for both.
+  test('x -> −x in 1-D: the plain ODE map fails (MSE near E[x²] = 1/3)', () => {
     // The best increasing map of [−1, 1] onto −x is constant 0, with MSE 1/3; the ODE stays above ~0.3.
-    expect(plain).toBeGreaterThan(0.25);
-    expect(augmented).toBeLessThan(0.02);
+    expect(fitReflection(0)).toBeGreaterThan(0.25);
+  });
+
+  test('x -> −x in 1-D: one augmented dimension succeeds', () => {
+    expect(fitReflection(1)).toBeLessThan(0.02);
   });
 
   test('rejects an input whose width plus the augmentation does not match the field', () => {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { defineHostKernel, type HostKernel, type HostKernelAttrs } from '@bijective/engine';
 
 /** Attributes of the squash-weight kernels: the layer count, and (gradient) whether it comes packed. */
