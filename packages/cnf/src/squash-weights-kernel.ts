@@ -9,6 +9,11 @@ interface SquashWeightAttrs extends HostKernelAttrs {
 
 const sigma = (x: number) => 1 / (1 + Math.exp(-x));
 
+/** N float32 buffers (a tuple, so destructuring them is typed). */
+type Buffers<N extends number, B extends Float32Array[] = []> = B['length'] extends N
+  ? B
+  : Buffers<N, [...B, Float32Array]>;
+
 /**
  * A concat-squash field's time-dependent weights as ONE kernel: inputs t, then per layer W `[in, out]`,
  * b `[out]`, W_g `[1, out]`, b_g `[out]`, W_h `[1, out]`; outputs per layer the gate g = σ(t W_g + b_g),
@@ -26,8 +31,8 @@ const squashWeightsKernel: HostKernel<SquashWeightAttrs> = defineHostKernel<Squa
   run(inputs, outputs, shapes, { layers }) {
     const t = (inputs[0] as Float32Array)[0] as number;
     for (let l = 0; l < layers; l++) {
-      const [W, b, gK, gB, hK] = inputs.slice(1 + 5 * l, 6 + 5 * l) as Float32Array[];
-      const [gate, K, shift] = outputs.slice(3 * l, 3 * l + 3) as Float32Array[];
+      const [W, b, gK, gB, hK] = inputs.slice(1 + 5 * l, 6 + 5 * l) as Buffers<5>;
+      const [gate, K, shift] = outputs.slice(3 * l, 3 * l + 3) as Buffers<3>;
       const out = (shapes[1 + 5 * l] as readonly number[])[1] as number;
       for (let j = 0; j < out; j++) {
         const g = sigma(t * (gK[j] as number) + (gB[j] as number));
@@ -70,7 +75,7 @@ const squashWeightsGradKernel: HostKernel<SquashWeightAttrs> = defineHostKernel<
       return view;
     };
     for (let l = 0; l < layers; l++) {
-      const [W, b, gK, hK, gate, kBar, cBar] = inputs.slice(1 + 7 * l, 8 + 7 * l) as Float32Array[];
+      const [W, b, gK, hK, gate, kBar, cBar] = inputs.slice(1 + 7 * l, 8 + 7 * l) as Buffers<7>;
       const out = (shapes[1 + 7 * l] as readonly number[])[1] as number;
       const WBar = target(l, 0, W.length);
       const bBar = target(l, 1, out);
