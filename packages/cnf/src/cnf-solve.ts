@@ -142,6 +142,9 @@ export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
   // Backpropagation records T once per solve; the adjoint's backward solve differentiates each
   // evaluation on its own tape, so there T is recomputed from its variables every time.
   const solveT = adjoint ? null : endTimeTensor(endTime);
+  // Likewise the field's variables, packed once per backpropagated solve: each evaluation's parameter
+  // gradient is then one tensor, accumulated with one add (not one per variable).
+  const packed = adjoint || context !== undefined ? undefined : field.packedVariables();
   const dynamics: VectorField = (s, state) => {
     if (forwardDone && adjoint) countBackwardCall();
     const z = state[0] as tf.Tensor2D;
@@ -160,6 +163,7 @@ export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
             t,
             e as tf.Tensor2D,
             contextFor(x.shape[0] as number),
+            packed,
           );
           return { value: tf.mul(r.value, T), vjp: tf.mul(r.vjp, T) };
         },
@@ -214,6 +218,7 @@ export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
   } finally {
     probeTensor.dispose();
     solveT?.dispose();
+    packed?.dispose();
   }
   forwardDone = true;
   record?.count({

@@ -93,7 +93,11 @@ beforeAll(async () => {
 describe('ConcatSquashField', () => {
   const cases = (['tanh', 'softplus', 'swish', 'elu', 'sigmoid'] as const).flatMap((activation) =>
     [0, 2].flatMap((contextSize) =>
-      (['autodiff', 'analytic'] as const).map((path) => [activation, contextSize, path] as const),
+      // `packed`: the fused op with its parameter gradient routed through `packedVariables()`.
+      (contextSize === 0
+        ? (['autodiff', 'analytic', 'packed'] as const)
+        : (['autodiff', 'analytic'] as const)
+      ).map((path) => [activation, contextSize, path] as const),
     ),
   );
   test.each(cases)(
@@ -121,11 +125,12 @@ describe('ConcatSquashField', () => {
         const c = contextSize > 0 ? tf.tensor2d(context.flat(), [BATCH, contextSize]) : undefined;
         const t = tf.scalar(T);
         // `analytic`: the field's own VJP (the fused op without a context, composed ops with one).
+        let packed: tf.Tensor1D | undefined;
         const f = Object.assign((input: tf.Tensor) => field.apply(input as tf.Tensor2D, t, c), {
-          ...(path === 'analytic'
+          ...(path !== 'autodiff'
             ? {
                 valueAndVjp: (input: tf.Tensor, e: tf.Tensor) =>
-                  field.valueAndVjp(input as tf.Tensor2D, t, e as tf.Tensor2D, c),
+                  field.valueAndVjp(input as tf.Tensor2D, t, e as tf.Tensor2D, c, packed),
               }
             : {}),
         });
@@ -136,10 +141,10 @@ describe('ConcatSquashField', () => {
         direct.forEach((v, i) => expect(v).toBeCloseTo(host[i] as number, 5));
         const e = tf.tensor3d(probe, [1, BATCH, D]);
         const estimator = new HutchinsonTrace('rademacher');
-        const result = tf.variableGrads(
-          () => tf.sum(estimator.estimate(f, x, e).trace) as tf.Scalar,
-          field.variables,
-        );
+        const result = tf.variableGrads(() => {
+          if (path === 'packed') packed = field.packedVariables();
+          return tf.sum(estimator.estimate(f, x, e).trace) as tf.Scalar;
+        }, field.variables);
         return {
           value: result.value.dataSync()[0] as number,
           grads: field.variables.map((v) => Array.from(result.grads[v.name]?.dataSync() ?? [])),

@@ -9,7 +9,7 @@ import {
   type FieldActivationName,
 } from './activations.js';
 import { affine, matMul } from './linear.js';
-import { squashVjpOp, type SquashVjpOp } from './squash-vjp-op.js';
+import { packSquashParams, squashVjpOp, type SquashVjpOp } from './squash-vjp-op.js';
 
 /** Options of a {@link ConcatSquashField}. */
 export interface ConcatSquashFieldOptions {
@@ -133,22 +133,35 @@ export class ConcatSquashField {
   }
 
   /**
+   * The variables flattened and concatenated in {@link ConcatSquashField.variables} order, recorded on
+   * any open tape: made once per solve and handed to every {@link ConcatSquashField.valueAndVjp} of
+   * that solve, the parameter gradients of its evaluations accumulate in this one tensor (one add per
+   * evaluation instead of one per variable) and split back into the variables once.
+   */
+  packedVariables(): tf.Tensor1D {
+    return packSquashParams(this.layers);
+  }
+
+  /**
    * f(z, t[, c]) and the vector-Jacobian products eᵀ ∂f/∂z row by row (`e` of z's shape), by the
    * chain rule through the layers: v ← (v ⊙ a'(pre-activation)) W'ᵀ from the output back to z. One
    * more backward pass (the parameter gradient of a trace) is exact: without a context it runs the
-   * hand-written backward of one fused op, with a context ordinary ops.
+   * hand-written backward of one fused op, with a context ordinary ops. `packed`, from
+   * {@link ConcatSquashField.packedVariables} at the current values, routes the parameter gradient of
+   * the unconditional field through that tensor (a context ignores it).
    */
   valueAndVjp(
     z: tf.Tensor2D,
     t: tf.Scalar,
     e: tf.Tensor2D,
     context?: tf.Tensor2D,
+    packed?: tf.Tensor1D,
   ): { value: tf.Tensor2D; vjp: tf.Tensor2D } {
     if (context !== undefined) return this.composedValueAndVjp(z, t, e, context);
     this.fused ??= squashVjpOp(this.layers, this.pair);
     const n = z.shape[0];
-    const packed = this.fused(z, e, t);
-    return { value: tf.slice(packed, [0, 0], [n, -1]), vjp: tf.slice(packed, [n, 0], [n, -1]) };
+    const stacked = this.fused(z, e, t, packed);
+    return { value: tf.slice(stacked, [0, 0], [n, -1]), vjp: tf.slice(stacked, [n, 0], [n, -1]) };
   }
 
   /**

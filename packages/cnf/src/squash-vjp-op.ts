@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ActivationPair } from './activations.js';
+import { squashWeights, squashWeightsGrad } from './squash-weights-kernel.js';
 
 /** One unconditional concat-squash layer's variables, in `ConcatSquashField.variables` order. */
 export interface SquashParams {
@@ -16,10 +17,24 @@ export interface SquashParams {
 }
 
 /**
- * The op: (z, e, t) -> [f(z, t); eᵀ ∂f/∂z] stacked along the batch, `[2n, D]` (row blocks slice without
- * a strided copy), differentiable in z, t and the parameters.
+ * The op: (z, e, t[, packed]) -> [f(z, t); eᵀ ∂f/∂z] stacked along the batch, `[2n, D]` (row blocks
+ * slice without a strided copy), differentiable in z, t and the parameters. Given `packed`, the
+ * parameters' values flattened and concatenated in order ({@link packSquashParams}), the parameter
+ * gradient flows to that one tensor instead of the variables: one gradient accumulation per
+ * evaluation instead of one per variable when a solve makes many evaluations.
  */
-export type SquashVjpOp = (z: tf.Tensor2D, e: tf.Tensor2D, t: tf.Scalar) => tf.Tensor2D;
+export type SquashVjpOp = (z: tf.Tensor2D, e: tf.Tensor2D, t: tf.Scalar, packed?: tf.Tensor1D) => tf.Tensor2D;
+
+/**
+ * The parameters flattened and concatenated in `ConcatSquashField.variables` order, recorded on any
+ * open tape (its gradient splits back into the variables' own): the `packed` input of a
+ * {@link SquashVjpOp}, made once per solve.
+ * @internal
+ */
+export function packSquashParams(layers: readonly SquashParams[]): tf.Tensor1D {
+  const flat = layers.flatMap((l) => [l.kernel, l.bias, l.gateKernel, l.gateBias, l.hyperKernel]);
+  return tf.concat(flat.map((p) => tf.reshape(p, [-1]))) as tf.Tensor1D;
+}
 
 /** x yᵀ-free products with explicit transposes: tfjs's wasm backend runs matMul's transpose flags as a plain loop. */
 const mmT = (a: tf.Tensor, b: tf.Tensor) => tf.matMul(a as tf.Tensor2D, tf.transpose(b as tf.Tensor2D));
@@ -40,19 +55,20 @@ export function squashVjpOp(layers: readonly SquashParams[], act: ActivationPair
   const params = layers.flatMap((l) => [l.kernel, l.bias, l.gateKernel, l.gateBias, l.hyperKernel]);
   const op = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
+    // The parameters are read from `layers` (their values; `packed`, when given, holds the same).
     const [z, e, t] = args as [tf.Tensor2D, tf.Tensor2D, tf.Scalar];
-    const gates: tf.Tensor[] = [];
-    const kernels: tf.Tensor[] = [];
+    const packedGrad = args.length === 5;
+    // Every layer's gate g, kernel K = W ⊙ g and shift c = b ⊙ g + t W_h in one host kernel.
+    const { gates, kernels, shifts } = squashWeights(layers, t);
     const pre: tf.Tensor[] = [];
     const outs: tf.Tensor[] = [z];
     const slopes: tf.Tensor[] = [];
-    layers.forEach((layer, l) => {
-      const gate = tf.sigmoid(tf.add(tf.mul(tf.reshape(layer.gateKernel, [-1]), t), layer.gateBias));
-      const kernel = tf.mul(layer.kernel, gate);
-      const shift = tf.add(tf.mul(layer.bias, gate), tf.mul(tf.reshape(layer.hyperKernel, [-1]), t));
-      const a = tf.fused.matMul({ a: outs[l] as tf.Tensor2D, b: kernel as tf.Tensor2D, bias: shift });
-      gates.push(gate);
-      kernels.push(kernel);
+    layers.forEach((_, l) => {
+      const a = tf.fused.matMul({
+        a: outs[l] as tf.Tensor2D,
+        b: kernels[l] as tf.Tensor2D,
+        bias: shifts[l] as tf.Tensor,
+      });
       if (l === L - 1) {
         outs.push(a);
         return;
@@ -74,11 +90,11 @@ export function squashVjpOp(layers: readonly SquashParams[], act: ActivationPair
     save([t, ...gates, ...kernels, ...pre, ...outs.slice(0, L), ...slopes, ...us.slice(0, L), e]);
     return {
       value: tf.concat([value, us[0] as tf.Tensor], 0),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => backward(dy, saved),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => backward(dy, saved, packedGrad),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...inputs: tf.Tensor[]) => tf.Tensor2D;
 
-  function backward(dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] {
+  function backward(dy: tf.Tensor, saved: tf.Tensor[], packedGrad: boolean): tf.Tensor[] {
     let k = 0;
     const take = (n: number) => saved.slice(k, (k += n));
     const [t] = take(1) as [tf.Scalar];
@@ -107,16 +123,14 @@ export function squashVjpOp(layers: readonly SquashParams[], act: ActivationPair
       uBar = tf.mul(wBar, slope);
     }
     // Reverse of the value chain, l = L..1: a_l = h_{l-1} K_l + c_l, h_l = φ(a_l).
-    const grads: tf.Tensor[][] = new Array<tf.Tensor[]>(L);
+    const kernelTotals: tf.Tensor[] = new Array<tf.Tensor>(L);
+    const shiftBars: tf.Tensor[] = new Array<tf.Tensor>(L);
     let aBar: tf.Tensor = fBar;
-    let tBar: tf.Tensor = tf.scalar(0);
     let zBar: tf.Tensor | null = null;
     for (let l = L; l >= 1; l--) {
-      const layer = layers[l - 1] as SquashParams;
-      const gate = gates[l - 1] as tf.Tensor;
-      const kernelBar = tf.add(kernelBars[l - 1] as tf.Tensor, mTm(inputs[l - 1] as tf.Tensor, aBar));
+      kernelTotals[l - 1] = tf.add(kernelBars[l - 1] as tf.Tensor, mTm(inputs[l - 1] as tf.Tensor, aBar));
       // Column sums as a product with a row of ones (tfjs's wasm sum over the batch axis transposes first).
-      const shiftBar = tf.reshape(
+      shiftBars[l - 1] = tf.reshape(
         tf.matMul(tf.ones([1, aBar.shape[0] as number]), aBar as tf.Tensor2D),
         [-1],
       );
@@ -125,25 +139,11 @@ export function squashVjpOp(layers: readonly SquashParams[], act: ActivationPair
         const fromVjp = aBars[l - 2] as tf.Tensor;
         aBar = tf.add(tf.mul(hBar, slopes[l - 2] as tf.Tensor), fromVjp);
       } else zBar = hBar;
-      // K = W ⊙ g, c = b ⊙ g + t W_h, g = σ(t W_g + b_g).
-      const gateBar = tf.add(tf.sum(tf.mul(kernelBar, layer.kernel), 0), tf.mul(shiftBar, layer.bias));
-      const preGateBar = tf.mul(gateBar, tf.mul(gate, tf.sub(1, gate)));
-      const gateKernel = tf.reshape(layer.gateKernel, [-1]);
-      const hyperKernel = tf.reshape(layer.hyperKernel, [-1]);
-      grads[l - 1] = [
-        tf.mul(kernelBar, gate),
-        tf.mul(shiftBar, gate),
-        tf.reshape(tf.mul(preGateBar, t), layer.gateKernel.shape),
-        preGateBar,
-        tf.reshape(tf.mul(shiftBar, t), layer.hyperKernel.shape),
-      ];
-      tBar = tf.add(
-        tBar,
-        tf.add(tf.sum(tf.mul(preGateBar, gateKernel)), tf.sum(tf.mul(shiftBar, hyperKernel))),
-      );
     }
-    return [zBar as tf.Tensor, tf.zerosLike(e), tBar, ...grads.flat()];
+    // K = W ⊙ g, c = b ⊙ g + t W_h, g = σ(t W_g + b_g): every parameter's gradient and t̄ in one host kernel.
+    const { paramGrads, tBar } = squashWeightsGrad(layers, t, gates, kernelTotals, shiftBars, packedGrad);
+    return [zBar as tf.Tensor, tf.zerosLike(e), tBar, ...paramGrads];
   }
 
-  return (z, e, t) => op(z, e, t, ...params);
+  return (z, e, t, packed) => (packed ? op(z, e, t, packed) : op(z, e, t, ...params));
 }

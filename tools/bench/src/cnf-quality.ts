@@ -79,8 +79,16 @@ try {
         ...positionals,
       ];
       const cpuBefore = childCpuSeconds();
-      const run = spawnSync(process.execPath, argv, { encoding: 'utf8', cwd: ROOT, maxBuffer: 1 << 26 });
-      if (run.status !== 0) throw new Error(`cnf-quality: train failed (${argv.join(' ')}):\n${run.stderr}`);
+      // The run's progress lines (a tenth of the run each: step, loss, validation NLL, ETA) pass
+      // through to this script's stderr, so a long run's log shows how far it got.
+      const run = spawnSync(process.execPath, argv, {
+        encoding: 'utf8',
+        cwd: ROOT,
+        maxBuffer: 1 << 26,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      if (run.status !== 0)
+        throw new Error(`cnf-quality: train failed (${argv.join(' ')}); its stderr is above`);
       const lines = run.stdout.trim().split('\n');
       const s = JSON.parse(lines[lines.length - 1] as string) as Summary;
       const cpuMinutes = (childCpuSeconds() - cpuBefore) / 60;

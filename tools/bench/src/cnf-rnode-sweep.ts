@@ -4,7 +4,10 @@
 // (exact trace, data units), the mean dopri5 NFE per training solve (forward / backward), the learned
 // integration time T and the CPU minutes of each run, with the load average.
 // Usage: node tools/bench/run.mjs tools/bench/src/cnf-rnode-sweep.ts [--data 8gaussians]
-//   [--lambdas 0,0.01,0.1] [--steps 2000] [--fixed-time] [--test 5000] [--backend wasm]
+//   [--lambdas 0,0.01,0.1] [--steps 2000] [--fixed-time] [--integration-time 1] [--test 5000]
+//   [--backend wasm]
+// `--integration-time` sets T (its start when learned; the flow's default 0.5 when absent);
+// `--fixed-time` keeps it there (RNODE as Finlay et al. 2020 train it: T = 1, not learned).
 import { parseArgs } from 'node:util';
 import { useBackend } from '@bijective/core';
 import { fit } from '@bijective/train';
@@ -21,6 +24,7 @@ const { values: args } = parseArgs({
     lambdas: { type: 'string', default: '0,0.01,0.1' },
     steps: { type: 'string' },
     'fixed-time': { type: 'boolean', default: false },
+    'integration-time': { type: 'string' },
     test: { type: 'string', default: '5000' },
     backend: { type: 'string', default: 'wasm' },
   },
@@ -42,6 +46,7 @@ for (const lambda of args.lambdas.split(',').map(Number)) {
     kinetic: lambda,
     jacobianNorm: lambda,
     learnIntegrationTime: !args['fixed-time'],
+    ...(args['integration-time'] === undefined ? {} : { integrationTime: Number(args['integration-time']) }),
   });
   const cpu = cpuSeconds();
   const r = fit(flow, x, { ...settings, steps, validationFraction: 0, seed: 0 });
@@ -50,7 +55,7 @@ for (const lambda of args.lambdas.split(',').map(Number)) {
   const chain = flow.bijector as unknown as { bijectors: [Ffjord] };
   const T = chain.bijectors[0].integrationTimes()[0] as number;
   lines.push(
-    `| ${lambda} | ${args['fixed-time'] ? 'fixed' : 'learned'} | ${r.steps} | ${nll.toFixed(3)} | ${r.nfeForward?.toFixed(1)} | ${r.nfeBackward?.toFixed(1)} | ${T.toFixed(3)} | ${minutes.toFixed(1)} | ${load()} |`,
+    `| ${lambda} | ${args['fixed-time'] ? 'fixed' : 'learned'} at ${args['integration-time'] ?? 'default'} | ${r.steps} | ${nll.toFixed(3)} | ${r.nfeForward?.toFixed(1)} | ${r.nfeBackward?.toFixed(1)} | ${T.toFixed(3)} | ${minutes.toFixed(1)} | ${load()} |`,
   );
   console.error(lines[lines.length - 1]);
   flow.dispose();
