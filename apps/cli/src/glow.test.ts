@@ -2,9 +2,11 @@
 // common flags reach the flow, the JSON carries bits/dim, `--max-seconds` stops the loop, and
 // `sample`/`plot` write image grids at a temperature.
 import { encodeIdx } from '@bijective/datasets';
+import '@bijective/glow';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
+import { trainingDefaults } from './commands/train.js';
 import { encodePng } from './png.js';
 import { cliHarness, expectUsageError, type CliHarness } from './test-harness.js';
 
@@ -70,6 +72,15 @@ test('train --flow glow on an IDX image file: options reach the flow, bits/dim r
   ]) {
     expect(model).toContain(key);
   }
+  // The flow's recipe: a 100-step linear warm-up, here under the 4-step cosine (step k at
+  // 1e-3·(k/100)·(1 + cos(π(k − 1)/4))/2; --batch overrides the recipe's 32).
+  const lr = readFileSync(join(harness.dir, 'glow-model', 'loss.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => Number(line.split(',')[3]));
+  expect(lr[0]).toBeCloseTo(1e-5, 8);
+  expect(lr[3]).toBeCloseTo(4e-5 * 0.5 * (1 + Math.cos((3 * Math.PI) / 4)), 8);
   const sample = harness.cli(
     'sample',
     '--model',
@@ -91,6 +102,17 @@ test('train --flow glow on an IDX image file: options reach the flow, bits/dim r
   expect(plot.status, plot.stderr).toBe(0);
   expect(JSON.parse(plot.last)).toMatchObject({ kind: 'samples' });
 }, 240_000);
+
+test("train's defaults for glow are its recipe (docs/benchmarks.md, Glow on Fashion-MNIST)", () => {
+  expect(trainingDefaults('glow', false)).toEqual({
+    steps: 5000,
+    batchSize: 32,
+    learningRate: 1e-3,
+    warmupSteps: 100,
+    validationEvery: 250,
+    validationRows: 2000,
+  });
+});
 
 test('--max-seconds stops a long run early and keeps a model', () => {
   const r = harness.cli(

@@ -276,8 +276,8 @@ export function defaultValidationEvery(
 export function trainingDefaults(
   flow: string,
   whitenedTable: boolean,
-): Required<Omit<RecommendedSettings, 'base' | 'validationEvery'>> &
-  Pick<RecommendedSettings, 'base' | 'validationEvery'> {
+): Required<Pick<RecommendedSettings, 'steps' | 'batchSize' | 'learningRate'>> &
+  Pick<RecommendedSettings, 'base' | 'validationEvery' | 'warmupSteps' | 'validationRows'> {
   const recommended = isRegistered('bijector', flow) ? (getEntry('bijector', flow).recommended ?? {}) : {};
   return {
     steps: recommended.steps ?? 10_000,
@@ -285,6 +285,8 @@ export function trainingDefaults(
     learningRate: (whitenedTable ? undefined : recommended.learningRate) ?? 2e-3,
     ...(recommended.base && !whitenedTable ? { base: recommended.base } : {}),
     ...(recommended.validationEvery !== undefined ? { validationEvery: recommended.validationEvery } : {}),
+    ...(recommended.warmupSteps !== undefined ? { warmupSteps: recommended.warmupSteps } : {}),
+    ...(recommended.validationRows !== undefined ? { validationRows: recommended.validationRows } : {}),
   };
 }
 
@@ -468,8 +470,12 @@ async function trainWith(
   // use the first CONTINUOUS_NLL_ROWS rows (uniform: the splits are shuffled or fresh draws).
   const continuous = isContinuousFlow(flowName);
   const nllRows = continuous ? CONTINUOUS_NLL_ROWS : TRAIN_NLL_ROWS;
+  // The flow's recommended validation rows (glow: 2000 images) bound its passes the same way.
+  const recommendedRows = trainingDefaults(flowName, false).validationRows;
+  const validationLimit = Math.min(continuous ? nllRows : Infinity, recommendedRows ?? Infinity);
   const validationRows =
-    splits.validation && (continuous ? headRows(splits.validation, nllRows) : splits.validation);
+    splits.validation &&
+    (Number.isFinite(validationLimit) ? headRows(splits.validation, validationLimit) : splits.validation);
   const validation =
     validationRows &&
     dequantiseColumns(withDequantisation(labelled(validationRows), levels, seed + 2), discrete, seed + 2);
@@ -536,6 +542,7 @@ async function trainWith(
       ...(timeBudget ? {} : { steps }),
       batchSize: batch,
       learningRate,
+      ...(recipe.warmupSteps !== undefined ? { warmupSteps: recipe.warmupSteps } : {}),
       seed,
       context: tensors.context,
       dequantisationWidths: tensors.widths,
