@@ -13,9 +13,8 @@ export interface Conv2dSameOptions {
  * y = act(conv2d(x, w) + b) with stride 1 and 'same' zero padding (odd square kernels, NHWC), whose gradients
  * run on the fast kernels of every backend (wasm's XNNPACK convolution and matMul; tfjs's wasm
  * backend has no Conv2DBackpropFilter and a slow Conv2DBackpropInput): ∂x = conv2d(∂y, rot180(w)ᵀ)
- * and ∂w a convolution (or matMul) of the input with ∂y, see `filterGradient`. The bias and a ReLU
- * run inside the convolution kernel (tfjs's fused conv2d); ∂b is one host pass over ∂y on cpu and
- * wasm (a wasm sum over leading axes transposes first).
+ * and ∂w (with ∂b) one matMul over the pixels with no 4-D transposes, see `filterGradient`. The
+ * bias and a ReLU run inside the convolution kernel (tfjs's fused conv2d).
  *
  * @example
  * ```ts
