@@ -205,9 +205,17 @@ test('--dequantization variational trains the bound, saves q(u|x) in the model a
     'train',
     ...['--flow', 'glow', '--data', 'tiny.idx', '--steps', '6', '--batch', '16', '--backend', 'wasm'],
     ...['--layers', '1', '--hidden', '4', '--dequantization', 'variational', '--out', 'vd-model'],
-    ...['--json', '--quiet'],
+    ...['--val-every', '3', '--json', '--quiet'],
   );
   expect(r.status, r.stderr).toBe(0);
+  // Validated by the bound (the negative ELBO of the validation images) at steps 3 and 6.
+  const valNll = readFileSync(join(harness.dir, 'vd-model', 'loss.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',')[2]);
+  expect(valNll.filter((v) => v !== '')).toHaveLength(2);
+  expect(valNll.filter((v) => v !== '').every((v) => Number.isFinite(Number(v)))).toBe(true);
   const summary = JSON.parse(r.last) as Record<string, number>;
   expect(Number.isFinite(summary.trainLoss)).toBe(true);
   expect(summary.bitsPerDim).toBeGreaterThan(0);

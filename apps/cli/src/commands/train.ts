@@ -44,7 +44,7 @@ import { printJson, say } from '../output.js';
 import { isPluginPath, loadPlugins, type LoadedPlugin } from '../plugins.js';
 import { ProgressBar, progressMode } from '../progress.js';
 import { QUANTILE_LEVELS, quantilesOf } from '../quantiles.js';
-import { tableLogDensities, withClassContext } from '../scoring.js';
+import { tableLogDensities, variationalValidationScore, withClassContext } from '../scoring.js';
 import { CONTINUOUS_NLL_ROWS, isContinuousFlow, ownObjective, samplingNfe } from '../objective.js';
 import { UsageError } from '../usage-error.js';
 import {
@@ -547,9 +547,10 @@ async function trainWith(
       context: tensors.context,
       dequantisationWidths: tensors.widths,
       // Variational dequantisation trains a bound that the uniform validation NLL does not track:
-      // such a run keeps its last weights and reports the bound afterwards.
-      validationData: variational ? undefined : tensors.validation,
-      validationContext: variational ? undefined : tensors.validationContext,
+      // such a run is validated by that bound (the negative ELBO of the validation images).
+      validationData: tensors.validation,
+      validationContext: tensors.validationContext,
+      ...(variational ? { validationScore: variationalValidationScore } : {}),
       validationFraction: 0,
       // On a time budget the recipe's steps serve as the nominal horizon of the cadence: the flow's
       // recommended cadence, else max(10, recipe steps/40), capped at 10 epochs for small tables (fit's
