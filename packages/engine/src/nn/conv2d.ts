@@ -76,8 +76,8 @@ export function conv2dSame(x: tf.Tensor4D, w: tf.Tensor4D, options: Conv2dSameOp
 /**
  * A one-hot filter `[k, k, c, k·k·c (+1)]` whose 'same' convolution copies the input's k x k
  * neighbourhood into the channels, (i, j, c) in row-major order: `out[y, x, (i, j, c)] =
- * in[y + s(i), x + s(j), c]` with s(i) = i − p (`patches`) or p − i (`shifts`, the neighbourhood
- * mirrored), p = (k − 1) / 2. With `ones`, one more output channel (its filter zero) carries a bias of 1.
+ * in[y + s(i), x + s(j), c]` with s(i) = i − p (im2col patches), or p − i when `mirrored`,
+ * p = (k − 1) / 2. With `ones`, one more output channel (its filter zero) carries a bias of 1.
  */
 function neighbourhoodFilter(k: number, c: number, mirrored: boolean, ones: boolean): tf.Tensor4D {
   const outs = k * k * c + (ones ? 1 : 0);
