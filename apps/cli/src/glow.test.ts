@@ -3,7 +3,7 @@
 // `sample`/`plot` write image grids at a temperature.
 import { encodeIdx } from '@bijective/datasets';
 import '@bijective/glow';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
 import { trainingDefaults } from './commands/train.js';
@@ -288,3 +288,20 @@ test('--class-conditional trains on the labels of a PNG class folder; sample --c
     /class-conditional models/,
   );
 }, 300_000);
+
+test.runIf(existsSync('/usr/share/datasets/fashion-mnist'))(
+  '--class-conditional on fashion-mnist-14: the 2000 validation images glow scores keep their labels',
+  () => {
+    const r = harness.cli(
+      'train',
+      ...['--flow', 'glow', '--data', 'fashion-mnist-14', '--class-conditional', '--steps', '2'],
+      ...['--layers', '1', '--hidden', '4', '--out', 'fm14-classes', '--json', '--quiet'],
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const summary = JSON.parse(r.last) as { batch: number; valNll: number; bitsPerDim: number };
+    expect(summary.batch).toBe(32);
+    expect(Number.isFinite(summary.valNll)).toBe(true);
+    expect(Number.isFinite(summary.bitsPerDim)).toBe(true);
+  },
+  240_000,
+);

@@ -224,14 +224,15 @@ function withDequantisation(table: Table, levels: number | undefined, seed: numb
   return { ...table, data: dequantise(table.data, seed, levels) };
 }
 
-/** The first `n` rows of a table (its context rows too). */
+/** The first `n` rows of a table (its context rows and labels too: class-conditional rows are labelled afterwards). */
 function headRows(table: Table, n: number): Table {
   if (table.rows <= n) return table;
   const context = table.context && {
     ...table.context,
     data: table.context.data.subarray(0, n * table.context.cols),
   };
-  return { ...table, rows: n, data: table.data.subarray(0, n * table.cols), context, labels: undefined };
+  const labels = table.labels?.subarray(0, n);
+  return { ...table, rows: n, data: table.data.subarray(0, n * table.cols), context, labels };
 }
 
 /** Log-densities (data units) of at most `limit` rows of a table, or null without rows. */
