@@ -198,7 +198,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       {
         name: 'steps',
         value: 'N',
-        default: 'per flow: 10000, maf 20000, ffjord 2000; 5000 with --target',
+        default: 'per flow: 10000, maf 20000, ffjord 2000, glow 5000; 5000 with --target',
         help: 'optimisation steps',
       },
       {
@@ -207,7 +207,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         default: 'none',
         help: 'wall-clock budget of the training loop, keeping the best-validation weights so far; without --steps the budget is the horizon: no step cap, the learning rate anneals (cosine) to 0 as the budget runs out',
       },
-      { name: 'batch', value: 'B', default: '256', help: 'minibatch size' },
+      { name: 'batch', value: 'B', default: 'per flow: 256, glow 32', help: 'minibatch size' },
       {
         name: 'threads',
         value: 'N',
@@ -218,8 +218,8 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'lr',
         value: 'X',
         default:
-          'per flow: 2e-3, realnvp and maf 4e-3, ffjord 5e-3 (2e-3 on whitened tables); 5e-3 with --target',
-        help: 'peak learning rate (Adam, cosine annealing to 0)',
+          'per flow: 2e-3, realnvp and maf 4e-3, ffjord 5e-3, glow 1e-3 (2e-3 on whitened tables); 5e-3 with --target',
+        help: 'peak learning rate (Adam, cosine annealing to 0; glow warms up linearly over its first 100 steps)',
       },
       {
         name: 'clip-norm',
@@ -240,7 +240,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'val-every',
         value: 'N',
         default: "min(flow's or max(10, steps/40), 10 epochs)",
-        help: 'steps between validation passes (a flow may recommend its cadence: ffjord 200)',
+        help: 'steps between validation passes (a flow may recommend its cadence: ffjord 200, glow 250 on 2000 images)',
       },
       {
         name: 'patience',

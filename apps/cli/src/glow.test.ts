@@ -2,9 +2,11 @@
 // common flags reach the flow, the JSON carries bits/dim, `--max-seconds` stops the loop, and
 // `sample`/`plot` write image grids at a temperature.
 import { encodeIdx } from '@bijective/datasets';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import '@bijective/glow';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
+import { trainingDefaults } from './commands/train.js';
 import { encodePng } from './png.js';
 import { cliHarness, expectUsageError, type CliHarness } from './test-harness.js';
 
@@ -70,6 +72,15 @@ test('train --flow glow on an IDX image file: options reach the flow, bits/dim r
   ]) {
     expect(model).toContain(key);
   }
+  // The flow's recipe: a 100-step linear warm-up, here under the 4-step cosine (step k at
+  // 1e-3·(k/100)·(1 + cos(π(k − 1)/4))/2; --batch overrides the recipe's 32).
+  const lr = readFileSync(join(harness.dir, 'glow-model', 'loss.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => Number(line.split(',')[3]));
+  expect(lr[0]).toBeCloseTo(1e-5, 8);
+  expect(lr[3]).toBeCloseTo(4e-5 * 0.5 * (1 + Math.cos((3 * Math.PI) / 4)), 8);
   const sample = harness.cli(
     'sample',
     '--model',
@@ -91,6 +102,17 @@ test('train --flow glow on an IDX image file: options reach the flow, bits/dim r
   expect(plot.status, plot.stderr).toBe(0);
   expect(JSON.parse(plot.last)).toMatchObject({ kind: 'samples' });
 }, 240_000);
+
+test("train's defaults for glow are its recipe (docs/benchmarks.md, Glow on Fashion-MNIST)", () => {
+  expect(trainingDefaults('glow', false)).toEqual({
+    steps: 5000,
+    batchSize: 32,
+    learningRate: 1e-3,
+    warmupSteps: 100,
+    validationEvery: 250,
+    validationRows: 2000,
+  });
+});
 
 test('--max-seconds stops a long run early and keeps a model', () => {
   const r = harness.cli(
@@ -183,9 +205,17 @@ test('--dequantization variational trains the bound, saves q(u|x) in the model a
     'train',
     ...['--flow', 'glow', '--data', 'tiny.idx', '--steps', '6', '--batch', '16', '--backend', 'wasm'],
     ...['--layers', '1', '--hidden', '4', '--dequantization', 'variational', '--out', 'vd-model'],
-    ...['--json', '--quiet'],
+    ...['--val-every', '3', '--json', '--quiet'],
   );
   expect(r.status, r.stderr).toBe(0);
+  // Validated by the bound (the negative ELBO of the validation images) at steps 3 and 6.
+  const valNll = readFileSync(join(harness.dir, 'vd-model', 'loss.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',')[2]);
+  expect(valNll.filter((v) => v !== '')).toHaveLength(2);
+  expect(valNll.filter((v) => v !== '').every((v) => Number.isFinite(Number(v)))).toBe(true);
   const summary = JSON.parse(r.last) as Record<string, number>;
   expect(Number.isFinite(summary.trainLoss)).toBe(true);
   expect(summary.bitsPerDim).toBeGreaterThan(0);
@@ -258,3 +288,20 @@ test('--class-conditional trains on the labels of a PNG class folder; sample --c
     /class-conditional models/,
   );
 }, 300_000);
+
+test.runIf(existsSync('/usr/share/datasets/fashion-mnist'))(
+  '--class-conditional on fashion-mnist-14: the 2000 validation images glow scores keep their labels',
+  () => {
+    const r = harness.cli(
+      'train',
+      ...['--flow', 'glow', '--data', 'fashion-mnist-14', '--class-conditional', '--steps', '2'],
+      ...['--layers', '1', '--hidden', '4', '--out', 'fm14-classes', '--json', '--quiet'],
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const summary = JSON.parse(r.last) as { batch: number; valNll: number; bitsPerDim: number };
+    expect(summary.batch).toBe(32);
+    expect(Number.isFinite(summary.valNll)).toBe(true);
+    expect(Number.isFinite(summary.bitsPerDim)).toBe(true);
+  },
+  240_000,
+);

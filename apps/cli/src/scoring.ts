@@ -13,9 +13,14 @@ const BOUND_BATCH = 256;
 
 /**
  * The importance-weighted bound on log p of image rows under a flow with variational dequantisation
- * (`variationalLogProb`, K = 4 draws of q(u | x) per row, fixed seed), in batches.
+ * (`variationalLogProb`, `samples` draws of q(u | x) per row, default K = 4, fixed seeds), in batches.
  */
-function variationalLogDensities(flow: Flow, x: tf.Tensor, context?: tf.Tensor): Float64Array {
+function variationalLogDensities(
+  flow: Flow,
+  x: tf.Tensor,
+  context?: tf.Tensor,
+  samples?: number,
+): Float64Array {
   const n = x.shape[0] as number;
   const out = new Float64Array(n);
   for (let start = 0, batch = 0; start < n; start += BOUND_BATCH, batch++) {
@@ -23,6 +28,7 @@ function variationalLogDensities(flow: Flow, x: tf.Tensor, context?: tf.Tensor):
     const values = tf.tidy(() =>
       variationalLogProb(flow, tf.slice(x, start, size), {
         seed: 0xd0 + batch,
+        ...(samples !== undefined ? { samples } : {}),
         ...(context ? { context: tf.slice(context, start, size) } : {}),
       }),
     );
@@ -30,6 +36,16 @@ function variationalLogDensities(flow: Flow, x: tf.Tensor, context?: tf.Tensor):
     values.dispose();
   }
   return out;
+}
+
+/**
+ * `train`'s validation score of a Glow with variational dequantisation (`fit`'s `validationScore`):
+ * the negative ELBO (K = 1, the objective training minimises) of the validation rows, fixed seeds so
+ * passes compare, in `flow.logProb`'s units like fit's NLL.
+ */
+export function variationalValidationScore(flow: Flow, x: tf.Tensor, context: tf.Tensor | undefined): number {
+  const logProb = variationalLogDensities(flow, x, context, 1);
+  return -logProb.reduce((a, b) => a + b, 0) / logProb.length;
 }
 
 /**

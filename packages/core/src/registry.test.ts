@@ -35,7 +35,14 @@ describe('registry', () => {
   });
 
   test('recommended settings, the validation cadence included, are kept and checked at registration', () => {
-    const recommended = { steps: 2000, batchSize: 256, learningRate: 5e-3, validationEvery: 200 };
+    const recommended = {
+      steps: 2000,
+      batchSize: 256,
+      learningRate: 5e-3,
+      validationEvery: 200,
+      warmupSteps: 100,
+      validationRows: 2000,
+    };
     register('bijector', 'test/one' as never, { ...(dummy as object), recommended } as never);
     expect(getEntry('bijector', 'test/one').recommended).toEqual(recommended);
     for (const [key, value] of [
@@ -44,6 +51,8 @@ describe('registry', () => {
       ['steps', -1],
       ['batchSize', Number.NaN],
       ['learningRate', 0],
+      ['warmupSteps', 2.5],
+      ['validationRows', 0],
     ] as const) {
       expect(() =>
         register(

@@ -207,6 +207,49 @@ describe('fit', () => {
     for (const t of [big, few, validation]) t.dispose();
   });
 
+  test('validationScore replaces the validation NLL: best weights, early stopping and progress follow it', () => {
+    const data = gaussianData(256, 11);
+    const validation = gaussianData(64, 12);
+    const flow = linearFlow();
+    // A score that is best at the second pass (step 20) and worse afterwards, whatever the NLL does.
+    const scripted = [5, 1, 4, 3, 2.5];
+    const calls: number[] = [];
+    const reported: number[] = [];
+    let weightsAtBest: number[] = [];
+    const result = fit(flow, data, {
+      steps: 100,
+      batchSize: 64,
+      learningRate: 1e-2,
+      validationData: validation,
+      validationEvery: 10,
+      patience: 3,
+      validationScore: (f, v, context) => {
+        expect(f).toBe(flow);
+        expect(v).toBe(validation);
+        expect(context).toBeUndefined();
+        const score = scripted[calls.length] as number;
+        calls.push(score);
+        if (calls.length === 2) weightsAtBest = flow.variables.flatMap((w) => Array.from(w.dataSync()));
+        return score;
+      },
+      onProgress: (p) => {
+        if (p.validationNll !== undefined) reported.push(p.validationNll);
+      },
+    });
+    expect(calls).toEqual([5, 1, 4, 3, 2.5]);
+    expect(reported).toEqual(calls);
+    expect(result.bestStep).toBe(20);
+    expect(result.bestValidationNll).toBe(1);
+    expect(result.stopReason).toBe('early-stopped');
+    expect(flow.variables.flatMap((w) => Array.from(w.dataSync()))).toEqual(weightsAtBest);
+    expect(() => fit(flow, data, { steps: 1, validationScore: 'nll' as unknown as () => number })).toThrow(
+      /validationScore must be a function/,
+    );
+    flow.dispose();
+    data.dispose();
+    validation.dispose();
+  });
+
   test('early stopping restores the best-validation weights', () => {
     const data = gaussianData(64, 5);
     const validation = gaussianData(64, 6);

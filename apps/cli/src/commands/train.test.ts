@@ -31,7 +31,14 @@ describe('trainingDefaults', () => {
       },
       example: () => ({ bijectors: [] }),
       tags: ['flow'],
-      recommended: { base: 'gaussian-mixture', learningRate: 4e-3, steps: 500, validationEvery: 25 },
+      recommended: {
+        base: 'gaussian-mixture',
+        learningRate: 4e-3,
+        steps: 500,
+        validationEvery: 25,
+        warmupSteps: 10,
+        validationRows: 300,
+      },
     });
     expect(trainingDefaults('test-recommended-flow', false)).toEqual({
       steps: 500,
@@ -39,6 +46,8 @@ describe('trainingDefaults', () => {
       learningRate: 4e-3,
       base: 'gaussian-mixture',
       validationEvery: 25,
+      warmupSteps: 10,
+      validationRows: 300,
     });
     // A whitened table keeps its recipe's rate and base (the cadence stays the flow's).
     expect(trainingDefaults('test-recommended-flow', true)).toEqual({
@@ -46,6 +55,8 @@ describe('trainingDefaults', () => {
       batchSize: 256,
       learningRate: 2e-3,
       validationEvery: 25,
+      warmupSteps: 10,
+      validationRows: 300,
     });
     expect(trainingDefaults('no-such-flow', false)).toEqual({
       steps: 10_000,

@@ -45,7 +45,7 @@ import { printJson, say } from '../output.js';
 import { isPluginPath, loadPlugins, type LoadedPlugin } from '../plugins.js';
 import { ProgressBar, progressMode } from '../progress.js';
 import { QUANTILE_LEVELS, quantilesOf } from '../quantiles.js';
-import { tableLogDensities, withClassContext } from '../scoring.js';
+import { tableLogDensities, variationalValidationScore, withClassContext } from '../scoring.js';
 import { CONTINUOUS_NLL_ROWS, isContinuousFlow, ownObjective, samplingNfe } from '../objective.js';
 import { UsageError } from '../usage-error.js';
 import {
@@ -228,14 +228,15 @@ function withDequantisation(table: Table, levels: number | undefined, seed: numb
   return { ...table, data: dequantise(table.data, seed, levels) };
 }
 
-/** The first `n` rows of a table (its context rows too). */
+/** The first `n` rows of a table (its context rows and labels too: class-conditional rows are labelled afterwards). */
 function headRows(table: Table, n: number): Table {
   if (table.rows <= n) return table;
   const context = table.context && {
     ...table.context,
     data: table.context.data.subarray(0, n * table.context.cols),
   };
-  return { ...table, rows: n, data: table.data.subarray(0, n * table.cols), context, labels: undefined };
+  const labels = table.labels?.subarray(0, n);
+  return { ...table, rows: n, data: table.data.subarray(0, n * table.cols), context, labels };
 }
 
 /** Log-densities (data units) of at most `limit` rows of a table, or null without rows. */
@@ -280,8 +281,8 @@ export function defaultValidationEvery(
 export function trainingDefaults(
   flow: string,
   whitenedTable: boolean,
-): Required<Omit<RecommendedSettings, 'base' | 'validationEvery'>> &
-  Pick<RecommendedSettings, 'base' | 'validationEvery'> {
+): Required<Pick<RecommendedSettings, 'steps' | 'batchSize' | 'learningRate'>> &
+  Pick<RecommendedSettings, 'base' | 'validationEvery' | 'warmupSteps' | 'validationRows'> {
   const recommended = isRegistered('bijector', flow) ? (getEntry('bijector', flow).recommended ?? {}) : {};
   return {
     steps: recommended.steps ?? 10_000,
@@ -289,6 +290,8 @@ export function trainingDefaults(
     learningRate: (whitenedTable ? undefined : recommended.learningRate) ?? 2e-3,
     ...(recommended.base && !whitenedTable ? { base: recommended.base } : {}),
     ...(recommended.validationEvery !== undefined ? { validationEvery: recommended.validationEvery } : {}),
+    ...(recommended.warmupSteps !== undefined ? { warmupSteps: recommended.warmupSteps } : {}),
+    ...(recommended.validationRows !== undefined ? { validationRows: recommended.validationRows } : {}),
   };
 }
 
@@ -495,8 +498,12 @@ async function trainWith(
   // use the first CONTINUOUS_NLL_ROWS rows (uniform: the splits are shuffled or fresh draws).
   const continuous = isContinuousFlow(flowName);
   const nllRows = continuous ? CONTINUOUS_NLL_ROWS : TRAIN_NLL_ROWS;
+  // The flow's recommended validation rows (glow: 2000 images) bound its passes the same way.
+  const recommendedRows = trainingDefaults(flowName, false).validationRows;
+  const validationLimit = Math.min(continuous ? nllRows : Infinity, recommendedRows ?? Infinity);
   const validationRows =
-    splits.validation && (continuous ? headRows(splits.validation, nllRows) : splits.validation);
+    splits.validation &&
+    (Number.isFinite(validationLimit) ? headRows(splits.validation, validationLimit) : splits.validation);
   const validation =
     validationRows &&
     dequantiseColumns(withDequantisation(labelled(validationRows), levels, seed + 2), discrete, seed + 2);
@@ -570,13 +577,15 @@ async function trainWith(
         ...(timeBudget ? {} : { steps }),
         batchSize: batch,
         learningRate,
+        ...(recipe.warmupSteps !== undefined ? { warmupSteps: recipe.warmupSteps } : {}),
         seed,
         context: tensors.context,
         dequantisationWidths: tensors.widths,
         // Variational dequantisation trains a bound that the uniform validation NLL does not track:
-        // such a run keeps its last weights and reports the bound afterwards.
-        validationData: variational ? undefined : tensors.validation,
-        validationContext: variational ? undefined : tensors.validationContext,
+        // such a run is validated by that bound (the negative ELBO of the validation images).
+        validationData: tensors.validation,
+        validationContext: tensors.validationContext,
+        ...(variational ? { validationScore: variationalValidationScore } : {}),
         validationFraction: 0,
         // On a time budget the recipe's steps serve as the nominal horizon of the cadence: the flow's
         // recommended cadence, else max(10, recipe steps/40), capped at 10 epochs for small tables (fit's

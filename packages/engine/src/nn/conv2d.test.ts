@@ -9,12 +9,12 @@ import { describe, expect, test } from 'vitest';
 import { registerWasmConv2dFilterGradient } from '../kernels/conv2d-filter-gradient.js';
 import { conv2dSame } from './conv2d.js';
 
-function grads(backend: string, k: number, own: boolean): Promise<number[][]> {
+function grads(backend: string, k: number, own: boolean, ci = 3, co = 4): Promise<number[][]> {
   return tf.setBackend(backend).then(() =>
     tf.tidy(() => {
-      const x = tf.randomNormal([2, 5, 4, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
-      const w = tf.randomNormal([k, k, 3, 4], 0, 0.5, 'float32', 2) as tf.Tensor4D;
-      const dy = tf.randomNormal([2, 5, 4, 4], 0, 1, 'float32', 3);
+      const x = tf.randomNormal([2, 5, 4, ci], 0, 1, 'float32', 1) as tf.Tensor4D;
+      const w = tf.randomNormal([k, k, ci, co], 0, 0.5, 'float32', 2) as tf.Tensor4D;
+      const dy = tf.randomNormal([2, 5, 4, co], 0, 1, 'float32', 3);
       const conv = (a: tf.Tensor, b: tf.Tensor) =>
         own
           ? conv2dSame(a as tf.Tensor4D, b as tf.Tensor4D)
@@ -27,13 +27,13 @@ function grads(backend: string, k: number, own: boolean): Promise<number[][]> {
 }
 
 /** Value and gradients (x, w, b) of relu(conv(x, w) + b), ours or tfjs's ops. */
-function biasReluGrads(backend: string, k: number, own: boolean): Promise<number[][]> {
+function biasReluGrads(backend: string, k: number, own: boolean, ci = 3, co = 4): Promise<number[][]> {
   return tf.setBackend(backend).then(() =>
     tf.tidy(() => {
-      const x = tf.randomNormal([2, 5, 4, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
-      const w = tf.randomNormal([k, k, 3, 4], 0, 0.5, 'float32', 2) as tf.Tensor4D;
-      const b = tf.randomNormal([4], 0, 0.5, 'float32', 4) as tf.Tensor1D;
-      const dy = tf.randomNormal([2, 5, 4, 4], 0, 1, 'float32', 3);
+      const x = tf.randomNormal([2, 5, 4, ci], 0, 1, 'float32', 1) as tf.Tensor4D;
+      const w = tf.randomNormal([k, k, ci, co], 0, 0.5, 'float32', 2) as tf.Tensor4D;
+      const b = tf.randomNormal([co], 0, 0.5, 'float32', 4) as tf.Tensor1D;
+      const dy = tf.randomNormal([2, 5, 4, co], 0, 1, 'float32', 3);
       const layer = (a: tf.Tensor, f: tf.Tensor, c: tf.Tensor) =>
         own
           ? conv2dSame(a as tf.Tensor4D, f as tf.Tensor4D, { bias: c as tf.Tensor1D, activation: 'relu' })
@@ -48,20 +48,35 @@ function biasReluGrads(backend: string, k: number, own: boolean): Promise<number
 const close = (a: number[], b: number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i] as number, 3));
 
 describe('conv2dSame', () => {
-  test.each([1, 3, 5])('%ix%i kernels: value and gradients equal tfjs conv2d on cpu and wasm', async (k) => {
-    const reference = await grads('cpu', k, false);
-    for (const backend of ['cpu', 'wasm']) {
-      const ours = await grads(backend, k, true);
-      ours.forEach((g, i) => close(g, reference[i] as number[]));
-    }
-  });
-
-  test.each([1, 3])(
-    'kernel size %i with a bias and a ReLU: value and gradients equal tfjs ops',
-    async (k) => {
-      const reference = await biasReluGrads('cpu', k, false);
+  test.each([
+    [1, 3, 4],
+    [3, 3, 4],
+    [5, 3, 4],
+    [1, 5, 2],
+    [3, 5, 2],
+    [5, 4, 4],
+  ])(
+    '%i-wide kernels, %i → %i channels: value and gradients equal tfjs conv2d on cpu and wasm',
+    async (k, ci, co) => {
+      const reference = await grads('cpu', k, false, ci, co);
       for (const backend of ['cpu', 'wasm']) {
-        const ours = await biasReluGrads(backend, k, true);
+        const ours = await grads(backend, k, true, ci, co);
+        ours.forEach((g, i) => close(g, reference[i] as number[]));
+      }
+    },
+  );
+
+  test.each([
+    [1, 3, 4],
+    [3, 3, 4],
+    [1, 5, 2],
+    [3, 5, 2],
+  ])(
+    'kernel size %i with a bias and a ReLU, %i → %i channels: value and gradients equal tfjs ops',
+    async (k, ci, co) => {
+      const reference = await biasReluGrads('cpu', k, false, ci, co);
+      for (const backend of ['cpu', 'wasm']) {
+        const ours = await biasReluGrads(backend, k, true, ci, co);
         expect(ours.length).toBe(4);
         ours.forEach((g, i) => close(g, reference[i] as number[]));
       }

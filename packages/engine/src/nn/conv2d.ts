@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '@bijective/core';
-import { columnSums } from '../kernels/column-sums.js';
 
 /** Options of {@link conv2dSame}: a per-channel bias and an activation applied in the same kernel. */
 export interface Conv2dSameOptions {
@@ -14,9 +13,8 @@ export interface Conv2dSameOptions {
  * y = act(conv2d(x, w) + b) with stride 1 and 'same' zero padding (odd square kernels, NHWC), whose gradients
  * run on the fast kernels of every backend (wasm's XNNPACK convolution and matMul; tfjs's wasm
  * backend has no Conv2DBackpropFilter and a slow Conv2DBackpropInput): ∂x = conv2d(∂y, rot180(w)ᵀ)
- * and ∂w a convolution (or matMul) of the input with ∂y, see `filterGradient`. The bias and a ReLU
- * run inside the convolution kernel (tfjs's fused conv2d); ∂b is one host pass over ∂y on cpu and
- * wasm (a wasm sum over leading axes transposes first).
+ * and ∂w (with ∂b) one matMul over the pixels with no 4-D transposes, see `filterGradient`. The
+ * bias and a ReLU run inside the convolution kernel (tfjs's fused conv2d).
  *
  * @example
  * ```ts
@@ -67,9 +65,8 @@ export function conv2dSame(x: tf.Tensor4D, w: tf.Tensor4D, options: Conv2dSameOp
         const g = (sy ? tf.mul(dy as tf.Tensor, tf.step(sy)) : dy) as tf.Tensor4D;
         const flipped = tf.transpose(tf.reverse(sw, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
         const dx = tf.conv2d(g, flipped, 1, 'same');
-        const dw = filterGradient(sx, g, kh);
-        if (!bi) return [dx, dw];
-        return [dx, dw, columnSums(g)];
+        const { dw, db } = filterGradient(sx, g, kh, bi !== undefined);
+        return db ? [dx, dw, db] : [dx, dw];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
@@ -77,33 +74,81 @@ export function conv2dSame(x: tf.Tensor4D, w: tf.Tensor4D, options: Conv2dSameOp
 }
 
 /**
- * ∂w `[k, k, ci, co]` of a stride-1 'same' convolution of `x` `[b, h, w, ci]` given ∂y `[b, h, w, co]`.
- * A 1x1 kernel with a wide output is one matMul (∂yᵀ x)ᵀ; otherwise a 'valid' convolution of the
- * padded input with batch and channel axes swapped, whose filter is ∂y: ∂w[i, j, c, o] =
- * Σ_{b,h,w} x̃[b, h + i, w + j, c] ∂y[b, h, w, o]. (XNNPACK's matMul is slow when ∂y is narrow.)
+ * A one-hot filter `[k, k, c, k·k·c (+1)]` whose 'same' convolution copies the input's k x k
+ * neighbourhood into the channels, (i, j, c) in row-major order: `out[y, x, (i, j, c)] =
+ * in[y + s(i), x + s(j), c]` with s(i) = i − p (im2col patches), or p − i when `mirrored`,
+ * p = (k − 1) / 2. With `ones`, one more output channel (its filter zero) carries a bias of 1.
  */
-function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, k: number): tf.Tensor {
+function neighbourhoodFilter(k: number, c: number, mirrored: boolean, ones: boolean): tf.Tensor4D {
+  const outs = k * k * c + (ones ? 1 : 0);
+  const values = new Float32Array(k * k * c * outs);
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++)
+      for (let ch = 0; ch < c; ch++) {
+        const [p, q] = mirrored ? [k - 1 - i, k - 1 - j] : [i, j];
+        values[((p * k + q) * c + ch) * outs + (i * k + j) * c + ch] = 1;
+      }
+  return tf.tensor4d(values, [k, k, c, outs]);
+}
+
+/** A bias `[n]` that is 1 in its last channel and 0 elsewhere. */
+function onesChannel(n: number): tf.Tensor1D {
+  const values = new Float32Array(n);
+  values[n - 1] = 1;
+  return tf.tensor1d(values);
+}
+
+/**
+ * ∂w `[k, k, ci, co]` (and ∂b `[co]` with `bias`) of a stride-1 'same' convolution of `x`
+ * `[b, h, w, ci]` given ∂y `[b, h, w, co]`, as one matMul over the n = b·h·w pixels whose second
+ * factor (the operand XNNPACK packs on every call) is the narrower side, and no 4-D transposes:
+ * - co ≤ ci: ∂w[i, j, c, o] = Σ_n x[n, c] D[n, (i, j, o)], D = ∂y's mirrored neighbourhoods (a
+ *   one-hot convolution), so ∂w = xᵀ D, reshaped `[ci, k, k, co]` and transposed (small); a row of
+ *   ones under xᵀ gives Σ_n ∂y (the centre block) for the bias;
+ * - co > ci: ∂w = (∂yᵀ P)ᵀ with P `[n, k·k·ci]` the input's patches (im2col by a one-hot
+ *   convolution, whose bias fills a column of ones for ∂b).
+ */
+function filterGradient(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  k: number,
+  bias: boolean,
+): { dw: tf.Tensor; db?: tf.Tensor } {
   const [ci, co] = [x.shape[3], dy.shape[3]];
-  if (k === 1 && co >= 16) {
-    const flatDy = tf.transpose(tf.reshape(dy, [-1, co])) as tf.Tensor2D;
-    return tf.reshape(tf.transpose(tf.matMul(flatDy, tf.reshape(x, [-1, ci]) as tf.Tensor2D)), [
-      1,
-      1,
-      ci,
-      co,
-    ]);
+  const kk = k * k;
+  if (co <= ci) {
+    let xt = tf.transpose(tf.reshape(x, [-1, ci])) as tf.Tensor2D;
+    if (bias) xt = tf.concat([xt, tf.ones([1, xt.shape[1]])], 0);
+    const d =
+      k === 1
+        ? tf.reshape(dy, [-1, co])
+        : tf.reshape(tf.conv2d(dy, neighbourhoodFilter(k, co, true, false), 1, 'same'), [-1, kk * co]);
+    const g = tf.matMul(xt, d as tf.Tensor2D);
+    const weights = bias ? tf.slice(g, [0, 0], [ci, -1]) : g;
+    const dw =
+      k === 1
+        ? tf.reshape(weights, [1, 1, ci, co])
+        : tf.transpose(tf.reshape(weights, [ci, k, k, co]), [1, 2, 0, 3]);
+    if (!bias) return { dw };
+    const centre = ((k - 1) / 2) * (k + 1) * co;
+    return { dw, db: tf.reshape(tf.slice(g, [ci, centre], [1, co]), [co]) };
   }
-  const p = (k - 1) / 2;
-  const padded =
-    p > 0
-      ? tf.pad(x, [
-          [0, 0],
-          [p, p],
-          [p, p],
-          [0, 0],
-        ])
-      : x;
-  const swapped = tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D;
-  const filter = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
-  return tf.transpose(tf.conv2d(swapped, filter, 1, 'valid'), [1, 2, 0, 3]);
+  const patches =
+    k === 1 && !bias
+      ? tf.reshape(x, [-1, ci])
+      : tf.reshape(
+          tf.fused.conv2d({
+            x,
+            filter: neighbourhoodFilter(k, ci, false, bias),
+            strides: 1,
+            pad: 'same',
+            ...(bias ? { bias: onesChannel(kk * ci + 1) } : {}),
+          }),
+          [-1, kk * ci + (bias ? 1 : 0)],
+        );
+  const g = tf.transpose(
+    tf.matMul(tf.transpose(tf.reshape(dy, [-1, co])) as tf.Tensor2D, patches as tf.Tensor2D),
+  );
+  const dw = tf.reshape(bias ? tf.slice(g, [0, 0], [kk * ci, co]) : g, [k, k, ci, co]);
+  return bias ? { dw, db: tf.reshape(tf.slice(g, [kk * ci, 0], [1, co]), [co]) } : { dw };
 }
