@@ -255,6 +255,12 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         help: 'auto: dequantise CSV columns on a grid a + k·h at their step h (NLLs of the grid values); none: raw values',
       },
       {
+        name: 'marginal',
+        value: 'M',
+        default: 'sinh-arcsinh for maf, nsf, realnvp on CSV tables, else none',
+        help: "per-column data-side layer: sinh-arcsinh (trainable, started at each column's ML fit) or none",
+      },
+      {
         name: 'base',
         value: 'NAME',
         default: 'per flow (standard-normal)',
