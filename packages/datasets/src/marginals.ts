@@ -13,7 +13,8 @@ export interface SinhArcsinhFit {
   readonly tailweight: number[];
 }
 
-type Rows = Pick<Table, 'data' | 'rows' | 'cols'>;
+/** Row-major values of a table (float32 or float64). */
+type Rows = { data: ArrayLike<number> } & Pick<Table, 'rows' | 'cols'>;
 
 /** Bounds of the fit (standardised columns): |ε| ≤ 2, δ in [1/2, 1], s in [1/2, 4]. */
 const MAX_SKEW = 2;
