@@ -300,7 +300,7 @@ export const MARGINAL_FLOWS: readonly string[] = ['maf', 'nsf', 'realnvp'];
  * `--marginal`'s default: `sinh-arcsinh` for {@link MARGINAL_FLOWS} on a CSV table (a data-side
  * per-column map started at each column's maximum-likelihood fit: skewed and heavy-tailed columns
  * are Gaussianised before the flow, where a small table cannot teach the flow its marginals),
- * `none` otherwise (toys, images, other flows).
+ * `none` otherwise (toys, images, other flows; `train` also keeps it off with `--context-columns`).
  */
 export function defaultMarginal(flow: string, tabular: boolean): MarginalKind {
   return tabular && MARGINAL_FLOWS.includes(flow) ? 'sinh-arcsinh' : 'none';
@@ -540,7 +540,8 @@ async function trainWith(
     small && settings.flowOptions.hidden === undefined
       ? { ...settings.flowOptions, hidden: small.hidden }
       : settings.flowOptions;
-  const marginal = settings.marginal ?? defaultMarginal(flowName, tabular);
+  // Conditional tables (--context-columns) keep the plain data side: the marginal layer is unconditional.
+  const marginal = settings.marginal ?? defaultMarginal(flowName, tabular && !train.context);
   if (marginal !== 'none' && (imageFlow || levels || train.context)) {
     throw new UsageError(
       `--marginal ${marginal} is for CSV tables without context columns; pass --marginal none`,
