@@ -76,7 +76,7 @@ describe('train --flow auto', () => {
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.last) as Record<string, unknown>;
     const candidates = out.candidates as Record<string, number>;
-    expect(Object.keys(candidates).sort()).toEqual(['gaussian', 'maf', 'nsf']);
+    expect(Object.keys(candidates).sort()).toEqual(['gaussian', 'maf', 'nsf', 'realnvp']);
     const best = Math.min(...Object.values(candidates));
     expect(out.flow).toBe('auto');
     expect(candidates[out.picked as string]).toBe(best);
@@ -89,7 +89,7 @@ describe('train --flow auto', () => {
     expect((JSON.parse(scored.last) as { nll: number }).nll).toBeCloseTo(out.testNll as number, 3);
     const human = harness.cli('train', '--flow', 'auto', '--data', 'train.csv', '--steps', '5', '--out', 'h');
     expect(human.status, human.stderr).toBe(0);
-    expect(human.stderr).toMatch(/auto: picked (gaussian|maf|nsf) \(lowest mean validation NLL/);
+    expect(human.stderr).toMatch(/auto: picked (gaussian|maf|nsf|realnvp) \(lowest mean validation NLL/);
   }, 120_000);
 
   test('keeps the Gaussian, as a model file, when the flows overfit a tiny table', () => {

@@ -17,7 +17,7 @@ import * as path from 'node:path';
 export const AUTO_FLOW = 'auto';
 
 /** The flows `--flow auto` trains, besides the closed-form Gaussian, in the order they are tried. */
-export const AUTO_CANDIDATES: readonly string[] = ['maf', 'nsf'];
+export const AUTO_CANDIDATES: readonly string[] = ['maf', 'nsf', 'realnvp'];
 
 /**
  * Validation sets smaller than this are too noisy to rank candidates on one split: {@link trainAuto}

@@ -3,6 +3,7 @@ import {
   Affine,
   Chain,
   Flow,
+  SinhArcsinh,
   TriangularAffine,
   ValueError,
   createByName,
@@ -12,7 +13,12 @@ import {
   type Bijector,
   type JsonObject,
 } from '@bijective/core';
-import { fitWhitening, type Standardisation, type Whitening } from '@bijective/datasets';
+import {
+  fitSinhArcsinhMarginals,
+  fitWhitening,
+  type Standardisation,
+  type Whitening,
+} from '@bijective/datasets';
 import { UsageError } from './usage-error.js';
 
 /** Flow options the CLI passes through from its flags (`--layers`, `--hidden`, `--bins`, ...). */
@@ -24,7 +30,12 @@ export interface LatentFit {
   rows: tf.Tensor2D;
   /** Their context rows, for conditional flows. */
   context?: tf.Tensor;
+  /** Whether to fit the base-side whitening (default true; false: the rows only fit the marginal layer). */
+  whiten?: boolean;
 }
+
+/** The per-column marginal layer at the data side of a table's flow (`train --marginal`). */
+export type MarginalKind = 'none' | 'sinh-arcsinh';
 
 /**
  * Builds `--flow` for d-dimensional data in the data's own units. From the base: an optional fixed
@@ -39,6 +50,11 @@ export interface LatentFit {
  * likelihood full-covariance Gaussian of the training rows, and training only adds the non-Gaussian
  * structure, in standardised data coordinates, where skewed columns stay axis-aligned. When that
  * covariance is singular (collinear columns, fewer rows than columns) the map is left out.
+ *
+ * With `marginal: 'sinh-arcsinh'` (and `latentFit`'s rows), a trainable per-column sinh-arcsinh map
+ * sits between the flow and the standardisation, initialised at each standardised column's
+ * maximum-likelihood fit (`fitSinhArcsinhMarginals`): the whitening is then fitted on the
+ * Gaussianised columns, so the model starts at the Gaussian copula with sinh-arcsinh marginals.
  */
 export function buildFlow(
   name: string,
@@ -48,6 +64,7 @@ export function buildFlow(
   contextDims?: number,
   base = 'standard-normal',
   latentFit?: LatentFit,
+  marginal: MarginalKind = 'none',
 ): Flow {
   if (!isRegistered('distribution', base)) {
     const known = listRegistered('distribution').map((l) => l.name);
@@ -61,9 +78,15 @@ export function buildFlow(
     minScale: Math.min(...standardisation.std) * 1e-3,
     trainable: false,
   });
+  const dataSide: Bijector[] = [toData];
+  if (marginal === 'sinh-arcsinh' && latentFit) dataSide.unshift(fitMarginal(dims, toData, latentFit.rows));
   // A flow whose base side is wider than its data (an augmented CNF) takes its base's shape from it.
   const baseShape = [...core.eventShape];
-  const whitening = latentFit && sameShape(baseShape, [dims]) && fitLatentWhitening(core, toData, latentFit);
+  const whitening =
+    latentFit &&
+    latentFit.whiten !== false &&
+    sameShape(baseShape, [dims]) &&
+    fitLatentWhitening(core, dataSide, latentFit);
   const bijectors = whitening
     ? [
         new TriangularAffine({
@@ -72,9 +95,9 @@ export function buildFlow(
           shift: [...whitening.mean],
         }),
         core,
-        toData,
+        ...dataSide,
       ]
-    : [core, toData];
+    : [core, ...dataSide];
   return new Flow(createByName('distribution', base, { eventShape: baseShape }), new Chain(bijectors));
 }
 
@@ -99,11 +122,30 @@ export function createFlowBijector(
   });
 }
 
+/** The sinh-arcsinh marginal map fitted per column to the standardised rows (the identity if any is not finite). */
+function fitMarginal(dims: number, toData: Bijector, rows: tf.Tensor2D): SinhArcsinh {
+  const marginal = new SinhArcsinh({ eventShape: [dims] });
+  const standardised = tf.tidy(() => toData.inverse(rows));
+  try {
+    const data = standardised.dataSync() as Float32Array;
+    if (rows.shape[0] >= 2 && data.every(Number.isFinite))
+      marginal.assign(fitSinhArcsinhMarginals({ data, rows: rows.shape[0], cols: dims }));
+  } finally {
+    standardised.dispose();
+  }
+  return marginal;
+}
+
 /** Mean and Cholesky factor of the initial flow's latent codes of the training rows, or null when singular. */
-function fitLatentWhitening(core: Bijector, toData: Bijector, fit: LatentFit): Whitening | null {
+function fitLatentWhitening(core: Bijector, dataSide: Bijector[], fit: LatentFit): Whitening | null {
   const dims = fit.rows.shape[1];
   if (dims < 2 || fit.rows.shape[0] <= dims) return null;
-  const codes = tf.tidy(() => core.inverse(toData.inverse(fit.rows), { context: fit.context }));
+  const codes = tf.tidy(() =>
+    core.inverse(
+      dataSide.reduceRight<tf.Tensor>((x, b) => b.inverse(x), fit.rows),
+      { context: fit.context },
+    ),
+  );
   try {
     const data = codes.dataSync() as Float32Array;
     if (!data.every(Number.isFinite)) return null;

@@ -10,6 +10,7 @@ export * from './splits.js';
 export * from './fixed-dataset.js';
 export * from './standardise.js';
 export * from './whitening.js';
+export * from './marginals.js';
 export * from './dequantise.js';
 export * from './batches.js';
 export * from './tensors.js';

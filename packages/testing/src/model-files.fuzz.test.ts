@@ -55,6 +55,16 @@ function seedFlows(): Flow[] {
           { name: 'batch-norm', options: { eventShape: [3] } },
           { name: 'permute', options: { eventShape: [3], seed: 2 } },
           { name: 'leaky-relu', options: { eventShape: [3], negativeSlope: 0.3 } },
+          {
+            name: 'sinh-arcsinh',
+            options: {
+              eventShape: [3],
+              loc: [0.1, 0, -0.2],
+              scale: 1.5,
+              skew: [0.5, -1, 0],
+              tailweight: 0.7,
+            },
+          },
         ],
       }),
     ),

@@ -4,7 +4,8 @@
 // mean paired differences over splits and their standard errors.
 // Usage: node tools/bench/run.mjs tools/bench/src/tabular-suite.ts [--tables wine,iris,...]
 //   [--splits 0,1] [--flows maf,nsf,realnvp] [--steps 4000] [--batch 256] [--dir /tmp/bijective-tabular]
-//   [--fashion-rows N] [--python PATH] [--no-reference] [--fresh] [--cli-args '--flag v ...']
+//   [--fashion-rows N] [--python PATH] [--no-reference | --reference-only] [--fresh]
+//   [--summary-only] ['--cli-args=--flag v ...']
 // Tables: wine, breast-cancer, diabetes, iris, digits (Debian's python3-sklearn) and fashion-pca16
 // (dataset-fashion-mnist), written per split by tools/bench/reference/export_tables.py (discrete
 // columns uniformly dequantised at their resolution, constant columns dropped). Each split S seeds
@@ -34,6 +35,8 @@ const { values: args } = parseArgs({
     'fashion-rows': { type: 'string', default: '0' },
     python: { type: 'string' },
     'no-reference': { type: 'boolean', default: false },
+    'reference-only': { type: 'boolean', default: false },
+    'summary-only': { type: 'boolean', default: false },
     fresh: { type: 'boolean', default: false },
     'cli-args': { type: 'string', default: '' },
   },
@@ -257,12 +260,12 @@ const models = [
     ...(args['no-reference'] || f === 'auto' ? [] : [`${f} (torch)`]),
   ]),
 ];
-for (const table of tables) {
+for (const table of args['summary-only'] ? [] : tables) {
   for (const split of splits) {
     const dir = splitDir(table, split);
     gaussian(table, split, dir);
     for (const flow of flows) {
-      bijective(table, split, dir, flow);
+      if (!args['reference-only']) bijective(table, split, dir, flow);
       if (!args['no-reference'] && flow !== 'auto') torch(table, split, dir, flow);
     }
   }

@@ -34,6 +34,7 @@ const REGISTERED: Record<string, [number, number]> = {
   sigmoid: [0, 0],
   tanh: [0, 0],
   'leaky-relu': [0, 0],
+  'sinh-arcsinh': [4, 4],
   reverse: [0, 0],
   permute: [0, 0],
   'lu-linear': [3, 3],

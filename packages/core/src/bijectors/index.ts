@@ -10,6 +10,7 @@ export * from './softplus.js';
 export * from './sigmoid.js';
 export * from './tanh.js';
 export * from './leaky-relu.js';
+export * from './sinh-arcsinh.js';
 export * from './reverse.js';
 export * from './permute.js';
 export * from './lu-linear.js';

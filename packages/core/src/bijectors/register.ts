@@ -13,6 +13,7 @@ import { Reverse, type ReverseOptions } from './reverse.js';
 import { Scale, type ScaleOptions } from './scale.js';
 import { Shift, type ShiftOptions } from './shift.js';
 import { Sigmoid, type SigmoidOptions } from './sigmoid.js';
+import { SinhArcsinh, type SinhArcsinhOptions } from './sinh-arcsinh.js';
 import { Softplus, type SoftplusOptions } from './softplus.js';
 import { Tanh, type TanhOptions } from './tanh.js';
 import { TriangularAffine, type TriangularAffineOptions } from './triangular-affine.js';
@@ -29,6 +30,7 @@ declare module '../index.js' {
     sigmoid: SigmoidOptions;
     tanh: TanhOptions;
     'leaky-relu': LeakyReLUOptions;
+    'sinh-arcsinh': SinhArcsinhOptions;
     reverse: ReverseOptions;
     permute: PermuteOptions;
     'lu-linear': LULinearOptions;
@@ -153,6 +155,17 @@ export function registerCoreBijectors(): void {
       create: (o) => new LeakyReLU(o),
       schema: LeakyReLU.schema,
       example: (d) => ({ ...vector(d), negativeSlope: 0.2 }),
+    },
+    again,
+  );
+  register(
+    'bijector',
+    'sinh-arcsinh',
+    {
+      description: 'elementwise x = loc + s sinh((asinh z + skew) / tailweight), trainable',
+      create: (o) => new SinhArcsinh(o),
+      schema: SinhArcsinh.schema,
+      example: (d) => ({ ...vector(d), loc: 0.1, scale: 1.5, skew: 0.5, tailweight: 0.7 }),
     },
     again,
   );
