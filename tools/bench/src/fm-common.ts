@@ -77,3 +77,58 @@ export function cpuSeconds(): number {
 }
 
 export { tf };
+
+/**
+ * The share of 2-D rows (data units) in each mode of a toy: `moons`, the outer and the inner half
+ * circle (whichever unit circle, centred at (0, 0) or (1, 0.5), is nearer); `8gaussians`, the eight
+ * 45° sectors around the origin centred on the modes; other toys, one share of 1.
+ */
+export function modeShares(data: string, rows: Float32Array): number[] {
+  const n = rows.length / 2;
+  const k = data === 'moons' ? 2 : data === '8gaussians' ? 8 : 1;
+  const counts = new Array<number>(k).fill(0);
+  for (let i = 0; i < n; i++) {
+    const x = rows[2 * i] as number;
+    const y = rows[2 * i + 1] as number;
+    let mode = 0;
+    if (data === 'moons') {
+      const outer = Math.abs(Math.hypot(x, y) - 1);
+      const inner = Math.abs(Math.hypot(x - 1, y - 0.5) - 1);
+      mode = outer <= inner ? 0 : 1;
+    } else if (data === '8gaussians') {
+      mode = (((Math.round(Math.atan2(y, x) / (Math.PI / 4)) % 8) + 8) % 8) as number;
+    }
+    counts[mode] = (counts[mode] as number) + 1;
+  }
+  return counts.map((c) => c / n);
+}
+
+/** The largest difference between two lists of mode shares. */
+export function worstShareError(a: number[], b: number[]): number {
+  return Math.max(...a.map((v, i) => Math.abs(v - (b[i] as number))));
+}
+
+/**
+ * The rows of `samples` thinned so that their mode shares ({@link modeShares}) equal `target`'s:
+ * the largest subset keeping each mode's first rows. Its energy distance to the data is what remains
+ * of a sample's error once the modes' weights are right.
+ */
+export function rebalanced(data: string, samples: Float32Array, target: number[]): Float32Array {
+  const n = samples.length / 2;
+  const modes = Array.from({ length: n }, (_, i) =>
+    modeShares(data, samples.subarray(2 * i, 2 * i + 2)).indexOf(1),
+  );
+  const counts = target.map((_, m) => modes.filter((v) => v === m).length);
+  const total = Math.min(...target.map((t, m) => (t > 0 ? (counts[m] as number) / t : Infinity)));
+  const keep = target.map((t) => Math.floor(t * total));
+  const out: number[] = [];
+  const taken = new Array<number>(target.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    const m = modes[i] as number;
+    if ((taken[m] as number) < (keep[m] as number)) {
+      taken[m] = (taken[m] as number) + 1;
+      out.push(samples[2 * i] as number, samples[2 * i + 1] as number);
+    }
+  }
+  return Float32Array.from(out);
+}
