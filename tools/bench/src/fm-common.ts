@@ -132,3 +132,39 @@ export function rebalanced(data: string, samples: Float32Array, target: number[]
   }
   return Float32Array.from(out);
 }
+
+/** Distance of (x, y) to the unit half circle around (cx, cy) over angles [a0, a0 + π]. */
+function arcDistance(x: number, y: number, cx: number, cy: number, a0: number): number {
+  const dx = x - cx;
+  const dy = y - cy;
+  const angle = (((Math.atan2(dy, dx) - a0) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+  if (angle <= Math.PI) return Math.abs(Math.hypot(dx, dy) - 1);
+  const e0 = Math.hypot(dx - Math.cos(a0), dy - Math.sin(a0));
+  const e1 = Math.hypot(dx + Math.cos(a0), dy + Math.sin(a0));
+  return Math.min(e0, e1);
+}
+
+/**
+ * The root-mean-square distance of 2-D rows to the toy's noise-free support: `moons`, the nearer of
+ * its two half circles; `8gaussians`, the nearest of the eight centres; else NaN. The data's own
+ * value is about its noise: a larger one says a sample is blurred, a smaller one too sharp.
+ */
+export function supportDistance(data: string, rows: Float32Array): number {
+  const n = rows.length / 2;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const x = rows[2 * i] as number;
+    const y = rows[2 * i + 1] as number;
+    let d = Number.NaN;
+    if (data === 'moons') d = Math.min(arcDistance(x, y, 0, 0, 0), arcDistance(x, y, 1, 0.5, Math.PI));
+    else if (data === '8gaussians') {
+      d = Infinity;
+      for (let k = 0; k < 8; k++) {
+        const a = (k * Math.PI) / 4;
+        d = Math.min(d, Math.hypot(x - (4 * Math.cos(a)) / 1.414, y - (4 * Math.sin(a)) / 1.414));
+      }
+    }
+    sum += d * d;
+  }
+  return Math.sqrt(sum / n);
+}

@@ -33,6 +33,7 @@ import {
   rebalanced,
   recommended,
   sampleRows,
+  supportDistance,
   tf,
   toyRows,
   worstShareError,
@@ -75,8 +76,8 @@ const se = (v: number[]) =>
 const pm = (v: number[]) => `${mean(v).toExponential(2)} ± ${se(v).toExponential(1)}`;
 
 const lines = [
-  `| data | flow | seed | steps | wall s | CPU s | ms/step | energy distance (10k vs 10k) |${args['fm-check-solver'] ? ' same, dopri5 1e-6 |' : ''} floor (data vs data) | worst mode-share error (data vs data) | energy distance, modes reweighted | load before / after |`,
-  `| --- | --- | --- | --- | --- | --- | --- | --- |${args['fm-check-solver'] ? ' --- |' : ''} --- | --- | --- | --- |`,
+  `| data | flow | seed | steps | wall s | CPU s | ms/step | energy distance (10k vs 10k) |${args['fm-check-solver'] ? ' same, dopri5 1e-6 |' : ''} floor (data vs data) | worst mode-share error (data vs data) | energy distance, modes reweighted | RMS distance to the support (data) | load before / after |`,
+  `| --- | --- | --- | --- | --- | --- | --- | --- |${args['fm-check-solver'] ? ' --- |' : ''} --- | --- | --- | --- | --- |`,
 ];
 const summary = [
   '| data | flow | energy distance, mean ± s.e. over seeds | paired difference to flow matching |',
@@ -90,6 +91,7 @@ for (const data of args.data.split(',')) {
   const floor = energyDistance(other, fresh);
   const freshShares = modeShares(data, fresh);
   const floorShare = worstShareError(modeShares(data, other), freshShares);
+  const freshSpread = supportDistance(data, fresh);
   const results = new Map<string, number[]>();
   for (const name of flows) {
     const settings = recommended(name);
@@ -118,6 +120,7 @@ for (const data of args.data.split(',')) {
       const ed = energyDistance(samples, fresh);
       const shareError = worstShareError(modeShares(data, samples), freshShares);
       const balancedEd = energyDistance(rebalanced(data, samples, freshShares), fresh);
+      const spread = supportDistance(data, samples);
       eds.push(ed);
       const tight =
         fm && args['fm-check-solver']
@@ -126,7 +129,7 @@ for (const data of args.data.split(',')) {
             ? ' |'
             : '';
       lines.push(
-        `| ${data} | ${name} | ${seed} | ${result.steps} | ${wall.toFixed(0)} | ${cpu.toFixed(0)} | ${(1000 * result.secondsPerStep).toFixed(1)} | ${ed.toExponential(2)} |${tight} ${floor.toExponential(2)} | ${shareError.toFixed(4)} (${floorShare.toFixed(4)}) | ${balancedEd.toExponential(2)} | ${loadBefore} / ${loadAfter} |`,
+        `| ${data} | ${name} | ${seed} | ${result.steps} | ${wall.toFixed(0)} | ${cpu.toFixed(0)} | ${(1000 * result.secondsPerStep).toFixed(1)} | ${ed.toExponential(2)} |${tight} ${floor.toExponential(2)} | ${shareError.toFixed(4)} (${floorShare.toFixed(4)}) | ${balancedEd.toExponential(2)} | ${spread.toFixed(4)} (${freshSpread.toFixed(4)}) | ${loadBefore} / ${loadAfter} |`,
       );
       console.error(lines[lines.length - 1]);
       flow.dispose();
