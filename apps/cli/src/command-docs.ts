@@ -212,7 +212,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'lr',
         value: 'X',
         default:
-          'per flow: 2e-3, realnvp and maf 4e-3, ffjord 5e-3 (2e-3 on whitened tables); 5e-3 with --target',
+          'per flow: 2e-3, realnvp and maf 4e-3, ffjord and flow-matching 5e-3 (2e-3 on whitened tables); 5e-3 with --target',
         help: 'peak learning rate (Adam, cosine annealing to 0)',
       },
       {
