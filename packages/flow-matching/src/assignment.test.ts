@@ -54,4 +54,30 @@ describe('optimal assignment (Hungarian algorithm)', () => {
     shuffle.forEach((src, i) => x1.set(x0.subarray(src * d, src * d + d), i * d));
     expect(Array.from(minibatchOtPairing(x0, x1, n, d))).toEqual(shuffle);
   });
+
+  test('blocks: each block is coupled within itself, exactly, and the blocks together are a permutation', () => {
+    const rng = hostRng(5);
+    const n = 70;
+    const d = 2;
+    const block = 32;
+    const x0 = Float64Array.from({ length: n * d }, () => rng.normal());
+    const x1 = Float64Array.from({ length: n * d }, () => rng.normal());
+    const sigma = minibatchOtPairing(x0, x1, n, d, block);
+    expect([...sigma].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+    const sq = (i: number, j: number) =>
+      (x1[i * d]! - x0[j * d]!) ** 2 + (x1[i * d + 1]! - x0[j * d + 1]!) ** 2;
+    for (let start = 0; start < n; start += block) {
+      const m = Math.min(block, n - start);
+      const cost = Float64Array.from({ length: m * m }, (_, k) =>
+        sq(start + Math.floor(k / m), start + (k % m)),
+      );
+      const inBlock = Array.from({ length: m }, (_, i) => sigma[start + i]! - start);
+      expect(inBlock.every((j) => j >= 0 && j < m)).toBe(true);
+      expect(total(cost, m, inBlock)).toBeCloseTo(total(cost, m, optimalAssignment(cost, m)), 9);
+    }
+    // One block of the whole batch is the plain coupling.
+    expect(Array.from(minibatchOtPairing(x0, x1, n, d, n))).toEqual(
+      Array.from(minibatchOtPairing(x0, x1, n, d)),
+    );
+  });
 });

@@ -169,7 +169,7 @@ export class FlowMatching extends BaseBijector {
       }
       if (this.options.path === 'minibatch-ot') {
         const d = x1.shape[1];
-        const pairing = minibatchOtPairing(x0.dataSync(), x1.dataSync(), n, d);
+        const pairing = minibatchOtPairing(x0.dataSync(), x1.dataSync(), n, d, this.options.otBlock);
         x0 = tf.gather(x0, tf.tensor1d(pairing, 'int32'));
       }
       const t = this.trainingTimes(n, (seed ^ TIME_STREAM) >>> 0);

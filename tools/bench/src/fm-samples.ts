@@ -1,4 +1,4 @@
-// Sample quality at equal training wall time: each flow, one at a time, trains through `fit` with
+// Sample quality at equal training time: each flow, one at a time, trains through `fit` with
 // `maxSeconds` and no step count (the path of the CLI's `train --max-seconds S` without `--steps`):
 // it runs until the budget is spent and its cosine schedule anneals over the budget. Each flow has its
 // recommended rate, batch and base, no validation (the whole budget trains). Then 10k samples are
@@ -7,11 +7,16 @@
 // data. Wall and CPU seconds of each fit, and the load before and after it, are printed. The budget
 // is measured on the process's CPU time by default (`--clock cpu`, fit's `clock` option), so that the
 // flows get the same computation whatever the load of a shared machine; `--clock wall` for wall time.
+// With several `--seeds`, each seed s initialises the flows (seed s), orders the minibatches (fit's
+// seed s) and draws the samples (seed 7 + s); the summary gives each flow's mean ± standard error
+// over the seeds and, paired by seed, flow matching's difference to each other flow.
+// `--fm-check-solver` also samples each flow-matching model from the same noise with dopri5 at
+// rtol = atol = 1e-6 (the sampling error of the default solver).
 // Usage: node tools/bench/run.mjs tools/bench/src/fm-samples.ts [--data moons,8gaussians]
-//   [--flows flow-matching,realnvp,ffjord] [--seconds 90] [--clock cpu|wall] [--backend wasm]
-//   [--fm-options '{"ema":0}'] [--fm-lr 2e-3] [--fm-batch 128] [--seed 2]
+//   [--flows flow-matching,realnvp,ffjord] [--seconds 30] [--clock cpu|wall] [--backend wasm]
+//   [--fm-options '{"ema":0}'] [--fm-lr 2e-3] [--fm-batch 128] [--seeds 1,2,3] [--fm-check-solver]
 import { parseArgs } from 'node:util';
-import { useBackend, type JsonObject } from '@bijective/core';
+import { useBackend, type Flow, type JsonObject } from '@bijective/core';
 import { fit } from '@bijective/train';
 import '@bijective/backend-cpu';
 import '@bijective/backend-wasm';
@@ -24,72 +29,127 @@ import {
   cpuSeconds,
   energyDistance,
   load,
+  modeShares,
+  rebalanced,
   recommended,
   sampleRows,
+  supportDistance,
   tf,
   toyRows,
+  worstShareError,
 } from './fm-common.js';
 
 const { values: args } = parseArgs({
   options: {
     data: { type: 'string', default: 'moons,8gaussians' },
     flows: { type: 'string', default: 'flow-matching,realnvp,ffjord' },
-    seconds: { type: 'string', default: '90' },
+    seconds: { type: 'string', default: '30' },
     clock: { type: 'string', default: 'cpu' },
     backend: { type: 'string', default: 'wasm' },
     'fm-options': { type: 'string', default: '{}' },
     'fm-lr': { type: 'string' },
     'fm-batch': { type: 'string' },
-    seed: { type: 'string', default: '2' },
+    'fm-check-solver': { type: 'boolean', default: false },
+    seeds: { type: 'string', default: '2' },
   },
 });
 await useBackend(args.backend as 'wasm' | 'cpu');
 const budget = Number(args.seconds);
-const seed = Number(args.seed);
+const seeds = args.seeds.split(',').map(Number);
 const fmOptions = JSON.parse(args['fm-options']) as JsonObject;
+const flows = args.flows.split(',');
 const N = 10_000;
 
+/** Samples of a flow-matching model with its weights but dopri5 at rtol = atol = 1e-6. */
+function tightSamples(flow: Flow, rows: Float32Array, options: JsonObject, seed: number): Float32Array {
+  const tight = cliLikeFlow('flow-matching', rows, { ...options, solver: 'dopri5', rtol: 1e-6, atol: 1e-6 });
+  tight.variables.forEach((v, i) => v.assign(flow.variables[i] as tf.Variable));
+  const out = sampleRows(tight, N, seed);
+  tight.dispose();
+  return out;
+}
+
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+/** Standard error of the mean (0 for one value). */
+const se = (v: number[]) =>
+  v.length < 2 ? 0 : Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1) / v.length);
+const pm = (v: number[]) => `${mean(v).toExponential(2)} ± ${se(v).toExponential(1)}`;
+
 const lines = [
-  `| data | flow | steps | wall s | CPU s | ms/step | energy distance (10k vs 10k) | floor (data vs data) | load before / after |`,
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  `| data | flow | seed | steps | wall s | CPU s | ms/step | energy distance (10k vs 10k) |${args['fm-check-solver'] ? ' same, dopri5 1e-6 |' : ''} floor (data vs data) | worst mode-share error (data vs data) | energy distance, modes reweighted | RMS distance to the support (data) | load before / after |`,
+  `| --- | --- | --- | --- | --- | --- | --- | --- |${args['fm-check-solver'] ? ' --- |' : ''} --- | --- | --- | --- | --- |`,
+];
+const summary = [
+  '| data | flow | energy distance, mean ± s.e. over seeds | paired difference to flow matching |',
+  '| --- | --- | --- | --- |',
 ];
 for (const data of args.data.split(',')) {
   const rows = toyRows(data, 100_000, 1);
   const x = tf.tensor2d(rows, [rows.length / 2, 2]);
   const fresh = toyRows(data, N, 1001);
-  const floor = energyDistance(toyRows(data, N, 2002), fresh);
-  for (const name of args.flows.split(',')) {
+  const other = toyRows(data, N, 2002);
+  const floor = energyDistance(other, fresh);
+  const freshShares = modeShares(data, fresh);
+  const floorShare = worstShareError(modeShares(data, other), freshShares);
+  const freshSpread = supportDistance(data, fresh);
+  const results = new Map<string, number[]>();
+  for (const name of flows) {
     const settings = recommended(name);
     const fm = name === 'flow-matching';
     const batchSize = fm && args['fm-batch'] ? Number(args['fm-batch']) : settings.batchSize;
     const learningRate = fm && args['fm-lr'] ? Number(args['fm-lr']) : settings.learningRate;
-    const flow = cliLikeFlow(name, rows, fm ? fmOptions : {});
-    const loadBefore = load().split(',')[0];
-    const cpu0 = cpuSeconds();
-    const t0 = performance.now();
-    const result = fit(flow, x, {
-      batchSize,
-      learningRate,
-      validationFraction: 0,
-      maxSeconds: budget,
-      seed,
-      ...(args.clock === 'cpu' ? { clock: cpuSeconds } : {}),
-    });
-    const wall = (performance.now() - t0) / 1000;
-    const cpu = cpuSeconds() - cpu0;
-    const loadAfter = load().split(',')[0];
-    const samples = sampleRows(flow, N, 7);
-    const ed = energyDistance(samples, fresh);
-    lines.push(
-      `| ${data} | ${name} | ${result.steps} | ${wall.toFixed(0)} | ${cpu.toFixed(0)} | ${(1000 * result.secondsPerStep).toFixed(1)} | ${ed.toExponential(2)} | ${floor.toExponential(2)} | ${loadBefore} / ${loadAfter} |`,
-    );
-    console.error(lines[lines.length - 1]);
-    flow.dispose();
+    const eds: number[] = [];
+    for (const seed of seeds) {
+      const options = fm ? { ...fmOptions, seed } : { seed };
+      const flow = cliLikeFlow(name, rows, options);
+      const loadBefore = load().split(',')[0];
+      const cpu0 = cpuSeconds();
+      const t0 = performance.now();
+      const result = fit(flow, x, {
+        batchSize,
+        learningRate,
+        validationFraction: 0,
+        maxSeconds: budget,
+        seed,
+        ...(args.clock === 'cpu' ? { clock: cpuSeconds } : {}),
+      });
+      const wall = (performance.now() - t0) / 1000;
+      const cpu = cpuSeconds() - cpu0;
+      const loadAfter = load().split(',')[0];
+      const samples = sampleRows(flow, N, 7 + seed);
+      const ed = energyDistance(samples, fresh);
+      const shareError = worstShareError(modeShares(data, samples), freshShares);
+      const balancedEd = energyDistance(rebalanced(data, samples, freshShares), fresh);
+      const spread = supportDistance(data, samples);
+      eds.push(ed);
+      const tight =
+        fm && args['fm-check-solver']
+          ? ` ${energyDistance(tightSamples(flow, rows, options, 7 + seed), fresh).toExponential(2)} |`
+          : args['fm-check-solver']
+            ? ' |'
+            : '';
+      lines.push(
+        `| ${data} | ${name} | ${seed} | ${result.steps} | ${wall.toFixed(0)} | ${cpu.toFixed(0)} | ${(1000 * result.secondsPerStep).toFixed(1)} | ${ed.toExponential(2)} |${tight} ${floor.toExponential(2)} | ${shareError.toFixed(4)} (${floorShare.toFixed(4)}) | ${balancedEd.toExponential(2)} | ${spread.toFixed(4)} (${freshSpread.toFixed(4)}) | ${loadBefore} / ${loadAfter} |`,
+      );
+      console.error(lines[lines.length - 1]);
+      flow.dispose();
+    }
+    results.set(name, eds);
+  }
+  const fmEds = results.get('flow-matching');
+  for (const [name, eds] of results) {
+    const paired =
+      fmEds && name !== 'flow-matching'
+        ? pm(fmEds.map((v, i) => v - (eds[i] as number))) + ' (FM − this)'
+        : '';
+    summary.push(`| ${data} | ${name} | ${pm(eds)} | ${paired} |`);
   }
   x.dispose();
 }
 console.log(
-  `backend ${args.backend}, ${budget} s budget per flow (${args.clock} clock), seed ${seed}, flow-matching options ${JSON.stringify(fmOptions)}` +
+  `backend ${args.backend}, ${budget} s budget per flow (${args.clock} clock), seeds ${seeds.join(',')}, flow-matching options ${JSON.stringify(fmOptions)}` +
     `${args['fm-lr'] ? ` lr ${args['fm-lr']}` : ''}${args['fm-batch'] ? ` batch ${args['fm-batch']}` : ''}`,
 );
 console.log(lines.join('\n'));
+console.log();
+console.log(summary.join('\n'));
