@@ -82,7 +82,7 @@ export class GuardedOptimiser {
   }
 
   /**
-   * {@link step} with the loss and gradients computed by `gradients` (called inside a tidy), e.g.
+   * {@link GuardedOptimiser.step} with the loss and gradients computed by `gradients` (called inside a tidy), e.g.
    * averaged over the shards of a data-parallel step: the loss value and each trainable variable's
    * gradient by name.
    */
