@@ -159,9 +159,9 @@ export class ConcatSquashField {
   ): { value: tf.Tensor2D; vjp: tf.Tensor2D } {
     if (context !== undefined) return this.composedValueAndVjp(z, t, e, context);
     this.fused ??= squashVjpOp(this.layers, this.pair);
-    const n = z.shape[0];
-    const stacked = this.fused(z, e, t, packed);
-    return { value: tf.slice(stacked, [0, 0], [n, -1]), vjp: tf.slice(stacked, [n, 0], [n, -1]) };
+    // One split of the stacked rows (and one concat of their gradients), not two slices and pads.
+    const [value, vjp] = tf.split(this.fused(z, e, t, packed), 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+    return { value, vjp };
   }
 
   /**

@@ -1,5 +1,7 @@
 // AssemblyScript source of @bijective/engine's wasm SIMD kernels (128-bit) for the fused MLP
-// conditioner: dense products with a bias/ReLU/mask epilogue, transposes and column sums over float32
+// conditioner and the tanh vector field of continuous flows: dense products with a
+// bias/ReLU/mask/tanh/tanh'-slope epilogue, transposes, column sums and the tanh VJP's backward
+// elementwise step over float32
 // buffers that live in tfjs-wasm's heap (the module imports that memory and owns none of its own).
 // Compiled by `node tools/build/wasm-kernels.mjs` into src/wasm/mlp-kernels.generated.ts.
 // Pointers are byte offsets into the imported memory; strides and sizes count floats.
@@ -11,18 +13,85 @@ const ACCUMULATE: i32 = 1;
 const RELU: i32 = 2;
 /** Epilogue flag: keep v where mask(r, j) > 0, else 0 (the ReLU derivative from the layer's output). */
 const MASK: i32 = 4;
+/** Epilogue flag: tanh of the result (after the bias): a tanh hidden layer. */
+const TANH: i32 = 8;
+/** Epilogue flag: the product times 1 − mask(r, j)² (tanh' from the layer's output), before ACCUMULATE adds C. */
+const SLOPE: i32 = 16;
+
+// tanh x = 1 − 2 / (e^{2x} + 1) with e^y = 2^k e^r: k = nearest(y / ln 2), r = y − k ln 2 (ln 2 split
+// into a part with 8 trailing zero bits, so k·LN2_HI is exact for |k| < 2⁸, and the rest), |r| ≤ ln 2 / 2,
+// e^r by its Taylor polynomial of degree 7 (truncation error below 1e-8 relative), 2^k built in the
+// exponent bits. x is clamped to ±9, beyond which tanh rounds to ±1 in float32 (NaN stays NaN).
+const TANH_CLAMP: f32 = 9;
+const LOG2E: f32 = 1.44269504;
+const LN2_HI: f32 = 0.693145751953125;
+const LN2_LO: f32 = 1.42860677e-6;
+const C2: f32 = 1.0 / 2.0;
+const C3: f32 = 1.0 / 6.0;
+const C4: f32 = 1.0 / 24.0;
+const C5: f32 = 1.0 / 120.0;
+const C6: f32 = 1.0 / 720.0;
+const C7: f32 = 1.0 / 5040.0;
+
+/** tanh of four lanes (see above). */
+function tanh4(x: v128): v128 {
+  const one = f32x4.splat(1);
+  const y = f32x4.mul(
+    f32x4.max(f32x4.min(x, f32x4.splat(TANH_CLAMP)), f32x4.splat(-TANH_CLAMP)),
+    f32x4.splat(2),
+  );
+  const k = f32x4.nearest(f32x4.mul(y, f32x4.splat(LOG2E)));
+  const r = f32x4.sub(f32x4.sub(y, f32x4.mul(k, f32x4.splat(LN2_HI))), f32x4.mul(k, f32x4.splat(LN2_LO)));
+  let p = f32x4.add(f32x4.mul(f32x4.splat(C7), r), f32x4.splat(C6));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(C5));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(C4));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(C3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(C2));
+  p = f32x4.add(f32x4.mul(p, r), one);
+  p = f32x4.add(f32x4.mul(p, r), one);
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+  const e = f32x4.mul(p, scale);
+  return f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(e, one)));
+}
+
+/** tanh of one float, by the same arithmetic as {@link tanh4}. */
+function tanh1(x: f32): f32 {
+  if (x != x) return x; // NaN (before the float-to-int conversion below)
+  const y = max(min(x, TANH_CLAMP), -TANH_CLAMP) * 2;
+  const k = nearest<f32>(y * LOG2E);
+  const r = y - k * LN2_HI - k * LN2_LO;
+  let p = C7 * r + C6;
+  p = p * r + C5;
+  p = p * r + C4;
+  p = p * r + C3;
+  p = p * r + C2;
+  p = p * r + 1;
+  p = p * r + 1;
+  const e = p * reinterpret<f32>((<i32>k + 127) << 23);
+  return 1 - 2 / (e + 1);
+}
 
 function finish(v: v128, c: usize, bias: usize, mask: usize, flags: i32): void {
+  if (flags & SLOPE) {
+    const m = v128.load(mask);
+    v = f32x4.mul(v, f32x4.sub(f32x4.splat(1), f32x4.mul(m, m)));
+  }
   if (flags & ACCUMULATE) v = f32x4.add(v, v128.load(c));
   if (bias) v = f32x4.add(v, v128.load(bias));
+  if (flags & TANH) v = tanh4(v);
   if (flags & RELU) v = f32x4.pmax(v, f32x4.splat(0));
   if (flags & MASK) v = v128.and(v, f32x4.gt(v128.load(mask), f32x4.splat(0)));
   v128.store(c, v);
 }
 
 function finishScalar(v: f32, c: usize, bias: usize, mask: usize, flags: i32): void {
+  if (flags & SLOPE) {
+    const m = load<f32>(mask);
+    v *= 1 - m * m;
+  }
   if (flags & ACCUMULATE) v += load<f32>(c);
   if (bias) v += load<f32>(bias);
+  if (flags & TANH) v = tanh1(v);
   if (flags & RELU) v = v > 0 ? v : 0;
   if (flags & MASK) v = load<f32>(mask) > 0 ? v : 0;
   store<f32>(c, v);
@@ -275,5 +344,31 @@ export function columnSums(rows: i32, cols: i32, src: usize, dst: usize): void {
       p += rs;
     }
     store<f32>(dst + ((<usize>j) << 2), s);
+  }
+}
+
+/**
+ * The backward step of a tanh layer's vector-Jacobian product w = u ⊙ (1 − h²) over `count` floats,
+ * from w̄ and the layer's output h: āV = −2 w̄ ⊙ h ⊙ w (the gradient reaching the pre-activation through
+ * tanh'' = −2 h tanh') and ū = w̄ ⊙ (1 − h²). `uBar` may be `wBar` (in place).
+ */
+export function tanhVjpGrad(count: i32, wBar: usize, h: usize, w: usize, aBar: usize, uBar: usize): void {
+  const n4 = count & ~3;
+  const one = f32x4.splat(1);
+  const minusTwo = f32x4.splat(-2);
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = (<usize>i) << 2;
+    const g = v128.load(wBar + o);
+    const hv = v128.load(h + o);
+    v128.store(aBar + o, f32x4.mul(f32x4.mul(g, minusTwo), f32x4.mul(hv, v128.load(w + o))));
+    v128.store(uBar + o, f32x4.mul(g, f32x4.sub(one, f32x4.mul(hv, hv))));
+  }
+  for (; i < count; i++) {
+    const o = (<usize>i) << 2;
+    const g = load<f32>(wBar + o);
+    const hv = load<f32>(h + o);
+    store<f32>(aBar + o, g * -2 * (hv * load<f32>(w + o)));
+    store<f32>(uBar + o, g * (1 - hv * hv));
   }
 }

@@ -45,8 +45,12 @@ export function probeTrace(
       );
     }
     const eventAxes = event.map((_, i) => i + 1);
-    const perProbeMean = (t: tf.Tensor) =>
-      tf.mul(tf.sum(tf.reshape(tf.sum(t, eventAxes), [m, batch]), 0), weight) as tf.Tensor1D;
+    // One probe with weight 1 (Hutchinson's default): the row sums are the estimate (2 kernels fewer).
+    const perProbeMean = (t: tf.Tensor) => {
+      const rows = tf.sum(t, eventAxes);
+      const summed = m === 1 ? rows : tf.sum(tf.reshape(rows, [m, batch]), 0);
+      return (weight === 1 ? summed : tf.mul(summed, weight)) as tf.Tensor1D;
+    };
     const trace = perProbeMean(tf.mul(vjp, e));
     const sliced = m === 1 ? out : tf.slice(out, 0, batch);
     const value = sliced === z ? tf.clone(sliced) : sliced;

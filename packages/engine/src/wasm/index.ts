@@ -2,3 +2,10 @@
 export { useWasmSimdKernels, wasmSimdKernelsEnabled, simdRuntime, SimdRuntime } from './simd-runtime.js';
 export type { SimdExports } from './simd-runtime.js';
 export { wasmMlpAvailable, wasmMlpForward, wasmMlpBackward, type WasmMlpGradients } from './mlp-kernels.js';
+export {
+  wasmTanhFieldAvailable,
+  wasmTanhFieldVjp,
+  wasmTanhFieldVjpGrad,
+  type WasmTanhFieldValues,
+  type WasmTanhFieldGradients,
+} from './tanh-field-kernels.js';
