@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { wasmTanhFieldAvailable, wasmTanhFieldVjp, wasmTanhFieldVjpGrad } from '@bijective/engine';
 import { ACTIVATION_PAIRS, type ActivationPair } from './activations.js';
+import {
+  wasmSquashFieldAvailable,
+  wasmSquashFieldVjp,
+  wasmSquashFieldVjpGrad,
+} from './squash-wasm-kernels.js';
 import { squashWeights, squashWeightsGrad } from './squash-weights-kernel.js';
 
 /** One unconditional concat-squash layer's variables, in `ConcatSquashField.variables` order. */
@@ -48,8 +52,8 @@ const mTm = (a: tf.Tensor, b: tf.Tensor) => tf.matMul(tf.transpose(a as tf.Tenso
  * then u_L = e, u_{l-1} = (u_l ⊙ φ'(a_l)) Kᵀ (no φ' at the output layer), vjp = u_0. The backward pass
  * runs the reverse of both chains (the second derivative φ'' enters through the VJP chain) and the
  * gate algebra, so that a training step records one tape node per evaluation instead of a few hundred.
- * With tanh on tfjs's wasm backend both chains, forward and backward, are one kernel each of the
- * engine's wasm SIMD kernels (`wasmTanhFieldVjp`, `wasmTanhFieldVjpGrad`); elsewhere tfjs ops.
+ * With tanh on tfjs's wasm backend the whole op, forward and backward, is one kernel each
+ * (`squash-wasm-kernels.ts`: the gate algebra and the engine's wasm SIMD tanh field); elsewhere tfjs ops.
  * The probe e gets a zero gradient. The op is differentiable once (not its own gradient).
  * @internal
  */
@@ -61,17 +65,22 @@ export function squashVjpOp(layers: readonly SquashParams[], act: ActivationPair
     // The parameters are read from `layers` (their values; `packed`, when given, holds the same).
     const [z, e, t] = args as [tf.Tensor2D, tf.Tensor2D, tf.Scalar];
     const packedGrad = args.length === 5;
-    // Every layer's gate g, kernel K = W ⊙ g and shift c = b ⊙ g + t W_h in one host kernel.
-    const { gates, kernels, shifts } = squashWeights(layers, t);
-    if (act === ACTIVATION_PAIRS.tanh && wasmTanhFieldAvailable()) {
-      // Both chains as one wasm SIMD kernel; the tape holds the hidden outputs and the VJP's intermediates.
-      const { stacked, tape } = wasmTanhFieldVjp(z, e, kernels, shifts);
-      save([t, ...gates, ...kernels, z, e, tape]);
+    if (act === ACTIVATION_PAIRS.tanh && wasmSquashFieldAvailable()) {
+      // The gates, both chains and (backward) the gate algebra as one wasm SIMD kernel each; the tape
+      // holds the hidden outputs, the VJP's intermediates and the layers' gates, kernels and shifts.
+      const { stacked, tape } = wasmSquashFieldVjp(z, e, t, params);
+      save([z, e, t, tape]);
       return {
         value: stacked,
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => simdBackward(dy, saved, packedGrad),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [sz, se, st, sTape] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+          const g = wasmSquashFieldVjpGrad(dy, sz, se, st, params, sTape, packedGrad);
+          return [g.zBar, tf.zerosLike(se), g.tBar, ...g.paramGrads];
+        },
       };
     }
+    // Every layer's gate g, kernel K = W ⊙ g and shift c = b ⊙ g + t W_h in one host kernel.
+    const { gates, kernels, shifts } = squashWeights(layers, t);
     const pre: tf.Tensor[] = [];
     const outs: tf.Tensor[] = [z];
     const slopes: tf.Tensor[] = [];
@@ -155,17 +164,6 @@ export function squashVjpOp(layers: readonly SquashParams[], act: ActivationPair
     // K = W ⊙ g, c = b ⊙ g + t W_h, g = σ(t W_g + b_g): every parameter's gradient and t̄ in one host kernel.
     const { paramGrads, tBar } = squashWeightsGrad(layers, t, gates, kernelTotals, shiftBars, packedGrad);
     return [zBar as tf.Tensor, tf.zerosLike(e), tBar, ...paramGrads];
-  }
-
-  /** {@link backward} as the engine's wasm kernel (tanh on wasm): both chains in reverse, then the gate algebra. */
-  function simdBackward(dy: tf.Tensor, saved: tf.Tensor[], packedGrad: boolean): tf.Tensor[] {
-    const [t] = saved as [tf.Scalar];
-    const gates = saved.slice(1, 1 + L);
-    const kernels = saved.slice(1 + L, 1 + 2 * L);
-    const [z, e, tape] = saved.slice(1 + 2 * L) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
-    const g = wasmTanhFieldVjpGrad(dy as tf.Tensor2D, z, e, kernels, tape);
-    const { paramGrads, tBar } = squashWeightsGrad(layers, t, gates, g.kernels, g.shifts, packedGrad);
-    return [g.z, tf.zerosLike(e), tBar, ...paramGrads];
   }
 
   return (z, e, t, packed) => (packed ? op(z, e, t, packed) : op(z, e, t, ...params));

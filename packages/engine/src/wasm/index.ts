@@ -6,6 +6,12 @@ export {
   wasmTanhFieldAvailable,
   wasmTanhFieldVjp,
   wasmTanhFieldVjpGrad,
+  runTanhFieldVjp,
+  runTanhFieldVjpGrad,
+  tanhFieldTapeSize,
+  type TanhFieldWidths,
+  type TanhFieldVjpBuffers,
+  type TanhFieldVjpGradBuffers,
   type WasmTanhFieldValues,
   type WasmTanhFieldGradients,
 } from './tanh-field-kernels.js';

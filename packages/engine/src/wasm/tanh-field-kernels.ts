@@ -15,8 +15,11 @@ function runtimeOf(backend: unknown, kernel: string): SimdRuntime {
 const widthsOf = (kernels: readonly tf.TensorInfo[]) =>
   kernels.map((k) => [k.shape[0] as number, k.shape[1] as number] as const);
 
-/** Float offsets of the hidden outputs h_l and the VJP's w_l (l < L − 1) in the tape tensor. */
-function tapeLayout(n: number, widths: readonly (readonly [number, number])[]) {
+/** A tanh field's layer widths, `[in, out]` per layer (in of the first = out of the last = D). @internal */
+export type TanhFieldWidths = readonly (readonly [number, number])[];
+
+/** Float offsets of the hidden outputs h_l and the VJP's w_l (l < L − 1) in the tape. */
+function tapeLayout(n: number, widths: TanhFieldWidths) {
   const hidden = widths.slice(0, -1).map(([, out]) => n * out);
   const size = hidden.reduce((a, b) => a + b, 0);
   const h: number[] = [];
@@ -28,6 +31,155 @@ function tapeLayout(n: number, widths: readonly (readonly [number, number])[]) {
     at += s;
   }
   return { h, w, size: 2 * size };
+}
+
+/** The floats of a tanh field's tape for n rows (what {@link runTanhFieldVjp} writes and its gradient reads). @internal */
+export function tanhFieldTapeSize(n: number, widths: TanhFieldWidths): number {
+  return tapeLayout(n, widths).size;
+}
+
+/** Byte offsets on the heap of what {@link runTanhFieldVjp} reads and writes. @internal */
+export interface TanhFieldVjpBuffers {
+  /** z `[n, D]`. */
+  z: number;
+  /** The probe e `[n, D]`. */
+  e: number;
+  /** K_l `[in, out]` per layer. */
+  kernels: readonly number[];
+  /** c_l `[out]` per layer. */
+  shifts: readonly number[];
+  /** Out: [f; vjp] `[2n, D]`. */
+  stacked: number;
+  /** Out: the tape, {@link tanhFieldTapeSize} floats. */
+  tape: number;
+}
+
+/**
+ * A tanh MLP field's value and VJP on the heap (the body of the `Bijective.WasmTanhFieldVjp` kernel,
+ * for kernels that prepare K_l and c_l themselves): uses the runtime's scratch block.
+ * @internal
+ */
+export function runTanhFieldVjp(
+  rt: SimdRuntime,
+  n: number,
+  widths: TanhFieldWidths,
+  b: TanhFieldVjpBuffers,
+): void {
+  const L = widths.length;
+  const D = widths[0]![0];
+  const layout = tapeLayout(n, widths);
+  const largest = Math.max(...widths.map(([i, o]) => i * o));
+  const scratch = rt.scratch(4 * largest);
+  const h = (l: number) => b.tape + 4 * (layout.h[l] as number);
+  const w = (l: number) => (l === L - 1 ? b.e : b.tape + 4 * (layout.w[l] as number));
+  let x = b.z;
+  for (let l = 0; l < L; l++) {
+    const [k, m] = widths[l] as readonly [number, number];
+    const dst = l < L - 1 ? h(l) : b.stacked;
+    rt.product(n, m, k, x, k, 1, b.kernels[l]!, dst, b.shifts[l]!, 0, l < L - 1 ? TANH : 0, scratch);
+    x = dst;
+  }
+  for (let l = L - 1; l >= 0; l--) {
+    const [k, m] = widths[l] as readonly [number, number];
+    const dst = l > 0 ? w(l - 1) : b.stacked + 4 * n * D;
+    rt.productTransposed(n, k, m, w(l), b.kernels[l]!, dst, l > 0 ? h(l - 1) : 0, l > 0 ? SLOPE : 0, scratch);
+  }
+}
+
+/** Byte offsets on the heap of what {@link runTanhFieldVjpGrad} reads and writes. @internal */
+export interface TanhFieldVjpGradBuffers {
+  /** The gradient of the stacked output `[2n, D]`. */
+  dy: number;
+  /** z `[n, D]`. */
+  z: number;
+  /** The probe e `[n, D]`. */
+  e: number;
+  /** K_l per layer. */
+  kernels: readonly number[];
+  /** The forward's tape. */
+  tape: number;
+  /** Out: z̄ `[n, D]`. */
+  zBar: number;
+  /** Out: K̄_l per layer. */
+  kernelBars: readonly number[];
+  /** Out: c̄_l per layer. */
+  shiftBars: readonly number[];
+}
+
+/**
+ * The backward pass of {@link runTanhFieldVjp} on the heap (the body of the
+ * `Bijective.WasmTanhFieldVjpGrad` kernel): uses the runtime's scratch block.
+ * @internal
+ */
+export function runTanhFieldVjpGrad(
+  rt: SimdRuntime,
+  n: number,
+  widths: TanhFieldWidths,
+  b: TanhFieldVjpGradBuffers,
+): void {
+  const L = widths.length;
+  const D = widths[0]![0];
+  const layout = tapeLayout(n, widths);
+  // Scratch: two [n, widest] buffers for the VJP chain's p̄ and w̄, the VJP chain's part of ā_l per
+  // hidden layer (then ā_l itself), the thin kernel gradients transposed, and a transposed kernel.
+  const widest = Math.max(...widths.flat());
+  const largest = Math.max(...widths.map(([i, o]) => i * o));
+  const aOffsets: number[] = [];
+  let floats = 2 * n * widest;
+  for (let l = 0; l < L - 1; l++) {
+    aOffsets.push(floats);
+    floats += n * widths[l]![1];
+  }
+  const isThin = ([i, o]: readonly [number, number]) => o < 4 && i >= 4;
+  const thinAt = widths.map(([i, o]) => {
+    const offset = floats;
+    if (isThin([i, o])) floats += i * o;
+    return offset;
+  });
+  const transposeAt = floats;
+  floats += largest;
+  const base = rt.scratch(4 * floats);
+  const { kernels: k } = rt;
+  const h = (l: number) => b.tape + 4 * (layout.h[l] as number);
+  const w = (l: number) => (l === L - 1 ? b.e : b.tape + 4 * (layout.w[l] as number));
+  const x = (l: number) => (l === 0 ? b.z : h(l - 1));
+  const aV = (l: number) => base + 4 * (aOffsets[l] as number);
+  const thin = (l: number) => base + 4 * (thinAt[l] as number);
+  const transposed = base + 4 * transposeAt;
+  // A kernel gradient with fewer than 4 columns (the output layer's) is accumulated transposed, so
+  // that its products run over the long side, and transposed once at the end.
+  /** K̄ (+)= Aᵀ B for A [n, in] at `a` and B [n, out] at `bb`. */
+  const kernelGrad = (l: number, a: number, bb: number, accumulate: boolean) => {
+    const [i, o] = widths[l] as readonly [number, number];
+    const flags = accumulate ? ACCUMULATE : 0;
+    if (isThin([i, o])) k.gemm(o, i, n, bb, 1, o, a, i, thin(l), i, 0, 0, flags);
+    else k.gemm(i, o, n, a, 1, i, bb, o, b.kernelBars[l]!, o, 0, 0, flags);
+  };
+  // The VJP chain in reverse, l = 0..L-1: p_l = w_l K_lᵀ.
+  let pBar = b.dy + 4 * n * D;
+  const buffers = [base, base + 4 * n * widest];
+  for (let l = 0; l < L; l++) {
+    const [i, o] = widths[l] as readonly [number, number];
+    kernelGrad(l, pBar, w(l), false);
+    if (l === L - 1) break;
+    const wBar = buffers[l % 2] as number;
+    k.gemm(n, o, i, pBar, i, 1, b.kernels[l]!, o, wBar, o, 0, 0, 0);
+    k.tanhVjpGrad(n * o, wBar, h(l), w(l), aV(l), wBar);
+    pBar = wBar;
+  }
+  // The value chain in reverse, l = L-1..0: a_l = x_l K_l + c_l.
+  let aBar = b.dy;
+  for (let l = L - 1; l >= 0; l--) {
+    const [i, o] = widths[l] as readonly [number, number];
+    kernelGrad(l, x(l), aBar, true);
+    if (isThin([i, o])) k.transpose(o, i, thin(l), b.kernelBars[l]!);
+    k.columnSums(n, o, aBar, b.shiftBars[l]!);
+    if (l > 0) {
+      // ā_{l-1} = (ā_l K_lᵀ) ⊙ (1 − x_l²) + the VJP chain's part, accumulated in place.
+      rt.productTransposed(n, i, o, aBar, b.kernels[l]!, aV(l - 1), h(l - 1), SLOPE | ACCUMULATE, transposed);
+      aBar = aV(l - 1);
+    } else rt.productTransposed(n, i, o, aBar, b.kernels[0]!, b.zBar, 0, 0, transposed);
+  }
 }
 
 /**
@@ -45,42 +197,19 @@ tf.registerKernel({
     const L = (all.length - 2) / 2;
     const [z, e] = all as [tf.TensorInfo, tf.TensorInfo];
     const kernels = all.slice(2, 2 + L);
-    const shifts = all.slice(2 + L);
     const widths = widthsOf(kernels);
     const n = z.shape[0] as number;
-    const D = z.shape[1] as number;
-    const layout = tapeLayout(n, widths);
-    const stacked = rt.heap.makeOutput([2 * n, D]);
-    const tape = rt.heap.makeOutput([layout.size]);
-    const largest = Math.max(...widths.map(([i, o]) => i * o));
-    const scratch = rt.scratch(4 * largest);
+    const stacked = rt.heap.makeOutput([2 * n, z.shape[1] as number]);
+    const tape = rt.heap.makeOutput([tanhFieldTapeSize(n, widths)]);
     const at = (info: tf.TensorInfo) => rt.heap.offset(info);
-    const tapeAt = at(tape);
-    const h = (l: number) => tapeAt + 4 * (layout.h[l] as number);
-    const w = (l: number) => (l === L - 1 ? at(e) : tapeAt + 4 * (layout.w[l] as number));
-    const out = at(stacked);
-    let x = at(z);
-    for (let l = 0; l < L; l++) {
-      const [k, m] = widths[l] as readonly [number, number];
-      const dst = l < L - 1 ? h(l) : out;
-      rt.product(n, m, k, x, k, 1, at(kernels[l]!), dst, at(shifts[l]!), 0, l < L - 1 ? TANH : 0, scratch);
-      x = dst;
-    }
-    for (let l = L - 1; l >= 0; l--) {
-      const [k, m] = widths[l] as readonly [number, number];
-      const dst = l > 0 ? w(l - 1) : out + 4 * n * D;
-      rt.productTransposed(
-        n,
-        k,
-        m,
-        w(l),
-        at(kernels[l]!),
-        dst,
-        l > 0 ? h(l - 1) : 0,
-        l > 0 ? SLOPE : 0,
-        scratch,
-      );
-    }
+    runTanhFieldVjp(rt, n, widths, {
+      z: at(z),
+      e: at(e),
+      kernels: kernels.map(at),
+      shifts: all.slice(2 + L).map(at),
+      stacked: at(stacked),
+      tape: at(tape),
+    });
     return [stacked, tape];
   },
 });
@@ -102,85 +231,21 @@ tf.registerKernel({
     const L = all.length - 4;
     const [dy, z, e] = all as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
     const kernels = all.slice(3, 3 + L);
-    const tape = all[3 + L] as tf.TensorInfo;
     const widths = widthsOf(kernels);
-    const n = z.shape[0] as number;
-    const D = z.shape[1] as number;
-    const layout = tapeLayout(n, widths);
-    const zBar = rt.heap.makeOutput([n, D]);
+    const zBar = rt.heap.makeOutput([...z.shape]);
     const kernelBars = widths.map(([i, o]) => rt.heap.makeOutput([i, o]));
     const shiftBars = widths.map(([, o]) => rt.heap.makeOutput([o]));
-    // Scratch: two [n, widest] buffers for the VJP chain's p̄ and w̄, the VJP chain's part of ā_l per
-    // hidden layer (then ā_l itself), the thin kernel gradients transposed, and a transposed kernel.
-    const widest = Math.max(...widths.flat());
-    const largest = Math.max(...widths.map(([i, o]) => i * o));
-    const aOffsets: number[] = [];
-    let floats = 2 * n * widest;
-    for (let l = 0; l < L - 1; l++) {
-      aOffsets.push(floats);
-      floats += n * widths[l]![1];
-    }
-    const isThin = ([i, o]: readonly [number, number]) => o < 4 && i >= 4;
-    const thinAt = widths.map(([i, o]) => {
-      const offset = floats;
-      if (isThin([i, o])) floats += i * o;
-      return offset;
-    });
-    const transposeAt = floats;
-    floats += largest;
-    const base = rt.scratch(4 * floats); // after every output: a malloc may grow the memory
-    const { kernels: k } = rt;
     const at = (info: tf.TensorInfo) => rt.heap.offset(info);
-    const tapeAt = at(tape);
-    const h = (l: number) => tapeAt + 4 * (layout.h[l] as number);
-    const w = (l: number) => (l === L - 1 ? at(e) : tapeAt + 4 * (layout.w[l] as number));
-    const x = (l: number) => (l === 0 ? at(z) : h(l - 1));
-    const aV = (l: number) => base + 4 * (aOffsets[l] as number);
-    const thin = (l: number) => base + 4 * (thinAt[l] as number);
-    const transposed = base + 4 * transposeAt;
-    // A kernel gradient with fewer than 4 columns (the output layer's) is accumulated transposed, so
-    // that its products run over the long side, and transposed once at the end.
-    /** K̄ (+)= Aᵀ B for A [n, in] at `a` and B [n, out] at `b`. */
-    const kernelGrad = (l: number, a: number, b: number, accumulate: boolean) => {
-      const [i, o] = widths[l] as readonly [number, number];
-      if (isThin([i, o])) k.gemm(o, i, n, b, 1, o, a, i, thin(l), i, 0, 0, accumulate ? ACCUMULATE : 0);
-      else k.gemm(i, o, n, a, 1, i, b, o, at(kernelBars[l]!), o, 0, 0, accumulate ? ACCUMULATE : 0);
-    };
-    // The VJP chain in reverse, l = 0..L-1: p_l = w_l K_lᵀ.
-    let pBar = at(dy) + 4 * n * D;
-    const buffers = [base, base + 4 * n * widest];
-    for (let l = 0; l < L; l++) {
-      const [i, o] = widths[l] as readonly [number, number];
-      kernelGrad(l, pBar, w(l), false);
-      if (l === L - 1) break;
-      const wBar = buffers[l % 2] as number;
-      k.gemm(n, o, i, pBar, i, 1, at(kernels[l]!), o, wBar, o, 0, 0, 0);
-      k.tanhVjpGrad(n * o, wBar, h(l), w(l), aV(l), wBar);
-      pBar = wBar;
-    }
-    // The value chain in reverse, l = L-1..0: a_l = x_l K_l + c_l.
-    let aBar = at(dy);
-    for (let l = L - 1; l >= 0; l--) {
-      const [i, o] = widths[l] as readonly [number, number];
-      kernelGrad(l, x(l), aBar, true);
-      if (isThin([i, o])) k.transpose(o, i, thin(l), at(kernelBars[l]!));
-      k.columnSums(n, o, aBar, at(shiftBars[l]!));
-      if (l > 0) {
-        // ā_{l-1} = (ā_l K_lᵀ) ⊙ (1 − x_l²) + the VJP chain's part, accumulated in place.
-        rt.productTransposed(
-          n,
-          i,
-          o,
-          aBar,
-          at(kernels[l]!),
-          aV(l - 1),
-          h(l - 1),
-          SLOPE | ACCUMULATE,
-          transposed,
-        );
-        aBar = aV(l - 1);
-      } else rt.productTransposed(n, i, o, aBar, at(kernels[0]!), at(zBar), 0, 0, transposed);
-    }
+    runTanhFieldVjpGrad(rt, z.shape[0] as number, widths, {
+      dy: at(dy),
+      z: at(z),
+      e: at(e),
+      kernels: kernels.map(at),
+      tape: at(all[3 + L] as tf.TensorInfo),
+      zBar: at(zBar),
+      kernelBars: kernelBars.map(at),
+      shiftBars: shiftBars.map(at),
+    });
     return [zBar, ...kernelBars, ...shiftBars];
   },
 });
