@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { runKernelOutputs } from '../tfjs/internals.js';
-import { ACCUMULATE, SLOPE, TANH, simdRuntime, type SimdRuntime } from './simd-runtime.js';
+import { ACCUMULATE, SLOPE, simdRuntime, type SimdRuntime } from './simd-runtime.js';
 
 const FORWARD = 'Bijective.WasmTanhFieldVjp';
 const BACKWARD = 'Bijective.WasmTanhFieldVjpGrad';
@@ -76,7 +76,8 @@ export function runTanhFieldVjp(
   for (let l = 0; l < L; l++) {
     const [k, m] = widths[l] as readonly [number, number];
     const dst = l < L - 1 ? h(l) : b.stacked;
-    rt.product(n, m, k, x, k, 1, b.kernels[l]!, dst, b.shifts[l]!, 0, l < L - 1 ? TANH : 0, scratch);
+    rt.product(n, m, k, x, k, 1, b.kernels[l]!, dst, b.shifts[l]!, 0, 0, scratch);
+    if (l < L - 1) rt.kernels.tanhInPlace(n * m, dst, 1);
     x = dst;
   }
   for (let l = L - 1; l >= 0; l--) {
