@@ -23,7 +23,8 @@ export interface SquashParams {
 
 /**
  * The op: (z, e, t[, packed]) -> [f(z, t); eᵀ ∂f/∂z] stacked along the batch, `[2n, D]` (row blocks
- * slice without a strided copy), differentiable in z, t and the parameters. Given `packed`, the
+ * slice without a strided copy), differentiable in z, t and the parameters. On the wasm kernels (tanh
+ * on wasm) e may hold m probes, `[m·n, D]`, sharing one evaluation of f: `[(1 + m) n, D]`. Given `packed`, the
  * parameters' values flattened and concatenated in order ({@link packSquashParams}), the parameter
  * gradient flows to that one tensor instead of the variables: one gradient accumulation per
  * evaluation instead of one per variable when a solve makes many evaluations.

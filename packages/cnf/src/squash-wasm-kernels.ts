@@ -27,8 +27,8 @@ const widthsOf = (params: readonly tf.TensorInfo[]): TanhFieldWidths =>
   });
 
 /** Float offsets in the tape: the field's part first, then per layer its gate, kernel and shift. */
-function weightLayout(n: number, widths: TanhFieldWidths) {
-  let at = tanhFieldTapeSize(n, widths);
+function weightLayout(n: number, widths: TanhFieldWidths, probes: number) {
+  let at = tanhFieldTapeSize(n, widths, probes);
   const gates: number[] = [];
   const kernels: number[] = [];
   const shifts: number[] = [];
@@ -45,7 +45,8 @@ function weightLayout(n: number, widths: TanhFieldWidths) {
  * FFJORD's unconditional tanh concat-squash field f(z, t) and its VJP eᵀ ∂f/∂z as ONE wasm kernel:
  * inputs (z, e, t, then per layer W, b, W_g, b_g, W_h); every layer's gate g = σ(t W_g + b_g), kernel
  * W ⊙ g and shift b ⊙ g + t W_h written to the tape, then the engine's tanh field kernel on them.
- * Outputs [f; vjp] `[2n, D]` and the tape (what {@link BACKWARD} reads).
+ * z is `[n, D]`, e `[m·n, D]` (m probes sharing one evaluation of f). Outputs [f; vjp] `[(1 + m) n, D]`
+ * and the tape (what {@link BACKWARD} reads).
  */
 tf.registerKernel({
   kernelName: FORWARD,
@@ -55,8 +56,9 @@ tf.registerKernel({
     const [z, e, t, ...params] = Object.values(inputs) as tf.TensorInfo[];
     const widths = widthsOf(params);
     const n = z!.shape[0] as number;
-    const layout = weightLayout(n, widths);
-    const stacked = rt.heap.makeOutput([2 * n, z!.shape[1] as number]);
+    const probes = (e!.shape[0] as number) / n;
+    const layout = weightLayout(n, widths, probes);
+    const stacked = rt.heap.makeOutput([(1 + probes) * n, z!.shape[1] as number]);
     const tape = rt.heap.makeOutput([layout.size]);
     const at = (info: tf.TensorInfo) => rt.heap.offset(info);
     const tapeAt = at(tape);
@@ -76,20 +78,26 @@ tf.registerKernel({
       const shift = view(tapeAt + 4 * layout.shifts[l]!, o);
       squashLayerWeights(time, W, b, gK, gB, hK, gate, kernel, shift);
     });
-    runTanhFieldVjp(rt, n, widths, {
-      z: at(z!),
-      e: at(e!),
-      kernels: layout.kernels.map((k) => tapeAt + 4 * k),
-      shifts: layout.shifts.map((c) => tapeAt + 4 * c),
-      stacked: at(stacked),
-      tape: tapeAt,
-    });
+    runTanhFieldVjp(
+      rt,
+      n,
+      widths,
+      {
+        z: at(z!),
+        e: at(e!),
+        kernels: layout.kernels.map((k) => tapeAt + 4 * k),
+        shifts: layout.shifts.map((c) => tapeAt + 4 * c),
+        stacked: at(stacked),
+        tape: tapeAt,
+      },
+      probes,
+    );
     return [stacked, tape];
   },
 });
 
 /**
- * The backward pass of {@link FORWARD} as ONE wasm kernel: inputs (dy `[2n, D]`, z, e, t, the
+ * The backward pass of {@link FORWARD} as ONE wasm kernel: inputs (dy `[(1 + m) n, D]`, z, e, t, the
  * parameters, the tape), attribute `packed`; outputs z̄, t̄ and the parameters' gradients (flattened
  * and concatenated in order when `packed`, else one per parameter): the engine's tanh field backward
  * gives K̄_l and c̄_l, the gate algebra turns them into the parameters' gradients and t̄.
@@ -106,7 +114,8 @@ tf.registerKernel({
     const tapeInfo = all[all.length - 1] as tf.TensorInfo;
     const widths = widthsOf(params);
     const n = z.shape[0] as number;
-    const layout = weightLayout(n, widths);
+    const probes = (e.shape[0] as number) / n;
+    const layout = weightLayout(n, widths, probes);
     const sizes = params.map((p) => p.shape.reduce((a, b) => a * b, 1));
     const zBar = rt.heap.makeOutput([...z.shape]);
     const tBar = rt.heap.makeOutput([]);
@@ -127,16 +136,22 @@ tf.registerKernel({
       }
       const at = (info: tf.TensorInfo) => rt.heap.offset(info);
       const tapeAt = at(tapeInfo);
-      runTanhFieldVjpGrad(rt, n, widths, {
-        dy: at(dy),
-        z: at(z),
-        e: at(e),
-        kernels: layout.kernels.map((k) => tapeAt + 4 * k),
-        tape: tapeAt,
-        zBar: at(zBar),
-        kernelBars,
-        shiftBars,
-      });
+      runTanhFieldVjpGrad(
+        rt,
+        n,
+        widths,
+        {
+          dy: at(dy),
+          z: at(z),
+          e: at(e),
+          kernels: layout.kernels.map((k) => tapeAt + 4 * k),
+          tape: tapeAt,
+          zBar: at(zBar),
+          kernelBars,
+          shiftBars,
+        },
+        probes,
+      );
       // Views after every allocation (the engine's scratch may have grown the memory).
       const heap = new Float32Array(rt.heap.memory.buffer);
       const view = (offsetBytes: number, floats: number) =>
@@ -188,7 +203,7 @@ export function wasmSquashFieldAvailable(): boolean {
 }
 
 /**
- * [f(z, t); eᵀ ∂f/∂z] `[2n, D]` of the unconditional tanh concat-squash field with `params` (W, b,
+ * [f(z, t); eᵀ ∂f/∂z] `[(1 + m) n, D]` (z `[n, D]`, e `[m·n, D]`) of the unconditional tanh concat-squash field with `params` (W, b,
  * W_g, b_g, W_h per layer) and the tape its gradient reads, as ONE kernel.
  * @internal
  */

@@ -33,7 +33,7 @@ function evaluate(
 ): tf.Tensor[] {
   return tf.tidy(() => {
     const w = tf.randomNormal(z.shape, 0, 1, 'float32', 11);
-    const q = tf.randomNormal(z.shape, 0, 1, 'float32', 12);
+    const q = tf.randomNormal(e.shape, 0, 1, 'float32', 12);
     const t = tf.scalar(0.31);
     const loss = (zz: tf.Tensor, tt: tf.Tensor) => {
       const packed = packedPath ? field.packedVariables() : undefined;
@@ -53,6 +53,7 @@ describe('ConcatSquashField (tanh) on wasm: own SIMD kernels against tfjs ops', 
     { D: 2, hidden: [64, 64, 64], n: 256, probes: 1 },
     { D: 2, hidden: [64, 64, 64], n: 256, probes: 2 },
     { D: 3, hidden: [5, 7], n: 9, probes: 1 },
+    { D: 3, hidden: [5, 7], n: 9, probes: 3 },
     { D: 1, hidden: [16], n: 13, probes: 1 },
   ])(
     'D = $D, hidden $hidden, $n rows × $probes probes: values and gradients agree',
@@ -66,7 +67,8 @@ describe('ConcatSquashField (tanh) on wasm: own SIMD kernels against tfjs ops', 
         zeroInitOutput: false,
         seed: 3,
       });
-      const z = tf.randomNormal([n * probes, D], 0, 1.5, 'float32', 5) as tf.Tensor2D;
+      // m probes share one evaluation of f (the exact trace's basis); off, z is tiled m times.
+    const z = tf.randomNormal([n, D], 0, 1.5, 'float32', 5) as tf.Tensor2D;
       const e = tf.sign(tf.randomNormal([n * probes, D], 0, 1, 'float32', 6)) as tf.Tensor2D;
       for (const packed of [false, true]) {
         const before = tf.memory().numTensors;

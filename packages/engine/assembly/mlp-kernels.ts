@@ -374,9 +374,18 @@ export function columnSums(rows: i32, cols: i32, src: usize, dst: usize): void {
 /**
  * The backward step of a tanh layer's vector-Jacobian product w = u ⊙ (1 − h²) over `count` floats,
  * from w̄ and the layer's output h: āV = −2 w̄ ⊙ h ⊙ w (the gradient reaching the pre-activation through
- * tanh'' = −2 h tanh') and ū = w̄ ⊙ (1 − h²). `uBar` may be `wBar` (in place).
+ * tanh'' = −2 h tanh'; added to `aBar` when `accumulate` is 1, for probes that share h) and
+ * ū = w̄ ⊙ (1 − h²). `uBar` may be `wBar` (in place).
  */
-export function tanhVjpGrad(count: i32, wBar: usize, h: usize, w: usize, aBar: usize, uBar: usize): void {
+export function tanhVjpGrad(
+  count: i32,
+  wBar: usize,
+  h: usize,
+  w: usize,
+  aBar: usize,
+  uBar: usize,
+  accumulate: i32,
+): void {
   const n4 = count & ~3;
   const one = f32x4.splat(1);
   const minusTwo = f32x4.splat(-2);
@@ -385,14 +394,18 @@ export function tanhVjpGrad(count: i32, wBar: usize, h: usize, w: usize, aBar: u
     const o = (<usize>i) << 2;
     const g = v128.load(wBar + o);
     const hv = v128.load(h + o);
-    v128.store(aBar + o, f32x4.mul(f32x4.mul(g, minusTwo), f32x4.mul(hv, v128.load(w + o))));
+    let a = f32x4.mul(f32x4.mul(g, minusTwo), f32x4.mul(hv, v128.load(w + o)));
+    if (accumulate) a = f32x4.add(a, v128.load(aBar + o));
+    v128.store(aBar + o, a);
     v128.store(uBar + o, f32x4.mul(g, f32x4.sub(one, f32x4.mul(hv, hv))));
   }
   for (; i < count; i++) {
     const o = (<usize>i) << 2;
     const g = load<f32>(wBar + o);
     const hv = load<f32>(h + o);
-    store<f32>(aBar + o, g * -2 * (hv * load<f32>(w + o)));
+    let a = g * -2 * (hv * load<f32>(w + o));
+    if (accumulate) a += load<f32>(aBar + o);
+    store<f32>(aBar + o, a);
     store<f32>(uBar + o, g * (1 - hv * hv));
   }
 }

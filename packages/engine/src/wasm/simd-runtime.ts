@@ -51,8 +51,16 @@ export interface SimdExports {
   columnSums(rows: number, cols: number, src: number, dst: number): void;
   /** x ← tanh(x) over `count` floats (`one` = 1: its constants are built from it at run time). */
   tanhInPlace(count: number, x: number, one: number): void;
-  /** A tanh layer's VJP backward step over `count` floats: aBar = −2 w̄ ⊙ h ⊙ w, uBar = w̄ ⊙ (1 − h²) (uBar may be wBar). */
-  tanhVjpGrad(count: number, wBar: number, h: number, w: number, aBar: number, uBar: number): void;
+  /** A tanh layer's VJP backward step over `count` floats: aBar (+)= −2 w̄ ⊙ h ⊙ w (+ when accumulate is 1), uBar = w̄ ⊙ (1 − h²) (uBar may be wBar). */
+  tanhVjpGrad(
+    count: number,
+    wBar: number,
+    h: number,
+    w: number,
+    aBar: number,
+    uBar: number,
+    accumulate: number,
+  ): void;
 }
 
 /**

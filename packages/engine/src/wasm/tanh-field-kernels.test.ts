@@ -16,14 +16,19 @@ beforeAll(async () => {
 const maxError = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
 const scale = (t: tf.Tensor) => tf.tidy(() => Math.max(1, tf.max(tf.abs(t)).dataSync()[0]!));
 
-/** [f; eᵀ ∂f/∂z] of the tanh MLP as tfjs ops, the VJP written out with tanh' = 1 − h². */
+/**
+ * [f; eᵀ ∂f/∂z] of the tanh MLP as tfjs ops, the VJP written out with tanh' = 1 − h²: f once and the
+ * VJPs of the m probes stacked in e (z tiled m times for them).
+ */
 function reference(
-  z: tf.Tensor2D,
+  z0: tf.Tensor2D,
   e: tf.Tensor2D,
   kernels: tf.Tensor2D[],
   shifts: tf.Tensor1D[],
 ): tf.Tensor2D {
   const L = kernels.length;
+  const n = z0.shape[0];
+  const z = tf.tile(z0, [e.shape[0] / n, 1]) as tf.Tensor2D;
   const hidden: tf.Tensor[] = [];
   let x: tf.Tensor = z;
   kernels.forEach((k, l) => {
@@ -36,7 +41,7 @@ function reference(
     const p = tf.matMul(w as tf.Tensor2D, kernels[l]!, false, true);
     w = l > 0 ? tf.mul(p, tf.sub(1, tf.square(hidden[l - 1]!))) : p;
   }
-  return tf.concat([x, w], 0) as tf.Tensor2D;
+  return tf.concat([tf.slice(x, 0, n), w], 0) as tf.Tensor2D;
 }
 
 describe('wasm SIMD tanh field kernels', () => {
@@ -48,63 +53,68 @@ describe('wasm SIMD tanh field kernels', () => {
   });
 
   test.each([
-    { n: 256, widths: [2, 64, 64, 64, 2] },
-    { n: 37, widths: [3, 13, 9, 3] },
-    { n: 9, widths: [5, 8, 2, 8, 5] },
-    { n: 6, widths: [4, 64, 2, 64, 4] },
-    { n: 5, widths: [1, 1] },
-    { n: 11, widths: [6, 6] },
-  ])('match tfjs ops and their gradients: n = $n, widths $widths', ({ n, widths }) => {
-    const seed = widths.reduce((a, b) => 31 * a + b, n);
-    const D = widths[0]!;
-    const z = tf.randomNormal([n, D], 0, 1, 'float32', seed) as tf.Tensor2D;
-    const e = tf.randomNormal([n, D], 0, 1, 'float32', seed + 1) as tf.Tensor2D;
-    const kernels = widths
-      .slice(1)
-      .map((m, l) => tf.randomNormal([widths[l]!, m], 0, 0.6, 'float32', seed + 2 + l) as tf.Tensor2D);
-    const shifts = widths
-      .slice(1)
-      .map((m, l) => tf.randomNormal([m], 0, 0.5, 'float32', seed + 50 + l) as tf.Tensor1D);
-    const dy = tf.randomNormal([2 * n, D], 0, 1, 'float32', seed + 99) as tf.Tensor2D;
+    { n: 256, widths: [2, 64, 64, 64, 2], probes: 1 },
+    { n: 256, widths: [2, 64, 64, 64, 2], probes: 2 },
+    { n: 37, widths: [3, 13, 9, 3], probes: 1 },
+    { n: 37, widths: [3, 13, 9, 3], probes: 3 },
+    { n: 9, widths: [5, 8, 2, 8, 5], probes: 2 },
+    { n: 6, widths: [4, 64, 2, 64, 4], probes: 1 },
+    { n: 5, widths: [1, 1], probes: 1 },
+    { n: 11, widths: [6, 6], probes: 2 },
+  ])(
+    'match tfjs ops and their gradients: n = $n, widths $widths, $probes probes',
+    ({ n, widths, probes }) => {
+      const seed = widths.reduce((a, b) => 31 * a + b, n + 7 * probes);
+      const D = widths[0]!;
+      const z = tf.randomNormal([n, D], 0, 1, 'float32', seed) as tf.Tensor2D;
+      const e = tf.randomNormal([probes * n, D], 0, 1, 'float32', seed + 1) as tf.Tensor2D;
+      const kernels = widths
+        .slice(1)
+        .map((m, l) => tf.randomNormal([widths[l]!, m], 0, 0.6, 'float32', seed + 2 + l) as tf.Tensor2D);
+      const shifts = widths
+        .slice(1)
+        .map((m, l) => tf.randomNormal([m], 0, 0.5, 'float32', seed + 50 + l) as tf.Tensor1D);
+      const dy = tf.randomNormal([(1 + probes) * n, D], 0, 1, 'float32', seed + 99) as tf.Tensor2D;
 
-    const before = tf.memory().numTensors;
-    const { stacked, tape } = wasmTanhFieldVjp(z, e, kernels, shifts);
-    expect(tf.memory().numTensors).toBe(before + 2);
-    const expected = reference(z, e, kernels, shifts);
-    expect(stacked.shape).toEqual([2 * n, D]);
-    expect(maxError(stacked, expected)).toBeLessThan(2e-5 * scale(expected));
+      const before = tf.memory().numTensors;
+      const { stacked, tape } = wasmTanhFieldVjp(z, e, kernels, shifts);
+      expect(tf.memory().numTensors).toBe(before + 2);
+      const expected = reference(z, e, kernels, shifts);
+      expect(stacked.shape).toEqual([(1 + probes) * n, D]);
+      expect(maxError(stacked, expected)).toBeLessThan(2e-5 * scale(expected));
 
-    const simd = wasmTanhFieldVjpGrad(dy, z, e, kernels, tape);
-    const L = kernels.length;
-    const f = (...xs: tf.Tensor[]) => {
-      const [zz, ...rest] = xs as tf.Tensor2D[];
-      const out = reference(zz!, e, rest.slice(0, L), rest.slice(L) as tf.Tensor[] as tf.Tensor1D[]);
-      return tf.sum(tf.mul(out, dy));
-    };
-    const grads = tf.grads(f)([z, ...kernels, ...shifts]);
-    expect(maxError(simd.z, grads[0]!)).toBeLessThan(2e-5 * scale(grads[0]!));
-    kernels.forEach((_, l) => {
-      const dK = grads[1 + l]!;
-      const dc = grads[1 + L + l]!;
-      expect(simd.kernels[l]!.shape).toEqual(dK.shape);
-      expect(maxError(simd.kernels[l]!, dK)).toBeLessThan(2e-5 * scale(dK));
-      expect(maxError(simd.shifts[l]!, dc)).toBeLessThan(2e-5 * scale(dc));
-    });
-    tf.dispose([
-      z,
-      e,
-      dy,
-      stacked,
-      tape,
-      expected,
-      ...kernels,
-      ...shifts,
-      ...grads,
-      simd.z,
-      ...simd.kernels,
-      ...simd.shifts,
-    ]);
-  });
+      const simd = wasmTanhFieldVjpGrad(dy, z, e, kernels, tape);
+      const L = kernels.length;
+      const f = (...xs: tf.Tensor[]) => {
+        const [zz, ...rest] = xs as tf.Tensor2D[];
+        const out = reference(zz!, e, rest.slice(0, L), rest.slice(L) as tf.Tensor[] as tf.Tensor1D[]);
+        return tf.sum(tf.mul(out, dy));
+      };
+      const grads = tf.grads(f)([z, ...kernels, ...shifts]);
+      expect(maxError(simd.z, grads[0]!)).toBeLessThan(2e-5 * scale(grads[0]!));
+      kernels.forEach((_, l) => {
+        const dK = grads[1 + l]!;
+        const dc = grads[1 + L + l]!;
+        expect(simd.kernels[l]!.shape).toEqual(dK.shape);
+        expect(maxError(simd.kernels[l]!, dK)).toBeLessThan(2e-5 * scale(dK));
+        expect(maxError(simd.shifts[l]!, dc)).toBeLessThan(2e-5 * scale(dc));
+      });
+      tf.dispose([
+        z,
+        e,
+        dy,
+        stacked,
+        tape,
+        expected,
+        ...kernels,
+        ...shifts,
+        ...grads,
+        simd.z,
+        ...simd.kernels,
+        ...simd.shifts,
+      ]);
+    },
+  );
 
   test('tanh saturates to ±1, is odd, and keeps NaN', () => {
     const z = tf.tensor2d([
