@@ -154,19 +154,30 @@ export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
     // Estimators evaluate f on m stacked copies of the batch (probes along the batch): tile the context alike.
     const contextFor = (rows: number) =>
       c === undefined || rows === n ? c : (tf.tile(c, [rows / n, 1]) as tf.Tensor2D);
+    const scaled = (r: { value: tf.Tensor; vjp: tf.Tensor }) => ({
+      value: tf.mul(r.value, T),
+      vjp: tf.mul(r.vjp, T),
+    });
     const g: BatchFunction = Object.assign(
       (x: tf.Tensor) => tf.mul(field.apply(x as tf.Tensor2D, t, contextFor(x.shape[0] as number)), T),
       {
-        valueAndVjp: (x: tf.Tensor, e: tf.Tensor) => {
-          const r = field.valueAndVjp(
-            x as tf.Tensor2D,
-            t,
-            e as tf.Tensor2D,
-            contextFor(x.shape[0] as number),
-            packed,
-          );
-          return { value: tf.mul(r.value, T), vjp: tf.mul(r.vjp, T) };
-        },
+        valueAndVjp: (x: tf.Tensor, e: tf.Tensor) =>
+          scaled(
+            field.valueAndVjp(
+              x as tf.Tensor2D,
+              t,
+              e as tf.Tensor2D,
+              contextFor(x.shape[0] as number),
+              packed,
+            ),
+          ),
+        // Several probes (the exact trace): f once, their VJPs stacked (unconditional fields).
+        ...(c === undefined
+          ? {
+              valueAndVjps: (x: tf.Tensor, e: tf.Tensor) =>
+                scaled(field.valueAndVjp(x as tf.Tensor2D, t, e as tf.Tensor2D, undefined, packed)),
+            }
+          : {}),
       },
     );
     const result = estimator.estimate(g, z, probe(), { frobenius: spec.jacobian });

@@ -10,6 +10,7 @@ import {
 } from './activations.js';
 import { affine, matMul } from './linear.js';
 import { packSquashParams, squashVjpOp, type SquashVjpOp } from './squash-vjp-op.js';
+import { wasmSquashFieldAvailable } from './squash-wasm-kernels.js';
 
 /** Options of a {@link ConcatSquashField}. */
 export interface ConcatSquashFieldOptions {
@@ -143,8 +144,9 @@ export class ConcatSquashField {
   }
 
   /**
-   * f(z, t[, c]) and the vector-Jacobian products eᵀ ∂f/∂z row by row (`e` of z's shape), by the
-   * chain rule through the layers: v ← (v ⊙ a'(pre-activation)) W'ᵀ from the output back to z. One
+   * f(z, t[, c]) and the vector-Jacobian products eᵀ ∂f/∂z row by row (`e` of z's shape, or without a
+   * context m probes stacked along the batch, `[m·n, D]`: f is then evaluated once, the VJP has e's
+   * shape), by the chain rule through the layers: v ← (v ⊙ a'(pre-activation)) W'ᵀ from the output back to z. One
    * more backward pass (the parameter gradient of a trace) is exact: without a context it runs the
    * hand-written backward of one fused op, with a context ordinary ops. `packed`, from
    * {@link ConcatSquashField.packedVariables} at the current values, routes the parameter gradient of
@@ -160,8 +162,18 @@ export class ConcatSquashField {
     if (context !== undefined) return this.composedValueAndVjp(z, t, e, context);
     this.fused ??= squashVjpOp(this.layers, this.pair);
     const n = z.shape[0];
-    const stacked = this.fused(z, e, t, packed);
-    return { value: tf.slice(stacked, [0, 0], [n, -1]), vjp: tf.slice(stacked, [n, 0], [n, -1]) };
+    const rows = e.shape[0];
+    if (rows === n || (this.options.activation === 'tanh' && wasmSquashFieldAvailable())) {
+      // One split of the stacked rows (and one concat of their gradients), not two slices and pads.
+      const [value, vjp] = tf.split(this.fused(z, e, t, packed), [n, rows], 0) as [tf.Tensor2D, tf.Tensor2D];
+      return { value, vjp };
+    }
+    // Several probes on tfjs ops: z tiled, f kept for the first copy.
+    const stacked = this.fused(tf.tile(z, [rows / n, 1]) as tf.Tensor2D, e, t, packed);
+    return {
+      value: tf.slice(stacked, [0, 0], [n, -1]) as tf.Tensor2D,
+      vjp: tf.slice(stacked, [rows, 0], [rows, -1]) as tf.Tensor2D,
+    };
   }
 
   /**

@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ActivationPair } from './activations.js';
+import { ACTIVATION_PAIRS, type ActivationPair } from './activations.js';
+import {
+  wasmSquashFieldAvailable,
+  wasmSquashFieldVjp,
+  wasmSquashFieldVjpGrad,
+} from './squash-wasm-kernels.js';
 import { squashWeights, squashWeightsGrad } from './squash-weights-kernel.js';
 
 /** One unconditional concat-squash layer's variables, in `ConcatSquashField.variables` order. */
@@ -18,7 +23,8 @@ export interface SquashParams {
 
 /**
  * The op: (z, e, t[, packed]) -> [f(z, t); eᵀ ∂f/∂z] stacked along the batch, `[2n, D]` (row blocks
- * slice without a strided copy), differentiable in z, t and the parameters. Given `packed`, the
+ * slice without a strided copy), differentiable in z, t and the parameters. On the wasm kernels (tanh
+ * on wasm) e may hold m probes, `[m·n, D]`, sharing one evaluation of f: `[(1 + m) n, D]`. Given `packed`, the
  * parameters' values flattened and concatenated in order ({@link packSquashParams}), the parameter
  * gradient flows to that one tensor instead of the variables: one gradient accumulation per
  * evaluation instead of one per variable when a solve makes many evaluations.
@@ -47,6 +53,8 @@ const mTm = (a: tf.Tensor, b: tf.Tensor) => tf.matMul(tf.transpose(a as tf.Tenso
  * then u_L = e, u_{l-1} = (u_l ⊙ φ'(a_l)) Kᵀ (no φ' at the output layer), vjp = u_0. The backward pass
  * runs the reverse of both chains (the second derivative φ'' enters through the VJP chain) and the
  * gate algebra, so that a training step records one tape node per evaluation instead of a few hundred.
+ * With tanh on tfjs's wasm backend the whole op, forward and backward, is one kernel each
+ * (`squash-wasm-kernels.ts`: the gate algebra and the engine's wasm SIMD tanh field); elsewhere tfjs ops.
  * The probe e gets a zero gradient. The op is differentiable once (not its own gradient).
  * @internal
  */
@@ -58,6 +66,20 @@ export function squashVjpOp(layers: readonly SquashParams[], act: ActivationPair
     // The parameters are read from `layers` (their values; `packed`, when given, holds the same).
     const [z, e, t] = args as [tf.Tensor2D, tf.Tensor2D, tf.Scalar];
     const packedGrad = args.length === 5;
+    if (act === ACTIVATION_PAIRS.tanh && wasmSquashFieldAvailable()) {
+      // The gates, both chains and (backward) the gate algebra as one wasm SIMD kernel each; the tape
+      // holds the hidden outputs, the VJP's intermediates and the layers' gates, kernels and shifts.
+      const { stacked, tape } = wasmSquashFieldVjp(z, e, t, params);
+      save([z, e, t, tape]);
+      return {
+        value: stacked,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [sz, se, st, sTape] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+          const g = wasmSquashFieldVjpGrad(dy, sz, se, st, params, sTape, packedGrad);
+          return [g.zBar, tf.zerosLike(se), g.tBar, ...g.paramGrads];
+        },
+      };
+    }
     // Every layer's gate g, kernel K = W ⊙ g and shift c = b ⊙ g + t W_h in one host kernel.
     const { gates, kernels, shifts } = squashWeights(layers, t);
     const pre: tf.Tensor[] = [];

@@ -9,10 +9,78 @@ interface SquashWeightAttrs extends HostKernelAttrs {
 
 const sigma = (x: number) => 1 / (1 + Math.exp(-x));
 
-/** N float32 buffers (a tuple, so destructuring them is typed). */
-type Buffers<N extends number, B extends Float32Array[] = []> = B['length'] extends N
+/** N float32 buffers (a tuple, so destructuring them is typed). @internal */
+export type Buffers<N extends number, B extends Float32Array[] = []> = B['length'] extends N
   ? B
   : Buffers<N, [...B, Float32Array]>;
+
+/**
+ * One concat-squash layer's time-dependent weights at time t: from W `[in, out]`, b, W_g, b_g, W_h
+ * (`[out]` each, row-major) the gate g = σ(t W_g + b_g), the kernel K = W ⊙ g (g along the columns)
+ * and the shift c = b ⊙ g + t W_h.
+ * @internal
+ */
+export function squashLayerWeights(
+  t: number,
+  W: Float32Array,
+  b: Float32Array,
+  gK: Float32Array,
+  gB: Float32Array,
+  hK: Float32Array,
+  gate: Float32Array,
+  K: Float32Array,
+  shift: Float32Array,
+): void {
+  const out = gate.length;
+  for (let j = 0; j < out; j++) {
+    const g = sigma(t * (gK[j] as number) + (gB[j] as number));
+    gate[j] = g;
+    shift[j] = (b[j] as number) * g + t * (hK[j] as number);
+  }
+  // Row by row (no index modulo in the inner loop).
+  for (let row = 0; row < W.length; row += out)
+    for (let j = 0; j < out; j++) K[row + j] = (W[row + j] as number) * (gate[j] as number);
+}
+
+/**
+ * The backward pass of {@link squashLayerWeights} from the gradients K̄ and c̄ of its kernel and
+ * shift: writes (W̄, b̄, W̄_g, b̄_g, W̄_h) and returns the layer's part of t̄. ḡ = Σ_rows K̄ ⊙ W + c̄ ⊙ b,
+ * p̄ = ḡ ⊙ g (1 − g), W̄ = K̄ ⊙ g, b̄ = c̄ ⊙ g, W̄_g = t p̄, b̄_g = p̄, W̄_h = t c̄, t̄ = Σ (p̄ ⊙ W_g + c̄ ⊙ W_h).
+ * @internal
+ */
+export function squashLayerWeightsGrad(
+  t: number,
+  W: Float32Array,
+  b: Float32Array,
+  gK: Float32Array,
+  hK: Float32Array,
+  gate: Float32Array,
+  kBar: Float32Array,
+  cBar: Float32Array,
+  [WBar, bBar, gKBar, gBBar, hKBar]: Buffers<5>,
+): number {
+  const out = gate.length;
+  const gateBar = new Float64Array(out);
+  for (let row = 0; row < W.length; row += out) {
+    for (let j = 0; j < out; j++) {
+      const kb = kBar[row + j] as number;
+      gateBar[j] = (gateBar[j] as number) + kb * (W[row + j] as number);
+      WBar[row + j] = kb * (gate[j] as number);
+    }
+  }
+  let tBar = 0;
+  for (let j = 0; j < out; j++) {
+    const g = gate[j] as number;
+    const c = cBar[j] as number;
+    const p = ((gateBar[j] as number) + c * (b[j] as number)) * g * (1 - g);
+    bBar[j] = c * g;
+    gKBar[j] = t * p;
+    gBBar[j] = p;
+    hKBar[j] = t * c;
+    tBar += p * (gK[j] as number) + c * (hK[j] as number);
+  }
+  return tBar;
+}
 
 /**
  * A concat-squash field's time-dependent weights as ONE kernel: inputs t, then per layer W `[in, out]`,
@@ -33,13 +101,7 @@ const squashWeightsKernel: HostKernel<SquashWeightAttrs> = defineHostKernel<Squa
     for (let l = 0; l < layers; l++) {
       const [W, b, gK, gB, hK] = inputs.slice(1 + 5 * l, 6 + 5 * l) as Buffers<5>;
       const [gate, K, shift] = outputs.slice(3 * l, 3 * l + 3) as Buffers<3>;
-      const out = (shapes[1 + 5 * l] as readonly number[])[1] as number;
-      for (let j = 0; j < out; j++) {
-        const g = sigma(t * (gK[j] as number) + (gB[j] as number));
-        gate[j] = g;
-        shift[j] = (b[j] as number) * g + t * (hK[j] as number);
-      }
-      for (let i = 0; i < W.length; i++) K[i] = (W[i] as number) * (gate[i % out] as number);
+      squashLayerWeights(t, W, b, gK, gB, hK, gate, K, shift);
     }
   },
 });
@@ -77,27 +139,14 @@ const squashWeightsGradKernel: HostKernel<SquashWeightAttrs> = defineHostKernel<
     for (let l = 0; l < layers; l++) {
       const [W, b, gK, hK, gate, kBar, cBar] = inputs.slice(1 + 7 * l, 8 + 7 * l) as Buffers<7>;
       const out = (shapes[1 + 7 * l] as readonly number[])[1] as number;
-      const WBar = target(l, 0, W.length);
-      const bBar = target(l, 1, out);
-      const gKBar = target(l, 2, out);
-      const gBBar = target(l, 3, out);
-      const hKBar = target(l, 4, out);
-      const gateBar = new Float64Array(out);
-      for (let i = 0; i < W.length; i++) {
-        const j = i % out;
-        gateBar[j] = (gateBar[j] as number) + (kBar[i] as number) * (W[i] as number);
-        WBar[i] = (kBar[i] as number) * (gate[j] as number);
-      }
-      for (let j = 0; j < out; j++) {
-        const g = gate[j] as number;
-        const c = cBar[j] as number;
-        const p = ((gateBar[j] as number) + c * (b[j] as number)) * g * (1 - g);
-        bBar[j] = c * g;
-        gKBar[j] = t * p;
-        gBBar[j] = p;
-        hKBar[j] = t * c;
-        tBar += p * (gK[j] as number) + c * (hK[j] as number);
-      }
+      const grads: Buffers<5> = [
+        target(l, 0, W.length),
+        target(l, 1, out),
+        target(l, 2, out),
+        target(l, 3, out),
+        target(l, 4, out),
+      ];
+      tBar += squashLayerWeightsGrad(t, W, b, gK, hK, gate, kBar, cBar, grads);
     }
     (outputs[outputs.length - 1] as Float32Array)[0] = tBar;
   },

@@ -1,5 +1,7 @@
 // AssemblyScript source of @bijective/engine's wasm SIMD kernels (128-bit) for the fused MLP
-// conditioner: dense products with a bias/ReLU/mask epilogue, transposes and column sums over float32
+// conditioner and the tanh vector field of continuous flows: dense products with a
+// bias/ReLU/mask/tanh'-slope epilogue, tanh in place, transposes, column sums and the tanh VJP's
+// backward elementwise step over float32
 // buffers that live in tfjs-wasm's heap (the module imports that memory and owns none of its own).
 // Compiled by `node tools/build/wasm-kernels.mjs` into src/wasm/mlp-kernels.generated.ts.
 // Pointers are byte offsets into the imported memory; strides and sizes count floats.
@@ -11,8 +13,95 @@ const ACCUMULATE: i32 = 1;
 const RELU: i32 = 2;
 /** Epilogue flag: keep v where mask(r, j) > 0, else 0 (the ReLU derivative from the layer's output). */
 const MASK: i32 = 4;
+/** Epilogue flag: the product times 1 − mask(r, j)² (tanh' from the layer's output), before ACCUMULATE adds C. */
+const SLOPE: i32 = 16;
+
+// tanh x = 1 − 2 / (e^{2x} + 1) with e^y = 2^k e^r: k = nearest(y / ln 2) by adding and subtracting
+// 1.5·2²³ (whose float's low bits then hold k), r = y − k ln 2 (ln 2 split into a part with trailing
+// zero bits, so k·LN2_HI is exact, and the rest), |r| ≤ ln 2 / 2, e^r by its Taylor polynomial of
+// degree 7 (truncation below 1e-8 relative), 2^k built in the exponent bits. x is clamped to ±9, beyond
+// which tanh rounds to ±1 in float32; NaN stays NaN. Only single-instruction SIMD operations (pmin/pmax,
+// no rounding or float-to-int conversions, which x86 runs as long sequences).
+const TANH_CLAMP: f32 = 9;
+const LOG2E: f32 = 1.44269504;
+const ROUND: f32 = 12582912; // 1.5 · 2²³
+const LN2_HI: f32 = 0.693145751953125;
+const LN2_LO: f32 = 1.42860677e-6;
+const C2: f32 = 1.0 / 2.0;
+const C3: f32 = 1.0 / 6.0;
+const C4: f32 = 1.0 / 24.0;
+const C5: f32 = 1.0 / 120.0;
+const C6: f32 = 1.0 / 720.0;
+const C7: f32 = 1.0 / 5040.0;
+
+/** tanh of one float, by the same arithmetic as {@link tanhInPlace}'s lanes. */
+function tanh1(x: f32): f32 {
+  const y = (x < -TANH_CLAMP ? -TANH_CLAMP : x > TANH_CLAMP ? TANH_CLAMP : x) * 2;
+  const shifted = y * LOG2E + ROUND;
+  const k = shifted - ROUND;
+  const r = y - k * LN2_HI - k * LN2_LO;
+  let p = C7 * r + C6;
+  p = p * r + C5;
+  p = p * r + C4;
+  p = p * r + C3;
+  p = p * r + C2;
+  p = p * r + 1;
+  p = p * r + 1;
+  const e = p * reinterpret<f32>((reinterpret<i32>(shifted) - reinterpret<i32>(ROUND) + 127) << 23);
+  return 1 - 2 / (e + 1);
+}
+
+/**
+ * x ← tanh(x) over `count` floats at `x` (a tanh layer's output, after its product), four lanes at a
+ * time by the arithmetic above. `one` must be 1: the constants are vectors made from it before the
+ * loop (the optimiser cannot fold them back into constants that V8 would rebuild at every use).
+ */
+export function tanhInPlace(count: i32, x: usize, one: f32): void {
+  const v1 = f32x4.splat(one);
+  const clampHi = f32x4.splat(one * TANH_CLAMP);
+  const clampLo = f32x4.splat(-one * TANH_CLAMP);
+  const two = f32x4.splat(one * 2);
+  const log2e = f32x4.splat(one * LOG2E);
+  const round = f32x4.splat(one * ROUND);
+  const ln2Hi = f32x4.splat(one * LN2_HI);
+  const ln2Lo = f32x4.splat(one * LN2_LO);
+  const c7 = f32x4.splat(one * C7);
+  const c6 = f32x4.splat(one * C6);
+  const c5 = f32x4.splat(one * C5);
+  const c4 = f32x4.splat(one * C4);
+  const c3 = f32x4.splat(one * C3);
+  const c2 = f32x4.splat(one * C2);
+  const bias = i32x4.splat(<i32>one * 127);
+  const n4 = count & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = x + ((<usize>i) << 2);
+    const y = f32x4.mul(f32x4.pmax(f32x4.pmin(v128.load(o), clampHi), clampLo), two);
+    const shifted = f32x4.add(f32x4.mul(y, log2e), round);
+    const k = f32x4.sub(shifted, round);
+    const r = f32x4.sub(f32x4.sub(y, f32x4.mul(k, ln2Hi)), f32x4.mul(k, ln2Lo));
+    let p = f32x4.add(f32x4.mul(c7, r), c6);
+    p = f32x4.add(f32x4.mul(p, r), c5);
+    p = f32x4.add(f32x4.mul(p, r), c4);
+    p = f32x4.add(f32x4.mul(p, r), c3);
+    p = f32x4.add(f32x4.mul(p, r), c2);
+    p = f32x4.add(f32x4.mul(p, r), v1);
+    p = f32x4.add(f32x4.mul(p, r), v1);
+    // The low mantissa bits of `shifted` are k (two's complement): 2^k = (k + 127) << 23.
+    const scale = i32x4.shl(i32x4.add(i32x4.sub(shifted, round), bias), 23);
+    v128.store(o, f32x4.sub(v1, f32x4.div(two, f32x4.add(f32x4.mul(p, scale), v1))));
+  }
+  for (; i < count; i++) {
+    const o = x + ((<usize>i) << 2);
+    store<f32>(o, tanh1(load<f32>(o)));
+  }
+}
 
 function finish(v: v128, c: usize, bias: usize, mask: usize, flags: i32): void {
+  if (flags & SLOPE) {
+    const m = v128.load(mask);
+    v = f32x4.mul(v, f32x4.sub(f32x4.splat(1), f32x4.mul(m, m)));
+  }
   if (flags & ACCUMULATE) v = f32x4.add(v, v128.load(c));
   if (bias) v = f32x4.add(v, v128.load(bias));
   if (flags & RELU) v = f32x4.pmax(v, f32x4.splat(0));
@@ -21,6 +110,10 @@ function finish(v: v128, c: usize, bias: usize, mask: usize, flags: i32): void {
 }
 
 function finishScalar(v: f32, c: usize, bias: usize, mask: usize, flags: i32): void {
+  if (flags & SLOPE) {
+    const m = load<f32>(mask);
+    v *= 1 - m * m;
+  }
   if (flags & ACCUMULATE) v += load<f32>(c);
   if (bias) v += load<f32>(bias);
   if (flags & RELU) v = v > 0 ? v : 0;
@@ -275,5 +368,44 @@ export function columnSums(rows: i32, cols: i32, src: usize, dst: usize): void {
       p += rs;
     }
     store<f32>(dst + ((<usize>j) << 2), s);
+  }
+}
+
+/**
+ * The backward step of a tanh layer's vector-Jacobian product w = u ⊙ (1 − h²) over `count` floats,
+ * from w̄ and the layer's output h: āV = −2 w̄ ⊙ h ⊙ w (the gradient reaching the pre-activation through
+ * tanh'' = −2 h tanh'; added to `aBar` when `accumulate` is 1, for probes that share h) and
+ * ū = w̄ ⊙ (1 − h²). `uBar` may be `wBar` (in place).
+ */
+export function tanhVjpGrad(
+  count: i32,
+  wBar: usize,
+  h: usize,
+  w: usize,
+  aBar: usize,
+  uBar: usize,
+  accumulate: i32,
+): void {
+  const n4 = count & ~3;
+  const one = f32x4.splat(1);
+  const minusTwo = f32x4.splat(-2);
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = (<usize>i) << 2;
+    const g = v128.load(wBar + o);
+    const hv = v128.load(h + o);
+    let a = f32x4.mul(f32x4.mul(g, minusTwo), f32x4.mul(hv, v128.load(w + o)));
+    if (accumulate) a = f32x4.add(a, v128.load(aBar + o));
+    v128.store(aBar + o, a);
+    v128.store(uBar + o, f32x4.mul(g, f32x4.sub(one, f32x4.mul(hv, hv))));
+  }
+  for (; i < count; i++) {
+    const o = (<usize>i) << 2;
+    const g = load<f32>(wBar + o);
+    const hv = load<f32>(h + o);
+    let a = g * -2 * (hv * load<f32>(w + o));
+    if (accumulate) a += load<f32>(aBar + o);
+    store<f32>(aBar + o, a);
+    store<f32>(uBar + o, g * (1 - hv * hv));
   }
 }

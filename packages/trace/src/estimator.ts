@@ -9,6 +9,12 @@ export type BatchFunction = ((z: tf.Tensor) => tf.Tensor) & {
    * without second-order-safe ops.
    */
   valueAndVjp?: (z: tf.Tensor, e: tf.Tensor) => { value: tf.Tensor; vjp: tf.Tensor };
+  /**
+   * Optional: f(z) once and the VJPs of m probes stacked along the batch, `e` `[m·batch, ...event]` (m
+   * blocks of z's shape); `vjp` has e's shape. Estimators with several probes (the exact trace's basis)
+   * use it instead of `valueAndVjp` on z tiled m times, which evaluates f m times.
+   */
+  valueAndVjps?: (z: tf.Tensor, e: tf.Tensor) => { value: tf.Tensor; vjp: tf.Tensor };
 };
 
 /** The fused result of a trace estimate: f(z) and the estimate of tr(∂f/∂z) per batch element. */

@@ -36,19 +36,29 @@ export function probeTrace(
     );
   }
   return tf.tidy(() => {
-    const stacked = m === 1 ? z : tf.tile(z, [m, ...event.map(() => 1)]);
     const e = tf.reshape(probe, [m * batch, ...event]);
-    const { value: out, vjp } = f.valueAndVjp ? f.valueAndVjp(stacked, e) : autodiffVjp(f, stacked, e);
-    if (!sameShape(out.shape, stacked.shape) || !sameShape(vjp.shape, stacked.shape)) {
+    // Several probes: f once and their VJPs when f offers it, else f on z tiled m times.
+    const once = m > 1 && f.valueAndVjps !== undefined;
+    const stacked = m === 1 || once ? z : tf.tile(z, [m, ...event.map(() => 1)]);
+    const { value: out, vjp } = once
+      ? f.valueAndVjps!(z, e)
+      : f.valueAndVjp
+        ? f.valueAndVjp(stacked, e)
+        : autodiffVjp(f, stacked, e);
+    if (!sameShape(out.shape, stacked.shape) || !sameShape(vjp.shape, e.shape)) {
       throw new ShapeError(
         `${owner}: f must return a tensor of its input's shape; for an input of shape ${formatShape(stacked.shape)} it returned ${formatShape(sameShape(out.shape, stacked.shape) ? vjp.shape : out.shape)}`,
       );
     }
     const eventAxes = event.map((_, i) => i + 1);
-    const perProbeMean = (t: tf.Tensor) =>
-      tf.mul(tf.sum(tf.reshape(tf.sum(t, eventAxes), [m, batch]), 0), weight) as tf.Tensor1D;
+    // One probe with weight 1 (Hutchinson's default): the row sums are the estimate (2 kernels fewer).
+    const perProbeMean = (t: tf.Tensor) => {
+      const rows = tf.sum(t, eventAxes);
+      const summed = m === 1 ? rows : tf.sum(tf.reshape(rows, [m, batch]), 0);
+      return (weight === 1 ? summed : tf.mul(summed, weight)) as tf.Tensor1D;
+    };
     const trace = perProbeMean(tf.mul(vjp, e));
-    const sliced = m === 1 ? out : tf.slice(out, 0, batch);
+    const sliced = m === 1 || once ? out : tf.slice(out, 0, batch);
     const value = sliced === z ? tf.clone(sliced) : sliced;
     if (!options.frobenius) return { value, trace };
     return { value, trace, frobenius: perProbeMean(tf.square(vjp)) };

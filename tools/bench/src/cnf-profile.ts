@@ -2,11 +2,13 @@
 // workload: concat-squash 2 -> 64 -> 64 -> 64 -> 2, batch 256, Hutchinson trace, backpropagation,
 // Adam): tfjs's own profiler counts the kernels each step launches and the time per kernel name, so
 // that the solver's state arithmetic, the CNF bookkeeping and the optimiser show apart from the field.
-// Usage: node tools/bench/run.mjs tools/bench/src/cnf-profile.ts [--backend wasm] [--solver rk4]
-//   [--steps 8] [--top 25] [--timed-steps 20]
+// Usage: node tools/bench/run.mjs tools/bench/src/cnf-profile.ts [--backend wasm|wasm-xnnpack|cpu]
+//   [--solver rk4] [--steps 8] [--top 25] [--timed-steps 20]
+// `wasm-xnnpack`: the wasm backend with the engine's own SIMD kernels switched off (tfjs's kernels).
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { useBackend } from '@bijective/core';
+import { useWasmSimdKernels } from '@bijective/engine';
 import '@bijective/backend-wasm';
 import '@bijective/backend-cpu';
 import { fieldSession, trainSession, type CnfWorkload } from './cnf-workloads.js';
@@ -20,7 +22,8 @@ const { values: args } = parseArgs({
     'timed-steps': { type: 'string', default: '20' },
   },
 });
-await useBackend(args.backend as 'wasm' | 'cpu');
+useWasmSimdKernels(args.backend !== 'wasm-xnnpack');
+await useBackend(args.backend === 'wasm-xnnpack' ? 'wasm' : (args.backend as 'wasm' | 'cpu'));
 const workload: CnfWorkload = { dims: 2, hidden: [64, 64, 64], batch: 256 };
 const session = trainSession(workload, {
   solver: args.solver as 'rk4',

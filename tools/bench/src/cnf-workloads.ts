@@ -56,6 +56,7 @@ export function fieldSession(w: CnfWorkload, trace: 'hutchinson' | 'exact' = 'hu
   // The flow's path: f with its analytic vector-Jacobian product (one fused op per evaluation).
   const f = Object.assign((x: tf.Tensor) => field.apply(x as tf.Tensor2D, t), {
     valueAndVjp: (x: tf.Tensor, e: tf.Tensor) => field.valueAndVjp(x as tf.Tensor2D, t, e as tf.Tensor2D),
+    valueAndVjps: (x: tf.Tensor, e: tf.Tensor) => field.valueAndVjp(x as tf.Tensor2D, t, e as tf.Tensor2D),
   });
   return {
     forward() {

@@ -26,11 +26,13 @@ function sectionIds(wasm: Uint8Array): number[] {
 }
 
 describe('the generated wasm kernel module', () => {
-  test('imports only env.memory, exports the four kernels, and has no data segments', () => {
+  test('imports only env.memory, exports the six kernels, and has no data segments', () => {
     const module = new WebAssembly.Module(bytes);
     expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
     const exported = WebAssembly.Module.exports(module).map((e) => e.name);
-    expect(exported).toEqual(expect.arrayContaining(['gemm', 'gemmDot', 'transpose', 'columnSums']));
+    expect(exported).toEqual(
+      expect.arrayContaining(['gemm', 'gemmDot', 'transpose', 'columnSums', 'tanhInPlace', 'tanhVjpGrad']),
+    );
     expect(sectionIds(bytes)).not.toContain(11);
   });
 

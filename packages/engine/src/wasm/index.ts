@@ -2,3 +2,16 @@
 export { useWasmSimdKernels, wasmSimdKernelsEnabled, simdRuntime, SimdRuntime } from './simd-runtime.js';
 export type { SimdExports } from './simd-runtime.js';
 export { wasmMlpAvailable, wasmMlpForward, wasmMlpBackward, type WasmMlpGradients } from './mlp-kernels.js';
+export {
+  wasmTanhFieldAvailable,
+  wasmTanhFieldVjp,
+  wasmTanhFieldVjpGrad,
+  runTanhFieldVjp,
+  runTanhFieldVjpGrad,
+  tanhFieldTapeSize,
+  type TanhFieldWidths,
+  type TanhFieldVjpBuffers,
+  type TanhFieldVjpGradBuffers,
+  type WasmTanhFieldValues,
+  type WasmTanhFieldGradients,
+} from './tanh-field-kernels.js';

@@ -7,6 +7,8 @@ export const ACCUMULATE = 1;
 export const RELU = 2;
 /** gemm/gemmDot epilogue flag: v where mask > 0, else 0 (the ReLU derivative). @internal */
 export const MASK = 4;
+/** gemm/gemmDot epilogue flag: the product times 1 − mask² (tanh' from a layer's output), before ACCUMULATE adds C. @internal */
+export const SLOPE = 16;
 
 /**
  * The exports of the engine's wasm SIMD module (packages/engine/assembly/mlp-kernels.ts); pointers
@@ -47,6 +49,18 @@ export interface SimdExports {
   transpose(rows: number, cols: number, src: number, dst: number): void;
   /** dst[j] = Σ_r src[r, j]. */
   columnSums(rows: number, cols: number, src: number, dst: number): void;
+  /** x ← tanh(x) over `count` floats (`one` = 1: its constants are built from it at run time). */
+  tanhInPlace(count: number, x: number, one: number): void;
+  /** A tanh layer's VJP backward step over `count` floats: aBar (+)= −2 w̄ ⊙ h ⊙ w (+ when accumulate is 1), uBar = w̄ ⊙ (1 − h²) (uBar may be wBar). */
+  tanhVjpGrad(
+    count: number,
+    wBar: number,
+    h: number,
+    w: number,
+    aBar: number,
+    uBar: number,
+    accumulate: number,
+  ): void;
 }
 
 /**

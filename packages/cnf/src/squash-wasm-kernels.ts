@@ -1,0 +1,241 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  runKernelOutputs,
+  runTanhFieldVjp,
+  runTanhFieldVjpGrad,
+  simdRuntime,
+  tanhFieldTapeSize,
+  type SimdRuntime,
+  type TanhFieldWidths,
+} from '@bijective/engine';
+import { squashLayerWeights, squashLayerWeightsGrad, type Buffers } from './squash-weights-kernel.js';
+
+const FORWARD = 'Bijective.WasmSquashFieldVjp';
+const BACKWARD = 'Bijective.WasmSquashFieldVjpGrad';
+
+function runtimeOf(backend: unknown, kernel: string): SimdRuntime {
+  const runtime = simdRuntime(backend as object);
+  if (!runtime) throw new Error(`${kernel}: the wasm SIMD kernels are not available on this backend`);
+  return runtime;
+}
+
+/** The layer widths `[in, out]` from the parameters (W, b, W_g, b_g, W_h per layer). */
+const widthsOf = (params: readonly tf.TensorInfo[]): TanhFieldWidths =>
+  Array.from({ length: params.length / 5 }, (_, l) => {
+    const [i, o] = params[5 * l]!.shape as [number, number];
+    return [i, o] as const;
+  });
+
+/** Float offsets in the tape: the field's part first, then per layer its gate, kernel and shift. */
+function weightLayout(n: number, widths: TanhFieldWidths, probes: number) {
+  let at = tanhFieldTapeSize(n, widths, probes);
+  const gates: number[] = [];
+  const kernels: number[] = [];
+  const shifts: number[] = [];
+  for (const [i, o] of widths) {
+    gates.push(at);
+    kernels.push(at + o);
+    shifts.push(at + o + i * o);
+    at += 2 * o + i * o;
+  }
+  return { gates, kernels, shifts, size: at };
+}
+
+/**
+ * FFJORD's unconditional tanh concat-squash field f(z, t) and its VJP eᵀ ∂f/∂z as ONE wasm kernel:
+ * inputs (z, e, t, then per layer W, b, W_g, b_g, W_h); every layer's gate g = σ(t W_g + b_g), kernel
+ * W ⊙ g and shift b ⊙ g + t W_h written to the tape, then the engine's tanh field kernel on them.
+ * z is `[n, D]`, e `[m·n, D]` (m probes sharing one evaluation of f). Outputs [f; vjp] `[(1 + m) n, D]`
+ * and the tape (what {@link BACKWARD} reads).
+ */
+tf.registerKernel({
+  kernelName: FORWARD,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend }) => {
+    const rt = runtimeOf(backend, FORWARD);
+    const [z, e, t, ...params] = Object.values(inputs) as tf.TensorInfo[];
+    const widths = widthsOf(params);
+    const n = z!.shape[0] as number;
+    const probes = (e!.shape[0] as number) / n;
+    const layout = weightLayout(n, widths, probes);
+    const stacked = rt.heap.makeOutput([(1 + probes) * n, z!.shape[1] as number]);
+    const tape = rt.heap.makeOutput([layout.size]);
+    const at = (info: tf.TensorInfo) => rt.heap.offset(info);
+    const tapeAt = at(tape);
+    // Views after every allocation (a malloc may grow the memory and detach them).
+    const heap = new Float32Array(rt.heap.memory.buffer);
+    const view = (offset: number, floats: number) => heap.subarray(offset >>> 2, (offset >>> 2) + floats);
+    const input = (info: tf.TensorInfo) =>
+      view(
+        at(info),
+        info.shape.reduce((a, b) => a * b, 1),
+      );
+    const time = heap[at(t!) >>> 2] as number;
+    widths.forEach(([i, o], l) => {
+      const [W, b, gK, gB, hK] = params.slice(5 * l, 5 * l + 5).map(input) as Buffers<5>;
+      const gate = view(tapeAt + 4 * layout.gates[l]!, o);
+      const kernel = view(tapeAt + 4 * layout.kernels[l]!, i * o);
+      const shift = view(tapeAt + 4 * layout.shifts[l]!, o);
+      squashLayerWeights(time, W, b, gK, gB, hK, gate, kernel, shift);
+    });
+    runTanhFieldVjp(
+      rt,
+      n,
+      widths,
+      {
+        z: at(z!),
+        e: at(e!),
+        kernels: layout.kernels.map((k) => tapeAt + 4 * k),
+        shifts: layout.shifts.map((c) => tapeAt + 4 * c),
+        stacked: at(stacked),
+        tape: tapeAt,
+      },
+      probes,
+    );
+    return [stacked, tape];
+  },
+});
+
+/**
+ * The backward pass of {@link FORWARD} as ONE wasm kernel: inputs (dy `[(1 + m) n, D]`, z, e, t, the
+ * parameters, the tape), attribute `packed`; outputs z̄, t̄ and the parameters' gradients (flattened
+ * and concatenated in order when `packed`, else one per parameter): the engine's tanh field backward
+ * gives K̄_l and c̄_l, the gate algebra turns them into the parameters' gradients and t̄.
+ */
+tf.registerKernel({
+  kernelName: BACKWARD,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const rt = runtimeOf(backend, BACKWARD);
+    const packed = (attrs as { packed?: boolean }).packed === true;
+    const all = Object.values(inputs) as tf.TensorInfo[];
+    const [dy, z, e, t] = all as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
+    const params = all.slice(4, -1);
+    const tapeInfo = all[all.length - 1] as tf.TensorInfo;
+    const widths = widthsOf(params);
+    const n = z.shape[0] as number;
+    const probes = (e.shape[0] as number) / n;
+    const layout = weightLayout(n, widths, probes);
+    const sizes = params.map((p) => p.shape.reduce((a, b) => a * b, 1));
+    const zBar = rt.heap.makeOutput([...z.shape]);
+    const tBar = rt.heap.makeOutput([]);
+    const grads = packed
+      ? [rt.heap.makeOutput([sizes.reduce((a, b) => a + b, 0)])]
+      : params.map((p) => rt.heap.makeOutput([...p.shape]));
+    // K̄_l and c̄_l in a block of their own (the engine's pass uses the scratch block).
+    const barFloats = widths.reduce((s, [i, o]) => s + i * o + o, 0);
+    const bars = rt.heap.malloc(4 * barFloats);
+    try {
+      const kernelBars: number[] = [];
+      const shiftBars: number[] = [];
+      let offset = bars;
+      for (const [i, o] of widths) {
+        kernelBars.push(offset);
+        shiftBars.push(offset + 4 * i * o);
+        offset += 4 * (i * o + o);
+      }
+      const at = (info: tf.TensorInfo) => rt.heap.offset(info);
+      const tapeAt = at(tapeInfo);
+      runTanhFieldVjpGrad(
+        rt,
+        n,
+        widths,
+        {
+          dy: at(dy),
+          z: at(z),
+          e: at(e),
+          kernels: layout.kernels.map((k) => tapeAt + 4 * k),
+          tape: tapeAt,
+          zBar: at(zBar),
+          kernelBars,
+          shiftBars,
+        },
+        probes,
+      );
+      // Views after every allocation (the engine's scratch may have grown the memory).
+      const heap = new Float32Array(rt.heap.memory.buffer);
+      const view = (offsetBytes: number, floats: number) =>
+        heap.subarray(offsetBytes >>> 2, (offsetBytes >>> 2) + floats);
+      const input = (info: tf.TensorInfo) =>
+        view(
+          at(info),
+          info.shape.reduce((a, b) => a * b, 1),
+        );
+      const time = heap[at(t) >>> 2] as number;
+      let packedAt = packed ? at(grads[0]!) : 0;
+      const target = (v: number): Float32Array => {
+        if (!packed) return input(grads[v]!);
+        const out = view(packedAt, sizes[v]!);
+        packedAt += 4 * sizes[v]!;
+        return out;
+      };
+      let tSum = 0;
+      widths.forEach(([i, o], l) => {
+        const [W, b, gK, , hK] = params.slice(5 * l, 5 * l + 5).map(input) as Buffers<5>;
+        const gate = view(tapeAt + 4 * layout.gates[l]!, o);
+        const layerGrads = [0, 1, 2, 3, 4].map((v) => target(5 * l + v)) as Buffers<5>;
+        tSum += squashLayerWeightsGrad(
+          time,
+          W,
+          b,
+          gK,
+          hK,
+          gate,
+          view(kernelBars[l]!, i * o),
+          view(shiftBars[l]!, o),
+          layerGrads,
+        );
+      });
+      heap[at(tBar) >>> 2] = tSum;
+    } finally {
+      rt.heap.free(bars);
+    }
+    return [zBar, tBar, ...grads];
+  },
+});
+
+/**
+ * Whether the tanh concat-squash field runs as wasm SIMD kernels now (wasm backend, kernels on).
+ * @internal
+ */
+export function wasmSquashFieldAvailable(): boolean {
+  return tf.getBackend() === 'wasm' && simdRuntime(tf.backend()) !== null;
+}
+
+/**
+ * [f(z, t); eᵀ ∂f/∂z] `[(1 + m) n, D]` (z `[n, D]`, e `[m·n, D]`) of the unconditional tanh concat-squash field with `params` (W, b,
+ * W_g, b_g, W_h per layer) and the tape its gradient reads, as ONE kernel.
+ * @internal
+ */
+export function wasmSquashFieldVjp(
+  z: tf.Tensor,
+  e: tf.Tensor,
+  t: tf.Tensor,
+  params: readonly tf.Tensor[],
+): { stacked: tf.Tensor2D; tape: tf.Tensor1D } {
+  const named: tf.NamedTensorMap = { z, e, t };
+  params.forEach((p, i) => (named[`p${i}`] = p));
+  const [stacked, tape] = runKernelOutputs(FORWARD, named);
+  return { stacked: stacked as tf.Tensor2D, tape: tape as tf.Tensor1D };
+}
+
+/**
+ * The gradients of {@link wasmSquashFieldVjp} (but the probe's) from `dy`, as ONE kernel: z̄, t̄ and
+ * the parameters' (one flat tensor when `packed`).
+ * @internal
+ */
+export function wasmSquashFieldVjpGrad(
+  dy: tf.Tensor,
+  z: tf.Tensor,
+  e: tf.Tensor,
+  t: tf.Tensor,
+  params: readonly tf.Tensor[],
+  tape: tf.Tensor,
+  packed: boolean,
+): { zBar: tf.Tensor; tBar: tf.Tensor; paramGrads: tf.Tensor[] } {
+  const named: tf.NamedTensorMap = { dy, z, e, t };
+  params.forEach((p, i) => (named[`p${i}`] = p));
+  named.tape = tape;
+  const [zBar, tBar, ...paramGrads] = runKernelOutputs(BACKWARD, named, { packed });
+  return { zBar: zBar!, tBar: tBar!, paramGrads };
+}
