@@ -7,7 +7,6 @@ import {
   type BijectorConfig,
   type ValueAndLogDet,
 } from '@bijective/core';
-import { conv2dSame } from '@bijective/engine';
 import { ConvNet } from './conv-net.js';
 import { hiddenChannelsOption, imageShapeOption, type ImageShape } from './image-shape.js';
 import { couplingKernel } from './kernels/coupling-kernel.js';
@@ -87,7 +86,7 @@ export class GlowCoupling extends BaseBijector {
   private fused(t: tf.Tensor, inverse: boolean): ValueAndLogDet {
     const a = tf.slice(t, [0, 0, 0, 0], [-1, -1, -1, this.kept]) as tf.Tensor4D;
     const { last } = this.net;
-    const conv = conv2dSame(this.net.hidden(a), last.weight as tf.Tensor4D);
+    const conv = this.net.lastConvolution(a);
     const [value, logDet] = couplingKernel([t, conv, last.bias, last.logScale], { inverse });
     return { value: value as tf.Tensor, logDet: logDet as tf.Tensor };
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { conv2dSame } from '@bijective/engine';
+import { conv2dSame, wasmConvNet, wasmConvNetAvailable } from '@bijective/engine';
 
 /** Glow's learned output scale: the last layer's output is multiplied by exp(3·u) (Conv2dZeros). */
 const ZERO_CONV_SCALE = 3;
@@ -77,6 +77,25 @@ export class ConvNet {
   /** The network's output for `x` `[b, h, w, in]`. */
   apply(x: tf.Tensor4D): tf.Tensor4D {
     return this.last.apply(this.hidden(x));
+  }
+
+  /**
+   * The last layer's convolution before its bias and output scale, conv(hidden(x), W) (what the
+   * coupling's fused kernel reads): on the wasm backend the whole network and its gradients as the
+   * engine's own SIMD kernels ({@link wasmConvNet}), elsewhere tfjs convolutions.
+   */
+  lastConvolution(x: tf.Tensor4D): tf.Tensor4D {
+    const { weight } = this.last;
+    if (wasmConvNetAvailable())
+      return wasmConvNet(
+        x,
+        this.w1 as tf.Tensor4D,
+        this.b1 as tf.Tensor1D,
+        this.w2 as tf.Tensor4D,
+        this.b2 as tf.Tensor1D,
+        weight as tf.Tensor4D,
+      );
+    return conv2dSame(this.hidden(x), weight as tf.Tensor4D);
   }
 
   /** The second hidden layer's activations for `x` (the last layer's input). */

@@ -1,4 +1,5 @@
-// The engine's own wasm SIMD kernels: the switch, and (internal, for benchmarks) the runtime and the MLP kernels.
+// The engine's own wasm SIMD kernels: the switch, and (internal) the runtime, the MLP kernels and Glow's coupling network.
 export { useWasmSimdKernels, wasmSimdKernelsEnabled, simdRuntime, SimdRuntime } from './simd-runtime.js';
 export type { SimdExports } from './simd-runtime.js';
 export { wasmMlpAvailable, wasmMlpForward, wasmMlpBackward, type WasmMlpGradients } from './mlp-kernels.js';
+export { wasmConvNetAvailable, wasmConvNet } from './conv-kernels.js';

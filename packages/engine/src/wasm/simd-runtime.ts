@@ -47,6 +47,32 @@ export interface SimdExports {
   transpose(rows: number, cols: number, src: number, dst: number): void;
   /** dst[j] = Σ_r src[r, j]. */
   columnSums(rows: number, cols: number, src: number, dst: number): void;
+  /** dst[p, (i·k + j)·c + ch] = src[b, y ± (i − r), x ± (j − r), ch] (k×k neighbourhoods, 0 outside; − when mirrored), src pixel stride ps, dst row stride ldd. */
+  im2col(
+    B: number,
+    H: number,
+    W: number,
+    c: number,
+    k: number,
+    src: number,
+    ps: number,
+    dst: number,
+    ldd: number,
+    mirrored: number,
+  ): void;
+  /** dst[b, y, x, ch] (+)= Σ_{i,j} src[b, y ± (i − r), x ± (j − r), (i·k + j)·c + ch] over the image, src row stride lds. */
+  col2im(
+    B: number,
+    H: number,
+    W: number,
+    c: number,
+    k: number,
+    src: number,
+    lds: number,
+    dst: number,
+    mirrored: number,
+    flags: number,
+  ): void;
 }
 
 /**
