@@ -328,7 +328,8 @@ export function im2col(
  * The sum over a k×k neighbourhood that im2col's adjoint and a convolution from per-tap products
  * need (col2im): dst[b, y, x, ch] = Σ_{i,j} src[b, y + σ(i − r), x + σ(j − r), (i·k + j)·c + ch]
  * over the taps inside the image, σ = 1 or −1 (`mirrored`), r = (k − 1) / 2; src's row stride lds,
- * dst `[B, H, W, c]` contiguous; with ACCUMULATE in flags the sum is added to dst.
+ * dst's pixel stride pd (its first c channels are written); with ACCUMULATE in flags the sum is
+ * added to dst.
  */
 export function col2im(
   B: i32,
@@ -339,6 +340,7 @@ export function col2im(
   src: usize,
   lds: i32,
   dst: usize,
+  pd: i32,
   mirrored: i32,
   flags: i32,
 ): void {
@@ -365,6 +367,6 @@ export function col2im(
             else for (let q: usize = 0; q < cb; q += 4) store<f32>(d + q, load<f32>(d + q) + load<f32>(s + q));
           }
         }
-        d += cb;
+        d += (<usize>pd) << 2;
       }
 }

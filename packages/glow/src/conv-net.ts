@@ -80,12 +80,14 @@ export class ConvNet {
   }
 
   /**
-   * The last layer's convolution before its bias and output scale, conv(hidden(x), W) (what the
-   * coupling's fused kernel reads): on the wasm backend the whole network and its gradients as the
-   * engine's own SIMD kernels ({@link wasmConvNet}), elsewhere tfjs convolutions.
+   * The last layer's convolution before its bias and output scale, conv(hidden(x_a), W), on the
+   * first `inChannels` channels x_a of `x` (what the coupling's fused kernel reads): on the wasm
+   * backend the whole network and its gradients as the engine's own SIMD kernels, reading x_a in
+   * place ({@link wasmConvNet}), elsewhere tfjs convolutions on a slice.
    */
   lastConvolution(x: tf.Tensor4D): tf.Tensor4D {
     const { weight } = this.last;
+    const inChannels = this.w1.shape[2] as number;
     if (wasmConvNetAvailable())
       return wasmConvNet(
         x,
@@ -95,7 +97,8 @@ export class ConvNet {
         this.b2 as tf.Tensor1D,
         weight as tf.Tensor4D,
       );
-    return conv2dSame(this.hidden(x), weight as tf.Tensor4D);
+    const a = x.shape[3] === inChannels ? x : tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, inChannels]);
+    return conv2dSame(this.hidden(a), weight as tf.Tensor4D);
   }
 
   /** The second hidden layer's activations for `x` (the last layer's input). */

@@ -39,17 +39,17 @@ function pixelContraction(
   }
 }
 
-/** The shapes of a network's filters: w₁ `[k, k, ci, m]`, w₃ `[k, k, m, co]`. */
-function dims(x: tf.TensorInfo, w1: tf.TensorInfo, w3: tf.TensorInfo) {
-  const [b, h, w, ci] = x.shape as [number, number, number, number];
-  const [k, , , m] = w1.shape as [number, number, number, number];
+/** The sizes of a network on x `[b, h, w, c]` (its first ci channels read) with w₁ `[k, k, ci, m]`, w₃ `[k, k, m, co]`. */
+function dims(x: readonly number[], w1: tf.TensorInfo, w3: tf.TensorInfo) {
+  const [b, h, w, c] = x as [number, number, number, number];
+  const [k, , ci, m] = w1.shape as [number, number, number, number];
   const co = w3.shape[3] as number;
-  return { b, h, w, ci, k, m, co, n: b * h * w, kk: k * k, ldp: vectorWidth(k * k * ci) };
+  return { b, h, w, c, ci, k, m, co, n: b * h * w, kk: k * k, ldp: vectorWidth(k * k * ci) };
 }
 
 /**
  * Glow's coupling network out = conv_k(relu(conv_1(relu(conv_k(x, w₁) + b₁), w₂) + b₂), w₃) ('same',
- * stride 1, NHWC, no bias on the last layer): inputs (x, w₁, b₁, w₂, b₂, w₃), outputs (P, h₁, h₂, out)
+ * stride 1, NHWC, no bias on the last layer) on x's first ci channels: inputs (x, w₁, b₁, w₂, b₂, w₃), outputs (P, h₁, h₂, out)
  * with P `[n, ⌈k²ci⌉₄]` x's patches (im2col, for w₁'s gradient), h₁, h₂ `[n, m]` the hidden layers.
  * h₁ = relu(P w₁ + b₁) and h₂ = relu(h₁ w₂ + b₂) are gemms; the last layer is Z = h₂ W₃ with
  * W₃ `[m, (tap, co)]`, summed over each pixel's neighbourhood (col2im): the wide input side is never
@@ -61,7 +61,7 @@ tf.registerKernel({
   kernelFunc: ({ inputs, backend }) => {
     const rt = runtimeOf(backend, FORWARD);
     const { x, w1, b1, w2, b2, w3 } = inputs as Record<string, tf.TensorInfo>;
-    const d = dims(x!, w1!, w3!);
+    const d = dims(x!.shape, w1!, w3!);
     const { n, k, kk, m, ci, co, ldp } = d;
     const outs = [
       rt.heap.makeOutput([n, ldp]),
@@ -81,18 +81,18 @@ tf.registerKernel({
       for (let c = 0; c < m; c++)
         for (let o = 0; o < co; o++) heap[dst + c * kk * co + t * co + o] = heap[src + (t * m + c) * co + o]!;
     const { kernels: K } = rt;
-    K.im2col(d.b, d.h, d.w, ci, k, at(x!), ci, p, ldp, 0);
+    K.im2col(d.b, d.h, d.w, ci, k, at(x!), d.c, p, ldp, 0);
     K.gemm(n, m, kk * ci, p, ldp, 1, at(w1!), m, h1, m, at(b1!), 0, RELU);
     K.gemm(n, m, m, h1, m, 1, at(w2!), m, h2, m, at(b2!), 0, RELU);
     K.gemm(n, kk * co, m, h2, m, 1, w3r, kk * co, z, kk * co, 0, 0, 0);
-    K.col2im(d.b, d.h, d.w, co, k, z, kk * co, out, 0, 0);
+    K.col2im(d.b, d.h, d.w, co, k, z, kk * co, out, co, 0, 0);
     return [...outs];
   },
 });
 
 /**
- * The backward pass of {@link FORWARD} from ∂L/∂out: inputs (∂out, P, h₁, h₂, w₁, w₂, w₃), outputs
- * (∂x, ∂w₁, ∂b₁, ∂w₂, ∂b₂, ∂w₃). With D `[n, (tap, co)]` ∂out's mirrored neighbourhoods (im2col):
+ * The backward pass of {@link FORWARD} from ∂L/∂out: inputs (∂out, P, h₁, h₂, w₁, w₂, w₃), attribute
+ * `channels` (x's c), outputs (∂x `[b, h, w, c]`, zero past channel ci, ∂w₁, ∂b₁, ∂w₂, ∂b₂, ∂w₃). With D `[n, (tap, co)]` ∂out's mirrored neighbourhoods (im2col):
  * ∂w₃ = h₂ᵀ D (rearranged), δ₂ = (D W₃′) ⊙ [h₂ > 0] with W₃′ `[(tap, o), c]`, ∂w₂ = h₁ᵀ δ₂,
  * δ₁ = (δ₂ w₂ᵀ) ⊙ [h₁ > 0], ∂w₁ = Pᵀ δ₁, ∂b = column sums of δ, and ∂x = col2im of δ₁ w₁ᵀ with
  * mirrored shifts.
@@ -100,16 +100,16 @@ tf.registerKernel({
 tf.registerKernel({
   kernelName: BACKWARD,
   backendName: 'wasm',
-  kernelFunc: ({ inputs, backend }) => {
+  kernelFunc: ({ inputs, backend, attrs }) => {
     const rt = runtimeOf(backend, BACKWARD);
     const { dy, p, h1, h2, w1, w2, w3 } = inputs as Record<string, tf.TensorInfo>;
     const [b, h, w, co] = dy!.shape as [number, number, number, number];
-    const ci = w1!.shape[2] as number;
-    const d = dims({ ...dy!, shape: [b, h, w, ci] }, w1!, w3!);
-    const { n, k, kk, m, ldp } = d;
+    const c = (attrs as { channels: number }).channels;
+    const d = dims([b, h, w, c], w1!, w3!);
+    const { n, k, kk, m, ci, ldp } = d;
     const kc = kk * co;
     const outs = [
-      rt.heap.makeOutput([b, h, w, ci]),
+      rt.heap.makeOutput([b, h, w, c]),
       rt.heap.makeOutput([...w1!.shape]),
       rt.heap.makeOutput([m]),
       rt.heap.makeOutput([...w2!.shape]),
@@ -147,7 +147,8 @@ tf.registerKernel({
     pixelContraction(rt, ldp, m, n, at(p!), ldp, g1, dw1p);
     K.columnSums(n, m, g1, db1);
     K.gemm(n, ldp, m, g1, m, 1, w1t, ldp, dBuf, ldp, 0, 0, 0);
-    K.col2im(b, h, w, ci, k, dBuf, ldp, dx, 1, 0);
+    if (c > ci) heap.fill(0, dx >>> 2, (dx >>> 2) + n * c);
+    K.col2im(b, h, w, ci, k, dBuf, ldp, dx, c, 1, 0);
     // ∂w₃ [c, (tap, o)] -> [tap, c, o]; ∂w₁ = the first k²ci rows of Pᵀ δ₁.
     const view = new Float32Array(rt.heap.memory.buffer);
     for (let t = 0; t < kk; t++)
@@ -177,7 +178,8 @@ const convNetOp = customOp<[tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor4D, 
       value: out!,
       gradFunc: (dy, saved) => {
         const [sp, sh1, sh2, sw1, sw2, sw3] = saved as tf.Tensor[];
-        return runKernelOutputs(BACKWARD, { dy, p: sp!, h1: sh1!, h2: sh2!, w1: sw1!, w2: sw2!, w3: sw3! });
+        const inputs = { dy, p: sp!, h1: sh1!, h2: sh2!, w1: sw1!, w2: sw2!, w3: sw3! };
+        return runKernelOutputs(BACKWARD, inputs, { channels: x.shape[3] });
       },
     };
   },
@@ -186,7 +188,8 @@ const convNetOp = customOp<[tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor4D, 
 /**
  * Glow's coupling network conv_k(relu(conv_1(relu(conv_k(x, w₁) + b₁), w₂) + b₂), w₃) (Kingma &
  * Dhariwal 2018, §3.3; 'same' padding, stride 1, NHWC; w₁ `[k, k, ci, m]`, w₂ `[1, 1, m, m]`,
- * w₃ `[k, k, m, co]`, k odd) as ONE kernel of the engine's wasm SIMD code, and its gradients with
+ * w₃ `[k, k, m, co]`, k odd) on the first ci channels of x `[b, h, w, c]` (a coupling's kept half,
+ * read in place: no slice, and ∂x is zero past channel ci) as ONE kernel of the engine's wasm SIMD code, and its gradients with
  * respect to x and every weight as one more: every layer a gemm (the k×k layers through im2col of
  * the narrow side and col2im), no XNNPACK repacking, no transposes of the batch. Check
  * {@link wasmConvNetAvailable} first; the result equals the tfjs convolutions' to float32 rounding.
@@ -204,14 +207,14 @@ export function wasmConvNet(
   if (
     k !== k2 ||
     k % 2 !== 1 ||
-    x.shape[3] !== ci ||
+    x.shape[3] < ci ||
     b1.shape[0] !== m ||
     w2.shape.join() !== [1, 1, m, m].join() ||
     b2.shape[0] !== m ||
     w3.shape.slice(0, 3).join() !== [k, k, m].join()
   ) {
     throw new ShapeError(
-      `wasmConvNet: needs x [b, h, w, ci], w1 [k, k, ci, m] (k odd), b1 [m], w2 [1, 1, m, m], b2 [m], w3 [k, k, m, co], got ${JSON.stringify([x, w1, b1, w2, b2, w3].map((t) => t.shape))}`,
+      `wasmConvNet: needs x [b, h, w, c ≥ ci], w1 [k, k, ci, m] (k odd), b1 [m], w2 [1, 1, m, m], b2 [m], w3 [k, k, m, co], got ${JSON.stringify([x, w1, b1, w2, b2, w3].map((t) => t.shape))}`,
     );
   }
   return convNetOp(x, w1, b1, w2, b2, w3) as tf.Tensor4D;

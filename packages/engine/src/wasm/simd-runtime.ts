@@ -60,7 +60,7 @@ export interface SimdExports {
     ldd: number,
     mirrored: number,
   ): void;
-  /** dst[b, y, x, ch] (+)= Σ_{i,j} src[b, y ± (i − r), x ± (j − r), (i·k + j)·c + ch] over the image, src row stride lds. */
+  /** dst[b, y, x, ch] (+)= Σ_{i,j} src[b, y ± (i − r), x ± (j − r), (i·k + j)·c + ch] over the image, src row stride lds, dst pixel stride pd. */
   col2im(
     B: number,
     H: number,
@@ -70,6 +70,7 @@ export interface SimdExports {
     src: number,
     lds: number,
     dst: number,
+    pd: number,
     mirrored: number,
     flags: number,
   ): void;
