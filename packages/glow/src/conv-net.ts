@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { conv2dSame, wasmConvNet, wasmConvNetAvailable } from '@bijective/engine';
+import { conv2dSame, wasmConvNet, wasmSimdAvailable } from '@bijective/engine';
 
 /** Glow's learned output scale: the last layer's output is multiplied by exp(3·u) (Conv2dZeros). */
 const ZERO_CONV_SCALE = 3;
@@ -88,7 +88,7 @@ export class ConvNet {
   lastConvolution(x: tf.Tensor4D): tf.Tensor4D {
     const { weight } = this.last;
     const inChannels = this.w1.shape[2] as number;
-    if (wasmConvNetAvailable())
+    if (wasmSimdAvailable())
       return wasmConvNet(
         x,
         this.w1 as tf.Tensor4D,

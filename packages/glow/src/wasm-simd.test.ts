@@ -1,4 +1,4 @@
-// Glow on the wasm backend with the engine's own SIMD kernels for its coupling networks against the
+// Glow on the wasm backend with the engine's own SIMD kernels (coupling networks, 1x1 convolutions) against the
 // same flow with them switched off (tfjs's XNNPACK convolutions): log-densities, samples, the loss
 // and every parameter gradient agree to float32 rounding, and train steps leak nothing.
 import * as tf from '@tensorflow/tfjs-core';
@@ -6,7 +6,7 @@ import '@bijective/test-support/wasm';
 import '@bijective/engine/gradients';
 import { simdParity } from '@bijective/test-support/simd-parity';
 import { Flow, StandardNormal } from '@bijective/core';
-import { useWasmSimdKernels, wasmConvNetAvailable } from '@bijective/engine';
+import { useWasmSimdKernels, wasmSimdAvailable } from '@bijective/engine';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Glow } from './index.js';
 import { perturbed } from './test-helpers.js';
@@ -20,7 +20,7 @@ describe.each([
   { imageShape: [4, 6, 3], levels: 1, hiddenChannels: 9, splitPrior: 'learned' as const },
 ])('glow $imageShape, $levels levels, $hiddenChannels hidden channels on wasm', (options) => {
   test('own SIMD kernels agree with XNNPACK and leak nothing', () => {
-    expect(wasmConvNetAvailable()).toBe(true);
+    expect(wasmSimdAvailable()).toBe(true);
     const glow = new Glow({ ...options, stepsPerLevel: 2, seed: 3 });
     // Move the zero-initialised last layers off zero, so that every layer's gradient is exercised.
     perturbed(glow, 8, 0.05);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '@bijective/core';
 import { customOp, runKernelOutputs } from '../tfjs/internals.js';
-import { ACCUMULATE, MASK, RELU, simdRuntime, type SimdRuntime } from './simd-runtime.js';
+import { MASK, RELU, simdRuntime, type SimdRuntime } from './simd-runtime.js';
 
 const FORWARD = 'Bijective.WasmConvNetForward';
 const BACKWARD = 'Bijective.WasmConvNetBackward';
@@ -14,30 +14,6 @@ function runtimeOf(backend: unknown, kernel: string): SimdRuntime {
 
 /** n rounded up to a multiple of 4 (a row stride whose columns fill whole vectors). */
 const vectorWidth = (n: number) => Math.ceil(n / 4) * 4;
-
-/** Pixels of the filter gradients' products per call: both factors' slices stay in the core's cache. */
-const PIXELS_PER_CHUNK = 256;
-
-/**
- * C `[M, N]` = Aᵀ B for row-major A `[K, lda]` (its first M columns) and B `[K, N]`, the weight
- * gradient of a layer over K pixels, as gemm calls over chunks of pixels accumulated into C (one
- * pass over the whole batch per 4×8 tile would stream both factors from memory M·N/32 times).
- */
-function pixelContraction(
-  rt: SimdRuntime,
-  M: number,
-  N: number,
-  K: number,
-  a: number,
-  lda: number,
-  b: number,
-  c: number,
-): void {
-  for (let p = 0; p < K; p += PIXELS_PER_CHUNK) {
-    const rows = Math.min(PIXELS_PER_CHUNK, K - p);
-    rt.kernels.gemm(M, N, rows, a + 4 * p * lda, 1, lda, b + 4 * p * N, N, c, N, 0, 0, p > 0 ? ACCUMULATE : 0);
-  }
-}
 
 /** The sizes of a network on x `[b, h, w, c]` (its first ci channels read) with w₁ `[k, k, ci, m]`, w₃ `[k, k, m, co]`. */
 function dims(x: readonly number[], w1: tf.TensorInfo, w3: tf.TensorInfo) {
@@ -138,13 +114,13 @@ tf.registerKernel({
       for (let j = 0; j < m; j++) heap[(w1t >>> 2) + j * ldp + r] = heap[w1o + r * m + j]!;
     const { kernels: K } = rt;
     K.im2col(b, h, w, co, k, at(dy!), co, dBuf, kc, 1);
-    pixelContraction(rt, m, kc, n, at(h2!), m, dBuf, dw3r);
+    rt.contractRows(m, kc, n, at(h2!), m, dBuf, dw3r);
     K.gemm(n, m, kc, dBuf, kc, 1, w3t, m, g2, m, 0, at(h2!), MASK);
-    pixelContraction(rt, m, m, n, at(h1!), m, g2, dw2);
+    rt.contractRows(m, m, n, at(h1!), m, g2, dw2);
     K.columnSums(n, m, g2, db2);
     K.transpose(m, m, at(w2!), w2t);
     K.gemm(n, m, m, g2, m, 1, w2t, m, g1, m, 0, at(h1!), MASK);
-    pixelContraction(rt, ldp, m, n, at(p!), ldp, g1, dw1p);
+    rt.contractRows(ldp, m, n, at(p!), ldp, g1, dw1p);
     K.columnSums(n, m, g1, db1);
     K.gemm(n, ldp, m, g1, m, 1, w1t, ldp, dBuf, ldp, 0, 0, 0);
     if (c > ci) heap.fill(0, dx >>> 2, (dx >>> 2) + n * c);
@@ -159,15 +135,6 @@ tf.registerKernel({
     return [...outs];
   },
 });
-
-/**
- * Whether Glow's coupling network runs as the engine's wasm SIMD kernels now ({@link wasmConvNet}):
- * the active backend is tfjs's wasm backend with its memory reachable and the kernels switched on.
- * @internal
- */
-export function wasmConvNetAvailable(): boolean {
-  return tf.getBackend() === 'wasm' && simdRuntime(tf.backend()) !== null;
-}
 
 /** The differentiable op: the forward kernel, its patches and hidden layers saved for the backward kernel. */
 const convNetOp = customOp<[tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor4D, tf.Tensor1D, tf.Tensor4D]>(
@@ -192,7 +159,7 @@ const convNetOp = customOp<[tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor4D, 
  * read in place: no slice, and ∂x is zero past channel ci) as ONE kernel of the engine's wasm SIMD code, and its gradients with
  * respect to x and every weight as one more: every layer a gemm (the k×k layers through im2col of
  * the narrow side and col2im), no XNNPACK repacking, no transposes of the batch. Check
- * {@link wasmConvNetAvailable} first; the result equals the tfjs convolutions' to float32 rounding.
+ * `wasmSimdAvailable()` first; the result equals the tfjs convolutions' to float32 rounding.
  * @internal
  */
 export function wasmConvNet(

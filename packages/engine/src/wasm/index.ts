@@ -1,5 +1,11 @@
 // The engine's own wasm SIMD kernels: the switch, and (internal) the runtime, the MLP kernels and Glow's coupling network.
-export { useWasmSimdKernels, wasmSimdKernelsEnabled, simdRuntime, SimdRuntime } from './simd-runtime.js';
+export {
+  useWasmSimdKernels,
+  wasmSimdKernelsEnabled,
+  wasmSimdAvailable,
+  simdRuntime,
+  SimdRuntime,
+} from './simd-runtime.js';
 export type { SimdExports } from './simd-runtime.js';
 export { wasmMlpAvailable, wasmMlpForward, wasmMlpBackward, type WasmMlpGradients } from './mlp-kernels.js';
-export { wasmConvNetAvailable, wasmConvNet } from './conv-kernels.js';
+export { wasmConvNet } from './conv-kernels.js';

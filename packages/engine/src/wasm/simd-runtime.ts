@@ -1,5 +1,9 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { MLP_KERNELS_WASM_BASE64 } from './mlp-kernels.generated.js';
 import { wasmHeap, type WasmHeap } from '../tfjs/wasm-heap.js';
+
+/** Rows of A and B per gemm call in {@link SimdRuntime.contractRows}: both slices stay in the core's cache. */
+const ROWS_PER_CHUNK = 256;
 
 /** gemm/gemmDot epilogue flag: C += the product. @internal */
 export const ACCUMULATE = 1;
@@ -131,6 +135,18 @@ export class SimdRuntime {
     } else this.kernels.gemm(M, N, K, a, rsA, csA, b, N, c, N, bias, mask, flags);
   }
 
+  /**
+   * C `[M, N]` = Aᵀ B for row-major A `[K, lda]` (its first M columns) and B `[K, N]`: a weight
+   * gradient summed over K pixels or rows, as gemm calls over chunks of rows accumulated into C
+   * (one pass over the whole of A and B per 4×8 tile would stream both from memory M·N/32 times).
+   */
+  contractRows(M: number, N: number, K: number, a: number, lda: number, b: number, c: number): void {
+    for (let p = 0; p < K; p += ROWS_PER_CHUNK) {
+      const rows = Math.min(ROWS_PER_CHUNK, K - p);
+      this.kernels.gemm(M, N, rows, a + 4 * p * lda, 1, lda, b + 4 * p * N, N, c, N, 0, 0, p > 0 ? ACCUMULATE : 0);
+    }
+  }
+
   /** C[M, N] = epilogue(A Btᵀ) for row-major A [M, K] and Bt [N, K]: row dot products for N below one vector, else gemm on Bᵀ (written to `scratch`). */
   productTransposed(
     M: number,
@@ -196,6 +212,15 @@ function simdModule(): WebAssembly.Module | null {
     }
   }
   return compiled;
+}
+
+/**
+ * Whether the engine's wasm SIMD kernels run on the active backend now: tfjs's wasm backend with its
+ * memory reachable, and the kernels switched on ({@link useWasmSimdKernels}).
+ * @internal
+ */
+export function wasmSimdAvailable(): boolean {
+  return tf.getBackend() === 'wasm' && simdRuntime(tf.backend()) !== null;
 }
 
 const runtimes = new WeakMap<object, SimdRuntime | null>();
