@@ -359,12 +359,12 @@ export function col2im(
           for (let j = 0; j < k; j++) {
             const xx = x + sg * (j - r);
             if (xx < 0 || xx >= W) continue;
-            const s =
-              src + ((<usize>((b * H + yy) * W + xx) * <usize>lds + <usize>((i * k + j) * c)) << 2);
+            const s = src + ((<usize>((b * H + yy) * W + xx) * <usize>lds + <usize>((i * k + j) * c)) << 2);
             if (vectors)
               for (let q: usize = 0; q < cb; q += 16)
                 v128.store(d + q, f32x4.add(v128.load(d + q), v128.load(s + q)));
-            else for (let q: usize = 0; q < cb; q += 4) store<f32>(d + q, load<f32>(d + q) + load<f32>(s + q));
+            else
+              for (let q: usize = 0; q < cb; q += 4) store<f32>(d + q, load<f32>(d + q) + load<f32>(s + q));
           }
         }
         d += (<usize>pd) << 2;

@@ -37,7 +37,11 @@ function cpuMs(f: () => void): number {
   return best;
 }
 
-console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${repeats} calls per round, best of 3`);
+console.log(
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; ${repeats} calls per round, best of 3`,
+);
 console.log('| level | implementation | forward ms | forward GFLOP/s | forward + backward ms | GFLOP/s |');
 console.log('|---|---|---|---|---|---|');
 for (const [level, b, side, ci, m, co] of [

@@ -75,8 +75,10 @@ describe('wasm SIMD coupling network (Glow)', () => {
     expect(value.shape).toEqual(expected.shape);
     expect(maxError(value, expected)).toBeLessThan(2e-5 * scale(expected));
 
-    const loss = (f: (...p: Params) => tf.Tensor4D) => (...p: tf.Tensor[]) =>
-      tf.sum(tf.mul(f(...(p as Params)), dOut));
+    const loss =
+      (f: (...p: Params) => tf.Tensor4D) =>
+      (...p: tf.Tensor[]) =>
+        tf.sum(tf.mul(f(...(p as Params)), dOut));
     const simd = tf.grads(loss(wasmConvNet))(params);
     const tfjs = tf.grads(loss(reference))(params);
     simd.forEach((g, i) => {

@@ -108,7 +108,8 @@ tf.registerKernel({
     // W₃ [tap, c, o] -> W₃′ [(tap, o), c]; w₁ [(tap, c), m] -> w₁ᵀ [m, ldp] with zero columns past k²ci.
     for (let t = 0; t < kk; t++)
       for (let c = 0; c < m; c++)
-        for (let o = 0; o < co; o++) heap[(w3t >>> 2) + (t * co + o) * m + c] = heap[w3o + (t * m + c) * co + o]!;
+        for (let o = 0; o < co; o++)
+          heap[(w3t >>> 2) + (t * co + o) * m + c] = heap[w3o + (t * m + c) * co + o]!;
     heap.fill(0, w1t >>> 2, (w1t >>> 2) + m * ldp);
     for (let r = 0; r < kk * ci; r++)
       for (let j = 0; j < m; j++) heap[(w1t >>> 2) + j * ldp + r] = heap[w1o + r * m + j]!;

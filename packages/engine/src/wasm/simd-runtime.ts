@@ -143,7 +143,21 @@ export class SimdRuntime {
   contractRows(M: number, N: number, K: number, a: number, lda: number, b: number, c: number): void {
     for (let p = 0; p < K; p += ROWS_PER_CHUNK) {
       const rows = Math.min(ROWS_PER_CHUNK, K - p);
-      this.kernels.gemm(M, N, rows, a + 4 * p * lda, 1, lda, b + 4 * p * N, N, c, N, 0, 0, p > 0 ? ACCUMULATE : 0);
+      this.kernels.gemm(
+        M,
+        N,
+        rows,
+        a + 4 * p * lda,
+        1,
+        lda,
+        b + 4 * p * N,
+        N,
+        c,
+        N,
+        0,
+        0,
+        p > 0 ? ACCUMULATE : 0,
+      );
     }
   }
 
