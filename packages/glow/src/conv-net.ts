@@ -74,9 +74,14 @@ export class ConvNet {
     return [this.w1, this.b1, this.w2, this.b2, ...this.last.variables];
   }
 
-  /** The network's output for `x` `[b, h, w, in]`. */
+  /** The network's output for `x` `[b, h, w, in]` (on wasm through {@link ConvNet.lastConvolution}'s SIMD kernels). */
   apply(x: tf.Tensor4D): tf.Tensor4D {
-    return this.last.apply(this.hidden(x));
+    if (!wasmSimdAvailable()) return this.last.apply(this.hidden(x));
+    const { bias, logScale } = this.last;
+    return tf.mul(
+      tf.add(this.lastConvolution(x), bias),
+      tf.exp(tf.mul(logScale, ZERO_CONV_SCALE)),
+    ) as tf.Tensor4D;
   }
 
   /**
