@@ -47,6 +47,28 @@ describe('wasm SIMD coupling network (Glow)', () => {
     });
   });
 
+  test('frees what a recorded call keeps when its backward pass never runs, at the next call', () => {
+    const x = tf.randomNormal([2, 4, 4, 2], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const params = [
+      tf.randomNormal([3, 3, 2, 8], 0, 0.3, 'float32', 2),
+      tf.zeros([8]),
+      tf.randomNormal([1, 1, 8, 8], 0, 0.3, 'float32', 3),
+      tf.zeros([8]),
+      tf.randomNormal([3, 3, 8, 4], 0, 0.3, 'float32', 4),
+    ] as [tf.Tensor4D, tf.Tensor1D, tf.Tensor4D, tf.Tensor1D, tf.Tensor4D];
+    const before = tf.memory().numTensors;
+    // Recorded on the tape, but the loss does not depend on it: its gradient never runs.
+    const dx = tf.grad((a: tf.Tensor) => {
+      wasmConvNet(a as tf.Tensor4D, ...params);
+      return tf.sum(a);
+    })(x);
+    dx.dispose();
+    expect(tf.memory().numTensors).toBe(before + 3);
+    tf.tidy(() => void wasmConvNet(x, ...params));
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, ...params]);
+  });
+
   test.each([
     { b: 4, h: 14, w: 14, ci: 2, m: 64, co: 4, k: 3 },
     { b: 3, h: 7, w: 7, ci: 4, m: 64, co: 8, k: 3 },

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '@bijective/core';
-import { customOp, runKernelOutputs } from '../tfjs/internals.js';
+import { activeTape, customOp, isRecordingOps, isTapeActive, runKernelOutputs } from '../tfjs/internals.js';
 import { MASK, RELU, simdRuntime, type SimdRuntime } from './simd-runtime.js';
 
 const FORWARD = 'Bijective.WasmConvNetForward';
@@ -137,17 +137,46 @@ tf.registerKernel({
   },
 });
 
-/** The differentiable op: the forward kernel, its patches and hidden layers saved for the backward kernel. */
+/** The forward kernel's patches and hidden layers kept for one recorded call's backward pass, and its tape. */
+interface Pending {
+  tape: unknown;
+  tensors: tf.Tensor[];
+}
+
+/**
+ * Kept tensors of recorded calls whose backward pass has not run yet. tfjs's `save` would clone each
+ * one (wasm's Identity copies: 7 MB per level-1 Glow coupling); these are the kernel's own outputs,
+ * never seen by the caller, so the op keeps them itself and frees them after the backward pass or,
+ * when it never runs (a tape whose gradient does not reach the call), at the first call after that
+ * tape ended (the pattern of the engine's fused layers).
+ */
+const pending = new Set<Pending>();
+/** The tape the call now being made is recorded on, or null (read by the op's forward). */
+let recordingTape: unknown = null;
+
+/** The differentiable op: the forward kernel, its patches and hidden layers kept for the backward kernel. */
 const convNetOp = customOp<[tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor4D, tf.Tensor1D, tf.Tensor4D]>(
   ([x, w1, b1, w2, b2, w3], save) => {
     const [p, h1, h2, out] = runKernelOutputs(FORWARD, { x, w1, b1, w2, b2, w3 });
-    save([p!, h1!, h2!, w1, w2, w3]);
+    const tape = recordingTape;
+    recordingTape = null;
+    if (tape === null) return { value: out!, gradFunc: () => [] };
+    const entry: Pending = { tape, tensors: [p!, h1!, h2!].map((t) => tf.keep(t)) };
+    pending.add(entry);
+    save([w1, w2, w3]); // the caller's tensors: cloned by tfjs
     return {
       value: out!,
       gradFunc: (dy, saved) => {
-        const [sp, sh1, sh2, sw1, sw2, sw3] = saved as tf.Tensor[];
-        const inputs = { dy, p: sp!, h1: sh1!, h2: sh2!, w1: sw1!, w2: sw2!, w3: sw3! };
-        return runKernelOutputs(BACKWARD, inputs, { channels: x.shape[3] });
+        const [sw1, sw2, sw3] = saved as tf.Tensor[];
+        const [sp, sh1, sh2] = entry.tensors as [tf.Tensor, tf.Tensor, tf.Tensor];
+        const inputs = { dy, p: sp, h1: sh1, h2: sh2, w1: sw1!, w2: sw2!, w3: sw3! };
+        const grads = runKernelOutputs(BACKWARD, inputs, { channels: x.shape[3] });
+        // Higher-order gradients may run this again on the same tape: then freed when it ends.
+        if (!isTapeActive()) {
+          tf.dispose(entry.tensors);
+          pending.delete(entry);
+        }
+        return grads;
       },
     };
   },
@@ -185,5 +214,13 @@ export function wasmConvNet(
       `wasmConvNet: needs x [b, h, w, c ≥ ci], w1 [k, k, ci, m] (k odd), b1 [m], w2 [1, 1, m, m], b2 [m], w3 [k, k, m, co], got ${JSON.stringify([x, w1, b1, w2, b2, w3].map((t) => t.shape))}`,
     );
   }
+  const tape = activeTape();
+  for (const entry of pending) {
+    if (entry.tape === tape) continue;
+    tf.dispose(entry.tensors);
+    pending.delete(entry);
+  }
+  // Where tfjs records this call (a tape open outside any kernel), the op keeps its own tensors.
+  recordingTape = isRecordingOps() ? tape : null;
   return convNetOp(x, w1, b1, w2, b2, w3) as tf.Tensor4D;
 }
