@@ -409,3 +409,96 @@ export function tanhVjpGrad(
     store<f32>(uBar + o, g * (1 - hv * hv));
   }
 }
+
+/**
+ * The k×k neighbourhoods of a stride-1 'same' convolution on NHWC images `[B, H, W, ·]` (im2col):
+ * dst[p, (i·k + j)·c + ch] = src[b, y + σ(i − r), x + σ(j − r), ch], 0 outside the image, for
+ * p = (b, y, x), r = (k − 1) / 2, σ = 1 (patches) or −1 (`mirrored`, the adjoint's shifts); src's
+ * pixel stride ps (its first c channels are read), dst's row stride ldd (columns past k·k·c zeroed).
+ */
+export function im2col(
+  B: i32,
+  H: i32,
+  W: i32,
+  c: i32,
+  k: i32,
+  src: usize,
+  ps: i32,
+  dst: usize,
+  ldd: i32,
+  mirrored: i32,
+): void {
+  const r = (k - 1) >> 1;
+  const sg = mirrored ? -1 : 1;
+  const cb = (<usize>c) << 2;
+  const vectors = (c & 3) == 0;
+  const tail = (<usize>(ldd - k * k * c)) << 2;
+  let o = dst;
+  for (let b = 0; b < B; b++)
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        for (let i = 0; i < k; i++) {
+          const yy = y + sg * (i - r);
+          for (let j = 0; j < k; j++) {
+            const xx = x + sg * (j - r);
+            if (yy >= 0 && yy < H && xx >= 0 && xx < W) {
+              const s = src + ((<usize>((b * H + yy) * W + xx) * <usize>ps) << 2);
+              if (vectors) for (let q: usize = 0; q < cb; q += 16) v128.store(o + q, v128.load(s + q));
+              else for (let q: usize = 0; q < cb; q += 4) store<f32>(o + q, load<f32>(s + q));
+            } else memory.fill(o, 0, cb);
+            o += cb;
+          }
+        }
+        if (tail) {
+          memory.fill(o, 0, tail);
+          o += tail;
+        }
+      }
+}
+
+/**
+ * The sum over a k×k neighbourhood that im2col's adjoint and a convolution from per-tap products
+ * need (col2im): dst[b, y, x, ch] = Σ_{i,j} src[b, y + σ(i − r), x + σ(j − r), (i·k + j)·c + ch]
+ * over the taps inside the image, σ = 1 or −1 (`mirrored`), r = (k − 1) / 2; src's row stride lds,
+ * dst's pixel stride pd (its first c channels are written); with ACCUMULATE in flags the sum is
+ * added to dst.
+ */
+export function col2im(
+  B: i32,
+  H: i32,
+  W: i32,
+  c: i32,
+  k: i32,
+  src: usize,
+  lds: i32,
+  dst: usize,
+  pd: i32,
+  mirrored: i32,
+  flags: i32,
+): void {
+  const r = (k - 1) >> 1;
+  const sg = mirrored ? -1 : 1;
+  const cb = (<usize>c) << 2;
+  const vectors = (c & 3) == 0;
+  let d = dst;
+  for (let b = 0; b < B; b++)
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        if (!(flags & ACCUMULATE)) memory.fill(d, 0, cb);
+        for (let i = 0; i < k; i++) {
+          const yy = y + sg * (i - r);
+          if (yy < 0 || yy >= H) continue;
+          for (let j = 0; j < k; j++) {
+            const xx = x + sg * (j - r);
+            if (xx < 0 || xx >= W) continue;
+            const s = src + ((<usize>((b * H + yy) * W + xx) * <usize>lds + <usize>((i * k + j) * c)) << 2);
+            if (vectors)
+              for (let q: usize = 0; q < cb; q += 16)
+                v128.store(d + q, f32x4.add(v128.load(d + q), v128.load(s + q)));
+            else
+              for (let q: usize = 0; q < cb; q += 4) store<f32>(d + q, load<f32>(d + q) + load<f32>(s + q));
+          }
+        }
+        d += (<usize>pd) << 2;
+      }
+}

@@ -7,7 +7,6 @@ import {
   type BijectorConfig,
   type ValueAndLogDet,
 } from '@bijective/core';
-import { conv2dSame } from '@bijective/engine';
 import { ConvNet } from './conv-net.js';
 import { hiddenChannelsOption, imageShapeOption, type ImageShape } from './image-shape.js';
 import { couplingKernel } from './kernels/coupling-kernel.js';
@@ -85,9 +84,8 @@ export class GlowCoupling extends BaseBijector {
 
   /** Both directions with the elementwise work (split, scale, shift, log-det, concat) as one host kernel (cpu, wasm). */
   private fused(t: tf.Tensor, inverse: boolean): ValueAndLogDet {
-    const a = tf.slice(t, [0, 0, 0, 0], [-1, -1, -1, this.kept]) as tf.Tensor4D;
     const { last } = this.net;
-    const conv = conv2dSame(this.net.hidden(a), last.weight as tf.Tensor4D);
+    const conv = this.net.lastConvolution(t as tf.Tensor4D);
     const [value, logDet] = couplingKernel([t, conv, last.bias, last.logScale], { inverse });
     return { value: value as tf.Tensor, logDet: logDet as tf.Tensor };
   }

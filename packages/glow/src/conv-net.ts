@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { conv2dSame } from '@bijective/engine';
+import { conv2dSame, wasmConvNet, wasmSimdAvailable } from '@bijective/engine';
 
 /** Glow's learned output scale: the last layer's output is multiplied by exp(3·u) (Conv2dZeros). */
 const ZERO_CONV_SCALE = 3;
@@ -74,9 +74,36 @@ export class ConvNet {
     return [this.w1, this.b1, this.w2, this.b2, ...this.last.variables];
   }
 
-  /** The network's output for `x` `[b, h, w, in]`. */
+  /** The network's output for `x` `[b, h, w, in]` (on wasm through {@link ConvNet.lastConvolution}'s SIMD kernels). */
   apply(x: tf.Tensor4D): tf.Tensor4D {
-    return this.last.apply(this.hidden(x));
+    if (!wasmSimdAvailable()) return this.last.apply(this.hidden(x));
+    const { bias, logScale } = this.last;
+    return tf.mul(
+      tf.add(this.lastConvolution(x), bias),
+      tf.exp(tf.mul(logScale, ZERO_CONV_SCALE)),
+    ) as tf.Tensor4D;
+  }
+
+  /**
+   * The last layer's convolution before its bias and output scale, conv(hidden(x_a), W), on the
+   * first `inChannels` channels x_a of `x` (what the coupling's fused kernel reads): on the wasm
+   * backend the whole network and its gradients as the engine's own SIMD kernels, reading x_a in
+   * place ({@link wasmConvNet}), elsewhere tfjs convolutions on a slice.
+   */
+  lastConvolution(x: tf.Tensor4D): tf.Tensor4D {
+    const { weight } = this.last;
+    const inChannels = this.w1.shape[2] as number;
+    if (wasmSimdAvailable())
+      return wasmConvNet(
+        x,
+        this.w1 as tf.Tensor4D,
+        this.b1 as tf.Tensor1D,
+        this.w2 as tf.Tensor4D,
+        this.b2 as tf.Tensor1D,
+        weight as tf.Tensor4D,
+      );
+    const a = x.shape[3] === inChannels ? x : tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, inChannels]);
+    return conv2dSame(this.hidden(a), weight as tf.Tensor4D);
   }
 
   /** The second hidden layer's activations for `x` (the last layer's input). */

@@ -7,9 +7,11 @@ import {
   type BijectorConfig,
   type ValueAndLogDet,
 } from '@bijective/core';
+import { wasmSimdAvailable } from '@bijective/engine';
 import { MAX_LU_CHANNELS, imageShapeOption, pixelCount, type ImageShape } from './image-shape.js';
 import { useHostKernels } from './kernels/host-backends.js';
 import { luMixKernel } from './kernels/lu-mix-kernel.js';
+import { luMixSimd } from './kernels/lu-mix-simd.js';
 
 /** Options of {@link InvertibleConv1x1}. */
 export interface InvertibleConv1x1Options {
@@ -82,14 +84,16 @@ export class InvertibleConv1x1 extends BaseBijector {
     return { value: this.mix(y, this.linear.inverseWeight()), logDet: this.logDet(y.shape[0] as number, -1) };
   }
 
-  /** W (or W⁻¹) built from its LU factors and applied to every pixel, with the log-det, as one host kernel (cpu, wasm). */
+  /** W (or W⁻¹) built from its LU factors and applied to every pixel, with the log-det, as one kernel: the engine's SIMD gemm on wasm, a host loop on cpu. */
   private fused(t: tf.Tensor, inverse: boolean): ValueAndLogDet {
     const { permutation, signs } = this.linear.getConfig().options as {
       permutation: number[];
       signs: number[];
     };
     const { lower, upper, logDiag } = this.linear;
-    const [value, logDet] = luMixKernel([t, lower, upper, logDiag], { permutation, signs, inverse });
+    const attrs = { permutation, signs, inverse };
+    const inputs = [t, lower, upper, logDiag];
+    const [value, logDet] = wasmSimdAvailable() ? luMixSimd(inputs, attrs) : luMixKernel(inputs, attrs);
     return { value: value as tf.Tensor, logDet: logDet as tf.Tensor };
   }
 

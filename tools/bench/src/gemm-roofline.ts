@@ -74,6 +74,11 @@ add(
   microseconds(() => g.gemm(k, m, n, at(h), 1, k, at(d), m, at(outW), m, 0, 0, 0)),
 );
 add(
+  'weightGrad',
+  'own gemm in row chunks (contractRows)',
+  microseconds(() => runtime.contractRows(k, m, n, at(h), k, at(d), at(outW))),
+);
+add(
   'inputGrad',
   'own gemm (direct)',
   microseconds(() => runtime.productTransposed(n, k, m, at(d), at(w), at(outK), at(h), 4, scratch)),

@@ -1,11 +1,13 @@
 // Kernel census of one training step of the pinned Glow (issue #16) on wasm: how many kernels of each
 // kind run and their time, to find what to fuse.
-// Usage: node tools/bench/run.mjs tools/bench/src/glow-profile.ts [--backend wasm] [--top 30]
+// Usage: node tools/bench/run.mjs tools/bench/src/glow-profile.ts [--backend wasm] [--top 30] [--detail K1,K2] [--xnnpack]
+// (--xnnpack: the engine's own wasm SIMD kernels switched off, tfjs's XNNPACK convolutions instead)
 import * as tf from '@tensorflow/tfjs-core';
 import '@bijective/engine/gradients';
 import '@bijective/backend-cpu';
 import '@bijective/backend-wasm';
 import { useBackend } from '@bijective/core';
+import { useWasmSimdKernels } from '@bijective/engine';
 import { Adam } from '@bijective/train';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -16,8 +18,10 @@ const { values: args } = parseArgs({
     backend: { type: 'string', default: 'wasm' },
     top: { type: 'string', default: '30' },
     detail: { type: 'string', default: '' },
+    xnnpack: { type: 'boolean', default: false },
   },
 });
+useWasmSimdKernels(!args.xnnpack);
 await useBackend(args.backend as 'wasm');
 const flow = pinnedGlow();
 const x = tf.randomUniform([64, 784], 0.01, 0.99, 'float32', 1);
@@ -59,7 +63,7 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(
       ' ',
-    )}; backend ${args.backend}; train step wall ${wall.map((w) => w.toFixed(0)).join(' / ')} ms (unprofiled)`,
+    )}; backend ${args.backend}${args.xnnpack ? ' (XNNPACK convolutions)' : ''}; train step wall ${wall.map((w) => w.toFixed(0)).join(' / ')} ms (unprofiled)`,
 );
 console.log(`kernels per train step: ${info.kernels.length}, summed kernel time ${total.toFixed(0)} ms`);
 console.log('| kernel | count | ms |');

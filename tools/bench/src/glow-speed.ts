@@ -2,12 +2,15 @@
 // PyTorch reference (tools/bench/reference/glow_reference.py, one thread): 28x28 Fashion-MNIST,
 // logit alpha 0.05, 2 levels x 6 steps, 64 hidden channels, sigmoid(s + 2) scales, split latents
 // under a standard normal, batch 64, Adam 1e-3.
-// Usage: node tools/bench/run.mjs tools/bench/src/glow-speed.ts [--steps 10] [--cpu-steps 1] [--torch-steps 20] [--python P]
+// The wasm row runs the engine's own SIMD kernels for the coupling networks; --xnnpack-steps N adds a
+// row with them switched off (tfjs's XNNPACK convolutions), measured in the same job.
+// Usage: node tools/bench/run.mjs tools/bench/src/glow-speed.ts [--steps 10] [--xnnpack-steps 0] [--cpu-steps 1] [--torch-steps 20] [--python P]
 import * as tf from '@tensorflow/tfjs-core';
 import '@bijective/engine/gradients';
 import '@bijective/backend-cpu';
 import '@bijective/backend-wasm';
 import { useBackend } from '@bijective/core';
+import { useWasmSimdKernels } from '@bijective/engine';
 import { dequantise } from '@bijective/datasets';
 import { loadFashionMnist } from '@bijective/datasets/node';
 import { fit } from '@bijective/train';
@@ -24,6 +27,7 @@ const arg = (name: string, fallback: string) => {
 };
 const steps = Number(arg('steps', '10'));
 const cpuSteps = Number(arg('cpu-steps', '1'));
+const xnnpackSteps = Number(arg('xnnpack-steps', '0'));
 const torchSteps = Number(arg('torch-steps', '20'));
 
 const train = loadFashionMnist('train');
@@ -48,15 +52,18 @@ function measure(backend: string, n: number): { wall: number; cpu: number } {
 }
 
 const table: { name: string; stepsPerSecond: number; stepsPerCpuSecond: number }[] = [];
-for (const [backend, n] of [
-  ['wasm', steps],
-  ['cpu', cpuSteps],
+for (const [label, backend, n, simd] of [
+  ['wasm', 'wasm', steps, true],
+  ['wasm, XNNPACK convolutions', 'wasm', xnnpackSteps, false],
+  ['cpu', 'cpu', cpuSteps, true],
 ] as const) {
   if (n <= 0) continue;
   await useBackend(backend);
-  const m = measure(backend, n);
-  table.push({ name: `bijective glow (${backend})`, stepsPerSecond: m.wall, stepsPerCpuSecond: m.cpu });
-  console.error(`${backend}: ${m.wall.toFixed(3)} steps/s, ${m.cpu.toFixed(3)} steps per CPU second`);
+  useWasmSimdKernels(simd);
+  const m = measure(label, n);
+  useWasmSimdKernels(true);
+  table.push({ name: `bijective glow (${label})`, stepsPerSecond: m.wall, stepsPerCpuSecond: m.cpu });
+  console.error(`${label}: ${m.wall.toFixed(3)} steps/s, ${m.cpu.toFixed(3)} steps per CPU second`);
 }
 const python = findPython('torch', argv.includes('--python') ? arg('python', '') : undefined);
 if (python && torchSteps > 0) {
@@ -80,7 +87,7 @@ const cpu = table.find((t) => t.name.includes('(cpu)'))?.stepsPerSecond;
 console.log(
   `load average ${loadavg()
     .map((l) => l.toFixed(2))
-    .join(' ')}; ${steps} wasm / ${cpuSteps} cpu / ${torchSteps} torch steps`,
+    .join(' ')}; ${steps} wasm / ${xnnpackSteps} wasm-XNNPACK / ${cpuSteps} cpu / ${torchSteps} torch steps`,
 );
 console.log(
   '| implementation | steps/s | vs PyTorch | steps per CPU second | vs PyTorch (CPU time) | vs cpu backend |',

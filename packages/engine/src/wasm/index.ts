@@ -1,5 +1,11 @@
-// The engine's own wasm SIMD kernels: the switch, and (internal, for benchmarks) the runtime and the MLP kernels.
-export { useWasmSimdKernels, wasmSimdKernelsEnabled, simdRuntime, SimdRuntime } from './simd-runtime.js';
+// The engine's own wasm SIMD kernels: the switch, and (internal) the runtime, the MLP kernels and Glow's coupling network.
+export {
+  useWasmSimdKernels,
+  wasmSimdKernelsEnabled,
+  wasmSimdAvailable,
+  simdRuntime,
+  SimdRuntime,
+} from './simd-runtime.js';
 export type { SimdExports } from './simd-runtime.js';
 export { wasmMlpAvailable, wasmMlpForward, wasmMlpBackward, type WasmMlpGradients } from './mlp-kernels.js';
 export {
@@ -15,3 +21,4 @@ export {
   type WasmTanhFieldValues,
   type WasmTanhFieldGradients,
 } from './tanh-field-kernels.js';
+export { wasmConvNet } from './conv-kernels.js';

@@ -12,31 +12,25 @@ const grad = defineHostKernel<Attrs>({
     const { pixels, perRow, channels: c } = pixelLayout(shape as number[]);
     const scale = new Float64Array(c);
     for (let j = 0; j < c; j++) scale[j] = Math.exp(inverse ? logScale![j]! : -logScale![j]!);
-    const sumB = new Float64Array(c);
-    const sumL = new Float64Array(c);
-    for (let p = 0; p < pixels; p++) {
-      for (let j = 0; j < c; j++) {
-        const i = p * c + j;
-        const g = dValue![i]!;
-        const e = scale[j]!;
-        dy![i] = g * e;
-        if (inverse) {
-          // density direction v = (y + b) e^ℓ
-          sumB[j] = sumB[j]! + g * e;
-          sumL[j] = sumL[j]! + g * (y![i]! + bias![j]!) * e;
-        } else {
-          // sampling direction v = y e^−ℓ − b
-          sumB[j] = sumB[j]! - g;
-          sumL[j] = sumL[j]! - g * y![i]! * e;
-        }
-      }
-    }
     let rows = 0;
     for (let r = 0; r < pixels / perRow; r++) rows += dLogDet![r]!;
     const sign = inverse ? 1 : -1;
+    const end = pixels * c;
+    // One channel at a time, its two sums in locals.
     for (let j = 0; j < c; j++) {
-      dBias![j] = sumB[j]!;
-      dLogScale![j] = sumL[j]! + sign * perRow * rows;
+      const e = scale[j]!;
+      const b = bias![j]!;
+      let sumG = 0;
+      let sumGY = 0;
+      for (let i = j; i < end; i += c) {
+        const g = dValue![i]!;
+        dy![i] = g * e;
+        sumG += g;
+        sumGY += inverse ? g * (y![i]! + b) : g * y![i]!;
+      }
+      // density direction v = (y + b) e^ℓ: ∂b = e Σg, ∂ℓ = e Σg(y + b); sampling v = y e^−ℓ − b: ∂b = −Σg, ∂ℓ = −e Σgy.
+      dBias![j] = inverse ? e * sumG : -sumG;
+      dLogScale![j] = (inverse ? e : -e) * sumGY + sign * perRow * rows;
     }
   },
 });

@@ -4,9 +4,14 @@ import { pixelLayout } from './host-backends.js';
 
 type Attrs = { inverse: boolean };
 
-/** log sigmoid(u), stably: −log(1 + e^−u) for u ≥ 0, u − log(1 + e^u) below. */
-function logSigmoid(u: number): number {
-  return u >= 0 ? -Math.log1p(Math.exp(-u)) : u - Math.log1p(Math.exp(u));
+/** sigmoid(u) from e = e^−|u| (one exp shared with its log): 1 / (1 + e) for u ≥ 0, e / (1 + e) below. */
+function sigmoidOf(u: number, e: number): number {
+  return u >= 0 ? 1 / (1 + e) : e / (1 + e);
+}
+
+/** log sigmoid(u) from e = e^−|u|, stably: −log(1 + e) for u ≥ 0, u − log(1 + e) below. */
+function logSigmoidOf(u: number, e: number): number {
+  return u >= 0 ? -Math.log1p(e) : u - Math.log1p(e);
 }
 
 /** The scale offset of Glow's coupling: s = sigmoid(h + 2), 0.88 at h = 0. */
@@ -56,7 +61,8 @@ const grad = defineHostKernel<Attrs>({
         const preT = conv![o + j]! + bias[j]!;
         const preH = conv![o + k + j]! + bias[k + j]!;
         const t = preT * scale[j]!;
-        const s = Math.exp(logSigmoid(preH * scale[k + j]! + OFFSET));
+        const h = preH * scale[k + j]! + OFFSET;
+        const s = sigmoidOf(h, Math.exp(-Math.abs(h)));
         const g = dValue![i]!;
         let dT: number;
         let dLogScale: number;
@@ -114,8 +120,11 @@ export const couplingKernel = defineHostKernel<Attrs>({
         const i = base + kept + j;
         const o = p * 2 * k;
         const t = (conv![o + j]! + bias[j]!) * scale[j]!;
-        const ls = logSigmoid((conv![o + k + j]! + bias[k + j]!) * scale[k + j]! + OFFSET);
-        value![i] = inverse ? (x![i]! + t) * Math.exp(ls) : x![i]! * Math.exp(-ls) - t;
+        const h = (conv![o + k + j]! + bias[k + j]!) * scale[k + j]! + OFFSET;
+        const e = Math.exp(-Math.abs(h));
+        const ls = logSigmoidOf(h, e);
+        const s = sigmoidOf(h, e);
+        value![i] = inverse ? (x![i]! + t) * s : x![i]! / s - t;
         sum += ls;
       }
       const r = Math.floor(p / perRow);

@@ -2,10 +2,12 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { defineHostKernel } from '@bijective/engine';
 import { pixelLayout } from './host-backends.js';
 
-type Attrs = { permutation: readonly number[]; signs: readonly number[]; inverse: boolean };
+/** The fixed parts of the LU map: P's row order, the diagonal's signs, and the direction (W⁻¹ when `inverse`). @internal */
+export type LuMixAttrs = { permutation: readonly number[]; signs: readonly number[]; inverse: boolean };
+type Attrs = LuMixAttrs;
 
-/** The LU factors in float64: L (unit lower), Ũ = U + diag(s ⊙ e^ℓ), and the matrix the map applies (W or W⁻¹), row-major. */
-interface Factors {
+/** The LU factors in float64: L (unit lower), Ũ = U + diag(s ⊙ e^ℓ), and the matrix the map applies (W or W⁻¹), row-major. @internal */
+export interface Factors {
   lower: Float64Array;
   upper: Float64Array;
   matrix: Float64Array;
@@ -13,9 +15,9 @@ interface Factors {
 
 /**
  * W = P L Ũ (row i of L Ũ at row permutation[i]) or W⁻¹ = Ũ⁻¹ L⁻¹ Pᵀ by forward and back
- * substitution, from the masked factor variables, in float64.
+ * substitution, from the masked factor variables, in float64. @internal
  */
-function factors(
+export function factors(
   lowerVar: Float32Array,
   upperVar: Float32Array,
   logDiag: Float32Array,
@@ -60,6 +62,56 @@ function factors(
   return { lower, upper, matrix };
 }
 
+/**
+ * ∂L/∂(lower, upper, ℓ) from G = ∂L/∂M (M the applied matrix, W or W⁻¹) and the log-det's gradient
+ * summed over rows: through M = W⁻¹ ∂L/∂W = −Mᵀ G Mᵀ; W = P A with A = L Ũ: ∂A row i = ∂W row
+ * permutation[i], ∂L = ∂A Ũᵀ, ∂Ũ = Lᵀ ∂A. @internal
+ */
+export function factorGradients(
+  g: Float64Array,
+  { lower, upper, matrix }: Factors,
+  attrs: LuMixAttrs,
+  perRow: number,
+  rows: number,
+  dLower: Float32Array,
+  dUpper: Float32Array,
+  dLogDiag: Float32Array,
+): void {
+  const d = dLogDiag.length;
+  let gw = g;
+  if (attrs.inverse) {
+    const t = new Float64Array(d * d);
+    for (let i = 0; i < d; i++)
+      for (let j = 0; j < d; j++) {
+        let sum = 0;
+        for (let m = 0; m < d; m++) sum += matrix[m * d + i]! * g[m * d + j]!;
+        t[i * d + j] = sum;
+      }
+    gw = new Float64Array(d * d);
+    for (let i = 0; i < d; i++)
+      for (let j = 0; j < d; j++) {
+        let sum = 0;
+        for (let m = 0; m < d; m++) sum += t[i * d + m]! * matrix[j * d + m]!;
+        gw[i * d + j] = -sum;
+      }
+  }
+  const sign = attrs.inverse ? -1 : 1;
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) {
+      if (j < i) {
+        let sum = 0;
+        for (let m = j; m < d; m++) sum += gw[attrs.permutation[i]! * d + m]! * upper[j * d + m]!;
+        dLower[i * d + j] = sum;
+      } else {
+        let sum = 0;
+        for (let m = i; m < d; m++) sum += lower[m * d + i]! * gw[attrs.permutation[m]! * d + j]!;
+        if (j > i) dUpper[i * d + j] = sum;
+        else dLogDiag[i] = sum * upper[i * d + i]! + sign * perRow * rows;
+      }
+    }
+  }
+}
+
 /** ∂L/∂(x, lower, upper, ℓ) of {@link luMixKernel} from (x, lower, upper, ℓ, ∂value, ∂logDet). */
 const grad = defineHostKernel<Attrs>({
   name: 'Bijective.LUMixGrad',
@@ -71,7 +123,7 @@ const grad = defineHostKernel<Attrs>({
   ],
   run([x, lowerVar, upperVar, logDiag, dValue, dLogDet], [dx, dLower, dUpper, dLogDiag], [shape], attrs) {
     const { pixels, perRow, channels: d } = pixelLayout(shape as number[]);
-    const { lower, upper, matrix } = factors(lowerVar!, upperVar!, logDiag!, attrs);
+    const f = factors(lowerVar!, upperVar!, logDiag!, attrs);
     // dx_p = Mᵀ g_p and G = Σ_p g_p x_pᵀ, the gradient of the applied matrix M.
     const g = new Float64Array(d * d);
     for (let p = 0; p < pixels; p++) {
@@ -81,46 +133,13 @@ const grad = defineHostKernel<Attrs>({
         if (gi === 0) continue;
         for (let j = 0; j < d; j++) {
           g[i * d + j] = g[i * d + j]! + gi * x![base + j]!;
-          dx![base + j] = dx![base + j]! + gi * matrix[i * d + j]!;
+          dx![base + j] = dx![base + j]! + gi * f.matrix[i * d + j]!;
         }
       }
     }
-    // Through M = W⁻¹: ∂L/∂W = −Mᵀ G Mᵀ.
-    let gw = g;
-    if (attrs.inverse) {
-      const t = new Float64Array(d * d);
-      for (let i = 0; i < d; i++)
-        for (let j = 0; j < d; j++) {
-          let sum = 0;
-          for (let m = 0; m < d; m++) sum += matrix[m * d + i]! * g[m * d + j]!;
-          t[i * d + j] = sum;
-        }
-      gw = new Float64Array(d * d);
-      for (let i = 0; i < d; i++)
-        for (let j = 0; j < d; j++) {
-          let sum = 0;
-          for (let m = 0; m < d; m++) sum += t[i * d + m]! * matrix[j * d + m]!;
-          gw[i * d + j] = -sum;
-        }
-    }
-    // W = P A with A = L Ũ: ∂A row i = ∂W row permutation[i]; ∂L = ∂A Ũᵀ, ∂Ũ = Lᵀ ∂A.
     let rows = 0;
     for (let r = 0; r < pixels / perRow; r++) rows += dLogDet![r]!;
-    const sign = attrs.inverse ? -1 : 1;
-    for (let i = 0; i < d; i++) {
-      for (let j = 0; j < d; j++) {
-        if (j < i) {
-          let sum = 0;
-          for (let m = j; m < d; m++) sum += gw[attrs.permutation[i]! * d + m]! * upper[j * d + m]!;
-          dLower![i * d + j] = sum;
-        } else {
-          let sum = 0;
-          for (let m = i; m < d; m++) sum += lower[m * d + i]! * gw[attrs.permutation[m]! * d + j]!;
-          if (j > i) dUpper![i * d + j] = sum;
-          else dLogDiag![i] = sum * upper[i * d + i]! + sign * perRow * rows;
-        }
-      }
-    }
+    factorGradients(g, f, attrs, perRow, rows, dLower!, dUpper!, dLogDiag!);
   },
 });
 
