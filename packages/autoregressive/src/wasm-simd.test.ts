@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@bijective/test-support/wasm';
 import '@bijective/engine/gradients';
-import { simdParity } from '@bijective/test-support/simd-parity';
+import { inferenceKernels, simdParity, trainKernels } from '@bijective/test-support/simd-parity';
 import { Flow, StandardNormal, createByName, type Bijector } from '@bijective/core';
 import { useWasmSimdKernels, wasmMlpAvailable } from '@bijective/engine';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -17,6 +17,7 @@ beforeAll(async () => {
 describe.each([
   { name: 'maf', d: 2, hidden: [64, 64] },
   { name: 'maf', d: 5, hidden: [24, 40] },
+  { name: 'iaf', d: 3, hidden: [32, 32] },
 ])('$name (d = $d, hidden $hidden) on wasm', ({ name, d, hidden }) => {
   test('own SIMD kernels agree with XNNPACK and leak nothing', () => {
     expect(wasmMlpAvailable()).toBe(true);
@@ -44,6 +45,30 @@ describe.each([
       });
     }
     expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+    flow.dispose();
+  });
+  test('logProb and sample run every layer as one kernel outside a tape, leaking nothing', async () => {
+    const bijector = createByName('bijector', name, {
+      eventShape: [d],
+      layers: 4,
+      hidden,
+      identityInit: false,
+      seed: 7,
+    }) as Bijector;
+    const flow = new Flow(new StandardNormal({ eventShape: [d] }), bijector);
+    const x = tf.randomNormal([64, d], 0, 1.5, 'float32', 5) as tf.Tensor2D;
+    const kernels = await inferenceKernels(flow, x);
+    for (const names of [kernels.logProb, kernels.sample]) {
+      expect(names).toContain('Bijective.WasmFusedRun');
+      expect(names).not.toContain('Bijective.WasmMlpForward');
+    }
+    expect(kernels.leaked).toBe(0);
+    // A gradient step runs the layers as two kernels, forward and backward.
+    const step = await trainKernels(flow, x);
+    expect(step.filter((k) => k === 'Bijective.WasmFusedForward')).toHaveLength(1);
+    expect(step.filter((k) => k === 'Bijective.WasmFusedBackward')).toHaveLength(1);
+    expect(step).not.toContain('Bijective.WasmMlpBackward');
     x.dispose();
     flow.dispose();
   });

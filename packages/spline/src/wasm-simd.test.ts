@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@bijective/test-support/wasm';
 import '@bijective/engine/gradients';
-import { simdParity } from '@bijective/test-support/simd-parity';
+import { inferenceKernels, simdParity } from '@bijective/test-support/simd-parity';
 import { Flow, StandardNormal, createByName, type Bijector } from '@bijective/core';
 import { useWasmSimdKernels, wasmMlpAvailable } from '@bijective/engine';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -17,7 +17,8 @@ beforeAll(async () => {
 describe.each([
   { name: 'nsf', d: 2, hidden: [64, 64] },
   { name: 'nsf', d: 5, hidden: [24, 40] },
-])('$name (d = $d, hidden $hidden) on wasm', ({ name, d, hidden }) => {
+  { name: 'nsf', d: 3, hidden: [32, 32], transform: 'autoregressive' },
+])('$name $transform (d = $d, hidden $hidden) on wasm', ({ name, d, hidden, transform }) => {
   test('own SIMD kernels agree with XNNPACK and leak nothing', () => {
     expect(wasmMlpAvailable()).toBe(true);
     const bijector = createByName('bijector', name, {
@@ -26,6 +27,7 @@ describe.each([
       hidden,
       identityInit: false,
       seed: 7,
+      ...(transform ? { transform } : {}),
     }) as Bijector;
     const flow = new Flow(new StandardNormal({ eventShape: [d] }), bijector);
     const x = tf.randomNormal([256, d], 0, 1.5, 'float32', 5) as tf.Tensor2D;
@@ -44,6 +46,26 @@ describe.each([
       });
     }
     expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+    flow.dispose();
+  });
+  test('logProb and sample run every layer as one kernel outside a tape, leaking nothing', async () => {
+    const bijector = createByName('bijector', name, {
+      eventShape: [d],
+      layers: 4,
+      hidden,
+      identityInit: false,
+      seed: 7,
+      ...(transform ? { transform } : {}),
+    }) as Bijector;
+    const flow = new Flow(new StandardNormal({ eventShape: [d] }), bijector);
+    const x = tf.randomNormal([64, d], 0, 1.5, 'float32', 5) as tf.Tensor2D;
+    const kernels = await inferenceKernels(flow, x);
+    for (const names of [kernels.logProb, kernels.sample]) {
+      expect(names).toContain('Bijective.WasmFusedRun');
+      expect(names).not.toContain('Bijective.WasmMlpForward');
+    }
+    expect(kernels.leaked).toBe(0);
     x.dispose();
     flow.dispose();
   });
