@@ -64,7 +64,9 @@ describe.each([
       expect(names).not.toContain('Bijective.WasmMlpForward');
     }
     expect(kernels.leaked).toBe(0);
-    // A gradient step runs the layers as two kernels, forward and backward.
+    // A gradient step of the density (MAF's fast direction; IAF's is sampling) runs the layers as
+    // two kernels, forward and backward.
+    if (name === 'iaf') return;
     const step = await trainKernels(flow, x);
     expect(step.filter((k) => k === 'Bijective.WasmFusedForward')).toHaveLength(1);
     expect(step.filter((k) => k === 'Bijective.WasmFusedBackward')).toHaveLength(1);

@@ -28,7 +28,8 @@ export function mixtureLogDensity(
 ): tf.Tensor1D {
   if (tf.getKernel(MIXTURE_LOG_DENSITY_KERNEL, tf.getBackend()) !== undefined) {
     const inputs = { x0: x, x1: logits, x2: means, x3: logScales };
-    return tf.engine().runKernel(MIXTURE_LOG_DENSITY_KERNEL, inputs) as tf.Tensor1D;
+    const out = tf.engine().runKernel(MIXTURE_LOG_DENSITY_KERNEL, inputs) as tf.Tensor | tf.Tensor[];
+    return (Array.isArray(out) ? out[0] : out) as tf.Tensor1D;
   }
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xs, w, mu, ell] = args as tf.Tensor[];
