@@ -4,9 +4,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@bijective/test-support/wasm';
 import '@bijective/engine/gradients';
-import { inferenceKernels, simdParity, trainKernels } from '@bijective/test-support/simd-parity';
+import {
+  fusedRunParity,
+  inferenceKernels,
+  simdParity,
+  trainKernels,
+} from '@bijective/test-support/simd-parity';
 import { Flow, StandardNormal, createByName, type Bijector } from '@bijective/core';
-import { useWasmSimdKernels, wasmMlpAvailable } from '@bijective/engine';
+import { useWasmFusedRun, useWasmSimdKernels, wasmMlpAvailable } from '@bijective/engine';
 import { beforeAll, describe, expect, test } from 'vitest';
 import './index.js';
 
@@ -72,4 +77,19 @@ describe.each([
     x.dispose();
     flow.dispose();
   });
+});
+
+test('realnvp: the one-kernel run over several row blocks equals the layer-by-layer path', () => {
+  const bijector = createByName('bijector', 'realnvp', {
+    eventShape: [3],
+    layers: 3,
+    hidden: [16, 16],
+    identityInit: false,
+    seed: 3,
+  }) as Bijector;
+  const flow = new Flow(new StandardNormal({ eventShape: [3] }), bijector);
+  const x = tf.randomNormal([2500, 3], 0, 1.5, 'float32', 9) as tf.Tensor2D;
+  expect(fusedRunParity(flow, x, useWasmFusedRun)).toBeLessThan(1e-6);
+  x.dispose();
+  flow.dispose();
 });

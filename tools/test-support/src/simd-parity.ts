@@ -78,3 +78,19 @@ export async function trainKernels(flow: ParityFlow, x: tf.Tensor2D): Promise<st
   });
   return info.kernelNames;
 }
+
+/**
+ * The largest relative difference of `flow.logProb(x)` and `flow.sample(n)` between the engine's
+ * one-kernel wasm run (`setRun(true)`) and the layer-by-layer path (`setRun(false)`); leaves the run on.
+ */
+export function fusedRunParity(flow: ParityFlow, x: tf.Tensor2D, setRun: (on: boolean) => void): number {
+  const evaluate = () => [flow.logProb(x), flow.sample(x.shape[0], { seed: 11 })];
+  setRun(true);
+  const on = evaluate();
+  setRun(false);
+  const off = evaluate();
+  setRun(true);
+  const worst = Math.max(...on.map((t, i) => relative(t, off[i] as tf.Tensor)));
+  tf.dispose([...on, ...off]);
+  return worst;
+}

@@ -8,6 +8,9 @@ import { RELU, simdRuntime, type SimdRuntime } from './simd-runtime.js';
 
 const RUN = 'Bijective.WasmFusedRun';
 
+/** Rows per block of the inference run (its scratch holds one block's batches). */
+const BLOCK_ROWS = 1024;
+
 let enabled = true;
 
 /**
@@ -39,6 +42,8 @@ export interface RunLayer {
   transform: HostTransform;
   /** g's backward pass on host buffers, or null (then the plan cannot train). */
   grad: HostTransformGrad | null;
+  /** Where the layer's placed and masked kernels start in the plan's kernel scratch (floats). */
+  weightOffset: number;
   /** Where the layer's saved batches start in a training pass's saved buffer, in floats per batch row: its input u, each hidden activation, raw. */
   saved: number;
   /** Whether g writes a log-det. */
@@ -60,7 +65,7 @@ export interface WasmRunPlan {
   readonly sequential: boolean;
   /** The widest batch a layer writes (event, hidden or raw), in floats per row. */
   readonly widest: number;
-  /** Floats of the placed and masked kernels of the largest layer. */
+  /** Floats of every layer's placed and masked kernels. */
   readonly weights: number;
   /** Floats of the largest kernel (the products' transposition scratch). */
   readonly largest: number;
@@ -110,6 +115,7 @@ export function wasmRunPlan(
       columns: spec.columns,
       transform,
       grad: spec.transform.hostGrad ?? null,
+      weightOffset: weights,
       saved,
       hasLogDet: spec.transform.hasLogDet,
     });
@@ -119,7 +125,7 @@ export function wasmRunPlan(
       widest = Math.max(widest, p.cols);
       if ((i === 0 && placement) || p.mask) own += (i === 0 && placement ? d : p.rows) * p.cols;
     }
-    weights = Math.max(weights, own);
+    weights += own;
   }
   const largest = Math.max(...layouts.flatMap((lay) => lay.dense.map((p) => Math.max(p.rows, d) * p.cols)));
   return {
@@ -188,64 +194,75 @@ tf.registerKernel({
     const [n, d] = (u as tf.TensorInfo).shape as [number, number];
     const value = rt.heap.makeOutput([n, d]);
     const logDet = rt.heap.makeOutput([n]);
-    // Scratch, in bytes: two value buffers [n, d], two hidden buffers and the raw output [n, widest],
-    // the layer's log-det [n], the placed and masked kernels, the products' own scratch.
+    // Rows run in blocks (all layers per block), so the scratch does not grow with the batch.
+    const block = Math.min(n, BLOCK_ROWS);
+    // Scratch, in bytes: two value buffers [block, d], two hidden buffers and the raw output
+    // [block, widest], the layer's log-det [block], every layer's placed and masked kernels, the
+    // products' own scratch.
     const { widest } = plan;
-    const perRow = 2 * d + 3 * widest + 1;
     // After every output: a malloc may grow the memory (and detach earlier views).
-    const base = rt.scratch(4 * (perRow * n + plan.weights + plan.largest));
-    const values = [base, base + 4 * n * d];
-    const hidden = [base + 8 * n * d, base + 4 * n * (2 * d + widest)];
-    const raw = base + 4 * n * (2 * d + 2 * widest);
-    const layerLogDet = base + 4 * n * (2 * d + 3 * widest);
-    const weights = layerLogDet + 4 * n;
+    const base = rt.scratch(4 * ((2 * d + 3 * widest + 1) * block + plan.weights + plan.largest));
+    const values = [base, base + 4 * block * d];
+    const hidden = [base + 8 * block * d, base + 4 * block * (2 * d + widest)];
+    const raw = base + 4 * block * (2 * d + 2 * widest);
+    const layerLogDet = base + 4 * block * (2 * d + 3 * widest);
+    const weights = layerLogDet + 4 * block;
     const t = weights + 4 * plan.weights;
     const f = new Float32Array(rt.heap.memory.buffer);
     const view = (at: number, size: number) => f.subarray(at >>> 2, (at >>> 2) + size);
-    const sum = view(rt.heap.offset(logDet), n);
-    sum.fill(0);
-    const lt = view(layerLogDet, n);
-    let src = rt.heap.offset(u as tf.TensorInfo);
-    plan.layers.forEach((layer, k) => {
-      const theta = rt.heap.offset(thetas[layer.theta] as tf.TensorInfo);
-      const kernels = layerKernels(f, theta, layer, d, weights);
-      const last = k === plan.layers.length - 1;
-      const dst = last ? rt.heap.offset(value) : (values[k % 2] as number);
-      const mlp = (x: number) => {
-        let width = d;
-        layer.dense.forEach((p, i) => {
-          const top = i === layer.dense.length - 1;
-          const o = top ? raw : (hidden[i % 2] as number);
-          rt.product(n, p.cols, width, x, width, 1, kernels[i]!, o, theta + 4 * p.bias, 0, top ? 0 : RELU, t);
-          x = o;
-          width = p.cols;
-        });
-      };
-      const heads = (layer.dense[layer.dense.length - 1] as DensePlace).cols;
-      const apply = () =>
-        layer.transform(
-          plan.direction,
-          layer.columns,
-          [n, d],
-          view(src, n * d),
-          view(raw, n * heads),
-          view(dst, n * d),
-          layer.hasLogDet ? lt : null,
-        );
-      if (plan.sequential) {
-        f.fill(0, dst >>> 2, (dst >>> 2) + n * d);
-        // Pass k reads v (dst) into raw before g overwrites it.
-        for (let pass = 0; pass < d; pass++) {
-          mlp(dst);
+    const sums = view(rt.heap.offset(logDet), n);
+    sums.fill(0);
+    const thetaAt = plan.layers.map((layer) => rt.heap.offset(thetas[layer.theta] as tf.TensorInfo));
+    const kernels = plan.layers.map((layer, k) =>
+      layerKernels(f, thetaAt[k] as number, layer, d, weights + 4 * layer.weightOffset),
+    );
+    const uAt = rt.heap.offset(u as tf.TensorInfo);
+    const valueAt = rt.heap.offset(value);
+    for (let r0 = 0; r0 < n; r0 += block) {
+      const m = Math.min(block, n - r0);
+      const sum = sums.subarray(r0, r0 + m);
+      const lt = view(layerLogDet, m);
+      let src = uAt + 4 * r0 * d;
+      plan.layers.forEach((layer, k) => {
+        const theta = thetaAt[k] as number;
+        const w = kernels[k] as number[];
+        const dst = k === plan.layers.length - 1 ? valueAt + 4 * r0 * d : (values[k % 2] as number);
+        const mlp = (x: number) => {
+          let width = d;
+          layer.dense.forEach((p, i) => {
+            const top = i === layer.dense.length - 1;
+            const o = top ? raw : (hidden[i % 2] as number);
+            rt.product(m, p.cols, width, x, width, 1, w[i]!, o, theta + 4 * p.bias, 0, top ? 0 : RELU, t);
+            x = o;
+            width = p.cols;
+          });
+        };
+        const heads = (layer.dense[layer.dense.length - 1] as DensePlace).cols;
+        const apply = () =>
+          layer.transform(
+            plan.direction,
+            layer.columns,
+            [m, d],
+            view(src, m * d),
+            view(raw, m * heads),
+            view(dst, m * d),
+            layer.hasLogDet ? lt : null,
+          );
+        if (plan.sequential) {
+          f.fill(0, dst >>> 2, (dst >>> 2) + m * d);
+          // Pass k reads v (dst) into raw before g overwrites it.
+          for (let pass = 0; pass < d; pass++) {
+            mlp(dst);
+            apply();
+          }
+        } else {
+          mlp(src);
           apply();
         }
-      } else {
-        mlp(src);
-        apply();
-      }
-      if (layer.hasLogDet) for (let r = 0; r < n; r++) sum[r]! += lt[r]!;
-      src = dst;
-    });
+        if (layer.hasLogDet) for (let r = 0; r < m; r++) sum[r]! += lt[r]!;
+        src = dst;
+      });
+    }
     return [value, logDet];
   },
 });
