@@ -95,6 +95,15 @@ export function splineTransform(options: SplineTransformOptions = {}): Elementwi
       const [value, logDet, cache] = splineApplyKernel([u, raw], attrs(direction, columns, withCache));
       return { value: value as tf.Tensor2D, logDet: logDet as tf.Tensor1D, ...(cache ? { cache } : {}) };
     },
+    host(direction, columns, shape, u, raw, value, logDet) {
+      const rawShape = [shape[0], heads * columns.length];
+      splineApplyKernel.run(
+        [u, raw],
+        [value, logDet as Float32Array],
+        [shape, rawShape],
+        attrs(direction, columns, false),
+      );
+    },
     grad(direction, u, raw, columns, dValue, dLogDet, cache) {
       checkShapes(heads, u, raw, columns);
       if (cache) checkCache(settings.bins, u, cache, columns);

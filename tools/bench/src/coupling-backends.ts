@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
-import { useWasmSimdKernels } from '@bijective/engine';
+import { MIXTURE_LOG_DENSITY_KERNEL } from '@bijective/core';
+import { useWasmFusedRun, useWasmSimdKernels } from '@bijective/engine';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -13,18 +14,40 @@ export const BACKEND_VERSIONS = { cpu: version_cpu, wasm: version_wasm } as cons
 
 let wasmPathsSet = false;
 
+/** The engine's wasm kernels that `wasm-layers` takes away (the base's and the packing's), kept to restore. */
+const WHOLE_RUN_KERNELS = [MIXTURE_LOG_DENSITY_KERNEL, 'Bijective.UnpackLogDet'];
+const removed = new Map<string, tf.KernelConfig>();
+
+/** Registers (`on`) or unregisters the {@link WHOLE_RUN_KERNELS} on wasm. */
+function wholeRunKernels(on: boolean): void {
+  for (const name of WHOLE_RUN_KERNELS) {
+    const config = tf.getKernel(name, 'wasm');
+    if (!on && config) {
+      removed.set(name, config);
+      tf.unregisterKernel(name, 'wasm');
+    } else if (on && !config && removed.has(name)) tf.registerKernel(removed.get(name) as tf.KernelConfig);
+  }
+}
+
 /**
  * Activates tfjs's `cpu` or `wasm` backend (the wasm binaries from the installed package's `dist/`);
  * `wasm-xnnpack` is the wasm backend with the engine's own SIMD kernels switched off (tfjs's XNNPACK
- * kernels only), for before/after comparisons in one run.
+ * kernels only), and `wasm-layers` the wasm backend with its own MLP kernels but without the
+ * whole-run kernels (fused flows layer by layer, the mixture base's density and the log-det
+ * unpacking as tfjs ops), for before/after comparisons in one run.
  */
 export async function selectBackend(requested: string): Promise<void> {
   const xnnpackOnly = requested === 'wasm-xnnpack';
-  const name = xnnpackOnly ? 'wasm' : requested;
+  const layerByLayer = requested === 'wasm-layers';
+  const name = xnnpackOnly || layerByLayer ? 'wasm' : requested;
   if (!BACKEND_VERSIONS[name as keyof typeof BACKEND_VERSIONS]) {
-    throw new Error(`coupling bench: unknown backend '${requested}'; known: cpu, wasm, wasm-xnnpack`);
+    throw new Error(
+      `coupling bench: unknown backend '${requested}'; known: cpu, wasm, wasm-xnnpack, wasm-layers`,
+    );
   }
   useWasmSimdKernels(!xnnpackOnly);
+  useWasmFusedRun(!layerByLayer);
+  wholeRunKernels(!layerByLayer && !xnnpackOnly);
   if (name === 'wasm' && !wasmPathsSet) {
     const manifest = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
     setWasmPaths(join(dirname(manifest), 'dist') + '/');

@@ -1,12 +1,14 @@
-// Kernel census of one RealNVP/NICE/MAF/IAF train step: how many kernels of each kind run and their time,
+// Kernel census of one RealNVP/NICE/MAF/IAF/NSF train step: how many kernels of each kind run and their time,
 // to find what to fuse. Usage: node tools/bench/run.mjs tools/bench/src/coupling-profile.ts
-//   [--backend wasm] [--flow realnvp|nice|maf|iaf] [--batch 256] [--layers 8] [--hidden 64,64] [--dims 2]
+//   [--backend wasm|wasm-layers|wasm-xnnpack|cpu] [--flow realnvp|nice|maf|iaf|nsf] [--batch 256] [--layers 8]
+//   [--hidden 64,64] [--dims 2]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { Flow, StandardNormal, create, type Bijector } from '@bijective/core';
 import { Adam } from '@bijective/train';
 import '@bijective/autoregressive';
 import '@bijective/coupling';
+import '@bijective/spline';
 import { selectBackend } from './coupling-backends.js';
 
 const { values: args } = parseArgs({
@@ -44,6 +46,7 @@ for (let i = 0; i < 20; i++) step();
 
 const parts: Record<string, () => unknown> = {
   'logProb only': () => tf.tidy(() => flow.logProb(x).dataSync()),
+  'sample only': () => tf.tidy(() => flow.sample(Number(args.batch)).dataSync()),
   'logProb + grads': () =>
     tf.tidy(() =>
       tf
@@ -65,6 +68,7 @@ for (const [name, fn] of Object.entries(parts)) {
 const count = async (name: string, fn: () => unknown) =>
   console.log(`${name}: ${(await tf.profile(() => void fn())).kernels.length} kernels`);
 await count('logProb only', parts['logProb only']!);
+await count('sample only', parts['sample only']!);
 await count('logProb + grads', parts['logProb + grads']!);
 const info = await tf.profile(() => {
   step();

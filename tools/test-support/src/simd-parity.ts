@@ -45,3 +45,52 @@ export function simdParity(
   tf.dispose([...on, ...off]);
   return { logProb: logProb!, sample: sample!, loss: loss!, gradients: Math.max(...grads) };
 }
+
+/**
+ * The kernels `flow.logProb(x)` and `flow.sample(n)` dispatch outside any tape (names, in order),
+ * and the change in live tensors over three calls of each after the first: a flow whose layers run
+ * as the engine's one-kernel wasm run shows `Bijective.WasmFusedRun` and no per-layer MLP kernels.
+ */
+export async function inferenceKernels(
+  flow: ParityFlow,
+  x: tf.Tensor2D,
+): Promise<{ logProb: string[]; sample: string[]; leaked: number }> {
+  const logProb = await tf.profile(() => flow.logProb(x));
+  const sample = await tf.profile(() => flow.sample(x.shape[0], { seed: 3 }));
+  tf.dispose([logProb.result as tf.Tensor, sample.result as tf.Tensor]);
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 3; i++) tf.dispose([flow.logProb(x), flow.sample(x.shape[0], { seed: i })]);
+  return {
+    logProb: logProb.kernelNames,
+    sample: sample.kernelNames,
+    leaked: tf.memory().numTensors - before,
+  };
+}
+
+/** The kernels one gradient step of −mean log p(x) dispatches (names, in order); the gradients are freed. */
+export async function trainKernels(flow: ParityFlow, x: tf.Tensor2D): Promise<string[]> {
+  const info = await tf.profile(() => {
+    const { value, grads } = tf.variableGrads(
+      () => tf.neg(tf.mean(flow.logProb(x, { training: true }))) as tf.Scalar,
+      [...flow.trainableVariables],
+    );
+    tf.dispose([value, ...Object.values(grads)]);
+  });
+  return info.kernelNames;
+}
+
+/**
+ * The largest relative difference of `flow.logProb(x)` and `flow.sample(n)` between the engine's
+ * one-kernel wasm run (`setRun(true)`) and the layer-by-layer path (`setRun(false)`); leaves the run on.
+ */
+export function fusedRunParity(flow: ParityFlow, x: tf.Tensor2D, setRun: (on: boolean) => void): number {
+  const evaluate = () => [flow.logProb(x), flow.sample(x.shape[0], { seed: 11 })];
+  setRun(true);
+  const on = evaluate();
+  setRun(false);
+  const off = evaluate();
+  setRun(true);
+  const worst = Math.max(...on.map((t, i) => relative(t, off[i] as tf.Tensor)));
+  tf.dispose([...on, ...off]);
+  return worst;
+}

@@ -5,3 +5,4 @@ export * from './standard-normal.js';
 export * from './diagonal-normal.js';
 export * from './gaussian-mixture.js';
 export * from './sampling.js';
+export { MIXTURE_LOG_DENSITY_KERNEL } from './mixture-log-density.js';

@@ -2,6 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { HALF_LOG_TWO_PI } from './gaussian.js';
 
 /**
+ * The tfjs kernel name of {@link mixtureLogDensity} as one kernel (inputs x0 = x, x1 = logits,
+ * x2 = means, x3 = logScales; output log p(x) `[n]`, with a registered gradient): where a backend
+ * has it (@bijective/engine registers it for wasm), the density runs as that kernel.
+ * @internal
+ */
+export const MIXTURE_LOG_DENSITY_KERNEL = 'Bijective.MixtureLogDensity';
+
+/**
  * log p(x) of a diagonal Gaussian mixture, logsumexp_k a_nk with
  * a_nk = log π_k − Σ_i ℓ_ki − (d/2) log 2π − ½ Σ_i z_nki², z_nki = (x_ni − μ_ki) e^{−ℓ_ki},
  * π = softmax(logits), as ONE tape entry whose backward pass is written from the responsibilities
@@ -9,6 +17,7 @@ import { HALF_LOG_TWO_PI } from './gaussian.js';
  * ∂/∂μ_k = Σ_n r_nk z_nk e^{−ℓ_k}, ∂/∂ℓ_k = Σ_n r_nk (z_nk² − 1), ∂/∂logits_k = Σ_n (r_nk − π_k),
  * each weighted by the upstream gradient. The tape then holds ~20 backward kernels instead of the
  * ~35 that differentiating the forward ops one by one dispatches (small flows are dispatch-bound).
+ * On a backend with the {@link MIXTURE_LOG_DENSITY_KERNEL} kernel, forward and backward are one kernel each.
  * @internal
  */
 export function mixtureLogDensity(
@@ -17,6 +26,11 @@ export function mixtureLogDensity(
   means: tf.Tensor,
   logScales: tf.Tensor,
 ): tf.Tensor1D {
+  if (tf.getKernel(MIXTURE_LOG_DENSITY_KERNEL, tf.getBackend()) !== undefined) {
+    const inputs = { x0: x, x1: logits, x2: means, x3: logScales };
+    const out = tf.engine().runKernel(MIXTURE_LOG_DENSITY_KERNEL, inputs) as tf.Tensor | tf.Tensor[];
+    return (Array.isArray(out) ? out[0] : out) as tf.Tensor1D;
+  }
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xs, w, mu, ell] = args as tf.Tensor[];
     const save = args[4] as tf.GradSaveFunc;

@@ -65,7 +65,7 @@ function couplingSetup(
         structure.identityInit,
       );
       const spec = {
-        inputMap: rowPlacement(mask.selectA),
+        inputMap: rowPlacement(mask.selectA, { rows: mask.partition.indicesA, size: mask.size }),
         inputRows: mask.sizeA,
         kernelMaps: structure.hidden.map(() => null),
         columns: mask.partition.indicesB,

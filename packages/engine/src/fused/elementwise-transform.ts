@@ -3,6 +3,34 @@ import type * as tf from '@tensorflow/tfjs-core';
 /** Which way a fused layer runs: forward (base -> data) or inverse (data -> base). */
 export type Direction = 'forward' | 'inverse';
 
+/** An {@link ElementwiseTransform}'s `apply` on host buffers (see {@link ElementwiseTransform.host}). */
+export type HostTransform = (
+  direction: Direction,
+  columns: readonly number[],
+  shape: readonly [number, number],
+  u: Float32Array,
+  raw: Float32Array,
+  value: Float32Array,
+  logDet: Float32Array | null,
+) => void;
+
+/**
+ * An {@link ElementwiseTransform}'s `grad` on host buffers (see {@link ElementwiseTransform.hostGrad}):
+ * ∂L/∂u into `du` `[n, d]`, ∂L/∂raw into `dRaw` and its column sums into `dRawSums`, every element written.
+ */
+export type HostTransformGrad = (
+  direction: Direction,
+  columns: readonly number[],
+  shape: readonly [number, number],
+  u: Float32Array,
+  raw: Float32Array,
+  dValue: Float32Array,
+  dLogDet: Float32Array | null,
+  du: Float32Array,
+  dRaw: Float32Array,
+  dRawSums: Float32Array,
+) => void;
+
 /** What an {@link ElementwiseTransform} computes in one direction. */
 export interface TransformResult {
   /** The mapped batch `[n, d]` (identity outside the transformed columns). */
@@ -45,6 +73,15 @@ export interface ElementwiseTransform {
     columns: readonly number[],
     withCache?: boolean,
   ): TransformResult;
+  /**
+   * `apply` on host buffers, for a caller that runs several layers as one kernel (the engine's wasm
+   * inference run): value `[n, d]` (every element written) and, when `hasLogDet`, Σ log|∂g/∂u| per
+   * row into `logDet` (every row written); the same loop as `apply`'s kernel. Optional: without it
+   * the layers run as separate kernels.
+   */
+  readonly host?: HostTransform;
+  /** `grad` on host buffers without a cache, the same loop as `grad`'s kernel (for the engine's one-kernel wasm training pass). Optional. */
+  readonly hostGrad?: HostTransformGrad;
   /** Gradients w.r.t. u and raw, given ∂L/∂value `[n, d]`, ∂L/∂logDet `[n]` (null without a log-det) and the cache of the `apply` in the same direction on the same u and raw, if any. */
   grad(
     direction: Direction,

@@ -4,7 +4,16 @@ import { layerBackward, layerForward, type LayerSpec } from './conditioner-math.
 import type { Direction } from './elementwise-transform.js';
 import { LogDetPacking } from './log-det-packing.js';
 import { ParameterLayout } from './parameter-layout.js';
-import { activeTape, customOp, isRecordingOps, isTapeActive } from '../tfjs/internals.js';
+import {
+  activeTape,
+  customOp,
+  isRecordingOps,
+  isTapeActive,
+  type CustomOpResult,
+} from '../tfjs/internals.js';
+import { wasmFusedBackward, wasmFusedForward } from '../wasm/fused-train.js';
+import { wasmFusedRun, wasmFusedRunEnabled, wasmRunPlan, type WasmRunPlan } from '../wasm/fused-run.js';
+import { wasmMlpAvailable } from '../wasm/mlp-kernels.js';
 
 /** A fused layer: its spec, its conditioner widths `[inputRows + context, ...hidden, heads·|columns|]` and its initial θ. */
 export interface FusedLayer {
@@ -67,6 +76,8 @@ export abstract class FusedLayers extends BaseBijector {
   private readonly pending = new Set<Pending>();
   /** The tape the op now being called is recorded on, or null (read by the op's forward). */
   private tape: unknown = null;
+  /** Each direction's (and pass mode's) plan for the one-kernel wasm run, null where it cannot run so; built on first use. */
+  private readonly wasmPlans = new Map<string, WasmRunPlan | null>();
 
   /** Creates θ from each layer's initial values and the two ops. */
   protected constructor(setup: FusedLayerSetup) {
@@ -113,11 +124,66 @@ export abstract class FusedLayers extends BaseBijector {
       tf.dispose(p.tensors);
       this.pending.delete(p);
     }
+    if (flat === null && !isTapeActive()) {
+      const run = this.wasmRun(direction, u, false);
+      if (run) return run;
+    }
     // Where tfjs records this call (it does when a tape is open outside any kernel), the op keeps its own.
     this.tape = isRecordingOps() ? tape : null;
     const out = this.ops[direction](...(flat ? [u, flat] : [u]), ...this.parameters);
     if (this.packing) return this.packing.unpack(out);
     return { value: out, logDet: tf.zeros([u.shape[0]]) };
+  }
+
+  /**
+   * Outside any gradient tape, on tfjs's wasm backend with the engine's SIMD kernels: every layer in
+   * `direction` as ONE kernel (`sequential`: d passes per layer from v = 0, an autoregressive
+   * layer's slow direction), the MLPs on the SIMD products and g on its host loop, with no op, tape
+   * bookkeeping or per-layer dispatch; the same arithmetic as the fused op's forward. Null where
+   * that does not apply (another backend, a context, a conditioner or map it cannot run).
+   */
+  protected wasmRun(direction: Direction, u: tf.Tensor2D, sequential: boolean): ValueAndLogDet | null {
+    const plan = this.wasmPlan(direction, sequential);
+    return plan ? wasmFusedRun(u, this.parameters as readonly tf.Tensor1D[], plan) : null;
+  }
+
+  /** The plan of the one-kernel wasm passes in `direction`, or null where they do not apply now. */
+  private wasmPlan(direction: Direction, sequential: boolean): WasmRunPlan | null {
+    if (this.contextShape !== null || !wasmFusedRunEnabled() || !wasmMlpAvailable()) return null;
+    const key = `${direction}:${sequential}`;
+    let plan = this.wasmPlans.get(key);
+    if (plan === undefined) {
+      plan = wasmRunPlan(this.specs, this.layouts, this.eventShape[0] as number, direction, sequential);
+      this.wasmPlans.set(key, plan);
+    }
+    return plan;
+  }
+
+  /**
+   * The fused op's forward on tfjs's wasm backend with the engine's SIMD kernels: all layers as ONE
+   * kernel that keeps each layer's input, hidden activations and raw output in one saved tensor,
+   * and the backward pass as ONE kernel that returns ∂L/∂u and every ∂L/∂θ in θ's layout (instead
+   * of ~9 kernels per layer).
+   */
+  private wasmOpForward(plan: WasmRunPlan, inputs: tf.Tensor[]): CustomOpResult {
+    const [u, ...thetas] = inputs as [tf.Tensor2D, ...tf.Tensor[]];
+    const tape = this.tape;
+    this.tape = null;
+    const { out, saved } = wasmFusedForward(u, thetas, plan);
+    if (tape === null) return { value: out, gradFunc: () => [] };
+    const pending: Pending = { tape, tensors: [tf.keep(saved)] };
+    this.pending.add(pending);
+    return {
+      value: out,
+      gradFunc: (dy) => {
+        const grads = wasmFusedBackward(dy as tf.Tensor2D, saved, thetas, plan);
+        if (!isTapeActive()) {
+          tf.dispose(pending.tensors);
+          this.pending.delete(pending);
+        }
+        return grads;
+      },
+    };
   }
 
   /** The op of one direction: inputs (u, [context], θ₁, ..., θ_L) -> [value | log-det] (or value). */
@@ -127,6 +193,8 @@ export abstract class FusedLayers extends BaseBijector {
     const order = Array.from({ length: count }, (_, i) => (direction === 'forward' ? i : count - 1 - i));
     // tfjs's save function is unused: the op keeps its own tensors (see the class comment).
     const op = customOp<tf.Tensor[]>((inputs) => {
+      const plan = hasContext ? null : this.wasmPlan(direction, false);
+      if (plan?.trainable) return this.wasmOpForward(plan, inputs);
       let u = inputs[0] as tf.Tensor2D;
       const context = hasContext ? (inputs[1] as tf.Tensor2D) : null;
       const thetas = inputs.slice(hasContext ? 2 : 1) as tf.Tensor1D[];

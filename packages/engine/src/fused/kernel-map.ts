@@ -11,11 +11,28 @@ export interface KernelMap {
   apply(w: tf.Tensor2D): tf.Tensor2D;
   /** ∂L/∂W from ∂L/∂(mapped kernel). */
   adjoint(dMapped: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * For a row placement, where each row of W goes in the mapped kernel (`rows[i]` of `size` rows,
+   * the others zero), so that a host-side run can place W itself; absent for other maps.
+   */
+  readonly placement?: RowPlacement;
 }
 
-/** W ↦ S W for a constant one-hot S `[d, a]` (rows of W placed at the event positions they read); adjoint Sᵀ G. */
-export function rowPlacement(select: ConstantPair): KernelMap {
+/** Row i of W lands on row `rows[i]` of a `size`-row kernel whose other rows are zero. */
+export interface RowPlacement {
+  /** The mapped row of each row of W. */
+  readonly rows: readonly number[];
+  /** Rows of the mapped kernel. */
+  readonly size: number;
+}
+
+/**
+ * W ↦ S W for a constant one-hot S `[d, a]` (rows of W placed at the event positions they read); adjoint Sᵀ G.
+ * `placement` (S's ones as row indices) lets host-side runs place W without S.
+ */
+export function rowPlacement(select: ConstantPair, placement?: RowPlacement): KernelMap {
   return {
+    ...(placement ? { placement } : {}),
     apply: (w) => tf.matMul(select.m, w),
     adjoint: (g) => tf.matMul(select.t, g),
   };

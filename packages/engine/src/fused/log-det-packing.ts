@@ -16,6 +16,25 @@ const packKernel = defineHostKernel<Record<string, number>>({
   },
 });
 
+/** [value | log-det] `[n, d + 1]` -> value `[n, d]`, log-det `[n]` as one host kernel on wasm (its gradient packs the two back). */
+const unpackKernel = defineHostKernel<Record<string, number>>({
+  name: 'Bijective.UnpackLogDet',
+  backends: ['wasm'],
+  outputShapes: ([packed]) => {
+    const [n, width] = packed as [number, number];
+    return [[n, width - 1], [n]];
+  },
+  linearGradient: ([dValue, dLogDet]) => packKernel([dValue as tf.Tensor, dLogDet as tf.Tensor], {}),
+  run([packed], [value, logDet], [shape]) {
+    const width = (shape as number[])[1] as number;
+    const d = width - 1;
+    for (let r = 0, k = 0; r < (logDet as Float32Array).length; r++) {
+      for (let j = 0; j < d; j++) (value as Float32Array)[r * d + j] = (packed as Float32Array)[k++]!;
+      (logDet as Float32Array)[r] = (packed as Float32Array)[k++]!;
+    }
+  },
+});
+
 /** The one-hot pair E `[rows, cols]` with E[i, offset + i] = 1, kept beyond enclosing tidies. */
 function shiftedIdentity(rows: number, cols: number, offset: number): ConstantPair {
   const values = new Float32Array(rows * cols);
@@ -56,8 +75,12 @@ export class LogDetPacking {
     };
   }
 
-  /** The value and the log-det `[n]`, differentiably (outside the op). */
+  /** The value and the log-det `[n]`, differentiably (outside the op): one host kernel on wasm, else two constant products. */
   unpack(packed: tf.Tensor2D): ValueAndLogDet {
+    if (tf.getKernel('Bijective.UnpackLogDet', tf.getBackend()) !== undefined) {
+      const [value, logDet] = unpackKernel([packed], {});
+      return { value: value as tf.Tensor2D, logDet: logDet as tf.Tensor1D };
+    }
     return { value: this.unpackValue(packed), logDet: tf.reshape(this.unpackLogDet(packed), [-1]) };
   }
 

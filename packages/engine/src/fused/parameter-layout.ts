@@ -76,6 +76,20 @@ const concatParameters = defineHostKernel<LayoutAttrs>({
 });
 import type { LayerWeights } from './conditioner-math.js';
 
+/** Where one dense layer's weights sit in θ: kernel `[rows, cols]` row-major at `kernel`, bias `[cols]` at `bias` (float offsets), and the kernel's 0/1 mask or null. @internal */
+export interface DensePlace {
+  /** Input width. */
+  rows: number;
+  /** Output width. */
+  cols: number;
+  /** Offset of the kernel in θ. */
+  kernel: number;
+  /** Offset of the bias in θ. */
+  bias: number;
+  /** The kernel's mask (row-major), or null. */
+  mask: Float32Array | null;
+}
+
 /**
  * The layout of one coupling layer's conditioner weights in a single flat variable θ: kernel₁, bias₁,
  * ..., kernel_L, bias_L, each row-major. One variable per layer instead of two per dense layer keeps
@@ -88,6 +102,8 @@ export class ParameterLayout {
   private readonly shapes: readonly (readonly [number, number])[];
 
   private readonly attrs: LayoutAttrs;
+  /** Each dense layer's place in θ, input layer first, for host-side runs. @internal */
+  readonly dense: readonly DensePlace[];
 
   /**
    * The layout of an MLP with widths `[input, ...hidden, output]`; with `masks` (one row-major 0/1
@@ -101,6 +117,18 @@ export class ParameterLayout {
     this.shapes = widths.slice(1).map((out, i) => [widths[i] as number, out] as const);
     this.size = this.shapes.reduce((n, [rows, cols]) => n + (rows + 1) * cols, 0);
     this.attrs = { widths, masks: masks ? masks.flatMap((m) => Array.from(m)) : [] };
+    let offset = 0;
+    this.dense = this.shapes.map(([rows, cols], i) => {
+      const place = {
+        rows,
+        cols,
+        kernel: offset,
+        bias: offset + rows * cols,
+        mask: masks ? Float32Array.from(masks[i] as ArrayLike<number>) : null,
+      };
+      offset += (rows + 1) * cols;
+      return place;
+    });
   }
 
   /** The kernels and biases cut from θ, already shaped, by one host kernel (a split and reshapes are ~8 tfjs kernels); the caller owns them. */

@@ -47,6 +47,22 @@ export function transformKernels<A extends HostKernelAttrs>(
       const [value, logDet] = set.apply([u, raw], attrsFor(direction, columns));
       return { value: value as tf.Tensor2D, logDet: set.hasLogDet ? (logDet as tf.Tensor1D) : null };
     },
+    host(direction, columns, shape, u, raw, value, logDet) {
+      const outputs = logDet ? [value, logDet] : [value];
+      set.apply.run(
+        [u, raw],
+        outputs,
+        [shape, [shape[0], set.heads * columns.length]],
+        attrsFor(direction, columns),
+      );
+    },
+    hostGrad(direction, columns, shape, u, raw, dValue, dLogDet, du, dRaw, dRawSums) {
+      const inputs = set.hasLogDet
+        ? [u, raw, dValue, dLogDet ?? new Float32Array(shape[0])]
+        : [u, raw, dValue];
+      const rawShape = [shape[0], set.heads * columns.length];
+      set.grad.run(inputs, [du, dRaw, dRawSums], [shape, rawShape], attrsFor(direction, columns));
+    },
     grad(direction, u, raw, columns, dValue, dLogDet) {
       const inputs: tf.Tensor[] = [u, raw, dValue];
       if (set.hasLogDet) inputs.push(dLogDet ?? tf.zeros([u.shape[0]]));

@@ -16,6 +16,11 @@ export type HostKernelAttrs = Record<string, number | boolean | string | readonl
 export interface HostKernelSpec<A extends HostKernelAttrs> {
   /** The tfjs kernel name (unique; prefix it with your package, e.g. `Bijective.Adam`). */
   name: string;
+  /**
+   * The backends to register it on (default cpu, wasm and webgl, and any other when first called);
+   * with a list, calling it on another backend is an error, and callers check `tf.getKernel` first.
+   */
+  backends?: readonly string[];
   /** The shapes of the outputs, from the input shapes and the attributes. */
   outputShapes(inputShapes: readonly (readonly number[])[], attrs: A): number[][];
   /** Fills `outputs` (zeroed) from `inputs`; arithmetic may use float64 JavaScript numbers. */
@@ -51,8 +56,17 @@ export interface HostKernelGradient<A extends HostKernelAttrs> {
   grad(dys: tf.Tensor[], saved: tf.Tensor[], attrs: A): tf.Tensor[];
 }
 
-/** A registered host kernel: call it with float32 tensors, get its outputs as new tensors. */
-export type HostKernel<A extends HostKernelAttrs> = (inputs: readonly tf.Tensor[], attrs: A) => tf.Tensor[];
+/**
+ * A registered host kernel: call it with float32 tensors, get its outputs as new tensors; `run` is
+ * its loop itself, for code that already holds the buffers (one kernel running several host loops).
+ */
+export type HostKernel<A extends HostKernelAttrs> = ((
+  inputs: readonly tf.Tensor[],
+  attrs: A,
+) => tf.Tensor[]) & {
+  /** The spec's loop on host buffers ({@link HostKernelSpec.run}); outputs must be zeroed as the kernel's are. */
+  readonly run: HostKernelSpec<A>['run'];
+};
 
 /**
  * Registers `spec` with tfjs for the cpu, wasm and webgl backends and returns the function that
@@ -74,7 +88,8 @@ export function defineHostKernel<A extends HostKernelAttrs>(spec: HostKernelSpec
         );
       },
     });
-  for (const [backendName, adapter] of Object.entries(HOST_ADAPTERS)) registerFor(backendName, adapter);
+  for (const [backendName, adapter] of Object.entries(HOST_ADAPTERS))
+    if (!spec.backends || spec.backends.includes(backendName)) registerFor(backendName, adapter);
   const { linearGradient, gradient } = spec;
   if (gradient) {
     const outputsToSave: boolean[] = [];
@@ -96,7 +111,7 @@ export function defineHostKernel<A extends HostKernelAttrs>(spec: HostKernelSpec
         return Object.fromEntries(grads.map((g, i) => [`x${i}`, () => g]));
       },
     });
-  return (inputs, attrs) => {
+  const call = (inputs: readonly tf.Tensor[], attrs: A): tf.Tensor[] => {
     const named: tf.NamedTensorMap = {};
     inputs.forEach((t, i) => {
       if (t.dtype !== 'float32')
@@ -105,6 +120,11 @@ export function defineHostKernel<A extends HostKernelAttrs>(spec: HostKernelSpec
     });
     const backendName = tf.getBackend();
     if (!tf.getKernel(spec.name, backendName)) {
+      if (spec.backends)
+        throw new BijectiveError(
+          'backend',
+          `${spec.name}: runs on ${spec.backends.join(', ')}, not '${backendName}'`,
+        );
       // A backend registered after this kernel (webgpu, tfjs-node, a third party's): read back.
       const adapter = hostAdapterFor(backendName, tf.backend());
       if (!adapter) {
@@ -117,4 +137,5 @@ export function defineHostKernel<A extends HostKernelAttrs>(spec: HostKernelSpec
     }
     return runKernelOutputs(spec.name, named, attrs as unknown as tf.NamedAttrMap);
   };
+  return Object.assign(call, { run: spec.run.bind(spec) });
 }

@@ -2,3 +2,4 @@
 export * from './host-kernel.js';
 export * from './adam-kernel.js';
 export * from './conv2d-filter-gradient.js';
+import './mixture-kernel.js';

@@ -18,6 +18,7 @@ import {
 } from '../fused/index.js';
 import { madeLayer } from './made-layer.js';
 import { maskedNetwork } from './made-network.js';
+import { isTapeActive } from '../tfjs/internals.js';
 
 /** Everything a {@link MaskedAutoregressiveLayers} run is built from. */
 export interface MaskedLayersSetup {
@@ -139,7 +140,10 @@ export abstract class MaskedAutoregressiveLayers extends FusedLayers {
   }
 
   private run(direction: Direction, u: tf.Tensor2D, options: CallOptions): ValueAndLogDet {
-    if (direction !== this.fastDirection) return this.layerwise(direction, u, options, sequentialPass);
+    if (direction !== this.fastDirection) {
+      const run = this.residual || isTapeActive() ? null : this.wasmRun(direction, u, true);
+      return run ?? this.layerwise(direction, u, options, sequentialPass);
+    }
     if (this.residual) return this.layerwise(direction, u, options, parallelPass);
     return this.runFused(direction, u, options.context);
   }

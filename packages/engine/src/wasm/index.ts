@@ -22,3 +22,4 @@ export {
   type WasmTanhFieldGradients,
 } from './tanh-field-kernels.js';
 export { wasmConvNet } from './conv-kernels.js';
+export { useWasmFusedRun } from './fused-run.js';

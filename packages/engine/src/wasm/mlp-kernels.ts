@@ -79,35 +79,76 @@ tf.registerKernel({
     const widest = Math.max(...kernels.map((w) => w.shape[0] as number));
     const largest = Math.max(...kernels.map((w) => w.shape[0]! * w.shape[1]!));
     const base = rt.scratch(4 * (2 * n * widest + largest)); // after every output: a malloc may grow the memory
-    const buffers = [base, base + 4 * n * widest];
-    const t = base + 8 * n * widest;
-    const { kernels: k } = rt;
-    let delta = rt.heap.offset(dRaw);
-    for (let l = layers - 1; l >= 0; l--) {
-      const w = kernels[l] as tf.TensorInfo;
-      const [rows, cols] = w.shape as [number, number];
-      const x = rt.heap.offset(l > 0 ? (hidden[l - 1] as tf.TensorInfo) : u);
-      const dW = rt.heap.offset(grads[2 * l] as tf.TensorInfo);
-      // ∂W = xᵀ δ [rows, cols]; for a thin δ as (δᵀ x)ᵀ so that the long tiles run over the wide side.
-      if (cols >= 4 || rows < 4) k.gemm(rows, cols, n, x, 1, rows, delta, cols, dW, cols, 0, 0, 0);
-      else {
-        k.gemm(cols, rows, n, delta, 1, cols, x, rows, t, rows, 0, 0, 0);
-        k.transpose(cols, rows, t, dW);
-      }
-      k.columnSums(n, cols, delta, rt.heap.offset(grads[2 * l + 1] as tf.TensorInfo));
-      if (l > 0) {
-        const next = buffers[l % 2] as number;
-        rt.productTransposed(n, rows, cols, delta, rt.heap.offset(w), next, x, MASK, t);
-        delta = next;
-      } else {
-        const out = rt.heap.offset(dU);
-        rt.copy(rt.heap.offset(gu), out, n * rows);
-        rt.productTransposed(n, rows, cols, delta, rt.heap.offset(w), out, 0, ACCUMULATE, t);
-      }
-    }
+    const dUAt = rt.heap.offset(dU);
+    rt.copy(rt.heap.offset(gu), dUAt, n * colsOf(u));
+    mlpBackward(rt, {
+      n,
+      kernels: kernels.map((w) => ({
+        ptr: rt.heap.offset(w),
+        rows: w.shape[0] as number,
+        cols: w.shape[1] as number,
+      })),
+      inputs: [rt.heap.offset(u), ...hidden.map((h) => rt.heap.offset(h))],
+      dRaw: rt.heap.offset(dRaw),
+      dKernels: kernels.map((_, l) => rt.heap.offset(grads[2 * l] as tf.TensorInfo)),
+      dBiases: kernels.map((_, l) => rt.heap.offset(grads[2 * l + 1] as tf.TensorInfo)),
+      du: dUAt,
+      buffers: [base, base + 4 * n * widest],
+      t: base + 8 * n * widest,
+    });
     return [dU, ...grads];
   },
 });
+
+/** What {@link mlpBackward} reads and writes: byte offsets on the backend's heap. @internal */
+export interface MlpBackwardArgs {
+  /** Batch rows. */
+  n: number;
+  /** Each dense layer's kernel `[rows, cols]`, input layer first. */
+  kernels: readonly { ptr: number; rows: number; cols: number }[];
+  /** Each dense layer's input: u, then the hidden activations x₁..x_{L-1}. */
+  inputs: readonly number[];
+  /** ∂L/∂raw `[n, cols of the last kernel]`. */
+  dRaw: number;
+  /** Where each ∂L/∂W_l goes. */
+  dKernels: readonly number[];
+  /** Where each ∂L/∂b_l goes. */
+  dBiases: readonly number[];
+  /** ∂L/∂u `[n, rows of the first kernel]`: holds g_u, to which δ₀ W₀ᵀ is added. */
+  du: number;
+  /** Two scratch blocks of n·(widest kernel input) floats each. */
+  buffers: readonly [number, number];
+  /** A scratch block of the largest kernel's size. */
+  t: number;
+}
+
+/**
+ * The MLP's backward pass on the heap: δ_{L-1} = ∂L/∂raw, δ_{l-1} = (δ_l W_lᵀ) ⊙ [x_l > 0],
+ * ∂W_l = x_lᵀ δ_l, ∂b_l = Σ_rows δ_l, du += δ₀ W₀ᵀ.
+ * @internal
+ */
+export function mlpBackward(rt: SimdRuntime, a: MlpBackwardArgs): void {
+  const { n, buffers, t } = a;
+  const { kernels: k } = rt;
+  let delta = a.dRaw;
+  for (let l = a.kernels.length - 1; l >= 0; l--) {
+    const { ptr: w, rows, cols } = a.kernels[l]!;
+    const x = a.inputs[l]!;
+    const dW = a.dKernels[l]!;
+    // ∂W = xᵀ δ [rows, cols]; for a thin δ as (δᵀ x)ᵀ so that the long tiles run over the wide side.
+    if (cols >= 4 || rows < 4) k.gemm(rows, cols, n, x, 1, rows, delta, cols, dW, cols, 0, 0, 0);
+    else {
+      k.gemm(cols, rows, n, delta, 1, cols, x, rows, t, rows, 0, 0, 0);
+      k.transpose(cols, rows, t, dW);
+    }
+    k.columnSums(n, cols, delta, a.dBiases[l]!);
+    if (l > 0) {
+      const next = buffers[l % 2] as number;
+      rt.productTransposed(n, rows, cols, delta, w, next, x, MASK, t);
+      delta = next;
+    } else rt.productTransposed(n, rows, cols, delta, w, a.du, 0, ACCUMULATE, t);
+  }
+}
 
 /**
  * Whether the fused MLP of a conditioner runs as the engine's wasm SIMD kernels now: the active

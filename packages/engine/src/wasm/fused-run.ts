@@ -1,0 +1,285 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayerSpec } from '../fused/conditioner-math.js';
+import type { Direction, HostTransform, HostTransformGrad } from '../fused/elementwise-transform.js';
+import type { DensePlace, ParameterLayout } from '../fused/parameter-layout.js';
+import { IDENTITY_KERNEL_MAP, type RowPlacement } from '../fused/kernel-map.js';
+import { runKernelOutputs } from '../tfjs/internals.js';
+import { RELU, simdRuntime, type SimdRuntime } from './simd-runtime.js';
+
+const RUN = 'Bijective.WasmFusedRun';
+
+/** Rows per block of the inference run (its scratch holds one block's batches). */
+const BLOCK_ROWS = 1024;
+
+let enabled = true;
+
+/**
+ * Turns the one-kernel wasm run of fused layers outside a gradient tape on or off (default on);
+ * off, `logProb` and `sample` run layer by layer (each MLP still one SIMD kernel). For benchmarks;
+ * both give the same numbers.
+ * @internal
+ */
+export function useWasmFusedRun(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether the one-kernel wasm run is switched on ({@link useWasmFusedRun}). @internal */
+export function wasmFusedRunEnabled(): boolean {
+  return enabled;
+}
+
+/** One layer of a {@link WasmRunPlan}. @internal */
+export interface RunLayer {
+  /** Index of the layer's θ among the run's θ inputs. */
+  theta: number;
+  /** Its dense layers' places in θ, input layer first. */
+  dense: readonly DensePlace[];
+  /** Where the first kernel's rows go in the event (a coupling's A), or null: row i reads column i. */
+  placement: RowPlacement | null;
+  /** The transformed columns, in head order. */
+  columns: readonly number[];
+  /** g on host buffers. */
+  transform: HostTransform;
+  /** g's backward pass on host buffers, or null (then the plan cannot train). */
+  grad: HostTransformGrad | null;
+  /** Where the layer's placed and masked kernels start in the plan's kernel scratch (floats). */
+  weightOffset: number;
+  /** Where the layer's saved batches start in a training pass's saved buffer, in floats per batch row: its input u, each hidden activation, raw. */
+  saved: number;
+  /** Whether g writes a log-det. */
+  hasLogDet: boolean;
+}
+
+/**
+ * Layers of ReLU conditioners without context, in the order one direction runs them, for
+ * {@link wasmFusedRun}: each layer's MLP reads the current batch (`sequential`: d passes per layer
+ * from v = 0, an autoregressive layer's slow direction) and drives g.
+ * @internal
+ */
+export interface WasmRunPlan {
+  /** The layers in run order. */
+  readonly layers: readonly RunLayer[];
+  /** g or g⁻¹. */
+  readonly direction: Direction;
+  /** d passes per layer (v ← g(u; MADE(v)) from v = 0) instead of one. */
+  readonly sequential: boolean;
+  /** The widest batch a layer writes (event, hidden or raw), in floats per row. */
+  readonly widest: number;
+  /** Floats of every layer's placed and masked kernels. */
+  readonly weights: number;
+  /** Floats of the largest kernel (the products' transposition scratch). */
+  readonly largest: number;
+  /** Floats per batch row a training pass saves for its backward pass (every layer's u, hidden activations and raw). */
+  readonly savedPerRow: number;
+  /** Whether every layer has a host backward pass (a training pass can run as the plan's two kernels). */
+  readonly trainable: boolean;
+  /** Whether the output carries a log-det (some layer changes volume). */
+  readonly hasLogDet: boolean;
+}
+
+/**
+ * The plan of fused layers `specs` (forward order, θ laid out by `layouts`) on events of `d` scalars
+ * run in `direction`, or null where a layer cannot run as one host-side kernel: a context, an
+ * activation other than ReLU, a kernel map other than a row placement of the first kernel, or a
+ * transform without a host loop.
+ * @internal
+ */
+export function wasmRunPlan(
+  specs: readonly LayerSpec[],
+  layouts: readonly ParameterLayout[],
+  d: number,
+  direction: Direction,
+  sequential: boolean,
+): WasmRunPlan | null {
+  const layers: RunLayer[] = [];
+  let widest = d;
+  let weights = 0;
+  let saved = 0;
+  for (let k = 0; k < specs.length; k++) {
+    const l = direction === 'forward' ? k : specs.length - 1 - k;
+    const spec = specs[l] as LayerSpec;
+    const dense = (layouts[l] as ParameterLayout).dense;
+    const transform = spec.transform.host;
+    if (spec.activation.fused !== 'relu' || !transform || spec.kernelMaps.some((m) => m !== null))
+      return null;
+    const placement = spec.inputMap.placement ?? null;
+    const first = dense[0] as DensePlace;
+    // Without a placement the input map must be the identity on the whole event (a MADE's).
+    if (placement ? placement.size !== d || first.rows !== placement.rows.length : first.rows !== d)
+      return null;
+    if (!placement && spec.inputMap !== IDENTITY_KERNEL_MAP) return null;
+    layers.push({
+      theta: l,
+      dense,
+      placement,
+      columns: spec.columns,
+      transform,
+      grad: spec.transform.hostGrad ?? null,
+      weightOffset: weights,
+      saved,
+      hasLogDet: spec.transform.hasLogDet,
+    });
+    saved += d + dense.reduce((sum, p) => sum + p.cols, 0);
+    let own = 0;
+    for (const [i, p] of dense.entries()) {
+      widest = Math.max(widest, p.cols);
+      if ((i === 0 && placement) || p.mask) own += (i === 0 && placement ? d : p.rows) * p.cols;
+    }
+    weights += own;
+  }
+  const largest = Math.max(...layouts.flatMap((lay) => lay.dense.map((p) => Math.max(p.rows, d) * p.cols)));
+  return {
+    layers,
+    direction,
+    sequential,
+    widest,
+    weights,
+    largest,
+    savedPerRow: saved,
+    trainable: layers.every((l) => l.grad !== null),
+    hasLogDet: layers.some((l) => l.hasLogDet),
+  };
+}
+
+function runtimeOf(backend: unknown): SimdRuntime {
+  const runtime = simdRuntime(backend as object);
+  if (!runtime) throw new Error(`${RUN}: the wasm SIMD kernels are not available on this backend`);
+  return runtime;
+}
+
+/**
+ * The first kernel placed on its event rows and masked kernels, written to `at` (bytes); the kernel pointers, input layer first.
+ * @internal
+ */
+export function layerKernels(
+  f: Float32Array,
+  theta: number,
+  layer: RunLayer,
+  d: number,
+  at: number,
+): number[] {
+  return layer.dense.map((p, i) => {
+    const src = (theta >>> 2) + p.kernel;
+    if (i === 0 && layer.placement) {
+      const out = at >>> 2;
+      f.fill(0, out, out + d * p.cols);
+      layer.placement.rows.forEach((row, r) => {
+        for (let j = 0; j < p.cols; j++)
+          f[out + row * p.cols + j] = f[src + r * p.cols + j]! * (p.mask ? p.mask[r * p.cols + j]! : 1);
+      });
+      at += 4 * d * p.cols;
+      return 4 * out;
+    }
+    if (!p.mask) return theta + 4 * p.kernel;
+    const out = at >>> 2;
+    const mask = p.mask;
+    for (let j = 0; j < mask.length; j++) f[out + j] = f[src + j]! * mask[j]!;
+    at += 4 * mask.length;
+    return 4 * out;
+  });
+}
+
+/**
+ * (u, θ₁, ..., θ_L) -> (value `[n, d]`, log|det J| `[n]`): every layer of a {@link WasmRunPlan}
+ * (attribute `plan`) in one kernel, its MLP on the SIMD module's products, its g as the
+ * transform's host loop, the log-dets summed; the layers' intermediate batches live in scratch.
+ */
+tf.registerKernel({
+  kernelName: RUN,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const rt = runtimeOf(backend);
+    const plan = (attrs as unknown as { plan: WasmRunPlan }).plan;
+    const [u, ...thetas] = Object.values(inputs) as tf.TensorInfo[];
+    const [n, d] = (u as tf.TensorInfo).shape as [number, number];
+    const value = rt.heap.makeOutput([n, d]);
+    const logDet = rt.heap.makeOutput([n]);
+    // Rows run in blocks (all layers per block), so the scratch does not grow with the batch.
+    const block = Math.min(n, BLOCK_ROWS);
+    // Scratch, in bytes: two value buffers [block, d], two hidden buffers and the raw output
+    // [block, widest], the layer's log-det [block], every layer's placed and masked kernels, the
+    // products' own scratch.
+    const { widest } = plan;
+    // After every output: a malloc may grow the memory (and detach earlier views).
+    const base = rt.scratch(4 * ((2 * d + 3 * widest + 1) * block + plan.weights + plan.largest));
+    const values = [base, base + 4 * block * d];
+    const hidden = [base + 8 * block * d, base + 4 * block * (2 * d + widest)];
+    const raw = base + 4 * block * (2 * d + 2 * widest);
+    const layerLogDet = base + 4 * block * (2 * d + 3 * widest);
+    const weights = layerLogDet + 4 * block;
+    const t = weights + 4 * plan.weights;
+    const f = new Float32Array(rt.heap.memory.buffer);
+    const view = (at: number, size: number) => f.subarray(at >>> 2, (at >>> 2) + size);
+    const sums = view(rt.heap.offset(logDet), n);
+    sums.fill(0);
+    const thetaAt = plan.layers.map((layer) => rt.heap.offset(thetas[layer.theta] as tf.TensorInfo));
+    const kernels = plan.layers.map((layer, k) =>
+      layerKernels(f, thetaAt[k] as number, layer, d, weights + 4 * layer.weightOffset),
+    );
+    const uAt = rt.heap.offset(u as tf.TensorInfo);
+    const valueAt = rt.heap.offset(value);
+    for (let r0 = 0; r0 < n; r0 += block) {
+      const m = Math.min(block, n - r0);
+      const sum = sums.subarray(r0, r0 + m);
+      const lt = view(layerLogDet, m);
+      let src = uAt + 4 * r0 * d;
+      plan.layers.forEach((layer, k) => {
+        const theta = thetaAt[k] as number;
+        const w = kernels[k] as number[];
+        const dst = k === plan.layers.length - 1 ? valueAt + 4 * r0 * d : (values[k % 2] as number);
+        const mlp = (x: number) => {
+          let width = d;
+          layer.dense.forEach((p, i) => {
+            const top = i === layer.dense.length - 1;
+            const o = top ? raw : (hidden[i % 2] as number);
+            rt.product(m, p.cols, width, x, width, 1, w[i]!, o, theta + 4 * p.bias, 0, top ? 0 : RELU, t);
+            x = o;
+            width = p.cols;
+          });
+        };
+        const heads = (layer.dense[layer.dense.length - 1] as DensePlace).cols;
+        const apply = () =>
+          layer.transform(
+            plan.direction,
+            layer.columns,
+            [m, d],
+            view(src, m * d),
+            view(raw, m * heads),
+            view(dst, m * d),
+            layer.hasLogDet ? lt : null,
+          );
+        if (plan.sequential) {
+          f.fill(0, dst >>> 2, (dst >>> 2) + m * d);
+          // Pass k reads v (dst) into raw before g overwrites it.
+          for (let pass = 0; pass < d; pass++) {
+            mlp(dst);
+            apply();
+          }
+        } else {
+          mlp(src);
+          apply();
+        }
+        if (layer.hasLogDet) for (let r = 0; r < m; r++) sum[r]! += lt[r]!;
+        src = dst;
+      });
+    }
+    return [value, logDet];
+  },
+});
+
+/**
+ * The layers of `plan` on u `[n, d]` with θ₁..θ_L (in the order of the plan's `theta` indices) as
+ * ONE kernel of the engine's wasm SIMD module: value and log|det J|. Outside any gradient tape
+ * only (no backward pass); check {@link wasmMlpAvailable} first.
+ * @internal
+ */
+export function wasmFusedRun(
+  u: tf.Tensor2D,
+  thetas: readonly tf.Tensor1D[],
+  plan: WasmRunPlan,
+): { value: tf.Tensor2D; logDet: tf.Tensor1D } {
+  const named: tf.NamedTensorMap = { u };
+  thetas.forEach((t, l) => (named[`t${l}`] = t));
+  const [value, logDet] = runKernelOutputs(RUN, named, { plan } as unknown as tf.NamedAttrMap);
+  return { value: value as tf.Tensor2D, logDet: logDet as tf.Tensor1D };
+}

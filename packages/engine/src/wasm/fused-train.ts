@@ -1,0 +1,233 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { runKernelOutputs } from '../tfjs/internals.js';
+import { layerKernels, type RunLayer, type WasmRunPlan } from './fused-run.js';
+import { mlpBackward } from './mlp-kernels.js';
+import { RELU, simdRuntime, type SimdRuntime } from './simd-runtime.js';
+
+const FORWARD = 'Bijective.WasmFusedForward';
+const BACKWARD = 'Bijective.WasmFusedBackward';
+
+function runtimeOf(backend: unknown, kernel: string): SimdRuntime {
+  const runtime = simdRuntime(backend as object);
+  if (!runtime) throw new Error(`${kernel}: the wasm SIMD kernels are not available on this backend`);
+  return runtime;
+}
+
+/** One layer's batches in the saved buffer at `base` (bytes): its input u `[n, d]`, each hidden activation, raw. */
+function savedOf(
+  base: number,
+  n: number,
+  d: number,
+  layer: RunLayer,
+): { input: number; hidden: number[]; raw: number } {
+  let at = base + 4 * n * layer.saved;
+  const input = at;
+  at += 4 * n * d;
+  const hidden: number[] = [];
+  for (const p of layer.dense.slice(0, -1)) {
+    hidden.push(at);
+    at += 4 * n * p.cols;
+  }
+  return { input, hidden, raw: at };
+}
+
+const attrsOf = (attrs: unknown) => (attrs as { plan: WasmRunPlan }).plan;
+const headsOf = (layer: RunLayer) => (layer.dense[layer.dense.length - 1] as { cols: number }).cols;
+
+/**
+ * (u, θ₁, ..., θ_L) -> ([value | log-det] `[n, d + 1]` (`[n, d]` without a log-det), saved): the
+ * layers of a trainable {@link WasmRunPlan} as one kernel, keeping each layer's input, hidden
+ * activations and raw output in `saved` (1-D) for {@link BACKWARD}.
+ */
+tf.registerKernel({
+  kernelName: FORWARD,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const rt = runtimeOf(backend, FORWARD);
+    const plan = attrsOf(attrs);
+    const [u, ...thetas] = Object.values(inputs) as tf.TensorInfo[];
+    const [n, d] = (u as tf.TensorInfo).shape as [number, number];
+    const width = plan.hasLogDet ? d + 1 : d;
+    const out = rt.heap.makeOutput([n, width]);
+    const saved = rt.heap.makeOutput([n * plan.savedPerRow]);
+    // Scratch (bytes): the value [n, d], the log-det sum and the layer's [n] each, placed kernels, the products' scratch.
+    const base = rt.scratch(4 * (n * d + 2 * n + plan.weights + plan.largest));
+    const value = base;
+    const sumAt = base + 4 * n * d;
+    const layerAt = sumAt + 4 * n;
+    const weights = layerAt + 4 * n;
+    const t = weights + 4 * plan.weights;
+    const f = new Float32Array(rt.heap.memory.buffer);
+    const view = (at: number, size: number) => f.subarray(at >>> 2, (at >>> 2) + size);
+    const savedAt = rt.heap.offset(saved);
+    const sum = view(sumAt, n);
+    sum.fill(0);
+    const lt = view(layerAt, n);
+    let src = rt.heap.offset(u as tf.TensorInfo);
+    for (const layer of plan.layers) {
+      const s = savedOf(savedAt, n, d, layer);
+      f.copyWithin(s.input >>> 2, src >>> 2, (src >>> 2) + n * d);
+      const theta = rt.heap.offset(thetas[layer.theta] as tf.TensorInfo);
+      const kernels = layerKernels(f, theta, layer, d, weights);
+      let x = s.input;
+      let k = d;
+      layer.dense.forEach((p, i) => {
+        const top = i === layer.dense.length - 1;
+        const o = top ? s.raw : (s.hidden[i] as number);
+        rt.product(n, p.cols, k, x, k, 1, kernels[i]!, o, theta + 4 * p.bias, 0, top ? 0 : RELU, t);
+        x = o;
+        k = p.cols;
+      });
+      const raw = view(s.raw, n * headsOf(layer));
+      const into = layer.hasLogDet ? lt : null;
+      layer.transform(
+        plan.direction,
+        layer.columns,
+        [n, d],
+        view(s.input, n * d),
+        raw,
+        view(value, n * d),
+        into,
+      );
+      if (layer.hasLogDet) for (let r = 0; r < n; r++) sum[r]! += lt[r]!;
+      src = value;
+    }
+    const packed = view(rt.heap.offset(out), n * width);
+    const v = view(value, n * d);
+    for (let r = 0; r < n; r++) {
+      for (let j = 0; j < d; j++) packed[r * width + j] = v[r * d + j]!;
+      if (plan.hasLogDet) packed[r * width + d] = sum[r]!;
+    }
+    return [out, saved];
+  },
+});
+
+/**
+ * (∂L/∂output, saved, θ₁, ..., θ_L) -> (∂L/∂u, ∂L/∂θ₁, ..., ∂L/∂θ_L): the backward pass of
+ * {@link FORWARD} as one kernel, layer by layer from the last: g's host backward pass, then the
+ * MLP's ({@link mlpBackward}), its kernel gradients taken back through the row placement and the
+ * masks into θ's layout.
+ */
+tf.registerKernel({
+  kernelName: BACKWARD,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const rt = runtimeOf(backend, BACKWARD);
+    const plan = attrsOf(attrs);
+    const [dy, saved, ...thetas] = Object.values(inputs) as tf.TensorInfo[];
+    const [n, width] = (dy as tf.TensorInfo).shape as [number, number];
+    const d = plan.hasLogDet ? width - 1 : width;
+    const du = rt.heap.makeOutput([n, d]);
+    const grads = thetas.map((theta) => rt.heap.makeOutput([...theta.shape]));
+    const { widest } = plan;
+    // Scratch (bytes): ∂L/∂value twice [n, d], ∂L/∂logDet [n], ∂L/∂raw [n, widest], its sums, two δ
+    // buffers [n, widest], the placed kernels and their gradients, the products' scratch.
+    const floats = 2 * n * d + n + n * widest + widest + 2 * n * widest + 2 * plan.weights + plan.largest;
+    const base = rt.scratch(4 * floats);
+    const dvs = [base, base + 4 * n * d];
+    const dLogDetAt = base + 8 * n * d;
+    const dRawAt = dLogDetAt + 4 * n;
+    const sumsAt = dRawAt + 4 * n * widest;
+    const buffers: [number, number] = [sumsAt + 4 * widest, sumsAt + 4 * widest + 4 * n * widest];
+    const weights = buffers[1] + 4 * n * widest;
+    const gradWeights = weights + 4 * plan.weights;
+    const t = gradWeights + 4 * plan.weights;
+    const f = new Float32Array(rt.heap.memory.buffer);
+    const view = (at: number, size: number) => f.subarray(at >>> 2, (at >>> 2) + size);
+    const g = view(rt.heap.offset(dy as tf.TensorInfo), n * width);
+    let dv = dvs[0] as number;
+    const dValue = view(dv, n * d);
+    const dLogDet = view(dLogDetAt, n);
+    for (let r = 0; r < n; r++) {
+      for (let j = 0; j < d; j++) dValue[r * d + j] = g[r * width + j]!;
+      if (plan.hasLogDet) dLogDet[r] = g[r * width + d]!;
+    }
+    const savedAt = rt.heap.offset(saved as tf.TensorInfo);
+    for (let k = plan.layers.length - 1; k >= 0; k--) {
+      const layer = plan.layers[k] as RunLayer;
+      const s = savedOf(savedAt, n, d, layer);
+      const theta = rt.heap.offset(thetas[layer.theta] as tf.TensorInfo);
+      const dTheta = rt.heap.offset(grads[layer.theta] as tf.TensorInfo);
+      const kernels = layerKernels(f, theta, layer, d, weights);
+      const heads = headsOf(layer);
+      const next = (dv === dvs[0] ? dvs[1] : dvs[0]) as number;
+      (layer.grad as NonNullable<RunLayer['grad']>)(
+        plan.direction,
+        layer.columns,
+        [n, d],
+        view(s.input, n * d),
+        view(s.raw, n * heads),
+        view(dv, n * d),
+        layer.hasLogDet ? dLogDet : null,
+        view(next, n * d),
+        view(dRawAt, n * heads),
+        view(sumsAt, heads),
+      );
+      // Kernel gradients straight into θ's layout, except where a placement or a mask maps them.
+      let at = gradWeights;
+      const mapped = (i: number) => (i === 0 && layer.placement !== null) || layer.dense[i]!.mask !== null;
+      const dKernels = layer.dense.map((p, i) => {
+        if (!mapped(i)) return dTheta + 4 * p.kernel;
+        const here = at;
+        at += 4 * (i === 0 ? d : p.rows) * p.cols;
+        return here;
+      });
+      mlpBackward(rt, {
+        n,
+        kernels: layer.dense.map((p, i) => ({ ptr: kernels[i]!, rows: i === 0 ? d : p.rows, cols: p.cols })),
+        inputs: [s.input, ...s.hidden],
+        dRaw: dRawAt,
+        dKernels,
+        dBiases: layer.dense.map((p) => dTheta + 4 * p.bias),
+        du: next,
+        buffers,
+        t,
+      });
+      layer.dense.forEach((p, i) => {
+        if (!mapped(i)) return;
+        const src = (dKernels[i] as number) >>> 2;
+        const dst = (dTheta >>> 2) + p.kernel;
+        const mask = p.mask;
+        for (let r = 0; r < p.rows; r++) {
+          const from = src + (i === 0 && layer.placement ? (layer.placement.rows[r] as number) : r) * p.cols;
+          for (let j = 0; j < p.cols; j++)
+            f[dst + r * p.cols + j] = f[from + j]! * (mask ? mask[r * p.cols + j]! : 1);
+        }
+      });
+      dv = next;
+    }
+    f.copyWithin(rt.heap.offset(du) >>> 2, dv >>> 2, (dv >>> 2) + n * d);
+    return [du, ...grads];
+  },
+});
+
+/**
+ * The layers of a trainable `plan` on u with θ₁..θ_L as ONE kernel: the packed [value | log-det]
+ * and what {@link wasmFusedBackward} reads.
+ * @internal
+ */
+export function wasmFusedForward(
+  u: tf.Tensor2D,
+  thetas: readonly tf.Tensor[],
+  plan: WasmRunPlan,
+): { out: tf.Tensor2D; saved: tf.Tensor1D } {
+  const named: tf.NamedTensorMap = { u };
+  thetas.forEach((t, l) => (named[`t${l}`] = t));
+  const [out, saved] = runKernelOutputs(FORWARD, named, { plan } as unknown as tf.NamedAttrMap);
+  return { out: out as tf.Tensor2D, saved: saved as tf.Tensor1D };
+}
+
+/**
+ * ∂L/∂u and every ∂L/∂θ_l of {@link wasmFusedForward} from the gradient of its packed output, as ONE kernel.
+ * @internal
+ */
+export function wasmFusedBackward(
+  dy: tf.Tensor2D,
+  saved: tf.Tensor1D,
+  thetas: readonly tf.Tensor[],
+  plan: WasmRunPlan,
+): tf.Tensor[] {
+  const named: tf.NamedTensorMap = { dy, saved };
+  thetas.forEach((t, l) => (named[`t${l}`] = t));
+  return runKernelOutputs(BACKWARD, named, { plan } as unknown as tf.NamedAttrMap);
+}
