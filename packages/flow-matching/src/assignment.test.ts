@@ -42,6 +42,7 @@ describe('optimal assignment (Hungarian algorithm)', () => {
     expect(Array.from(optimalAssignment(cost, n))).toEqual(Array.from({ length: n }, (_, i) => i));
     expect(optimalAssignment(new Float64Array(0), 0)).toHaveLength(0);
     expect(() => optimalAssignment(new Float64Array(5), 2)).toThrow(ValueError);
+    expect(() => optimalAssignment(Float64Array.from([1, NaN, NaN, NaN]), 2)).toThrow(/entry 1 is NaN/);
   });
 
   test('mini-batch OT pairing: a shuffled copy is paired back exactly', () => {
