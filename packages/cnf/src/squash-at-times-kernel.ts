@@ -8,8 +8,6 @@ interface AtTimesAttrs extends HostKernelAttrs {
   activation: string;
 }
 
-const sigma = (x: number) => 1 / (1 + Math.exp(-x));
-
 /**
  * h = a(x) and the slope a'(x), in place over a layer's pre-activations (`h` holds x on entry): one
  * loop per activation, each evaluating its exponential once for both (a shared per-element callback
@@ -102,21 +100,36 @@ function savedViews(saved: Float32Array, sizes: readonly number[], n: number) {
   return views;
 }
 
-/** G = σ(S W_g + b_g) row by row, `[n, m]`, for a narrow S `[n, q]`. */
-function gate(
+/**
+ * G = σ(S W_g + b_g) and A = P ⊙ G + S W_h row by row, `[n, m]`, for a narrow S `[n, q]` (one loop
+ * over the rows; the unconditional field's q = 1 without the inner sums).
+ */
+function gateAndShift(
   S: Float32Array,
   gK: Float32Array,
   gB: Float32Array,
+  hK: Float32Array,
+  P: Float32Array,
   G: Float32Array,
+  A: Float32Array,
   n: number,
   q: number,
   m: number,
-) {
+): void {
   for (let i = 0; i < n; i++) {
+    const t = S[i * q] as number;
     for (let j = 0; j < m; j++) {
-      let s = gB[j] as number;
-      for (let r = 0; r < q; r++) s += (S[i * q + r] as number) * (gK[r * m + j] as number);
-      G[i * m + j] = sigma(s);
+      let pre = (gB[j] as number) + t * (gK[j] as number);
+      let shift = t * (hK[j] as number);
+      for (let r = 1; r < q; r++) {
+        const s = S[i * q + r] as number;
+        pre += s * (gK[r * m + j] as number);
+        shift += s * (hK[r * m + j] as number);
+      }
+      const g = 1 / (1 + Math.exp(-pre));
+      const o = i * m + j;
+      G[o] = g;
+      A[o] = (P[o] as number) * g + shift;
     }
   }
 }
@@ -149,17 +162,8 @@ const atTimesKernel = defineHostKernel<AtTimesAttrs>({
       const m = sizes[l + 1] as number;
       const { P, G, H, D } = views[l] as (typeof views)[number];
       gemm(n, m, k, h, k, 1, W as Float32Array, P, b as Float32Array, false);
-      gate(S, gK as Float32Array, gB as Float32Array, G, n, q, m);
-      const out = H ?? f;
-      const hk = hK as Float32Array;
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < m; j++) {
-          let shift = 0;
-          for (let r = 0; r < q; r++) shift += (S[i * q + r] as number) * (hk[r * m + j] as number);
-          const o = i * m + j;
-          out[o] = (P[o] as number) * (G[o] as number) + shift;
-        }
-      }
+      const [gk, gb, hk] = [gK, gB, hK] as [Float32Array, Float32Array, Float32Array];
+      gateAndShift(S, gk, gb, hk, P, G, H ?? f, n, q, m);
       if (H && D) {
         activate(H, D);
         h = H;
