@@ -207,7 +207,12 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         default: 'none',
         help: 'wall-clock budget of the training loop, keeping the best-validation weights so far; without --steps the budget is the horizon: no step cap, the learning rate anneals (cosine) to 0 as the budget runs out',
       },
-      { name: 'batch', value: 'B', default: 'per flow: 256, glow 32', help: 'minibatch size' },
+      {
+        name: 'batch',
+        value: 'B',
+        default: 'per flow: 256, flow-matching 64, glow 32',
+        help: 'minibatch size',
+      },
       {
         name: 'threads',
         value: 'N',

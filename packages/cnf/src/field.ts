@@ -9,6 +9,7 @@ import {
   type FieldActivationName,
 } from './activations.js';
 import { affine, matMul } from './linear.js';
+import { squashAtTimes } from './squash-at-times-kernel.js';
 import { packSquashParams, squashVjpOp, type SquashVjpOp } from './squash-vjp-op.js';
 import { wasmSquashFieldAvailable } from './squash-wasm-kernels.js';
 
@@ -230,9 +231,19 @@ export class ConcatSquashField {
   /**
    * f(z, t_i[, c_i]) with one time per row, `t` `[n, 1]`: the concat-squash layers read [t_i, c_i]
    * row by row, as flow matching's regression onto (t, x_t, u_t) draws needs (Lipman et al. 2022).
-   * First-order gradients only (no second-order exact activations); records on any open tape.
+   * ONE kernel forward and one backward (hand-written, first order only; the products on the
+   * engine's wasm SIMD gemm on the wasm backend); records on any open tape.
    */
   applyAtTimes(z: tf.Tensor2D, t: tf.Tensor2D, context?: tf.Tensor2D): tf.Tensor2D {
+    const hyperInput = context === undefined ? t : (tf.concat([t, context], 1) as tf.Tensor2D);
+    return squashAtTimes(z, hyperInput, this.variables, this.options.activation);
+  }
+
+  /**
+   * {@link ConcatSquashField.applyAtTimes} composed of ordinary ops (the reference its fused kernel
+   * is tested against).
+   */
+  composedApplyAtTimes(z: tf.Tensor2D, t: tf.Tensor2D, context?: tf.Tensor2D): tf.Tensor2D {
     const hyperInput = context === undefined ? t : (tf.concat([t, context], 1) as tf.Tensor2D);
     const maps = this.rowMaps(hyperInput, (x) => tf.sigmoid(x));
     const last = maps.length - 1;

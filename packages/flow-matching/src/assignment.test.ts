@@ -34,6 +34,25 @@ describe('optimal assignment (Hungarian algorithm)', () => {
     }
   });
 
+  test('larger random matrices: swapping the columns of any two rows never lowers the cost, n = 60', () => {
+    const rng = hostRng(13);
+    const n = 60;
+    for (let trial = 0; trial < 4; trial++) {
+      const cost = Float64Array.from({ length: n * n }, () =>
+        trial % 2 === 0 ? Math.floor(rng.uniform() * 4) : rng.normal() ** 2,
+      );
+      const sigma = optimalAssignment(cost, n);
+      expect([...sigma].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+      for (let i = 0; i < n; i++) {
+        for (let k = i + 1; k < n; k++) {
+          const now = (cost[i * n + sigma[i]!] as number) + (cost[k * n + sigma[k]!] as number);
+          const swapped = (cost[i * n + sigma[k]!] as number) + (cost[k * n + sigma[i]!] as number);
+          expect(swapped).toBeGreaterThanOrEqual(now - 1e-12);
+        }
+      }
+    }
+  });
+
   test('finds the identity on a diagonal-cheap matrix and handles n = 0', () => {
     const n = 50;
     const cost = Float64Array.from({ length: n * n }, (_, k) =>
@@ -42,6 +61,7 @@ describe('optimal assignment (Hungarian algorithm)', () => {
     expect(Array.from(optimalAssignment(cost, n))).toEqual(Array.from({ length: n }, (_, i) => i));
     expect(optimalAssignment(new Float64Array(0), 0)).toHaveLength(0);
     expect(() => optimalAssignment(new Float64Array(5), 2)).toThrow(ValueError);
+    expect(() => optimalAssignment(Float64Array.from([1, NaN, NaN, NaN]), 2)).toThrow(/entry 1 is NaN/);
   });
 
   test('mini-batch OT pairing: a shuffled copy is paired back exactly', () => {

@@ -2,8 +2,10 @@ import { ValueError } from '@bijective/core';
 
 /**
  * The optimal assignment of a square cost matrix by the Hungarian algorithm (Kuhn 1955; Munkres 1957)
- * in its O(n³) shortest-augmenting-path form with row and column potentials: the permutation σ
- * minimising Σ_i C[i, σ(i)]. `cost` is row-major `n × n`; returns σ as column indices by row.
+ * in its O(n³) shortest-augmenting-path form with row and column potentials, started from Jonker &
+ * Volgenant's (1987) column reduction and arranged as Crouse (2016) does: each free row's Dijkstra
+ * search scans only the columns not yet reached, and the potentials are updated once per augmentation. Returns the permutation σ minimising Σ_i C[i, σ(i)] as column
+ * indices by row; `cost` is row-major `n × n` without NaN.
  *
  * @example
  * ```ts
@@ -17,54 +19,88 @@ export function optimalAssignment(cost: ArrayLike<number>, n: number): Int32Arra
   if (!Number.isInteger(n) || n < 0 || cost.length !== n * n) {
     throw new ValueError(`optimalAssignment: cost has ${cost.length} entries, not ${n} × ${n}`);
   }
-  // 1-based arrays; column 0 is the virtual column the augmenting path starts from.
-  const u = new Float64Array(n + 1);
-  const v = new Float64Array(n + 1);
-  const rowOf = new Int32Array(n + 1); // rowOf[j]: the row assigned to column j (0: none)
-  const way = new Int32Array(n + 1);
-  const minv = new Float64Array(n + 1);
-  const used = new Uint8Array(n + 1);
-  for (let i = 1; i <= n; i++) {
-    rowOf[0] = i;
-    let j0 = 0;
-    minv.fill(Infinity);
-    used.fill(0);
-    do {
-      used[j0] = 1;
-      const i0 = rowOf[j0] as number;
-      const base = (i0 - 1) * n - 1;
-      const ui0 = u[i0] as number;
-      let delta = Infinity;
-      let j1 = 0;
-      for (let j = 1; j <= n; j++) {
-        if (used[j]) continue;
-        const reduced = (cost[base + j] as number) - ui0 - (v[j] as number);
-        if (reduced < (minv[j] as number)) {
-          minv[j] = reduced;
-          way[j] = j0;
-        }
-        if ((minv[j] as number) < delta) {
-          delta = minv[j] as number;
-          j1 = j;
-        }
-      }
-      for (let j = 0; j <= n; j++) {
-        if (used[j]) {
-          u[rowOf[j] as number]! += delta;
-          v[j]! -= delta;
-        } else minv[j]! -= delta;
-      }
-      j0 = j1;
-    } while (rowOf[j0] !== 0);
-    do {
-      const j1 = way[j0] as number;
-      rowOf[j0] = rowOf[j1] as number;
-      j0 = j1;
-    } while (j0 !== 0);
+  for (let k = 0; k < cost.length; k++) {
+    if (Number.isNaN(cost[k])) throw new ValueError(`optimalAssignment: cost entry ${k} is NaN`);
   }
-  const assignment = new Int32Array(n);
-  for (let j = 1; j <= n; j++) assignment[(rowOf[j] as number) - 1] = j - 1;
-  return assignment;
+  const u = new Float64Array(n); // row potentials
+  const v = new Float64Array(n); // column potentials
+  const columnOf = new Int32Array(n).fill(-1);
+  const rowOf = new Int32Array(n).fill(-1);
+  const path = new Int32Array(n); // path[j]: the row before column j on the shortest path
+  const distance = new Float64Array(n); // shortest reduced length of a path to column j
+  const remaining = new Int32Array(n); // columns not yet reached, the first `left` of them
+  const rowReached = new Uint8Array(n);
+  const columnReached = new Uint8Array(n);
+  // Column reduction (Jonker & Volgenant 1987): v_j = min_i C[i, j] with u = 0 is feasible, and each
+  // column's cheapest row, if still free, takes it; about 1 − 1/e of the rows of a random matrix
+  // start matched, and only the rest need a search.
+  for (let j = n - 1; j >= 0; j--) {
+    let best = 0;
+    for (let i = 1; i < n; i++) if ((cost[i * n + j] as number) < (cost[best * n + j] as number)) best = i;
+    v[j] = cost[best * n + j] as number;
+    if (columnOf[best] === -1) {
+      columnOf[best] = j;
+      rowOf[j] = best;
+    }
+  }
+  for (let start = 0; start < n; start++) {
+    if (columnOf[start] !== -1) continue;
+    distance.fill(Infinity);
+    rowReached.fill(0);
+    columnReached.fill(0);
+    for (let k = 0; k < n; k++) remaining[k] = n - 1 - k;
+    let left = n;
+    let i = start;
+    let sink = -1;
+    let reached = 0; // the length of the shortest path found so far
+    while (sink === -1) {
+      rowReached[i] = 1;
+      const base = i * n;
+      const ui = u[i] as number;
+      let lowest = Infinity;
+      let index = -1;
+      for (let k = 0; k < left; k++) {
+        const j = remaining[k] as number;
+        const r = reached + (cost[base + j] as number) - ui - (v[j] as number);
+        if (r < (distance[j] as number)) {
+          path[j] = i;
+          distance[j] = r;
+        }
+        const dj = distance[j] as number;
+        // Ties go to a free column: the search ends sooner.
+        if (dj < lowest || (dj === lowest && rowOf[j] === -1)) {
+          lowest = dj;
+          index = k;
+        }
+      }
+      reached = lowest;
+      const j = remaining[index] as number;
+      if (rowOf[j] === -1) sink = j;
+      else i = rowOf[j] as number;
+      columnReached[j] = 1;
+      remaining[index] = remaining[--left] as number;
+    }
+    u[start] = (u[start] as number) + reached;
+    for (let r = 0; r < n; r++) {
+      if (rowReached[r] && r !== start) {
+        u[r] = (u[r] as number) + reached - (distance[columnOf[r] as number] as number);
+      }
+    }
+    for (let j = 0; j < n; j++) {
+      if (columnReached[j]) v[j] = (v[j] as number) - reached + (distance[j] as number);
+    }
+    // Augment along the path back from the sink.
+    let j = sink;
+    for (;;) {
+      const r = path[j] as number;
+      rowOf[j] = r;
+      const previous = columnOf[r] as number;
+      columnOf[r] = j;
+      j = previous;
+      if (r === start) break;
+    }
+  }
+  return columnOf;
 }
 
 /**

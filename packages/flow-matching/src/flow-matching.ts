@@ -22,7 +22,7 @@ import {
   type FlowMatchingOptions,
   type ResolvedFlowMatchingOptions,
 } from './options.js';
-import { otPath } from './paths.js';
+import { pairedOtPath } from './paths.js';
 
 /** Seed offsets of a training evaluation's independent draws (times, context dropout). */
 const TIME_STREAM = 0x68e31da4;
@@ -161,19 +161,18 @@ export class FlowMatching extends BaseBijector {
     const { seed } = options;
     return tf.tidy(() => {
       const x1 = y as tf.Tensor2D;
-      let x0 = options.sampleBase(n, seed) as tf.Tensor2D;
+      const x0 = options.sampleBase(n, seed) as tf.Tensor2D;
       if (!sameEvent(x0, x1)) {
         throw new ShapeError(
           `flow-matching: base draws of shape ${formatShape(x0.shape)} do not match the data batch ${formatShape(x1.shape)}`,
         );
       }
-      if (this.options.path === 'minibatch-ot') {
-        const d = x1.shape[1];
-        const pairing = minibatchOtPairing(x0.dataSync(), x1.dataSync(), n, d, this.options.otBlock);
-        x0 = tf.gather(x0, tf.tensor1d(pairing, 'int32'));
-      }
+      const pairing =
+        this.options.path === 'minibatch-ot'
+          ? Array.from(minibatchOtPairing(x0.dataSync(), x1.dataSync(), n, x1.shape[1], this.options.otBlock))
+          : [];
       const t = this.trainingTimes(n, (seed ^ TIME_STREAM) >>> 0);
-      const { xt, ut } = otPath(x0, x1, t, this.options.sigmaMin);
+      const { xt, ut } = pairedOtPath(x0, x1, t, this.options.sigmaMin, pairing);
       const c = context && this.droppedContext(context, (seed ^ DROPOUT_STREAM) >>> 0);
       const v = this.field.applyAtTimes(xt, t, c);
       return tf.mean(tf.sum(tf.square(tf.sub(v, ut)), 1)) as tf.Scalar;

@@ -33,7 +33,7 @@ export interface FlowMatchingOptions {
    * The conditional path and coupling: `ot` (Lipman et al. 2022's optimal-transport path, independent
    * pairs), `rectified` (straight lines, σ_min = 0, independent pairs: Liu et al. 2022) or
    * `minibatch-ot` (the `ot` path between pairs coupled by exact optimal transport on each batch:
-   * Tong et al. 2023; O(n³) per batch of n: the recommended batch is 128); default `minibatch-ot`.
+   * Tong et al. 2023; O(n³) per batch of n: the recommended batch is 64); default `minibatch-ot`.
    */
   path?: ProbabilityPath;
   /**

@@ -12,6 +12,8 @@ import '@bijective/backend-wasm';
 import '@bijective/coupling';
 import '@bijective/datasets';
 import '@bijective/flow-matching';
+import { ConcatSquashField } from '@bijective/cnf/pure';
+import { optimalAssignment } from '@bijective/flow-matching/pure';
 import { cliLikeFlow, load, tf, toyRows } from './fm-common.js';
 
 const { values: args } = parseArgs({
@@ -37,7 +39,10 @@ const variants: [string, string, Record<string, unknown>][] = [
   ['flow-matching ot', 'flow-matching', { hidden, path: 'ot' }],
   ['flow-matching rectified', 'flow-matching', { hidden, path: 'rectified' }],
   ['flow-matching minibatch-ot', 'flow-matching', { hidden, path: 'minibatch-ot' }],
+  ['flow-matching minibatch-ot (composed field)', 'flow-matching', { hidden, path: 'minibatch-ot' }],
 ];
+const COMPOSED = variants.length - 1;
+const fused = ConcatSquashField.prototype.applyAtTimes;
 const flows = variants.map(([, name, options]) => cliLikeFlow(name, rows, options as never));
 const times: number[][] = variants.map(() => []);
 console.error(`load before: ${load()}`);
@@ -46,7 +51,10 @@ for (let round = 0; round <= rounds; round++) {
   for (let k = 0; k < flows.length; k++) {
     const i = (k + round) % flows.length;
     const flow = flows[i] as (typeof flows)[number];
+    if (i === COMPOSED)
+      ConcatSquashField.prototype.applyAtTimes = ConcatSquashField.prototype.composedApplyAtTimes;
     const r = fit(flow, x, { steps, batchSize, learningRate: 1e-3, validationFraction: 0, seed: round });
+    ConcatSquashField.prototype.applyAtTimes = fused;
     if (round > 0) (times[i] as number[]).push(r.secondsPerStep); // round 0 warms up
   }
 }
@@ -64,5 +72,23 @@ console.log(
   `backend ${args.backend}, hidden ${hidden.join(',')}, batch ${batchSize}, moons; load after: ${load()}`,
 );
 console.log(lines.join('\n'));
+// The assignment alone: squared distances of `block` standard-normal rows to `block` moons rows (raw units).
+const block = Math.min(batchSize, 128);
+const rounds2 = 50;
+const noise = tf.tidy(() => tf.randomNormal([block * rounds2, 2], 0, 1, 'float32', 3).dataSync());
+const t0 = performance.now();
+for (let r = 0; r < rounds2; r++) {
+  const cost = new Float64Array(block * block);
+  for (let i = 0; i < block; i++)
+    for (let j = 0; j < block; j++) {
+      const dx = (rows[2 * i] as number) - (noise[2 * (r * block + j)] as number);
+      const dy = (rows[2 * i + 1] as number) - (noise[2 * (r * block + j) + 1] as number);
+      cost[i * block + j] = dx * dx + dy * dy;
+    }
+  optimalAssignment(cost, block);
+}
+console.log(
+  `Hungarian assignment of a ${block} x ${block} block: ${((performance.now() - t0) / rounds2).toFixed(2)} ms (wall, mean of ${rounds2})`,
+);
 for (const f of flows) f.dispose();
 x.dispose();
