@@ -74,11 +74,10 @@ export interface AutoSettings {
   backend?: string;
 }
 
-/** One candidate's validation and test NLL. */
+/** One candidate's (mean or cross-validated) validation NLL. */
 interface Scored {
   name: string;
   valNll: number;
-  testNll: number | null;
 }
 
 const meanNll = (logProb: Float64Array): number => -logProb.reduce((a, b) => a + b, 0) / logProb.length;
@@ -171,7 +170,8 @@ function reportPick(settings: AutoSettings, picked: Record<string, unknown>): vo
 
 /** The lowest-NLL candidate and the sentence saying why. */
 function pickBest(scored: readonly Scored[], how: string): { best: Scored; reason: string } {
-  if (scored.length === 0) throw new UsageError(`--flow ${AUTO_FLOW}: no candidate had a finite validation NLL`);
+  if (scored.length === 0)
+    throw new UsageError(`--flow ${AUTO_FLOW}: no candidate had a finite validation NLL`);
   const best = scored.reduce((a, b) => (b.valNll < a.valNll ? b : a));
   const others = scored.filter((s) => s !== best);
   const reason =
@@ -213,13 +213,13 @@ async function trainAutoCrossValidated(
   const rows = dataset.rows;
   const scored: Scored[] = [];
   const gaussianNll = crossValidatedGaussianNll(rows, settings, cv.folds);
-  if (Number.isFinite(gaussianNll)) scored.push({ name: 'gaussian', valNll: gaussianNll, testNll: null });
+  if (Number.isFinite(gaussianNll)) scored.push({ name: 'gaussian', valNll: gaussianNll });
   const validations = new Map<string, CrossValidation>();
   for (const name of AUTO_CANDIDATES) {
     try {
       const result = await cv.crossValidate(name, rows.rows);
       validations.set(name, result);
-      if (Number.isFinite(result.nll)) scored.push({ name, valNll: result.nll, testNll: null });
+      if (Number.isFinite(result.nll)) scored.push({ name, valNll: result.nll });
     } catch (e) {
       if (!(e instanceof DivergenceError)) throw e;
       if (!settings.quiet && !settings.json) say(`auto: ${name} diverged (${e.message}); left out`);
@@ -299,7 +299,7 @@ export async function trainAuto(
       let valNll = gaussianValNll;
       for (let r = 1; r < repeats; r++) valNll += repeatedGaussianNll(dataset, settings, r);
       valNll /= repeats;
-      scored.push({ name: 'gaussian', valNll, testNll: null });
+      scored.push({ name: 'gaussian', valNll });
     } catch (e) {
       gaussian.dispose();
       throw e;
@@ -326,7 +326,7 @@ export async function trainAuto(
       }
       summaries.set(name, summary);
       valNll /= repeats;
-      if (Number.isFinite(valNll)) scored.push({ name, valNll, testNll: summary.testNll });
+      if (Number.isFinite(valNll)) scored.push({ name, valNll });
     }
     const { best, reason } = pickBest(
       scored,
@@ -337,7 +337,15 @@ export async function trainAuto(
     rmSync(settings.out, { recursive: true, force: true });
     let summary: Record<string, unknown>;
     if (best.name === 'gaussian') {
-      summary = await saveGaussian(settings, backend, gaussian as Flow, splits, discrete, gaussianValNll, pick);
+      summary = await saveGaussian(
+        settings,
+        backend,
+        gaussian as Flow,
+        splits,
+        discrete,
+        gaussianValNll,
+        pick,
+      );
     } else {
       renameSync(candidateDir(best.name), settings.out);
       summary = { ...(summaries.get(best.name) as CandidateSummary), model: settings.out };

@@ -256,7 +256,8 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       {
         name: 'folds',
         value: 'K',
-        default: '5 for maf, nsf, realnvp on CSV tables whose validation split would hold under 30 rows, else 1',
+        default:
+          '5 for maf, nsf, realnvp on CSV tables whose validation split would hold under 30 rows, else 1',
         help: 'K-fold early stopping: the step count with the lowest K-fold cross-validated NLL, then one refit on every row (1: the single validation split)',
       },
       {

@@ -24,7 +24,9 @@ function tableCsv(rows: number, seed: number): string {
   const lines = ['a,b,c'];
   for (let i = 0; i < rows; i++) {
     const a = rng.normal();
-    lines.push([a, 2 * a + 0.5 * rng.normal(), Math.exp(0.6 * rng.normal())].map((v) => v.toFixed(6)).join(','));
+    lines.push(
+      [a, 2 * a + 0.5 * rng.normal(), Math.exp(0.6 * rng.normal())].map((v) => v.toFixed(6)).join(','),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -79,8 +81,25 @@ describe('K-fold early stopping: the rule and the curve', () => {
 
   test('crossValidate averages the folds over every row at the steps all reached, and keeps the first minimum', () => {
     const cv = crossValidate([
-      run(10, [[0, 3], [10, 2], [20, 1.5], [30, 2.5]], 20),
-      run(30, [[0, 3], [10, 1], [20, 1.2]], 10), // stopped earlier: step 30 is not common
+      run(
+        10,
+        [
+          [0, 3],
+          [10, 2],
+          [20, 1.5],
+          [30, 2.5],
+        ],
+        20,
+      ),
+      run(
+        30,
+        [
+          [0, 3],
+          [10, 1],
+          [20, 1.2],
+        ],
+        10,
+      ), // stopped earlier: step 30 is not common
     ]);
     expect(cv.folds).toBe(2);
     expect(cv.curve.map((p) => p.step)).toEqual([0, 10, 20]);
@@ -91,11 +110,44 @@ describe('K-fold early stopping: the rule and the curve', () => {
     expect(cv.foldBestSteps).toEqual([20, 10]);
     expect(cv.logDensities).toHaveLength(40);
     // Step 0, the start, is a candidate: kept when training only overfits.
-    const start = crossValidate([run(5, [[0, 1], [10, 2]]), run(5, [[0, 1], [10, 1]])]);
+    const start = crossValidate([
+      run(5, [
+        [0, 1],
+        [10, 2],
+      ]),
+      run(5, [
+        [0, 1],
+        [10, 1],
+      ]),
+    ]);
     expect([start.step, start.nll]).toEqual([0, 1]);
     // A tie keeps the earlier step; a non-finite point is never picked.
-    expect(crossValidate([run(5, [[0, 2], [10, 1], [20, 1]]), run(5, [[0, 2], [10, 1], [20, 1]])]).step).toBe(10);
-    expect(crossValidate([run(5, [[0, NaN], [10, 4]]), run(5, [[0, 1], [10, 4]])]).step).toBe(10);
+    expect(
+      crossValidate([
+        run(5, [
+          [0, 2],
+          [10, 1],
+          [20, 1],
+        ]),
+        run(5, [
+          [0, 2],
+          [10, 1],
+          [20, 1],
+        ]),
+      ]).step,
+    ).toBe(10);
+    expect(
+      crossValidate([
+        run(5, [
+          [0, NaN],
+          [10, 4],
+        ]),
+        run(5, [
+          [0, 1],
+          [10, 4],
+        ]),
+      ]).step,
+    ).toBe(10);
     expect(() => crossValidate([run(5, [[0, 1]])])).toThrow(/at least 2 folds/);
   });
 });
@@ -124,7 +176,12 @@ describe('train --folds', () => {
     const out = JSON.parse(r.last) as Record<string, number>;
     expect(out.folds).toBe(5);
     const meta = metadataOf('cv');
-    const cv = meta.crossValidation as { folds: number; step: number; valNll: number; foldBestSteps: number[] };
+    const cv = meta.crossValidation as {
+      folds: number;
+      step: number;
+      valNll: number;
+      foldBestSteps: number[];
+    };
     expect(cv.folds).toBe(5);
     expect(cv.foldBestSteps).toHaveLength(5);
     expect(cv.step % 5).toBe(0);
@@ -132,7 +189,9 @@ describe('train --folds', () => {
     expect(meta.bestStep).toBe(cv.step);
     expect(out.valNll).toBeCloseTo(cv.valNll, 10);
     // The refit's loss.csv carries the cross-validated curve; eval reproduces the test NLL.
-    const loss = readFileSync(join(harness.dir, 'cv', 'loss.csv'), 'utf8').trim().split('\n');
+    const loss = readFileSync(join(harness.dir, 'cv', 'loss.csv'), 'utf8')
+      .trim()
+      .split('\n');
     expect(loss).toHaveLength(1 + cv.step);
     if (cv.step > 0) expect(loss.at(-1)?.split(',')[2]).not.toBe('');
     const e = harness.cli('eval', '--model', 'cv', '--data', 'test.csv', '--json');
@@ -226,7 +285,10 @@ describe('train --folds', () => {
     const data = join(harness.dir, 'small.csv');
     const argv = ['train', '--flow', 'maf', '--data', data, '--steps', '8', '--val-every', '2'];
     const once = async (out: string) => {
-      const args = parseArgs([...argv, '--out', join(harness.dir, out), '--backend', 'cpu', '--quiet'], SPECS);
+      const args = parseArgs(
+        [...argv, '--out', join(harness.dir, out), '--backend', 'cpu', '--quiet'],
+        SPECS,
+      );
       await trainCommand(args, { plugins: [] });
     };
     await once('mem-0');

@@ -86,10 +86,7 @@ export function foldSplit(
 ): { train: Table; validation: Table } {
   const parts = foldIndices(rows.rows, folds, seed);
   return {
-    train: selectRows(
-      rows,
-      parts.filter((_, j) => j !== index).flat(),
-    ),
+    train: selectRows(rows, parts.filter((_, j) => j !== index).flat()),
     validation: selectRows(rows, parts[index] as number[]),
   };
 }
@@ -113,10 +110,12 @@ export function crossValidate(runs: readonly FoldRun[]): CrossValidation {
     .filter((s) => runs.every((r) => r.curve.some((p) => p.step === s)));
   const curve: CurvePoint[] = steps.map((step) => ({
     step,
-    nll: runs.reduce((a, r) => a + r.rows * (r.curve.find((p) => p.step === step) as CurvePoint).nll, 0) / total,
+    nll:
+      runs.reduce((a, r) => a + r.rows * (r.curve.find((p) => p.step === step) as CurvePoint).nll, 0) / total,
   }));
   const finite = curve.filter((p) => Number.isFinite(p.nll));
-  if (finite.length === 0) throw new Error('crossValidate: no step has a finite validation NLL in every fold');
+  if (finite.length === 0)
+    throw new Error('crossValidate: no step has a finite validation NLL in every fold');
   const best = finite.reduce((a, b) => (b.nll < a.nll ? b : a));
   const logDensities = new Float64Array(total);
   let at = 0;

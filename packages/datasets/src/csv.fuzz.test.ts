@@ -146,85 +146,89 @@ describe('CSV fuzzing (fixed seed)', () => {
     );
   });
 
-  test(`${RUNS.hostileText} hostile texts (mutations, huge fields, odd encodings) parse or are refused clearly`, () => {
-    const mutation = fc.oneof(
-      { depthSize: 'small' },
-      {
-        arbitrary: fc.record({
-          op: fc.constant('insert' as const),
-          at: fc.nat(),
-          text: fc.oneof(
-            fc.constantFrom(
-              '"',
-              '""',
-              ',',
-              ';',
-              '\t',
-              '\n',
-              '\r',
-              '\u0000',
-              '\uFEFF',
-              '\uFFFD',
-              '\uD800',
-              'NaN',
-              '1e999',
-              '1e39',
-              'x',
-              ' ',
-              '1,5',
-              '0x10',
-              '-',
+  test(
+    `${RUNS.hostileText} hostile texts (mutations, huge fields, odd encodings) parse or are refused clearly`,
+    () => {
+      const mutation = fc.oneof(
+        { depthSize: 'small' },
+        {
+          arbitrary: fc.record({
+            op: fc.constant('insert' as const),
+            at: fc.nat(),
+            text: fc.oneof(
+              fc.constantFrom(
+                '"',
+                '""',
+                ',',
+                ';',
+                '\t',
+                '\n',
+                '\r',
+                '\u0000',
+                '\uFEFF',
+                '\uFFFD',
+                '\uD800',
+                'NaN',
+                '1e999',
+                '1e39',
+                'x',
+                ' ',
+                '1,5',
+                '0x10',
+                '-',
+              ),
+              fc.string({ maxLength: 4, unit: 'binary' }),
             ),
-            fc.string({ maxLength: 4, unit: 'binary' }),
-          ),
-        }),
-        weight: 8,
-      },
-      {
-        arbitrary: fc.record({
-          op: fc.constant('delete' as const),
-          at: fc.nat(),
-          length: fc.integer({ min: 1, max: 8 }),
-        }),
-        weight: 6,
-      },
-      {
-        arbitrary: fc.record({
-          op: fc.constant('huge' as const),
-          at: fc.nat(),
-          text: fc.constantFrom(
-            '1'.repeat(300_000) + 'x',
-            '9'.repeat(200_000),
-            'a'.repeat(1_000_000),
-            '"' + ','.repeat(100_000),
-          ),
-        }),
-        weight: 1,
-      },
-      fc.record({
-        op: fc.constant('manyColumns' as const),
-        at: fc.nat(),
-        count: fc.constantFrom(4095, 4096, 4097, 100_000),
-      }),
-    );
-    fc.assert(
-      fc.property(
-        fc.oneof(table.map(csvText), fc.string({ maxLength: 200, unit: 'grapheme' })),
-        fc.array(mutation, { maxLength: 3 }),
-        (base: string, edits) => {
-          let text = base;
-          for (const e of edits) {
-            const at = e.at % (text.length + 1);
-            if (e.op === 'insert' || e.op === 'huge') text = text.slice(0, at) + e.text + text.slice(at);
-            else if (e.op === 'delete') text = text.slice(0, at) + text.slice(at + e.length);
-            else text = text.slice(0, at) + '1,'.repeat(e.count) + '1\n' + text.slice(at);
-          }
-          parseChecked(text);
+          }),
+          weight: 8,
         },
-      ),
-      { numRuns: RUNS.hostileText, seed: SEED },
-    );
-  }, FUZZ_TIMEOUT_MS);
+        {
+          arbitrary: fc.record({
+            op: fc.constant('delete' as const),
+            at: fc.nat(),
+            length: fc.integer({ min: 1, max: 8 }),
+          }),
+          weight: 6,
+        },
+        {
+          arbitrary: fc.record({
+            op: fc.constant('huge' as const),
+            at: fc.nat(),
+            text: fc.constantFrom(
+              '1'.repeat(300_000) + 'x',
+              '9'.repeat(200_000),
+              'a'.repeat(1_000_000),
+              '"' + ','.repeat(100_000),
+            ),
+          }),
+          weight: 1,
+        },
+        fc.record({
+          op: fc.constant('manyColumns' as const),
+          at: fc.nat(),
+          count: fc.constantFrom(4095, 4096, 4097, 100_000),
+        }),
+      );
+      fc.assert(
+        fc.property(
+          fc.oneof(table.map(csvText), fc.string({ maxLength: 200, unit: 'grapheme' })),
+          fc.array(mutation, { maxLength: 3 }),
+          (base: string, edits) => {
+            let text = base;
+            for (const e of edits) {
+              const at = e.at % (text.length + 1);
+              if (e.op === 'insert' || e.op === 'huge') text = text.slice(0, at) + e.text + text.slice(at);
+              else if (e.op === 'delete') text = text.slice(0, at) + text.slice(at + e.length);
+              else text = text.slice(0, at) + '1,'.repeat(e.count) + '1\n' + text.slice(at);
+            }
+            parseChecked(text);
+          },
+        ),
+        { numRuns: RUNS.hostileText, seed: SEED },
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
   test(`${RUNS.hostileOptions} hostile option sets parse or are refused with an OptionError`, () => {
     const anyValue = fc.oneof(

@@ -303,7 +303,9 @@ for (const table of tables) {
 const named = flows.filter((f) => f !== 'auto');
 if (flows.includes('auto') && named.length > 0) {
   console.log('');
-  console.log('| table | auto − each flow, paired | auto − best flow (by mean) | auto − best of each split | splits |');
+  console.log(
+    '| table | auto − each flow, paired | auto − best flow (by mean) | auto − best of each split | splits |',
+  );
   console.log('|---|---|---|---|---|');
   for (const table of tables) {
     const get = (flow: string, split: number) => stored.get(keyOf(table, split, `${flow} (bijective)`));

@@ -552,7 +552,9 @@ function foldsFor(settings: TrainSettings, dataset: Dataset): number {
     });
   if (folds < 2) return 1;
   if (!table || dataset.kind !== 'fixed')
-    throw new UsageError(`--folds ${folds} cross-validates on a CSV table; pass --folds 1 for '${settings.data}'`);
+    throw new UsageError(
+      `--folds ${folds} cross-validates on a CSV table; pass --folds 1 for '${settings.data}'`,
+    );
   checkFolds(folds, dataset.rows.rows);
   return folds;
 }
@@ -592,7 +594,10 @@ async function trainWith(
 ): Promise<void> {
   if (settings.flow === AUTO_FLOW && !done && !part) {
     if (resume) throw new UsageError(`a --flow ${AUTO_FLOW} run cannot be resumed; start it again`);
-    const autoFolds = foldsFor(settings, openDataset(settings.data, { contextColumns: settings.contextColumns }));
+    const autoFolds = foldsFor(
+      settings,
+      openDataset(settings.data, { contextColumns: settings.contextColumns }),
+    );
     const crossValidated: CrossValidatedCandidates | undefined =
       autoFolds < 2
         ? undefined
@@ -656,8 +661,12 @@ async function trainWith(
           // A fold's run reports its validation curve only: no test rows to score.
           test: fold
             ? null
-            : trainingSplits(dataset, { seed, validationFraction: 0, testPath: settings.test, contextColumns })
-                .test,
+            : trainingSplits(dataset, {
+                seed,
+                validationFraction: 0,
+                testPath: settings.test,
+                contextColumns,
+              }).test,
         }
       : trainingSplits(dataset, {
           seed,
@@ -772,7 +781,9 @@ async function trainWith(
         `--threads ${settings.threads} exceeds --batch ${batch}: each thread needs rows of the minibatch`,
       );
     // A fold's curve starts at the initial flow (step 0: the Gaussian copula of the table recipe).
-    const initialValNll = fold ? meanNll(rowLogDensities(flow, validation, levels, logVolume, nllRows)) : null;
+    const initialValNll = fold
+      ? meanNll(rowLogDensities(flow, validation, levels, logVolume, nllRows))
+      : null;
     const warmup = recipe.warmupSteps ?? 0;
     const result: FitResult =
       refit && refit.step === 0
@@ -785,65 +796,70 @@ async function trainWith(
             secondsPerStep: NaN,
           }
         : await fitWithCliHints(
-      flow,
-      tensors.x,
-      {
-        ...(timeBudget ? {} : { steps: runSteps }),
-        ...(refit
-          ? { schedule: (step: number) => learningRateAt('cosine', learningRate, step, steps, warmup) }
-          : {}),
-        batchSize: batch,
-        learningRate,
-        ...(recipe.warmupSteps !== undefined ? { warmupSteps: recipe.warmupSteps } : {}),
-        seed,
-        context: tensors.context,
-        dequantisationWidths: tensors.widths,
-        // Variational dequantisation trains a bound that the uniform validation NLL does not track:
-        // such a run is validated by that bound (the negative ELBO of the validation images).
-        validationData: tensors.validation,
-        validationContext: tensors.validationContext,
-        ...(variational ? { validationScore: variationalValidationScore } : {}),
-        validationFraction: 0,
-        // On a time budget the recipe's steps serve as the nominal horizon of the cadence: the flow's
-        // recommended cadence, else max(10, recipe steps/40), capped at 10 epochs for small tables (fit's
-        // own default there, every 100 steps, would let a 128-row table overfit between passes).
-        validationEvery:
-          settings.validationEvery ??
-          defaultValidationEvery(steps, batch, fold ? fold.cadenceRows : train.rows, recipe.validationEvery),
-        ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
-        ...(settings.clipNorm !== undefined ? { clipNorm: settings.clipNorm } : {}),
-        weightDecay,
-        ...(settings.maxSeconds !== undefined ? { maxSeconds: settings.maxSeconds } : {}),
-        resume,
-        checkpoint:
-          everyMs === undefined
-            ? undefined
-            : {
-                due: () => performance.now() - lastCheckpoint >= everyMs,
-                save: (state) => {
-                  writeCheckpoint(checkpointDir, { argv, state, history });
-                  lastCheckpoint = performance.now();
-                },
+            flow,
+            tensors.x,
+            {
+              ...(timeBudget ? {} : { steps: runSteps }),
+              ...(refit
+                ? { schedule: (step: number) => learningRateAt('cosine', learningRate, step, steps, warmup) }
+                : {}),
+              batchSize: batch,
+              learningRate,
+              ...(recipe.warmupSteps !== undefined ? { warmupSteps: recipe.warmupSteps } : {}),
+              seed,
+              context: tensors.context,
+              dequantisationWidths: tensors.widths,
+              // Variational dequantisation trains a bound that the uniform validation NLL does not track:
+              // such a run is validated by that bound (the negative ELBO of the validation images).
+              validationData: tensors.validation,
+              validationContext: tensors.validationContext,
+              ...(variational ? { validationScore: variationalValidationScore } : {}),
+              validationFraction: 0,
+              // On a time budget the recipe's steps serve as the nominal horizon of the cadence: the flow's
+              // recommended cadence, else max(10, recipe steps/40), capped at 10 epochs for small tables (fit's
+              // own default there, every 100 steps, would let a 128-row table overfit between passes).
+              validationEvery:
+                settings.validationEvery ??
+                defaultValidationEvery(
+                  steps,
+                  batch,
+                  fold ? fold.cadenceRows : train.rows,
+                  recipe.validationEvery,
+                ),
+              ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
+              ...(settings.clipNorm !== undefined ? { clipNorm: settings.clipNorm } : {}),
+              weightDecay,
+              ...(settings.maxSeconds !== undefined ? { maxSeconds: settings.maxSeconds } : {}),
+              resume,
+              checkpoint:
+                everyMs === undefined
+                  ? undefined
+                  : {
+                      due: () => performance.now() - lastCheckpoint >= everyMs,
+                      save: (state) => {
+                        writeCheckpoint(checkpointDir, { argv, state, history });
+                        lastCheckpoint = performance.now();
+                      },
+                    },
+              onProgress: (p) => {
+                history.push({
+                  step: p.step,
+                  trainLoss: p.loss,
+                  valNll: p.validationNll ?? null,
+                  lr: p.learningRate,
+                });
+                progress.update(
+                  p.step,
+                  p.loss,
+                  p.validationNll,
+                  p.nfeForward,
+                  timeBudget ? p.totalSteps : undefined,
+                );
               },
-        onProgress: (p) => {
-          history.push({
-            step: p.step,
-            trainLoss: p.loss,
-            valNll: p.validationNll ?? null,
-            lr: p.learningRate,
-          });
-          progress.update(
-            p.step,
-            p.loss,
-            p.validationNll,
-            p.nfeForward,
-            timeBudget ? p.totalSteps : undefined,
+            },
+            settings.threads,
+            plugins,
           );
-        },
-      },
-      settings.threads,
-      plugins,
-    );
     progress.finish();
     if (fold) {
       // fit's validation passes leave out the discrete columns' Σ log h: added back, in data units.
@@ -851,7 +867,8 @@ async function trainWith(
         { step: 0, nll: initialValNll ?? NaN },
         ...history.flatMap((h) => (h.valNll === null ? [] : [{ step: h.step, nll: h.valNll - logVolume }])),
       ];
-      const logDensities = rowLogDensities(flow, validation, levels, logVolume, nllRows) ?? new Float64Array();
+      const logDensities =
+        rowLogDensities(flow, validation, levels, logVolume, nllRows) ?? new Float64Array();
       return fold.report({ rows: logDensities.length, curve, logDensities, bestStep: result.bestStep ?? 0 });
     }
     const trainLogDensity = rowLogDensities(flow, train, levels, logVolume, nllRows);
