@@ -23,5 +23,11 @@ await build({
   },
   logLevel: 'warning',
 });
-const result = spawnSync(process.execPath, [outfile, ...args], { stdio: 'inherit' });
+// The PyTorch references run on one thread unless a bench says otherwise: torch.set_num_threads(1)
+// bounds torch's own pool but not OpenBLAS's, which Debian's torch uses for its matrix products and
+// which otherwise starts a thread per core (measured here: 2 CPU-seconds per wall second on a
+// 256x64 by 64x64 product loop). A value the caller set is kept.
+const env = { ...process.env };
+for (const name of ['OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS']) env[name] ??= '1';
+const result = spawnSync(process.execPath, [outfile, ...args], { stdio: 'inherit', env });
 process.exit(result.status ?? 1);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { correlatedGaussian } from '@bijective/test-support/gaussian-data';
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,23 +49,6 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** x = A z + b, a correlated Gaussian. */
-function gaussianData(n: number, seed: number): tf.Tensor2D {
-  return tf.tidy(() => {
-    const z = tf.randomNormal([n, 2], 0, 1, 'float32', seed);
-    return tf.add(
-      tf.matMul(
-        z,
-        tf.tensor2d([
-          [2, 0.5],
-          [0, 0.5],
-        ]),
-      ),
-      tf.tensor1d([1, -2]),
-    ) as tf.Tensor2D;
-  });
-}
-
 /** A linear flow; with BatchNorm (batch statistics per shard, running statistics as non-trainable variables). */
 function newFlow(withBatchNorm = false): Flow {
   const layers = [new LULinear({ eventShape: [2], seed: 1 }), new Affine({ eventShape: [2] })];
@@ -74,7 +58,7 @@ function newFlow(withBatchNorm = false): Flow {
 
 describe('fitParallel', () => {
   test('2 threads follow 1 thread’s loss trajectory and validation, leaking no tensor', async () => {
-    const data = gaussianData(1200, 3);
+    const data = correlatedGaussian(1200, 3);
     const options = { steps: 40, batchSize: 100, learningRate: 2e-2, seed: 4, validationEvery: 10 };
     const one = newFlow();
     const lossesOne: number[] = [];
@@ -101,7 +85,7 @@ describe('fitParallel', () => {
   });
 
   test('replicas hold the main thread’s weights bit for bit (3 threads, uneven shards)', async () => {
-    const data = gaussianData(400, 5);
+    const data = correlatedGaussian(400, 5);
     const flow = newFlow(true);
     const pool = await ReplicaPool.start(flow, {
       threads: 3,
@@ -142,7 +126,7 @@ describe('fitParallel', () => {
   });
 
   test('a checkpoint of a 2-thread run resumes to the same end', async () => {
-    const data = gaussianData(600, 7);
+    const data = correlatedGaussian(600, 7);
     const options = { steps: 20, batchSize: 64, learningRate: 1e-2, seed: 2, threads: 2, worker };
     let saved: FitState | undefined;
     const full = await fitParallel(newFlow(), data, {
@@ -158,7 +142,7 @@ describe('fitParallel', () => {
   });
 
   test('bad thread counts and worker modules are refused with one clear error', async () => {
-    const data = gaussianData(100, 1);
+    const data = correlatedGaussian(100, 1);
     const flow = newFlow();
     for (const threads of [0, 1.5, 65, Number.NaN])
       await expect(fitParallel(flow, data, { threads, worker, steps: 1 })).rejects.toThrow(

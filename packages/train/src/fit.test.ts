@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, test } from 'vitest';
+import { correlatedGaussian } from '@bijective/test-support/gaussian-data';
 import '@bijective/engine/gradients';
 import { Affine, BatchNorm, Chain, LULinear, StandardNormal, Flow } from '@bijective/core';
 import { fit } from './fit.js';
@@ -10,22 +11,6 @@ import { fitVariational } from './fit-variational.js';
 import { meanNegLogProb } from './evaluate.js';
 import { learningRateAtFraction } from './schedule.js';
 
-/** Correlated Gaussian data x = A z + b: a linear flow can fit it exactly. */
-function gaussianData(n: number, seed: number): tf.Tensor2D {
-  return tf.tidy(() => {
-    const z = tf.randomNormal([n, 2], 0, 1, 'float32', seed) as tf.Tensor2D;
-    return tf.add(
-      tf.matMul(
-        z,
-        tf.tensor2d([
-          [2, 0.5],
-          [0, 0.5],
-        ]),
-      ),
-      tf.tensor1d([1, -2]),
-    ) as tf.Tensor2D;
-  });
-}
 /** Entropy of that Gaussian: log|det A| + d/2 (1 + log 2π). */
 const TRUE_ENTROPY = Math.log(1) + (1 + Math.log(2 * Math.PI));
 
@@ -37,7 +22,7 @@ function linearFlow(withBatchNorm = false): Flow {
 
 describe('fit', () => {
   test('maxSeconds stops at the wall-clock budget, validated, with the best weights kept', () => {
-    const data = gaussianData(2000, 3);
+    const data = correlatedGaussian(2000, 3);
     const flow = linearFlow();
     const result = fit(flow, data, {
       steps: 1_000_000,
@@ -55,7 +40,7 @@ describe('fit', () => {
   });
 
   test('maxSeconds without steps: the cosine schedule anneals over the budget, on the given clock', () => {
-    const data = gaussianData(512, 5);
+    const data = correlatedGaussian(512, 5);
     const flow = linearFlow();
     // A clock that advances 1 ms per reading: the budget is reached after a fixed number of readings.
     let readings = 0;
@@ -102,7 +87,7 @@ describe('fit', () => {
   });
 
   test('a resumed run on a time budget continues the schedule and the budget', () => {
-    const data = gaussianData(512, 6);
+    const data = correlatedGaussian(512, 6);
     const newFlow = () => linearFlow();
     let now = 0;
     const clock = (): number => now;
@@ -151,8 +136,8 @@ describe('fit', () => {
   });
 
   test('maximum likelihood reaches the true entropy on Gaussian data', () => {
-    const data = gaussianData(4000, 1);
-    const test = gaussianData(4000, 2);
+    const data = correlatedGaussian(4000, 1);
+    const test = correlatedGaussian(4000, 2);
     const flow = linearFlow();
     const before = meanNegLogProb(flow, test);
     const result = fit(flow, data, { steps: 400, batchSize: 256, learningRate: 2e-2, seed: 3 });
@@ -166,7 +151,7 @@ describe('fit', () => {
   });
 
   test('tensor count is stable across steps after warm-up (batch norm included)', () => {
-    const data = gaussianData(512, 4);
+    const data = correlatedGaussian(512, 4);
     const flow = linearFlow(true);
     const counts: number[] = [];
     fit(flow, data, {
@@ -182,9 +167,9 @@ describe('fit', () => {
   });
 
   test('validateStart keeps the initial weights when training only makes validation worse', () => {
-    const big = gaussianData(4000, 7);
-    const few = gaussianData(16, 8);
-    const validation = gaussianData(400, 9);
+    const big = correlatedGaussian(4000, 7);
+    const few = correlatedGaussian(16, 8);
+    const validation = correlatedGaussian(400, 9);
     const flow = linearFlow();
     fit(flow, big, { steps: 400, batchSize: 256, learningRate: 2e-2, seed: 3 });
     const initial = meanNegLogProb(flow, validation);
@@ -208,8 +193,8 @@ describe('fit', () => {
   });
 
   test('validationScore replaces the validation NLL: best weights, early stopping and progress follow it', () => {
-    const data = gaussianData(256, 11);
-    const validation = gaussianData(64, 12);
+    const data = correlatedGaussian(256, 11);
+    const validation = correlatedGaussian(64, 12);
     const flow = linearFlow();
     // A score that is best at the second pass (step 20) and worse afterwards, whatever the NLL does.
     const scripted = [5, 1, 4, 3, 2.5];
@@ -251,8 +236,8 @@ describe('fit', () => {
   });
 
   test('early stopping restores the best-validation weights', () => {
-    const data = gaussianData(64, 5);
-    const validation = gaussianData(64, 6);
+    const data = correlatedGaussian(64, 5);
+    const validation = correlatedGaussian(64, 6);
     const flow = linearFlow();
     const trace: { step: number; validationNll?: number }[] = [];
     // A large learning rate overfits 64 rows and oscillates; patience 2 stops early.
@@ -277,7 +262,7 @@ describe('fit', () => {
   });
 
   test('a non-finite loss stops with a clear error and keeps the last good weights', () => {
-    const data = gaussianData(256, 7);
+    const data = correlatedGaussian(256, 7);
     const flow = linearFlow();
     let steps = 0;
     const poisoned = tf.tidy(() => tf.concat([data, tf.tensor2d([[NaN, 0]])]));
@@ -303,7 +288,7 @@ describe('fit', () => {
   });
 
   test('a run resumed from a checkpoint ends exactly as the uninterrupted run', () => {
-    const data = gaussianData(600, 9);
+    const data = correlatedGaussian(600, 9);
     const options = {
       steps: 90,
       batchSize: 64,
@@ -344,7 +329,7 @@ describe('fit', () => {
   });
 
   test('bad options name the option', () => {
-    const data = gaussianData(16, 8);
+    const data = correlatedGaussian(16, 8);
     const flow = linearFlow();
     expect(() => fit(flow, data, { steps: 0 })).toThrow(/steps must be an integer >= 1/);
     expect(() => fit(flow, data, { batchSize: 2.5 })).toThrow(/batchSize must be an integer/);

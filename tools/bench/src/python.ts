@@ -12,3 +12,12 @@ export function findPython(module: string, preferred?: string): string | null {
   }
   return null;
 }
+
+/**
+ * The environment for a reference run on `threads` threads: torch.set_num_threads does not bound
+ * OpenBLAS's pool (Debian's torch does its matrix products there), so its variables are set too.
+ */
+export function referenceEnv(threads: number): NodeJS.ProcessEnv {
+  const n = String(threads);
+  return { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n };
+}

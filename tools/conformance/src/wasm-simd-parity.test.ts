@@ -1,6 +1,7 @@
-// NSF on the wasm backend with the engine's own SIMD kernels for its ReLU conditioners
-// against the same flow with them switched off (tfjs's XNNPACK kernels): log-densities, samples
-// and every parameter gradient agree to float32 rounding, and train steps leak nothing.
+// Every flow whose ReLU conditioners the engine's own wasm SIMD kernels run (RealNVP, NICE, MAF,
+// NSF) on the wasm backend, against the same flow with them switched off (tfjs's XNNPACK kernels):
+// log-densities, samples and every parameter gradient agree to float32 rounding, and train steps
+// leak nothing.
 import * as tf from '@tensorflow/tfjs-core';
 import '@bijective/test-support/wasm';
 import '@bijective/engine/gradients';
@@ -8,13 +9,20 @@ import { simdParity } from '@bijective/test-support/simd-parity';
 import { Flow, StandardNormal, createByName, type Bijector } from '@bijective/core';
 import { useWasmSimdKernels, wasmMlpAvailable } from '@bijective/engine';
 import { beforeAll, describe, expect, test } from 'vitest';
-import './index.js';
+import '@bijective/autoregressive';
+import '@bijective/coupling';
+import '@bijective/spline';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
 });
 
 describe.each([
+  { name: 'realnvp', d: 2, hidden: [64, 64] },
+  { name: 'realnvp', d: 5, hidden: [24, 40] },
+  { name: 'nice', d: 6, hidden: [32] },
+  { name: 'maf', d: 2, hidden: [64, 64] },
+  { name: 'maf', d: 5, hidden: [24, 40] },
   { name: 'nsf', d: 2, hidden: [64, 64] },
   { name: 'nsf', d: 5, hidden: [24, 40] },
 ])('$name (d = $d, hidden $hidden) on wasm', ({ name, d, hidden }) => {
