@@ -910,7 +910,8 @@ async function trainWith(
         : {}),
       ...(refit ? { folds: refit.folds } : {}),
       seconds,
-      stepsPerSecond: 1 / result.secondsPerStep,
+      // A refit of 0 steps (the start won the cross-validation) has no training pace.
+      stepsPerSecond: result.steps > 0 ? 1 / result.secondsPerStep : null,
       ...(nfeForward !== undefined ? { nfeForward } : {}),
       ...(result.nfeBackward !== undefined ? { nfeBackward: result.nfeBackward } : {}),
       model: out,
@@ -966,7 +967,7 @@ async function trainWith(
     if (settings.json) return printJson(summary);
     if (!settings.quiet)
       say(
-        `${flowName} on ${dataSpec} (${dims}-D, ${backend}): ${result.steps} steps in ${seconds.toFixed(1)} s (${summary.stepsPerSecond.toFixed(1)} steps/s)`,
+        `${flowName} on ${dataSpec} (${dims}-D, ${backend}): ${result.steps} steps in ${seconds.toFixed(1)} s (${summary.stepsPerSecond === null ? 'no steps' : `${summary.stepsPerSecond.toFixed(1)} steps/s`})`,
       );
     const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4));
     if (tabular)
