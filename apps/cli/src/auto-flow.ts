@@ -1,7 +1,7 @@
 import { Chain, Flow, StandardNormal, TriangularAffine, ValueError } from '@bijective/core';
 import { saveFlowToDirectory } from '@bijective/core/node';
 import { DivergenceError } from '@bijective/train';
-import { fitWhitening, type Dataset, type Table } from '@bijective/datasets';
+import { fitWhitening, type Dataset, type FixedDataset, type Table } from '@bijective/datasets';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { selectBackend } from './backend.js';
 import { openDataset, trainingSplits } from './data.js';
@@ -11,6 +11,7 @@ import { printJson, say } from './output.js';
 import { tableLogDensities } from './scoring.js';
 import { UsageError } from './usage-error.js';
 import { dequantisedSplits, discreteColumnsFor, discreteLogVolume, type DiscreteMode } from './discrete.js';
+import { foldSplit, refitRows, type CrossValidation } from './k-fold.js';
 import * as path from 'node:path';
 
 /** The `--flow` name that picks a table's model by validation NLL. */
@@ -33,6 +34,21 @@ export type CandidateSummary = Record<string, unknown> & { valNll: number | null
 
 /** Trains one candidate flow into `out` with `seed` (its validation split and initialisation) without printing, and returns its summary. */
 export type TrainCandidate = (flow: string, out: string, seed: number) => Promise<CandidateSummary>;
+
+/**
+ * How {@link trainAuto} picks on a small table (`train --folds K`, K ≥ 2): every candidate's training
+ * length is cross-validated over the same K folds (src/k-fold.ts), the Gaussian is fitted on each
+ * fold's training rows and scored on its validation rows, the lowest cross-validated NLL wins, and
+ * only the winner is refitted on every row.
+ */
+export interface CrossValidatedCandidates {
+  /** K. */
+  folds: number;
+  /** Cross-validates one candidate flow over the table's `rows`. */
+  crossValidate: (flow: string, rows: number) => Promise<CrossValidation>;
+  /** Refits the picked flow on every row for its cross-validated step count into `out`; returns its summary. */
+  refit: (flow: string, out: string, cv: CrossValidation) => Promise<CandidateSummary>;
+}
 
 /** The settings of `train` that {@link trainAuto} reads. */
 export interface AutoSettings {
@@ -58,11 +74,10 @@ export interface AutoSettings {
   backend?: string;
 }
 
-/** One candidate's validation and test NLL. */
+/** One candidate's (mean or cross-validated) validation NLL. */
 interface Scored {
   name: string;
   valNll: number;
-  testNll: number | null;
 }
 
 const meanNll = (logProb: Float64Array): number => -logProb.reduce((a, b) => a + b, 0) / logProb.length;
@@ -101,13 +116,157 @@ function repeatedGaussianNll(dataset: Dataset, settings: AutoSettings, r: number
   }
 }
 
+/** The model `--flow auto` writes when the Gaussian wins: the whitening fitted on `train`, scored on `test`. */
+async function saveGaussian(
+  settings: AutoSettings,
+  backend: string,
+  gaussian: Flow,
+  rows: { train: Table; test: Table | null },
+  discrete: ReturnType<typeof discreteColumnsFor>,
+  valNll: number | null,
+  pick: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const logVolume = discreteLogVolume(discrete);
+  const trainNll = meanNll(tableLogDensities(gaussian, rows.train, null, logVolume));
+  const summary = {
+    flow: AUTO_FLOW,
+    data: settings.data,
+    dims: rows.train.cols,
+    backend,
+    steps: 0,
+    batch: 0,
+    trainLoss: trainNll,
+    trainNll,
+    valNll,
+    testNll: rows.test ? meanNll(tableLogDensities(gaussian, rows.test, null, logVolume)) : null,
+    discreteColumns: discrete.map((c) => ({ column: c.column, resolution: c.resolution })),
+    model: settings.out,
+  };
+  await saveFlowToDirectory(gaussian, settings.out, {
+    ...summary,
+    ...pick,
+    columns: rows.train.columns ? [...rows.train.columns] : null,
+    contextColumns: null,
+    levels: null,
+    discrete: settings.discrete ?? 'auto',
+    eventShape: [rows.train.cols],
+    preprocess: 'whiten',
+    created: new Date().toISOString(),
+  });
+  writeFileAtomic(path.join(settings.out, 'loss.csv'), lossCsv([]));
+  return summary;
+}
+
+/** Prints what `--flow auto` picked: the JSON line, or the pick on stderr and the NLLs on stdout. */
+function reportPick(settings: AutoSettings, picked: Record<string, unknown>): void {
+  if (settings.json) return printJson(picked);
+  if (!settings.quiet) say(`auto: picked ${String(picked.picked)} (${String(picked.reason)})`);
+  const fmt = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : 'n/a');
+  process.stdout.write(
+    `train NLL ${fmt(picked.trainNll)}  val NLL ${fmt(picked.valNll)}  test NLL ${fmt(picked.testNll)} nats\n`,
+  );
+  process.stdout.write(`model written to ${settings.out}\n`);
+}
+
+/** The lowest-NLL candidate and the sentence saying why. */
+function pickBest(scored: readonly Scored[], how: string): { best: Scored; reason: string } {
+  if (scored.length === 0)
+    throw new UsageError(`--flow ${AUTO_FLOW}: no candidate had a finite validation NLL`);
+  const best = scored.reduce((a, b) => (b.valNll < a.valNll ? b : a));
+  const others = scored.filter((s) => s !== best);
+  const reason =
+    `${how}: ${best.name} ${best.valNll.toFixed(3)}` +
+    (others.length > 0 ? ` against ${others.map((s) => `${s.name} ${s.valNll.toFixed(3)}`).join(', ')}` : '');
+  return { best, reason };
+}
+
+/**
+ * The Gaussian's K-fold cross-validated NLL: fitted on each fold's training rows, scored on its
+ * validation rows (dequantised as the flows' folds are), the mean over every row; Infinity when a
+ * fold's covariance is singular.
+ */
+function crossValidatedGaussianNll(rows: Table, settings: AutoSettings, folds: number): number {
+  let total = 0;
+  for (let fold = 0; fold < folds; fold++) {
+    const raw = foldSplit(rows, folds, fold, settings.seed);
+    const discrete = discreteColumnsFor(settings.discrete ?? 'auto', raw.train, true);
+    const split = dequantisedSplits(raw, discrete, settings.seed);
+    const flow = gaussianTableFlow(split.train);
+    if (!flow) return Infinity;
+    try {
+      const logProb = tableLogDensities(flow, split.validation, null, discreteLogVolume(discrete));
+      total -= logProb.reduce((a, b) => a + b, 0);
+    } finally {
+      flow.dispose();
+    }
+  }
+  return total / rows.rows;
+}
+
+/** `--flow auto` by K-fold cross-validation (see {@link CrossValidatedCandidates}). */
+async function trainAutoCrossValidated(
+  settings: AutoSettings,
+  backend: string,
+  dataset: FixedDataset,
+  cv: CrossValidatedCandidates,
+): Promise<void> {
+  const rows = dataset.rows;
+  const scored: Scored[] = [];
+  const gaussianNll = crossValidatedGaussianNll(rows, settings, cv.folds);
+  if (Number.isFinite(gaussianNll)) scored.push({ name: 'gaussian', valNll: gaussianNll });
+  const validations = new Map<string, CrossValidation>();
+  for (const name of AUTO_CANDIDATES) {
+    try {
+      const result = await cv.crossValidate(name, rows.rows);
+      validations.set(name, result);
+      if (Number.isFinite(result.nll)) scored.push({ name, valNll: result.nll });
+    } catch (e) {
+      if (!(e instanceof DivergenceError)) throw e;
+      if (!settings.quiet && !settings.json) say(`auto: ${name} diverged (${e.message}); left out`);
+    }
+  }
+  const { best, reason } = pickBest(
+    scored,
+    `lowest ${cv.folds}-fold cross-validated NLL over ${rows.rows} rows`,
+  );
+  const candidates = Object.fromEntries(scored.map((s) => [s.name, s.valNll]));
+  const pick = { picked: best.name, candidates, reason, folds: cv.folds, validationSplits: cv.folds };
+  rmSync(settings.out, { recursive: true, force: true });
+  let summary: Record<string, unknown>;
+  if (best.name === 'gaussian') {
+    const all = refitRows(rows, cv.folds, settings.seed);
+    const { test } = trainingSplits(dataset, {
+      seed: settings.seed,
+      validationFraction: 0,
+      testPath: settings.test,
+    });
+    const discrete = discreteColumnsFor(settings.discrete ?? 'auto', all, true);
+    const split = dequantisedSplits({ train: all, test }, discrete, settings.seed);
+    const gaussian = gaussianTableFlow(split.train);
+    if (!gaussian) throw new UsageError(`--flow ${AUTO_FLOW}: the table's covariance is singular`);
+    try {
+      summary = await saveGaussian(settings, backend, gaussian, split, discrete, best.valNll, pick);
+    } finally {
+      gaussian.dispose();
+    }
+  } else {
+    summary = await cv.refit(best.name, settings.out, validations.get(best.name) as CrossValidation);
+  }
+  reportPick(settings, { ...summary, flow: AUTO_FLOW, ...pick });
+}
+
 /**
  * `train --flow auto` on a CSV table: fits the full-covariance Gaussian (closed form) and trains every
  * flow of {@link AUTO_CANDIDATES} on the same training and validation rows, keeps the one with the
  * lowest validation NLL, writes it to `--out`, and says which it picked and why (the JSON adds
- * `picked`, `candidates` — each one's validation NLL — and `reason`).
+ * `picked`, `candidates` — each one's validation NLL — and `reason`). With `crossValidated` (a small
+ * table) the candidates are compared by K-fold cross-validation instead.
  */
-export async function trainAuto(settings: AutoSettings, trainCandidate: TrainCandidate): Promise<void> {
+export async function trainAuto(
+  settings: AutoSettings,
+  trainCandidate: TrainCandidate,
+  crossValidated?: CrossValidatedCandidates,
+): Promise<void> {
   const backend = await selectBackend(settings.backend);
   const dataset = openDataset(settings.data, { contextColumns: settings.contextColumns });
   if (dataset.kind !== 'fixed' || dataset.levels || settings.contextColumns) {
@@ -115,6 +274,7 @@ export async function trainAuto(settings: AutoSettings, trainCandidate: TrainCan
       `--flow ${AUTO_FLOW} picks a model for a CSV table (no context columns); give a flow by name for '${settings.data}'`,
     );
   }
+  if (crossValidated) return trainAutoCrossValidated(settings, backend, dataset, crossValidated);
   const rawSplits = trainingSplits(dataset, {
     seed: settings.seed,
     validationFraction: settings.validationFraction,
@@ -132,7 +292,6 @@ export async function trainAuto(settings: AutoSettings, trainCandidate: TrainCan
   const repeats = splits.validation.rows < AUTO_REPEAT_BELOW_ROWS ? AUTO_REPEATS : 1;
   const scored: Scored[] = [];
   const gaussian = gaussianTableFlow(splits.train);
-  let gaussianNlls: { train: number; test: number | null } | null = null;
   let gaussianValNll: number | null = null;
   if (gaussian) {
     try {
@@ -140,12 +299,7 @@ export async function trainAuto(settings: AutoSettings, trainCandidate: TrainCan
       let valNll = gaussianValNll;
       for (let r = 1; r < repeats; r++) valNll += repeatedGaussianNll(dataset, settings, r);
       valNll /= repeats;
-      const testNll = splits.test ? meanNll(tableLogDensities(gaussian, splits.test, null, logVolume)) : null;
-      gaussianNlls = {
-        train: meanNll(tableLogDensities(gaussian, splits.train, null, logVolume)),
-        test: testNll,
-      };
-      scored.push({ name: 'gaussian', valNll, testNll });
+      scored.push({ name: 'gaussian', valNll });
     } catch (e) {
       gaussian.dispose();
       throw e;
@@ -172,68 +326,31 @@ export async function trainAuto(settings: AutoSettings, trainCandidate: TrainCan
       }
       summaries.set(name, summary);
       valNll /= repeats;
-      if (Number.isFinite(valNll)) scored.push({ name, valNll, testNll: summary.testNll });
+      if (Number.isFinite(valNll)) scored.push({ name, valNll });
     }
-    if (scored.length === 0)
-      throw new UsageError(`--flow ${AUTO_FLOW}: no candidate had a finite validation NLL`);
-    const best = scored.reduce((a, b) => (b.valNll < a.valNll ? b : a));
-    const others = scored.filter((s) => s !== best);
-    const reason =
-      `lowest mean validation NLL over ${repeats} validation split${repeats > 1 ? 's' : ''} of ${splits.validation.rows} rows: ${best.name} ${best.valNll.toFixed(3)}` +
-      (others.length > 0
-        ? ` against ${others.map((s) => `${s.name} ${s.valNll.toFixed(3)}`).join(', ')}`
-        : '');
+    const { best, reason } = pickBest(
+      scored,
+      `lowest mean validation NLL over ${repeats} validation split${repeats > 1 ? 's' : ''} of ${splits.validation.rows} rows`,
+    );
     const candidates = Object.fromEntries(scored.map((s) => [s.name, s.valNll]));
+    const pick = { picked: best.name, candidates, reason, validationSplits: repeats };
     rmSync(settings.out, { recursive: true, force: true });
     let summary: Record<string, unknown>;
     if (best.name === 'gaussian') {
-      summary = {
-        flow: AUTO_FLOW,
-        data: settings.data,
-        dims: splits.train.cols,
+      summary = await saveGaussian(
+        settings,
         backend,
-        steps: 0,
-        batch: 0,
-        trainLoss: gaussianNlls?.train ?? null,
-        trainNll: gaussianNlls?.train ?? null,
-        valNll: gaussianValNll,
-        testNll: best.testNll,
-        discreteColumns: discrete.map((c) => ({ column: c.column, resolution: c.resolution })),
-        model: settings.out,
-      };
-      await saveFlowToDirectory(gaussian as Flow, settings.out, {
-        ...summary,
-        picked: best.name,
-        candidates,
-        reason,
-        columns: splits.train.columns ? [...splits.train.columns] : null,
-        contextColumns: null,
-        levels: null,
-        discrete: settings.discrete ?? 'auto',
-        eventShape: [splits.train.cols],
-        preprocess: 'whiten',
-        created: new Date().toISOString(),
-      });
-      writeFileAtomic(path.join(settings.out, 'loss.csv'), lossCsv([]));
+        gaussian as Flow,
+        splits,
+        discrete,
+        gaussianValNll,
+        pick,
+      );
     } else {
       renameSync(candidateDir(best.name), settings.out);
       summary = { ...(summaries.get(best.name) as CandidateSummary), model: settings.out };
     }
-    const picked: Record<string, unknown> = {
-      ...summary,
-      flow: AUTO_FLOW,
-      picked: best.name,
-      candidates,
-      reason,
-      validationSplits: repeats,
-    };
-    if (settings.json) return printJson(picked);
-    if (!settings.quiet) say(`auto: picked ${best.name} (${reason})`);
-    const fmt = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : 'n/a');
-    process.stdout.write(
-      `train NLL ${fmt(picked.trainNll)}  val NLL ${fmt(picked.valNll)}  test NLL ${fmt(picked.testNll)} nats\n`,
-    );
-    process.stdout.write(`model written to ${settings.out}\n`);
+    reportPick(settings, { ...summary, flow: AUTO_FLOW, ...pick });
   } finally {
     gaussian?.dispose();
     for (const name of AUTO_CANDIDATES) {

@@ -259,6 +259,13 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         help: 'validation passes without improvement before stopping early',
       },
       {
+        name: 'folds',
+        value: 'K',
+        default:
+          '5 for maf, nsf, realnvp on CSV tables whose validation split would hold under 30 rows, else 1',
+        help: 'K-fold early stopping: the step count with the lowest K-fold cross-validated NLL, then one refit on every row (1: the single validation split)',
+      },
+      {
         name: 'preprocess',
         value: 'P',
         default: 'whiten for CSV tables, else standardise',

@@ -100,6 +100,33 @@ describe('command-line fuzzing', () => {
     expect(accepted).toBeGreaterThan(0);
   });
 
+  test('train lines with --folds and the options it excludes (--max-seconds, --checkpoint-every) are read or refused', () => {
+    const foldToken = fc.oneof(
+      token,
+      fc.tuple(
+        fc.constantFrom('--folds', '--max-seconds', '--steps', '--checkpoint-every', '--val-fraction'),
+        fc.oneof(value, fc.integer({ min: -2, max: 60 }).map(String)),
+      ),
+    );
+    const line = fc
+      .array(foldToken, { maxLength: 6 })
+      .map((tokens) => ['train', '--flow', 'maf', '--data', 'table.csv', ...tokens.flat()]);
+    let accepted = 0;
+    fc.assert(
+      fc.property(line, (argv) => {
+        try {
+          readCommandLine(argv);
+          accepted++;
+        } catch (e) {
+          if (!(e instanceof UsageError)) throw e;
+          expect(e.message).not.toMatch(/\n/);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    expect(accepted).toBeGreaterThan(0);
+  });
+
   describe('the bundled CLI', () => {
     let harness: CliHarness;
     beforeAll(async () => {

@@ -77,9 +77,15 @@ function applyEdit(bytes: Uint8Array, e: ByteEdit): Uint8Array {
   return out;
 }
 
+/** This process's CPU time in milliseconds (the bound on a decode holds on a loaded machine too). */
+const cpuMs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
 /** Checks the guarantees on one decode: a consistent tensor of finite values, or one DataFileError naming the source. */
 function checked(decode: () => IdxTensor): 'decoded' | 'refused' {
-  const start = performance.now();
+  const start = cpuMs();
   try {
     const t = decode();
     const size = t.dims.includes(0) ? 0 : t.dims.reduce((a, b) => a * b, 1);
@@ -95,7 +101,7 @@ function checked(decode: () => IdxTensor): 'decoded' | 'refused' {
     expect(e.message.length).toBeLessThan(500);
     return 'refused';
   } finally {
-    expect(performance.now() - start).toBeLessThan(2000);
+    expect(cpuMs() - start).toBeLessThan(2000);
   }
 }
 

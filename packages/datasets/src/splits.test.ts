@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OptionError } from '@bijective/core';
-import { drawSplits, splitIndices, splitTable } from './splits.js';
+import { drawSplits, foldIndices, splitIndices, splitTable } from './splits.js';
 import type { Table } from './table.js';
 
 const table: Table = {
@@ -24,6 +24,21 @@ describe('splits', () => {
       /leave no training rows/,
     );
     expect(() => splitIndices(10, { validationFraction: 2 })).toThrow(OptionError);
+  });
+
+  it('foldIndices cuts a seeded shuffle into K folds of near-equal size that cover every row once', () => {
+    const folds = foldIndices(23, 5, 7);
+    expect(folds.map((f) => f.length)).toEqual([4, 5, 4, 5, 5]);
+    expect(folds.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 23 }, (_, i) => i));
+    expect(foldIndices(23, 5, 7)).toEqual(folds);
+    expect(foldIndices(23, 5, 8)).not.toEqual(folds);
+    // Not the order of the rows, and not splitIndices' shuffle of the same seed.
+    expect(folds.flat()).not.toEqual(Array.from({ length: 23 }, (_, i) => i));
+    expect(foldIndices(10, 10, 1).every((f) => f.length === 1)).toBe(true);
+    for (const bad of [1, 0, 24, 2.5, Number.NaN, '3' as unknown as number]) {
+      expect(() => foldIndices(23, bad, 0)).toThrow(OptionError);
+    }
+    expect(() => foldIndices(23, 24)).toThrow(/folds must be an integer in \[2, 23\]/);
   });
 
   it('splitTable keeps rows whole with their labels and uses a dataset’s own test rows', () => {

@@ -41,6 +41,27 @@ export function splitIndices(
 }
 
 /**
+ * The K folds of K-fold cross-validation (Stone 1974, "Cross-validatory choice and assessment of
+ * statistical predictions", JRSS B 36): a seeded shuffle of `0..n-1` cut into `folds` consecutive
+ * parts of ⌊n/K⌋ or ⌈n/K⌉ rows, fold j being rows ⌊jn/K⌋..⌊(j+1)n/K⌋ of the shuffle. Every row lies
+ * in exactly one fold; fold j is the validation set of the j-th training run, the other folds its
+ * training set. `folds` must be an integer in [2, n].
+ */
+export function foldIndices(n: number, folds: number, seed = 0): number[][] {
+  checkCount(n, 'foldIndices: n');
+  checkSeed(seed);
+  if (typeof folds !== 'number' || !Number.isInteger(folds) || folds < 2 || folds > n) {
+    throw new OptionError(
+      `foldIndices: folds must be an integer in [2, ${n}] (at most one fold per row), got ${String(folds)}`,
+    );
+  }
+  const order = randomPermutation(n, subSeed(seed, 4));
+  return Array.from({ length: folds }, (_, j) =>
+    order.slice(Math.floor((j * n) / folds), Math.floor(((j + 1) * n) / folds)),
+  );
+}
+
+/**
  * Splits a fixed table: a seeded shuffle, then validation and (unless `ownTest` is given) test rows cut
  * off by fraction. A dataset with its own test rows rejects `testFraction`.
  */

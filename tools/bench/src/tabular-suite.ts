@@ -297,3 +297,29 @@ for (const table of tables) {
     );
   }
 }
+
+// `--flow auto` against the flows it picks from: the paired difference from each, from the best of
+// them by mean test NLL over the splits, and from the best of each split (an oracle no rule can beat).
+const named = flows.filter((f) => f !== 'auto');
+if (flows.includes('auto') && named.length > 0) {
+  console.log('');
+  console.log(
+    '| table | auto − each flow, paired | auto − best flow (by mean) | auto − best of each split | splits |',
+  );
+  console.log('|---|---|---|---|---|');
+  for (const table of tables) {
+    const get = (flow: string, split: number) => stored.get(keyOf(table, split, `${flow} (bijective)`));
+    const both = splits.filter((s) => [...flows].every((f) => get(f, s) !== undefined));
+    if (both.length === 0) continue;
+    const nll = (flow: string, s: number) => (get(flow, s) as Result).testNll;
+    const auto = (s: number) => nll('auto', s);
+    const each = named.map((f) => `${f} ${signed(meanSe(both.map((s) => auto(s) - nll(f, s))))}`).join('; ');
+    const best = named.reduce((a, b) =>
+      mean(both.map((s) => nll(b, s))) < mean(both.map((s) => nll(a, s))) ? b : a,
+    );
+    const oracle = both.map((s) => auto(s) - Math.min(...named.map((f) => nll(f, s))));
+    console.log(
+      `| ${table} | ${each} | ${best} ${signed(meanSe(both.map((s) => auto(s) - nll(best, s))))} | ${signed(meanSe(oracle))} | ${both.join(',')} |`,
+    );
+  }
+}

@@ -9,7 +9,14 @@ import {
   type RecommendedSettings,
 } from '@bijective/core';
 import { variationalGlow } from '@bijective/glow/pure';
-import { DivergenceError, fit, type FitOptions, type FitResult, type FitState } from '@bijective/train';
+import {
+  DivergenceError,
+  fit,
+  learningRateAt,
+  type FitOptions,
+  type FitResult,
+  type FitState,
+} from '@bijective/train';
 import { MAX_THREADS, fitParallel } from '@bijective/train/node';
 import { saveFlowToDirectory } from '@bijective/core/node';
 import {
@@ -18,6 +25,7 @@ import {
   dequantise,
   fitStandardisation,
   tableTensor,
+  type Dataset,
   type DatasetSplits,
   type Table,
 } from '@bijective/datasets';
@@ -59,7 +67,17 @@ import {
 import type { CommandContext } from './index.js';
 import { lossPicture } from './plot.js';
 import { writeFileAtomic } from '../files.js';
-import { AUTO_FLOW, trainAuto, type CandidateSummary } from '../auto-flow.js';
+import { AUTO_FLOW, trainAuto, type CandidateSummary, type CrossValidatedCandidates } from '../auto-flow.js';
+import {
+  MAX_FOLDS,
+  checkFolds,
+  crossValidate,
+  defaultFolds,
+  foldSplit,
+  refitRows,
+  type CrossValidation,
+  type FoldRun,
+} from '../k-fold.js';
 import {
   TARGET_ONLY,
   readTargetTrainSettings,
@@ -161,6 +179,8 @@ export interface TrainSettings {
   discrete: DiscreteMode;
   /** `--marginal` (undefined: {@link defaultMarginal}). */
   marginal?: MarginalKind;
+  /** `--folds` (undefined: `defaultFolds`, K-fold early stopping on a small table; 1: one validation split). */
+  folds?: number;
   /** `--backend`. */
   backend?: string;
   /** `--context-columns`. */
@@ -193,6 +213,17 @@ export function readTrainSettings(args: ParsedArgs): TrainSettings {
   const lr = args.values.has('lr') ? numberOption(args, 'lr', 0, 1e-8, 10) : undefined;
   const out = args.values.get('out') ?? 'out/model';
   if (out.trim() === '') throw new UsageError(`${spelling(args, 'out')} needs a directory name`);
+  const folds = args.values.has('folds') ? intOption(args, 'folds', 1, 1, MAX_FOLDS) : undefined;
+  if (folds !== undefined && folds > 1) {
+    if (args.values.has('max-seconds') && !args.values.has('steps'))
+      throw new UsageError(
+        `${spelling(args, 'folds')} ${folds} cross-validates a step count: give --steps (not --max-seconds alone)`,
+      );
+    if (args.values.has('checkpoint-every'))
+      throw new UsageError(
+        `${spelling(args, 'folds')} ${folds} cannot be checkpointed: leave out ${spelling(args, 'checkpoint-every')}`,
+      );
+  }
   return {
     flow: requiredOption(args, 'flow'),
     data: requiredOption(args, 'data'),
@@ -216,6 +247,7 @@ export function readTrainSettings(args: ParsedArgs): TrainSettings {
     marginal: args.values.has('marginal')
       ? choiceOption(args, 'marginal', ['none', 'sinh-arcsinh'] as const, 'none')
       : undefined,
+    folds,
     backend: args.values.get('backend'),
     contextColumns: intListOption(args, 'context-columns', 0),
     classConditional: args.flags.has('class-conditional'),
@@ -495,6 +527,61 @@ function classCount(splits: DatasetSplits, dataSpec: string, contextColumns?: nu
   return largest + 1;
 }
 
+/**
+ * A part of a K-fold cross-validated run (src/k-fold.ts): the training run of fold `fold` (its curve
+ * and out-of-fold log-densities reported, no model written), or the refit on every row for the
+ * cross-validated step count.
+ */
+type TrainPart =
+  | { fold: number; folds: number; cadenceRows: number; report: (run: FoldRun) => void }
+  | { refit: CrossValidation };
+
+/** The folds `train` cross-validates `settings` over on `dataset` (1: one validation split). */
+function foldsFor(settings: TrainSettings, dataset: Dataset): number {
+  const table = dataset.kind === 'fixed' && !dataset.levels && !isImageFlow(settings.flow);
+  const folds =
+    settings.folds ??
+    defaultFolds({
+      flow: settings.flow === AUTO_FLOW ? (MARGINAL_FLOWS[0] as string) : settings.flow,
+      tabular: table && !settings.contextColumns && !settings.classConditional,
+      rows: dataset.kind === 'fixed' ? dataset.rows.rows : 0,
+      validationFraction: settings.validationFraction,
+      timeBudget: settings.maxSeconds !== undefined && settings.steps === undefined,
+      checkpointing: settings.checkpointMinutes !== undefined,
+      foldFlows: MARGINAL_FLOWS,
+    });
+  if (folds < 2) return 1;
+  if (!table || dataset.kind !== 'fixed')
+    throw new UsageError(
+      `--folds ${folds} cross-validates on a CSV table; pass --folds 1 for '${settings.data}'`,
+    );
+  checkFolds(folds, dataset.rows.rows);
+  return folds;
+}
+
+/** K-fold cross-validation of `settings.flow`'s training length: one training run a fold, none saved. */
+async function crossValidateFlow(
+  settings: TrainSettings,
+  plugins: readonly LoadedPlugin[],
+  argv: string[],
+  folds: number,
+  rows: number,
+): Promise<CrossValidation> {
+  const runs: FoldRun[] = [];
+  // Every fold validates on the same steps: the cadence of the smallest fold's training rows.
+  const cadenceRows = rows - Math.ceil(rows / folds);
+  for (let fold = 0; fold < folds; fold++) {
+    const quiet = { ...settings, force: true, json: true, quiet: true, checkpointMinutes: undefined };
+    await trainWith(quiet, plugins, argv, undefined, [], undefined, {
+      fold,
+      folds,
+      cadenceRows,
+      report: (run) => runs.push(run),
+    });
+  }
+  return crossValidate(runs);
+}
+
 /** Trains with checked settings, from scratch or from a checkpoint's state and history. */
 async function trainWith(
   settings: TrainSettings,
@@ -503,28 +590,90 @@ async function trainWith(
   resume?: FitState,
   resumedHistory: LossRow[] = [],
   done?: (summary: CandidateSummary) => void,
+  part?: TrainPart,
 ): Promise<void> {
-  if (settings.flow === AUTO_FLOW && !done) {
+  if (settings.flow === AUTO_FLOW && !done && !part) {
     if (resume) throw new UsageError(`a --flow ${AUTO_FLOW} run cannot be resumed; start it again`);
-    return trainAuto(settings, async (flow, out, seed) => {
-      let summary: CandidateSummary | undefined;
-      const candidate = { ...settings, flow, out, seed, force: true, json: true, quiet: true };
-      await trainWith({ ...candidate, checkpointMinutes: undefined }, plugins, argv, undefined, [], (s) => {
-        summary = s;
-      });
-      return summary as CandidateSummary;
-    });
+    const autoFolds = foldsFor(
+      settings,
+      openDataset(settings.data, { contextColumns: settings.contextColumns }),
+    );
+    const crossValidated: CrossValidatedCandidates | undefined =
+      autoFolds < 2
+        ? undefined
+        : {
+            folds: autoFolds,
+            crossValidate: (flow, rows) =>
+              crossValidateFlow({ ...settings, flow, folds: autoFolds }, plugins, argv, autoFolds, rows),
+            refit: async (flow, out, cv) => {
+              let summary: CandidateSummary | undefined;
+              const candidate = { ...settings, flow, out, force: true, json: true, quiet: true };
+              await trainWith(
+                { ...candidate, checkpointMinutes: undefined },
+                plugins,
+                argv,
+                undefined,
+                [],
+                (s) => {
+                  summary = s;
+                },
+                { refit: cv },
+              );
+              return summary as CandidateSummary;
+            },
+          };
+    return trainAuto(
+      settings,
+      async (flow, out, seed) => {
+        let summary: CandidateSummary | undefined;
+        const candidate = { ...settings, flow, out, seed, force: true, json: true, quiet: true, folds: 1 };
+        await trainWith({ ...candidate, checkpointMinutes: undefined }, plugins, argv, undefined, [], (s) => {
+          summary = s;
+        });
+        return summary as CandidateSummary;
+      },
+      crossValidated,
+    );
   }
   const started = performance.now();
   const { flow: flowName, data: dataSpec, seed, out, contextColumns } = settings;
   const backend = await selectBackend(settings.backend);
   const dataset = openDataset(dataSpec, { contextColumns });
-  const splits = trainingSplits(dataset, {
-    seed,
-    validationFraction: settings.validationFraction,
-    testPath: settings.test,
-    contextColumns,
-  });
+  if (!part && !resume) {
+    const folds = foldsFor(settings, dataset);
+    if (folds >= 2 && dataset.kind === 'fixed') {
+      const cv = await crossValidateFlow(settings, plugins, argv, folds, dataset.rows.rows);
+      if (!settings.quiet && !settings.json)
+        say(
+          `${flowName}: ${folds}-fold cross-validation of ${dataset.rows.rows} rows: best after ${cv.step} steps (cross-validated NLL ${cv.nll.toFixed(4)}); refitting on every row`,
+        );
+      return trainWith(settings, plugins, argv, undefined, [], done, { refit: cv });
+    }
+  }
+  const fold = part && 'fold' in part ? part : null;
+  const refit = part && 'refit' in part ? part.refit : null;
+  const splits: DatasetSplits =
+    part && dataset.kind === 'fixed'
+      ? {
+          ...(fold
+            ? foldSplit(dataset.rows, fold.folds, fold.fold, seed)
+            : { train: refitRows(dataset.rows, (refit as CrossValidation).folds, seed), validation: null }),
+          // A fold's run reports its validation curve only: no test rows to score.
+          test: fold
+            ? null
+            : trainingSplits(dataset, {
+                seed,
+                validationFraction: 0,
+                testPath: settings.test,
+                contextColumns,
+              }).test,
+        }
+      : trainingSplits(dataset, {
+          seed,
+          validationFraction: settings.validationFraction,
+          testPath: settings.test,
+          contextColumns,
+        });
   const levels = dataset.levels;
   const classes = settings.classConditional ? classCount(splits, dataSpec, contextColumns) : null;
   const labelled = (t: Table): Table => (classes === null ? t : withClassContext(t, classes, dataSpec));
@@ -608,8 +757,10 @@ async function trainWith(
   const whitened = flow.bijector instanceof Chain && flow.bijector.bijectors[0] instanceof TriangularAffine;
   const checkpointDir = checkpointDirFor(out);
   const history: LossRow[] = [...resumedHistory];
+  // A refit runs the cross-validated step count on the schedule of the full horizon `steps`, as the folds did.
+  const runSteps = refit ? refit.step : steps;
   const progress = new ProgressBar(
-    steps,
+    Math.max(1, runSteps),
     process.stderr,
     progressMode(process.stderr, settings.quiet, settings.json),
     resume?.step ?? 0,
@@ -629,66 +780,101 @@ async function trainWith(
       throw new UsageError(
         `--threads ${settings.threads} exceeds --batch ${batch}: each thread needs rows of the minibatch`,
       );
-    const result = await fitWithCliHints(
-      flow,
-      tensors.x,
-      {
-        ...(timeBudget ? {} : { steps }),
-        batchSize: batch,
-        learningRate,
-        ...(recipe.warmupSteps !== undefined ? { warmupSteps: recipe.warmupSteps } : {}),
-        seed,
-        context: tensors.context,
-        dequantisationWidths: tensors.widths,
-        // Variational dequantisation trains a bound that the uniform validation NLL does not track:
-        // such a run is validated by that bound (the negative ELBO of the validation images).
-        validationData: tensors.validation,
-        validationContext: tensors.validationContext,
-        ...(variational ? { validationScore: variationalValidationScore } : {}),
-        validationFraction: 0,
-        // On a time budget the recipe's steps serve as the nominal horizon of the cadence: the flow's
-        // recommended cadence, else max(10, recipe steps/40), capped at 10 epochs for small tables (fit's
-        // own default there, every 100 steps, would let a 128-row table overfit between passes).
-        validationEvery:
-          settings.validationEvery ??
-          defaultValidationEvery(steps, batch, train.rows, recipe.validationEvery),
-        ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
-        ...(settings.clipNorm !== undefined ? { clipNorm: settings.clipNorm } : {}),
-        weightDecay,
-        ...(settings.maxSeconds !== undefined ? { maxSeconds: settings.maxSeconds } : {}),
-        resume,
-        checkpoint:
-          everyMs === undefined
-            ? undefined
-            : {
-                due: () => performance.now() - lastCheckpoint >= everyMs,
-                save: (state) => {
-                  writeCheckpoint(checkpointDir, { argv, state, history });
-                  lastCheckpoint = performance.now();
-                },
+    // A fold's curve starts at the initial flow (step 0: the Gaussian copula of the table recipe).
+    const initialValNll = fold
+      ? meanNll(rowLogDensities(flow, validation, levels, logVolume, nllRows))
+      : null;
+    const warmup = recipe.warmupSteps ?? 0;
+    const result: FitResult =
+      refit && refit.step === 0
+        ? {
+            steps: 0,
+            stopReason: 'completed',
+            bestValidationNll: null,
+            bestStep: null,
+            finalLoss: NaN,
+            secondsPerStep: NaN,
+          }
+        : await fitWithCliHints(
+            flow,
+            tensors.x,
+            {
+              ...(timeBudget ? {} : { steps: runSteps }),
+              ...(refit
+                ? { schedule: (step: number) => learningRateAt('cosine', learningRate, step, steps, warmup) }
+                : {}),
+              batchSize: batch,
+              learningRate,
+              ...(recipe.warmupSteps !== undefined ? { warmupSteps: recipe.warmupSteps } : {}),
+              seed,
+              context: tensors.context,
+              dequantisationWidths: tensors.widths,
+              // Variational dequantisation trains a bound that the uniform validation NLL does not track:
+              // such a run is validated by that bound (the negative ELBO of the validation images).
+              validationData: tensors.validation,
+              validationContext: tensors.validationContext,
+              ...(variational ? { validationScore: variationalValidationScore } : {}),
+              validationFraction: 0,
+              // On a time budget the recipe's steps serve as the nominal horizon of the cadence: the flow's
+              // recommended cadence, else max(10, recipe steps/40), capped at 10 epochs for small tables (fit's
+              // own default there, every 100 steps, would let a 128-row table overfit between passes).
+              validationEvery:
+                settings.validationEvery ??
+                defaultValidationEvery(
+                  steps,
+                  batch,
+                  fold ? fold.cadenceRows : train.rows,
+                  recipe.validationEvery,
+                ),
+              ...(settings.patience !== undefined ? { patience: settings.patience } : {}),
+              ...(settings.clipNorm !== undefined ? { clipNorm: settings.clipNorm } : {}),
+              weightDecay,
+              ...(settings.maxSeconds !== undefined ? { maxSeconds: settings.maxSeconds } : {}),
+              resume,
+              checkpoint:
+                everyMs === undefined
+                  ? undefined
+                  : {
+                      due: () => performance.now() - lastCheckpoint >= everyMs,
+                      save: (state) => {
+                        writeCheckpoint(checkpointDir, { argv, state, history });
+                        lastCheckpoint = performance.now();
+                      },
+                    },
+              onProgress: (p) => {
+                history.push({
+                  step: p.step,
+                  trainLoss: p.loss,
+                  valNll: p.validationNll ?? null,
+                  lr: p.learningRate,
+                });
+                progress.update(
+                  p.step,
+                  p.loss,
+                  p.validationNll,
+                  p.nfeForward,
+                  timeBudget ? p.totalSteps : undefined,
+                );
               },
-        onProgress: (p) => {
-          history.push({
-            step: p.step,
-            trainLoss: p.loss,
-            valNll: p.validationNll ?? null,
-            lr: p.learningRate,
-          });
-          progress.update(
-            p.step,
-            p.loss,
-            p.validationNll,
-            p.nfeForward,
-            timeBudget ? p.totalSteps : undefined,
+            },
+            settings.threads,
+            plugins,
           );
-        },
-      },
-      settings.threads,
-      plugins,
-    );
     progress.finish();
+    if (fold) {
+      // fit's validation passes leave out the discrete columns' Σ log h: added back, in data units.
+      const curve = [
+        { step: 0, nll: initialValNll ?? NaN },
+        ...history.flatMap((h) => (h.valNll === null ? [] : [{ step: h.step, nll: h.valNll - logVolume }])),
+      ];
+      const logDensities =
+        rowLogDensities(flow, validation, levels, logVolume, nllRows) ?? new Float64Array();
+      return fold.report({ rows: logDensities.length, curve, logDensities, bestStep: result.bestStep ?? 0 });
+    }
     const trainLogDensity = rowLogDensities(flow, train, levels, logVolume, nllRows);
-    const validationLogDensity = rowLogDensities(flow, validation, levels, logVolume, nllRows);
+    const validationLogDensity = refit
+      ? refit.logDensities
+      : rowLogDensities(flow, validation, levels, logVolume, nllRows);
     const trainNll = meanNll(trainLogDensity);
     const objectiveRows = headRows(train, nllRows);
     const objectiveTensors = { x: tableTensor(objectiveRows), context: contextTensor(objectiveRows) };
@@ -703,7 +889,8 @@ async function trainWith(
     }
     const nfeForward =
       result.nfeForward ?? (continuous ? samplingNfe(flow, 1000, tensors.context) : undefined);
-    const valNll = meanNll(validationLogDensity);
+    // A refit has no validation rows: its validation NLL is the cross-validated one of its step count.
+    const valNll = refit ? refit.nll : meanNll(validationLogDensity);
     const testNll = meanNll(rowLogDensities(flow, test, levels, logVolume));
     const seconds = (performance.now() - started) / 1000;
     const summary = {
@@ -721,8 +908,10 @@ async function trainWith(
       ...(levels && (testNll ?? valNll) !== null
         ? { bitsPerDim: bitsPerDim((testNll ?? valNll) as number, dims) }
         : {}),
+      ...(refit ? { folds: refit.folds } : {}),
       seconds,
-      stepsPerSecond: 1 / result.secondsPerStep,
+      // A refit of 0 steps (the start won the cross-validation) has no training pace.
+      stepsPerSecond: result.steps > 0 ? 1 / result.secondsPerStep : null,
       ...(nfeForward !== undefined ? { nfeForward } : {}),
       ...(result.nfeBackward !== undefined ? { nfeBackward: result.nfeBackward } : {}),
       model: out,
@@ -741,7 +930,17 @@ async function trainWith(
       preprocess: whitened ? 'whiten' : 'standardise',
       marginal,
       stopReason: result.stopReason,
-      bestStep: result.bestStep,
+      bestStep: refit ? refit.step : result.bestStep,
+      ...(refit
+        ? {
+            crossValidation: {
+              folds: refit.folds,
+              step: refit.step,
+              valNll: refit.nll,
+              foldBestSteps: refit.foldBestSteps,
+            },
+          }
+        : {}),
       flowOptions,
       learningRate,
       weightDecay,
@@ -755,17 +954,20 @@ async function trainWith(
       ...(resume ? { resumedFromStep: resume.step } : {}),
       created: new Date().toISOString(),
     });
-    writeFileAtomic(path.join(out, 'loss.csv'), lossCsv(history));
+    // A refit's loss.csv carries the cross-validated curve in its validation column.
+    const cvAt = new Map(refit?.curve.map((p) => [p.step, p.nll]));
+    const lossRows = refit ? history.map((h) => ({ ...h, valNll: cvAt.get(h.step) ?? null })) : history;
+    writeFileAtomic(path.join(out, 'loss.csv'), lossCsv(lossRows));
     writeFileAtomic(
       path.join(out, 'loss.png'),
-      await lossPicture(history, `${flowName} on ${path.basename(dataSpec)}: training curve`),
+      await lossPicture(lossRows, `${flowName} on ${path.basename(dataSpec)}: training curve`),
     );
     if (existsSync(checkpointDir)) rmSync(checkpointDir, { recursive: true, force: true });
     if (done) return done(summary);
     if (settings.json) return printJson(summary);
     if (!settings.quiet)
       say(
-        `${flowName} on ${dataSpec} (${dims}-D, ${backend}): ${result.steps} steps in ${seconds.toFixed(1)} s (${summary.stepsPerSecond.toFixed(1)} steps/s)`,
+        `${flowName} on ${dataSpec} (${dims}-D, ${backend}): ${result.steps} steps in ${seconds.toFixed(1)} s (${summary.stepsPerSecond === null ? 'no steps' : `${summary.stepsPerSecond.toFixed(1)} steps/s`})`,
       );
     const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4));
     if (tabular)
