@@ -68,7 +68,7 @@ describe('ConcatSquashField (tanh) on wasm: own SIMD kernels against tfjs ops', 
         seed: 3,
       });
       // m probes share one evaluation of f (the exact trace's basis); off, z is tiled m times.
-    const z = tf.randomNormal([n, D], 0, 1.5, 'float32', 5) as tf.Tensor2D;
+      const z = tf.randomNormal([n, D], 0, 1.5, 'float32', 5) as tf.Tensor2D;
       const e = tf.sign(tf.randomNormal([n * probes, D], 0, 1, 'float32', 6)) as tf.Tensor2D;
       for (const packed of [false, true]) {
         const before = tf.memory().numTensors;
