@@ -17,8 +17,7 @@ export interface PathPoint {
  *
  * @example
  * ```ts
- * import type * as tf from '@tensorflow/tfjs-core';
-import { defineHostKernel, type HostKernelAttrs } from '@bijective/engine';
+ * import * as tf from '@tensorflow/tfjs-core';
  * import { useBackend } from '@bijective/core';
  * import { otPath } from '@bijective/flow-matching';
  * import '@bijective/backend-cpu';
