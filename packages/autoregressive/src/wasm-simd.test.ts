@@ -9,6 +9,7 @@ import {
   inferenceKernels,
   simdParity,
   trainKernels,
+  trainStepLeaks,
 } from '@bijective/test-support/simd-parity';
 import { Flow, StandardNormal, createByName, type Bijector } from '@bijective/core';
 import { useWasmFusedRun, useWasmSimdKernels, wasmMlpAvailable } from '@bijective/engine';
@@ -19,6 +20,18 @@ beforeAll(async () => {
   await tf.setBackend('wasm');
 });
 
+/** The registered bijector `name` (4 layers, seeded, not identity-initialised) on a standard normal. */
+function registeredFlow(name: string, d: number, hidden: number[]): Flow {
+  const bijector = createByName('bijector', name, {
+    eventShape: [d],
+    layers: 4,
+    hidden,
+    identityInit: false,
+    seed: 7,
+  }) as Bijector;
+  return new Flow(new StandardNormal({ eventShape: [d] }), bijector);
+}
+
 describe.each([
   { name: 'maf', d: 2, hidden: [64, 64] },
   { name: 'maf', d: 5, hidden: [24, 40] },
@@ -26,42 +39,19 @@ describe.each([
 ])('$name (d = $d, hidden $hidden) on wasm', ({ name, d, hidden }) => {
   test('own SIMD kernels agree with XNNPACK and leak nothing', () => {
     expect(wasmMlpAvailable()).toBe(true);
-    const bijector = createByName('bijector', name, {
-      eventShape: [d],
-      layers: 4,
-      hidden,
-      identityInit: false,
-      seed: 7,
-    }) as Bijector;
-    const flow = new Flow(new StandardNormal({ eventShape: [d] }), bijector);
+    const flow = registeredFlow(name, d, hidden);
     const x = tf.randomNormal([256, d], 0, 1.5, 'float32', 5) as tf.Tensor2D;
     const parity = simdParity(flow, x, useWasmSimdKernels);
     expect(parity.logProb).toBeLessThan(1e-5);
     expect(parity.sample).toBeLessThan(1e-5);
     expect(parity.loss).toBeLessThan(1e-6);
     expect(parity.gradients).toBeLessThan(1e-4);
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) {
-      tf.tidy(() => {
-        const { grads } = tf.variableGrads(
-          () => tf.neg(tf.mean(flow.logProb(x, { training: true }))) as tf.Scalar,
-        );
-        tf.dispose(Object.values(grads));
-      });
-    }
-    expect(tf.memory().numTensors).toBe(before);
+    expect(trainStepLeaks(flow, x)).toBe(0);
     x.dispose();
     flow.dispose();
   });
   test('logProb and sample run every layer as one kernel outside a tape, leaking nothing', async () => {
-    const bijector = createByName('bijector', name, {
-      eventShape: [d],
-      layers: 4,
-      hidden,
-      identityInit: false,
-      seed: 7,
-    }) as Bijector;
-    const flow = new Flow(new StandardNormal({ eventShape: [d] }), bijector);
+    const flow = registeredFlow(name, d, hidden);
     const x = tf.randomNormal([64, d], 0, 1.5, 'float32', 5) as tf.Tensor2D;
     const kernels = await inferenceKernels(flow, x);
     for (const names of [kernels.logProb, kernels.sample]) {

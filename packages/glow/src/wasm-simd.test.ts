@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@bijective/test-support/wasm';
 import '@bijective/engine/gradients';
-import { simdParity } from '@bijective/test-support/simd-parity';
+import { simdParity, trainStepLeaks } from '@bijective/test-support/simd-parity';
 import { Flow, StandardNormal } from '@bijective/core';
 import { useWasmSimdKernels, wasmSimdAvailable } from '@bijective/engine';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -37,16 +37,7 @@ describe.each<Partial<GlowOptions> & { imageShape: number[] }>([
       expect(parity.sample).toBeLessThan(1e-4);
       expect(parity.loss).toBeLessThan(1e-5);
       expect(parity.gradients).toBeLessThan(1e-4);
-      const before = tf.memory().numTensors;
-      for (let i = 0; i < 3; i++) {
-        tf.tidy(() => {
-          const { grads } = tf.variableGrads(
-            () => tf.neg(tf.mean(flow.logProb(x, { training: true }))) as tf.Scalar,
-          );
-          tf.dispose(Object.values(grads));
-        });
-      }
-      expect(tf.memory().numTensors).toBe(before);
+      expect(trainStepLeaks(flow, x)).toBe(0);
       x.dispose();
       flow.dispose();
     });

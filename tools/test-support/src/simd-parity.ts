@@ -94,3 +94,18 @@ export function fusedRunParity(flow: ParityFlow, x: tf.Tensor2D, setRun: (on: bo
   tf.dispose([...on, ...off]);
   return worst;
 }
+
+/** Tensors left behind by `steps` maximum-likelihood gradient steps of `flow` on x (0: none leaked). */
+export function trainStepLeaks(flow: ParityFlow, x: tf.Tensor2D, steps = 3): number {
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < steps; i++) {
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(
+        () => tf.neg(tf.mean(flow.logProb(x, { training: true }))) as tf.Scalar,
+        [...flow.trainableVariables],
+      );
+      tf.dispose(Object.values(grads));
+    });
+  }
+  return tf.memory().numTensors - before;
+}
