@@ -12,7 +12,12 @@ import {
   trainStepLeaks,
 } from '@bijective/test-support/simd-parity';
 import { Flow, StandardNormal, createByName, type Bijector } from '@bijective/core';
-import { useWasmFusedRun, useWasmSimdKernels, wasmMlpAvailable } from '@bijective/engine';
+import {
+  useWasmFusedRun,
+  useWasmSimdKernels,
+  useWasmSimdTransforms,
+  wasmMlpAvailable,
+} from '@bijective/engine';
 import { beforeAll, describe, expect, test } from 'vitest';
 import './index.js';
 
@@ -82,6 +87,19 @@ test('maf: the one-kernel run over several row blocks equals the layer-by-layer 
   const flow = new Flow(new StandardNormal({ eventShape: [3] }), bijector);
   const x = tf.randomNormal([2500, 3], 0, 1.5, 'float32', 9) as tf.Tensor2D;
   expect(fusedRunParity(flow, x, useWasmFusedRun)).toBeLessThan(1e-6);
+  x.dispose();
+  flow.dispose();
+});
+
+test('maf (d = 16): the affine map on the SIMD module agrees with its host loops and leaks nothing', () => {
+  const flow = registeredFlow('maf', 16, [64, 64]);
+  const x = tf.randomNormal([512, 16], 0, 1.5, 'float32', 5) as tf.Tensor2D;
+  const parity = simdParity(flow, x, useWasmSimdTransforms);
+  expect(parity.logProb).toBeLessThan(1e-5);
+  expect(parity.sample).toBeLessThan(1e-5);
+  expect(parity.loss).toBeLessThan(1e-6);
+  expect(parity.gradients).toBeLessThan(1e-4);
+  expect(trainStepLeaks(flow, x)).toBe(0);
   x.dispose();
   flow.dispose();
 });

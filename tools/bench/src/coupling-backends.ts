@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { MIXTURE_LOG_DENSITY_KERNEL } from '@bijective/core';
-import { useWasmFusedRun, useWasmSimdKernels } from '@bijective/engine';
+import { useWasmFusedRun, useWasmSimdKernels, useWasmSimdTransforms } from '@bijective/engine';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -34,19 +34,23 @@ function wholeRunKernels(on: boolean): void {
  * `wasm-xnnpack` is the wasm backend with the engine's own SIMD kernels switched off (tfjs's XNNPACK
  * kernels only), and `wasm-layers` the wasm backend with its own MLP kernels but without the
  * whole-run kernels (fused flows layer by layer, the mixture base's density and the log-det
- * unpacking as tfjs ops), for before/after comparisons in one run.
+ * unpacking as tfjs ops), and `wasm-jsmaps` the wasm backend whose whole-run kernels compute the
+ * elementwise maps in JavaScript (the host loops) instead of on the SIMD module, for before/after
+ * comparisons in one run.
  */
 export async function selectBackend(requested: string): Promise<void> {
   const xnnpackOnly = requested === 'wasm-xnnpack';
   const layerByLayer = requested === 'wasm-layers';
-  const name = xnnpackOnly || layerByLayer ? 'wasm' : requested;
+  const jsMaps = requested === 'wasm-jsmaps';
+  const name = xnnpackOnly || layerByLayer || jsMaps ? 'wasm' : requested;
   if (!BACKEND_VERSIONS[name as keyof typeof BACKEND_VERSIONS]) {
     throw new Error(
-      `coupling bench: unknown backend '${requested}'; known: cpu, wasm, wasm-xnnpack, wasm-layers`,
+      `coupling bench: unknown backend '${requested}'; known: cpu, wasm, wasm-xnnpack, wasm-layers, wasm-jsmaps`,
     );
   }
   useWasmSimdKernels(!xnnpackOnly);
   useWasmFusedRun(!layerByLayer);
+  useWasmSimdTransforms(!jsMaps);
   wholeRunKernels(!layerByLayer && !xnnpackOnly);
   if (name === 'wasm' && !wasmPathsSet) {
     const manifest = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');

@@ -70,8 +70,11 @@ const grad = defineHostKernel<Attrs>({
  * RealNVP's affine map with a soft-bounded log-scale (Dinh et al. 2017; MAF, Papamakarios et al.
  * 2017): heads (ŝ, t), s = c·tanh(ŝ/c) (≈ ŝ for |ŝ| ≪ c); forward y = x ⊙ exp(s) + t with
  * log|det J| = Σ s, inverse x = (y - t) ⊙ exp(-s) with -Σ s. One host kernel per direction and one
- * for the backward pass.
+ * for the backward pass; inside the engine's one-kernel wasm runs, the SIMD module's `affineMap`.
  */
 export function affineTransform(bound: number): ElementwiseTransform {
-  return transformKernels({ heads: 2, hasLogDet: true, apply, grad, attrs: { bound } });
+  return {
+    ...transformKernels({ heads: 2, hasLogDet: true, apply, grad, attrs: { bound } }),
+    simd: { kind: 'affine', bound },
+  };
 }

@@ -31,6 +31,12 @@ export type HostTransformGrad = (
   dRawSums: Float32Array,
 ) => void;
 
+/**
+ * An {@link ElementwiseTransform} that the engine's wasm SIMD module also runs as its own kernel
+ * (inside the one-kernel wasm runs): `affine`, RealNVP's and MAF's map with log-scale bound `bound`.
+ */
+export type SimdTransformSpec = { kind: 'affine'; bound: number };
+
 /** What an {@link ElementwiseTransform} computes in one direction. */
 export interface TransformResult {
   /** The mapped batch `[n, d]` (identity outside the transformed columns). */
@@ -82,6 +88,8 @@ export interface ElementwiseTransform {
   readonly host?: HostTransform;
   /** `grad` on host buffers without a cache, the same loop as `grad`'s kernel (for the engine's one-kernel wasm training pass). Optional. */
   readonly hostGrad?: HostTransformGrad;
+  /** Which kernel of the engine's wasm SIMD module computes `host` and `hostGrad` in the one-kernel wasm runs, if one does (the host loops run elsewhere). Optional. */
+  readonly simd?: SimdTransformSpec;
   /** Gradients w.r.t. u and raw, given ∂L/∂value `[n, d]`, ∂L/∂logDet `[n]` (null without a log-det) and the cache of the `apply` in the same direction on the same u and raw, if any. */
   grad(
     direction: Direction,

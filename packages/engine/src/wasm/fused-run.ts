@@ -1,10 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerSpec } from '../fused/conditioner-math.js';
-import type { Direction, HostTransform, HostTransformGrad } from '../fused/elementwise-transform.js';
+import type {
+  Direction,
+  HostTransform,
+  HostTransformGrad,
+  SimdTransformSpec,
+} from '../fused/elementwise-transform.js';
 import type { DensePlace, ParameterLayout } from '../fused/parameter-layout.js';
 import { IDENTITY_KERNEL_MAP, type RowPlacement } from '../fused/kernel-map.js';
 import { runKernelOutputs } from '../tfjs/internals.js';
 import { RELU, simdRuntime, type SimdRuntime } from './simd-runtime.js';
+import { simdTransform } from './simd-transforms.js';
+import { kernelBlock } from './kernel-cache.js';
 
 const RUN = 'Bijective.WasmFusedRun';
 
@@ -42,6 +49,8 @@ export interface RunLayer {
   transform: HostTransform;
   /** g's backward pass on host buffers, or null (then the plan cannot train). */
   grad: HostTransformGrad | null;
+  /** g as a kernel of the SIMD module (used instead of the host loops where present). */
+  simd: SimdTransformSpec | undefined;
   /** Where the layer's placed and masked kernels start in the plan's kernel scratch (floats). */
   weightOffset: number;
   /** Where the layer's saved batches start in a training pass's saved buffer, in floats per batch row: its input u, each hidden activation, raw. */
@@ -115,6 +124,7 @@ export function wasmRunPlan(
       columns: spec.columns,
       transform,
       grad: spec.transform.hostGrad ?? null,
+      simd: spec.transform.simd,
       weightOffset: weights,
       saved,
       hasLogDet: spec.transform.hasLogDet,
@@ -148,7 +158,8 @@ function runtimeOf(backend: unknown): SimdRuntime {
 }
 
 /**
- * The first kernel placed on its event rows and masked kernels, written to `at` (bytes); the kernel pointers, input layer first.
+ * The first kernel placed on its event rows and masked kernels at `at` (bytes), written there
+ * unless `write` is false (they are there already); the kernel pointers, input layer first.
  * @internal
  */
 export function layerKernels(
@@ -157,23 +168,26 @@ export function layerKernels(
   layer: RunLayer,
   d: number,
   at: number,
+  write = true,
 ): number[] {
   return layer.dense.map((p, i) => {
     const src = (theta >>> 2) + p.kernel;
     if (i === 0 && layer.placement) {
       const out = at >>> 2;
-      f.fill(0, out, out + d * p.cols);
-      layer.placement.rows.forEach((row, r) => {
-        for (let j = 0; j < p.cols; j++)
-          f[out + row * p.cols + j] = f[src + r * p.cols + j]! * (p.mask ? p.mask[r * p.cols + j]! : 1);
-      });
+      if (write) {
+        f.fill(0, out, out + d * p.cols);
+        layer.placement.rows.forEach((row, r) => {
+          for (let j = 0; j < p.cols; j++)
+            f[out + row * p.cols + j] = f[src + r * p.cols + j]! * (p.mask ? p.mask[r * p.cols + j]! : 1);
+        });
+      }
       at += 4 * d * p.cols;
       return 4 * out;
     }
     if (!p.mask) return theta + 4 * p.kernel;
     const out = at >>> 2;
     const mask = p.mask;
-    for (let j = 0; j < mask.length; j++) f[out + j] = f[src + j]! * mask[j]!;
+    if (write) for (let j = 0; j < mask.length; j++) f[out + j] = f[src + j]! * mask[j]!;
     at += 4 * mask.length;
     return 4 * out;
   });
@@ -197,24 +211,25 @@ tf.registerKernel({
     // Rows run in blocks (all layers per block), so the scratch does not grow with the batch.
     const block = Math.min(n, BLOCK_ROWS);
     // Scratch, in bytes: two value buffers [block, d], two hidden buffers and the raw output
-    // [block, widest], the layer's log-det [block], every layer's placed and masked kernels, the
-    // products' own scratch.
+    // [block, widest], the layer's log-det [block], the products' own scratch, the transformed
+    // columns' indices [d]; every layer's placed and masked kernels in the kernel block.
     const { widest } = plan;
     // After every output: a malloc may grow the memory (and detach earlier views).
-    const base = rt.scratch(4 * ((2 * d + 3 * widest + 1) * block + plan.weights + plan.largest));
+    const base = rt.scratch(4 * ((2 * d + 3 * widest + 1) * block + plan.largest + d));
+    const cached = kernelBlock(rt, plan, thetas as tf.TensorInfo[], plan.weights);
     const values = [base, base + 4 * block * d];
     const hidden = [base + 8 * block * d, base + 4 * block * (2 * d + widest)];
     const raw = base + 4 * block * (2 * d + 2 * widest);
     const layerLogDet = base + 4 * block * (2 * d + 3 * widest);
-    const weights = layerLogDet + 4 * block;
-    const t = weights + 4 * plan.weights;
+    const t = layerLogDet + 4 * block;
+    const columnsAt = t + 4 * plan.largest;
     const f = new Float32Array(rt.heap.memory.buffer);
     const view = (at: number, size: number) => f.subarray(at >>> 2, (at >>> 2) + size);
     const sums = view(rt.heap.offset(logDet), n);
     sums.fill(0);
     const thetaAt = plan.layers.map((layer) => rt.heap.offset(thetas[layer.theta] as tf.TensorInfo));
     const kernels = plan.layers.map((layer, k) =>
-      layerKernels(f, thetaAt[k] as number, layer, d, weights + 4 * layer.weightOffset),
+      layerKernels(f, thetaAt[k] as number, layer, d, cached.at + 4 * layer.weightOffset, cached.fresh),
     );
     const uAt = rt.heap.offset(u as tf.TensorInfo);
     const valueAt = rt.heap.offset(value);
@@ -238,7 +253,11 @@ tf.registerKernel({
           });
         };
         const heads = (layer.dense[layer.dense.length - 1] as DensePlace).cols;
-        const apply = () =>
+        const apply = () => {
+          const mapAt = { u: src, raw, columns: columnsAt };
+          const logDetAt = layer.hasLogDet ? layerLogDet : 0;
+          if (simdTransform(rt, layer.simd, plan.direction, layer.columns, m, d, mapAt, dst, logDetAt))
+            return;
           layer.transform(
             plan.direction,
             layer.columns,
@@ -248,6 +267,7 @@ tf.registerKernel({
             view(dst, m * d),
             layer.hasLogDet ? lt : null,
           );
+        };
         if (plan.sequential) {
           f.fill(0, dst >>> 2, (dst >>> 2) + m * d);
           // Pass k reads v (dst) into raw before g overwrites it.

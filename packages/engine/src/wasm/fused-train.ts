@@ -3,6 +3,8 @@ import { runKernelOutputs } from '../tfjs/internals.js';
 import { layerKernels, type RunLayer, type WasmRunPlan } from './fused-run.js';
 import { mlpBackward } from './mlp-kernels.js';
 import { RELU, simdRuntime, type SimdRuntime } from './simd-runtime.js';
+import { simdTransform, simdTransformGrad } from './simd-transforms.js';
+import { kernelBlock } from './kernel-cache.js';
 
 const FORWARD = 'Bijective.WasmFusedForward';
 const BACKWARD = 'Bijective.WasmFusedBackward';
@@ -50,13 +52,16 @@ tf.registerKernel({
     const width = plan.hasLogDet ? d + 1 : d;
     const out = rt.heap.makeOutput([n, width]);
     const saved = rt.heap.makeOutput([n * plan.savedPerRow]);
-    // Scratch (bytes): the value [n, d], the log-det sum and the layer's [n] each, placed kernels, the products' scratch.
-    const base = rt.scratch(4 * (n * d + 2 * n + plan.weights + plan.largest));
+    // Scratch (bytes): the value [n, d], the log-det sum and the layer's [n] each, the products'
+    // scratch, the transformed columns' indices [d]; the placed kernels in the kernel block (kept
+    // for the backward pass).
+    const base = rt.scratch(4 * (n * d + 2 * n + plan.largest + d));
+    const cached = kernelBlock(rt, plan, thetas, plan.weights);
     const value = base;
     const sumAt = base + 4 * n * d;
     const layerAt = sumAt + 4 * n;
-    const weights = layerAt + 4 * n;
-    const t = weights + 4 * plan.weights;
+    const t = layerAt + 4 * n;
+    const columnsAt = t + 4 * plan.largest;
     const f = new Float32Array(rt.heap.memory.buffer);
     const view = (at: number, size: number) => f.subarray(at >>> 2, (at >>> 2) + size);
     const savedAt = rt.heap.offset(saved);
@@ -68,7 +73,7 @@ tf.registerKernel({
       const s = savedOf(savedAt, n, d, layer);
       f.copyWithin(s.input >>> 2, src >>> 2, (src >>> 2) + n * d);
       const theta = rt.heap.offset(thetas[layer.theta] as tf.TensorInfo);
-      const kernels = layerKernels(f, theta, layer, d, weights);
+      const kernels = layerKernels(f, theta, layer, d, cached.at + 4 * layer.weightOffset, cached.fresh);
       let x = s.input;
       let k = d;
       layer.dense.forEach((p, i) => {
@@ -78,17 +83,18 @@ tf.registerKernel({
         x = o;
         k = p.cols;
       });
-      const raw = view(s.raw, n * headsOf(layer));
-      const into = layer.hasLogDet ? lt : null;
-      layer.transform(
-        plan.direction,
-        layer.columns,
-        [n, d],
-        view(s.input, n * d),
-        raw,
-        view(value, n * d),
-        into,
-      );
+      const mapAt = { u: s.input, raw: s.raw, columns: columnsAt };
+      const logDetAt = layer.hasLogDet ? layerAt : 0;
+      if (!simdTransform(rt, layer.simd, plan.direction, layer.columns, n, d, mapAt, value, logDetAt))
+        layer.transform(
+          plan.direction,
+          layer.columns,
+          [n, d],
+          view(s.input, n * d),
+          view(s.raw, n * headsOf(layer)),
+          view(value, n * d),
+          layer.hasLogDet ? lt : null,
+        );
       if (layer.hasLogDet) for (let r = 0; r < n; r++) sum[r]! += lt[r]!;
       src = value;
     }
@@ -121,17 +127,19 @@ tf.registerKernel({
     const grads = thetas.map((theta) => rt.heap.makeOutput([...theta.shape]));
     const { widest } = plan;
     // Scratch (bytes): ∂L/∂value twice [n, d], ∂L/∂logDet [n], ∂L/∂raw [n, widest], its sums, two δ
-    // buffers [n, widest], the placed kernels and their gradients, the products' scratch.
-    const floats = 2 * n * d + n + n * widest + widest + 2 * n * widest + 2 * plan.weights + plan.largest;
+    // buffers [n, widest], the placed kernels' gradients, the products' scratch, the transformed
+    // columns' indices [d]; the placed kernels in the kernel block (written by the forward pass).
+    const floats = 2 * n * d + n + n * widest + widest + 2 * n * widest + plan.weights + plan.largest + d;
     const base = rt.scratch(4 * floats);
+    const cached = kernelBlock(rt, plan, thetas, plan.weights);
     const dvs = [base, base + 4 * n * d];
     const dLogDetAt = base + 8 * n * d;
     const dRawAt = dLogDetAt + 4 * n;
     const sumsAt = dRawAt + 4 * n * widest;
     const buffers: [number, number] = [sumsAt + 4 * widest, sumsAt + 4 * widest + 4 * n * widest];
-    const weights = buffers[1] + 4 * n * widest;
-    const gradWeights = weights + 4 * plan.weights;
+    const gradWeights = buffers[1] + 4 * n * widest;
     const t = gradWeights + 4 * plan.weights;
+    const columnsAt = t + 4 * plan.largest;
     const f = new Float32Array(rt.heap.memory.buffer);
     const view = (at: number, size: number) => f.subarray(at >>> 2, (at >>> 2) + size);
     const g = view(rt.heap.offset(dy as tf.TensorInfo), n * width);
@@ -148,21 +156,39 @@ tf.registerKernel({
       const s = savedOf(savedAt, n, d, layer);
       const theta = rt.heap.offset(thetas[layer.theta] as tf.TensorInfo);
       const dTheta = rt.heap.offset(grads[layer.theta] as tf.TensorInfo);
-      const kernels = layerKernels(f, theta, layer, d, weights);
+      const kernels = layerKernels(f, theta, layer, d, cached.at + 4 * layer.weightOffset, cached.fresh);
       const heads = headsOf(layer);
       const next = (dv === dvs[0] ? dvs[1] : dvs[0]) as number;
-      (layer.grad as NonNullable<RunLayer['grad']>)(
-        plan.direction,
-        layer.columns,
-        [n, d],
-        view(s.input, n * d),
-        view(s.raw, n * heads),
-        view(dv, n * d),
-        layer.hasLogDet ? dLogDet : null,
-        view(next, n * d),
-        view(dRawAt, n * heads),
-        view(sumsAt, heads),
-      );
+      const mapAt = { u: s.input, raw: s.raw, columns: columnsAt };
+      const dLogDetOf = layer.hasLogDet ? dLogDetAt : 0;
+      if (
+        !simdTransformGrad(
+          rt,
+          layer.simd,
+          plan.direction,
+          layer.columns,
+          n,
+          d,
+          mapAt,
+          dv,
+          dLogDetOf,
+          next,
+          dRawAt,
+          sumsAt,
+        )
+      )
+        (layer.grad as NonNullable<RunLayer['grad']>)(
+          plan.direction,
+          layer.columns,
+          [n, d],
+          view(s.input, n * d),
+          view(s.raw, n * heads),
+          view(dv, n * d),
+          layer.hasLogDet ? dLogDet : null,
+          view(next, n * d),
+          view(dRawAt, n * heads),
+          view(sumsAt, heads),
+        );
       // Kernel gradients straight into θ's layout, except where a placement or a mask maps them.
       let at = gradWeights;
       const mapped = (i: number) => (i === 0 && layer.placement !== null) || layer.dense[i]!.mask !== null;

@@ -1,4 +1,4 @@
-// The committed wasm module (mlp-kernels.generated.ts) is what the AssemblyScript source compiles to
+// The committed wasm module (mlp-kernels.generated.ts) is what the AssemblyScript sources compile to
 // today, and it is safe to instantiate on tfjs-wasm's memory: its only import is that memory, and it
 // has no data segments (which would be written into tfjs's heap at instantiation).
 import { spawnSync } from 'node:child_process';
@@ -26,17 +26,26 @@ function sectionIds(wasm: Uint8Array): number[] {
 }
 
 describe('the generated wasm kernel module', () => {
-  test('imports only env.memory, exports the six kernels, and has no data segments', () => {
+  test('imports only env.memory, exports the kernels, and has no data segments', () => {
     const module = new WebAssembly.Module(bytes);
     expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
     const exported = WebAssembly.Module.exports(module).map((e) => e.name);
     expect(exported).toEqual(
-      expect.arrayContaining(['gemm', 'gemmDot', 'transpose', 'columnSums', 'tanhInPlace', 'tanhVjpGrad']),
+      expect.arrayContaining([
+        'gemm',
+        'gemmDot',
+        'transpose',
+        'columnSums',
+        'tanhInPlace',
+        'tanhVjpGrad',
+        'affineMap',
+        'affineMapGrad',
+      ]),
     );
     expect(sectionIds(bytes)).not.toContain(11);
   });
 
-  test('is up to date with packages/engine/assembly/mlp-kernels.ts', () => {
+  test('is up to date with packages/engine/assembly/', () => {
     const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'wasm-kernels.mjs');
     const run = spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
     expect(run.stderr).toBe('');

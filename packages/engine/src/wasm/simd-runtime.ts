@@ -69,6 +69,39 @@ export interface SimdExports {
     uBar: number,
     accumulate: number,
   ): void;
+  /** The affine map x ↦ x e^s + t (inverse: (x − t) e^{−s}), s = c·tanh(ŝ/c), on the b columns at `cols` (i32; consecutive from `first` when ≥ 0) of u [n, d] with raw [n, 2b] = (ŝ, t): value [n, d] and Σ ±s per row into logDet (0: none); `one` = 1. */
+  affineMap(
+    n: number,
+    d: number,
+    b: number,
+    cols: number,
+    first: number,
+    u: number,
+    raw: number,
+    value: number,
+    logDet: number,
+    bound: number,
+    inverse: number,
+    one: number,
+  ): void;
+  /** affineMap's backward pass from dValue [n, d] and dLogDet [n] (0: none): du [n, d], dRaw [n, 2b] and its column sums dRawSums [2b]. */
+  affineMapGrad(
+    n: number,
+    d: number,
+    b: number,
+    cols: number,
+    first: number,
+    u: number,
+    raw: number,
+    dValue: number,
+    dLogDet: number,
+    du: number,
+    dRaw: number,
+    dRawSums: number,
+    bound: number,
+    inverse: number,
+    one: number,
+  ): void;
   /** dst[p, (i·k + j)·c + ch] = src[b, y ± (i − r), x ± (j − r), ch] (k×k neighbourhoods, 0 outside; − when mirrored), src pixel stride ps, dst row stride ldd. */
   im2col(
     B: number,
