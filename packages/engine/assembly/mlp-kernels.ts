@@ -162,107 +162,13 @@ export function gemm(
         s31 = f32x4.splat(0);
       let pa = a0;
       let pb = b + ((<usize>j) << 2);
-      let p = 0;
-      let b0: v128, b1: v128, x0: v128, x1: v128, x2: v128, x3: v128;
-      // Fewer address additions per step than the general loop below (wasm loads take only an
-      // immediate offset): row-major A (csA = 1) as four row pointers with p unrolled by 4, and A
-      // read transposed (rsA = 1) with its four values at immediate offsets.
-      if (csA == 1) {
-        let pa1 = pa + ra;
-        let pa2 = pa + 2 * ra;
-        let pa3 = pa + 3 * ra;
-        const rb2 = 2 * rb;
-        const rb3 = 3 * rb;
-        for (; p + 4 <= K; p += 4) {
-          b0 = v128.load(pb);
-          b1 = v128.load(pb, 16);
-          x0 = v128.load32_splat(pa, 0);
-          x1 = v128.load32_splat(pa1, 0);
-          x2 = v128.load32_splat(pa2, 0);
-          x3 = v128.load32_splat(pa3, 0);
-          s00 = f32x4.add(s00, f32x4.mul(x0, b0));
-          s01 = f32x4.add(s01, f32x4.mul(x0, b1));
-          s10 = f32x4.add(s10, f32x4.mul(x1, b0));
-          s11 = f32x4.add(s11, f32x4.mul(x1, b1));
-          s20 = f32x4.add(s20, f32x4.mul(x2, b0));
-          s21 = f32x4.add(s21, f32x4.mul(x2, b1));
-          s30 = f32x4.add(s30, f32x4.mul(x3, b0));
-          s31 = f32x4.add(s31, f32x4.mul(x3, b1));
-          b0 = v128.load(pb + rb);
-          b1 = v128.load(pb + rb, 16);
-          x0 = v128.load32_splat(pa, 4);
-          x1 = v128.load32_splat(pa1, 4);
-          x2 = v128.load32_splat(pa2, 4);
-          x3 = v128.load32_splat(pa3, 4);
-          s00 = f32x4.add(s00, f32x4.mul(x0, b0));
-          s01 = f32x4.add(s01, f32x4.mul(x0, b1));
-          s10 = f32x4.add(s10, f32x4.mul(x1, b0));
-          s11 = f32x4.add(s11, f32x4.mul(x1, b1));
-          s20 = f32x4.add(s20, f32x4.mul(x2, b0));
-          s21 = f32x4.add(s21, f32x4.mul(x2, b1));
-          s30 = f32x4.add(s30, f32x4.mul(x3, b0));
-          s31 = f32x4.add(s31, f32x4.mul(x3, b1));
-          b0 = v128.load(pb + rb2);
-          b1 = v128.load(pb + rb2, 16);
-          x0 = v128.load32_splat(pa, 8);
-          x1 = v128.load32_splat(pa1, 8);
-          x2 = v128.load32_splat(pa2, 8);
-          x3 = v128.load32_splat(pa3, 8);
-          s00 = f32x4.add(s00, f32x4.mul(x0, b0));
-          s01 = f32x4.add(s01, f32x4.mul(x0, b1));
-          s10 = f32x4.add(s10, f32x4.mul(x1, b0));
-          s11 = f32x4.add(s11, f32x4.mul(x1, b1));
-          s20 = f32x4.add(s20, f32x4.mul(x2, b0));
-          s21 = f32x4.add(s21, f32x4.mul(x2, b1));
-          s30 = f32x4.add(s30, f32x4.mul(x3, b0));
-          s31 = f32x4.add(s31, f32x4.mul(x3, b1));
-          b0 = v128.load(pb + rb3);
-          b1 = v128.load(pb + rb3, 16);
-          x0 = v128.load32_splat(pa, 12);
-          x1 = v128.load32_splat(pa1, 12);
-          x2 = v128.load32_splat(pa2, 12);
-          x3 = v128.load32_splat(pa3, 12);
-          s00 = f32x4.add(s00, f32x4.mul(x0, b0));
-          s01 = f32x4.add(s01, f32x4.mul(x0, b1));
-          s10 = f32x4.add(s10, f32x4.mul(x1, b0));
-          s11 = f32x4.add(s11, f32x4.mul(x1, b1));
-          s20 = f32x4.add(s20, f32x4.mul(x2, b0));
-          s21 = f32x4.add(s21, f32x4.mul(x2, b1));
-          s30 = f32x4.add(s30, f32x4.mul(x3, b0));
-          s31 = f32x4.add(s31, f32x4.mul(x3, b1));
-          pa += 16;
-          pa1 += 16;
-          pa2 += 16;
-          pa3 += 16;
-          pb += rb << 2;
-        }
-      } else if (rsA == 1) {
-        for (; p < K; p++) {
-          b0 = v128.load(pb);
-          b1 = v128.load(pb, 16);
-          x0 = v128.load32_splat(pa, 0);
-          x1 = v128.load32_splat(pa, 4);
-          x2 = v128.load32_splat(pa, 8);
-          x3 = v128.load32_splat(pa, 12);
-          s00 = f32x4.add(s00, f32x4.mul(x0, b0));
-          s01 = f32x4.add(s01, f32x4.mul(x0, b1));
-          s10 = f32x4.add(s10, f32x4.mul(x1, b0));
-          s11 = f32x4.add(s11, f32x4.mul(x1, b1));
-          s20 = f32x4.add(s20, f32x4.mul(x2, b0));
-          s21 = f32x4.add(s21, f32x4.mul(x2, b1));
-          s30 = f32x4.add(s30, f32x4.mul(x3, b0));
-          s31 = f32x4.add(s31, f32x4.mul(x3, b1));
-          pa += ca;
-          pb += rb;
-        }
-      }
-      for (; p < K; p++) {
-        b0 = v128.load(pb);
-        b1 = v128.load(pb, 16);
-        x0 = v128.load32_splat(pa);
-        x1 = v128.load32_splat(pa + ra);
-        x2 = v128.load32_splat(pa + 2 * ra);
-        x3 = v128.load32_splat(pa + 3 * ra);
+      for (let p = 0; p < K; p++) {
+        const b0 = v128.load(pb);
+        const b1 = v128.load(pb, 16);
+        const x0 = v128.load32_splat(pa);
+        const x1 = v128.load32_splat(pa + ra);
+        const x2 = v128.load32_splat(pa + 2 * ra);
+        const x3 = v128.load32_splat(pa + 3 * ra);
         s00 = f32x4.add(s00, f32x4.mul(x0, b0));
         s01 = f32x4.add(s01, f32x4.mul(x0, b1));
         s10 = f32x4.add(s10, f32x4.mul(x1, b0));
