@@ -1,6 +1,6 @@
 // Kernel census of one RealNVP/NICE/MAF/IAF/NSF train step: how many kernels of each kind run and their time,
 // to find what to fuse. Usage: node tools/bench/run.mjs tools/bench/src/coupling-profile.ts
-//   [--backend wasm|wasm-layers|wasm-xnnpack|cpu] [--flow realnvp|nice|maf|iaf|nsf] [--batch 256] [--layers 8]
+//   [--backend wasm|wasm-layers|wasm-jsmaps|wasm-xnnpack|cpu] [--flow realnvp|nice|maf|iaf|nsf] [--batch 256] [--layers 8]
 //   [--hidden 64,64] [--dims 2]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';

@@ -5,7 +5,7 @@
 // alternating rounds (`wasm`: the whole-run kernels; `wasm-layers`: the fused layers layer by
 // layer, as before). CPU time of the process per step (validation included), and kernels per step.
 // Usage: node tools/bench/run.mjs tools/bench/src/fit-loop-ab.ts [--flows realnvp,maf,nsf]
-//   [--workloads moons,table16] [--steps 250] [--rounds 3] [--backends wasm,wasm-layers]
+//   [--workloads moons,table16] [--steps 250] [--rounds 3] [--backends wasm,wasm-layers] (also wasm-jsmaps, wasm-xnnpack)
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
