@@ -32,8 +32,9 @@ export type HostTransformGrad = (
 ) => void;
 
 /**
- * An {@link ElementwiseTransform} that the engine's wasm SIMD module also runs as its own kernel
- * (inside the one-kernel wasm runs): `affine`, RealNVP's and MAF's map with log-scale bound `bound`.
+ * The kernel of the engine's wasm SIMD module that runs an {@link ElementwiseTransform} inside the
+ * one-kernel wasm runs: `affine`, y = x·e^s + t with s = c·tanh(ŝ/c) and c = `bound` (RealNVP,
+ * Dinh et al. 2017; MAF, Papamakarios et al. 2017).
  */
 export type SimdTransformSpec = { kind: 'affine'; bound: number };
 
