@@ -4,7 +4,7 @@
  * - `parity`: runs each host kernel that @bijective/backend-webgl ships a shader version of on webgl
  *   and on tfjs's cpu (the engine's host loop) on the same inputs, and a RealNVP's and a MAF's loss
  *   and weight gradients on both, and reports the values;
- * - `steps`: trains RealNVP and MAF with the training loop's step (`GuardedOptimiser.step` on a
+ * - `steps`: trains RealNVP and MAF (or NSF) with the training loop's step (`GuardedOptimiser.step` on a
  *   gathered minibatch, as `fit` runs it) with the shader versions (`after`) and with the engine's
  *   read-back path (`before`), counting per step the reads back to the CPU (the webgl backend's
  *   `readSync`/`read`), the tfjs kernels (the engine's `runKernelFunc`) and the WebGL programs run,
@@ -26,6 +26,7 @@ import {
 import { GuardedOptimiser, clipByGlobalNorm } from '@bijective/train';
 import { RealNVP } from '@bijective/coupling';
 import { MAF } from '@bijective/autoregressive';
+import { NSF } from '@bijective/spline';
 import { WEBGL_HOST_KERNELS, registerWebglHostKernels } from '@bijective/backend-webgl';
 
 /** What the page is asked to do. */
@@ -159,7 +160,7 @@ function kernelCases(): Cases {
   return out;
 }
 
-/** RealNVP or MAF on d-dimensional events with the given size. */
+/** RealNVP, MAF or NSF (whose spline kernels have no shader version: they read back) on d-dimensional events. */
 function makeFlow(name: string, seed: number): Flow {
   const options = {
     eventShape: [args.dims],
@@ -168,7 +169,8 @@ function makeFlow(name: string, seed: number): Flow {
     identityInit: false,
     seed,
   };
-  const bijector = name === 'maf' ? new MAF(options) : new RealNVP(options);
+  const bijector =
+    name === 'maf' ? new MAF(options) : name === 'nsf' ? new NSF(options) : new RealNVP(options);
   return new Flow(new StandardNormal({ eventShape: [args.dims] }), bijector);
 }
 
