@@ -292,6 +292,10 @@ function trainSteps(name: string, mode: string, counts: Counters): StepReport {
 }
 
 async function main(): Promise<unknown> {
+  // Start after the page's load event: the runs below block the page for a while, and the driver
+  // waits for that event before it polls for the result.
+  if (document.readyState !== 'complete')
+    await new Promise((resolve) => addEventListener('load', resolve, { once: true }));
   await useBackend('webgl');
   const backend = tf.getBackend();
   const webglVersion = tf.env().getNumber('WEBGL_VERSION');

@@ -5,7 +5,7 @@
  * distinct mask list is uploaded once per backend and freed with it.
  * @module
  */
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { HostKernelBackendImplementation } from '@bijective/engine';
 import { MAX_PROGRAM_INPUTS, runFlat, webglBackend } from './program.js';
@@ -60,21 +60,31 @@ function maskTexture(backend: MathBackendWebGL, masks: readonly number[]): tf.Te
   return info;
 }
 
-/** θ `[size]` -> kernel₁ (⊙ M₁), bias₁, ..., one program per piece. */
+/**
+ * θ `[size]` -> kernel₁ (⊙ M₁), bias₁, ...: an unmasked piece is tfjs's own slice of θ (on an
+ * unpacked θ a view of its texture, no program), a masked kernel one program.
+ */
 export const splitParameters: HostKernelBackendImplementation = (call) => {
   const backend = webglBackend(call);
   if (!backend) return call.fallback();
   const attrs = call.attrs as unknown as LayoutAttrs;
   const theta = call.inputs[0] as tf.TensorInfo;
   const mask = attrs.masks.length > 0 ? maskTexture(backend, attrs.masks) : null;
+  const slice = tf.getKernel('Slice', 'webgl')?.kernelFunc;
   return pieces(attrs).map((p) => {
     const out =
       p.mask === null || mask === null
-        ? runFlat(backend, [theta], {
-            names: ['theta'],
-            size: p.size,
-            body: `setOutput(getTheta(${p.offset} + i));`,
-          })
+        ? slice
+          ? (slice({
+              inputs: { x: theta },
+              backend,
+              attrs: { begin: [p.offset], size: [p.size] },
+            }) as tf.TensorInfo)
+          : runFlat(backend, [theta], {
+              names: ['theta'],
+              size: p.size,
+              body: `setOutput(getTheta(${p.offset} + i));`,
+            })
         : runFlat(backend, [theta, mask], {
             names: ['theta', 'mask'],
             size: p.size,
