@@ -17,7 +17,7 @@ await build({
   format: 'esm',
   outfile,
   conditions: ['@bijective/source'],
-  external: ['@tensorflow/tfjs-backend-wasm'],
+  external: ['@tensorflow/tfjs-backend-wasm', 'playwright-core', 'esbuild'],
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },

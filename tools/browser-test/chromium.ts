@@ -94,7 +94,7 @@ export async function runInChromium(run: BrowserRun): Promise<BrowserOutcome> {
       page.on('console', (m) => log.push(`${m.type()}: ${m.text()}`));
       page.on('pageerror', (e) => log.push(`pageerror: ${e.stack ?? e.message}`));
       const { port } = server.address() as AddressInfo;
-      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.goto(`http://127.0.0.1:${port}/`, { timeout: run.timeoutMs });
       try {
         await page.waitForFunction(() => '__bijectiveResult' in globalThis, undefined, {
           timeout: run.timeoutMs,

@@ -4,6 +4,7 @@ import { chromiumMissing, runInChromium } from '../../../tools/browser-test/chro
 
 const missing = chromiumMissing();
 const entry = fileURLToPath(new URL('../../../tools/browser-test/webgl-entry.ts', import.meta.url));
+const stepEntry = fileURLToPath(new URL('../../../tools/browser-test/webgl-step-entry.ts', import.meta.url));
 const resolveDir = fileURLToPath(new URL('.', import.meta.url));
 
 /** One run of the entry's computation, as it reports it. */
@@ -12,6 +13,17 @@ interface Computed {
   grad: number[][];
   host: number[];
   leaked: number;
+}
+
+/** Per-step figures of one training run, as webgl-step-entry.ts reports them. */
+interface StepRun {
+  flow: string;
+  mode: 'after' | 'before';
+  syncsPerStep: number;
+  kernelsPerStep: number;
+  programsPerStep: number;
+  leaked: number;
+  finalLoss: number;
 }
 
 /** Makes every canvas refuse WebGL contexts, as a browser with WebGL disabled or blocklisted does. */
@@ -41,6 +53,47 @@ describe.skipIf(missing !== undefined)(
       }
       expect([r.webgl.leaked, r.cpu.leaked]).toEqual([0, 0]);
     }, 30_000);
+
+    it('the shader versions of the host kernels match the cpu host loops, and a RealNVP or MAF training step reads back only its loss and leaks nothing', async () => {
+      const { result, log } = await runInChromium({ entry: stepEntry, resolveDir, timeoutMs: 100_000 });
+      const r = result as {
+        backend: string;
+        webglVersion: number;
+        runs: StepRun[];
+        parity: { webgl: Record<string, number[]>; cpu: Record<string, number[]> };
+      };
+      expect(r, log.join('\n')).toMatchObject({ backend: 'webgl', webglVersion: 2 });
+      const names = Object.keys(r.parity.cpu);
+      expect(names).toHaveLength(28);
+      expect(Object.keys(r.parity.webgl)).toEqual(names);
+      for (const name of names) {
+        const [gpu, cpu] = [r.parity.webgl[name] as number[], r.parity.cpu[name] as number[]];
+        expect(gpu, name).toHaveLength(cpu.length);
+        expect(cpu.length, name).toBeGreaterThan(0);
+        // float32 on both sides; the flows' products and sums accumulate in another order.
+        const tolerance = name.includes('loss') ? 1e-4 : 2e-5;
+        const worst = Math.max(...cpu.map((c, i) => Math.abs((gpu[i] as number) - c) / (1e-3 + Math.abs(c))));
+        expect(worst, `${name}: worst relative difference`).toBeLessThan(tolerance);
+      }
+      expect(r.runs.map((run) => [run.flow, run.mode])).toEqual([
+        ['realnvp', 'after'],
+        ['maf', 'after'],
+        ['realnvp', 'before'],
+        ['maf', 'before'],
+      ]);
+      for (const run of r.runs) {
+        expect(run.leaked, `${run.flow} ${run.mode}: tensors left per 3 steps`).toBe(0);
+        expect(Number.isFinite(run.finalLoss)).toBe(true);
+      }
+      for (const flow of ['realnvp', 'maf']) {
+        const after = r.runs.find((run) => run.flow === flow && run.mode === 'after') as StepRun;
+        const before = r.runs.find((run) => run.flow === flow && run.mode === 'before') as StepRun;
+        // The one read per step is the loss with the gradient norm (the divergence guard).
+        expect(after.syncsPerStep, flow).toBe(1);
+        expect(before.syncsPerStep, flow).toBeGreaterThan(10);
+        expect(after.kernelsPerStep, flow).toBeLessThanOrEqual(before.kernelsPerStep);
+      }
+    }, 120_000);
 
     it('useBackend refuses webgl with the reason when the browser gives no WebGL context', async () => {
       const { result, log } = await runInChromium({

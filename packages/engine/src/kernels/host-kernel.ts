@@ -2,16 +2,23 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BijectiveError } from '@bijective/core';
 import { HOST_ADAPTERS, hostAdapterFor, type HostAdapter } from '../tfjs/host-adapters.js';
 import { runKernelOutputs } from '../tfjs/internals.js';
+import {
+  hostKernelBackend,
+  hostKernelBackendNames,
+  trackHostKernel,
+  type HostKernelAttrs,
+} from './host-kernel-backends.js';
 
-/** Attributes of a host kernel: plain numbers, booleans, strings or number lists (tfjs's NamedAttrMap). */
-export type HostKernelAttrs = Record<string, number | boolean | string | readonly number[]>;
+export type { HostKernelAttrs } from './host-kernel-backends.js';
 
 /**
  * A kernel written as a loop over float32 buffers on the host, run by tfjs as ONE kernel on every
  * backend (the pattern of tfjs's own kernel registry): on cpu and wasm it reads and writes the
  * backend's buffers in place (wasm: views of its heap), elsewhere (webgl) it reads the inputs back
- * and uploads the outputs. Small flows are bound by per-kernel dispatch, not arithmetic
- * (docs/benchmarks.md), so fusing a chain of elementwise kernels into one loop is the big saving.
+ * and uploads the outputs, unless a backend package registered its own version there
+ * ({@link registerHostKernelBackend}: @bijective/backend-webgl's shader programs). Small flows are
+ * bound by per-kernel dispatch, not arithmetic (docs/benchmarks.md), so fusing a chain of
+ * elementwise kernels into one loop is the big saving.
  */
 export interface HostKernelSpec<A extends HostKernelAttrs> {
   /** The tfjs kernel name (unique; prefix it with your package, e.g. `Bijective.Adam`). */
@@ -75,7 +82,9 @@ export type HostKernel<A extends HostKernelAttrs> = ((
  * `tf.customGrad` ops whose backward pass is another host kernel. Throws {@link BijectiveError} on a non-float32 input.
  */
 export function defineHostKernel<A extends HostKernelAttrs>(spec: HostKernelSpec<A>): HostKernel<A> {
-  const registerFor = (backendName: string, adapter: HostAdapter) =>
+  // A backend's own implementation (registerHostKernelBackend) runs first, with the adapter as its
+  // fallback; a null adapter is looked up at the call (a backend known only by its implementation).
+  const registerFor = (backendName: string, adapter: HostAdapter | null) =>
     tf.registerKernel({
       kernelName: spec.name,
       backendName,
@@ -83,13 +92,26 @@ export function defineHostKernel<A extends HostKernelAttrs>(spec: HostKernelSpec
         const infos = Object.values(inputs) as tf.TensorInfo[];
         const shapes = infos.map((t) => t.shape);
         const typed = attrs as unknown as A; // tfjs passes the attributes it was given
-        return adapter(backend as tf.KernelBackend, infos, spec.outputShapes(shapes, typed), (ins, outs) =>
-          spec.run(ins, outs, shapes, typed),
-        );
+        const fallback = () => {
+          const via = adapter ?? hostAdapterFor(backendName, backend);
+          if (!via) throw new BijectiveError('backend', `${spec.name}: cannot run on '${backendName}'`);
+          return via(backend as tf.KernelBackend, infos, spec.outputShapes(shapes, typed), (ins, outs) =>
+            spec.run(ins, outs, shapes, typed),
+          );
+        };
+        const own = hostKernelBackend(spec.name, backendName);
+        return own
+          ? own({ inputs: infos, attrs: typed, backend: backend as tf.KernelBackend, fallback })
+          : fallback();
       },
     });
   for (const [backendName, adapter] of Object.entries(HOST_ADAPTERS))
     if (!spec.backends || spec.backends.includes(backendName)) registerFor(backendName, adapter);
+  const ensureOn = (backendName: string) => {
+    if (!tf.getKernel(spec.name, backendName)) registerFor(backendName, HOST_ADAPTERS[backendName] ?? null);
+  };
+  hostKernelBackendNames(spec.name).forEach(ensureOn);
+  trackHostKernel(spec.name, ensureOn);
   const { linearGradient, gradient } = spec;
   if (gradient) {
     const outputsToSave: boolean[] = [];

@@ -1,5 +1,6 @@
 // Barrel of host kernels.
 export * from './host-kernel.js';
+export * from './host-kernel-backends.js';
 export * from './adam-kernel.js';
 export * from './conv2d-filter-gradient.js';
 import './mixture-kernel.js';
