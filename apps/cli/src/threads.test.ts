@@ -40,7 +40,19 @@ describe('train --threads', () => {
   });
 
   test('--threads auto keeps a small step on one thread and says why', () => {
-    const run = harness.cli('train', ...SMALL, '--steps', '5', '--batch', '64', '--threads', 'auto', '--out', 'auto', '--force');
+    const run = harness.cli(
+      'train',
+      ...SMALL,
+      '--steps',
+      '5',
+      '--batch',
+      '64',
+      '--threads',
+      'auto',
+      '--out',
+      'auto',
+      '--force',
+    );
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/--threads auto: 1 thread: /);
   });

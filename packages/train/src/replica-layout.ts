@@ -119,13 +119,17 @@ export function reportFailure(
   Atomics.notify(control, CONTROL.ARRIVED);
 }
 
-/** Milliseconds a waiting thread polls a slot before it sleeps (the other thread is usually that close). */
-const SPIN_MS = 0.05;
+/**
+ * Milliseconds a waiting thread polls a slot before it sleeps: a step's threads wait on each other
+ * for well under that, and a core that went idle in `Atomics.wait` takes long to wake (on a
+ * virtual machine, a virtual CPU halted and scheduled again: up to a millisecond per wake-up, twice
+ * a step), where polling costs only the wait itself.
+ */
+const SPIN_MS = 1;
 
 /**
- * Blocks until `done()` holds, polling `control[slot]` for up to {@link SPIN_MS} (a wake-up from
- * `Atomics.wait` costs tens of microseconds, a step's other half often arrives sooner), then
- * sleeping on the slot in turns of at most `turnMs`; `check()` runs between turns (it throws to give up).
+ * Blocks until `done()` holds, polling `control[slot]` for up to {@link SPIN_MS}, then sleeping on
+ * the slot in turns of at most `turnMs`; `check()` runs between turns (it throws to give up).
  * @internal
  */
 export function waitFor(

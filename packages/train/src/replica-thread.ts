@@ -41,7 +41,11 @@ export function isReplicaThread(): boolean {
 }
 
 /** Copies the broadcast weights into the replica's variables: every one, or only those not in `skip`. */
-function assignShared(variables: readonly tf.Variable[], weights: Float32Array, skip: ReadonlySet<tf.Variable>): void {
+function assignShared(
+  variables: readonly tf.Variable[],
+  weights: Float32Array,
+  skip: ReadonlySet<tf.Variable>,
+): void {
   let offset = 0;
   for (const v of variables) {
     if (!skip.has(v)) {
@@ -55,13 +59,7 @@ function assignShared(variables: readonly tf.Variable[], weights: Float32Array, 
 }
 
 /** One step's shard of replica `index`: its loss and flattened gradients, written to `output`. */
-function shardStep(
-  flow: Flow,
-  init: ReplicaInit,
-  rows: number,
-  seed: number,
-  output: Float32Array,
-): void {
+function shardStep(flow: Flow, init: ReplicaInit, rows: number, seed: number, output: Float32Array): void {
   if (rows === 0) {
     output.fill(0);
     return;
@@ -173,7 +171,12 @@ export async function serveReplica(): Promise<void> {
   };
   try {
     for (;;) {
-      waitFor(control, CONTROL.SEQUENCE, (value) => value !== seen, () => undefined);
+      waitFor(
+        control,
+        CONTROL.SEQUENCE,
+        (value) => value !== seen,
+        () => undefined,
+      );
       seen = Atomics.load(control, CONTROL.SEQUENCE);
       stopped();
       // The command's orders, read before the main thread can write the next command's.
@@ -204,7 +207,9 @@ export async function serveReplica(): Promise<void> {
         continue;
       }
       const learningRate = scalars[0] as number;
-      const shardRows = Array.from({ length: threads }, (_, k) => Atomics.load(control, CONTROL.ROWS + 2 * k));
+      const shardRows = Array.from({ length: threads }, (_, k) =>
+        Atomics.load(control, CONTROL.ROWS + 2 * k),
+      );
       const parity = step & 1;
       const mine = outputs.slice(parity * threads, (parity + 1) * threads);
       try {

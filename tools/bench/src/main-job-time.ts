@@ -33,7 +33,10 @@ function phases(profile: Profile, command: RegExp, named: [string, RegExp][]): M
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const out = new Map<string, number>([['start-up (modules, backend)', 0], ...named.map(([name]) => [name, 0] as [string, number])]);
+  const out = new Map<string, number>([
+    ['start-up (modules, backend)', 0],
+    ...named.map(([name]) => [name, 0] as [string, number]),
+  ]);
   out.set('other', 0);
   out.set('idle', 0);
   let started = false;
@@ -71,25 +74,40 @@ function profiled(name: string, bundle: string, cli: string[]): { seconds: numbe
 const print = (title: string, seconds: number, split: Map<string, number>): void => {
   const cpu = [...split].filter(([k]) => k !== 'idle').reduce((s, [, v]) => s + v, 0);
   console.log(`${title}: ${seconds.toFixed(1)} s wall, ${(cpu / 1000).toFixed(1)} s on the main thread`);
-  for (const [k, v] of split) if (v >= 50) console.log(`  ${k.padEnd(28)} ${(v / 1000).toFixed(2).padStart(7)} s`);
+  for (const [k, v] of split)
+    if (v >= 50) console.log(`  ${k.padEnd(28)} ${(v / 1000).toFixed(2).padStart(7)} s`);
 };
 
-console.log(`load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `load average at start ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 const buildStarted = performance.now();
 const built = spawnSync(process.execPath, [join(root, 'apps/cli/build.mjs')], { stdio: 'inherit' });
 if (built.status !== 0) process.exit(1);
-console.log(`build the CLI bundle (esbuild): ${((performance.now() - buildStarted) / 1000).toFixed(1)} s wall`);
+console.log(
+  `build the CLI bundle (esbuild): ${((performance.now() - buildStarted) / 1000).toFixed(1)} s wall`,
+);
 const bundle = join(root, 'apps/cli/dist/bijective.mjs');
 const model = join(work, 'model');
 const train = profiled('train', bundle, [
-  'train', '--flow', 'realnvp', '--data', 'moons', '--out', model, '--force', ...positionals,
+  'train',
+  '--flow',
+  'realnvp',
+  '--data',
+  'moons',
+  '--out',
+  model,
+  '--force',
+  ...positionals,
 ]);
 print(
   'train',
   train.seconds,
   phases(train.profile, /^trainWith$/, [
     ['validation passes', /^(validationScore|meanNegLogProb)$/],
-    ["optimisation steps", /^stepWith$/],
+    ['optimisation steps', /^stepWith$/],
     ['final scoring', /^(rowLogDensities|ownObjective|tableLogDensities)$/],
     ['loss.png', /^lossPicture$/],
     ['model save', /^saveFlowToDirectory$/],
@@ -100,7 +118,15 @@ print(
 );
 for (const kind of ['density', 'samples']) {
   const plot = profiled(`plot-${kind}`, bundle, [
-    'plot', '--model', model, '--data', 'moons', '--kind', kind, '--out', join(work, `${kind}.png`),
+    'plot',
+    '--model',
+    model,
+    '--data',
+    'moons',
+    '--kind',
+    kind,
+    '--out',
+    join(work, `${kind}.png`),
   ]);
   print(
     `plot --kind ${kind}`,
@@ -115,5 +141,9 @@ for (const kind of ['density', 'samples']) {
     ]),
   );
 }
-console.log(`load average at end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `load average at end ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 if (!args.keep) rmSync(work, { recursive: true, force: true });

@@ -788,7 +788,8 @@ async function trainWith(
             flow.trainableVariables.reduce((n, v) => n + v.size, 0),
           )
         : { threads: settings.threads, reason: null };
-    if (threads.reason !== null && !settings.quiet && !settings.json) say(`--threads auto: ${threads.reason}`);
+    if (threads.reason !== null && !settings.quiet && !settings.json)
+      say(`--threads auto: ${threads.reason}`);
     // A fold's curve starts at the initial flow (step 0: the Gaussian copula of the table recipe).
     const initialValNll = fold
       ? meanNll(rowLogDensities(flow, validation, levels, logVolume, nllRows))
