@@ -6,7 +6,7 @@
 // evaluation, the samples and the chart's rendering. Extra arguments go to `train`.
 // Usage: node tools/bench/run.mjs tools/bench/src/main-job-time.ts [--keep DIR] [-- train args...]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +17,7 @@ const { values: args, positionals } = parseArgs({
 });
 const root = resolve(import.meta.dirname, '../../..');
 const work = args.keep ?? mkdtempSync(join(tmpdir(), 'bijective-main-job-'));
+mkdirSync(work, { recursive: true });
 
 interface Profile {
   nodes: { id: number; callFrame: { functionName: string }; children?: number[] }[];
@@ -64,7 +65,7 @@ function profiled(name: string, bundle: string, cli: string[]): { seconds: numbe
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const seconds = (performance.now() - started) / 1000;
-  if (run.status !== 0) throw new Error(`${name} failed (${run.status})`);
+  if (run.status !== 0) throw new Error(`${name} failed (${run.status ?? run.error?.message})`);
   // The main thread's profile is the largest (a replica thread's, with --threads, is another file).
   const files = readdirSync(dir).map((f) => join(dir, f));
   const [file] = files.sort((a, b) => readFileSync(b).length - readFileSync(a).length);
