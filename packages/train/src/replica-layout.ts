@@ -120,16 +120,21 @@ export function reportFailure(
 }
 
 /**
- * Milliseconds a waiting thread polls a slot before it sleeps: a step's threads wait on each other
- * for well under that, and a core that went idle in `Atomics.wait` takes long to wake (on a
- * virtual machine, a virtual CPU halted and scheduled again: up to a millisecond per wake-up, twice
- * a step), where polling costs only the wait itself.
+ * Most milliseconds a waiting thread polls a slot before it sleeps: a step's threads wait on each
+ * other for well under that on idle cores, and a core that went idle in `Atomics.wait` takes long
+ * to wake (on a virtual machine a halted virtual CPU is scheduled again: up to a millisecond per
+ * wake-up, twice a step), where polling costs only the wait itself.
  */
 const SPIN_MS = 1;
+/** Least polling: where the cores are oversubscribed, the thread waited for is not running, and polling burns a core others need. */
+const MIN_SPIN_MS = 0.02;
+/** This thread's polling budget: doubled (up to {@link SPIN_MS}) when a wait ended while polling, quartered when it had to sleep. */
+let spinBudget = SPIN_MS;
 
 /**
- * Blocks until `done()` holds, polling `control[slot]` for up to {@link SPIN_MS}, then sleeping on
- * the slot in turns of at most `turnMs`; `check()` runs between turns (it throws to give up).
+ * Blocks until `done()` holds, polling `control[slot]` for up to the thread's adaptive polling
+ * budget, then sleeping on the slot in turns of at most `turnMs`; `check()` runs between turns (it
+ * throws to give up).
  * @internal
  */
 export function waitFor(
@@ -141,12 +146,16 @@ export function waitFor(
 ): void {
   let value = Atomics.load(control, slot);
   if (done(value)) return;
-  const spinUntil = performance.now() + SPIN_MS;
+  const spinUntil = performance.now() + spinBudget;
   for (let i = 0; ; i++) {
     value = Atomics.load(control, slot);
-    if (done(value)) return;
+    if (done(value)) {
+      spinBudget = Math.min(SPIN_MS, 2 * spinBudget);
+      return;
+    }
     if ((i & 63) === 63 && performance.now() > spinUntil) break;
   }
+  spinBudget = Math.max(MIN_SPIN_MS, spinBudget / 4);
   for (;;) {
     check();
     Atomics.wait(control, slot, value, turnMs);
