@@ -39,6 +39,24 @@ describe('train --threads', () => {
     expect(b.valNll as number).toBeCloseTo(a.valNll as number, 2);
   });
 
+  test('--threads auto keeps a small step on one thread and says why', () => {
+    const run = harness.cli(
+      'train',
+      ...SMALL,
+      '--steps',
+      '5',
+      '--batch',
+      '64',
+      '--threads',
+      'auto',
+      '--out',
+      'auto',
+      '--force',
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/--threads auto: 1 thread: /);
+  });
+
   test('bad thread counts are usage errors', () => {
     expectUsageError(
       harness.cli('train', ...RUN, '--threads', '0', '--out', 'x'),

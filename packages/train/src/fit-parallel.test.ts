@@ -84,7 +84,7 @@ describe('fitParallel', () => {
     data.dispose();
   });
 
-  test('replicas hold the main thread’s weights bit for bit (3 threads, uneven shards)', async () => {
+  test('replicas make the main thread’s updates bit for bit (3 threads, uneven shards)', async () => {
     const data = correlatedGaussian(400, 5);
     const flow = newFlow(true);
     const pool = await ReplicaPool.start(flow, {
@@ -106,7 +106,7 @@ describe('fitParallel', () => {
             steps: 6,
             batchSize: 50,
             learningRate: 1e-2,
-            // the weights each step computes on are the previous update's: read them before the next
+            // the main thread's weights after each update
             onProgress: () => seen.push(flow.trainableVariables.map((v) => Float32Array.from(v.dataSync()))),
           },
           pool,
@@ -114,20 +114,32 @@ describe('fitParallel', () => {
         {},
       );
     } finally {
+      const last = pool.finalWeights();
       const replicas = await pool.close();
-      const broadcast = pool.broadcastWeights();
       expect(replicas).toHaveLength(2);
-      for (const weights of replicas) expect(weights).toEqual(broadcast);
-      // The last broadcast is the weights after step 5, which step 6 computed on.
-      expect(broadcast).toEqual(seen[4]);
+      // Each replica made the same six updates on its own weights as the main thread.
+      for (const weights of replicas) expect(weights).toEqual(last);
+      expect(last).toEqual(seen[5]);
+      expect(seen[5]).not.toEqual(seen[4]);
     }
     flow.dispose();
     data.dispose();
   });
 
-  test('a checkpoint of a 2-thread run resumes to the same end', async () => {
+  test('a checkpoint of a 2-thread run resumes to the same end (clipping, weight decay)', async () => {
     const data = correlatedGaussian(600, 7);
-    const options = { steps: 20, batchSize: 64, learningRate: 1e-2, seed: 2, threads: 2, worker };
+    // The replicas make the same clipped AdamW updates from the resumed moments: fitParallel checks
+    // at the end that they hold the main thread's weights bit for bit.
+    const options = {
+      steps: 20,
+      batchSize: 64,
+      learningRate: 1e-2,
+      seed: 2,
+      threads: 2,
+      worker,
+      clipNorm: 0.5,
+      weightDecay: 1e-2,
+    };
     let saved: FitState | undefined;
     const full = await fitParallel(newFlow(), data, {
       ...options,

@@ -64,9 +64,11 @@ export function checkThreads(threads: unknown, batchRows: number, what = 'thread
  * calling thread and threads − 1 worker threads, each holding a replica of the flow loaded from its
  * model bytes, take equal shards of the minibatch; their losses and gradients are averaged weighted
  * by shard rows (the full minibatch's gradient, up to float rounding) through shared memory with
- * Atomics, and one Adam update on the calling thread reaches the replicas as the next step's
- * weights, so every replica computes on identical weights. Validation, best weights, early stopping,
- * checkpoints and `onProgress` run on the calling thread exactly as in `fit`. Node only.
+ * Atomics, each thread reducing them in the same order and applying the same Adam update to its
+ * own weights, so every replica computes on the calling thread's weights bit for bit (checked at
+ * the end) with no weights sent between threads. Validation passes by the mean NLL are shared out
+ * the same way (each thread scores a share of the rows); best weights, early stopping, checkpoints
+ * and `onProgress` run on the calling thread exactly as in `fit`. Node only.
  *
  * @example
  * ```ts
@@ -112,6 +114,20 @@ export async function fitParallel(
     batchRows: batchSize,
     rowShape: data.shape.slice(1),
     contextShape: contextShape as number[] | null,
+    optimiser: {
+      beta1: options.beta1,
+      beta2: options.beta2,
+      epsilon: options.epsilon,
+      weightDecay: options.weightDecay,
+      clipNorm: options.clipNorm,
+    },
+    adamState: options.resume?.optimiser ?? null,
+    // Validation passes scored by the mean NLL are shared out too (a custom score stays on this thread).
+    validationRows:
+      options.validationScore !== undefined
+        ? 0
+        : (options.validationData?.shape[0] ??
+          Math.floor((data.shape[0] as number) * (options.validationFraction ?? 0.1))),
   });
   let result: FitResult;
   try {
@@ -120,13 +136,13 @@ export async function fitParallel(
     await pool.close();
     throw e;
   }
-  // The replicas computed on the main thread's weights: check they hold the last broadcast exactly.
-  const broadcast = pool.broadcastWeights();
+  // Every replica made the main thread's updates: check they hold its last weights exactly.
+  const last = pool.finalWeights();
   const replicas = await pool.close();
   replicas.forEach((weights, k) => {
     const same = weights?.every((w, i) => {
-      const b = broadcast[i] as Float32Array;
-      return w.length === b.length && w.every((value, j) => Object.is(value, b[j]));
+      const b = last?.[i];
+      return b !== undefined && w.length === b.length && w.every((value, j) => Object.is(value, b[j]));
     });
     if (!same) throw new ReplicaError(`replica thread ${k + 1} does not hold the main thread's weights`);
   });

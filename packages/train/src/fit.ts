@@ -182,8 +182,9 @@ function splitData(data: tf.Tensor, options: FitOptions, seed: number): Split {
 
 /**
  * A data-parallel step's loss and gradients (`fitParallel`): given the step's minibatch, its
- * context and seed, the mean objective and each trainable variable's gradient by name, averaged
- * over shards weighted by their rows, as `tf.variableGrads` of the whole minibatch would give them.
+ * context, seed and learning rate, the mean objective and each trainable variable's gradient by
+ * name, averaged over shards weighted by their rows, as `tf.variableGrads` of the whole minibatch
+ * would give them.
  * @internal
  */
 export interface ShardedGradients {
@@ -193,7 +194,15 @@ export interface ShardedGradients {
     context: tf.Tensor | undefined,
     seed: number,
     record: CallRecord,
+    learningRate: number,
   ): { value: tf.Scalar; grads: tf.NamedTensorMap };
+  /**
+   * The mean NLL of `data` (rows aligned with `context`) as `meanNegLogProb` gives it, computed by
+   * the threads on shares of the rows, or null where it cannot be shared out.
+   */
+  meanNegLogProb?(data: tf.Tensor, context: tf.Tensor | undefined): number | null;
+  /** Called once after the last step, before the best-validation weights are restored. */
+  finished?(): void;
 }
 
 /** The seed of step `step`'s own draws in a flow's training objective (a fresh one per step, reproducible). */
@@ -272,7 +281,7 @@ export function* fitSteps(
   const validationScore =
     options.validationScore ??
     ((f: Flow, data: tf.Tensor, context: tf.Tensor | undefined): number =>
-      meanNegLogProb(f, data, { context }));
+      shards?.meanNegLogProb?.(data, context) ?? meanNegLogProb(f, data, { context }));
   let started = clock();
   if (flow.trainableVariables.length === 0) throw new OptionError('fit: the flow has no trainable variables');
   if (options.context && options.context.shape[0] !== data.shape[0]) {
@@ -371,9 +380,9 @@ export function* fitSteps(
         ({ loss, learningRate } = shards
           ? optimiser.stepWith(
               step,
-              () => {
+              (rate) => {
                 const { x, context } = minibatch();
-                return shards.gradients(x, context, stepSeed(seed, step), record);
+                return shards.gradients(x, context, stepSeed(seed, step), record, rate);
               },
               fallback,
               budgetFraction,
@@ -429,6 +438,7 @@ export function* fitSteps(
       if (step + 1 < steps && options.checkpoint?.due(step + 1)) options.checkpoint.save(state(step + 1));
       if (step + 1 < steps) yield step + 1;
     }
+    shards?.finished?.();
     best?.weights.restore();
     return {
       steps: Math.min(step, steps),

@@ -41,6 +41,27 @@ export interface Fallback {
 }
 
 /**
+ * One guarded update: clips `grads` to the global norm `clipNorm` (if given), reads the loss and the
+ * norm back once and applies Adam with learning rate `lr` only when both are finite; returns both.
+ * Data-parallel replicas run it on the same reduced gradients as the main thread, so that every
+ * thread makes the same update (call it inside a tidy).
+ * @internal
+ */
+export function clippedAdamUpdate(
+  adam: Adam,
+  trainable: readonly tf.Variable[],
+  value: tf.Scalar,
+  grads: tf.NamedTensorMap,
+  lr: number,
+  clipNorm: number | undefined,
+): [number, number] {
+  const { clipped, globalNorm } = clipByGlobalNorm(grads, clipNorm);
+  const [l, n] = tf.stack([value, globalNorm]).dataSync() as Float32Array;
+  if (Number.isFinite(l) && Number.isFinite(n)) adam.apply(trainable, clipped, lr);
+  return [l as number, n as number];
+}
+
+/**
  * The optimisation loop's step, shared by `fit` and `fitVariational`: scheduled Adam
  * with global-norm clipping and a divergence guard. Each step snapshots the state (cheap: clones
  * share storage until reassigned), reads loss and gradient norm back once, and updates only when
@@ -82,13 +103,13 @@ export class GuardedOptimiser {
   }
 
   /**
-   * {@link GuardedOptimiser.step} with the loss and gradients computed by `gradients` (called inside a tidy), e.g.
-   * averaged over the shards of a data-parallel step: the loss value and each trainable variable's
-   * gradient by name.
+   * {@link GuardedOptimiser.step} with the loss and gradients computed by `gradients` (called inside a tidy
+   * with the step's learning rate), e.g. averaged over the shards of a data-parallel step: the loss
+   * value and each trainable variable's gradient by name.
    */
   stepWith(
     step: number,
-    gradients: () => { value: tf.Scalar; grads: tf.NamedTensorMap },
+    gradients: (learningRate: number) => { value: tf.Scalar; grads: tf.NamedTensorMap },
     fallback?: Fallback,
     budgetFraction?: number,
   ): { loss: number; learningRate: number } {
@@ -100,11 +121,8 @@ export class GuardedOptimiser {
     const started = performance.now();
     const candidate = new WeightSnapshot(this.state);
     const [lossValue, norm] = tf.tidy(() => {
-      const { value, grads } = gradients();
-      const { clipped, globalNorm } = clipByGlobalNorm(grads, clipNorm);
-      const [l, n] = tf.stack([value, globalNorm]).dataSync() as Float32Array;
-      if (Number.isFinite(l) && Number.isFinite(n)) this.adam.apply(this.trainable, clipped, learningRate);
-      return [l as number, n as number];
+      const { value, grads } = gradients(learningRate);
+      return clippedAdamUpdate(this.adam, this.trainable, value, grads, learningRate, clipNorm);
     });
     this.seconds += (performance.now() - started) / 1000;
     this.count += 1;

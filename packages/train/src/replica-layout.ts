@@ -1,43 +1,68 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { AdamState } from './fit-state.js';
 
 /**
  * The shared memory of a data-parallel run (`fitParallel`): one control block of Int32 slots that
- * the threads synchronise on with Atomics, the weights the main thread broadcasts before each
- * step, and per replica thread its input rows and its output (loss, then every trainable
- * variable's gradient, flattened in `trainableVariables` order).
+ * the threads synchronise on with Atomics, the step's learning rate, the weights the main thread
+ * broadcasts when the replicas must take them over, per replica thread its input rows, and per
+ * thread (the main thread's too) two outputs used on alternate steps (loss, then every trainable
+ * variable's gradient, flattened in `trainableVariables` order): every thread reduces them all.
  * @internal
  */
 export interface ReplicaBuffers {
   /** Int32 control slots (see {@link CONTROL}). */
   control: SharedArrayBuffer;
+  /** Float64 scalars of the step: the learning rate. */
+  scalars: SharedArrayBuffer;
   /** Float32 values of every variable of the flow, `flow.variables` order. */
   weights: SharedArrayBuffer;
   /** UTF-8 text of the first failure, length-prefixed by CONTROL.ERROR_BYTES. */
   error: SharedArrayBuffer;
   /** Per replica thread: Float32 rows of its shard (data rows, then context rows). */
   inputs: SharedArrayBuffer[];
-  /** Per replica thread: Float32 loss followed by the flattened gradients. */
+  /** Output of thread k on steps of parity p at index p·threads + k: Float32 loss, then the flattened gradients. */
   outputs: SharedArrayBuffer[];
+  /** Per replica thread: Float32 rows of its share of the validation data (rows, then context rows). */
+  validation: SharedArrayBuffer[];
+  /** Float64 per thread: the sum of log p over its share of a validation pass. */
+  sums: SharedArrayBuffer;
 }
 
 /**
  * Slots of the control block: the command sequence number the replicas wait on, the command, the
- * count of replicas done with this step, the failed replica (0: none), the error's byte length,
- * then per replica its shard's rows and its seed.
+ * count of threads that finished their part of a command (it only grows: the r-th command is
+ * complete at threads·r), the failed replica (0: none), the error's byte length, what the replicas take
+ * over from the weights buffer before the command (see {@link SYNC}), whether the validation rows
+ * are new, then per thread its shard's rows and its seed.
  * @internal
  */
 export const CONTROL = {
   SEQUENCE: 0,
   COMMAND: 1,
-  DONE: 2,
+  ARRIVED: 2,
   FAILED: 3,
   ERROR_BYTES: 4,
-  /** Slot of replica k's rows: ROWS + 2k; its seed: ROWS + 2k + 1 (k from 1). */
-  ROWS: 5,
+  SYNC: 5,
+  /** 1 when a validation pass's rows are new: each replica rebuilds its share from shared memory. */
+  LOAD: 6,
+  /** Slot of thread k's rows (of the minibatch, or of the validation data): ROWS + 2k; its seed: ROWS + 2k + 1. */
+  ROWS: 7,
 } as const;
 
+/** CONTROL.SYNC: nothing, every variable (the first step), or the non-trainable ones only (running statistics). @internal */
+export const SYNC = { NONE: 0, ALL: 1, STATE: 2 } as const;
+
+/** The optimiser settings every thread applies identically. @internal */
+export interface ReplicaOptimiser {
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  weightDecay?: number;
+  clipNorm?: number;
+}
+
 /** Commands in CONTROL.COMMAND. @internal */
-export const COMMAND = { STEP: 1, STOP: 2 } as const;
+export const COMMAND = { STEP: 1, STOP: 2, VALIDATE: 3 } as const;
 
 /** Bytes of the shared error text. @internal */
 export const ERROR_CAPACITY = 4096;
@@ -59,6 +84,12 @@ export interface ReplicaInit {
   contextShape: number[] | null;
   /** Shared memory. */
   buffers: ReplicaBuffers;
+  /** Threads in all, the main thread included. */
+  threads: number;
+  /** Adam's settings and the clipping norm, as the main thread's. */
+  optimiser: ReplicaOptimiser;
+  /** Adam's state to start from (a resumed run's), or null. */
+  adamState: AdamState | null;
 }
 
 /** `workerData.kind` of a replica thread. @internal */
@@ -74,7 +105,7 @@ export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** Writes an error text into the shared error buffer (first failure wins) and flags replica `index`. @internal */
+/** Writes an error text into the shared error buffer (first failure wins), flags replica `index` and wakes the main thread. @internal */
 export function reportFailure(
   control: Int32Array,
   error: SharedArrayBuffer,
@@ -85,8 +116,52 @@ export function reportFailure(
   const bytes = new TextEncoder().encode(message).subarray(0, ERROR_CAPACITY);
   new Uint8Array(error).set(bytes);
   Atomics.store(control, CONTROL.ERROR_BYTES, bytes.length);
-  Atomics.add(control, CONTROL.DONE, 1);
-  Atomics.notify(control, CONTROL.DONE);
+  Atomics.notify(control, CONTROL.ARRIVED);
+}
+
+/**
+ * Most milliseconds a waiting thread polls a slot before it sleeps: a step's threads wait on each
+ * other for well under that on idle cores, and a core that went idle in `Atomics.wait` takes long
+ * to wake (on a virtual machine a halted virtual CPU is scheduled again: up to a millisecond per
+ * wake-up, twice a step), where polling costs only the wait itself.
+ */
+const SPIN_MS = 1;
+/** Least polling: where the cores are oversubscribed, the thread waited for is not running, and polling burns a core others need. */
+const MIN_SPIN_MS = 0.02;
+/** This thread's polling budget: doubled (up to {@link SPIN_MS}) when a wait ended while polling, quartered when it had to sleep. */
+let spinBudget = SPIN_MS;
+
+/**
+ * Blocks until `done()` holds, polling `control[slot]` for up to the thread's adaptive polling
+ * budget, then sleeping on the slot in turns of at most `turnMs`; `check()` runs between turns (it
+ * throws to give up).
+ * @internal
+ */
+export function waitFor(
+  control: Int32Array,
+  slot: number,
+  done: (value: number) => boolean,
+  check: () => void,
+  turnMs = 1000,
+): void {
+  let value = Atomics.load(control, slot);
+  if (done(value)) return;
+  const spinUntil = performance.now() + spinBudget;
+  for (let i = 0; ; i++) {
+    value = Atomics.load(control, slot);
+    if (done(value)) {
+      spinBudget = Math.min(SPIN_MS, 2 * spinBudget);
+      return;
+    }
+    if ((i & 63) === 63 && performance.now() > spinUntil) break;
+  }
+  spinBudget = Math.max(MIN_SPIN_MS, spinBudget / 4);
+  for (;;) {
+    check();
+    Atomics.wait(control, slot, value, turnMs);
+    value = Atomics.load(control, slot);
+    if (done(value)) return;
+  }
 }
 
 /** The shared error text. @internal */

@@ -2,17 +2,23 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BijectiveError, type CallRecord, type Flow } from '@bijective/core';
 import { Worker } from 'node:worker_threads';
 import type { ShardedGradients } from './fit.js';
+import type { AdamState } from './fit-state.js';
 import {
   COMMAND,
   CONTROL,
   ERROR_CAPACITY,
   REPLICA_KIND,
+  SYNC,
   failureText,
   shardBounds,
   sizeOf,
+  waitFor,
   type ReplicaBuffers,
   type ReplicaInit,
+  type ReplicaOptimiser,
 } from './replica-layout.js';
+import { logProbInBatches } from './evaluate.js';
+import { reduceShards, writeShard } from './replica-reduce.js';
 
 /** What a replica pool is started with. @internal */
 export interface ReplicaPoolOptions {
@@ -29,6 +35,12 @@ export interface ReplicaPoolOptions {
   /** Shape of one data row and of one context row (null without context). */
   rowShape: number[];
   contextShape: number[] | null;
+  /** Adam's settings and the clipping norm of the run (default Adam's, no clipping): each replica applies the same update. */
+  optimiser?: ReplicaOptimiser;
+  /** Adam's state the run resumes from, if it does. */
+  adamState?: AdamState | null;
+  /** The most validation rows the threads share (0 or absent: validation stays on the main thread). */
+  validationRows?: number;
   /** Seconds to wait for a replica's answer before giving up (default 600). */
   timeoutSeconds?: number;
 }
@@ -49,16 +61,20 @@ function shardSeed(seed: number, k: number): number {
 
 /**
  * The main thread's side of a data-parallel run: `threads - 1` replica threads, each holding a
- * copy of the flow, and the gradient all-reduce of each step through shared memory. Per step the
- * main thread writes the current weights and each replica's shard of the minibatch, wakes the
- * replicas (Atomics), computes shard 0 itself, waits for the others and averages loss and
- * gradients weighted by shard rows (in shard order, so the sum is deterministic); the optimiser
- * update then runs once, on the main thread, and reaches the replicas as the next step's weights,
- * so every replica computes on the main thread's exact weights.
+ * copy of the flow and of Adam, and the gradient all-reduce of each step through shared memory.
+ * Per step the main thread writes each replica's shard of the minibatch and the learning rate,
+ * wakes the replicas (Atomics), computes shard 0 itself and writes its output like the others;
+ * once every thread has written its output, each thread (the main one in `gradients`, the
+ * replicas on their own) averages losses and gradients weighted by shard rows in thread order and
+ * applies the same clipped Adam update to its own weights, so the threads hold the same weights
+ * bit for bit with no weights sent between them. The weights are broadcast once, before the first
+ * step (a resumed run's differ from the model file's), and non-trainable variables (running
+ * statistics) whenever the main thread's change.
  * @internal
  */
 export class ReplicaPool implements ShardedGradients {
   private readonly control: Int32Array;
+  private readonly scalars: Float64Array;
   private readonly weights: Float32Array;
   private readonly inputs: Float32Array[];
   private readonly outputs: Float32Array[];
@@ -68,24 +84,42 @@ export class ReplicaPool implements ShardedGradients {
   private readonly timeoutMs: number;
   private readonly messages: Map<Worker, (message: { type: string; values?: Float32Array[] }) => void> =
     new Map();
+  /** Steps run (the replicas count the same). */
+  private step = 0;
+  /** Commands the threads completed (steps and validation passes; the replicas count the same). */
+  private rounds = 0;
+  /** Whether the replicas took over every variable once. */
+  private synced = false;
+  /** The validation rows the replicas hold their shares of. */
+  private validationData: tf.Tensor | null = null;
+  /** The main thread's trainable weights after its last update (set by {@link finished}). */
+  private last: Float32Array[] | null = null;
 
   private constructor(
     private readonly flow: Flow,
     private readonly options: ReplicaPoolOptions,
   ) {
-    const replicas = options.threads - 1;
-    const shardRows = Math.ceil(options.batchRows / options.threads);
+    const { threads } = options;
+    const replicas = threads - 1;
+    const shardRows = Math.ceil(options.batchRows / threads);
     const rowFloats = sizeOf(options.rowShape) + (options.contextShape ? sizeOf(options.contextShape) : 0);
     const gradients = flow.trainableVariables.reduce((sum, v) => sum + v.size, 0);
     const weights = flow.variables.reduce((sum, v) => sum + v.size, 0);
     this.buffers = {
-      control: new SharedArrayBuffer(4 * (CONTROL.ROWS + 2 * options.threads)),
+      control: new SharedArrayBuffer(4 * (CONTROL.ROWS + 2 * threads)),
+      scalars: new SharedArrayBuffer(8),
       weights: new SharedArrayBuffer(4 * weights),
       error: new SharedArrayBuffer(ERROR_CAPACITY),
       inputs: Array.from({ length: replicas }, () => new SharedArrayBuffer(4 * shardRows * rowFloats)),
-      outputs: Array.from({ length: replicas }, () => new SharedArrayBuffer(4 * (1 + gradients))),
+      outputs: Array.from({ length: 2 * threads }, () => new SharedArrayBuffer(4 * (1 + gradients))),
+      validation: Array.from(
+        { length: replicas },
+        () => new SharedArrayBuffer(4 * Math.ceil((options.validationRows ?? 0) / threads) * rowFloats),
+      ),
+      sums: new SharedArrayBuffer(8 * threads),
     };
     this.control = new Int32Array(this.buffers.control);
+    this.scalars = new Float64Array(this.buffers.scalars);
     this.weights = new Float32Array(this.buffers.weights);
     this.inputs = this.buffers.inputs.map((b) => new Float32Array(b));
     this.outputs = this.buffers.outputs.map((b) => new Float32Array(b));
@@ -114,6 +148,9 @@ export class ReplicaPool implements ShardedGradients {
       rowShape: this.options.rowShape,
       contextShape: this.options.contextShape,
       buffers: this.buffers,
+      threads: this.options.threads,
+      optimiser: this.options.optimiser ?? {},
+      adamState: this.options.adamState ?? null,
     };
     const module = this.options.worker;
     // Node takes a file URL only as a URL object: accept `import.meta.url` as it is.
@@ -154,13 +191,98 @@ export class ReplicaPool implements ShardedGradients {
     });
   }
 
-  /** Writes the flow's current weights into shared memory. */
-  private broadcast(): void {
+  /**
+   * Writes the flow's variables into shared memory for the replicas to take over: every one before
+   * the first command; else the non-trainable ones (running statistics), always (`state`: a
+   * validation pass, which reads them) or only where they changed. Returns what the replicas must
+   * take over ({@link SYNC}).
+   */
+  private broadcast(state: boolean): number {
+    const all = !this.synced;
+    this.synced = true;
+    const trainable = new Set(this.flow.trainableVariables);
     let offset = 0;
+    let changed = false;
     for (const v of this.flow.variables) {
-      this.weights.set(v.dataSync() as Float32Array, offset);
+      if (all || !trainable.has(v)) {
+        const values = v.dataSync() as Float32Array;
+        const held = this.weights.subarray(offset, offset + v.size);
+        if (all || state || values.some((x, i) => !Object.is(x, held[i]))) {
+          held.set(values);
+          changed = true;
+        }
+      }
       offset += v.size;
     }
+    return all ? SYNC.ALL : changed ? SYNC.STATE : SYNC.NONE;
+  }
+
+  /** Orders `command` of the replicas (their rows already written) and wakes them. */
+  private order(command: number, sync: number): void {
+    Atomics.store(this.control, CONTROL.SYNC, sync);
+    Atomics.store(this.control, CONTROL.COMMAND, command);
+    Atomics.add(this.control, CONTROL.SEQUENCE, 1);
+    Atomics.notify(this.control, CONTROL.SEQUENCE);
+  }
+
+  /** Counts the main thread's part of the command done and waits for the replicas'. */
+  private arrive(): void {
+    this.rounds += 1;
+    Atomics.add(this.control, CONTROL.ARRIVED, 1);
+    Atomics.notify(this.control, CONTROL.ARRIVED);
+    this.waitForReplicas(this.options.threads * this.rounds);
+  }
+
+  /**
+   * The mean NLL of `data`, each thread scoring its share of the rows with log p summed in float64
+   * (the main thread's share first); null when the rows exceed the shared memory, are fewer than
+   * the threads or their context does not match the training rows'.
+   */
+  meanNegLogProb(data: tf.Tensor, context: tf.Tensor | undefined): number | null {
+    const { threads, rowShape, contextShape } = this.options;
+    const rows = data.shape[0] as number;
+    const same = (a: readonly number[], b: readonly number[]) =>
+      a.length === b.length && a.every((n, i) => n === b[i]);
+    if (
+      rows < threads ||
+      rows > (this.options.validationRows ?? 0) ||
+      !same(data.shape.slice(1), rowShape) ||
+      (context === undefined) !== (contextShape === null) ||
+      (context !== undefined && !same(context.shape.slice(1), contextShape as number[]))
+    )
+      return null;
+    const load = this.validationData !== data;
+    if (load) {
+      const rowSize = sizeOf(rowShape);
+      const contextSize = contextShape ? sizeOf(contextShape) : 0;
+      const xs = data.dataSync() as Float32Array;
+      const cs = context?.dataSync() as Float32Array | undefined;
+      for (let k = 1; k < threads; k++) {
+        const [start, end] = shardBounds(rows, threads, k);
+        const into = new Float32Array(this.buffers.validation[k - 1] as SharedArrayBuffer);
+        into.set(xs.subarray(start * rowSize, end * rowSize));
+        if (cs) into.set(cs.subarray(start * contextSize, end * contextSize), (end - start) * rowSize);
+      }
+      this.validationData = data;
+    }
+    for (let k = 0; k < threads; k++) {
+      const [start, end] = shardBounds(rows, threads, k);
+      Atomics.store(this.control, CONTROL.ROWS + 2 * k, end - start);
+    }
+    Atomics.store(this.control, CONTROL.LOAD, load ? 1 : 0);
+    this.order(COMMAND.VALIDATE, this.broadcast(true));
+    const [, own] = shardBounds(rows, threads, 0);
+    const sums = new Float64Array(this.buffers.sums);
+    sums[0] = tf.tidy(() => {
+      const logProb = logProbInBatches(this.flow, tf.slice(data, 0, own), {
+        context: context ? tf.slice(context, 0, own) : undefined,
+      });
+      return logProb.reduce((a, b) => a + b, 0);
+    });
+    this.arrive();
+    let total = 0;
+    for (let k = 0; k < threads; k++) total += sums[k] as number;
+    return -total / rows;
   }
 
   /** The minibatch's loss and gradients, averaged over the threads' shards (see the class). */
@@ -169,12 +291,13 @@ export class ReplicaPool implements ShardedGradients {
     context: tf.Tensor | undefined,
     seed: number,
     record: CallRecord,
+    learningRate: number,
   ): { value: tf.Scalar; grads: tf.NamedTensorMap } {
     const { threads } = this.options;
     const rows = x.shape[0] as number;
     const rowSize = sizeOf(this.options.rowShape);
     const contextSize = this.options.contextShape ? sizeOf(this.options.contextShape) : 0;
-    this.broadcast();
+    const sync = this.broadcast(false);
     const xs = x.dataSync() as Float32Array;
     const cs = context?.dataSync() as Float32Array | undefined;
     for (let k = 1; k < threads; k++) {
@@ -185,79 +308,67 @@ export class ReplicaPool implements ShardedGradients {
       Atomics.store(this.control, CONTROL.ROWS + 2 * k, end - start);
       Atomics.store(this.control, CONTROL.ROWS + 2 * k + 1, shardSeed(seed, k) | 0);
     }
-    Atomics.store(this.control, CONTROL.DONE, 0);
-    Atomics.store(this.control, CONTROL.COMMAND, COMMAND.STEP);
-    Atomics.add(this.control, CONTROL.SEQUENCE, 1);
-    Atomics.notify(this.control, CONTROL.SEQUENCE);
+    Atomics.store(this.control, CONTROL.ROWS, shardBounds(rows, threads, 0)[1]);
+    this.scalars[0] = learningRate;
+    this.order(COMMAND.STEP, sync);
     const trainable = this.flow.trainableVariables as tf.Variable[];
     const [, own] = shardBounds(rows, threads, 0);
-    const ownPart =
-      own > 0
-        ? tf.variableGrads(() => {
-            const x0 = tf.slice(x, 0, own);
-            const c0 = context ? tf.slice(context, 0, own) : undefined;
-            return record.penalise(this.flow.trainingLoss(x0, { context: c0, record, seed }));
-          }, trainable)
-        : null;
-    this.waitForReplicas();
-    // All-reduce: Σ_k (rows_k / rows) · (loss_k, gradient_k), in shard order.
-    const weight0 = own / rows;
-    let loss = ownPart ? (ownPart.value.dataSync()[0] as number) * weight0 : 0;
-    const sums = trainable.map((v) => {
-      const g = ownPart?.grads[v.name];
-      const sum = new Float32Array(v.size);
-      if (g) {
-        const values = g.dataSync();
-        for (let i = 0; i < sum.length; i++) sum[i] = (values[i] as number) * weight0;
-      }
-      return sum;
-    });
-    for (let k = 1; k < threads; k++) {
+    const parity = this.step & 1;
+    const outputs = this.outputs.slice(parity * threads, (parity + 1) * threads);
+    const mine = outputs[0] as Float32Array;
+    if (own > 0) {
+      const { value, grads } = tf.variableGrads(() => {
+        const x0 = tf.slice(x, 0, own);
+        const c0 = context ? tf.slice(context, 0, own) : undefined;
+        return record.penalise(this.flow.trainingLoss(x0, { context: c0, record, seed }));
+      }, trainable);
+      writeShard(mine, value, grads, trainable);
+      tf.dispose([value, ...Object.values(grads)]);
+    } else mine.fill(0);
+    this.step += 1;
+    this.arrive();
+    const shares = outputs.map((_, k) => {
       const [start, end] = shardBounds(rows, threads, k);
-      const weight = (end - start) / rows;
-      if (weight === 0) continue;
-      const output = this.outputs[k - 1] as Float32Array;
-      loss += (output[0] as number) * weight;
-      let offset = 1;
-      for (const sum of sums) {
-        for (let i = 0; i < sum.length; i++)
-          sum[i] = (sum[i] as number) + (output[offset + i] as number) * weight;
-        offset += sum.length;
-      }
-    }
-    if (ownPart) tf.dispose([ownPart.value, ...Object.values(ownPart.grads)]);
-    const grads: tf.NamedTensorMap = {};
-    trainable.forEach((v, i) => {
-      grads[v.name] = tf.tensor(sums[i] as Float32Array, v.shape);
+      return (end - start) / rows;
     });
-    return { value: tf.scalar(loss), grads };
+    return reduceShards(outputs, shares, trainable);
   }
 
-  /** Blocks until every replica finished the step; throws a replica's failure or silence. */
-  private waitForReplicas(): void {
-    const replicas = this.options.threads - 1;
+  /** Blocks until `arrived` outputs were written in all; throws a replica's failure or silence. */
+  private waitForReplicas(arrived: number): void {
     const deadline = performance.now() + this.timeoutMs;
-    for (;;) {
-      const done = Atomics.load(this.control, CONTROL.DONE);
-      const failed = Atomics.load(this.control, CONTROL.FAILED);
-      if (failed !== 0) {
-        const message = failureText(this.control, this.buffers.error);
-        Atomics.store(this.control, CONTROL.FAILED, 0);
-        // Let the others finish the step before the error unwinds (they write shared memory).
-        while (Atomics.load(this.control, CONTROL.DONE) < replicas && performance.now() < deadline)
-          Atomics.wait(this.control, CONTROL.DONE, Atomics.load(this.control, CONTROL.DONE), 50);
-        throw new ReplicaError(`replica thread ${failed}: ${message}`);
-      }
-      if (done >= replicas) return;
-      if (performance.now() > deadline)
-        throw new ReplicaError(`replica threads did not answer within ${this.timeoutMs / 1000} s`);
-      Atomics.wait(this.control, CONTROL.DONE, done, 1000);
-    }
+    waitFor(
+      this.control,
+      CONTROL.ARRIVED,
+      (value) => value >= arrived && Atomics.load(this.control, CONTROL.FAILED) === 0,
+      () => {
+        const failed = Atomics.load(this.control, CONTROL.FAILED);
+        if (failed !== 0) {
+          const message = failureText(this.control, this.buffers.error);
+          throw new ReplicaError(`replica thread ${failed}: ${message}`);
+        }
+        if (performance.now() > deadline)
+          throw new ReplicaError(`replica threads did not answer within ${this.timeoutMs / 1000} s`);
+      },
+    );
+  }
+
+  /** Keeps the main thread's trainable weights after the last update ({@link finalWeights}). */
+  finished(): void {
+    this.last = this.flow.trainableVariables.map((v) => Float32Array.from(v.dataSync()));
+  }
+
+  /**
+   * The main thread's trainable weights after the run's last update (`trainableVariables` order),
+   * which every replica must hold, or null when the run did not finish.
+   */
+  finalWeights(): Float32Array[] | null {
+    return this.last;
   }
 
   /**
    * Stops the replica threads and returns each one's trainable weights as it last held them (for
-   * the check that replicas compute on the main thread's broadcast), null for a thread that did not answer.
+   * the check that they made the main thread's updates, {@link finalWeights}), null for a thread that did not answer.
    */
   async close(): Promise<(Float32Array[] | null)[]> {
     const answers = this.workers.map(
@@ -274,25 +385,10 @@ export class ReplicaPool implements ShardedGradients {
     Atomics.store(this.control, CONTROL.COMMAND, COMMAND.STOP);
     Atomics.add(this.control, CONTROL.SEQUENCE, 1);
     Atomics.notify(this.control, CONTROL.SEQUENCE);
+    // A replica may wait for the others' outputs of a step the main thread gave up.
+    Atomics.notify(this.control, CONTROL.ARRIVED);
     const weights = await Promise.all(answers);
     await Promise.all(this.workers.map((w) => w.terminate()));
     return weights;
-  }
-
-  /**
-   * The trainable weights of the last step's broadcast (host copies, `trainableVariables` order), as
-   * the replicas computed that step's gradients on them.
-   */
-  broadcastWeights(): Float32Array[] {
-    const starts: number[] = [];
-    let offset = 0;
-    for (const v of this.flow.variables) {
-      starts.push(offset);
-      offset += v.size;
-    }
-    return this.flow.trainableVariables.map((v) => {
-      const start = starts[this.flow.variables.indexOf(v as tf.Variable)] as number;
-      return this.weights.slice(start, start + v.size);
-    });
   }
 }

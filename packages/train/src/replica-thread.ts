@@ -10,7 +10,20 @@ import {
   type Flow,
 } from '@bijective/core';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { COMMAND, CONTROL, REPLICA_KIND, reportFailure, sizeOf, type ReplicaInit } from './replica-layout.js';
+import { Adam } from './adam.js';
+import { clippedAdamUpdate } from './guarded-optimiser.js';
+import {
+  COMMAND,
+  CONTROL,
+  REPLICA_KIND,
+  SYNC,
+  reportFailure,
+  sizeOf,
+  waitFor,
+  type ReplicaInit,
+} from './replica-layout.js';
+import { logProbInBatches } from './evaluate.js';
+import { reduceShards, writeShard } from './replica-reduce.js';
 
 /**
  * Whether this thread is a replica thread started by `fitParallel`; the worker module passed as
@@ -27,24 +40,30 @@ export function isReplicaThread(): boolean {
   return !isMainThread && (workerData as Partial<ReplicaInit> | null)?.kind === REPLICA_KIND;
 }
 
-/** Copies the broadcast weights into the replica's variables. */
-function assignShared(variables: readonly tf.Variable[], weights: Float32Array): void {
+/** Copies the broadcast weights into the replica's variables: every one, or only those not in `skip`. */
+function assignShared(
+  variables: readonly tf.Variable[],
+  weights: Float32Array,
+  skip: ReadonlySet<tf.Variable>,
+): void {
   let offset = 0;
   for (const v of variables) {
-    // slice: a private copy (the backend may keep the array, and the main thread rewrites the buffer).
-    const t = tf.tensor(weights.slice(offset, offset + v.size), v.shape, v.dtype);
-    v.assign(t);
-    t.dispose();
+    if (!skip.has(v)) {
+      // slice: a private copy (the backend may keep the array, and the main thread rewrites the buffer).
+      const t = tf.tensor(weights.slice(offset, offset + v.size), v.shape, v.dtype);
+      v.assign(t);
+      t.dispose();
+    }
     offset += v.size;
   }
 }
 
-/** One step of replica `index`: the loss and flattened gradients of its shard, written to `output`. */
-function shardStep(flow: Flow, init: ReplicaInit, control: Int32Array, output: Float32Array): void {
-  const rows = Atomics.load(control, CONTROL.ROWS + 2 * init.index);
-  const seed = Atomics.load(control, CONTROL.ROWS + 2 * init.index + 1) >>> 0;
-  output.fill(0);
-  if (rows === 0) return;
+/** One step's shard of replica `index`: its loss and flattened gradients, written to `output`. */
+function shardStep(flow: Flow, init: ReplicaInit, rows: number, seed: number, output: Float32Array): void {
+  if (rows === 0) {
+    output.fill(0);
+    return;
+  }
   const input = new Float32Array(init.buffers.inputs[init.index - 1] as SharedArrayBuffer);
   const rowSize = sizeOf(init.rowShape);
   const contextSize = init.contextShape ? sizeOf(init.contextShape) : 0;
@@ -60,24 +79,40 @@ function shardStep(flow: Flow, init: ReplicaInit, control: Int32Array, output: F
         () => record.penalise(flow.trainingLoss(x, { context, record, seed })),
         trainable,
       );
-      output[0] = value.dataSync()[0] as number;
-      let offset = 1;
-      for (const v of trainable) {
-        const g = grads[v.name];
-        if (g) output.set(g.dataSync(), offset);
-        offset += v.size;
-      }
+      writeShard(output, value, grads, trainable);
     });
   } finally {
     record.dispose();
   }
 }
 
+/** This replica's share of the validation rows (`rows` of them), from shared memory. */
+function validationShare(init: ReplicaInit, rows: number): { rows: tf.Tensor; context?: tf.Tensor } {
+  const input = new Float32Array(init.buffers.validation[init.index - 1] as SharedArrayBuffer);
+  const rowSize = sizeOf(init.rowShape);
+  const contextSize = init.contextShape ? sizeOf(init.contextShape) : 0;
+  return {
+    rows: tf.tensor(input.slice(0, rows * rowSize), [rows, ...init.rowShape]),
+    ...(init.contextShape
+      ? {
+          context: tf.tensor(input.slice(rows * rowSize, rows * (rowSize + contextSize)), [
+            rows,
+            ...init.contextShape,
+          ]),
+        }
+      : {}),
+  };
+}
+
+/** The replica was stopped while it waited for the other threads' outputs. */
+class Stopped extends Error {}
+
 /**
  * The body of a replica thread of `fitParallel`: imports the plugins it was given, selects the main
- * thread's backend, loads the flow from the model bytes, then per step copies the broadcast weights,
- * computes the loss gradient of its shard of the minibatch and writes it to shared memory, until
- * the main thread stops it. Returns when stopped; throws outside a replica thread.
+ * thread's backend, loads the flow from the model bytes, then per step computes the loss gradient
+ * of its shard of the minibatch, writes it to shared memory, waits for the other threads' and
+ * applies the same averaged, clipped Adam update as the main thread to its own weights, until the
+ * main thread stops it. Returns when stopped; throws outside a replica thread.
  *
  * @example
  * ```ts
@@ -112,21 +147,98 @@ export async function serveReplica(): Promise<void> {
   }
   parentPort?.postMessage({ type: 'ready' });
   const weights = new Float32Array(init.buffers.weights);
-  const output = new Float32Array(init.buffers.outputs[init.index - 1] as SharedArrayBuffer);
+  const scalars = new Float64Array(init.buffers.scalars);
+  const outputs = init.buffers.outputs.map((b) => new Float32Array(b));
+  const trainable = flow.trainableVariables as tf.Variable[];
+  const trainableSet = new Set<tf.Variable>(trainable);
+  const adam = new Adam(init.optimiser);
+  if (init.adamState) adam.restore(trainable, init.adamState);
+  const { threads, index } = init;
+  const stopped = (): void => {
+    if (Atomics.load(control, CONTROL.COMMAND) === COMMAND.STOP) throw new Stopped();
+  };
+  const sums = new Float64Array(init.buffers.sums);
+  let validation: { rows: tf.Tensor; context?: tf.Tensor } | null = null;
+  const fail = (e: unknown): void =>
+    reportFailure(control, init.buffers.error, index, e instanceof Error ? e.message : String(e));
   let seen = 0;
-  for (;;) {
-    Atomics.wait(control, CONTROL.SEQUENCE, seen);
-    seen = Atomics.load(control, CONTROL.SEQUENCE);
-    if (Atomics.load(control, CONTROL.COMMAND) === COMMAND.STOP) break;
-    try {
-      assignShared(flow.variables, weights);
-      shardStep(flow, init, control, output);
-    } catch (e) {
-      reportFailure(control, init.buffers.error, init.index, e instanceof Error ? e.message : String(e));
-      continue;
+  let step = 0;
+  let rounds = 0;
+  const arrive = (): void => {
+    rounds += 1;
+    Atomics.add(control, CONTROL.ARRIVED, 1);
+    Atomics.notify(control, CONTROL.ARRIVED);
+  };
+  try {
+    for (;;) {
+      waitFor(
+        control,
+        CONTROL.SEQUENCE,
+        (value) => value !== seen,
+        () => undefined,
+      );
+      seen = Atomics.load(control, CONTROL.SEQUENCE);
+      stopped();
+      // The command's orders, read before the main thread can write the next command's.
+      const command = Atomics.load(control, CONTROL.COMMAND);
+      const rows = Atomics.load(control, CONTROL.ROWS + 2 * index);
+      const seed = Atomics.load(control, CONTROL.ROWS + 2 * index + 1) >>> 0;
+      const sync = Atomics.load(control, CONTROL.SYNC);
+      try {
+        if (sync !== SYNC.NONE)
+          assignShared(flow.variables, weights, sync === SYNC.ALL ? new Set() : trainableSet);
+      } catch (e) {
+        fail(e);
+        continue;
+      }
+      if (command === COMMAND.VALIDATE) {
+        try {
+          if (Atomics.load(control, CONTROL.LOAD) === 1 || validation === null) {
+            if (validation) tf.dispose([validation.rows, validation.context ?? []].flat());
+            validation = validationShare(init, rows);
+          }
+          const logProb = logProbInBatches(flow, validation.rows, { context: validation.context });
+          sums[index] = logProb.reduce((a, b) => a + b, 0);
+        } catch (e) {
+          fail(e);
+          continue;
+        }
+        arrive();
+        continue;
+      }
+      const learningRate = scalars[0] as number;
+      const shardRows = Array.from({ length: threads }, (_, k) =>
+        Atomics.load(control, CONTROL.ROWS + 2 * k),
+      );
+      const parity = step & 1;
+      const mine = outputs.slice(parity * threads, (parity + 1) * threads);
+      try {
+        shardStep(flow, init, rows, seed, mine[index] as Float32Array);
+      } catch (e) {
+        fail(e);
+        continue;
+      }
+      step += 1;
+      arrive();
+      const complete = threads * rounds;
+      waitFor(control, CONTROL.ARRIVED, (value) => value >= complete, stopped);
+      try {
+        // Every thread reduces the same outputs in the same order and makes the same update.
+        const total = shardRows.reduce((a, b) => a + b, 0);
+        tf.tidy(() => {
+          const shares = shardRows.map((r) => r / total);
+          const { value, grads } = reduceShards(mine, shares, trainable);
+          clippedAdamUpdate(adam, trainable, value, grads, learningRate, init.optimiser.clipNorm);
+        });
+      } catch (e) {
+        fail(e);
+      }
     }
-    Atomics.add(control, CONTROL.DONE, 1);
-    Atomics.notify(control, CONTROL.DONE);
+  } catch (e) {
+    if (!(e instanceof Stopped)) throw e;
+  } finally {
+    adam.dispose();
+    if (validation) tf.dispose([validation.rows, validation.context ?? []].flat());
   }
   // Stopped: hand back the trainable weights as this replica holds them, so the main thread can check
   // them (running statistics such as BatchNorm's are the replica's own until the next broadcast).

@@ -5,7 +5,7 @@
 // validation split: 20000 rows of moons, 10% of the table).
 // Usage: ZUKO_PATH=/path/to/zuko node tools/bench/run.mjs tools/bench/src/cli-loop-speed.ts
 //   [--flows realnvp,maf,nsf] [--workloads moons,table16] [--steps 1000] [--val-every 250]
-//   [--threads 1,2] [--python PATH] [--no-zuko] [--json]
+//   [--threads 1,2] [--python PATH] [--no-zuko] [--json] [--bundle PATH]
 // ZUKO_PATH is a checkout of zuko (its directory holding the `zuko` package); needs torch.
 // Our steps/s are read from the CLI's own progress lines (stderr, a line per tenth of the run):
 // the rate between the first (10%) and the last (100%) line, so start-up, data generation and the
@@ -14,7 +14,7 @@
 // script times the same window on both clocks. On a loaded machine the CPU-time ratios are the
 // steadier ones for one thread; threads only pay in wall clock. Each workload runs zuko, then ours at each thread count, back to back.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +30,7 @@ const { values: args } = parseArgs({
     python: { type: 'string' },
     'no-zuko': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    bundle: { type: 'string' },
   },
 });
 
@@ -98,31 +99,68 @@ function run(
   });
 }
 
-/** CPU seconds (user + system, every thread) a process has used so far, from /proc (Linux). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** CPU seconds (user + system) in a /proc stat file: of every thread of a process, or of one thread. */
+function cpuOf(path: string): number {
+  const stat = readFileSync(path, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 of stat (11 and 12 after the command name), in ticks of 1/100 s.
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** CPU seconds a process has used so far, every thread (Linux). */
+const cpuSeconds = (pid: number): number => cpuOf(`/proc/${pid}/stat`);
+
+/** CPU seconds of each thread of a process so far, by thread id (Linux). */
+function threadCpuSeconds(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      out.set(tid, cpuOf(`/proc/${pid}/task/${tid}/stat`));
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
+}
+
 const PROGRESS = /step (\d+)\/\d+ \(\d+%\).*? ([\d.]+) steps\/s/g;
 
-/** The CPU seconds of the CLI process at each progress line, read as the line arrives. */
-function cpuAtProgress(): { seen: Map<number, number>; onStderr: (chunk: string, pid: number) => void } {
+/** The CPU seconds of the CLI process (and of each of its threads) at each progress line, read as the line arrives. */
+function cpuAtProgress(): {
+  seen: Map<number, number>;
+  threads: Map<number, Map<string, number>>;
+  onStderr: (chunk: string, pid: number) => void;
+} {
   const seen = new Map<number, number>();
+  const threads = new Map<number, Map<string, number>>();
   return {
     seen,
+    threads,
     onStderr: (chunk, pid) => {
       for (const m of chunk.matchAll(PROGRESS)) {
         try {
           seen.set(Number(m[1]), cpuSeconds(pid));
+          threads.set(Number(m[1]), threadCpuSeconds(pid));
         } catch {
           // the process already ended
         }
       }
     },
   };
+}
+
+/**
+ * Steps per CPU second of the busiest thread between the first and the last progress line: the
+ * rate the run would reach with a core to each thread and no wait for wake-ups (an upper bound
+ * that the machine's load does not move much, unlike the wall clock).
+ */
+function busiestThreadRate(stderr: string, threads: Map<number, Map<string, number>>): number {
+  const steps = [...stderr.matchAll(PROGRESS)].map((m) => Number(m[1]));
+  const [first, last] = [threads.get(steps[0] as number), threads.get(steps.at(-1) as number)];
+  if (!first || !last) return NaN;
+  let busiest = 0;
+  for (const [tid, cpu] of last) busiest = Math.max(busiest, cpu - (first.get(tid) ?? 0));
+  return ((steps.at(-1) as number) - (steps[0] as number)) / busiest;
 }
 
 /**
@@ -142,13 +180,18 @@ function loopRate(stderr: string, cpu: Map<number, number>): { wall: number; cpu
   return { wall: steps / (last.seconds - first.seconds), cpu: steps / cpuSpent };
 }
 
-const built = spawnSync(process.execPath, [join(root, 'apps/cli/build.mjs')], { stdio: 'inherit' });
-if (built.status !== 0) process.exit(1);
-const cli = join(root, 'apps/cli/dist/bijective.mjs');
+// --bundle: an already built CLI bundle (e.g. another version's, for an A/B), else this tree's, built now.
+if (!args.bundle) {
+  const built = spawnSync(process.execPath, [join(root, 'apps/cli/build.mjs')], { stdio: 'inherit' });
+  if (built.status !== 0) process.exit(1);
+}
+const cli = resolve(args.bundle ?? join(root, 'apps/cli/dist/bijective.mjs'));
 
 interface Rate {
   wall: number;
   cpu: number;
+  /** Ours: steps per CPU second of the busiest thread. */
+  busiest?: number;
 }
 
 interface Row {
@@ -217,7 +260,7 @@ for (const key of list(args.workloads)) {
         cpu.onStderr,
       );
       if (r.status !== 0) throw new Error(`bijective train failed:\n${r.err}`);
-      row.ours[threads] = loopRate(r.err, cpu.seen);
+      row.ours[threads] = { ...loopRate(r.err, cpu.seen), busiest: busiestThreadRate(r.err, cpu.threads) };
       row.valNll[threads] = (
         JSON.parse(r.out.trim().split('\n').pop() as string) as { valNll: number }
       ).valNll;
@@ -240,7 +283,7 @@ const best = (rates: Record<number, Rate>): number | undefined =>
   );
 const head = ['workload', 'flow'];
 for (const t of threadCounts) head.push(`zuko ${t}T wall`, `zuko ${t}T CPU`);
-for (const t of threadCounts) head.push(`ours ${t}T wall`, `ours ${t}T CPU`);
+for (const t of threadCounts) head.push(`ours ${t}T wall`, `ours ${t}T CPU`, `ours ${t}T busiest thread`);
 head.push(`ours ${t0}T / zuko ${t0}T (wall)`, `ours ${t0}T / zuko ${t0}T (CPU)`);
 if (threadCounts.length > 1) head.push(`${tN}T / ${t0}T (wall)`, 'our best / zuko best (wall)');
 console.log(`| ${head.join(' | ')} |`);
@@ -248,13 +291,13 @@ console.log(`|${head.map(() => '---').join('|')}|`);
 for (const r of rows) {
   const cells = [r.workload, r.flow];
   for (const t of threadCounts) cells.push(f(r.zuko[t]?.wall), f(r.zuko[t]?.cpu));
-  for (const t of threadCounts) cells.push(f(r.ours[t]?.wall), f(r.ours[t]?.cpu));
+  for (const t of threadCounts) cells.push(f(r.ours[t]?.wall), f(r.ours[t]?.cpu), f(r.ours[t]?.busiest));
   cells.push(ratio(r.ours[t0]?.wall, r.zuko[t0]?.wall), ratio(r.ours[t0]?.cpu, r.zuko[t0]?.cpu));
   if (threadCounts.length > 1)
     cells.push(ratio(r.ours[tN]?.wall, r.ours[t0]?.wall), ratio(best(r.ours), best(r.zuko)));
   console.log(`| ${cells.join(' | ')} |`);
 }
 console.log(
-  '(training-loop steps per second of wall clock and per CPU second of the process, all its threads; validation included)',
+  '(training-loop steps per second of wall clock, per CPU second of the process (all its threads) and per CPU second of its busiest thread; validation included)',
 );
 rmSync(dir, { recursive: true, force: true });

@@ -18,6 +18,7 @@ import {
   type FitState,
 } from '@bijective/train';
 import { MAX_THREADS, fitParallel } from '@bijective/train/node';
+import { autoThreadsHere } from '../auto-threads.js';
 import { saveFlowToDirectory } from '@bijective/core/node';
 import {
   bitsPerDim,
@@ -155,8 +156,8 @@ export interface TrainSettings {
   maxSeconds?: number;
   /** `--batch` (undefined: the flow's recommendation). */
   batch?: number;
-  /** `--threads`: threads computing each step (data parallel). */
-  threads: number;
+  /** `--threads`: threads computing each step (data parallel), or `auto` (see `autoThreads`). */
+  threads: number | 'auto';
   /** `--lr` (undefined: the recipe's). */
   lr?: number;
   /** `--clip-norm`. */
@@ -231,7 +232,7 @@ export function readTrainSettings(args: ParsedArgs): TrainSettings {
     steps: args.values.has('steps') ? intOption(args, 'steps', 1, 1, 1e9) : undefined,
     maxSeconds: positiveOption(args, 'max-seconds', 1e9),
     batch: args.values.has('batch') ? intOption(args, 'batch', 1, 1, 1e7) : undefined,
-    threads: intOption(args, 'threads', 1, 1, MAX_THREADS),
+    threads: args.values.get('threads') === 'auto' ? 'auto' : intOption(args, 'threads', 1, 1, MAX_THREADS),
     lr,
     clipNorm: positiveOption(args, 'clip-norm'),
     seed: intOption(args, 'seed', 0, 0, 2 ** 31 - 1),
@@ -776,10 +777,19 @@ async function trainWith(
   };
   const variational = variationalGlow(flow.bijector) !== null;
   try {
-    if (settings.threads > batch)
+    if (settings.threads !== 'auto' && settings.threads > batch)
       throw new UsageError(
         `--threads ${settings.threads} exceeds --batch ${batch}: each thread needs rows of the minibatch`,
       );
+    const threads =
+      settings.threads === 'auto'
+        ? autoThreadsHere(
+            batch,
+            flow.trainableVariables.reduce((n, v) => n + v.size, 0),
+          )
+        : { threads: settings.threads, reason: null };
+    if (threads.reason !== null && !settings.quiet && !settings.json)
+      say(`--threads auto: ${threads.reason}`);
     // A fold's curve starts at the initial flow (step 0: the Gaussian copula of the table recipe).
     const initialValNll = fold
       ? meanNll(rowLogDensities(flow, validation, levels, logVolume, nllRows))
@@ -857,7 +867,7 @@ async function trainWith(
                 );
               },
             },
-            settings.threads,
+            threads.threads,
             plugins,
           );
     progress.finish();

@@ -1,0 +1,55 @@
+import { availableParallelism, loadavg } from 'node:os';
+
+/**
+ * Multiply-adds of one step's shard below which a second thread does not pay (minibatch rows per
+ * thread × trainable weights): each thread pays the step's fixed cost (kernel dispatch, the tape,
+ * the update) in full, and only the arithmetic divides (docs/benchmarks.md, "The CLI's training
+ * loop against zuko, and `train --threads`").
+ */
+export const AUTO_THREADS_MIN_WORK = 4_000_000;
+
+/** What `--threads auto` sees of the machine and the run. */
+export interface AutoThreadsInput {
+  /** Cores the process may use (`os.availableParallelism()`). */
+  cores: number;
+  /** The 1-minute load average (`os.loadavg()[0]`). */
+  load: number;
+  /** Minibatch rows. */
+  batch: number;
+  /** Trainable weights of the flow. */
+  weights: number;
+}
+
+/**
+ * `--threads auto`'s choice: the most threads t (up to the cores and the rows) such that the
+ * t − 1 added threads find idle cores (cores − load ≥ t − 1, with the 1-minute load average taken
+ * before training, this process's own thread counted in it) and each shard's arithmetic
+ * (batch / t rows × weights) stays at or above {@link AUTO_THREADS_MIN_WORK}; 1 otherwise.
+ * Returns the count and the reason in words.
+ */
+export function autoThreads({ cores, load, batch, weights }: AutoThreadsInput): {
+  threads: number;
+  reason: string;
+} {
+  const free = cores - load;
+  let threads = 1;
+  for (let t = 2; t <= Math.min(cores, batch); t++) {
+    if (free < t - 1 || (batch / t) * weights < AUTO_THREADS_MIN_WORK) break;
+    threads = t;
+  }
+  const work = `${batch} rows × ${weights} weights`;
+  const reason =
+    threads > 1
+      ? `${threads} threads: ${cores} cores at load ${load.toFixed(1)}, ${work} per step`
+      : cores < 2
+        ? '1 thread: one core'
+        : free < 1
+          ? `1 thread: ${cores} cores at load ${load.toFixed(1)} leave no core free`
+          : `1 thread: ${work} per step is too little to share out`;
+  return { threads, reason };
+}
+
+/** {@link autoThreads} on this machine now. */
+export function autoThreadsHere(batch: number, weights: number): { threads: number; reason: string } {
+  return autoThreads({ cores: availableParallelism(), load: loadavg()[0] ?? 0, batch, weights });
+}
