@@ -15,6 +15,7 @@ import {
 import type { OdeSolver } from '@bijective/ode';
 import type { TraceEstimator } from '@bijective/trace';
 import { minibatchOtPairing } from './assignment.js';
+import { updateAverage } from './average-kernel.js';
 import { guidedSolve, type GuidedField } from './guided-solve.js';
 import {
   FLOW_MATCHING_SCHEMA,
@@ -129,20 +130,13 @@ export class FlowMatching extends BaseBijector {
   /**
    * After each optimiser update (`fit` calls it): moves the average towards the trained weights,
    * w̄ ← d·w̄ + (1 − d)·w with d = min(ema, (1 + n)/(10 + n)) after n updates (the warm-up of
-   * TensorFlow's ExponentialMovingAverage; Polyak & Juditsky 1992 for averaging iterates).
+   * TensorFlow's ExponentialMovingAverage; Polyak & Juditsky 1992 for averaging iterates), as one kernel.
    */
   afterTrainingStep(): void {
     const average = this.averageField;
     const count = this.averageUpdates;
     if (average === null || count === null) return;
-    tf.tidy(() => {
-      const d = tf.minimum(this.options.ema, tf.div(tf.add(count, 1), tf.add(count, 10)));
-      const trained = this.field.variables;
-      average.variables.forEach((a, i) => {
-        a.assign(tf.add(tf.mul(a, d), tf.mul(trained[i] as tf.Variable, tf.sub(1, d))));
-      });
-      count.assign(tf.add(count, 1));
-    });
+    updateAverage(count, average.variables, this.field.variables, this.options.ema);
   }
 
   /** `{name: 'flow-matching', options}` with every default filled in. */

@@ -11,18 +11,24 @@
 // seed s) and draws the samples (seed 7 + s); the summary gives each flow's mean ± standard error
 // over the seeds and, paired by seed, flow matching's difference to each other flow.
 // `--fm-check-solver` also samples each flow-matching model from the same noise with dopri5 at
-// rtol = atol = 1e-6 (the sampling error of the default solver).
+// rtol = atol = 1e-6 (the sampling error of the default solver). `--fm-check-average`, for a model
+// trained with `ema` > 0, also samples the trained weights (not their average) from the same noise:
+// the average's effect, paired, from one training run. The summary adds, for each paired
+// difference, its ratio to its standard error and the seeds on which flow matching is at or below
+// the other flow.
 // Usage: node tools/bench/run.mjs tools/bench/src/fm-samples.ts [--data moons,8gaussians]
 //   [--flows flow-matching,realnvp,ffjord] [--seconds 30] [--clock cpu|wall] [--backend wasm]
 //   [--fm-options '{"ema":0}'] [--fm-lr 2e-3] [--fm-batch 128] [--seeds 1,2,3] [--fm-check-solver]
+//   [--fm-check-average]
 import { parseArgs } from 'node:util';
-import { useBackend, type Flow, type JsonObject } from '@bijective/core';
+import { useBackend, type Chain, type Flow, type JsonObject } from '@bijective/core';
 import { fit } from '@bijective/train';
 import '@bijective/backend-cpu';
 import '@bijective/backend-wasm';
 import '@bijective/cnf';
 import '@bijective/coupling';
 import '@bijective/datasets';
+import type { FlowMatching } from '@bijective/flow-matching';
 import '@bijective/flow-matching';
 import {
   cliLikeFlow,
@@ -50,6 +56,7 @@ const { values: args } = parseArgs({
     'fm-lr': { type: 'string' },
     'fm-batch': { type: 'string' },
     'fm-check-solver': { type: 'boolean', default: false },
+    'fm-check-average': { type: 'boolean', default: false },
     seeds: { type: 'string', default: '2' },
   },
 });
@@ -69,15 +76,37 @@ function tightSamples(flow: Flow, rows: Float32Array, options: JsonObject, seed:
   return out;
 }
 
+/** The flow-matching link of a flow `cliLikeFlow` built. */
+const fmLink = (flow: Flow) => (flow.bijector as Chain).bijectors[0] as FlowMatching;
+
+/** Samples of a flow-matching model from its trained weights, not their moving average (same noise). */
+function trainedSamples(flow: Flow, rows: Float32Array, options: JsonObject, seed: number): Float32Array {
+  // The same standardisation (from the same rows); the field's trained weights, no average.
+  const plain = cliLikeFlow('flow-matching', rows, { ...options, ema: 0 });
+  const trained = fmLink(flow).field.variables;
+  fmLink(plain).field.variables.forEach((v, i) => v.assign(trained[i] as tf.Variable));
+  const out = sampleRows(plain, N, seed);
+  plain.dispose();
+  return out;
+}
+
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 /** Standard error of the mean (0 for one value). */
 const se = (v: number[]) =>
   v.length < 2 ? 0 : Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1) / v.length);
 const pm = (v: number[]) => `${mean(v).toExponential(2)} ± ${se(v).toExponential(1)}`;
+/** A paired difference a − b over seeds: mean ± s.e., its ratio to the s.e., and the seeds with a ≤ b. */
+const paired = (a: number[], b: number[]) => {
+  const d = a.map((v, i) => v - (b[i] as number));
+  const ratio = se(d) > 0 ? (mean(d) / se(d)).toFixed(1) : 'n/a';
+  return `${pm(d)} (${ratio} s.e.; ≤ on ${d.filter((v) => v <= 0).length} of ${d.length} seeds)`;
+};
+const check = args['fm-check-solver'];
+const average = args['fm-check-average'];
 
 const lines = [
-  `| data | flow | seed | steps | wall s | CPU s | ms/step | energy distance (10k vs 10k) |${args['fm-check-solver'] ? ' same, dopri5 1e-6 |' : ''} floor (data vs data) | worst mode-share error (data vs data) | energy distance, modes reweighted | RMS distance to the support (data) | load before / after |`,
-  `| --- | --- | --- | --- | --- | --- | --- | --- |${args['fm-check-solver'] ? ' --- |' : ''} --- | --- | --- | --- | --- |`,
+  `| data | flow | seed | steps | wall s | CPU s | ms/step | energy distance (10k vs 10k) |${check ? ' same, dopri5 1e-6 |' : ''}${average ? ' same, trained weights |' : ''} floor (data vs data) | worst mode-share error (data vs data) | energy distance, modes reweighted | RMS distance to the support (data) | load before / after |`,
+  `| --- | --- | --- | --- | --- | --- | --- | --- |${check ? ' --- |' : ''}${average ? ' --- |' : ''} --- | --- | --- | --- | --- |`,
 ];
 const summary = [
   '| data | flow | energy distance, mean ± s.e. over seeds | paired difference to flow matching |',
@@ -93,13 +122,17 @@ for (const data of args.data.split(',')) {
   const floorShare = worstShareError(modeShares(data, other), freshShares);
   const freshSpread = supportDistance(data, fresh);
   const results = new Map<string, number[]>();
-  for (const name of flows) {
-    const settings = recommended(name);
-    const fm = name === 'flow-matching';
-    const batchSize = fm && args['fm-batch'] ? Number(args['fm-batch']) : settings.batchSize;
-    const learningRate = fm && args['fm-lr'] ? Number(args['fm-lr']) : settings.learningRate;
-    const eds: number[] = [];
-    for (const seed of seeds) {
+  const tightEds: number[] = [];
+  const trainedEds: number[] = [];
+  for (const name of flows) results.set(name, []);
+  // Seed by seed, every flow: a run cut short still holds complete pairs.
+  for (const seed of seeds) {
+    for (const name of flows) {
+      const settings = recommended(name);
+      const fm = name === 'flow-matching';
+      const batchSize = fm && args['fm-batch'] ? Number(args['fm-batch']) : settings.batchSize;
+      const learningRate = fm && args['fm-lr'] ? Number(args['fm-lr']) : settings.learningRate;
+      const eds = results.get(name) as number[];
       const options = fm ? { ...fmOptions, seed } : { seed };
       const flow = cliLikeFlow(name, rows, options);
       const loadBefore = load().split(',')[0];
@@ -122,27 +155,37 @@ for (const data of args.data.split(',')) {
       const balancedEd = energyDistance(rebalanced(data, samples, freshShares), fresh);
       const spread = supportDistance(data, samples);
       eds.push(ed);
-      const tight =
-        fm && args['fm-check-solver']
-          ? ` ${energyDistance(tightSamples(flow, rows, options, 7 + seed), fresh).toExponential(2)} |`
-          : args['fm-check-solver']
-            ? ' |'
-            : '';
+      let tight = check ? ' |' : '';
+      if (fm && check) {
+        tightEds.push(energyDistance(tightSamples(flow, rows, options, 7 + seed), fresh));
+        tight = ` ${(tightEds.at(-1) as number).toExponential(2)} |`;
+      }
+      let trained = average ? ' |' : '';
+      if (fm && average) {
+        trainedEds.push(energyDistance(trainedSamples(flow, rows, options, 7 + seed), fresh));
+        trained = ` ${(trainedEds.at(-1) as number).toExponential(2)} |`;
+      }
       lines.push(
-        `| ${data} | ${name} | ${seed} | ${result.steps} | ${wall.toFixed(0)} | ${cpu.toFixed(0)} | ${(1000 * result.secondsPerStep).toFixed(1)} | ${ed.toExponential(2)} |${tight} ${floor.toExponential(2)} | ${shareError.toFixed(4)} (${floorShare.toFixed(4)}) | ${balancedEd.toExponential(2)} | ${spread.toFixed(4)} (${freshSpread.toFixed(4)}) | ${loadBefore} / ${loadAfter} |`,
+        `| ${data} | ${name} | ${seed} | ${result.steps} | ${wall.toFixed(0)} | ${cpu.toFixed(0)} | ${(1000 * result.secondsPerStep).toFixed(1)} | ${ed.toExponential(2)} |${tight}${trained} ${floor.toExponential(2)} | ${shareError.toFixed(4)} (${floorShare.toFixed(4)}) | ${balancedEd.toExponential(2)} | ${spread.toFixed(4)} (${freshSpread.toFixed(4)}) | ${loadBefore} / ${loadAfter} |`,
       );
       console.error(lines[lines.length - 1]);
       flow.dispose();
     }
-    results.set(name, eds);
   }
   const fmEds = results.get('flow-matching');
   for (const [name, eds] of results) {
-    const paired =
-      fmEds && name !== 'flow-matching'
-        ? pm(fmEds.map((v, i) => v - (eds[i] as number))) + ' (FM − this)'
-        : '';
-    summary.push(`| ${data} | ${name} | ${pm(eds)} | ${paired} |`);
+    const difference = fmEds && name !== 'flow-matching' ? paired(fmEds, eds) + ' (FM − this)' : '';
+    summary.push(`| ${data} | ${name} | ${pm(eds)} | ${difference} |`);
+  }
+  if (fmEds && tightEds.length > 0) {
+    summary.push(
+      `| ${data} | flow-matching, dopri5 1e-6 | ${pm(tightEds)} | ${paired(fmEds, tightEds)} (default solver − tight) |`,
+    );
+  }
+  if (fmEds && trainedEds.length > 0) {
+    summary.push(
+      `| ${data} | flow-matching, trained weights | ${pm(trainedEds)} | ${paired(fmEds, trainedEds)} (average − trained) |`,
+    );
   }
   x.dispose();
 }
