@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TfjsInternalsError } from './internals.js';
 
-/** What a {@link multiOutputOp}'s forward returns: its outputs and the gradient of each input. */
+/** What a {@link multiOutputOp}'s forward returns: its outputs and the gradient of each input. @internal */
 export interface MultiOutputOpResult {
   /** The op's outputs (new tensors). */
   values: tf.Tensor[];
