@@ -145,11 +145,15 @@ export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
   // Likewise the field's variables, packed once per backpropagated solve: each evaluation's parameter
   // gradient is then one tensor, accumulated with one add (not one per variable).
   const packed = adjoint || context !== undefined ? undefined : field.packedVariables();
+  // The unconditional tanh field on the wasm kernels evaluates T f, its VJPs and their contraction
+  // with the probes as one kernel (and one backward), which also counts its backward evaluations.
+  const traceKernel = context === undefined && field.traceKernelAvailable();
   const dynamics: VectorField = (s, state) => {
     if (forwardDone && adjoint) countBackwardCall();
     const z = state[0] as tf.Tensor2D;
     const T = solveT ?? endTimeTensor(endTime);
-    const t = tf.mul(T, s) as tf.Scalar;
+    let time: tf.Scalar | undefined;
+    const t = () => (time ??= tf.mul(T, s) as tf.Scalar);
     const c = contextOf() as tf.Tensor2D | undefined;
     // Estimators evaluate f on m stacked copies of the batch (probes along the batch): tile the context alike.
     const contextFor = (rows: number) =>
@@ -158,14 +162,15 @@ export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
       value: tf.mul(r.value, T),
       vjp: tf.mul(r.vjp, T),
     });
+    let counted = false;
     const g: BatchFunction = Object.assign(
-      (x: tf.Tensor) => tf.mul(field.apply(x as tf.Tensor2D, t, contextFor(x.shape[0] as number)), T),
+      (x: tf.Tensor) => tf.mul(field.apply(x as tf.Tensor2D, t(), contextFor(x.shape[0] as number)), T),
       {
         valueAndVjp: (x: tf.Tensor, e: tf.Tensor) =>
           scaled(
             field.valueAndVjp(
               x as tf.Tensor2D,
-              t,
+              t(),
               e as tf.Tensor2D,
               contextFor(x.shape[0] as number),
               packed,
@@ -175,13 +180,28 @@ export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
         ...(c === undefined
           ? {
               valueAndVjps: (x: tf.Tensor, e: tf.Tensor) =>
-                scaled(field.valueAndVjp(x as tf.Tensor2D, t, e as tf.Tensor2D, undefined, packed)),
+                scaled(field.valueAndVjp(x as tf.Tensor2D, t(), e as tf.Tensor2D, undefined, packed)),
+            }
+          : {}),
+        ...(traceKernel
+          ? {
+              valueAndTrace: (x: tf.Tensor, probes: tf.Tensor, weight: number) => {
+                counted = !adjoint;
+                return field.scaledValueAndTrace(x as tf.Tensor2D, {
+                  probes,
+                  s,
+                  T,
+                  weight,
+                  ...(packed ? { packed } : {}),
+                  ...(adjoint ? {} : { onBackward: countBackwardCall }),
+                });
+              },
             }
           : {}),
       },
     );
     const result = estimator.estimate(g, z, probe(), { frobenius: spec.jacobian });
-    const dz = adjoint ? result.value : countBackward(result.value, countBackwardCall);
+    const dz = adjoint || counted ? result.value : countBackward(result.value, countBackwardCall);
     const out: tf.Tensor[] = [dz, result.trace];
     if (spec.kinetic) out.push(tf.div(tf.sum(tf.square(result.value), 1), T));
     if (spec.jacobian) {

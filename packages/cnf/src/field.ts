@@ -12,6 +12,7 @@ import { affine, matMul } from './linear.js';
 import { squashAtTimes } from './squash-at-times-kernel.js';
 import { packSquashParams, squashVjpOp, type SquashVjpOp } from './squash-vjp-op.js';
 import { wasmSquashFieldAvailable } from './squash-wasm-kernels.js';
+import { squashTraceOp, type SquashTraceCall, type SquashTraceOp } from './squash-trace-op.js';
 
 /** Options of a {@link ConcatSquashField}. */
 export interface ConcatSquashFieldOptions {
@@ -89,6 +90,7 @@ export class ConcatSquashField {
   private readonly act: FieldActivation;
   private readonly pair: ActivationPair;
   private fused: SquashVjpOp | null = null;
+  private fusedTrace: SquashTraceOp | null = null;
 
   /** Builds and initialises the field (Glorot-uniform main kernels, U(±1/√fan_in) hypernetworks). */
   constructor(readonly options: ConcatSquashFieldOptions) {
@@ -175,6 +177,31 @@ export class ConcatSquashField {
       value: tf.slice(stacked, [0, 0], [n, -1]) as tf.Tensor2D,
       vjp: tf.slice(stacked, [rows, 0], [rows, -1]) as tf.Tensor2D,
     };
+  }
+
+  /**
+   * Whether {@link ConcatSquashField.scaledValueAndTrace} runs now: an unconditional tanh field on the
+   * wasm backend with the engine's SIMD kernels.
+   * @internal
+   */
+  traceKernelAvailable(): boolean {
+    return this.options.contextSize === 0 && this.options.activation === 'tanh' && wasmSquashFieldAvailable();
+  }
+
+  /**
+   * A CNF's dynamics on s ∈ [0, 1] and its trace estimate in one op: T f(z, sT) and
+   * T w Σ_j eⱼᵀ (∂f/∂z) eⱼ per row (FFJORD, Grathwohl et al. 2019), one wasm kernel forward and one
+   * backward, differentiable once in z, T and the variables (or `call.packed`). Only where
+   * {@link ConcatSquashField.traceKernelAvailable}; records on any open tape.
+   * @internal
+   */
+  scaledValueAndTrace(z: tf.Tensor2D, call: SquashTraceCall): { value: tf.Tensor2D; trace: tf.Tensor1D } {
+    if (!this.traceKernelAvailable())
+      throw new Error(
+        'ConcatSquashField.scaledValueAndTrace: needs an unconditional tanh field on the wasm kernels',
+      );
+    this.fusedTrace ??= squashTraceOp(this.layers);
+    return this.fusedTrace(z, call);
   }
 
   /**

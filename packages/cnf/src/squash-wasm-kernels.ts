@@ -13,21 +13,22 @@ import { squashLayerWeights, squashLayerWeightsGrad, type Buffers } from './squa
 const FORWARD = 'Bijective.WasmSquashFieldVjp';
 const BACKWARD = 'Bijective.WasmSquashFieldVjpGrad';
 
-function runtimeOf(backend: unknown, kernel: string): SimdRuntime {
+/** The SIMD runtime of a wasm backend, or an error naming the kernel. @internal */
+export function runtimeOf(backend: unknown, kernel: string): SimdRuntime {
   const runtime = simdRuntime(backend as object);
   if (!runtime) throw new Error(`${kernel}: the wasm SIMD kernels are not available on this backend`);
   return runtime;
 }
 
-/** The layer widths `[in, out]` from the parameters (W, b, W_g, b_g, W_h per layer). */
-const widthsOf = (params: readonly tf.TensorInfo[]): TanhFieldWidths =>
+/** The layer widths `[in, out]` from the parameters (W, b, W_g, b_g, W_h per layer). @internal */
+export const widthsOf = (params: readonly tf.TensorInfo[]): TanhFieldWidths =>
   Array.from({ length: params.length / 5 }, (_, l) => {
     const [i, o] = params[5 * l]!.shape as [number, number];
     return [i, o] as const;
   });
 
-/** Float offsets in the tape: the field's part first, then per layer its gate, kernel and shift. */
-function weightLayout(n: number, widths: TanhFieldWidths, probes: number) {
+/** Float offsets in the tape: the field's part first, then per layer its gate, kernel and shift. @internal */
+export function weightLayout(n: number, widths: TanhFieldWidths, probes: number) {
   let at = tanhFieldTapeSize(n, widths, probes);
   const gates: number[] = [];
   const kernels: number[] = [];
@@ -54,47 +55,80 @@ tf.registerKernel({
   kernelFunc: ({ inputs, backend }) => {
     const rt = runtimeOf(backend, FORWARD);
     const [z, e, t, ...params] = Object.values(inputs) as tf.TensorInfo[];
-    const widths = widthsOf(params);
     const n = z!.shape[0] as number;
     const probes = (e!.shape[0] as number) / n;
-    const layout = weightLayout(n, widths, probes);
+    const layout = weightLayout(n, widthsOf(params), probes);
     const stacked = rt.heap.makeOutput([(1 + probes) * n, z!.shape[1] as number]);
     const tape = rt.heap.makeOutput([layout.size]);
     const at = (info: tf.TensorInfo) => rt.heap.offset(info);
-    const tapeAt = at(tape);
-    // Views after every allocation (a malloc may grow the memory and detach them).
-    const heap = new Float32Array(rt.heap.memory.buffer);
-    const view = (offset: number, floats: number) => heap.subarray(offset >>> 2, (offset >>> 2) + floats);
-    const input = (info: tf.TensorInfo) =>
-      view(
-        at(info),
-        info.shape.reduce((a, b) => a * b, 1),
-      );
-    const time = heap[at(t!) >>> 2] as number;
-    widths.forEach(([i, o], l) => {
-      const [W, b, gK, gB, hK] = params.slice(5 * l, 5 * l + 5).map(input) as Buffers<5>;
-      const gate = view(tapeAt + 4 * layout.gates[l]!, o);
-      const kernel = view(tapeAt + 4 * layout.kernels[l]!, i * o);
-      const shift = view(tapeAt + 4 * layout.shifts[l]!, o);
-      squashLayerWeights(time, W, b, gK, gB, hK, gate, kernel, shift);
+    const time = new Float32Array(rt.heap.memory.buffer)[at(t!) >>> 2] as number;
+    squashFieldOnHeap(rt, params, n, probes, time, {
+      z: at(z!),
+      e: at(e!),
+      tape: at(tape),
+      stacked: at(stacked),
     });
-    runTanhFieldVjp(
-      rt,
-      n,
-      widths,
-      {
-        z: at(z!),
-        e: at(e!),
-        kernels: layout.kernels.map((k) => tapeAt + 4 * k),
-        shifts: layout.shifts.map((c) => tapeAt + 4 * c),
-        stacked: at(stacked),
-        tape: tapeAt,
-      },
-      probes,
-    );
     return [stacked, tape];
   },
 });
+
+/** Byte offsets on the heap of what {@link squashFieldOnHeap} reads and writes. @internal */
+export interface SquashFieldBuffers {
+  /** z `[n, D]`. */
+  z: number;
+  /** The probes e `[m·n, D]`. */
+  e: number;
+  /** Out: the tape, {@link weightLayout}'s size in floats. */
+  tape: number;
+  /** Out: [f; vjp] `[(1 + m) n, D]`. */
+  stacked: number;
+}
+
+/**
+ * The body of {@link FORWARD} on the heap at time `time`: every layer's gate, kernel and shift written
+ * to the tape, then the engine's tanh field kernel (value and the m probes' VJPs).
+ * @internal
+ */
+export function squashFieldOnHeap(
+  rt: SimdRuntime,
+  params: readonly tf.TensorInfo[],
+  n: number,
+  probes: number,
+  time: number,
+  b: SquashFieldBuffers,
+): void {
+  const widths = widthsOf(params);
+  const layout = weightLayout(n, widths, probes);
+  // Views after every allocation (a malloc may grow the memory and detach them).
+  const heap = new Float32Array(rt.heap.memory.buffer);
+  const view = (offset: number, floats: number) => heap.subarray(offset >>> 2, (offset >>> 2) + floats);
+  const input = (info: tf.TensorInfo) =>
+    view(
+      rt.heap.offset(info),
+      info.shape.reduce((a, c) => a * c, 1),
+    );
+  widths.forEach(([i, o], l) => {
+    const [W, bias, gK, gB, hK] = params.slice(5 * l, 5 * l + 5).map(input) as Buffers<5>;
+    const gate = view(b.tape + 4 * layout.gates[l]!, o);
+    const kernel = view(b.tape + 4 * layout.kernels[l]!, i * o);
+    const shift = view(b.tape + 4 * layout.shifts[l]!, o);
+    squashLayerWeights(time, W, bias, gK, gB, hK, gate, kernel, shift);
+  });
+  runTanhFieldVjp(
+    rt,
+    n,
+    widths,
+    {
+      z: b.z,
+      e: b.e,
+      kernels: layout.kernels.map((k) => b.tape + 4 * k),
+      shifts: layout.shifts.map((c) => b.tape + 4 * c),
+      stacked: b.stacked,
+      tape: b.tape,
+    },
+    probes,
+  );
+}
 
 /**
  * The backward pass of {@link FORWARD} as ONE wasm kernel: inputs (dy `[(1 + m) n, D]`, z, e, t, the
@@ -111,88 +145,138 @@ tf.registerKernel({
     const all = Object.values(inputs) as tf.TensorInfo[];
     const [dy, z, e, t] = all as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
     const params = all.slice(4, -1);
-    const tapeInfo = all[all.length - 1] as tf.TensorInfo;
-    const widths = widthsOf(params);
     const n = z.shape[0] as number;
-    const probes = (e.shape[0] as number) / n;
-    const layout = weightLayout(n, widths, probes);
-    const sizes = params.map((p) => p.shape.reduce((a, b) => a * b, 1));
     const zBar = rt.heap.makeOutput([...z.shape]);
     const tBar = rt.heap.makeOutput([]);
-    const grads = packed
-      ? [rt.heap.makeOutput([sizes.reduce((a, b) => a + b, 0)])]
-      : params.map((p) => rt.heap.makeOutput([...p.shape]));
-    // K̄_l and c̄_l in a block of their own (the engine's pass uses the scratch block).
-    const barFloats = widths.reduce((s, [i, o]) => s + i * o + o, 0);
-    const bars = rt.heap.malloc(4 * barFloats);
-    try {
-      const kernelBars: number[] = [];
-      const shiftBars: number[] = [];
-      let offset = bars;
-      for (const [i, o] of widths) {
-        kernelBars.push(offset);
-        shiftBars.push(offset + 4 * i * o);
-        offset += 4 * (i * o + o);
-      }
-      const at = (info: tf.TensorInfo) => rt.heap.offset(info);
-      const tapeAt = at(tapeInfo);
-      runTanhFieldVjpGrad(
-        rt,
-        n,
-        widths,
-        {
-          dy: at(dy),
-          z: at(z),
-          e: at(e),
-          kernels: layout.kernels.map((k) => tapeAt + 4 * k),
-          tape: tapeAt,
-          zBar: at(zBar),
-          kernelBars,
-          shiftBars,
-        },
-        probes,
-      );
-      // Views after every allocation (the engine's scratch may have grown the memory).
-      const heap = new Float32Array(rt.heap.memory.buffer);
-      const view = (offsetBytes: number, floats: number) =>
-        heap.subarray(offsetBytes >>> 2, (offsetBytes >>> 2) + floats);
-      const input = (info: tf.TensorInfo) =>
-        view(
-          at(info),
-          info.shape.reduce((a, b) => a * b, 1),
-        );
-      const time = heap[at(t) >>> 2] as number;
-      let packedAt = packed ? at(grads[0]!) : 0;
-      const target = (v: number): Float32Array => {
-        if (!packed) return input(grads[v]!);
-        const out = view(packedAt, sizes[v]!);
-        packedAt += 4 * sizes[v]!;
-        return out;
-      };
-      let tSum = 0;
-      widths.forEach(([i, o], l) => {
-        const [W, b, gK, , hK] = params.slice(5 * l, 5 * l + 5).map(input) as Buffers<5>;
-        const gate = view(tapeAt + 4 * layout.gates[l]!, o);
-        const layerGrads = [0, 1, 2, 3, 4].map((v) => target(5 * l + v)) as Buffers<5>;
-        tSum += squashLayerWeightsGrad(
-          time,
-          W,
-          b,
-          gK,
-          hK,
-          gate,
-          view(kernelBars[l]!, i * o),
-          view(shiftBars[l]!, o),
-          layerGrads,
-        );
-      });
-      heap[at(tBar) >>> 2] = tSum;
-    } finally {
-      rt.heap.free(bars);
-    }
+    const grads = squashGradOutputs(rt, params, packed);
+    const at = (info: tf.TensorInfo) => rt.heap.offset(info);
+    const time = new Float32Array(rt.heap.memory.buffer)[at(t) >>> 2] as number;
+    const tSum = squashFieldGradOnHeap(rt, params, n, (e.shape[0] as number) / n, time, {
+      dy: at(dy),
+      z: at(z),
+      e: at(e),
+      tape: at(all[all.length - 1] as tf.TensorInfo),
+      zBar: at(zBar),
+      grads: grads.map(at),
+      packed,
+    });
+    new Float32Array(rt.heap.memory.buffer)[at(tBar) >>> 2] = tSum;
     return [zBar, tBar, ...grads];
   },
 });
+
+/** The parameters' gradient outputs: one flat tensor when `packed`, else one per parameter. @internal */
+export function squashGradOutputs(
+  rt: SimdRuntime,
+  params: readonly tf.TensorInfo[],
+  packed: boolean,
+): tf.TensorInfo[] {
+  const sizes = params.map((p) => p.shape.reduce((a, b) => a * b, 1));
+  return packed
+    ? [rt.heap.makeOutput([sizes.reduce((a, b) => a + b, 0)])]
+    : params.map((p) => rt.heap.makeOutput([...p.shape]));
+}
+
+/** Byte offsets on the heap of what {@link squashFieldGradOnHeap} reads and writes. @internal */
+export interface SquashFieldGradBuffers {
+  /** The gradient of [f; vjp] `[(1 + m) n, D]`. */
+  dy: number;
+  /** z `[n, D]`. */
+  z: number;
+  /** The probes e `[m·n, D]`. */
+  e: number;
+  /** The forward's tape. */
+  tape: number;
+  /** Out: z̄ `[n, D]`. */
+  zBar: number;
+  /** Out: the parameters' gradients ({@link squashGradOutputs}). */
+  grads: readonly number[];
+  /** Whether `grads` is one flat tensor. */
+  packed: boolean;
+}
+
+/**
+ * The body of {@link BACKWARD} on the heap: the engine's tanh field backward gives K̄_l and c̄_l, the
+ * gate algebra turns them into the parameters' gradients; returns t̄.
+ * @internal
+ */
+export function squashFieldGradOnHeap(
+  rt: SimdRuntime,
+  params: readonly tf.TensorInfo[],
+  n: number,
+  probes: number,
+  time: number,
+  b: SquashFieldGradBuffers,
+): number {
+  const widths = widthsOf(params);
+  const layout = weightLayout(n, widths, probes);
+  const sizes = params.map((p) => p.shape.reduce((a, c) => a * c, 1));
+  // K̄_l and c̄_l in a block of their own (the engine's pass uses the scratch block).
+  const barFloats = widths.reduce((sum, [i, o]) => sum + i * o + o, 0);
+  const bars = rt.heap.malloc(4 * barFloats);
+  try {
+    const kernelBars: number[] = [];
+    const shiftBars: number[] = [];
+    let offset = bars;
+    for (const [i, o] of widths) {
+      kernelBars.push(offset);
+      shiftBars.push(offset + 4 * i * o);
+      offset += 4 * (i * o + o);
+    }
+    runTanhFieldVjpGrad(
+      rt,
+      n,
+      widths,
+      {
+        dy: b.dy,
+        z: b.z,
+        e: b.e,
+        kernels: layout.kernels.map((k) => b.tape + 4 * k),
+        tape: b.tape,
+        zBar: b.zBar,
+        kernelBars,
+        shiftBars,
+      },
+      probes,
+    );
+    // Views after every allocation (the engine's scratch may have grown the memory).
+    const heap = new Float32Array(rt.heap.memory.buffer);
+    const view = (offsetBytes: number, floats: number) =>
+      heap.subarray(offsetBytes >>> 2, (offsetBytes >>> 2) + floats);
+    const input = (info: tf.TensorInfo) =>
+      view(
+        rt.heap.offset(info),
+        info.shape.reduce((a, c) => a * c, 1),
+      );
+    let packedAt = b.packed ? (b.grads[0] as number) : 0;
+    const target = (v: number): Float32Array => {
+      if (!b.packed) return view(b.grads[v]!, sizes[v]!);
+      const out = view(packedAt, sizes[v]!);
+      packedAt += 4 * sizes[v]!;
+      return out;
+    };
+    let tSum = 0;
+    widths.forEach(([i, o], l) => {
+      const [W, bias, gK, , hK] = params.slice(5 * l, 5 * l + 5).map(input) as Buffers<5>;
+      const gate = view(b.tape + 4 * layout.gates[l]!, o);
+      const layerGrads = [0, 1, 2, 3, 4].map((v) => target(5 * l + v)) as Buffers<5>;
+      tSum += squashLayerWeightsGrad(
+        time,
+        W,
+        bias,
+        gK,
+        hK,
+        gate,
+        view(kernelBars[l]!, i * o),
+        view(shiftBars[l]!, o),
+        layerGrads,
+      );
+    });
+    return tSum;
+  } finally {
+    rt.heap.free(bars);
+  }
+}
 
 /**
  * Whether the tanh concat-squash field runs as wasm SIMD kernels now (wasm backend, kernels on).

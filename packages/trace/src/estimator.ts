@@ -15,6 +15,17 @@ export type BatchFunction = ((z: tf.Tensor) => tf.Tensor) & {
    * use it instead of `valueAndVjp` on z tiled m times, which evaluates f m times.
    */
   valueAndVjps?: (z: tf.Tensor, e: tf.Tensor) => { value: tf.Tensor; vjp: tf.Tensor };
+  /**
+   * Optional: f(z) and the probe contraction Σ_j w eⱼᵀ (∂f/∂z) eⱼ per batch element in one pass
+   * (`probes` `[m, batch, ...event]`, `weight` w), for a function that contracts its VJPs with the
+   * probes itself (FFJORD's wasm field kernel does it in the same kernel). Estimators use it when no
+   * Frobenius norm is asked for (that needs the VJPs themselves).
+   */
+  valueAndTrace?: (
+    z: tf.Tensor,
+    probes: tf.Tensor,
+    weight: number,
+  ) => { value: tf.Tensor; trace: tf.Tensor1D };
 };
 
 /** The fused result of a trace estimate: f(z) and the estimate of tr(∂f/∂z) per batch element. */

@@ -157,3 +157,61 @@ describe('HutchinsonTrace', () => {
     );
   });
 });
+
+describe('a function that contracts its own probes (valueAndTrace)', () => {
+  /** f(z) = z Aᵀ with valueAndTrace computing Σ_j w eⱼᵀ A eⱼ itself (m probes [m, n, 3]). */
+  const linear = (calls: string[]): BatchFunction => {
+    const a = tf.tensor2d(A);
+    const f = (z: tf.Tensor) => tf.matMul(z as tf.Tensor2D, a, false, true);
+    return Object.assign(f, {
+      valueAndVjp: (z: tf.Tensor, e: tf.Tensor) => {
+        calls.push('valueAndVjp');
+        return { value: f(z), vjp: tf.matMul(e as tf.Tensor2D, a) };
+      },
+      valueAndTrace: (z: tf.Tensor, probes: tf.Tensor, weight: number) => {
+        calls.push('valueAndTrace');
+        const [m, n] = probes.shape as [number, number, number];
+        const e = tf.reshape(probes, [m * n, 3]) as tf.Tensor2D;
+        const perProbe = tf.reshape(tf.sum(tf.mul(tf.matMul(e, a), e), 1), [m, n]);
+        return { value: f(z), trace: tf.mul(tf.sum(perProbe, 0), weight) as tf.Tensor1D };
+      },
+    });
+  };
+
+  test('estimates use it, and the VJPs when the Frobenius norm is asked for; both give the same trace', () => {
+    const calls: string[] = [];
+    const f = linear(calls);
+    const estimator = new HutchinsonTrace('rademacher', { probes: 2 });
+    const z = tf.randomNormal([5, 3], 0, 1, 'float32', 1);
+    const probe = estimator.createProbe(z.shape, 2);
+    const fused = estimator.estimate(f, z, probe);
+    const viaVjp = estimator.estimate(f, z, probe, { frobenius: true });
+    expect(calls).toEqual(['valueAndTrace', 'valueAndVjp']);
+    expect(Array.from(fused.trace.dataSync())).toEqual(Array.from(viaVjp.trace.dataSync()));
+    // The exact estimator's basis probes with weight 1 give tr(A) on every row.
+    const exact = new ExactTrace().estimate(f, z);
+    for (const v of exact.trace.dataSync()) expect(v).toBeCloseTo(trA, 5);
+    tf.dispose([
+      z,
+      probe,
+      fused.value,
+      fused.trace,
+      viaVjp.value,
+      viaVjp.trace,
+      viaVjp.frobenius!,
+      exact.value,
+      exact.trace,
+    ]);
+  });
+
+  test('a wrong trace shape is a ShapeError naming the estimator', () => {
+    const f = Object.assign((z: tf.Tensor) => z, {
+      valueAndTrace: (z: tf.Tensor) => ({ value: z, trace: tf.zeros([2]) as tf.Tensor1D }),
+    });
+    const z = tf.zeros([5, 3]);
+    expect(() => new HutchinsonTrace('rademacher').estimate(f, z)).toThrow(
+      /hutchinson-rademacher: valueAndTrace must return f of z's shape \[5, 3\] and a trace of shape \[5\]/,
+    );
+    z.dispose();
+  });
+});

@@ -17,7 +17,8 @@ export function checkBatch(z: tf.Tensor, owner: string): number[] {
  * Σ_j w eⱼᵀ (∂f/∂z) eⱼ per batch element, with f(z), from one forward and one backward pass: the m
  * probes of `probe` `[m, batch, ...event]` are stacked along the batch (z tiled m times, rows independent)
  * and a single vector-Jacobian product with the stacked probes gives every eⱼᵀ ∂f/∂z. With
- * `options.frobenius`, also Σ_j w ‖eⱼᵀ ∂f/∂z‖² from the same products.
+ * `options.frobenius`, also Σ_j w ‖eⱼᵀ ∂f/∂z‖² from the same products. Without it, a function that
+ * offers `valueAndTrace` contracts the probes itself.
  */
 export function probeTrace(
   f: BatchFunction,
@@ -36,6 +37,15 @@ export function probeTrace(
     );
   }
   return tf.tidy(() => {
+    if (f.valueAndTrace && !options.frobenius) {
+      const { value, trace } = f.valueAndTrace(z, probe, weight);
+      if (!sameShape(value.shape, z.shape) || !sameShape(trace.shape, [batch])) {
+        throw new ShapeError(
+          `${owner}: valueAndTrace must return f of z's shape ${formatShape(z.shape)} and a trace of shape [${batch}], got ${formatShape(value.shape)} and ${formatShape(trace.shape)}`,
+        );
+      }
+      return { value: value === z ? tf.clone(value) : value, trace };
+    }
     const e = tf.reshape(probe, [m * batch, ...event]);
     // Several probes: f once and their VJPs when f offers it, else f on z tiled m times.
     const once = m > 1 && f.valueAndVjps !== undefined;

@@ -343,6 +343,8 @@ def main():
         result["dopri5Steps"] = a.nfe_steps
         result["dopri5NfeForward"] = statistics.mean(nfes)
         result["dopri5NfeBackward"] = statistics.mean(backward)
+        result["dopri5NfeForwardList"] = nfes
+        result["dopri5NfeBackwardList"] = backward
         result["dopri5SecondsPerStep"] = (time.perf_counter() - start) / a.nfe_steps
         result["dopri5Loss"] = state["loss"]
     print(json.dumps(result) if a.json else json.dumps(result, indent=2))

@@ -47,6 +47,8 @@ interface Figures {
   rk4StepsPerSecond: number;
   dopri5NfeForward?: number;
   dopri5NfeBackward?: number;
+  dopri5NfeForwardList?: number[];
+  dopri5NfeBackwardList?: number[];
 }
 
 const list = (s: string) => s.split(',').filter((v) => v !== '');
@@ -123,16 +125,19 @@ function tfjsRound(withNfe: boolean): Figures {
   };
   if (withNfe) {
     const dopri5 = trainSession(workload, {});
-    let forward = 0;
-    let backward = 0;
+    const forward: number[] = [];
+    const backward: number[] = [];
     for (let i = 0; i < nfeSteps; i++) {
       dopri5.step();
-      forward += dopri5.nfe.forward;
-      backward += dopri5.nfe.backward;
+      forward.push(dopri5.nfe.forward);
+      backward.push(dopri5.nfe.backward);
     }
     dopri5.dispose();
-    figures.dopri5NfeForward = forward / nfeSteps;
-    figures.dopri5NfeBackward = backward / nfeSteps;
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    figures.dopri5NfeForward = mean(forward);
+    figures.dopri5NfeBackward = mean(backward);
+    figures.dopri5NfeForwardList = forward;
+    figures.dopri5NfeBackwardList = backward;
   }
   const leaked = tf.memory().numTensors - before;
   if (leaked !== 0) console.error(`warning: ${tf.getBackend()} leaked ${leaked} tensors`);
@@ -205,4 +210,13 @@ if (args.json) {
     `workload: d = ${workload.dims}, hidden ${workload.hidden.join('x')}, batch ${workload.batch}; ${timing.clock} clock`,
   );
   console.log(rows.join('\n'));
+  // The per-solve NFE behind the means: dopri5's counts come in steps (2 for the initial step size,
+  // 6 per attempted step forward), so a mean between two values says how many solves took one more.
+  for (const side of sides) {
+    const nfe = rounds[side]![0]!;
+    if (nfe.dopri5NfeForwardList)
+      console.log(
+        `dopri5 NFE per training solve, ${side}: forward ${nfe.dopri5NfeForwardList.join(' ')}; backward ${nfe.dopri5NfeBackwardList?.join(' ') ?? 'n/a'}`,
+      );
+  }
 }

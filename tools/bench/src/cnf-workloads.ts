@@ -53,10 +53,19 @@ export function fieldSession(w: CnfWorkload, trace: 'hutchinson' | 'exact' = 'hu
   const probe = estimator.createProbe(z.shape, 2);
   const weights = tf.randomNormal(z.shape, 0, 1, 'float32', 3);
   const t = tf.scalar(0.3);
-  // The flow's path: f with its analytic vector-Jacobian product (one fused op per evaluation).
+  const one = tf.scalar(1);
+  // The flow's path: f with its analytic vector-Jacobian product (one fused op per evaluation), and
+  // where the wasm kernels run, f with the trace contracted in the same kernel (as FFJORD's solves
+  // call it, here at T = 1, t = 0.3).
   const f = Object.assign((x: tf.Tensor) => field.apply(x as tf.Tensor2D, t), {
     valueAndVjp: (x: tf.Tensor, e: tf.Tensor) => field.valueAndVjp(x as tf.Tensor2D, t, e as tf.Tensor2D),
     valueAndVjps: (x: tf.Tensor, e: tf.Tensor) => field.valueAndVjp(x as tf.Tensor2D, t, e as tf.Tensor2D),
+    ...(field.traceKernelAvailable()
+      ? {
+          valueAndTrace: (x: tf.Tensor, probes: tf.Tensor, weight: number) =>
+            field.scaledValueAndTrace(x as tf.Tensor2D, { probes, s: 0.3, T: one, weight }),
+        }
+      : {}),
   });
   return {
     forward() {
@@ -77,7 +86,7 @@ export function fieldSession(w: CnfWorkload, trace: 'hutchinson' | 'exact' = 'hu
     },
     dispose() {
       field.dispose();
-      tf.dispose([z, probe, weights, t]);
+      tf.dispose([z, probe, weights, t, one]);
     },
   };
 }
