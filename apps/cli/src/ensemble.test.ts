@@ -8,7 +8,7 @@ import { loadFlowFromDirectory, saveFlowToDirectory } from '@bijective/core/node
 import * as tf from '@tensorflow/tfjs-core';
 import { crossFittedMixture, keptComponents, mixtureLogDensities, stackingWeights } from './ensemble.js';
 import { planEnsemble, recordInModel, saveEnsemble } from './ensemble-model.js';
-import { cliHarness } from './test-harness.js';
+import { cliHarness, expectUsageError } from './test-harness.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 const logNormal = (x: number, mean: number) => -0.5 * (x - mean) ** 2 - 0.5 * LOG_2PI;
@@ -116,6 +116,11 @@ describe('an ensemble model file', () => {
     const values = readFileSync(join(harness.dir, 's.csv'), 'utf8').trim().split('\n').slice(1).map(Number);
     const right = values.filter((v) => v > 0).length / values.length;
     expect(Math.abs(right - wr)).toBeLessThan(0.1);
+    // A mixture of whole flows is not a base to train a flow on.
+    expectUsageError(
+      harness.cli('train', '--flow', 'maf', '--data', 'moons', '--steps', '1', '--base', 'flow-mixture'),
+      /'flow-mixture' mixes whole flows .* it is not a base for --base; known: .*standard-normal/,
+    );
   }, 120_000);
 
   test('recording the pick keeps the model and the directory’s other files', async () => {

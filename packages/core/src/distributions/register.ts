@@ -47,6 +47,8 @@ export function registerDistributions(): void {
       description:
         'mixture of flows with fixed weights (an ensemble): log p = logsumexp_k (log w_k + log p_k)',
       create: (o) => new FlowMixture(o),
+      // Built from whole flows' configs (what `flowMixture` saves), not a base to put under a flow.
+      tags: ['composite'],
     },
     again,
   );
