@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import '@bijective/backend-cpu';
@@ -76,14 +76,33 @@ describe('train --flow auto', () => {
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.last) as Record<string, unknown>;
     const candidates = out.candidates as Record<string, number>;
-    expect(Object.keys(candidates).sort()).toEqual(['gaussian', 'maf', 'nsf', 'realnvp']);
-    const best = Math.min(...Object.values(candidates));
+    const singles = ['gaussian', 'maf', 'nsf', 'realnvp'];
+    expect(
+      Object.keys(candidates)
+        .filter((k) => k !== 'ensemble')
+        .sort(),
+    ).toEqual(singles);
+    const best = Math.min(...singles.map((k) => candidates[k] as number));
     expect(out.flow).toBe('auto');
-    expect(candidates[out.picked as string]).toBe(best);
     expect(out.validationSplits).toBe(3); // 30 validation rows: averaged over 3 random splits
-    expect(out.reason).toMatch(
-      new RegExp(`^lowest mean validation NLL over 3 validation splits of 30 rows: ${String(out.picked)} `),
-    );
+    // The stacked ensemble of the three flows is weighed too, and recorded whether picked or not.
+    const ensemble = out.ensemble as { flows: string[]; weights: number[]; valNll: number } | undefined;
+    if (ensemble) {
+      expect(candidates.ensemble).toBe(ensemble.valNll);
+      expect(ensemble.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    }
+    if (out.picked === 'ensemble') {
+      expect(out.reason).toMatch(/^lowest NLL on the 30 validation rows of split 0: stacked ensemble \(/);
+    } else {
+      expect(candidates[out.picked as string]).toBe(best);
+      expect(out.reason).toMatch(
+        new RegExp(`^lowest mean validation NLL over 3 validation splits of 30 rows: ${String(out.picked)} `),
+      );
+    }
+    const model = JSON.parse(readFileSync(join(harness.dir, 'm', 'model.json'), 'utf8')) as {
+      metadata: Record<string, unknown>;
+    };
+    expect(model.metadata).toMatchObject({ picked: out.picked, candidates, reason: out.reason });
     const scored = harness.cli('eval', '--model', 'm', '--data', 'test.csv', '--json');
     expect(scored.status, scored.stderr).toBe(0);
     expect((JSON.parse(scored.last) as { nll: number }).nll).toBeCloseTo(out.testNll as number, 3);

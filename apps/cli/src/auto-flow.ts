@@ -1,5 +1,5 @@
-import { Chain, Flow, StandardNormal, TriangularAffine, ValueError } from '@bijective/core';
-import { saveFlowToDirectory } from '@bijective/core/node';
+import { Chain, Flow, StandardNormal, TriangularAffine, ValueError, type JsonObject } from '@bijective/core';
+import { loadFlowFromDirectory, saveFlowToDirectory } from '@bijective/core/node';
 import { DivergenceError } from '@bijective/train';
 import { fitWhitening, type Dataset, type FixedDataset, type Table } from '@bijective/datasets';
 import { existsSync, renameSync, rmSync } from 'node:fs';
@@ -12,6 +12,13 @@ import { tableLogDensities } from './scoring.js';
 import { UsageError } from './usage-error.js';
 import { dequantisedSplits, discreteColumnsFor, discreteLogVolume, type DiscreteMode } from './discrete.js';
 import { foldSplit, refitRows, type CrossValidation } from './k-fold.js';
+import {
+  ensembleRecord,
+  planEnsemble,
+  recordInModel,
+  saveEnsemble,
+  type EnsemblePlan,
+} from './ensemble-model.js';
 import * as path from 'node:path';
 
 /** The `--flow` name that picks a table's model by validation NLL. */
@@ -124,7 +131,7 @@ async function saveGaussian(
   rows: { train: Table; test: Table | null },
   discrete: ReturnType<typeof discreteColumnsFor>,
   valNll: number | null,
-  pick: Record<string, unknown>,
+  pick: JsonObject,
 ): Promise<Record<string, unknown>> {
   const logVolume = discreteLogVolume(discrete);
   const trainNll = meanNll(tableLogDensities(gaussian, rows.train, null, logVolume));
@@ -157,6 +164,17 @@ async function saveGaussian(
   return summary;
 }
 
+/** What model.json keeps of an ensemble besides its summary (as `train` records for a flow). */
+function ensembleMetadata(settings: AutoSettings, train: Table): JsonObject {
+  return {
+    columns: train.columns ? [...train.columns] : null,
+    contextColumns: null,
+    levels: null,
+    discrete: settings.discrete ?? 'auto',
+    eventShape: [train.cols],
+  };
+}
+
 /** Prints what `--flow auto` picked: the JSON line, or the pick on stderr and the NLLs on stdout. */
 function reportPick(settings: AutoSettings, picked: Record<string, unknown>): void {
   if (settings.json) return printJson(picked);
@@ -178,6 +196,42 @@ function pickBest(scored: readonly Scored[], how: string): { best: Scored; reaso
     `${how}: ${best.name} ${best.valNll.toFixed(3)}` +
     (others.length > 0 ? ` against ${others.map((s) => `${s.name} ${s.valNll.toFixed(3)}`).join(', ')}` : '');
   return { best, reason };
+}
+
+/** The name `--flow auto` reports when it picks the stacked ensemble of its flows. */
+export const ENSEMBLE_PICK = 'ensemble';
+
+/**
+ * Whether the stacked ensemble beats the best single candidate: its cross-fitted held-out NLL must
+ * be below the single pick's and below every component flow's mean held-out log-density on the
+ * same rows (the rows the ensemble is scored on, so neither side gains from where it is measured).
+ */
+function ensembleWins(plan: EnsemblePlan | null, single: number, flowNlls: readonly number[]): boolean {
+  return plan !== null && plan.valNll < single && flowNlls.every((v) => plan.valNll < v);
+}
+
+/** The sentence saying why the ensemble was picked. */
+function ensembleReason(plan: EnsemblePlan, best: Scored, how: string): string {
+  const parts = plan.flows.map((f, i) => `${f} ${(plan.weights[i] as number).toFixed(3)}`).join(', ');
+  return `${how}: stacked ensemble (${parts}) ${plan.valNll.toFixed(3)} against the best single candidate ${best.name} ${best.valNll.toFixed(3)}`;
+}
+
+/** Held-out rows' log-densities of the models saved in `dirs`. */
+async function savedLogDensities(
+  dirs: readonly string[],
+  rows: Table,
+  logVolume: number,
+): Promise<Float64Array[]> {
+  const columns: Float64Array[] = [];
+  for (const dir of dirs) {
+    const { flow } = await loadFlowFromDirectory(dir);
+    try {
+      columns.push(tableLogDensities(flow, rows, null, logVolume));
+    } finally {
+      flow.dispose();
+    }
+  }
+  return columns;
 }
 
 /**
@@ -225,15 +279,29 @@ async function trainAutoCrossValidated(
       if (!settings.quiet && !settings.json) say(`auto: ${name} diverged (${e.message}); left out`);
     }
   }
-  const { best, reason } = pickBest(
-    scored,
-    `lowest ${cv.folds}-fold cross-validated NLL over ${rows.rows} rows`,
-  );
-  const candidates = Object.fromEntries(scored.map((s) => [s.name, s.valNll]));
-  const pick = { picked: best.name, candidates, reason, folds: cv.folds, validationSplits: cv.folds };
+  const how = `lowest ${cv.folds}-fold cross-validated NLL over ${rows.rows} rows`;
+  const picked = pickBest(scored, how);
+  const best = picked.best;
+  // The stacked ensemble of the flows, scored on their out-of-fold log-densities (the same rows).
+  const flowNames = AUTO_CANDIDATES.filter((n) => scored.some((s) => s.name === n));
+  const folded = flowNames.map((n) => (validations.get(n) as CrossValidation).logDensities);
+  const plan = planEnsemble(flowNames, folded);
+  const wins = ensembleWins(plan, best.valNll, folded.map(meanNll));
+  const candidates = Object.fromEntries([
+    ...scored.map((s) => [s.name, s.valNll] as const),
+    ...(plan ? [[ENSEMBLE_PICK, plan.valNll] as const] : []),
+  ]);
+  const pick: JsonObject = {
+    picked: wins ? ENSEMBLE_PICK : best.name,
+    candidates,
+    reason: wins ? ensembleReason(plan as EnsemblePlan, best, how) : picked.reason,
+    folds: cv.folds,
+    validationSplits: cv.folds,
+    ...(plan ? { ensemble: ensembleRecord(plan) } : {}),
+  };
   rmSync(settings.out, { recursive: true, force: true });
   let summary: Record<string, unknown>;
-  if (best.name === 'gaussian') {
+  const everyRow = () => {
     const all = refitRows(rows, cv.folds, settings.seed);
     const { test } = trainingSplits(dataset, {
       seed: settings.seed,
@@ -241,7 +309,29 @@ async function trainAutoCrossValidated(
       testPath: settings.test,
     });
     const discrete = discreteColumnsFor(settings.discrete ?? 'auto', all, true);
-    const split = dequantisedSplits({ train: all, test }, discrete, settings.seed);
+    return { discrete, split: dequantisedSplits({ train: all, test }, discrete, settings.seed) };
+  };
+  if (wins) {
+    const ensemble = plan as EnsemblePlan;
+    const dirs = ensemble.flows.map((n) => `${settings.out}.auto-${n}`);
+    try {
+      for (const [i, name] of ensemble.flows.entries()) {
+        await cv.refit(name, dirs[i] as string, validations.get(name) as CrossValidation);
+      }
+      const { discrete, split } = everyRow();
+      summary = await saveEnsemble(ensemble, {
+        out: settings.out,
+        dirs,
+        rows: split,
+        discrete,
+        fields: { flow: AUTO_FLOW, data: settings.data, backend, ...pick },
+        metadata: ensembleMetadata(settings, split.train),
+      });
+    } finally {
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    }
+  } else if (best.name === 'gaussian') {
+    const { discrete, split } = everyRow();
     const gaussian = gaussianTableFlow(split.train);
     if (!gaussian) throw new UsageError(`--flow ${AUTO_FLOW}: the table's covariance is singular`);
     try {
@@ -251,6 +341,7 @@ async function trainAutoCrossValidated(
     }
   } else {
     summary = await cv.refit(best.name, settings.out, validations.get(best.name) as CrossValidation);
+    await recordInModel(settings.out, pick);
   }
   reportPick(settings, { ...summary, flow: AUTO_FLOW, ...pick });
 }
@@ -328,15 +419,48 @@ export async function trainAuto(
       valNll /= repeats;
       if (Number.isFinite(valNll)) scored.push({ name, valNll });
     }
-    const { best, reason } = pickBest(
-      scored,
-      `lowest mean validation NLL over ${repeats} validation split${repeats > 1 ? 's' : ''} of ${splits.validation.rows} rows`,
-    );
-    const candidates = Object.fromEntries(scored.map((s) => [s.name, s.valNll]));
-    const pick = { picked: best.name, candidates, reason, validationSplits: repeats };
+    const how = `lowest mean validation NLL over ${repeats} validation split${repeats > 1 ? 's' : ''} of ${splits.validation.rows} rows`;
+    const picked = pickBest(scored, how);
+    const best = picked.best;
+    // The stacked ensemble of the flows, on the run's own validation rows (split `--seed S`).
+    const flowNames = AUTO_CANDIDATES.filter((n) => summaries.has(n) && scored.some((s) => s.name === n));
+    const held = await savedLogDensities(flowNames.map(candidateDir), splits.validation, logVolume);
+    const plan = planEnsemble(flowNames, held);
+    const single =
+      best.name === 'gaussian'
+        ? (gaussianValNll as number)
+        : meanNll(held[flowNames.indexOf(best.name)] as Float64Array);
+    const wins = ensembleWins(plan, single, held.map(meanNll));
+    const candidates = Object.fromEntries([
+      ...scored.map((s) => [s.name, s.valNll] as const),
+      ...(plan ? [[ENSEMBLE_PICK, plan.valNll] as const] : []),
+    ]);
+    const pick: JsonObject = {
+      picked: wins ? ENSEMBLE_PICK : best.name,
+      candidates,
+      reason: wins
+        ? ensembleReason(
+            plan as EnsemblePlan,
+            { name: best.name, valNll: single },
+            `lowest NLL on the ${splits.validation.rows} validation rows of split ${settings.seed}`,
+          )
+        : picked.reason,
+      validationSplits: repeats,
+      ...(plan ? { ensemble: ensembleRecord(plan) } : {}),
+    };
     rmSync(settings.out, { recursive: true, force: true });
     let summary: Record<string, unknown>;
-    if (best.name === 'gaussian') {
+    if (wins) {
+      const ensemble = plan as EnsemblePlan;
+      summary = await saveEnsemble(ensemble, {
+        out: settings.out,
+        dirs: ensemble.flows.map(candidateDir),
+        rows: splits,
+        discrete,
+        fields: { flow: AUTO_FLOW, data: settings.data, backend, ...pick },
+        metadata: ensembleMetadata(settings, splits.train),
+      });
+    } else if (best.name === 'gaussian') {
       summary = await saveGaussian(
         settings,
         backend,
@@ -348,6 +472,7 @@ export async function trainAuto(
       );
     } else {
       renameSync(candidateDir(best.name), settings.out);
+      await recordInModel(settings.out, pick);
       summary = { ...(summaries.get(best.name) as CandidateSummary), model: settings.out };
     }
     reportPick(settings, { ...summary, flow: AUTO_FLOW, ...pick });

@@ -162,7 +162,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'flow',
         value: 'F',
         required: true,
-        help: 'flow: nice, realnvp, glow, maf, iaf, nsf, planar, radial, ffjord, ... (see list); auto (CSV tables): fits the full-covariance Gaussian, maf, nsf and realnvp and keeps the lowest validation NLL (mean over 3 random validation splits when the split has fewer than 100 rows)',
+        help: 'flow: nice, realnvp, glow, maf, iaf, nsf, planar, radial, ffjord, ... (see list); auto (CSV tables): fits the full-covariance Gaussian, maf, nsf and realnvp and keeps the lowest validation NLL (mean over 3 random validation splits when the split has fewer than 100 rows), or the stacked ensemble of the flows (a mixture) when its cross-fitted held-out NLL is lower',
       },
       {
         name: 'data',

@@ -228,14 +228,26 @@ describe('train --folds', () => {
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.last) as Record<string, unknown>;
     const candidates = out.candidates as Record<string, number>;
-    expect(Object.keys(candidates).sort()).toEqual(['gaussian', 'maf', 'nsf', 'realnvp']);
-    expect(candidates[out.picked as string]).toBe(Math.min(...Object.values(candidates)));
+    const singles = ['gaussian', 'maf', 'nsf', 'realnvp'];
+    expect(
+      Object.keys(candidates)
+        .filter((k) => k !== 'ensemble')
+        .sort(),
+    ).toEqual(singles);
+    const bestSingle = Math.min(...singles.map((k) => candidates[k] as number));
+    if (out.picked === 'ensemble') expect(candidates.ensemble).toBeLessThan(bestSingle);
+    else expect(candidates[out.picked as string]).toBe(bestSingle);
     expect(out.folds).toBe(5);
     expect(out.reason).toMatch(/^lowest 5-fold cross-validated NLL over 100 rows: /);
+    // The model records how it was chosen, whichever candidate won.
+    const recorded = metadataOf('auto');
+    expect(recorded.picked).toBe(out.picked);
+    expect(recorded.candidates).toEqual(candidates);
+    expect(recorded.reason).toBe(out.reason);
     const e = harness.cli('eval', '--model', 'auto', '--data', 'test.csv', '--json');
     expect(e.status, e.stderr).toBe(0);
     expect((JSON.parse(e.last) as { nll: number }).nll).toBeCloseTo(out.testNll as number, 3);
-    if (out.picked !== 'gaussian') {
+    if (out.picked !== 'gaussian' && out.picked !== 'ensemble') {
       // The picked flow's model is the one `train --flow NAME` writes with the same folds.
       const alone = harness.cli(
         'train',

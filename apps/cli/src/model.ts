@@ -66,9 +66,14 @@ export function buildFlow(
   latentFit?: LatentFit,
   marginal: MarginalKind = 'none',
 ): Flow {
-  if (!isRegistered('distribution', base)) {
-    const known = listRegistered('distribution').map((l) => l.name);
-    throw new UsageError(`unknown base distribution '${base}'; known: ${known.join(', ')}`);
+  const bases = listRegistered('distribution').filter((l) => !l.tags.includes('composite'));
+  if (!isRegistered('distribution', base) || !bases.some((l) => l.name === base)) {
+    const known = bases.map((l) => l.name).join(', ');
+    throw new UsageError(
+      isRegistered('distribution', base)
+        ? `'${base}' mixes whole flows (what --flow auto saves as an ensemble); it is not a base for --base; known: ${known}`
+        : `unknown base distribution '${base}'; known: ${known}`,
+    );
   }
   const core = createFlowBijector(name, dims, options, contextDims);
   const toData = new Affine({

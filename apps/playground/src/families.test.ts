@@ -40,6 +40,8 @@ test('the page offers every registered flow family, glow marked as needing image
   expect(families.find((f) => f.name === 'glow')?.unavailable).toMatch(/needs image data/);
   expect(families.filter((f) => f.unavailable).map((f) => f.name)).toEqual(['glow']);
   expect(bases.map((b) => b.name)).toEqual(expect.arrayContaining(['standard-normal', 'gaussian-mixture']));
+  // A mixture of whole flows (an ensemble) is not a base to train a flow on.
+  expect(bases.map((b) => b.name)).not.toContain('flow-mixture');
 });
 
 test("a family's form comes from its option schema: inputs, defaults and choices", () => {

@@ -68,9 +68,11 @@ export function describeFamilies(): FamilyInfo[] {
   });
 }
 
-/** Every registered base distribution. */
+/** Every registered base distribution, except composites built from whole flows (core's `flow-mixture`). */
 export function describeBases(): BaseInfo[] {
-  return listRegistered('distribution').map(({ name, description }) => ({ name, description }));
+  return listRegistered('distribution')
+    .filter((l) => !l.tags.includes('composite'))
+    .map(({ name, description }) => ({ name, description }));
 }
 
 /**

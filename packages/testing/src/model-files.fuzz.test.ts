@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createByName, Flow, httpModelHandler, loadFlow, type Bijector } from '@bijective/core';
+import { createByName, Flow, flowMixture, httpModelHandler, loadFlow, type Bijector } from '@bijective/core';
 import { loadFlowFromDirectory } from '@bijective/core/node';
 import {
   applyJsonEdits,
@@ -45,7 +45,23 @@ let dir = '';
 function seedFlows(): Flow[] {
   const b = (name: string, options: object): Bijector => createByName('bijector', name, options);
   const d = (name: string, options: object) => createByName('distribution', name, options);
+  // A mixture of flows (an ensemble, `train --flow auto`): nested flow configs and their weights.
+  const parts = [
+    new Flow(d('standard-normal', { eventShape: [2] }), b('affine', { eventShape: [2], shift: 1 })),
+    new Flow(
+      d('diagonal-normal', { eventShape: [2] }),
+      b('chain', {
+        bijectors: [
+          { name: 'sinh-arcsinh', options: { eventShape: [2], skew: 0.5 } },
+          { name: 'lu-linear', options: { eventShape: [2], seed: 4 } },
+        ],
+      }),
+    ),
+  ];
+  const mixture = flowMixture(parts, [0.3, 0.7]);
+  for (const p of parts) p.dispose();
   return [
+    mixture,
     new Flow(
       d('standard-normal', { eventShape: [3] }),
       b('chain', {
@@ -89,7 +105,7 @@ async function writeModel(modelJson: string | Uint8Array, weights: Uint8Array | 
   );
 }
 
-const seedIndex = () => fc.nat({ max: 2 });
+const seedIndex = () => fc.nat({ max: 3 });
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

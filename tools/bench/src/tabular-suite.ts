@@ -76,6 +76,10 @@ interface Result {
   steps?: number;
   seconds: number;
   picked?: string;
+  /** `auto`'s stacked ensemble (its flows, weights and cross-fitted held-out NLL), whether picked or not. */
+  ensemble?: { flows: string[]; weights: number[]; valNll: number };
+  /** `auto`'s candidates' validation NLLs. */
+  candidates?: Record<string, number>;
 }
 
 const stored = new Map<string, Result>();
@@ -186,6 +190,8 @@ function bijective(table: string, split: number, dir: string, flow: string): Res
     steps: Number(cli.steps),
     seconds: (performance.now() - started) / 1000,
     ...(typeof cli.picked === 'string' ? { picked: cli.picked } : {}),
+    ...(cli.ensemble ? { ensemble: cli.ensemble as Result['ensemble'] } : {}),
+    ...(cli.candidates ? { candidates: cli.candidates as Record<string, number> } : {}),
   });
 }
 

@@ -89,6 +89,10 @@ export async function sampleCommand(args: ParsedArgs): Promise<void> {
     const image = modelImageShape(model);
     if (context && temperature !== 1 && model.classes === null)
       throw new UsageError('--temperature applies to unconditional and class-conditional models');
+    if (temperature !== 1 && model.flow.base.name === 'flow-mixture')
+      throw new UsageError(
+        "--temperature scales a flow's base samples; this model is a mixture of flows (train --flow auto's ensemble)",
+      );
     if (out && /\.png$/i.test(out)) {
       if (!image)
         throw new UsageError(`a .png --out needs an image model; this one models ${model.dims} columns`);

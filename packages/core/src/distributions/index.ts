@@ -4,5 +4,6 @@ export * from './gaussian.js';
 export * from './standard-normal.js';
 export * from './diagonal-normal.js';
 export * from './gaussian-mixture.js';
+export * from './flow-mixture.js';
 export * from './sampling.js';
 export { MIXTURE_LOG_DENSITY_KERNEL } from './mixture-log-density.js';

@@ -1,4 +1,5 @@
 import { register } from '../registry.js';
+import { FlowMixture, type FlowMixtureOptions } from './flow-mixture.js';
 import { DiagonalNormal, type DiagonalNormalOptions } from './diagonal-normal.js';
 import { GaussianMixture, type GaussianMixtureOptions } from './gaussian-mixture.js';
 import { StandardNormal, type StandardNormalOptions } from './standard-normal.js';
@@ -8,6 +9,7 @@ declare module '../index.js' {
     'standard-normal': StandardNormalOptions;
     'diagonal-normal': DiagonalNormalOptions;
     'gaussian-mixture': GaussianMixtureOptions;
+    'flow-mixture': FlowMixtureOptions;
   }
 }
 
@@ -15,7 +17,7 @@ declare module '../index.js' {
 // re-registers the same factories; conflicts between different packages are caught by their names.
 const again = { replace: true };
 
-/** Registers the base distributions (`standard-normal`, `diagonal-normal`, `gaussian-mixture`) in the distribution registry (idempotent). */
+/** Registers the base distributions (`standard-normal`, `diagonal-normal`, `gaussian-mixture`, `flow-mixture`) in the distribution registry (idempotent). */
 export function registerDistributions(): void {
   register(
     'distribution',
@@ -35,6 +37,18 @@ export function registerDistributions(): void {
     {
       description: 'mixture of diagonal Gaussians with trainable weights, means and scales',
       create: (o) => new GaussianMixture(o),
+    },
+    again,
+  );
+  register(
+    'distribution',
+    'flow-mixture',
+    {
+      description:
+        'mixture of flows with fixed weights (an ensemble): log p = logsumexp_k (log w_k + log p_k)',
+      create: (o) => new FlowMixture(o),
+      // Built from whole flows' configs (what `flowMixture` saves), not a base to put under a flow.
+      tags: ['composite'],
     },
     again,
   );

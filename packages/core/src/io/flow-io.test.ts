@@ -299,7 +299,7 @@ describe('saveFlow / loadFlow through tfjs IO handlers', () => {
     );
     await expectLoadError(
       await edited((a) => ((flowOf(a).base.name = 'student-t'), a)),
-      /base distribution 'student-t' is not registered \(known: diagonal-normal, gaussian-mixture, standard-normal\); import the package/,
+      /base distribution 'student-t' is not registered \(known: diagonal-normal, flow-mixture, gaussian-mixture, standard-normal\); import the package/,
     );
     await expectLoadError(
       await edited(
