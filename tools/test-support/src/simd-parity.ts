@@ -109,3 +109,34 @@ export function trainStepLeaks(flow: ParityFlow, x: tf.Tensor2D, steps = 3): num
   }
   return tf.memory().numTensors - before;
 }
+
+/** Largest relative differences {@link simdParity} may show; defaults are float32 rounding of a small flow. */
+export interface ParityLimits {
+  logProb: number;
+  sample: number;
+  loss: number;
+  gradients: number;
+}
+
+const DEFAULT_LIMITS: ParityLimits = { logProb: 1e-5, sample: 1e-5, loss: 1e-6, gradients: 1e-4 };
+
+/**
+ * What is wrong with `flow`'s kernels switched by `setSimd`, as readable lines (empty: nothing):
+ * each {@link simdParity} difference over its limit, and tensors left behind by training steps
+ * ({@link trainStepLeaks}). Tests assert `toEqual([])`, so a failure names every broken quantity.
+ */
+export function simdParityFailures(
+  flow: ParityFlow,
+  x: tf.Tensor2D,
+  setSimd: (on: boolean) => void,
+  limits: Partial<ParityLimits> = {},
+): string[] {
+  const bounds = { ...DEFAULT_LIMITS, ...limits };
+  const parity = simdParity(flow, x, setSimd);
+  const failures = (Object.keys(bounds) as (keyof ParityLimits)[])
+    .filter((key) => !(parity[key] < bounds[key]))
+    .map((key) => `${key}: relative difference ${parity[key]} is not below ${bounds[key]}`);
+  const leaked = trainStepLeaks(flow, x);
+  if (leaked !== 0) failures.push(`training steps left ${leaked} tensors behind`);
+  return failures;
+}
