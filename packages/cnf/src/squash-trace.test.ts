@@ -5,6 +5,7 @@
 // the adjoint agrees with the kernels on and off.
 import * as tf from '@tensorflow/tfjs-core';
 import '@bijective/test-support/wasm';
+import { relativeDifference } from '@bijective/test-support/simd-parity';
 import '@bijective/engine/gradients';
 import { Flow, StandardNormal, createByName, type Bijector } from '@bijective/core';
 import { useWasmSimdKernels } from '@bijective/engine';
@@ -17,13 +18,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => useWasmSimdKernels(true));
-
-/** max |a − b| / max(1, max |b|). */
-function relative(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(
-    () => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]! / Math.max(1, tf.max(tf.abs(b)).dataSync()[0]!),
-  );
-}
 
 interface Case {
   field: ConcatSquashField;
@@ -94,7 +88,7 @@ describe('ConcatSquashField.scaledValueAndTrace (tanh, wasm kernels) against the
         useWasmSimdKernels(true);
         // Two gradients (z and T, then the variables), each one backward pass through the op.
         expect(backward).toBe(2);
-        const errors = on.map((t, i) => relative(t, off[i]!));
+        const errors = on.map((t, i) => relativeDifference(t, off[i]!));
         // T f and the trace, then z̄ and T̄, then the parameter gradients.
         expect(Math.max(...errors.slice(0, 2))).toBeLessThan(2e-6);
         expect(Math.max(...errors.slice(2))).toBeLessThan(2e-5);
@@ -152,7 +146,7 @@ describe('ConcatSquashField.scaledValueAndTrace (tanh, wasm kernels) against the
     useWasmSimdKernels(false);
     const off = run(flows[1]!);
     useWasmSimdKernels(true);
-    const [loss, ...grads] = on.map((t, i) => relative(t, off[i]!));
+    const [loss, ...grads] = on.map((t, i) => relativeDifference(t, off[i]!));
     expect(loss).toBeLessThan(2e-6);
     expect(Math.max(...grads)).toBeLessThan(2e-5);
     tf.dispose([...on, ...off, x]);

@@ -4,6 +4,7 @@
 // gradients too, and training steps leak nothing.
 import * as tf from '@tensorflow/tfjs-core';
 import '@bijective/test-support/wasm';
+import { relativeDifference } from '@bijective/test-support/simd-parity';
 import '@bijective/engine/gradients';
 import { Flow, StandardNormal, createByName, type Bijector } from '@bijective/core';
 import { useWasmSimdKernels, wasmTanhFieldAvailable } from '@bijective/engine';
@@ -16,13 +17,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => useWasmSimdKernels(true));
-
-/** max |a − b| / max(1, max |b|). */
-function relative(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(
-    () => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]! / Math.max(1, tf.max(tf.abs(b)).dataSync()[0]!),
-  );
-}
 
 /** The fused op's outputs and the gradients of Σ w ⊙ f + Σ q ⊙ vjp with respect to z, t and the parameters. */
 function evaluate(
@@ -77,7 +71,7 @@ describe('ConcatSquashField (tanh) on wasm: own SIMD kernels against tfjs ops', 
         useWasmSimdKernels(false);
         const off = evaluate(field, z, e, packed);
         useWasmSimdKernels(true);
-        const errors = on.map((t, i) => relative(t, off[i]!));
+        const errors = on.map((t, i) => relativeDifference(t, off[i]!));
         // f and vjp, then z̄ and t̄, then the parameter gradients.
         expect(Math.max(...errors.slice(0, 2))).toBeLessThan(1e-6);
         expect(Math.max(...errors.slice(2))).toBeLessThan(1e-5);
@@ -119,7 +113,7 @@ describe('ConcatSquashField (tanh) on wasm: own SIMD kernels against tfjs ops', 
     useWasmSimdKernels(false);
     const off = run(opsFlow);
     useWasmSimdKernels(true);
-    const [logProb, loss, ...grads] = on.map((t, i) => relative(t, off[i]!));
+    const [logProb, loss, ...grads] = on.map((t, i) => relativeDifference(t, off[i]!));
     expect(logProb).toBeLessThan(2e-6);
     expect(loss).toBeLessThan(2e-6);
     expect(Math.max(...grads)).toBeLessThan(1e-5);

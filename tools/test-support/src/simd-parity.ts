@@ -9,8 +9,8 @@ export interface ParityFlow {
   readonly trainableVariables: readonly tf.Variable[];
 }
 
-/** max |a - b| / max(1, max |b|). */
-function relative(a: tf.Tensor, b: tf.Tensor): number {
+/** max |a - b| / max(1, max |b|): the difference the parity checks bound. */
+export function relativeDifference(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(
     () => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]! / Math.max(1, tf.max(tf.abs(b)).dataSync()[0]!),
   );
@@ -41,7 +41,7 @@ export function simdParity(
   setSimd(false);
   const off = evaluate(flow, x);
   setSimd(true);
-  const [logProb, sample, loss, ...grads] = on.map((t, i) => relative(t, off[i]!));
+  const [logProb, sample, loss, ...grads] = on.map((t, i) => relativeDifference(t, off[i]!));
   tf.dispose([...on, ...off]);
   return { logProb: logProb!, sample: sample!, loss: loss!, gradients: Math.max(...grads) };
 }
@@ -90,7 +90,7 @@ export function fusedRunParity(flow: ParityFlow, x: tf.Tensor2D, setRun: (on: bo
   setRun(false);
   const off = evaluate();
   setRun(true);
-  const worst = Math.max(...on.map((t, i) => relative(t, off[i] as tf.Tensor)));
+  const worst = Math.max(...on.map((t, i) => relativeDifference(t, off[i] as tf.Tensor)));
   tf.dispose([...on, ...off]);
   return worst;
 }
