@@ -14,6 +14,7 @@ export default tseslint.config(
       'coverage/**',
       // AssemblyScript with `@inline` decorators on functions, which TypeScript's parser rejects.
       'packages/engine/assembly/affine-kernels.ts',
+      'packages/engine/assembly/simd-math.ts',
     ],
   },
   js.configs.recommended,

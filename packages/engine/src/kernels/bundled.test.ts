@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import { describe, expect, test } from 'vitest';
 
 describe('@bijective/engine in a bundle', () => {
-  test('importing any export keeps the mixture log-density kernel registration', async () => {
+  test('importing any export keeps the mixture log-density and sinh-arcsinh kernel registrations', async () => {
     const result = await build({
       stdin: {
         contents: "import { adamKernel } from '@bijective/engine';\nconsole.log(typeof adamKernel);\n",
@@ -24,5 +24,7 @@ describe('@bijective/engine in a bundle', () => {
     expect(text).toContain('Bijective.Adam');
     // mixture-kernel.ts's own helpers: the registration came along.
     expect(text).toMatch(/function rowTerms\(/);
+    // and sinh-arcsinh-kernel.ts's (the CLI's marginal layer of tables).
+    expect(text).toMatch(/function formParameters\(/);
   }, 60_000);
 });

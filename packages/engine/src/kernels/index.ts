@@ -4,3 +4,4 @@ export * from './host-kernel-backends.js';
 export * from './adam-kernel.js';
 export * from './conv2d-filter-gradient.js';
 import './mixture-kernel.js';
+import './sinh-arcsinh-kernel.js';

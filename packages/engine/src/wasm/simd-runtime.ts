@@ -102,6 +102,29 @@ export interface SimdExports {
     inverse: number,
     one: number,
   ): void;
+  /** Core's sinh-arcsinh map in its one form (assembly/sinh-arcsinh-kernels.ts): p = (x − P0)·P1, q = asinh(p)·P2 + P3, value = sinh(q)·P4 + P5 over x [n, d] with P0..P5 as six rows of d floats at `params`; Σ [log cosh q − ½ log(1 + p²)] + ldConst per row into logDet (0: none); `one` = 1. */
+  sinhArcsinh(
+    n: number,
+    d: number,
+    x: number,
+    params: number,
+    value: number,
+    logDet: number,
+    ldConst: number,
+    one: number,
+  ): void;
+  /** sinhArcsinh's backward pass from dValue [n, d] and dLogDet [n] (0: none): dx [n, d], and the column sums S0..S5 (six rows of d) the host turns into the parameters' gradients. */
+  sinhArcsinhGrad(
+    n: number,
+    d: number,
+    x: number,
+    params: number,
+    dValue: number,
+    dLogDet: number,
+    dx: number,
+    sums: number,
+    one: number,
+  ): void;
   /** dst[p, (i·k + j)·c + ch] = src[b, y ± (i − r), x ± (j − r), ch] (k×k neighbourhoods, 0 outside; − when mirrored), src pixel stride ps, dst row stride ldd. */
   im2col(
     B: number,
