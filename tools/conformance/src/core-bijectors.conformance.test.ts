@@ -6,6 +6,8 @@ import '@bijective/test-support/wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import '@bijective/engine/gradients';
+// The engine's kernels for core bijectors (on wasm: sinh-arcsinh's SIMD kernels), so both paths are checked.
+import '@bijective/engine';
 import {
   ShapeError,
   createBijector,
