@@ -2,7 +2,6 @@
 // packed A panel, packed A and B, the packed loop unrolled by 2, a 6×8 tile) at the 16-D table's
 // shapes, compiled with the engine's asc flags into a module on its own memory, best of 5 windows of
 // CPU time per call. Usage: node tools/bench/run.mjs tools/bench/src/gemm-variants.ts [--seconds 0.4] [--rounds 2]
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -12,8 +11,9 @@ const { values: args } = parseArgs({
   options: { seconds: { type: 'string', default: '0.4' }, rounds: { type: 'string', default: '2' } },
 });
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-// The engine's compiler (its devDependency), so the bench adds no dependency of its own.
-const ascPath = createRequire(join(root, 'packages/engine/package.json')).resolve('assemblyscript/asc');
+// The engine's compiler (its devDependency, linked under packages/engine/node_modules), so the bench
+// adds no dependency of its own.
+const ascPath = join(root, 'packages/engine/node_modules/assemblyscript/dist/asc.js');
 const asc = (await import(pathToFileURL(ascPath).href)) as {
   main(argv: string[], io: object): Promise<{ error: Error | null }>;
 };
@@ -93,6 +93,8 @@ for (let round = 0; round < Number(args.rounds); round++)
       'packed A and B': { run: () => g.gemmPacked2!(M, N, K, A, K, 1, B, N, C2, N, P, PB), rows: M },
       '6×8 tile': { run: () => g.gemm6x8!(M, N, K, A, K, 1, B, N, C2, N), rows: M - (M % 6) },
     };
+    // Warm every variant up first (V8 tiers a hot wasm function up from Liftoff to TurboFan).
+    for (const { run } of Object.values(variants)) for (let i = 0; i < 2000; i++) run();
     for (const [name, { run, rows }] of Object.entries(variants)) {
       const out = name.startsWith('base') ? C : C2;
       f.fill(0, out / 4, out / 4 + M * N);
