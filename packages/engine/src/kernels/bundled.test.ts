@@ -24,5 +24,7 @@ describe('@bijective/engine in a bundle', () => {
     expect(text).toContain('Bijective.Adam');
     // mixture-kernel.ts's own helpers: the registration came along.
     expect(text).toMatch(/function rowTerms\(/);
+    // The optimiser's wasm SIMD versions (Adam, the global norm) came along too.
+    expect(text).toMatch(/function adamOnWasm\(/);
   }, 60_000);
 });
