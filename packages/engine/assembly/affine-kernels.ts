@@ -4,92 +4,25 @@
 // mlp-kernels.ts into one module (src/wasm/mlp-kernels.generated.ts); same conventions: pointers
 // are byte offsets into tfjs-wasm's memory, sizes count floats, no data segments, no allocation.
 import { columnSums } from './mlp-kernels';
-
-// e^y = 2^k e^r as in mlp-kernels.ts's tanh: k = nearest(y / ln 2) by adding and subtracting
-// 1.5·2²³ (the float's low bits then hold k), r = y − k ln 2 (ln 2 in a part with trailing zero
-// bits, so k·LN2_HI is exact, and the rest), |r| ≤ ln 2 / 2, e^r by its Taylor polynomial of degree
-// 7 (truncation below 6e-9 relative), 2^k built in the exponent bits. y is clamped to ±EXP_CLAMP
-// (2^k stays a normal float); NaN stays NaN.
-const EXP_CLAMP: f32 = 87;
-// tanh z = (e^{2z} − 1) / (e^{2z} + 1) for z clamped to ±9, beyond which tanh rounds to ±1 in float32.
-const TANH_CLAMP: f32 = 9;
-const LOG2E: f32 = 1.44269504;
-const ROUND: f32 = 12582912; // 1.5 · 2²³
-const LN2_HI: f32 = 0.693145751953125;
-const LN2_LO: f32 = 1.42860677e-6;
-const C2: f32 = 1.0 / 2.0;
-const C3: f32 = 1.0 / 6.0;
-const C4: f32 = 1.0 / 24.0;
-const C5: f32 = 1.0 / 120.0;
-const C6: f32 = 1.0 / 720.0;
-const C7: f32 = 1.0 / 5040.0;
-
-/** e^y in four lanes for |y| ≤ EXP_CLAMP (the caller clamps), by the arithmetic above; the constants are vectors the caller built once from `one` = 1 (the optimiser cannot fold them back into constants that V8 would rebuild at every use inside the loops). */
-// @ts-ignore: decorator
-@inline
-function expLanes(
-  y: v128,
-  one: v128,
-  log2e: v128,
-  round: v128,
-  ln2Hi: v128,
-  ln2Lo: v128,
-  c2: v128,
-  c3: v128,
-  c4: v128,
-  c5: v128,
-  c6: v128,
-  c7: v128,
-  bias: v128,
-): v128 {
-  const shifted = f32x4.add(f32x4.mul(y, log2e), round);
-  const k = f32x4.sub(shifted, round);
-  const r = f32x4.sub(f32x4.sub(y, f32x4.mul(k, ln2Hi)), f32x4.mul(k, ln2Lo));
-  let p = f32x4.add(f32x4.mul(c7, r), c6);
-  p = f32x4.add(f32x4.mul(p, r), c5);
-  p = f32x4.add(f32x4.mul(p, r), c4);
-  p = f32x4.add(f32x4.mul(p, r), c3);
-  p = f32x4.add(f32x4.mul(p, r), c2);
-  p = f32x4.add(f32x4.mul(p, r), one);
-  p = f32x4.add(f32x4.mul(p, r), one);
-  // The low mantissa bits of `shifted` are k (two's complement): 2^k = (k + 127) << 23.
-  return f32x4.mul(p, i32x4.shl(i32x4.add(i32x4.sub(shifted, round), bias), 23));
-}
-
-/**
- * e^y − 1 in four lanes for |y| ≤ EXP_CLAMP, from the same reduction as {@link expLanes}:
- * 2^k (e^r − 1) + (2^k − 1) with e^r − 1 = r·q(r), so that it keeps its relative accuracy near 0
- * (tanh of small arguments, below, would otherwise lose bits to 1 − 2/(e^{2z} + 1)).
- */
-// @ts-ignore: decorator
-@inline
-function expm1Lanes(
-  y: v128,
-  one: v128,
-  log2e: v128,
-  round: v128,
-  ln2Hi: v128,
-  ln2Lo: v128,
-  c2: v128,
-  c3: v128,
-  c4: v128,
-  c5: v128,
-  c6: v128,
-  c7: v128,
-  bias: v128,
-): v128 {
-  const shifted = f32x4.add(f32x4.mul(y, log2e), round);
-  const k = f32x4.sub(shifted, round);
-  const r = f32x4.sub(f32x4.sub(y, f32x4.mul(k, ln2Hi)), f32x4.mul(k, ln2Lo));
-  let q = f32x4.add(f32x4.mul(c7, r), c6);
-  q = f32x4.add(f32x4.mul(q, r), c5);
-  q = f32x4.add(f32x4.mul(q, r), c4);
-  q = f32x4.add(f32x4.mul(q, r), c3);
-  q = f32x4.add(f32x4.mul(q, r), c2);
-  q = f32x4.add(f32x4.mul(q, r), one);
-  const scale = i32x4.shl(i32x4.add(i32x4.sub(shifted, round), bias), 23);
-  return f32x4.add(f32x4.mul(scale, f32x4.mul(q, r)), f32x4.sub(scale, one));
-}
+import {
+  C2,
+  C3,
+  C4,
+  C5,
+  C6,
+  C7,
+  EXP_CLAMP,
+  LN2_HI,
+  LN2_LO,
+  LOG2E,
+  ROUND,
+  TANH_CLAMP,
+  expLanes,
+  expm1Lanes,
+  laneSum,
+  loadLanes,
+  storeLanes,
+} from './simd-math';
 
 /** Lanes of a row at `row` (bytes) from the column indices at `cols` (i32): contiguous from `first` when it is ≥ 0, else gathered; lanes past `lanes` read 0. */
 // @ts-ignore: decorator
@@ -116,40 +49,6 @@ function scatter(v: v128, row: usize, cols: usize, first: i32, lanes: i32): void
   if (lanes > 1) store<f32>(row + ((<usize>load<i32>(cols, 4)) << 2), f32x4.extract_lane(v, 1));
   if (lanes > 2) store<f32>(row + ((<usize>load<i32>(cols, 8)) << 2), f32x4.extract_lane(v, 2));
   if (lanes > 3) store<f32>(row + ((<usize>load<i32>(cols, 12)) << 2), f32x4.extract_lane(v, 3));
-}
-
-/** `lanes` consecutive floats at `at` (bytes); lanes past `lanes` read 0. */
-// @ts-ignore: decorator
-@inline
-function loadLanes(at: usize, lanes: i32): v128 {
-  if (lanes == 4) return v128.load(at);
-  let v = f32x4.splat(0);
-  v = f32x4.replace_lane(v, 0, load<f32>(at));
-  if (lanes > 1) v = f32x4.replace_lane(v, 1, load<f32>(at, 4));
-  if (lanes > 2) v = f32x4.replace_lane(v, 2, load<f32>(at, 8));
-  return v;
-}
-
-/** The first `lanes` lanes of v into consecutive floats at `at` (bytes). */
-// @ts-ignore: decorator
-@inline
-function storeLanes(v: v128, at: usize, lanes: i32): void {
-  if (lanes == 4) {
-    v128.store(at, v);
-    return;
-  }
-  store<f32>(at, f32x4.extract_lane(v, 0));
-  if (lanes > 1) store<f32>(at, f32x4.extract_lane(v, 1), 4);
-  if (lanes > 2) store<f32>(at, f32x4.extract_lane(v, 2), 8);
-}
-
-/** Σ of the four lanes. */
-// @ts-ignore: decorator
-@inline
-function laneSum(v: v128): f32 {
-  return (
-    f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3)
-  );
 }
 
 /**

@@ -5,7 +5,7 @@
 // validation split: 20000 rows of moons, 10% of the table).
 // Usage: ZUKO_PATH=/path/to/zuko node tools/bench/run.mjs tools/bench/src/cli-loop-speed.ts
 //   [--flows realnvp,maf,nsf] [--workloads moons,table16] [--steps 1000] [--val-every 250]
-//   [--threads 1,2] [--python PATH] [--no-zuko] [--json] [--bundle PATH]
+//   [--threads 1,2] [--python PATH] [--no-zuko] [--json] [--bundle PATH] [--baseline PATH]
 // ZUKO_PATH is a checkout of zuko (its directory holding the `zuko` package); needs torch.
 // Our steps/s are read from the CLI's own progress lines (stderr, a line per tenth of the run):
 // the rate between the first (10%) and the last (100%) line, so start-up, data generation and the
@@ -31,6 +31,7 @@ const { values: args } = parseArgs({
     'no-zuko': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     bundle: { type: 'string' },
+    baseline: { type: 'string' },
   },
 });
 
@@ -186,6 +187,8 @@ if (!args.bundle) {
   if (built.status !== 0) process.exit(1);
 }
 const cli = resolve(args.bundle ?? join(root, 'apps/cli/dist/bijective.mjs'));
+// --baseline: another CLI bundle (e.g. main's) run just before ours at each thread count: a same-load A/B.
+const baseline = args.baseline ? resolve(args.baseline) : null;
 
 interface Rate {
   wall: number;
@@ -199,7 +202,34 @@ interface Row {
   flow: string;
   zuko: Record<number, Rate>;
   ours: Record<number, Rate>;
+  /** The --baseline bundle's rates (run just before ours at each thread count). */
+  base: Record<number, Rate>;
   valNll: Record<number, number>;
+  baseValNll: Record<number, number>;
+}
+
+/** Our CLI bundle `bundle` training `flow` on workload `w` at `threads`: its loop rate and validation NLL. */
+async function trainRate(
+  bundle: string,
+  key: string,
+  w: Workload,
+  flow: string,
+  threads: number,
+): Promise<{ rate: Rate; valNll: number }> {
+  const cpu = cpuAtProgress();
+  const r = await run(
+    process.execPath,
+    [
+      bundle,
+      ...['train', '--flow', flow, '--data', w.data, '--layers', '5', '--hidden', '64,64'],
+      ...['--batch', `${w.batch}`, '--steps', `${steps}`, '--val-every', `${valEvery}`, '--patience', '1000'],
+      ...['--threads', `${threads}`, '--out', join(dir, `m-${key}-${flow}-${threads}`), '--force', '--json'],
+    ],
+    cpu.onStderr,
+  );
+  if (r.status !== 0) throw new Error(`bijective train failed:\n${r.err}`);
+  const valNll = (JSON.parse(r.out.trim().split('\n').pop() as string) as { valNll: number }).valNll;
+  return { rate: { ...loopRate(r.err, cpu.seen), busiest: busiestThreadRate(r.err, cpu.threads) }, valNll };
 }
 
 const uptime = (): string =>
@@ -212,7 +242,7 @@ for (const key of list(args.workloads)) {
   const w = WORKLOADS[key];
   if (!w) throw new Error(`unknown workload '${key}' (moons, table16)`);
   for (const flow of list(args.flows)) {
-    const row: Row = { workload: w.name, flow, zuko: {}, ours: {}, valNll: {} };
+    const row: Row = { workload: w.name, flow, zuko: {}, ours: {}, base: {}, valNll: {}, baseValNll: {} };
     for (const threads of python && zukoPath ? threadCounts : []) {
       const r = await run(
         python as string,
@@ -232,38 +262,14 @@ for (const key of list(args.workloads)) {
       row.zuko[threads] = { wall: z.stepsPerSecond, cpu: z.stepsPerCpuSecond };
     }
     for (const threads of threadCounts) {
-      const cpu = cpuAtProgress();
-      const r = await run(
-        process.execPath,
-        [
-          cli,
-          ...['train', '--flow', flow, '--data', w.data, '--layers', '5', '--hidden', '64,64'],
-          ...[
-            '--batch',
-            `${w.batch}`,
-            '--steps',
-            `${steps}`,
-            '--val-every',
-            `${valEvery}`,
-            '--patience',
-            '1000',
-          ],
-          ...[
-            '--threads',
-            `${threads}`,
-            '--out',
-            join(dir, `m-${key}-${flow}-${threads}`),
-            '--force',
-            '--json',
-          ],
-        ],
-        cpu.onStderr,
-      );
-      if (r.status !== 0) throw new Error(`bijective train failed:\n${r.err}`);
-      row.ours[threads] = { ...loopRate(r.err, cpu.seen), busiest: busiestThreadRate(r.err, cpu.threads) };
-      row.valNll[threads] = (
-        JSON.parse(r.out.trim().split('\n').pop() as string) as { valNll: number }
-      ).valNll;
+      if (baseline) {
+        const base = await trainRate(baseline, key, w, flow, threads);
+        row.base[threads] = base.rate;
+        row.baseValNll[threads] = base.valNll;
+      }
+      const ours = await trainRate(cli, key, w, flow, threads);
+      row.ours[threads] = ours.rate;
+      row.valNll[threads] = ours.valNll;
     }
     rows.push(row);
     if (args.json) console.log(JSON.stringify(row));
@@ -284,6 +290,8 @@ const best = (rates: Record<number, Rate>): number | undefined =>
 const head = ['workload', 'flow'];
 for (const t of threadCounts) head.push(`zuko ${t}T wall`, `zuko ${t}T CPU`);
 for (const t of threadCounts) head.push(`ours ${t}T wall`, `ours ${t}T CPU`, `ours ${t}T busiest thread`);
+if (baseline)
+  for (const t of threadCounts) head.push(`base ${t}T wall`, `base ${t}T CPU`, `ours / base ${t}T (CPU)`);
 head.push(`ours ${t0}T / zuko ${t0}T (wall)`, `ours ${t0}T / zuko ${t0}T (CPU)`);
 if (threadCounts.length > 1) head.push(`${tN}T / ${t0}T (wall)`, 'our best / zuko best (wall)');
 console.log(`| ${head.join(' | ')} |`);
@@ -292,6 +300,9 @@ for (const r of rows) {
   const cells = [r.workload, r.flow];
   for (const t of threadCounts) cells.push(f(r.zuko[t]?.wall), f(r.zuko[t]?.cpu));
   for (const t of threadCounts) cells.push(f(r.ours[t]?.wall), f(r.ours[t]?.cpu), f(r.ours[t]?.busiest));
+  if (baseline)
+    for (const t of threadCounts)
+      cells.push(f(r.base[t]?.wall), f(r.base[t]?.cpu), ratio(r.ours[t]?.cpu, r.base[t]?.cpu));
   cells.push(ratio(r.ours[t0]?.wall, r.zuko[t0]?.wall), ratio(r.ours[t0]?.cpu, r.zuko[t0]?.cpu));
   if (threadCounts.length > 1)
     cells.push(ratio(r.ours[tN]?.wall, r.ours[t0]?.wall), ratio(best(r.ours), best(r.zuko)));
