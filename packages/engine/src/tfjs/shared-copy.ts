@@ -26,6 +26,10 @@ export function sharedCopy<T extends tf.Tensor>(t: T): T {
     typeof engine.makeTensorFromDataId !== 'function'
   )
     return tf.clone(t);
-  backend.incRef(t.dataId);
+  try {
+    backend.incRef(t.dataId);
+  } catch {
+    return tf.clone(t); // a backend without reference counts (tfjs's base class throws)
+  }
   return engine.makeTensorFromDataId(t.dataId, [...t.shape], t.dtype, backend) as T;
 }
