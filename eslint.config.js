@@ -15,6 +15,8 @@ export default tseslint.config(
       // AssemblyScript with `@inline` decorators on functions, which TypeScript's parser rejects.
       'packages/engine/assembly/affine-kernels.ts',
       'packages/engine/assembly/simd-math.ts',
+      'packages/engine/assembly/affine-rows.ts',
+      'packages/engine/assembly/optimiser-kernels.ts',
     ],
   },
   js.configs.recommended,

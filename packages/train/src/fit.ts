@@ -358,11 +358,13 @@ export function* fitSteps(
       const record = new CallRecord();
       let loss: number;
       let learningRate: number;
-      try {
-        const minibatch = (): { x: tf.Tensor; context?: tf.Tensor } => {
-          const rows = tf.tensor1d(indices, 'int32');
-          const rowsX = tf.gather(split.train, rows);
-          const x = widths
+      // The minibatch is drawn before the step, off the gradient tape: taped, tfjs's gather would
+      // save (copy) the whole training table for its gradient on every step.
+      const { x, context } = tf.tidy(() => {
+        const rows = tf.tensor1d(indices, 'int32');
+        const rowsX = tf.gather(split.train, rows);
+        return {
+          x: widths
             ? tf.add(
                 rowsX,
                 tf.mul(
@@ -370,27 +372,24 @@ export function* fitSteps(
                   widths,
                 ),
               )
-            : rowsX;
-          const context = split.trainContext ? tf.gather(split.trainContext, rows) : undefined;
-          return { x, context };
+            : rowsX,
+          context: split.trainContext ? tf.gather(split.trainContext, rows) : undefined,
         };
+      });
+      try {
         const fallback = best
           ? { weights: best.weights, description: `best-validation weights of step ${best.step}` }
           : undefined;
         ({ loss, learningRate } = shards
           ? optimiser.stepWith(
               step,
-              (rate) => {
-                const { x, context } = minibatch();
-                return shards.gradients(x, context, stepSeed(seed, step), record, rate);
-              },
+              (rate) => shards.gradients(x, context, stepSeed(seed, step), record, rate),
               fallback,
               budgetFraction,
             )
           : optimiser.step(
               step,
               () => {
-                const { x, context } = minibatch();
                 const objective = flow.trainingLoss(x, { context, record, seed: stepSeed(seed, step) });
                 return record.penalise(objective);
               },
@@ -399,6 +398,8 @@ export function* fitSteps(
             ));
       } finally {
         record.dispose();
+        x.dispose();
+        context?.dispose();
       }
       flow.afterTrainingStep();
       const counters = record.counters;

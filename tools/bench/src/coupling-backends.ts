@@ -2,7 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { MIXTURE_LOG_DENSITY_KERNEL } from '@bijective/core';
-import { useWasmFusedRun, useWasmSimdKernels, useWasmSimdTransforms } from '@bijective/engine';
+import {
+  useWasmFusedRun,
+  useWasmRowMaps,
+  useWasmSimdKernels,
+  useWasmSimdTransforms,
+} from '@bijective/engine';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -35,22 +40,25 @@ function wholeRunKernels(on: boolean): void {
  * kernels only), and `wasm-layers` the wasm backend with its own MLP kernels but without the
  * whole-run kernels (fused flows layer by layer, the mixture base's density and the log-det
  * unpacking as tfjs ops), and `wasm-jsmaps` the wasm backend whose whole-run kernels compute the
- * elementwise maps in JavaScript (the host loops) instead of on the SIMD module, for before/after
- * comparisons in one run.
+ * elementwise maps in JavaScript (the host loops) instead of on the SIMD module, and `wasm-colmaps`
+ * the wasm backend whose affine maps of fewer than four columns put a row's columns in the vector
+ * lanes (as before `useWasmRowMaps`) instead of four rows, for before/after comparisons in one run.
  */
 export async function selectBackend(requested: string): Promise<void> {
   const xnnpackOnly = requested === 'wasm-xnnpack';
   const layerByLayer = requested === 'wasm-layers';
   const jsMaps = requested === 'wasm-jsmaps';
-  const name = xnnpackOnly || layerByLayer || jsMaps ? 'wasm' : requested;
+  const columnMaps = requested === 'wasm-colmaps';
+  const name = xnnpackOnly || layerByLayer || jsMaps || columnMaps ? 'wasm' : requested;
   if (!BACKEND_VERSIONS[name as keyof typeof BACKEND_VERSIONS]) {
     throw new Error(
-      `coupling bench: unknown backend '${requested}'; known: cpu, wasm, wasm-xnnpack, wasm-layers, wasm-jsmaps`,
+      `coupling bench: unknown backend '${requested}'; known: cpu, wasm, wasm-xnnpack, wasm-layers, wasm-jsmaps, wasm-colmaps`,
     );
   }
   useWasmSimdKernels(!xnnpackOnly);
   useWasmFusedRun(!layerByLayer);
   useWasmSimdTransforms(!jsMaps);
+  useWasmRowMaps(!columnMaps);
   wholeRunKernels(!layerByLayer && !xnnpackOnly);
   if (name === 'wasm' && !wasmPathsSet) {
     const manifest = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');

@@ -3,8 +3,10 @@
 // and each CLI command runs under V8's CPU profiler, whose samples are split by the function on
 // the stack: start-up (module loading, backend), data generation, the optimisation steps, the
 // validation passes, the final scoring, the model save, loss.png, and in the plots the grid
-// evaluation, the samples and the chart's rendering. Extra arguments go to `train`.
-// Usage: node tools/bench/run.mjs tools/bench/src/main-job-time.ts [--keep DIR] [-- train args...]
+// evaluation, the samples and the chart's rendering. Extra arguments go to `train`. `--bundle PATH`
+// runs an already built CLI bundle (e.g. another version's, for an A/B on the same load) instead of
+// building this tree's.
+// Usage: node tools/bench/run.mjs tools/bench/src/main-job-time.ts [--keep DIR] [--bundle PATH] [-- train args...]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -12,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values: args, positionals } = parseArgs({
-  options: { keep: { type: 'string' } },
+  options: { keep: { type: 'string' }, bundle: { type: 'string' } },
   allowPositionals: true,
 });
 const root = resolve(import.meta.dirname, '../../..');
@@ -84,13 +86,16 @@ console.log(
     .map((l) => l.toFixed(1))
     .join(' ')}`,
 );
-const buildStarted = performance.now();
-const built = spawnSync(process.execPath, [join(root, 'apps/cli/build.mjs')], { stdio: 'inherit' });
-if (built.status !== 0) process.exit(1);
-console.log(
-  `build the CLI bundle (esbuild): ${((performance.now() - buildStarted) / 1000).toFixed(1)} s wall`,
-);
-const bundle = join(root, 'apps/cli/dist/bijective.mjs');
+let bundle = args.bundle === undefined ? '' : resolve(args.bundle);
+if (!args.bundle) {
+  const buildStarted = performance.now();
+  const built = spawnSync(process.execPath, [join(root, 'apps/cli/build.mjs')], { stdio: 'inherit' });
+  if (built.status !== 0) process.exit(1);
+  console.log(
+    `build the CLI bundle (esbuild): ${((performance.now() - buildStarted) / 1000).toFixed(1)} s wall`,
+  );
+  bundle = join(root, 'apps/cli/dist/bijective.mjs');
+} else console.log(`bundle ${bundle}`);
 const model = join(work, 'model');
 const train = profiled('train', bundle, [
   'train',

@@ -1,5 +1,6 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describe, expect, test } from 'vitest';
 import { OptionError } from '../errors.js';
 import { Affine } from './affine.js';
@@ -30,6 +31,55 @@ describe('Affine', () => {
     expect(b.variables).toHaveLength(2);
     expect(b.trainableVariables).toHaveLength(0);
     b.dispose();
+  });
+
+  test('fixed (trainable: false): the same values and input gradients as trained, two tape entries', () => {
+    const options = { eventShape: [3], shift: [1, -2, 0.5], scale: [0.25, 3, 1.7] };
+    const fixed = new Affine({ ...options, trainable: false });
+    const trained = new Affine(options);
+    const x = tf.tensor2d([0.5, -1.5, 2, 4, 0.1, -3], [2, 3]);
+    const w = tf.tensor2d([0.3, -1, 2, 0.7, 1.1, -0.4], [2, 3]);
+    for (const direction of ['forward', 'inverse'] as const) {
+      const run = (b: Affine) => (direction === 'forward' ? b.forwardAndLogDet(x) : b.inverseAndLogDet(x));
+      // An objective using both outputs: ∂/∂x = w ⊙ ∂y/∂x (the log-det does not depend on x).
+      const objective = (b: Affine) => (input: tf.Tensor) => {
+        const { value, logDet } =
+          direction === 'forward' ? b.forwardAndLogDet(input) : b.inverseAndLogDet(input);
+        return tf.add(tf.sum(tf.mul(value, w)), tf.sum(logDet));
+      };
+      tf.tidy(() => {
+        const [a, b] = [run(fixed), run(trained)];
+        expect(a.value.dataSync()).toEqual(b.value.dataSync());
+        expect(a.logDet.dataSync()).toEqual(b.logDet.dataSync());
+        expect(tf.grad(objective(fixed))(x).dataSync()).toEqual(tf.grad(objective(trained))(x).dataSync());
+      });
+    }
+    // On a tape the fixed map saves no tensors of its own (tfjs copies each tensor an op saves for its
+    // gradient): only the objective's own sums and add do.
+    const engine = tf.engine() as unknown as { runKernel: (...a: unknown[]) => unknown };
+    const original = engine.runKernel;
+    const count = (b: Affine): number => {
+      let identities = 0;
+      engine.runKernel = (...a: unknown[]) => {
+        if (a[0] === 'Identity') identities += 1;
+        return original.apply(engine, a);
+      };
+      try {
+        tf.tidy(() => tf.grad(objective2(b))(x));
+      } finally {
+        engine.runKernel = original;
+      }
+      return identities;
+    };
+    const objective2 = (b: Affine) => (input: tf.Tensor) => {
+      const { value, logDet } = b.inverseAndLogDet(input);
+      return tf.add(tf.sum(value), tf.sum(logDet));
+    };
+    const [copiesFixed, copiesTrained] = [count(fixed), count(trained)];
+    expect(copiesTrained - copiesFixed).toBeGreaterThanOrEqual(10);
+    tf.dispose([x, w]);
+    fixed.dispose();
+    trained.dispose();
   });
 
   test('invalid options name the option', () => {

@@ -19,6 +19,14 @@ export interface AffineOptions {
   trainable?: boolean;
 }
 
+/** `tf.customGrad` of a function of one tensor (its forward runs off the tape). */
+const unaryOp = (
+  f: (x: tf.Tensor) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor },
+): ((x: tf.Tensor) => tf.Tensor) =>
+  tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (
+    x: tf.Tensor,
+  ) => tf.Tensor;
+
 /** Elementwise affine map y = s ⊙ x + t with s = softplus(u) + minScale > 0; log|det J| = Σ log s. */
 export class Affine extends BaseBijector {
   readonly name = 'affine';
@@ -62,6 +70,7 @@ export class Affine extends BaseBijector {
   }
 
   protected computeForward(x: tf.Tensor): ValueAndLogDet {
+    if (this.fixed) return this.fixedMap(x, 'forward');
     const s = positiveScale(this.unconstrained, this.minScale);
     return {
       value: tf.add(tf.mul(x, s), this.shift),
@@ -70,10 +79,41 @@ export class Affine extends BaseBijector {
   }
 
   protected computeInverse(y: tf.Tensor): ValueAndLogDet {
+    if (this.fixed) return this.fixedMap(y, 'inverse');
     const s = positiveScale(this.unconstrained, this.minScale);
     return {
       value: tf.div(tf.sub(y, this.shift), s),
       logDet: sameLogDetPerRow(tf.neg(tf.sum(tf.log(s))), y.shape[0] as number),
     };
+  }
+
+  /** Whether neither shift nor scale is trained now (a variable's `trainable` flag may change). */
+  private get fixed(): boolean {
+    return !this.shift.trainable && !this.unconstrained.trainable;
+  }
+
+  /**
+   * The map with fixed shift and scale (e.g. the CLI's standardisation of the data) as two tape
+   * entries whose own arithmetic is not taped: the same values as the ops above, and ∂/∂x only
+   * (dy/s, or dy·s forward; the log-det does not depend on x). On a gradient tape the op-by-op map
+   * would record ~10 kernels and copy the tensors each saves for its gradient, on every training step.
+   */
+  private fixedMap(x: tf.Tensor, direction: 'forward' | 'inverse'): ValueAndLogDet {
+    const scale = () => positiveScale(this.unconstrained, this.minScale);
+    const forward = direction === 'forward';
+    const value = unaryOp((input) => ({
+      value: forward
+        ? tf.add(tf.mul(input, scale()), this.shift)
+        : tf.div(tf.sub(input, this.shift), scale()),
+      gradFunc: (dy) => (forward ? tf.mul(dy, scale()) : tf.div(dy, scale())),
+    }));
+    const logDet = unaryOp((input) => {
+      const total = tf.sum(tf.log(scale()));
+      return {
+        value: sameLogDetPerRow(forward ? total : tf.neg(total), input.shape[0] as number),
+        gradFunc: () => tf.zerosLike(input),
+      };
+    });
+    return { value: value(x), logDet: logDet(x) };
   }
 }

@@ -26,5 +26,7 @@ describe('@bijective/engine in a bundle', () => {
     expect(text).toMatch(/function rowTerms\(/);
     // and sinh-arcsinh-kernel.ts's (the CLI's marginal layer of tables).
     expect(text).toMatch(/function formParameters\(/);
+    // The optimiser's wasm SIMD versions (Adam, the global norm) came along too.
+    expect(text).toMatch(/function adamOnWasm\(/);
   }, 60_000);
 });

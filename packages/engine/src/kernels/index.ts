@@ -5,3 +5,5 @@ export * from './adam-kernel.js';
 export * from './conv2d-filter-gradient.js';
 import './mixture-kernel.js';
 import './sinh-arcsinh-kernel.js';
+// The optimiser's kernels (Adam, the global norm) on the wasm SIMD module: registered for wasm.
+import '../wasm/optimiser-kernels.js';

@@ -3,4 +3,5 @@ export * from './internals.js';
 export { withIsolatedTape } from './isolated-tape.js';
 export { checkTfjsInternals } from './self-test.js';
 export { hostAdapterFor, type HostAdapter } from './host-adapters.js';
+export { sharedCopy } from './shared-copy.js';
 export { multiOutputOp, type MultiOutputOpResult } from './multi-output-op.js';

@@ -23,4 +23,4 @@ export {
 } from './tanh-field-kernels.js';
 export { wasmConvNet } from './conv-kernels.js';
 export { useWasmFusedRun } from './fused-run.js';
-export { useWasmSimdTransforms } from './simd-transforms.js';
+export { useWasmSimdTransforms, useWasmRowMaps } from './simd-transforms.js';

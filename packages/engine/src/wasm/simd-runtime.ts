@@ -84,6 +84,20 @@ export interface SimdExports {
     inverse: number,
     one: number,
   ): void;
+  /** affineMap for b < 4 columns (at `cols`, i32), four rows per vector: the same results. */
+  affineMapRows(
+    n: number,
+    d: number,
+    b: number,
+    cols: number,
+    u: number,
+    raw: number,
+    value: number,
+    logDet: number,
+    bound: number,
+    inverse: number,
+    one: number,
+  ): void;
   /** affineMap's backward pass from dValue [n, d] and dLogDet [n] (0: none): du [n, d], dRaw [n, 2b] and its column sums dRawSums [2b]. */
   affineMapGrad(
     n: number,
@@ -123,6 +137,23 @@ export interface SimdExports {
     dLogDet: number,
     dx: number,
     sums: number,
+    one: number,
+  ): void;
+  /** affineMapGrad for b < 4 columns (at `cols`, i32), four rows per vector: the same results. */
+  affineMapGradRows(
+    n: number,
+    d: number,
+    b: number,
+    cols: number,
+    u: number,
+    raw: number,
+    dValue: number,
+    dLogDet: number,
+    du: number,
+    dRaw: number,
+    dRawSums: number,
+    bound: number,
+    inverse: number,
     one: number,
   ): void;
   /** dst[p, (i·k + j)·c + ch] = src[b, y ± (i − r), x ± (j − r), ch] (k×k neighbourhoods, 0 outside; − when mirrored), src pixel stride ps, dst row stride ldd. */

@@ -2,6 +2,16 @@ import type { Direction, SimdTransformSpec } from '../fused/elementwise-transfor
 import type { SimdRuntime } from './simd-runtime.js';
 
 let enabled = true;
+let rowMaps = true;
+
+/**
+ * Turns the row-vectorised affine map for fewer than four columns on or off (default on; off, such
+ * maps run on the column-vectorised kernel). For A/B benchmarks and tests: both give the same results.
+ * @internal
+ */
+export function useWasmRowMaps(on: boolean): void {
+  rowMaps = on;
+}
 
 /**
  * Turns the elementwise maps of the one-kernel wasm runs on the SIMD module on or off (default on);
@@ -57,6 +67,23 @@ export function simdTransform(
   if (!enabled || spec?.kind !== 'affine') return false;
   const first = writeColumns(rt, columns, at.columns);
   const inverse = direction === 'inverse' ? 1 : 0;
+  // Fewer than four columns (2-D and 3-D data) fill the vectors with rows instead of columns.
+  if (columns.length < 4 && rowMaps) {
+    rt.kernels.affineMapRows(
+      n,
+      d,
+      columns.length,
+      at.columns,
+      at.u,
+      at.raw,
+      value,
+      logDet,
+      spec.bound,
+      inverse,
+      1,
+    );
+    return true;
+  }
   rt.kernels.affineMap(
     n,
     d,
@@ -97,6 +124,25 @@ export function simdTransformGrad(
   if (!enabled || spec?.kind !== 'affine') return false;
   const first = writeColumns(rt, columns, at.columns);
   const inverse = direction === 'inverse' ? 1 : 0;
+  if (columns.length < 4 && rowMaps) {
+    rt.kernels.affineMapGradRows(
+      n,
+      d,
+      columns.length,
+      at.columns,
+      at.u,
+      at.raw,
+      dValue,
+      dLogDet,
+      du,
+      dRaw,
+      dRawSums,
+      spec.bound,
+      inverse,
+      1,
+    );
+    return true;
+  }
   rt.kernels.affineMapGrad(
     n,
     d,
