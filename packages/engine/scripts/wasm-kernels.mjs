@@ -9,8 +9,10 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-/** The entry files, one purpose each: the MLP products and tanh (first), the affine map. */
-const sources = ['mlp-kernels.ts', 'affine-kernels.ts'].map((f) => join(root, 'packages/engine/assembly', f));
+/** The entry files, one purpose each: the MLP products and tanh (first), the affine map, per-column scalings. */
+const sources = ['mlp-kernels.ts', 'affine-kernels.ts', 'column-kernels.ts'].map((f) =>
+  join(root, 'packages/engine/assembly', f),
+);
 const target = join(root, 'packages/engine/src/wasm/mlp-kernels.generated.ts');
 
 /** The compiler flags: SIMD, no runtime or abort import, tfjs-wasm's memory imported (the module owns none). */
