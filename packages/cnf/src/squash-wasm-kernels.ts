@@ -8,7 +8,7 @@ import {
   type SimdRuntime,
   type TanhFieldWidths,
 } from '@bijective/engine';
-import { squashLayerWeights, squashLayerWeightsGrad, type Buffers } from './squash-weights-kernel.js';
+import { squashGateAndShift, squashGateGrad, type Buffers } from './squash-weights-kernel.js';
 
 const FORWARD = 'Bijective.WasmSquashFieldVjp';
 const BACKWARD = 'Bijective.WasmSquashFieldVjpGrad';
@@ -108,11 +108,11 @@ export function squashFieldOnHeap(
       info.shape.reduce((a, c) => a * c, 1),
     );
   widths.forEach(([i, o], l) => {
-    const [W, bias, gK, gB, hK] = params.slice(5 * l, 5 * l + 5).map(input) as Buffers<5>;
-    const gate = view(b.tape + 4 * layout.gates[l]!, o);
-    const kernel = view(b.tape + 4 * layout.kernels[l]!, i * o);
-    const shift = view(b.tape + 4 * layout.shifts[l]!, o);
-    squashLayerWeights(time, W, bias, gK, gB, hK, gate, kernel, shift);
+    const [, bias, gK, gB, hK] = params.slice(5 * l, 5 * l + 5).map(input) as Buffers<5>;
+    const gateAt = b.tape + 4 * layout.gates[l]!;
+    squashGateAndShift(time, bias, gK, gB, hK, view(gateAt, o), view(b.tape + 4 * layout.shifts[l]!, o));
+    // K = W ⊙ g on the heap (SIMD).
+    rt.kernels.scaleColumns(i, o, rt.heap.offset(params[5 * l]!), gateAt, b.tape + 4 * layout.kernels[l]!);
   });
   runTanhFieldVjp(
     rt,
@@ -211,9 +211,11 @@ export function squashFieldGradOnHeap(
   const widths = widthsOf(params);
   const layout = weightLayout(n, widths, probes);
   const sizes = params.map((p) => p.shape.reduce((a, c) => a * c, 1));
-  // K̄_l and c̄_l in a block of their own (the engine's pass uses the scratch block).
+  // K̄_l and c̄_l in a block of their own (the engine's pass uses the scratch block), then the
+  // kernel's part of each layer's gate gradient, Σ_rows K̄ ⊙ W.
   const barFloats = widths.reduce((sum, [i, o]) => sum + i * o + o, 0);
-  const bars = rt.heap.malloc(4 * barFloats);
+  const gateBarFloats = Math.max(...widths.map(([, o]) => o));
+  const bars = rt.heap.malloc(4 * (barFloats + gateBarFloats));
   try {
     const kernelBars: number[] = [];
     const shiftBars: number[] = [];
@@ -223,6 +225,7 @@ export function squashFieldGradOnHeap(
       shiftBars.push(offset + 4 * i * o);
       offset += 4 * (i * o + o);
     }
+    const gateBarAt = offset;
     runTanhFieldVjpGrad(
       rt,
       n,
@@ -248,28 +251,38 @@ export function squashFieldGradOnHeap(
         rt.heap.offset(info),
         info.shape.reduce((a, c) => a * c, 1),
       );
+    // Byte offsets of the parameters' gradients: consecutive in the one flat output when packed.
     let packedAt = b.packed ? (b.grads[0] as number) : 0;
-    const target = (v: number): Float32Array => {
-      if (!b.packed) return view(b.grads[v]!, sizes[v]!);
-      const out = view(packedAt, sizes[v]!);
-      packedAt += 4 * sizes[v]!;
-      return out;
-    };
+    const targets = sizes.map((size, v) => {
+      if (!b.packed) return b.grads[v]!;
+      const at = packedAt;
+      packedAt += 4 * size;
+      return at;
+    });
     let tSum = 0;
     widths.forEach(([i, o], l) => {
-      const [W, bias, gK, , hK] = params.slice(5 * l, 5 * l + 5).map(input) as Buffers<5>;
-      const gate = view(b.tape + 4 * layout.gates[l]!, o);
-      const layerGrads = [0, 1, 2, 3, 4].map((v) => target(5 * l + v)) as Buffers<5>;
-      tSum += squashLayerWeightsGrad(
+      const [, bias, gK, , hK] = params.slice(5 * l, 5 * l + 5).map(input) as Buffers<5>;
+      const gateAt = b.tape + 4 * layout.gates[l]!;
+      // W̄ = K̄ ⊙ g and Σ_rows K̄ ⊙ W on the heap (SIMD), then the per-column algebra.
+      rt.kernels.scaleColumnsGrad(
+        i,
+        o,
+        kernelBars[l]!,
+        rt.heap.offset(params[5 * l]!),
+        gateAt,
+        targets[5 * l]!,
+        gateBarAt,
+      );
+      const [bBar, gKBar, gBBar, hKBar] = [1, 2, 3, 4].map((v) => view(targets[5 * l + v]!, o)) as Buffers<4>;
+      tSum += squashGateGrad(
         time,
-        W,
         bias,
         gK,
         hK,
-        gate,
-        view(kernelBars[l]!, i * o),
+        view(gateAt, o),
+        view(gateBarAt, o),
         view(shiftBars[l]!, o),
-        layerGrads,
+        [bBar, gKBar, gBBar, hKBar],
       );
     });
     return tSum;

@@ -15,6 +15,28 @@ export type Buffers<N extends number, B extends Float32Array[] = []> = B['length
   : Buffers<N, [...B, Float32Array]>;
 
 /**
+ * One concat-squash layer's per-column weights at time t: from b, W_g, b_g, W_h (`[out]` each) the
+ * gate g = σ(t W_g + b_g) and the shift c = b ⊙ g + t W_h (the kernel K = W ⊙ g is
+ * {@link squashLayerWeights}'s, or the wasm module's `scaleColumns` on the heap).
+ * @internal
+ */
+export function squashGateAndShift(
+  t: number,
+  b: Float32Array,
+  gK: Float32Array,
+  gB: Float32Array,
+  hK: Float32Array,
+  gate: Float32Array,
+  shift: Float32Array,
+): void {
+  for (let j = 0; j < gate.length; j++) {
+    const g = sigma(t * (gK[j] as number) + (gB[j] as number));
+    gate[j] = g;
+    shift[j] = (b[j] as number) * g + t * (hK[j] as number);
+  }
+}
+
+/**
  * One concat-squash layer's time-dependent weights at time t: from W `[in, out]`, b, W_g, b_g, W_h
  * (`[out]` each, row-major) the gate g = σ(t W_g + b_g), the kernel K = W ⊙ g (g along the columns)
  * and the shift c = b ⊙ g + t W_h.
@@ -31,21 +53,48 @@ export function squashLayerWeights(
   K: Float32Array,
   shift: Float32Array,
 ): void {
+  squashGateAndShift(t, b, gK, gB, hK, gate, shift);
   const out = gate.length;
-  for (let j = 0; j < out; j++) {
-    const g = sigma(t * (gK[j] as number) + (gB[j] as number));
-    gate[j] = g;
-    shift[j] = (b[j] as number) * g + t * (hK[j] as number);
-  }
   // Row by row (no index modulo in the inner loop).
   for (let row = 0; row < W.length; row += out)
     for (let j = 0; j < out; j++) K[row + j] = (W[row + j] as number) * (gate[j] as number);
 }
 
 /**
+ * The per-column part of {@link squashLayerWeightsGrad}, given ḡ_K = Σ_rows K̄ ⊙ W (the kernel's part
+ * of the gate's gradient) and c̄: writes (b̄, W̄_g, b̄_g, W̄_h) and returns the layer's part of t̄.
+ * ḡ = ḡ_K + c̄ ⊙ b, p̄ = ḡ ⊙ g (1 − g), b̄ = c̄ ⊙ g, W̄_g = t p̄, b̄_g = p̄, W̄_h = t c̄,
+ * t̄ = Σ (p̄ ⊙ W_g + c̄ ⊙ W_h).
+ * @internal
+ */
+export function squashGateGrad(
+  t: number,
+  b: Float32Array,
+  gK: Float32Array,
+  hK: Float32Array,
+  gate: Float32Array,
+  kernelGateBar: ArrayLike<number>,
+  cBar: Float32Array,
+  [bBar, gKBar, gBBar, hKBar]: Buffers<4>,
+): number {
+  let tBar = 0;
+  for (let j = 0; j < gate.length; j++) {
+    const g = gate[j] as number;
+    const c = cBar[j] as number;
+    const p = ((kernelGateBar[j] as number) + c * (b[j] as number)) * g * (1 - g);
+    bBar[j] = c * g;
+    gKBar[j] = t * p;
+    gBBar[j] = p;
+    hKBar[j] = t * c;
+    tBar += p * (gK[j] as number) + c * (hK[j] as number);
+  }
+  return tBar;
+}
+
+/**
  * The backward pass of {@link squashLayerWeights} from the gradients K̄ and c̄ of its kernel and
  * shift: writes (W̄, b̄, W̄_g, b̄_g, W̄_h) and returns the layer's part of t̄. ḡ = Σ_rows K̄ ⊙ W + c̄ ⊙ b,
- * p̄ = ḡ ⊙ g (1 − g), W̄ = K̄ ⊙ g, b̄ = c̄ ⊙ g, W̄_g = t p̄, b̄_g = p̄, W̄_h = t c̄, t̄ = Σ (p̄ ⊙ W_g + c̄ ⊙ W_h).
+ * W̄ = K̄ ⊙ g, the rest as {@link squashGateGrad}.
  * @internal
  */
 export function squashLayerWeightsGrad(
@@ -57,7 +106,7 @@ export function squashLayerWeightsGrad(
   gate: Float32Array,
   kBar: Float32Array,
   cBar: Float32Array,
-  [WBar, bBar, gKBar, gBBar, hKBar]: Buffers<5>,
+  [WBar, ...rest]: Buffers<5>,
 ): number {
   const out = gate.length;
   const gateBar = new Float64Array(out);
@@ -68,18 +117,7 @@ export function squashLayerWeightsGrad(
       WBar[row + j] = kb * (gate[j] as number);
     }
   }
-  let tBar = 0;
-  for (let j = 0; j < out; j++) {
-    const g = gate[j] as number;
-    const c = cBar[j] as number;
-    const p = ((gateBar[j] as number) + c * (b[j] as number)) * g * (1 - g);
-    bBar[j] = c * g;
-    gKBar[j] = t * p;
-    gBBar[j] = p;
-    hKBar[j] = t * c;
-    tBar += p * (gK[j] as number) + c * (hK[j] as number);
-  }
-  return tBar;
+  return squashGateGrad(t, b, gK, hK, gate, gateBar, cBar, rest);
 }
 
 /**

@@ -9,13 +9,14 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-/** The entry files, one purpose each: the MLP products and tanh (first), the affine map, the sinh-arcsinh map, the optimiser's update, the affine map for fewer than four columns (simd-math.ts is imported by them, not an entry). */
+/** The entry files, one purpose each: the MLP products and tanh (first), the affine map, the sinh-arcsinh map, the optimiser's update, the affine map for fewer than four columns, per-column scalings (simd-math.ts is imported by them, not an entry). */
 const sources = [
   'mlp-kernels.ts',
   'affine-kernels.ts',
   'sinh-arcsinh-kernels.ts',
   'optimiser-kernels.ts',
   'affine-rows.ts',
+  'column-kernels.ts',
 ].map((f) => join(root, 'packages/engine/assembly', f));
 const target = join(root, 'packages/engine/src/wasm/mlp-kernels.generated.ts');
 

@@ -98,6 +98,18 @@ export interface SimdExports {
     inverse: number,
     one: number,
   ): void;
+  /** dst[r, j] = src[r, j] · scale[j] over `[rows, cols]` (a gated layer's kernel W ⊙ g; dst may be src). */
+  scaleColumns(rows: number, cols: number, src: number, scale: number, dst: number): void;
+  /** scaleColumns' backward pass from dstBar: srcBar = dstBar ⊙ scale, scaleBar[j] = Σ_r dstBar[r, j] src[r, j]. */
+  scaleColumnsGrad(
+    rows: number,
+    cols: number,
+    dstBar: number,
+    src: number,
+    scale: number,
+    srcBar: number,
+    scaleBar: number,
+  ): void;
   /** affineMap's backward pass from dValue [n, d] and dLogDet [n] (0: none): du [n, d], dRaw [n, 2b] and its column sums dRawSums [2b]. */
   affineMapGrad(
     n: number,
