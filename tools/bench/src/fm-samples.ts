@@ -15,11 +15,13 @@
 // trained with `ema` > 0, also samples the trained weights (not their average) from the same noise:
 // the average's effect, paired, from one training run. The summary adds, for each paired
 // difference, its ratio to its standard error and the seeds on which flow matching is at or below
-// the other flow.
+// the other flow. `--fm-variants` (a JSON array of `{"label", "options", "lr", "batch"}`, each on
+// top of `--fm-options`/`--fm-lr`/`--fm-batch`) trains several flow-matching settings in the same run,
+// in turn within each seed, as one A/B: each is paired with every other flow and with the first variant.
 // Usage: node tools/bench/run.mjs tools/bench/src/fm-samples.ts [--data moons,8gaussians]
 //   [--flows flow-matching,realnvp,ffjord] [--seconds 30] [--clock cpu|wall] [--backend wasm]
 //   [--fm-options '{"ema":0}'] [--fm-lr 2e-3] [--fm-batch 128] [--seeds 1,2,3] [--fm-check-solver]
-//   [--fm-check-average]
+//   [--fm-check-average] [--fm-variants '[{"label":"lr 1e-2","lr":1e-2}]']
 import { parseArgs } from 'node:util';
 import { useBackend, type Chain, type Flow, type JsonObject } from '@bijective/core';
 import { fit } from '@bijective/train';
@@ -57,6 +59,7 @@ const { values: args } = parseArgs({
     'fm-batch': { type: 'string' },
     'fm-check-solver': { type: 'boolean', default: false },
     'fm-check-average': { type: 'boolean', default: false },
+    'fm-variants': { type: 'string' },
     seeds: { type: 'string', default: '2' },
   },
 });
@@ -64,8 +67,40 @@ await useBackend(args.backend as 'wasm' | 'cpu');
 const budget = Number(args.seconds);
 const seeds = args.seeds.split(',').map(Number);
 const fmOptions = JSON.parse(args['fm-options']) as JsonObject;
-const flows = args.flows.split(',');
 const N = 10_000;
+
+/** One flow-matching setting of an A/B run: options on top of `--fm-options`, its rate and batch. */
+interface Variant {
+  label?: string;
+  options?: JsonObject;
+  lr?: number;
+  batch?: number;
+}
+const variants: Variant[] = args['fm-variants'] ? (JSON.parse(args['fm-variants']) as Variant[]) : [{}];
+/** A trained setting: its display name, registry flow, options, rate and batch. */
+interface Entry {
+  key: string;
+  flow: string;
+  fm: boolean;
+  options: JsonObject;
+  batchSize: number;
+  learningRate: number;
+}
+const entries: Entry[] = args.flows.split(',').flatMap((flow): Entry[] => {
+  const settings = recommended(flow);
+  if (flow !== 'flow-matching') {
+    return [{ key: flow, flow, fm: false, options: {}, ...settings }];
+  }
+  return variants.map((v, i) => ({
+    key: variants.length > 1 ? `flow-matching (${v.label ?? String(i + 1)})` : flow,
+    flow,
+    fm: true,
+    options: { ...fmOptions, ...(v.options ?? {}) },
+    batchSize: v.batch ?? (args['fm-batch'] ? Number(args['fm-batch']) : settings.batchSize),
+    learningRate: v.lr ?? (args['fm-lr'] ? Number(args['fm-lr']) : settings.learningRate),
+  }));
+});
+const fmKeys = entries.filter((e) => e.fm).map((e) => e.key);
 
 /** Samples of a flow-matching model with its weights but dopri5 at rtol = atol = 1e-6. */
 function tightSamples(flow: Flow, rows: Float32Array, options: JsonObject, seed: number): Float32Array {
@@ -122,18 +157,18 @@ for (const data of args.data.split(',')) {
   const floorShare = worstShareError(modeShares(data, other), freshShares);
   const freshSpread = supportDistance(data, fresh);
   const results = new Map<string, number[]>();
-  const tightEds: number[] = [];
-  const trainedEds: number[] = [];
-  for (const name of flows) results.set(name, []);
+  const tightEds = new Map<string, number[]>();
+  const trainedEds = new Map<string, number[]>();
+  for (const e of entries) {
+    results.set(e.key, []);
+    tightEds.set(e.key, []);
+    trainedEds.set(e.key, []);
+  }
   // Seed by seed, every flow: a run cut short still holds complete pairs.
   for (const seed of seeds) {
-    for (const name of flows) {
-      const settings = recommended(name);
-      const fm = name === 'flow-matching';
-      const batchSize = fm && args['fm-batch'] ? Number(args['fm-batch']) : settings.batchSize;
-      const learningRate = fm && args['fm-lr'] ? Number(args['fm-lr']) : settings.learningRate;
-      const eds = results.get(name) as number[];
-      const options = fm ? { ...fmOptions, seed } : { seed };
+    for (const { key, flow: name, fm, batchSize, learningRate, options: entryOptions } of entries) {
+      const eds = results.get(key) as number[];
+      const options = { ...entryOptions, seed };
       const flow = cliLikeFlow(name, rows, options);
       const loadBefore = load().split(',')[0];
       const cpu0 = cpuSeconds();
@@ -157,40 +192,49 @@ for (const data of args.data.split(',')) {
       eds.push(ed);
       let tight = check ? ' |' : '';
       if (fm && check) {
-        tightEds.push(energyDistance(tightSamples(flow, rows, options, 7 + seed), fresh));
-        tight = ` ${(tightEds.at(-1) as number).toExponential(2)} |`;
+        const value = energyDistance(tightSamples(flow, rows, options, 7 + seed), fresh);
+        tightEds.get(key)?.push(value);
+        tight = ` ${value.toExponential(2)} |`;
       }
       let trained = average ? ' |' : '';
       if (fm && average) {
-        trainedEds.push(energyDistance(trainedSamples(flow, rows, options, 7 + seed), fresh));
-        trained = ` ${(trainedEds.at(-1) as number).toExponential(2)} |`;
+        const value = energyDistance(trainedSamples(flow, rows, options, 7 + seed), fresh);
+        trainedEds.get(key)?.push(value);
+        trained = ` ${value.toExponential(2)} |`;
       }
       lines.push(
-        `| ${data} | ${name} | ${seed} | ${result.steps} | ${wall.toFixed(0)} | ${cpu.toFixed(0)} | ${(1000 * result.secondsPerStep).toFixed(1)} | ${ed.toExponential(2)} |${tight}${trained} ${floor.toExponential(2)} | ${shareError.toFixed(4)} (${floorShare.toFixed(4)}) | ${balancedEd.toExponential(2)} | ${spread.toFixed(4)} (${freshSpread.toFixed(4)}) | ${loadBefore} / ${loadAfter} |`,
+        `| ${data} | ${key} | ${seed} | ${result.steps} | ${wall.toFixed(0)} | ${cpu.toFixed(0)} | ${(1000 * result.secondsPerStep).toFixed(1)} | ${ed.toExponential(2)} |${tight}${trained} ${floor.toExponential(2)} | ${shareError.toFixed(4)} (${floorShare.toFixed(4)}) | ${balancedEd.toExponential(2)} | ${spread.toFixed(4)} (${freshSpread.toFixed(4)}) | ${loadBefore} / ${loadAfter} |`,
       );
       console.error(lines[lines.length - 1]);
       flow.dispose();
     }
   }
-  const fmEds = results.get('flow-matching');
   for (const [name, eds] of results) {
-    const difference = fmEds && name !== 'flow-matching' ? paired(fmEds, eds) + ' (FM − this)' : '';
-    summary.push(`| ${data} | ${name} | ${pm(eds)} | ${difference} |`);
+    const differences = entries
+      .filter((e) => e.key !== name && e.fm && (!fmKeys.includes(name) || e.key === fmKeys[0]))
+      .map((e) => `${paired(results.get(e.key) as number[], eds)} (${e.key} − this)`);
+    summary.push(`| ${data} | ${name} | ${pm(eds)} | ${differences.join('; ')} |`);
   }
-  if (fmEds && tightEds.length > 0) {
-    summary.push(
-      `| ${data} | flow-matching, dopri5 1e-6 | ${pm(tightEds)} | ${paired(fmEds, tightEds)} (default solver − tight) |`,
-    );
-  }
-  if (fmEds && trainedEds.length > 0) {
-    summary.push(
-      `| ${data} | flow-matching, trained weights | ${pm(trainedEds)} | ${paired(fmEds, trainedEds)} (average − trained) |`,
-    );
+  for (const key of fmKeys) {
+    const fmEds = results.get(key) as number[];
+    const tight = tightEds.get(key) as number[];
+    const trained = trainedEds.get(key) as number[];
+    if (tight.length > 0) {
+      summary.push(
+        `| ${data} | ${key}, dopri5 1e-6 | ${pm(tight)} | ${paired(fmEds, tight)} (default solver − tight) |`,
+      );
+    }
+    if (trained.length > 0) {
+      summary.push(
+        `| ${data} | ${key}, trained weights | ${pm(trained)} | ${paired(fmEds, trained)} (average − trained) |`,
+      );
+    }
   }
   x.dispose();
 }
 console.log(
   `backend ${args.backend}, ${budget} s budget per flow (${args.clock} clock), seeds ${seeds.join(',')}, flow-matching options ${JSON.stringify(fmOptions)}` +
+    `${args['fm-variants'] ? ` variants ${args['fm-variants']}` : ''}` +
     `${args['fm-lr'] ? ` lr ${args['fm-lr']}` : ''}${args['fm-batch'] ? ` batch ${args['fm-batch']}` : ''}`,
 );
 console.log(lines.join('\n'));
