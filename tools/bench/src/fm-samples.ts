@@ -15,11 +15,18 @@
 // trained with `ema` > 0, also samples the trained weights (not their average) from the same noise:
 // the average's effect, paired, from one training run. The summary adds, for each paired
 // difference, its ratio to its standard error and the seeds on which flow matching is at or below
-// the other flow.
+// the other flow. `--fm-variants` (a JSON array of `{"label", "options", "lr", "batch"}`, each on
+// top of `--fm-options`/`--fm-lr`/`--fm-batch`) trains several flow-matching settings in the same run,
+// in turn within each seed, as one A/B: each is paired with every other flow and with the first variant.
+// `--draws K` (K > 1) also scores every model on K independent draws: draw k compares 10k samples
+// from noise seed 7 + s + 1000k with fresh data set k (k = 0 is the single draw above), and the
+// summary adds the mean over the K draws per seed, paired likewise: the same statistic with less of
+// the noise of one 10k draw (a 10k share of a half circle varies by ±0.005, and ED grows by about
+// 1.2 δ² for a share off by δ on moons).
 // Usage: node tools/bench/run.mjs tools/bench/src/fm-samples.ts [--data moons,8gaussians]
 //   [--flows flow-matching,realnvp,ffjord] [--seconds 30] [--clock cpu|wall] [--backend wasm]
 //   [--fm-options '{"ema":0}'] [--fm-lr 2e-3] [--fm-batch 128] [--seeds 1,2,3] [--fm-check-solver]
-//   [--fm-check-average]
+//   [--fm-check-average] [--draws 1] [--fm-variants '[{"label":"lr 1e-2","lr":1e-2}]']
 import { parseArgs } from 'node:util';
 import { useBackend, type Chain, type Flow, type JsonObject } from '@bijective/core';
 import { fit } from '@bijective/train';
@@ -57,6 +64,8 @@ const { values: args } = parseArgs({
     'fm-batch': { type: 'string' },
     'fm-check-solver': { type: 'boolean', default: false },
     'fm-check-average': { type: 'boolean', default: false },
+    'fm-variants': { type: 'string' },
+    draws: { type: 'string', default: '1' },
     seeds: { type: 'string', default: '2' },
   },
 });
@@ -64,8 +73,41 @@ await useBackend(args.backend as 'wasm' | 'cpu');
 const budget = Number(args.seconds);
 const seeds = args.seeds.split(',').map(Number);
 const fmOptions = JSON.parse(args['fm-options']) as JsonObject;
-const flows = args.flows.split(',');
 const N = 10_000;
+const draws = Number(args.draws);
+
+/** One flow-matching setting of an A/B run: options on top of `--fm-options`, its rate and batch. */
+interface Variant {
+  label?: string;
+  options?: JsonObject;
+  lr?: number;
+  batch?: number;
+}
+const variants: Variant[] = args['fm-variants'] ? (JSON.parse(args['fm-variants']) as Variant[]) : [{}];
+/** A trained setting: its display name, registry flow, options, rate and batch. */
+interface Entry {
+  key: string;
+  flow: string;
+  fm: boolean;
+  options: JsonObject;
+  batchSize: number;
+  learningRate: number;
+}
+const entries: Entry[] = args.flows.split(',').flatMap((flow): Entry[] => {
+  const settings = recommended(flow);
+  if (flow !== 'flow-matching') {
+    return [{ key: flow, flow, fm: false, options: {}, ...settings }];
+  }
+  return variants.map((v, i) => ({
+    key: variants.length > 1 ? `flow-matching (${v.label ?? String(i + 1)})` : flow,
+    flow,
+    fm: true,
+    options: { ...fmOptions, ...(v.options ?? {}) },
+    batchSize: v.batch ?? (args['fm-batch'] ? Number(args['fm-batch']) : settings.batchSize),
+    learningRate: v.lr ?? (args['fm-lr'] ? Number(args['fm-lr']) : settings.learningRate),
+  }));
+});
+const fmKeys = entries.filter((e) => e.fm).map((e) => e.key);
 
 /** Samples of a flow-matching model with its weights but dopri5 at rtol = atol = 1e-6. */
 function tightSamples(flow: Flow, rows: Float32Array, options: JsonObject, seed: number): Float32Array {
@@ -105,8 +147,8 @@ const check = args['fm-check-solver'];
 const average = args['fm-check-average'];
 
 const lines = [
-  `| data | flow | seed | steps | wall s | CPU s | ms/step | energy distance (10k vs 10k) |${check ? ' same, dopri5 1e-6 |' : ''}${average ? ' same, trained weights |' : ''} floor (data vs data) | worst mode-share error (data vs data) | energy distance, modes reweighted | RMS distance to the support (data) | load before / after |`,
-  `| --- | --- | --- | --- | --- | --- | --- | --- |${check ? ' --- |' : ''}${average ? ' --- |' : ''} --- | --- | --- | --- | --- |`,
+  `| data | flow | seed | steps | wall s | CPU s | ms/step | energy distance (10k vs 10k) |${draws > 1 ? ` mean of ${draws} draws |` : ''}${check ? ' same, dopri5 1e-6 |' : ''}${average ? ' same, trained weights |' : ''} floor (data vs data) | worst mode-share error (data vs data) | energy distance, modes reweighted | RMS distance to the support (data) | load before / after |`,
+  `| --- | --- | --- | --- | --- | --- | --- | --- |${draws > 1 ? ' --- |' : ''}${check ? ' --- |' : ''}${average ? ' --- |' : ''} --- | --- | --- | --- | --- |`,
 ];
 const summary = [
   '| data | flow | energy distance, mean ± s.e. over seeds | paired difference to flow matching |',
@@ -116,24 +158,30 @@ for (const data of args.data.split(',')) {
   const rows = toyRows(data, 100_000, 1);
   const x = tf.tensor2d(rows, [rows.length / 2, 2]);
   const fresh = toyRows(data, N, 1001);
+  // Fresh data set k of the `--draws` scores (set 0 is `fresh`).
+  const freshSets = Array.from({ length: draws }, (_, k) =>
+    k === 0 ? fresh : toyRows(data, N, 1001 + 7919 * k),
+  );
+  const drawResults = new Map<string, number[]>();
   const other = toyRows(data, N, 2002);
   const floor = energyDistance(other, fresh);
   const freshShares = modeShares(data, fresh);
   const floorShare = worstShareError(modeShares(data, other), freshShares);
   const freshSpread = supportDistance(data, fresh);
   const results = new Map<string, number[]>();
-  const tightEds: number[] = [];
-  const trainedEds: number[] = [];
-  for (const name of flows) results.set(name, []);
+  const tightEds = new Map<string, number[]>();
+  const trainedEds = new Map<string, number[]>();
+  for (const e of entries) {
+    results.set(e.key, []);
+    drawResults.set(e.key, []);
+    tightEds.set(e.key, []);
+    trainedEds.set(e.key, []);
+  }
   // Seed by seed, every flow: a run cut short still holds complete pairs.
   for (const seed of seeds) {
-    for (const name of flows) {
-      const settings = recommended(name);
-      const fm = name === 'flow-matching';
-      const batchSize = fm && args['fm-batch'] ? Number(args['fm-batch']) : settings.batchSize;
-      const learningRate = fm && args['fm-lr'] ? Number(args['fm-lr']) : settings.learningRate;
-      const eds = results.get(name) as number[];
-      const options = fm ? { ...fmOptions, seed } : { seed };
+    for (const { key, flow: name, fm, batchSize, learningRate, options: entryOptions } of entries) {
+      const eds = results.get(key) as number[];
+      const options = { ...entryOptions, seed };
       const flow = cliLikeFlow(name, rows, options);
       const loadBefore = load().split(',')[0];
       const cpu0 = cpuSeconds();
@@ -155,42 +203,64 @@ for (const data of args.data.split(',')) {
       const balancedEd = energyDistance(rebalanced(data, samples, freshShares), fresh);
       const spread = supportDistance(data, samples);
       eds.push(ed);
+      let drawMean = '';
+      if (draws > 1) {
+        let sum = ed;
+        for (let k = 1; k < draws; k++) {
+          sum += energyDistance(sampleRows(flow, N, 7 + seed + 1000 * k), freshSets[k] as Float32Array);
+        }
+        drawResults.get(key)?.push(sum / draws);
+        drawMean = ` ${(sum / draws).toExponential(2)} |`;
+      }
       let tight = check ? ' |' : '';
       if (fm && check) {
-        tightEds.push(energyDistance(tightSamples(flow, rows, options, 7 + seed), fresh));
-        tight = ` ${(tightEds.at(-1) as number).toExponential(2)} |`;
+        const value = energyDistance(tightSamples(flow, rows, options, 7 + seed), fresh);
+        tightEds.get(key)?.push(value);
+        tight = ` ${value.toExponential(2)} |`;
       }
       let trained = average ? ' |' : '';
       if (fm && average) {
-        trainedEds.push(energyDistance(trainedSamples(flow, rows, options, 7 + seed), fresh));
-        trained = ` ${(trainedEds.at(-1) as number).toExponential(2)} |`;
+        const value = energyDistance(trainedSamples(flow, rows, options, 7 + seed), fresh);
+        trainedEds.get(key)?.push(value);
+        trained = ` ${value.toExponential(2)} |`;
       }
       lines.push(
-        `| ${data} | ${name} | ${seed} | ${result.steps} | ${wall.toFixed(0)} | ${cpu.toFixed(0)} | ${(1000 * result.secondsPerStep).toFixed(1)} | ${ed.toExponential(2)} |${tight}${trained} ${floor.toExponential(2)} | ${shareError.toFixed(4)} (${floorShare.toFixed(4)}) | ${balancedEd.toExponential(2)} | ${spread.toFixed(4)} (${freshSpread.toFixed(4)}) | ${loadBefore} / ${loadAfter} |`,
+        `| ${data} | ${key} | ${seed} | ${result.steps} | ${wall.toFixed(0)} | ${cpu.toFixed(0)} | ${(1000 * result.secondsPerStep).toFixed(1)} | ${ed.toExponential(2)} |${drawMean}${tight}${trained} ${floor.toExponential(2)} | ${shareError.toFixed(4)} (${floorShare.toFixed(4)}) | ${balancedEd.toExponential(2)} | ${spread.toFixed(4)} (${freshSpread.toFixed(4)}) | ${loadBefore} / ${loadAfter} |`,
       );
       console.error(lines[lines.length - 1]);
       flow.dispose();
     }
   }
-  const fmEds = results.get('flow-matching');
-  for (const [name, eds] of results) {
-    const difference = fmEds && name !== 'flow-matching' ? paired(fmEds, eds) + ' (FM − this)' : '';
-    summary.push(`| ${data} | ${name} | ${pm(eds)} | ${difference} |`);
-  }
-  if (fmEds && tightEds.length > 0) {
-    summary.push(
-      `| ${data} | flow-matching, dopri5 1e-6 | ${pm(tightEds)} | ${paired(fmEds, tightEds)} (default solver − tight) |`,
-    );
-  }
-  if (fmEds && trainedEds.length > 0) {
-    summary.push(
-      `| ${data} | flow-matching, trained weights | ${pm(trainedEds)} | ${paired(fmEds, trainedEds)} (average − trained) |`,
-    );
+  const summarise = (scores: Map<string, number[]>, suffix: string) => {
+    for (const [name, eds] of scores) {
+      const differences = entries
+        .filter((e) => e.key !== name && e.fm && (!fmKeys.includes(name) || e.key === fmKeys[0]))
+        .map((e) => `${paired(scores.get(e.key) as number[], eds)} (${e.key} − this)`);
+      summary.push(`| ${data} | ${name}${suffix} | ${pm(eds)} | ${differences.join('; ')} |`);
+    }
+  };
+  summarise(results, '');
+  if (draws > 1) summarise(drawResults, `, mean of ${draws} draws`);
+  for (const key of fmKeys) {
+    const fmEds = results.get(key) as number[];
+    const tight = tightEds.get(key) as number[];
+    const trained = trainedEds.get(key) as number[];
+    if (tight.length > 0) {
+      summary.push(
+        `| ${data} | ${key}, dopri5 1e-6 | ${pm(tight)} | ${paired(fmEds, tight)} (default solver − tight) |`,
+      );
+    }
+    if (trained.length > 0) {
+      summary.push(
+        `| ${data} | ${key}, trained weights | ${pm(trained)} | ${paired(fmEds, trained)} (average − trained) |`,
+      );
+    }
   }
   x.dispose();
 }
 console.log(
-  `backend ${args.backend}, ${budget} s budget per flow (${args.clock} clock), seeds ${seeds.join(',')}, flow-matching options ${JSON.stringify(fmOptions)}` +
+  `backend ${args.backend}, ${budget} s budget per flow (${args.clock} clock), seeds ${seeds.join(',')}, ${draws} draw(s), flow-matching options ${JSON.stringify(fmOptions)}` +
+    `${args['fm-variants'] ? ` variants ${args['fm-variants']}` : ''}` +
     `${args['fm-lr'] ? ` lr ${args['fm-lr']}` : ''}${args['fm-batch'] ? ` batch ${args['fm-batch']}` : ''}`,
 );
 console.log(lines.join('\n'));
