@@ -15,7 +15,7 @@ describe('sharedCopy', () => {
       const copy = sharedCopy(v);
       expect(copy.dataId).toBe(v.dataId);
       expect(tf.memory().numBytes - before.numBytes).toBe(copy.size * 4); // tfjs counts it as a tensor
-      const next = tf.mul(v, 10);
+      const next = tf.mul(v, 10) as tf.Tensor1D;
       v.assign(next);
       next.dispose();
       expect(Array.from(copy.dataSync())).toEqual([1, 2, 3]);
