@@ -18,7 +18,7 @@ if (!args.data) throw new Error('marginal-coverage: --data CSV is required');
 const bound = Number(args.bound);
 const rows = readCsv(args.data);
 const cols = (rows[0] as number[]).length;
-const flat = (r: number[][]) => Float64Array.from(r.flat());
+const flat = (r: number[][]) => Float32Array.from(r.flat()); // float32, as `train` holds its tables
 const fitRows = rows.slice(0, Number(args['fit-rows']));
 const standardisation = fitStandardisation({ data: flat(fitRows), rows: fitRows.length, cols });
 const standardise = (r: number[]) =>
