@@ -15,6 +15,7 @@ import {
 } from '@bijective/core';
 import {
   fitSinhArcsinhMarginals,
+  fitStandardisation,
   fitWhitening,
   type Standardisation,
   type Whitening,
@@ -32,6 +33,11 @@ export interface LatentFit {
   context?: tf.Tensor;
   /** Whether to fit the base-side whitening (default true; false: the rows only fit the marginal layer). */
   whiten?: boolean;
+  /**
+   * Whether the marginal layer's outputs are restandardised for the flow (default false): a fixed
+   * per-column affine map to mean 0 and variance 1 on these rows between the marginal layer and the flow.
+   */
+  restandardise?: boolean;
 }
 
 /** The per-column marginal layer at the data side of a table's flow (`train --marginal`). */
@@ -84,7 +90,11 @@ export function buildFlow(
     trainable: false,
   });
   const dataSide: Bijector[] = [toData];
-  if (marginal === 'sinh-arcsinh' && latentFit) dataSide.unshift(fitMarginal(dims, toData, latentFit.rows));
+  if (marginal === 'sinh-arcsinh' && latentFit) {
+    dataSide.unshift(fitMarginal(dims, toData, latentFit.rows));
+    const restandardise = latentFit.restandardise ? columnStandardiser(dims, dataSide, latentFit.rows) : null;
+    if (restandardise) dataSide.unshift(restandardise);
+  }
   // A flow whose base side is wider than its data (an augmented CNF) takes its base's shape from it.
   const baseShape = [...core.eventShape];
   const whitening =
@@ -139,6 +149,33 @@ function fitMarginal(dims: number, toData: Bijector, rows: tf.Tensor2D): SinhArc
     standardised.dispose();
   }
   return marginal;
+}
+
+/**
+ * A fixed affine map z = m + σ ⊙ w whose inverse standardises the data side's outputs on `rows` (per
+ * column mean m and standard deviation σ), or null when a column is not finite or constant. The sinh-arcsinh
+ * fit leaves each column's mean and variance free (the whitening absorbs them), so its outputs can sit
+ * far off the flow's working range (a spline's interval [−B, B]); this puts the flow back on
+ * standardised coordinates without changing the initial density (the whitening absorbs the map).
+ */
+function columnStandardiser(dims: number, dataSide: Bijector[], rows: tf.Tensor2D): Affine | null {
+  const codes = tf.tidy(() => dataSide.reduceRight<tf.Tensor>((x, b) => b.inverse(x), rows));
+  try {
+    const data = codes.dataSync() as Float32Array;
+    const { mean, std } = fitStandardisation({ data, rows: rows.shape[0], cols: dims });
+    return new Affine({
+      eventShape: [dims],
+      shift: [...mean],
+      scale: [...std],
+      minScale: Math.min(...std) * 1e-3,
+      trainable: false,
+    });
+  } catch (e) {
+    if (e instanceof ValueError) return null; // a constant or non-finite column: keep the fit's outputs
+    throw e;
+  } finally {
+    codes.dispose();
+  }
 }
 
 /** Mean and Cholesky factor of the initial flow's latent codes of the training rows, or null when singular. */

@@ -2,7 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostRng } from '@bijective/core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { SMALL_TABLE_ROWS, defaultMarginal, smallTableDefaults } from './commands/train.js';
+import {
+  LARGE_TABLE_ROWS,
+  SMALL_TABLE_ROWS,
+  WIDE_TABLE_ROWS,
+  defaultMarginal,
+  largeTableDefaults,
+  smallTableDefaults,
+} from './commands/train.js';
 import { cliHarness, expectUsageError, type CliHarness } from './test-harness.js';
 
 let harness: CliHarness;
@@ -26,6 +33,7 @@ beforeAll(async () => {
   harness = await cliHarness('bijective-tabular-defaults-');
   writeFileSync(join(harness.dir, 'train.csv'), skewedCsv(300, 1));
   writeFileSync(join(harness.dir, 'test.csv'), skewedCsv(2000, 2));
+  writeFileSync(join(harness.dir, 'large.csv'), skewedCsv(WIDE_TABLE_ROWS + 1200, 3));
 }, 120_000);
 
 const train = (out: string, ...extra: string[]) => {
@@ -104,6 +112,68 @@ describe('defaults by table size', () => {
     expect(e.status, e.stderr).toBe(0);
     expect((JSON.parse(e.last) as { nll: number }).nll).toBeCloseTo(fitted.summary.testNll, 4);
   }, 120_000);
+
+  test('the rule: large CSV tables restandardise the marginal layer, and from WIDE_TABLE_ROWS widen the conditioners', () => {
+    expect(largeTableDefaults('nsf', true, LARGE_TABLE_ROWS - 1)).toBeNull();
+    expect(largeTableDefaults('nsf', true, LARGE_TABLE_ROWS)).toEqual({ restandardiseMarginals: true });
+    expect(largeTableDefaults('maf', true, WIDE_TABLE_ROWS)).toEqual({
+      restandardiseMarginals: true,
+      hidden: [128, 128],
+    });
+    expect(largeTableDefaults('realnvp', false, WIDE_TABLE_ROWS)).toBeNull();
+    expect(largeTableDefaults('planar', true, WIDE_TABLE_ROWS)).toBeNull();
+    expect(smallTableDefaults('maf', true, LARGE_TABLE_ROWS)).toBeNull();
+  });
+
+  test('a large table trains 128-wide conditioners on restandardised marginals, recorded in the model', () => {
+    const r = cli(
+      'train',
+      '--flow',
+      'nsf',
+      '--data',
+      'large.csv',
+      '--out',
+      'large',
+      '--steps',
+      '1',
+      '--json',
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const json = JSON.parse(readFileSync(join(harness.dir, 'large', 'model.json'), 'utf8')) as {
+      metadata: Record<string, unknown>;
+      flow: { bijector: { options: { bijectors: { name: string }[] } } };
+    };
+    expect((json.metadata.flowOptions as { hidden?: number[] }).hidden).toEqual([128, 128]);
+    expect(json.metadata.weightDecay).toBe(0);
+    // whitening, the flow, the restandardisation, the marginal layer, the standardisation
+    expect(json.flow.bijector.options.bijectors.map((b) => b.name)).toEqual([
+      'triangular-affine',
+      'nsf',
+      'affine',
+      'sinh-arcsinh',
+      'affine',
+    ]);
+    // --hidden still overrides the default.
+    const narrow = cli(
+      'train',
+      '--flow',
+      'nsf',
+      '--data',
+      'large.csv',
+      '--out',
+      'large-narrow',
+      '--steps',
+      '1',
+      '--hidden',
+      '16',
+      '--json',
+    );
+    expect(narrow.status, narrow.stderr).toBe(0);
+    const narrowModel = JSON.parse(readFileSync(join(harness.dir, 'large-narrow', 'model.json'), 'utf8')) as {
+      metadata: { flowOptions: { hidden?: number[] } };
+    };
+    expect(narrowModel.metadata.flowOptions.hidden).toEqual([16]);
+  }, 240_000);
 
   test('--marginal takes none or sinh-arcsinh only', () => {
     expectUsageError(

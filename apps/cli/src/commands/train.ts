@@ -369,6 +369,34 @@ export function smallTableDefaults(flow: string, tabular: boolean, rows: number)
   return { learningRate: 5e-4, weightDecay: 0.05, hidden: [32, 32] };
 }
 
+/** Training rows from which a CSV table gets {@link largeTableDefaults}' restandardised marginals. */
+export const LARGE_TABLE_ROWS = 2000;
+/** Training rows from which a CSV table gets {@link largeTableDefaults}' wider conditioners. */
+export const WIDE_TABLE_ROWS = 10_000;
+
+/** What {@link largeTableDefaults} sets on a large table. */
+export interface LargeTableSettings {
+  /** Whether the marginal layer's outputs are restandardised before the flow (`LatentFit.restandardise`). */
+  restandardiseMarginals: boolean;
+  /** Conditioner widths (`--hidden`), where the table is large enough for wider ones. */
+  hidden?: number[];
+}
+
+/**
+ * The recipe for {@link MARGINAL_FLOWS} on a CSV table of at least {@link LARGE_TABLE_ROWS} training
+ * rows (null otherwise). The sinh-arcsinh marginal layer's outputs are restandardised (a fixed
+ * per-column affine map to mean 0, variance 1 on the fitted rows) before the flow: the marginal fit
+ * leaves each column's mean and variance free, and on Fashion-MNIST PCA-16 up to 65 % of a column's
+ * rows then fell outside NSF's spline interval [−3, 3] (at most 0.35 % after restandardising), where the spline
+ * is the identity. From {@link WIDE_TABLE_ROWS} rows the conditioners are 128 wide (`hidden` 128,128):
+ * a table of tens of thousands of rows supports them (RealNVP on Fashion-MNIST PCA-16: 0.85 nats
+ * better than 64 wide at 4000 steps). Each is a default only: `--hidden` and `--marginal` override it.
+ */
+export function largeTableDefaults(flow: string, tabular: boolean, rows: number): LargeTableSettings | null {
+  if (!tabular || !MARGINAL_FLOWS.includes(flow) || rows < LARGE_TABLE_ROWS) return null;
+  return { restandardiseMarginals: true, ...(rows >= WIDE_TABLE_ROWS ? { hidden: [128, 128] } : {}) };
+}
+
 /** Whether `dir` exists and holds anything (an empty directory may be written into). */
 export function occupied(dir: string): boolean {
   if (!existsSync(dir)) return false;
@@ -718,11 +746,13 @@ async function trainWith(
   const steps = settings.steps ?? recipe.steps;
   const batch = settings.batch ?? recipe.batchSize;
   const small = smallTableDefaults(flowName, tabular, train.rows);
+  const large = largeTableDefaults(flowName, tabular, train.rows);
   const learningRate = settings.lr ?? small?.learningRate ?? recipe.learningRate;
   const weightDecay = settings.weightDecay ?? small?.weightDecay ?? 0;
+  const sizedHidden = small?.hidden ?? large?.hidden;
   const flowOptions: FlowFlagOptions =
-    small && settings.flowOptions.hidden === undefined
-      ? { ...settings.flowOptions, hidden: small.hidden }
+    sizedHidden && settings.flowOptions.hidden === undefined
+      ? { ...settings.flowOptions, hidden: sizedHidden }
       : settings.flowOptions;
   // Conditional tables (--context-columns) keep the plain data side: the marginal layer is unconditional.
   const marginal = settings.marginal ?? defaultMarginal(flowName, tabular && !train.context);
@@ -736,6 +766,7 @@ async function trainWith(
     rows: tableTensor(fitRows) as tf.Tensor2D,
     context: contextTensor(fitRows),
     whiten: preprocess === 'whiten',
+    restandardise: large?.restandardiseMarginals ?? false,
   };
   let flow: Flow;
   try {
