@@ -7,13 +7,13 @@
 //   [--layers 4] [--windows 16] [--calls 100]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
-import { loadavg } from 'node:os';
 import { Flow, StandardNormal, create, type Bijector } from '@bijective/core';
 import { useWasmRowMaps } from '@bijective/engine';
 import { Adam } from '@bijective/train';
 import '@bijective/coupling';
 import '@bijective/autoregressive';
 import { selectBackend } from './coupling-backends.js';
+import { cpuMs as cpu, load } from './process-clock.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -24,14 +24,6 @@ const { values: args } = parseArgs({
   },
 });
 await selectBackend('wasm');
-const cpu = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e3;
-};
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(', ');
 const calls = Number(args.calls);
 console.log(`# affine-rows-ab: ${args.windows} windows of ${calls} calls per setting; load ${load()}`);
 console.log('| flow | call | rows per vector: µs (best) | columns per vector: µs (best) | speed-up |');

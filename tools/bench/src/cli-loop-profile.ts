@@ -11,7 +11,6 @@
 //   [--steps 500] [--rounds 2]
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
-import { loadavg } from 'node:os';
 import { Affine, Chain, Flow, create, type Bijector } from '@bijective/core';
 import { fit, meanNegLogProb } from '@bijective/train';
 import '@bijective/coupling';
@@ -19,6 +18,7 @@ import '@bijective/autoregressive';
 import '@bijective/spline';
 import '@bijective/datasets';
 import { selectBackend } from './coupling-backends.js';
+import { cpuMs as cpu, load } from './process-clock.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,14 +38,6 @@ const WORKLOADS: Record<string, { flow: string; layers: number }> = {
 
 await selectBackend(args.backend);
 tf.env().set('PROD', true);
-const cpu = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e3;
-};
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(', ');
 
 const moons = create('dataset', 'moons', {});
 if (moons.kind !== 'generative') throw new Error('moons is not generative');

@@ -4,7 +4,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Affine, Chain, Flow, createByName, getEntry, type JsonObject } from '@bijective/core';
 import { fitStandardisation } from '@bijective/datasets';
-import { loadavg } from 'node:os';
 
 /** `n` fresh rows `[n, 2]` of a registered toy, drawn with `seed`. */
 export function toyRows(data: string, n: number, seed: number): Float32Array {
@@ -63,12 +62,7 @@ export function sampleRows(flow: Flow, n: number, seed: number): Float32Array {
   return out;
 }
 
-/** The 1-, 5- and 15-minute load averages, as `uptime` prints them. */
-export function load(): string {
-  return loadavg()
-    .map((v) => v.toFixed(2))
-    .join(', ');
-}
+export { load } from './process-clock.js';
 
 /** Process CPU seconds (user + system) so far. */
 export function cpuSeconds(): number {

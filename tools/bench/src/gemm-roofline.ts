@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fusedMatMulKernel, simdRuntime, wasmMlpForward, wasmMlpBackward } from '@bijective/engine';
 import { selectBackend } from './coupling-backends.js';
+import { bestCpuMicroseconds } from './process-clock.js';
 import { findPython } from './python.js';
 
 const { values: args } = parseArgs({
@@ -26,27 +27,8 @@ await selectBackend('wasm');
 const runtime = simdRuntime(tf.backend());
 if (!runtime) throw new Error('gemm-roofline: the engine wasm SIMD kernels are not available');
 
-/** This process's CPU time in µs (user + system): robust to other processes' load, unlike the wall clock. */
-const cpu = () => {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-};
-
 /** Best-of-5-windows CPU microseconds per call after a warm-up. */
-function microseconds(fn: () => void): number {
-  for (let i = 0; i < 200; i++) fn();
-  let best = Infinity;
-  for (let w = 0; w < 5; w++) {
-    let calls = 0;
-    const start = cpu();
-    while (cpu() - start < (seconds * 1e6) / 5) {
-      fn();
-      calls++;
-    }
-    best = Math.min(best, (cpu() - start) / calls);
-  }
-  return best;
-}
+const microseconds = (fn: () => void): number => bestCpuMicroseconds(fn, seconds, 200);
 
 const x = tf.randomNormal([n, k], 0, 1, 'float32', 1) as tf.Tensor2D;
 const w = tf.randomNormal([k, m], 0, 1, 'float32', 2) as tf.Tensor2D;

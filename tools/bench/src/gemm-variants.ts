@@ -5,7 +5,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadavg } from 'node:os';
+import { bestCpuMicroseconds, load } from './process-clock.js';
 
 const { values: args } = parseArgs({
   options: { seconds: { type: 'string', default: '0.4' }, rounds: { type: 'string', default: '2' } },
@@ -41,32 +41,11 @@ const g = new WebAssembly.Instance(new WebAssembly.Module(binary), { env: { memo
   Gemm
 >;
 const f = new Float32Array(memory.buffer);
-const cpu = (): number => {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-};
 const seconds = Number(args.seconds);
 /** Best-of-5-windows CPU µs per call after a warm-up. */
-function microseconds(fn: () => void): number {
-  for (let i = 0; i < 300; i++) fn();
-  let best = Infinity;
-  for (let w = 0; w < 5; w++) {
-    let calls = 0;
-    const start = cpu();
-    while (cpu() - start < (seconds * 1e6) / 5) {
-      fn();
-      calls++;
-    }
-    best = Math.min(best, (cpu() - start) / calls);
-  }
-  return best;
-}
+const microseconds = (fn: () => void): number => bestCpuMicroseconds(fn, seconds, 300);
 
-console.log(
-  `# gemm-variants: load at start ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(', ')}`,
-);
+console.log(`# gemm-variants: load at start ${load()}`);
 console.log('| M×K×N | variant | µs | GFLOP/s | max abs difference to base |');
 console.log('|---|---|---|---|---|');
 for (let round = 0; round < Number(args.rounds); round++)
@@ -107,8 +86,4 @@ for (let round = 0; round < Number(args.rounds); round++)
       );
     }
   }
-console.log(
-  `# load at end ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(', ')}`,
-);
+console.log(`# load at end ${load()}`);

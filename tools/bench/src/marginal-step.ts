@@ -6,12 +6,12 @@
 // before). CPU ms per step (best and median of rounds) and kernels per step.
 // Usage: node tools/bench/run.mjs tools/bench/src/marginal-step.ts [--steps 200] [--rounds 5] [--cols 16] [--batch 512]
 import * as tf from '@tensorflow/tfjs-core';
-import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { SINH_ARCSINH_KERNEL, SinhArcsinh, hostRng } from '@bijective/core';
 import { useWasmSimdKernels } from '@bijective/engine';
 import '@bijective/engine/gradients';
 import { selectBackend } from './coupling-backends.js';
+import { cpuMs as cpu, load } from './process-clock.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -64,18 +64,10 @@ function use(way: Way): void {
   useWasmSimdKernels(way !== 'host loops');
   lossAlone = way === 'the loss alone';
 }
-const cpu = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 const ways: Way[] = ['simd kernels', 'host loops', 'tfjs ops', 'the loss alone'];
 const times = new Map<Way, number[]>(ways.map((w) => [w, []]));
 const counts = new Map<Way, number>();
-console.log(
-  `# marginal-step: ${d} columns, batch ${n}, ${steps} steps x ${rounds} rounds; load ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(', ')}`,
-);
+console.log(`# marginal-step: ${d} columns, batch ${n}, ${steps} steps x ${rounds} rounds; load ${load()}`);
 for (const way of ways) {
   use(way);
   for (let i = 0; i < 20; i++) step();
@@ -104,8 +96,4 @@ for (const way of ways) {
   cells.push(...(way === 'the loss alone' ? ['—', '—'] : [alone.toFixed(3), `${(ref / alone).toFixed(1)}x`]));
   console.log(`| ${cells.join(' | ')} |`);
 }
-console.log(
-  `# load at end ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(', ')}`,
-);
+console.log(`# load at end ${load()}`);
