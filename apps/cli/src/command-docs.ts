@@ -256,8 +256,8 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       {
         name: 'patience',
         value: 'N',
-        default: '10',
-        help: 'validation passes without improvement before stopping early',
+        default: '10; none on toy datasets (the schedule runs to its end)',
+        help: 'validation passes without improvement before stopping early (the best-validation weights are kept either way)',
       },
       {
         name: 'folds',

@@ -11,7 +11,7 @@
 // Build the CLI first (`node apps/cli/build.mjs`). Flags after `--` go to every `train` run (for
 // example `--steps 2000 --lr 5e-3`); without them each run uses the CLI's defaults for `ffjord`.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +22,7 @@ import '@bijective/backend-wasm';
 import '@bijective/cnf';
 import type { Ffjord } from '@bijective/cnf';
 import '@bijective/datasets';
+import { childCpuSeconds } from './process-clock.js';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -39,18 +40,6 @@ await useBackend('wasm');
 const ROOT = resolve(import.meta.dirname ?? '.', '..', '..', '..');
 const CLI = resolve(ROOT, 'apps', 'cli', 'dist', 'bijective.mjs');
 const list = (s: string) => s.split(',').filter((v) => v !== '');
-
-/** CPU seconds (user + system) of this process's waited-for children, from /proc (Linux), else NaN. */
-function childCpuSeconds(): number {
-  try {
-    // Fields after the command's closing parenthesis: cutime and cstime are the 14th and 15th.
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[13]) + Number(fields[14])) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return NaN;
-  }
-}
 
 /** Mean NFE per solve of one `record`ed call on a loaded model. */
 function nfeOf(call: (record: CallRecord) => tf.Tensor): number {

@@ -1,5 +1,6 @@
 // This process's CPU clock and the machine's load, shared by the benchmarks that time on CPU
 // (robust to other processes' load, unlike the wall clock).
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 
 /** The 1-, 5- and 15-minute load averages, as `uptime` prints them. */
@@ -32,4 +33,16 @@ export function bestCpuMicroseconds(fn: () => void, seconds: number, warmup: num
     best = Math.min(best, ((cpuMs() - start) * 1e3) / calls);
   }
   return best;
+}
+
+/** CPU seconds (user + system) of this process's waited-for children, from /proc (Linux), else NaN. */
+export function childCpuSeconds(): number {
+  try {
+    // Fields after the command's closing parenthesis: cutime and cstime are the 14th and 15th.
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return NaN;
+  }
 }
