@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { childCpuSeconds } from './process-clock.js';
 
 const { values: args, positionals } = parseArgs({
   options: { keep: { type: 'string' }, bundle: { type: 'string' } },
@@ -58,25 +59,40 @@ function phases(profile: Profile, command: RegExp, named: [string, RegExp][]): M
   return out;
 }
 
-/** Runs the CLI bundle with the CPU profiler; returns the wall seconds and the main thread's profile. */
-function profiled(name: string, bundle: string, cli: string[]): { seconds: number; profile: Profile } {
+/**
+ * Runs the CLI bundle with the CPU profiler; returns the wall seconds, the process's CPU seconds (all
+ * its threads) and the main thread's profile.
+ */
+function profiled(
+  name: string,
+  bundle: string,
+  cli: string[],
+): { seconds: number; cpuSeconds: number; profile: Profile } {
   const dir = join(work, `prof-${name}`);
+  const cpuBefore = childCpuSeconds();
   const started = performance.now();
   const run = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, bundle, ...cli], {
     cwd: work,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = childCpuSeconds() - cpuBefore;
   if (run.status !== 0) throw new Error(`${name} failed (${run.status ?? run.error?.message})`);
   // The main thread's profile is the largest (a replica thread's, with --threads, is another file).
   const files = readdirSync(dir).map((f) => join(dir, f));
   const [file] = files.sort((a, b) => readFileSync(b).length - readFileSync(a).length);
-  return { seconds, profile: JSON.parse(readFileSync(file as string, 'utf8')) as Profile };
+  return { seconds, cpuSeconds, profile: JSON.parse(readFileSync(file as string, 'utf8')) as Profile };
 }
 
-const print = (title: string, seconds: number, split: Map<string, number>): void => {
+const print = (
+  title: string,
+  run: { seconds: number; cpuSeconds: number },
+  split: Map<string, number>,
+): void => {
   const cpu = [...split].filter(([k]) => k !== 'idle').reduce((s, [, v]) => s + v, 0);
-  console.log(`${title}: ${seconds.toFixed(1)} s wall, ${(cpu / 1000).toFixed(1)} s on the main thread`);
+  console.log(
+    `${title}: ${run.seconds.toFixed(1)} s wall, ${run.cpuSeconds.toFixed(1)} s process CPU, ${(cpu / 1000).toFixed(1)} s on the main thread`,
+  );
   for (const [k, v] of split)
     if (v >= 50) console.log(`  ${k.padEnd(28)} ${(v / 1000).toFixed(2).padStart(7)} s`);
 };
@@ -110,7 +126,7 @@ const train = profiled('train', bundle, [
 ]);
 print(
   'train',
-  train.seconds,
+  train,
   phases(train.profile, /^trainWith$/, [
     ['validation passes', /^(validationScore|meanNegLogProb)$/],
     ['optimisation steps', /^stepWith$/],
@@ -136,7 +152,7 @@ for (const kind of ['density', 'samples']) {
   ]);
   print(
     `plot --kind ${kind}`,
-    plot.seconds,
+    plot,
     phases(plot.profile, /^plotCommand$/, [
       ['grid evaluation', /^logProbInBatches$/],
       ['samples', /^drawSamples$/],
