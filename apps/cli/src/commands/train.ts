@@ -312,7 +312,7 @@ export function defaultValidationEvery(
  * `--patience`'s default: 10 validation passes without improvement, or none (`Infinity`: the
  * schedule runs to its end) on a generated toy. Early stopping guards against fitting a finite
  * sample's noise; a toy trains on 180 000 fresh draws, whose validation NLL keeps falling to the
- * schedule's end (in 21 RealNVP runs the best of 40 passes was one of the last four,
+ * schedule's end (in 27 RealNVP runs the best of 40 passes was one of the last four,
  * docs/benchmarks.md "How many steps"), while at the peak rate it moves by ±0.02 nats between
  * passes, which stopped runs in the cosine's first half, before the annealing that brings the last
  * 0.01-0.02 nats. The best-validation weights are kept either way.
