@@ -105,9 +105,9 @@ function rangedRow(
  * row-major with row stride ldb, C and the mask with row stride ldc, bias (0 for none) a vector of
  * N. The columns run in tiles: ⌊N/8⌋ of 8, one of 4 when N mod 8 ≥ 4, then one per column left;
  * `ranges` holds four i32 per tile, in that order: kLo, kHi (the rows of B where the tile's columns
- * may be non-zero) and mLo, mHi (the rows of C that are needed; outside them C gets the epilogue of
- * 0). A tile of 4 rows sums over p ∈ [kLo, kHi) only, so the result is gemm's wherever B is zero
- * outside the ranges. Flags: ACCUMULATE, RELU, MASK as gemm's.
+ * may be non-zero) and mLo, mHi (the rows of C that are needed; a tile of 4 rows wholly outside
+ * them gets the epilogue of 0). A tile sums over p ∈ [kLo, kHi) only, so the result is gemm's
+ * wherever B is zero outside the ranges. Flags: ACCUMULATE, RELU, MASK as gemm's.
  */
 export function gemmRanged(
   M: i32,
