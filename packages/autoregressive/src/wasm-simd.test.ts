@@ -25,32 +25,39 @@ beforeAll(async () => {
 });
 
 /** The registered bijector `name` (4 layers, seeded, not identity-initialised) on a standard normal. */
-function registeredFlow(name: string, d: number, hidden: number[]): Flow {
+function registeredFlow(name: string, d: number, hidden: number[], order = 'reverse'): Flow {
   const bijector = createByName('bijector', name, {
     eventShape: [d],
     layers: 4,
     hidden,
+    order,
     identityInit: false,
     seed: 7,
   }) as Bijector;
   return new Flow(new StandardNormal({ eventShape: [d] }), bijector);
 }
 
+// d = 16 and the random orders run the MADEs' kernels packed (hidden units sorted by degree) through
+// the ranged products; d = 7 with 30 hidden units leaves columns and rows outside the 4 x 8 tiles.
 describe.each([
-  { name: 'maf', d: 2, hidden: [64, 64] },
-  { name: 'maf', d: 5, hidden: [24, 40] },
-  { name: 'iaf', d: 3, hidden: [32, 32] },
-])('$name (d = $d, hidden $hidden) on wasm', ({ name, d, hidden }) => {
+  { name: 'maf', d: 2, hidden: [64, 64], order: 'reverse' },
+  { name: 'maf', d: 5, hidden: [24, 40], order: 'reverse' },
+  { name: 'maf', d: 16, hidden: [64, 64], order: 'reverse' },
+  { name: 'maf', d: 16, hidden: [64, 64], order: 'random' },
+  { name: 'maf', d: 7, hidden: [30, 30, 30], order: 'random' },
+  { name: 'iaf', d: 3, hidden: [32, 32], order: 'reverse' },
+  { name: 'iaf', d: 16, hidden: [64, 64], order: 'random' },
+])('$name (d = $d, hidden $hidden, order $order) on wasm', ({ name, d, hidden, order }) => {
   test('own SIMD kernels agree with XNNPACK and leak nothing', () => {
     expect(wasmMlpAvailable()).toBe(true);
-    const flow = registeredFlow(name, d, hidden);
+    const flow = registeredFlow(name, d, hidden, order);
     const x = tf.randomNormal([256, d], 0, 1.5, 'float32', 5) as tf.Tensor2D;
     expect(simdParityFailures(flow, x, useWasmSimdKernels)).toEqual([]);
     x.dispose();
     flow.dispose();
   });
   test('logProb and sample run every layer as one kernel outside a tape, leaking nothing', async () => {
-    const flow = registeredFlow(name, d, hidden);
+    const flow = registeredFlow(name, d, hidden, order);
     const x = tf.randomNormal([64, d], 0, 1.5, 'float32', 5) as tf.Tensor2D;
     const kernels = await inferenceKernels(flow, x);
     for (const names of [kernels.logProb, kernels.sample]) {

@@ -9,7 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-/** The entry files, one purpose each: the MLP products and tanh (first), the affine map, the sinh-arcsinh map, the optimiser's update, the affine map for fewer than four columns, per-column scalings (simd-math.ts is imported by them, not an entry). */
+/** The entry files, one purpose each: the MLP products and tanh (first), the affine map, the sinh-arcsinh map, the optimiser's update, the affine map for fewer than four columns, per-column scalings, the masked (MADE) kernels' ranged products and gathers (simd-math.ts is imported by them, not an entry). */
 const sources = [
   'mlp-kernels.ts',
   'affine-kernels.ts',
@@ -17,6 +17,7 @@ const sources = [
   'optimiser-kernels.ts',
   'affine-rows.ts',
   'column-kernels.ts',
+  'masked-gemm.ts',
 ].map((f) => join(root, 'packages/engine/assembly', f));
 const target = join(root, 'packages/engine/src/wasm/mlp-kernels.generated.ts');
 

@@ -10,6 +10,7 @@ import {
   solveTelemetry,
   type SolveTelemetry,
 } from '@bijective/core';
+import { gatherRows } from '@bijective/engine';
 import type { AdamOptions } from './adam.js';
 import { meanNegLogProb } from './evaluate.js';
 import { checkFinite } from './finite.js';
@@ -361,8 +362,7 @@ export function* fitSteps(
       // The minibatch is drawn before the step, off the gradient tape: taped, tfjs's gather would
       // save (copy) the whole training table for its gradient on every step.
       const { x, context } = tf.tidy(() => {
-        const rows = tf.tensor1d(indices, 'int32');
-        const rowsX = tf.gather(split.train, rows);
+        const rowsX = gatherRows(split.train, indices);
         return {
           x: widths
             ? tf.add(
@@ -373,7 +373,7 @@ export function* fitSteps(
                 ),
               )
             : rowsX,
-          context: split.trainContext ? tf.gather(split.trainContext, rows) : undefined,
+          context: split.trainContext ? gatherRows(split.trainContext, indices) : undefined,
         };
       });
       try {

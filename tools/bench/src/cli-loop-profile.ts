@@ -19,6 +19,7 @@ import '@bijective/spline';
 import '@bijective/datasets';
 import { selectBackend } from './coupling-backends.js';
 import { cpuMs as cpu, load } from './process-clock.js';
+import { kernelProfile } from './kernel-profile.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -78,35 +79,6 @@ const recipe = {
   validationFraction: 0,
 };
 
-/** Kernel calls and exclusive CPU ms by kernel name over `run`. */
-function kernelProfile(run: () => void): Map<string, { calls: number; ms: number }> {
-  const engine = tf.engine() as unknown as { runKernel: (name: string, ...a: unknown[]) => unknown };
-  const original = engine.runKernel;
-  const out = new Map<string, { calls: number; ms: number }>();
-  const stack: number[] = [];
-  engine.runKernel = (name: string, ...a: unknown[]) => {
-    const started = cpu();
-    stack.push(0);
-    try {
-      return original.call(engine, name, ...a);
-    } finally {
-      const inner = stack.pop() as number;
-      const total = cpu() - started;
-      if (stack.length > 0) stack[stack.length - 1]! += total;
-      const entry = out.get(name) ?? { calls: 0, ms: 0 };
-      entry.calls += 1;
-      entry.ms += total - inner;
-      out.set(name, entry);
-    }
-  };
-  try {
-    run();
-  } finally {
-    engine.runKernel = original;
-  }
-  return out;
-}
-
 const steps = Number(args.steps);
 console.log(
   `# cli-loop-profile: ${steps} steps x ${args.rounds} rounds, backend ${args.backend}; load ${load()}`,
@@ -131,7 +103,7 @@ for (const key of args.workloads.split(',')) {
     loopMs.push((cpu() - t) / steps);
   }
   const min = (v: number[]) => Math.min(...v);
-  const kernels = kernelProfile(() => fit(flow, train, { ...recipe, steps: 50 }));
+  const kernels = await kernelProfile(() => fit(flow, train, { ...recipe, steps: 50 }));
   const perStep = [...kernels].sort((a, b) => b[1].ms - a[1].ms);
   const calls = perStep.reduce((s, [, v]) => s + v.calls, 0) / 50;
   const inKernels = perStep.reduce((s, [, v]) => s + v.ms, 0) / 50;

@@ -14,11 +14,12 @@
 // script times the same window on both clocks. On a loaded machine the CPU-time ratios are the
 // steadier ones for one thread; threads only pay in wall clock. Each workload runs zuko, then ours at each thread count, back to back.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findPython, referenceEnv } from './python.js';
+import { writeTable16 } from './table16.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -49,23 +50,6 @@ if (!args['no-zuko'] && (!zukoPath || !python)) {
   process.exit(2);
 }
 
-/** A 16-D table (22000 rows, seeded): correlated Gaussians bent by products of neighbours. */
-function table16(path: string): void {
-  let state = 12345;
-  const uniform = (): number => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return (state + 0.5) / 2 ** 32;
-  };
-  const normal = (): number => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-  const lines = [Array.from({ length: 16 }, (_, j) => `x${j}`).join(',')];
-  for (let r = 0; r < 22_000; r++) {
-    const z = Array.from({ length: 16 }, normal);
-    const x = z.map((v, j) => v + 0.8 * Math.tanh(z[(j + 15) % 16] as number) * (z[(j + 1) % 16] as number));
-    lines.push(x.map((v) => v.toFixed(6)).join(','));
-  }
-  writeFileSync(path, `${lines.join('\n')}\n`);
-}
-
 interface Workload {
   name: string;
   data: string;
@@ -74,7 +58,7 @@ interface Workload {
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-loop-speed-'));
 const tablePath = join(dir, 'table16.csv');
-table16(tablePath);
+writeTable16(tablePath);
 const WORKLOADS: Record<string, Workload> = {
   moons: { name: 'moons 2-D, batch 256', data: 'moons', batch: 256 },
   table16: { name: '16-D table, batch 512', data: tablePath, batch: 512 },

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseBijector, type BijectorConfig, type ValueAndLogDet } from '../bijector.js';
 import { sameLogDetPerRow } from './log-det.js';
+import { untapedOp as unaryOp } from './untaped-op.js';
 import { option } from '../options/fields.js';
 import { defineOptions } from '../options/schema.js';
 import { SCALE_FIELDS, newVariable, positiveScale, unconstrainedScale } from './parameters.js';
@@ -18,14 +19,6 @@ export interface AffineOptions {
   /** Whether shift and scale are trained; default true (they are variables and are saved either way). */
   trainable?: boolean;
 }
-
-/** `tf.customGrad` of a function of one tensor (its forward runs off the tape). */
-const unaryOp = (
-  f: (x: tf.Tensor) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor },
-): ((x: tf.Tensor) => tf.Tensor) =>
-  tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (
-    x: tf.Tensor,
-  ) => tf.Tensor;
 
 /** Elementwise affine map y = s ⊙ x + t with s = softplus(u) + minScale > 0; log|det J| = Σ log s. */
 export class Affine extends BaseBijector {

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { previewJson } from '../json.js';
 import { BaseBijector, type BijectorConfig, type ValueAndLogDet } from '../bijector.js';
 import { OptionError } from '../errors.js';
-import { matMulExplicit } from '../nn/matmul.js';
 import { sameLogDetPerRow } from './log-det.js';
+import { untapedOp } from './untaped-op.js';
 import { option } from '../options/fields.js';
 import { defineOptions } from '../options/schema.js';
 
@@ -36,6 +36,9 @@ export class TriangularAffine extends BaseBijector {
   /** t. */
   readonly shift: readonly number[];
   private readonly inverseMatrix: readonly number[];
+  /** Lᵀ and L⁻ᵀ, row-major: the right factors of the row-vector products. */
+  private readonly transposed: readonly number[];
+  private readonly inverseTransposed: readonly number[];
   private readonly logDetTotal: number;
 
   /** Creates the map; an invalid option throws an OptionError or ShapeError naming it. */
@@ -46,6 +49,8 @@ export class TriangularAffine extends BaseBijector {
     this.matrix = matrix;
     this.shift = shift;
     this.inverseMatrix = invertLowerTriangular(matrix, d);
+    this.transposed = transposeSquare(matrix, d);
+    this.inverseTransposed = transposeSquare(this.inverseMatrix, d);
     let total = 0;
     for (let i = 0; i < d; i++) total += Math.log(matrix[i * d + i] as number);
     this.logDetTotal = total;
@@ -57,22 +62,39 @@ export class TriangularAffine extends BaseBijector {
     return { name: this.name, options: TriangularAffine.schema.toConfig(options) };
   }
 
+  // Nothing is trained: each direction is one tape entry whose own kernels run off the tape, with
+  // ∂/∂input = dy Lᵀᵀ = dy L (forward) or dy L⁻¹ (inverse); the log-det does not depend on the input.
   protected computeForward(x: tf.Tensor): ValueAndLogDet {
+    const d = this.d;
     // y = x Lᵀ + t for row vectors.
-    const lt = tf.transpose(tf.tensor2d(this.matrix as number[], [this.d, this.d]));
+    const value = untapedOp((input) => ({
+      value: tf.add(tf.matMul(input, tf.tensor2d(this.transposed as number[], [d, d])), this.shiftTensor()),
+      gradFunc: (dy) => tf.matMul(dy, tf.tensor2d(this.matrix as number[], [d, d])),
+    }));
     return {
-      value: tf.add(matMulExplicit(x as tf.Tensor2D, lt as tf.Tensor2D), tf.tensor1d(this.shift as number[])),
+      value: value(x),
       logDet: sameLogDetPerRow(tf.scalar(this.logDetTotal), x.shape[0] as number),
     };
   }
 
   protected computeInverse(y: tf.Tensor): ValueAndLogDet {
-    const inverseT = tf.transpose(tf.tensor2d(this.inverseMatrix as number[], [this.d, this.d]));
-    const centred = tf.sub(y, tf.tensor1d(this.shift as number[]));
+    const d = this.d;
+    // x = (y − t) L⁻ᵀ for row vectors.
+    const value = untapedOp((input) => ({
+      value: tf.matMul(
+        tf.sub(input, this.shiftTensor()),
+        tf.tensor2d(this.inverseTransposed as number[], [d, d]),
+      ),
+      gradFunc: (dy) => tf.matMul(dy, tf.tensor2d(this.inverseMatrix as number[], [d, d])),
+    }));
     return {
-      value: matMulExplicit(centred as tf.Tensor2D, inverseT as tf.Tensor2D),
+      value: value(y),
       logDet: sameLogDetPerRow(tf.scalar(-this.logDetTotal), y.shape[0] as number),
     };
+  }
+
+  private shiftTensor(): tf.Tensor1D {
+    return tf.tensor1d(this.shift as number[]);
   }
 
   private get d(): number {
@@ -97,6 +119,11 @@ function readMatrix(value: unknown, d: number): number[] {
     if (j === i && !((v as number) > 0)) fail(`of positive diagonal, got ${String(v)} at (${i}, ${i})`);
   });
   return m as number[];
+}
+
+/** Mᵀ of a row-major d x d matrix. */
+function transposeSquare(m: readonly number[], d: number): number[] {
+  return Array.from({ length: d * d }, (_, k) => m[(k % d) * d + Math.floor(k / d)] as number);
 }
 
 /** L⁻¹ of a lower-triangular L (row-major, positive diagonal) by forward substitution in float64. */

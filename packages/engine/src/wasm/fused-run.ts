@@ -12,6 +12,14 @@ import { runKernelOutputs } from '../tfjs/internals.js';
 import { RELU, simdRuntime, type SimdRuntime } from './simd-runtime.js';
 import { simdTransform } from './simd-transforms.js';
 import { kernelBlock } from './kernel-cache.js';
+import {
+  constantWriter,
+  maskedPacking,
+  packedProduct,
+  packedWeights,
+  constantsOnHeap,
+  type MaskedPacking,
+} from './masked-packing.js';
 
 const RUN = 'Bijective.WasmFusedRun';
 
@@ -53,6 +61,8 @@ export interface RunLayer {
   simd: SimdTransformSpec | undefined;
   /** Where the layer's placed and masked kernels start in the plan's kernel scratch (floats). */
   weightOffset: number;
+  /** A MADE's kernels packed for the ranged products (hidden units sorted by degree), or null. */
+  packing: MaskedPacking | null;
   /** Where the layer's saved batches start in a training pass's saved buffer, in floats per batch row: its input u, each hidden activation, raw. */
   saved: number;
   /** Whether g writes a log-det. */
@@ -84,6 +94,8 @@ export interface WasmRunPlan {
   readonly trainable: boolean;
   /** Whether the output carries a log-det (some layer changes volume). */
   readonly hasLogDet: boolean;
+  /** The masked layers' packing constants (copied to the heap by `constantsOnHeap`), or null when no layer is packed. */
+  readonly constants: Uint8Array | null;
 }
 
 /**
@@ -104,6 +116,7 @@ export function wasmRunPlan(
   let widest = d;
   let weights = 0;
   let saved = 0;
+  const writer = constantWriter();
   for (let k = 0; k < specs.length; k++) {
     const l = direction === 'forward' ? k : specs.length - 1 - k;
     const spec = specs[l] as LayerSpec;
@@ -117,6 +130,7 @@ export function wasmRunPlan(
     if (placement ? placement.size !== d || first.rows !== placement.rows.length : first.rows !== d)
       return null;
     if (!placement && spec.inputMap !== IDENTITY_KERNEL_MAP) return null;
+    const packing = placement ? null : maskedPacking(dense, writer);
     layers.push({
       theta: l,
       dense,
@@ -126,14 +140,15 @@ export function wasmRunPlan(
       grad: spec.transform.hostGrad ?? null,
       simd: spec.transform.simd,
       weightOffset: weights,
+      packing,
       saved,
       hasLogDet: spec.transform.hasLogDet,
     });
     saved += d + dense.reduce((sum, p) => sum + p.cols, 0);
-    let own = 0;
+    let own = packing?.floats ?? 0;
     for (const [i, p] of dense.entries()) {
       widest = Math.max(widest, p.cols);
-      if ((i === 0 && placement) || p.mask) own += (i === 0 && placement ? d : p.rows) * p.cols;
+      if (!packing && ((i === 0 && placement) || p.mask)) own += (i === 0 && placement ? d : p.rows) * p.cols;
     }
     weights += own;
   }
@@ -148,6 +163,7 @@ export function wasmRunPlan(
     savedPerRow: saved,
     trainable: layers.every((l) => l.grad !== null),
     hasLogDet: layers.some((l) => l.hasLogDet),
+    constants: layers.some((l) => l.packing) ? writer.done() : null,
   };
 }
 
@@ -160,15 +176,14 @@ function runtimeOf(backend: unknown): SimdRuntime {
 /**
  * The first kernel placed on its event rows and masked kernels at `at` (bytes), written there
  * unless `write` is false (they are there already); the kernel pointers, input layer first.
- * @internal
  */
-export function layerKernels(
+function placedKernels(
   f: Float32Array,
   theta: number,
   layer: RunLayer,
   d: number,
   at: number,
-  write = true,
+  write: boolean,
 ): number[] {
   return layer.dense.map((p, i) => {
     const src = (theta >>> 2) + p.kernel;
@@ -191,6 +206,53 @@ export function layerKernels(
     at += 4 * mask.length;
     return 4 * out;
   });
+}
+
+/**
+ * A layer's kernels and biases as its products read them, written from θ (at byte `theta`) into the
+ * kernel block at byte `at` unless `write` is false (they are there already): a MADE's packed
+ * (`consts`: its plan's constants on the heap), else the first kernel placed on its event rows and
+ * masked kernels copied, the rest read from θ in place. Pointers, input layer first.
+ * @internal
+ */
+export function layerWeights(
+  rt: SimdRuntime,
+  theta: number,
+  layer: RunLayer,
+  d: number,
+  at: number,
+  write: boolean,
+  consts: number,
+): { kernels: number[]; biases: number[] } {
+  if (layer.packing) return packedWeights(rt, layer.packing, layer.dense, consts, theta, at, write);
+  const f = new Float32Array(rt.heap.memory.buffer);
+  return {
+    kernels: placedKernels(f, theta, layer, d, at, write),
+    biases: layer.dense.map((p) => theta + 4 * p.bias),
+  };
+}
+
+/**
+ * Dense layer i of a layer's MLP on m rows: out = epilogue(x W_i + b_i), ranged for a MADE's packed kernels.
+ * @internal
+ */
+export function layerProduct(
+  rt: SimdRuntime,
+  layer: RunLayer,
+  i: number,
+  m: number,
+  x: number,
+  k: number,
+  w: { kernels: number[]; biases: number[] },
+  out: number,
+  flags: number,
+  t: number,
+  consts: number,
+): void {
+  const p = layer.dense[i] as DensePlace;
+  const packed = layer.packing?.kernels[i];
+  if (packed) packedProduct(rt, packed, consts, m, x, w.kernels[i]!, out, w.biases[i]!, flags, t);
+  else rt.product(m, p.cols, k, x, k, 1, w.kernels[i]!, out, w.biases[i]!, 0, flags, t);
 }
 
 /**
@@ -217,6 +279,7 @@ tf.registerKernel({
     // After every output: a malloc may grow the memory (and detach earlier views).
     const base = rt.scratch(4 * ((2 * d + 3 * widest + 1) * block + plan.largest + d));
     const cached = kernelBlock(rt, plan, thetas as tf.TensorInfo[], plan.weights);
+    const consts = plan.constants ? constantsOnHeap(rt, plan.constants) : 0;
     const values = [base, base + 4 * block * d];
     const hidden = [base + 8 * block * d, base + 4 * block * (2 * d + widest)];
     const raw = base + 4 * block * (2 * d + 2 * widest);
@@ -228,8 +291,16 @@ tf.registerKernel({
     const sums = view(rt.heap.offset(logDet), n);
     sums.fill(0);
     const thetaAt = plan.layers.map((layer) => rt.heap.offset(thetas[layer.theta] as tf.TensorInfo));
-    const kernels = plan.layers.map((layer, k) =>
-      layerKernels(f, thetaAt[k] as number, layer, d, cached.at + 4 * layer.weightOffset, cached.fresh),
+    const weights = plan.layers.map((layer, k) =>
+      layerWeights(
+        rt,
+        thetaAt[k] as number,
+        layer,
+        d,
+        cached.at + 4 * layer.weightOffset,
+        cached.fresh,
+        consts,
+      ),
     );
     const uAt = rt.heap.offset(u as tf.TensorInfo);
     const valueAt = rt.heap.offset(value);
@@ -239,15 +310,14 @@ tf.registerKernel({
       const lt = view(layerLogDet, m);
       let src = uAt + 4 * r0 * d;
       plan.layers.forEach((layer, k) => {
-        const theta = thetaAt[k] as number;
-        const w = kernels[k] as number[];
+        const w = weights[k]!;
         const dst = k === plan.layers.length - 1 ? valueAt + 4 * r0 * d : (values[k % 2] as number);
         const mlp = (x: number) => {
           let width = d;
           layer.dense.forEach((p, i) => {
             const top = i === layer.dense.length - 1;
             const o = top ? raw : (hidden[i % 2] as number);
-            rt.product(m, p.cols, width, x, width, 1, w[i]!, o, theta + 4 * p.bias, 0, top ? 0 : RELU, t);
+            layerProduct(rt, layer, i, m, x, width, w, o, top ? 0 : RELU, t, consts);
             x = o;
             width = p.cols;
           });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { runKernelOutputs } from '../tfjs/internals.js';
-import { layerKernels, type RunLayer, type WasmRunPlan } from './fused-run.js';
+import { layerProduct, layerWeights, type RunLayer, type WasmRunPlan } from './fused-run.js';
+import { backwardRanges, constantsOnHeap, gradientSlots, scatterGradients } from './masked-packing.js';
 import { mlpBackward } from './mlp-kernels.js';
 import { RELU, simdRuntime, type SimdRuntime } from './simd-runtime.js';
 import { simdTransform, simdTransformGrad } from './simd-transforms.js';
@@ -57,6 +58,7 @@ tf.registerKernel({
     // for the backward pass).
     const base = rt.scratch(4 * (n * d + 2 * n + plan.largest + d));
     const cached = kernelBlock(rt, plan, thetas, plan.weights);
+    const consts = plan.constants ? constantsOnHeap(rt, plan.constants) : 0;
     const value = base;
     const sumAt = base + 4 * n * d;
     const layerAt = sumAt + 4 * n;
@@ -73,13 +75,13 @@ tf.registerKernel({
       const s = savedOf(savedAt, n, d, layer);
       f.copyWithin(s.input >>> 2, src >>> 2, (src >>> 2) + n * d);
       const theta = rt.heap.offset(thetas[layer.theta] as tf.TensorInfo);
-      const kernels = layerKernels(f, theta, layer, d, cached.at + 4 * layer.weightOffset, cached.fresh);
+      const w = layerWeights(rt, theta, layer, d, cached.at + 4 * layer.weightOffset, cached.fresh, consts);
       let x = s.input;
       let k = d;
       layer.dense.forEach((p, i) => {
         const top = i === layer.dense.length - 1;
         const o = top ? s.raw : (s.hidden[i] as number);
-        rt.product(n, p.cols, k, x, k, 1, kernels[i]!, o, theta + 4 * p.bias, 0, top ? 0 : RELU, t);
+        layerProduct(rt, layer, i, n, x, k, w, o, top ? 0 : RELU, t, consts);
         x = o;
         k = p.cols;
       });
@@ -132,6 +134,7 @@ tf.registerKernel({
     const floats = 2 * n * d + n + n * widest + widest + 2 * n * widest + plan.weights + plan.largest + d;
     const base = rt.scratch(4 * floats);
     const cached = kernelBlock(rt, plan, thetas, plan.weights);
+    const consts = plan.constants ? constantsOnHeap(rt, plan.constants) : 0;
     const dvs = [base, base + 4 * n * d];
     const dLogDetAt = base + 8 * n * d;
     const dRawAt = dLogDetAt + 4 * n;
@@ -156,7 +159,16 @@ tf.registerKernel({
       const s = savedOf(savedAt, n, d, layer);
       const theta = rt.heap.offset(thetas[layer.theta] as tf.TensorInfo);
       const dTheta = rt.heap.offset(grads[layer.theta] as tf.TensorInfo);
-      const kernels = layerKernels(f, theta, layer, d, cached.at + 4 * layer.weightOffset, cached.fresh);
+      const weights = layerWeights(
+        rt,
+        theta,
+        layer,
+        d,
+        cached.at + 4 * layer.weightOffset,
+        cached.fresh,
+        consts,
+      );
+      const kernels = weights.kernels;
       const heads = headsOf(layer);
       const next = (dv === dvs[0] ? dvs[1] : dvs[0]) as number;
       const mapAt = { u: s.input, raw: s.raw, columns: columnsAt };
@@ -189,37 +201,55 @@ tf.registerKernel({
           view(dRawAt, n * heads),
           view(sumsAt, heads),
         );
-      // Kernel gradients straight into θ's layout, except where a placement or a mask maps them.
-      let at = gradWeights;
+      // Kernel gradients straight into θ's layout, except where a placement, a mask or a MADE's packing maps them.
+      let at = gradWeights + 4 * layer.weightOffset;
       const mapped = (i: number) => (i === 0 && layer.placement !== null) || layer.dense[i]!.mask !== null;
-      const dKernels = layer.dense.map((p, i) => {
-        if (!mapped(i)) return dTheta + 4 * p.kernel;
-        const here = at;
-        at += 4 * (i === 0 ? d : p.rows) * p.cols;
-        return here;
-      });
+      const slots = layer.packing
+        ? gradientSlots(layer.packing, layer.dense, dTheta, at)
+        : {
+            kernels: layer.dense.map((p, i) => {
+              if (!mapped(i)) return dTheta + 4 * p.kernel;
+              const here = at;
+              at += 4 * (i === 0 ? d : p.rows) * p.cols;
+              return here;
+            }),
+            biases: layer.dense.map((p) => dTheta + 4 * p.bias),
+          };
+      const dKernels = slots.kernels;
       mlpBackward(rt, {
         n,
         kernels: layer.dense.map((p, i) => ({ ptr: kernels[i]!, rows: i === 0 ? d : p.rows, cols: p.cols })),
         inputs: [s.input, ...s.hidden],
         dRaw: dRawAt,
         dKernels,
-        dBiases: layer.dense.map((p) => dTheta + 4 * p.bias),
+        dBiases: slots.biases,
         du: next,
         buffers,
         t,
+        ...(layer.packing ? { ranges: backwardRanges(layer.packing, consts) } : {}),
       });
-      layer.dense.forEach((p, i) => {
-        if (!mapped(i)) return;
-        const src = (dKernels[i] as number) >>> 2;
-        const dst = (dTheta >>> 2) + p.kernel;
-        const mask = p.mask;
-        for (let r = 0; r < p.rows; r++) {
-          const from = src + (i === 0 && layer.placement ? (layer.placement.rows[r] as number) : r) * p.cols;
-          for (let j = 0; j < p.cols; j++)
-            f[dst + r * p.cols + j] = f[from + j]! * (mask ? mask[r * p.cols + j]! : 1);
-        }
-      });
+      if (layer.packing)
+        scatterGradients(
+          rt,
+          layer.packing,
+          layer.dense,
+          consts,
+          dTheta,
+          gradWeights + 4 * layer.weightOffset,
+        );
+      else
+        layer.dense.forEach((p, i) => {
+          if (!mapped(i)) return;
+          const src = (dKernels[i] as number) >>> 2;
+          const dst = (dTheta >>> 2) + p.kernel;
+          const mask = p.mask;
+          for (let r = 0; r < p.rows; r++) {
+            const from =
+              src + (i === 0 && layer.placement ? (layer.placement.rows[r] as number) : r) * p.cols;
+            for (let j = 0; j < p.cols; j++)
+              f[dst + r * p.cols + j] = f[from + j]! * (mask ? mask[r * p.cols + j]! : 1);
+          }
+        });
       dv = next;
     }
     f.copyWithin(rt.heap.offset(du) >>> 2, dv >>> 2, (dv >>> 2) + n * d);

@@ -23,4 +23,5 @@ export {
 } from './tanh-field-kernels.js';
 export { wasmConvNet } from './conv-kernels.js';
 export { useWasmFusedRun } from './fused-run.js';
+export { useMaskedPacking } from './masked-packing.js';
 export { useWasmSimdTransforms, useWasmRowMaps } from './simd-transforms.js';

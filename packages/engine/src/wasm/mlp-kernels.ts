@@ -120,6 +120,8 @@ export interface MlpBackwardArgs {
   buffers: readonly [number, number];
   /** A scratch block of the largest kernel's size. */
   t: number;
+  /** Per kernel, the ranges of its ∂W and δ Wᵀ products (a MADE's packed kernels, masked-packing.ts), or none: plain products. */
+  ranges?: readonly ({ gradient: number; backward: number } | null)[];
 }
 
 /**
@@ -135,18 +137,22 @@ export function mlpBackward(rt: SimdRuntime, a: MlpBackwardArgs): void {
     const { ptr: w, rows, cols } = a.kernels[l]!;
     const x = a.inputs[l]!;
     const dW = a.dKernels[l]!;
+    const range = a.ranges?.[l];
     // ∂W = xᵀ δ [rows, cols]; for a thin δ as (δᵀ x)ᵀ so that the long tiles run over the wide side.
-    if (cols >= 4 || rows < 4) k.gemm(rows, cols, n, x, 1, rows, delta, cols, dW, cols, 0, 0, 0);
+    if (range && cols >= 4)
+      k.gemmRanged(rows, cols, n, x, 1, rows, delta, cols, dW, cols, 0, 0, 0, range.gradient);
+    else if (cols >= 4 || rows < 4) k.gemm(rows, cols, n, x, 1, rows, delta, cols, dW, cols, 0, 0, 0);
     else {
       k.gemm(cols, rows, n, delta, 1, cols, x, rows, t, rows, 0, 0, 0);
       k.transpose(cols, rows, t, dW);
     }
     k.columnSums(n, cols, delta, a.dBiases[l]!);
-    if (l > 0) {
-      const next = buffers[l % 2] as number;
-      rt.productTransposed(n, rows, cols, delta, w, next, x, MASK, t);
-      delta = next;
-    } else rt.productTransposed(n, rows, cols, delta, w, a.du, 0, ACCUMULATE, t);
+    const [into, mask, flags] = l > 0 ? [buffers[l % 2] as number, x, MASK] : [a.du, 0, ACCUMULATE];
+    if (range && rows >= 4) {
+      k.transpose(rows, cols, w, t);
+      k.gemmRanged(n, rows, cols, delta, cols, 1, t, rows, into, rows, 0, mask, flags, range.backward);
+    } else rt.productTransposed(n, rows, cols, delta, w, into, mask, flags, t);
+    delta = into;
   }
 }
 

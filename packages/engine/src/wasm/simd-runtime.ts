@@ -55,6 +55,43 @@ export interface SimdExports {
   ): void;
   /** dst [cols, rows] = srcᵀ. */
   transpose(rows: number, cols: number, src: number, dst: number): void;
+  /** gemm summing, per tile of columns, only over the union of its columns' k ranges (and writing the epilogue of 0 outside their m ranges): `ranges` holds i32 kLo, kHi, mLo, mHi per column (assembly/masked-gemm.ts). */
+  gemmRanged(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    rsA: number,
+    csA: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    bias: number,
+    mask: number,
+    flags: number,
+    ranges: number,
+  ): void;
+  /** dst[r, j] = src[rowOf[r], colOf[j]] · mask[r, j] for a kernel [rows, cols] (i32 indices; mask 0: none). */
+  gatherKernel(
+    rows: number,
+    cols: number,
+    src: number,
+    rowOf: number,
+    colOf: number,
+    mask: number,
+    dst: number,
+  ): void;
+  /** The adjoint of gatherKernel: dst[rowOf[r], colOf[j]] = src[r, j] · mask[r, j] (mask 0: none). */
+  scatterKernel(
+    rows: number,
+    cols: number,
+    src: number,
+    rowOf: number,
+    colOf: number,
+    mask: number,
+    dst: number,
+  ): void;
   /** dst[j] = Σ_r src[r, j]. */
   columnSums(rows: number, cols: number, src: number, dst: number): void;
   /** x ← tanh(x) over `count` floats (`one` = 1: its constants are built from it at run time). */
