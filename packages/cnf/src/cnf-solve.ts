@@ -166,6 +166,18 @@ export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
       vjp: tf.mul(r.vjp, T),
     });
     let counted = false;
+    const traceCall = (x: tf.Tensor, probes: tf.Tensor, weight: number, frobenius: boolean) => {
+      counted = !adjoint;
+      return field.scaledValueAndTrace(x as tf.Tensor2D, {
+        probes,
+        s,
+        T,
+        weight,
+        frobenius,
+        ...(packed ? { packed } : {}),
+        ...(adjoint ? {} : { onBackward: countBackwardCall }),
+      });
+    };
     const g: BatchFunction = Object.assign(
       (x: tf.Tensor) => tf.mul(field.apply(x as tf.Tensor2D, t(), contextFor(x.shape[0] as number)), T),
       {
@@ -188,16 +200,12 @@ export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
           : {}),
         ...(traceKernel
           ? {
-              valueAndTrace: (x: tf.Tensor, probes: tf.Tensor, weight: number) => {
-                counted = !adjoint;
-                return field.scaledValueAndTrace(x as tf.Tensor2D, {
-                  probes,
-                  s,
-                  T,
-                  weight,
-                  ...(packed ? { packed } : {}),
-                  ...(adjoint ? {} : { onBackward: countBackwardCall }),
-                });
+              valueAndTrace: (x: tf.Tensor, probes: tf.Tensor, weight: number) =>
+                traceCall(x, probes, weight, false),
+              // RNODE's Frobenius estimate from the kernel's own VJPs (one kernel, one backward).
+              valueAndTraceFrobenius: (x: tf.Tensor, probes: tf.Tensor, weight: number) => {
+                const r = traceCall(x, probes, weight, true);
+                return { value: r.value, trace: r.trace, frobenius: r.frobenius as tf.Tensor1D };
               },
             }
           : {}),
