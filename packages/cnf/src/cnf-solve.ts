@@ -43,7 +43,10 @@ export interface CnfSolveSpec {
   context?: tf.Tensor2D;
   /** Carry RNODE's kinetic energy in the solver's frame, ∫₀¹‖dz/ds‖² ds = ∫₀¹‖T f‖² ds, as extra state. */
   kinetic: boolean;
-  /** Carry RNODE's Jacobian Frobenius norm in the solver's frame, ∫₀¹‖T ∂f/∂z‖²_F ds (estimated with the same probe), as extra state. */
+  /**
+   * Carry RNODE's Jacobian Frobenius norm in the solver's frame, ∫₀¹‖T ∂f/∂z‖²_F ds (estimated with
+   * the same probe), as extra state.
+   */
   jacobian: boolean;
   /** `forward` integrates t = 0 -> T (base -> data), `inverse` t = T -> 0 (data -> base). */
   direction: 'forward' | 'inverse';
@@ -95,8 +98,8 @@ function hostTensor(t: tf.Tensor): () => tf.Tensor {
  * along as extra state. The regularisers are measured in the solver's frame s, on the dynamics
  * dz/ds = T f that the solver integrates: a learned T cannot lower them without changing what the
  * solver sees (in the t-frame both would fall as 1/T for the same solver-frame dynamics); at T = 1
- * they are Finlay et al.'s ∫‖f‖² dt and ∫‖∂f/∂z‖²_F dt. The trace estimator's probe is drawn once per solve from `probeSeed` and held
- * fixed (also through the adjoint's backward solve). Gradients reach the field's variables, T (when
+ * they are Finlay et al.'s ∫‖f‖² dt and ∫‖∂f/∂z‖²_F dt. The trace estimator's probe is drawn once
+ * per solve from `probeSeed` and held fixed (also through the adjoint's backward solve). Gradients reach the field's variables, T (when
  * learned) and the input, by backpropagation through the solver or by the adjoint method; with the
  * adjoint, no gradient reaches the context. A step-size guard or a non-finite result throws an
  * `OdeSolveError` naming `owner` and the time t reached. Call inside `tf.tidy`.
