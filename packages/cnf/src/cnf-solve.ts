@@ -41,9 +41,12 @@ export interface CnfSolveSpec {
   probeSeed: number;
   /** Conditioning rows `[n, c]`, or undefined. */
   context?: tf.Tensor2D;
-  /** Carry RNODE's kinetic energy ∫‖f‖² dt as extra state. */
+  /** Carry RNODE's kinetic energy in the solver's frame, ∫₀¹‖dz/ds‖² ds = ∫₀¹‖T f‖² ds, as extra state. */
   kinetic: boolean;
-  /** Carry RNODE's Jacobian Frobenius norm ∫‖∂f/∂z‖²_F dt (estimated with the same probe) as extra state. */
+  /**
+   * Carry RNODE's Jacobian Frobenius norm in the solver's frame, ∫₀¹‖T ∂f/∂z‖²_F ds (estimated with
+   * the same probe), as extra state.
+   */
   jacobian: boolean;
   /** `forward` integrates t = 0 -> T (base -> data), `inverse` t = T -> 0 (data -> base). */
   direction: 'forward' | 'inverse';
@@ -59,9 +62,9 @@ export interface CnfSolveResult {
   z: tf.Tensor2D;
   /** log|det ∂z_end/∂z_start| per row: +∫ tr for the forward direction, −∫ tr for the inverse. */
   logDet: tf.Tensor1D;
-  /** ∫₀ᵀ ‖f‖² dt per row, when carried. */
+  /** ∫₀¹ ‖T f‖² ds = T ∫₀ᵀ ‖f‖² dt per row, when carried. */
   kinetic?: tf.Tensor1D;
-  /** ∫₀ᵀ ‖∂f/∂z‖²_F dt per row (estimate), when carried. */
+  /** ∫₀¹ ‖T ∂f/∂z‖²_F ds = T ∫₀ᵀ ‖∂f/∂z‖²_F dt per row (estimate), when carried. */
   jacobian?: tf.Tensor1D;
   /** Work of the forward solve. */
   stats: SolveStats;
@@ -90,10 +93,13 @@ function hostTensor(t: tf.Tensor): () => tf.Tensor {
 
 /**
  * Solves the FFJORD system (Grathwohl et al. 2019) for one block: d/ds [z, ℓ, k, j] =
- * [T f, tr(∂(T f)/∂z), ‖T f‖²/T, ‖∂(T f)/∂z‖²_F/T] at t = s T, s from 0 to 1 (forward) or 1 to 0
+ * [T f, tr(∂(T f)/∂z), ‖T f‖², ‖∂(T f)/∂z‖²_F] at t = s T, s from 0 to 1 (forward) or 1 to 0
  * (inverse), in one solve: the log-determinant and the RNODE regularisers (Finlay et al. 2020) ride
- * along as extra state. The trace estimator's probe is drawn once per solve from `probeSeed` and held
- * fixed (also through the adjoint's backward solve). Gradients reach the field's variables, T (when
+ * along as extra state. The regularisers are measured in the solver's frame s, on the dynamics
+ * dz/ds = T f that the solver integrates: a learned T cannot lower them without changing what the
+ * solver sees (in the t-frame both would fall as 1/T for the same solver-frame dynamics); at T = 1
+ * they are Finlay et al.'s ∫‖f‖² dt and ∫‖∂f/∂z‖²_F dt. The trace estimator's probe is drawn once
+ * per solve from `probeSeed` and held fixed (also through the adjoint's backward solve). Gradients reach the field's variables, T (when
  * learned) and the input, by backpropagation through the solver or by the adjoint method; with the
  * adjoint, no gradient reaches the context. A step-size guard or a non-finite result throws an
  * `OdeSolveError` naming `owner` and the time t reached. Call inside `tf.tidy`.
@@ -163,6 +169,18 @@ export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
       vjp: tf.mul(r.vjp, T),
     });
     let counted = false;
+    const traceCall = (x: tf.Tensor, probes: tf.Tensor, weight: number, frobenius: boolean) => {
+      counted = !adjoint;
+      return field.scaledValueAndTrace(x as tf.Tensor2D, {
+        probes,
+        s,
+        T,
+        weight,
+        frobenius,
+        ...(packed ? { packed } : {}),
+        ...(adjoint ? {} : { onBackward: countBackwardCall }),
+      });
+    };
     const g: BatchFunction = Object.assign(
       (x: tf.Tensor) => tf.mul(field.apply(x as tf.Tensor2D, t(), contextFor(x.shape[0] as number)), T),
       {
@@ -185,16 +203,12 @@ export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
           : {}),
         ...(traceKernel
           ? {
-              valueAndTrace: (x: tf.Tensor, probes: tf.Tensor, weight: number) => {
-                counted = !adjoint;
-                return field.scaledValueAndTrace(x as tf.Tensor2D, {
-                  probes,
-                  s,
-                  T,
-                  weight,
-                  ...(packed ? { packed } : {}),
-                  ...(adjoint ? {} : { onBackward: countBackwardCall }),
-                });
+              valueAndTrace: (x: tf.Tensor, probes: tf.Tensor, weight: number) =>
+                traceCall(x, probes, weight, false),
+              // RNODE's Frobenius estimate from the kernel's own VJPs (one kernel, one backward).
+              valueAndTraceFrobenius: (x: tf.Tensor, probes: tf.Tensor, weight: number) => {
+                const r = traceCall(x, probes, weight, true);
+                return { value: r.value, trace: r.trace, frobenius: r.frobenius as tf.Tensor1D };
               },
             }
           : {}),
@@ -203,7 +217,8 @@ export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
     const result = estimator.estimate(g, z, probe(), { frobenius: spec.jacobian });
     const dz = adjoint || counted ? result.value : countBackward(result.value, countBackwardCall);
     const out: tf.Tensor[] = [dz, result.trace];
-    if (spec.kinetic) out.push(tf.div(tf.sum(tf.square(result.value), 1), T));
+    // The penalties in the solver's frame: ‖dz/ds‖² and ‖∂(dz/ds)/∂z‖²_F, with dz/ds = T f.
+    if (spec.kinetic) out.push(tf.sum(tf.square(result.value), 1));
     if (spec.jacobian) {
       if (!result.frobenius) {
         throw new OdeSolveError(
@@ -212,7 +227,7 @@ export function solveCnf(spec: CnfSolveSpec, z0: tf.Tensor2D): CnfSolveResult {
           { nfe: 0, accepted: 0, rejected: 0 },
         );
       }
-      out.push(tf.div(result.frobenius, T));
+      out.push(result.frobenius);
     }
     return out;
   };

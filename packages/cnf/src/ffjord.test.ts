@@ -14,7 +14,7 @@ import { reloadFlow } from '@bijective/testing';
 import { fit, type FitProgress } from '@bijective/train';
 import { OdeSolveError } from '@bijective/ode';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { Ffjord, solveCnf, type FfjordOptions } from './index.js';
+import { ConcatSquashField, Ffjord, solveCnf, type FfjordOptions } from './index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -145,7 +145,7 @@ describe('ffjord', () => {
     x.dispose();
   });
 
-  test('RNODE state: dK/dT = ‖f(z(T), T)‖² and dJ/dT = ‖∂f/∂z(z(T), T)‖²_F (exact estimator)', () => {
+  test('RNODE state in the solver frame, K(T) = T ∫₀ᵀ‖f‖² dt: dK/dT = K/T + T‖f(z(T), T)‖², likewise J (exact estimator)', () => {
     const cnf = new Ffjord({ ...small, learnIntegrationTime: false });
     const field = cnf.fields[0]!;
     const z0 = data(6, 3);
@@ -191,17 +191,95 @@ describe('ffjord', () => {
       }
       return { kinetic, jacobian };
     });
+    // K(T) = ∫₀¹‖T f(z(sT), sT)‖² ds = T·I(T) with I(T) = ∫₀ᵀ‖f‖² dt, so dK/dT = I + T·I' = K/T + T‖f(z(T), T)‖².
     for (let b = 0; b < 6; b++) {
       expect(((up.k[b] as number) - (down.k[b] as number)) / (2 * h)).toBeCloseTo(
-        direct.kinetic[b] as number,
+        (at.k[b] as number) / T + T * (direct.kinetic[b] as number),
         3,
       );
       expect(((up.j[b] as number) - (down.j[b] as number)) / (2 * h)).toBeCloseTo(
-        direct.jacobian[b] as number,
+        (at.j[b] as number) / T + T * (direct.jacobian[b] as number),
         3,
       );
     }
     cnf.dispose();
+    z0.dispose();
+  });
+
+  test('RNODE penalties are measured in the solver frame: a linear field f = z M gives K = T∫₀ᵀ‖f‖²dt and J = T²‖M‖²_F, the same for (T, M) and (2T, M/2)', () => {
+    // One concat-squash layer without hidden layers or time dependence: f(z) = (z W) ⊙ σ(0) = z M with
+    // M = W/2 = [[a, -b], [b, a]], so ‖z(t)‖² = ‖z₀‖² e^{2at}, ‖f‖² = (a² + b²)‖z‖² and ‖M‖²_F = 2(a² + b²).
+    const linearField = (a: number, b: number) => {
+      const field = new ConcatSquashField({
+        stateSize: 2,
+        hidden: [],
+        activation: 'tanh',
+        contextSize: 0,
+        zeroInitOutput: false,
+        seed: 0,
+      });
+      const [kernel, bias, gateKernel, gateBias, hyperKernel] = field.variables as [
+        tf.Variable,
+        tf.Variable,
+        tf.Variable,
+        tf.Variable,
+        tf.Variable,
+      ];
+      tf.tidy(() => {
+        kernel.assign(
+          tf.tensor2d([
+            [2 * a, -2 * b],
+            [2 * b, 2 * a],
+          ]),
+        );
+        for (const v of [bias, gateKernel, gateBias, hyperKernel]) v.assign(tf.zerosLike(v));
+      });
+      return field;
+    };
+    const z0 = data(5, 6);
+    const solver = createByName('odeSolver', 'dopri5', { rtol: 2e-7, atol: 2e-7 });
+    const estimator = createByName('traceEstimator', 'exact', {});
+    const penalties = (a: number, b: number, T: number) => {
+      const field = linearField(a, b);
+      const out = tf.tidy(() => {
+        const r = solveCnf(
+          {
+            field,
+            endTime: T,
+            solver,
+            gradient: 'backprop',
+            estimator,
+            probeSeed: 0,
+            kinetic: true,
+            jacobian: true,
+            direction: 'forward',
+            owner: 'test',
+          },
+          z0,
+        );
+        return { k: Array.from(r.kinetic!.dataSync()), j: Array.from(r.jacobian!.dataSync()) };
+      });
+      field.dispose();
+      return out;
+    };
+    const norms = tf.tidy(() => Array.from(tf.sum(tf.square(z0), 1).dataSync()));
+    const [a, b] = [0.6, 0.8];
+    for (const T of [0.5, 2]) {
+      const { k, j } = penalties(a, b, T);
+      norms.forEach((n0, row) => {
+        // ∫₀ᵀ (a² + b²) n0 e^{2at} dt, times T for the solver frame.
+        const realTime = ((a * a + b * b) * n0 * Math.expm1(2 * a * T)) / (2 * a);
+        expect(k[row]).toBeCloseTo(T * realTime, 3);
+        expect(j[row]).toBeCloseTo(T * T * 2 * (a * a + b * b), 4);
+      });
+    }
+    // Same solver-frame dynamics dz/ds = T z M: the penalties agree (in the t-frame they would halve).
+    const short = penalties(a, b, 0.75);
+    const long = penalties(a / 2, b / 2, 1.5);
+    for (let row = 0; row < 5; row++) {
+      expect(long.k[row]).toBeCloseTo(short.k[row] as number, 4);
+      expect(long.j[row]).toBeCloseTo(short.j[row] as number, 4);
+    }
     z0.dispose();
   });
 

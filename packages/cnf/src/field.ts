@@ -190,12 +190,16 @@ export class ConcatSquashField {
 
   /**
    * A CNF's dynamics on s ∈ [0, 1] and its trace estimate in one op: T f(z, sT) and
-   * T w Σ_j eⱼᵀ (∂f/∂z) eⱼ per row (FFJORD, Grathwohl et al. 2019), one wasm kernel forward and one
+   * T w Σ_j eⱼᵀ (∂f/∂z) eⱼ per row (FFJORD, Grathwohl et al. 2019), with `call.frobenius` also
+   * T² w Σ_j ‖eⱼᵀ ∂f/∂z‖² (RNODE, Finlay et al. 2020), one wasm kernel forward and one
    * backward, differentiable once in z, T and the variables (or `call.packed`). Only where
    * {@link ConcatSquashField.traceKernelAvailable}; records on any open tape.
    * @internal
    */
-  scaledValueAndTrace(z: tf.Tensor2D, call: SquashTraceCall): { value: tf.Tensor2D; trace: tf.Tensor1D } {
+  scaledValueAndTrace(
+    z: tf.Tensor2D,
+    call: SquashTraceCall,
+  ): { value: tf.Tensor2D; trace: tf.Tensor1D; frobenius?: tf.Tensor1D } {
     if (!this.traceKernelAvailable())
       throw new Error(
         'ConcatSquashField.scaledValueAndTrace: needs an unconditional tanh field on the wasm kernels',

@@ -44,9 +44,16 @@ export interface FfjordOptions {
   learnIntegrationTime?: boolean;
   /** Zero-initialised dimensions added to the state (augmented neural ODE, Dupont et al. 2019); default 0. */
   augment?: number;
-  /** Weight λ_K of RNODE's kinetic energy ∫‖f‖² dt in the training objective (Finlay et al. 2020); default 0. */
+  /**
+   * Weight λ_K of RNODE's kinetic energy in the training objective (Finlay et al. 2020), measured in the
+   * solver's frame s = t/T: ∫₀¹‖dz/ds‖² ds = ∫₀¹‖T f‖² ds = T ∫₀ᵀ‖f‖² dt, which a learned T cannot
+   * lower without changing the dynamics the solver integrates (Finlay et al.'s ∫‖f‖² dt at T = 1); default 0.
+   */
   kinetic?: number;
-  /** Weight λ_J of RNODE's Jacobian Frobenius norm ∫‖∂f/∂z‖²_F dt in the training objective; default 0. */
+  /**
+   * Weight λ_J of RNODE's Jacobian Frobenius norm in the training objective, in the solver's frame like
+   * `kinetic`: ∫₀¹‖∂(T f)/∂z‖²_F ds = T ∫₀ᵀ‖∂f/∂z‖²_F dt (Hutchinson's estimate with the trace's probe); default 0.
+   */
   jacobianNorm?: number;
   /** Context event shape of a conditional CNF (the field's hypernetworks read [t, context]); default none. */
   contextShape?: number[];

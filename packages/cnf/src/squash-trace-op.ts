@@ -17,16 +17,19 @@ export interface SquashTraceCall {
   packed?: tf.Tensor1D;
   /** Called once each time the backward pass runs through the evaluation. */
   onBackward?: () => void;
+  /** Also return RNODE's Jacobian Frobenius estimate T² w Σ_j ‖eⱼᵀ ∂f/∂z‖² per row, from the same VJPs. */
+  frobenius?: boolean;
 }
 
 /**
- * (z, call) -> [T f(z, sT), T w Σ_j eⱼᵀ (∂f/∂z) eⱼ]: a CNF's dynamics on s ∈ [0, 1] and its trace
- * estimate (FFJORD, Grathwohl et al. 2019), as one tape node. @internal
+ * (z, call) -> [T f(z, sT), T w Σ_j eⱼᵀ (∂f/∂z) eⱼ (, T² w Σ_j ‖eⱼᵀ ∂f/∂z‖²)]: a CNF's dynamics on
+ * s ∈ [0, 1], its trace estimate (FFJORD, Grathwohl et al. 2019) and, when asked, the Jacobian
+ * Frobenius estimate of RNODE (Finlay et al. 2020), as one tape node. @internal
  */
 export type SquashTraceOp = (
   z: tf.Tensor2D,
   call: SquashTraceCall,
-) => { value: tf.Tensor2D; trace: tf.Tensor1D };
+) => { value: tf.Tensor2D; trace: tf.Tensor1D; frobenius?: tf.Tensor1D };
 
 /**
  * The unconditional tanh concat-squash field's scaled value and trace estimate as ONE wasm kernel
@@ -42,20 +45,22 @@ export function squashTraceOp(layers: readonly SquashParams[]): SquashTraceOp {
   const params = layers.flatMap((l) => [l.kernel, l.bias, l.gateKernel, l.gateBias, l.hyperKernel]);
   return (z, call) => {
     const { probes, s, T, weight, packed, onBackward } = call;
+    const frobenius = call.frobenius === true;
     const m = probes.size / z.size;
     const named: tf.NamedTensorMap = { z, e: probes, T };
     params.forEach((p, i) => (named[`p${i}`] = p));
-    const attrs = { s, weight, probes: m };
-    const [value, trace] = multiOutputOp([z, T, ...(packed ? [packed] : params)], (save) => {
-      const [dz, tr, tape] = runKernelOutputs(SQUASH_TRACE_KERNELS.forward, named, attrs);
+    const attrs = { s, weight, probes: m, frobenius };
+    const [value, trace, frob] = multiOutputOp([z, T, ...(packed ? [packed] : params)], (save) => {
+      const [dz, tr, tape, fr] = runKernelOutputs(SQUASH_TRACE_KERNELS.forward, named, attrs);
       save([tape as tf.Tensor]);
       return {
-        values: [dz as tf.Tensor, tr as tf.Tensor],
-        gradFunc: ([dzBar, traceBar], [savedTape]) => {
+        values: [dz as tf.Tensor, tr as tf.Tensor, ...(frobenius ? [fr as tf.Tensor] : [])],
+        gradFunc: ([dzBar, traceBar, frobBar], [savedTape]) => {
           onBackward?.();
           const inputs: tf.NamedTensorMap = {
             dzBar: dzBar as tf.Tensor,
             traceBar: traceBar as tf.Tensor,
+            ...(frobenius ? { frobBar: frobBar as tf.Tensor } : {}),
             tape: savedTape as tf.Tensor,
           };
           params.forEach((p, i) => (inputs[`p${i}`] = p));
@@ -66,6 +71,10 @@ export function squashTraceOp(layers: readonly SquashParams[]): SquashTraceOp {
         },
       };
     });
-    return { value: value as tf.Tensor2D, trace: trace as tf.Tensor1D };
+    return {
+      value: value as tf.Tensor2D,
+      trace: trace as tf.Tensor1D,
+      ...(frobenius ? { frobenius: frob as tf.Tensor1D } : {}),
+    };
   };
 }

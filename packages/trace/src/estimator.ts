@@ -26,6 +26,16 @@ export type BatchFunction = ((z: tf.Tensor) => tf.Tensor) & {
     probes: tf.Tensor,
     weight: number,
   ) => { value: tf.Tensor; trace: tf.Tensor1D };
+  /**
+   * Optional: as `valueAndTrace`, and also Σ_j w ‖eⱼᵀ ∂f/∂z‖² per batch element from the same VJPs
+   * (RNODE's Jacobian Frobenius estimate, Finlay et al. 2020) in the same pass. Estimators use it
+   * when a Frobenius norm is asked for.
+   */
+  valueAndTraceFrobenius?: (
+    z: tf.Tensor,
+    probes: tf.Tensor,
+    weight: number,
+  ) => { value: tf.Tensor; trace: tf.Tensor1D; frobenius: tf.Tensor1D };
 };
 
 /** The fused result of a trace estimate: f(z) and the estimate of tr(∂f/∂z) per batch element. */

@@ -204,6 +204,44 @@ describe('a function that contracts its own probes (valueAndTrace)', () => {
     ]);
   });
 
+  test('with the Frobenius norm asked for, valueAndTraceFrobenius is used when offered and agrees with the VJPs', () => {
+    const calls: string[] = [];
+    const plain = linear(calls);
+    const a = tf.tensor2d(A);
+    const f = Object.assign(plain, {
+      valueAndTraceFrobenius: (z: tf.Tensor, probes: tf.Tensor, weight: number) => {
+        calls.push('valueAndTraceFrobenius');
+        const [m, n] = probes.shape as [number, number, number];
+        const vjp = tf.matMul(tf.reshape(probes, [m * n, 3]) as tf.Tensor2D, a);
+        const { value, trace } = plain.valueAndTrace!(z, probes, weight);
+        const squares = tf.reshape(tf.sum(tf.square(vjp), 1), [m, n]);
+        return { value, trace, frobenius: tf.mul(tf.sum(squares, 0), weight) as tf.Tensor1D };
+      },
+    });
+    const estimator = new HutchinsonTrace('rademacher', { probes: 2 });
+    const z = tf.randomNormal([5, 3], 0, 1, 'float32', 1);
+    const probe = estimator.createProbe(z.shape, 2);
+    const fused = estimator.estimate(f, z, probe, { frobenius: true });
+    const viaVjp = estimator.estimate(linear([]), z, probe, { frobenius: true });
+    expect(calls).toEqual(['valueAndTraceFrobenius', 'valueAndTrace']);
+    expect(fused.frobenius).toBeDefined();
+    const close = (x: tf.Tensor, y: tf.Tensor) =>
+      Array.from(x.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(y.dataSync()[i] as number, 5));
+    close(fused.trace, viaVjp.trace);
+    close(fused.frobenius!, viaVjp.frobenius!);
+    tf.dispose([
+      a,
+      z,
+      probe,
+      fused.value,
+      fused.trace,
+      fused.frobenius!,
+      viaVjp.value,
+      viaVjp.trace,
+      viaVjp.frobenius!,
+    ]);
+  });
+
   test('a wrong trace shape is a ShapeError naming the estimator', () => {
     const f = Object.assign((z: tf.Tensor) => z, {
       valueAndTrace: (z: tf.Tensor) => ({ value: z, trace: tf.zeros([2]) as tf.Tensor1D }),

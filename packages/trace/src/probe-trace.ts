@@ -17,8 +17,8 @@ export function checkBatch(z: tf.Tensor, owner: string): number[] {
  * Σ_j w eⱼᵀ (∂f/∂z) eⱼ per batch element, with f(z), from one forward and one backward pass: the m
  * probes of `probe` `[m, batch, ...event]` are stacked along the batch (z tiled m times, rows independent)
  * and a single vector-Jacobian product with the stacked probes gives every eⱼᵀ ∂f/∂z. With
- * `options.frobenius`, also Σ_j w ‖eⱼᵀ ∂f/∂z‖² from the same products. Without it, a function that
- * offers `valueAndTrace` contracts the probes itself.
+ * `options.frobenius`, also Σ_j w ‖eⱼᵀ ∂f/∂z‖² from the same products. A function that offers
+ * `valueAndTrace` (without it) or `valueAndTraceFrobenius` (with it) contracts the probes itself.
  */
 export function probeTrace(
   f: BatchFunction,
@@ -37,14 +37,26 @@ export function probeTrace(
     );
   }
   return tf.tidy(() => {
-    if (f.valueAndTrace && !options.frobenius) {
-      const { value, trace } = f.valueAndTrace(z, probe, weight);
-      if (!sameShape(value.shape, z.shape) || !sameShape(trace.shape, [batch])) {
+    const contracted = options.frobenius
+      ? f.valueAndTraceFrobenius && {
+          name: 'valueAndTraceFrobenius',
+          ...f.valueAndTraceFrobenius(z, probe, weight),
+        }
+      : f.valueAndTrace && { name: 'valueAndTrace', ...f.valueAndTrace(z, probe, weight) };
+    if (contracted) {
+      const { name, value, trace } = contracted;
+      const frobenius = 'frobenius' in contracted ? contracted.frobenius : undefined;
+      if (
+        !sameShape(value.shape, z.shape) ||
+        !sameShape(trace.shape, [batch]) ||
+        (frobenius !== undefined && !sameShape(frobenius.shape, [batch]))
+      ) {
         throw new ShapeError(
-          `${owner}: valueAndTrace must return f of z's shape ${formatShape(z.shape)} and a trace of shape [${batch}], got ${formatShape(value.shape)} and ${formatShape(trace.shape)}`,
+          `${owner}: ${name} must return f of z's shape ${formatShape(z.shape)} and a trace${frobenius ? ' and a Frobenius estimate' : ''} of shape [${batch}], got ${formatShape(value.shape)} and ${formatShape(trace.shape)}${frobenius ? ` and ${formatShape(frobenius.shape)}` : ''}`,
         );
       }
-      return { value: value === z ? tf.clone(value) : value, trace };
+      const out = value === z ? tf.clone(value) : value;
+      return frobenius ? { value: out, trace, frobenius } : { value: out, trace };
     }
     const e = tf.reshape(probe, [m * batch, ...event]);
     // Several probes: f once and their VJPs when f offers it, else f on z tiled m times.
