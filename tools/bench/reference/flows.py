@@ -279,6 +279,13 @@ def tabular(args, kind, layers, hidden):
     norm = lambda t: ((t - mean) / std).float()  # noqa: E731
     train, val, test = norm(train), norm(val), norm(test)
     flow = build(kind, train.shape[1], layers, hidden)
+    if kind == "realnvp" and args.realnvp_init == "glorot":
+        # coupling.py's conditioners keep torch's nn.Linear default (U(+-1/sqrt(fan_in)) kernels and
+        # biases); --realnvp-init glorot re-draws their hidden layers as the TypeScript MLP, the MAF and
+        # the NSF here start (Glorot-uniform kernels, zero biases), the zero output layer unchanged.
+        for c in flow.couplings:
+            for linear in [m for m in c.net if isinstance(m, nn.Linear)][:-1]:
+                glorot_(linear)
     # The CLI's base-side whitening: mean and Cholesky factor of the initial flow's latent codes of the
     # training rows (ddof 0, float64), fixed; the flow starts at the full-covariance Gaussian.
     if args.preprocess == "whiten":
@@ -362,6 +369,12 @@ def main():
     parser.add_argument("--val-every", type=int, default=0, help="0: the CLI's default cadence")
     parser.add_argument("--weight-decay", type=float, default=0.0)
     parser.add_argument("--preprocess", choices=["whiten", "standardise"], default="whiten")
+    parser.add_argument(
+        "--realnvp-init",
+        choices=["torch", "glorot"],
+        default="torch",
+        help="tabular mode: RealNVP's hidden layers at torch's nn.Linear default or Glorot-uniform with zero biases",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--row-nlls", help="tabular mode: write each test row's NLL (nats), one a line, to this file")
     args = parser.parse_args()

@@ -5,14 +5,16 @@
 // Usage: node tools/bench/run.mjs tools/bench/src/tabular-suite.ts [--tables wine,iris,...]
 //   [--splits 0,1] [--flows maf,nsf,realnvp] [--steps 4000] [--batch 256] [--dir /tmp/bijective-tabular]
 //   [--fashion-rows N] [--python PATH] [--no-reference | --reference-only] [--fresh]
-//   [--summary-only] ['--cli-args=--flag v ...']
+//   [--reference-hidden 128,128] [--summary-only] ['--cli-args=--flag v ...']
 // Tables: wine, breast-cancer, diabetes, iris, digits (Debian's python3-sklearn) and fashion-pca16
 // (dataset-fashion-mnist), written per split by tools/bench/reference/export_tables.py (discrete
 // columns uniformly dequantised at their resolution, constant columns dropped). Each split S seeds
 // the split, the dequantisation and both trainers (`--seed S`). Every run's result is kept in
 // DIR/results.jsonl and reused by later invocations (same table, split, model, steps, batch and
 // CLI arguments) unless --fresh, so a long table can be built up over several invocations; the
-// summary covers every stored result of the requested tables, splits and models.
+// summary covers every stored result of the requested tables, splits and models. With
+// --reference-hidden W the torch reference is also run at conditioner widths W (stored as its own model,
+// e.g. "maf (torch, 128 wide)", with its own paired column), beside the 64-wide one.
 // Build the CLI first (`node apps/cli/build.mjs`).
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -22,6 +24,7 @@ import { AUTOREGRESSIVE_DEFAULT_LAYERS } from '@bijective/autoregressive';
 import { REALNVP_DEFAULT_LAYERS } from '@bijective/coupling';
 import { NSF_DEFAULT_LAYERS } from '@bijective/spline';
 import { findTorchPython } from './coupling-reference.js';
+import { parseReferenceHidden, torchHiddenArgs, torchModel } from './reference-width.js';
 import { gaussianRowNlls, readCsv } from './tables.js';
 
 const { values: args } = parseArgs({
@@ -39,6 +42,7 @@ const { values: args } = parseArgs({
     'summary-only': { type: 'boolean', default: false },
     fresh: { type: 'boolean', default: false },
     'cli-args': { type: 'string', default: '' },
+    'reference-hidden': { type: 'string', default: '' },
   },
 });
 
@@ -59,6 +63,7 @@ for (const t of tables)
 const splits = args.splits.split(',').map(Number);
 const flows = args.flows.split(',').filter((f) => f !== '');
 const cliArgs = args['cli-args'].split(' ').filter((a) => a !== '');
+const referenceHidden = parseReferenceHidden(args['reference-hidden']);
 const python = findTorchPython(args.python);
 if (!python) throw new Error('tabular-suite: needs a python with numpy, sklearn and torch (--python PATH)');
 const resultsPath = resolve(args.dir, 'results.jsonl');
@@ -195,12 +200,12 @@ function bijective(table: string, split: number, dir: string, flow: string): Res
   });
 }
 
-function torch(table: string, split: number, dir: string, flow: string): Result {
-  const model = `${flow} (torch)`;
+function torch(table: string, split: number, dir: string, flow: string, hidden?: number[]): Result {
+  const model = torchModel(flow, hidden);
   const cached = stored.get(keyOf(table, split, model));
   if (cached) return cached;
   const started = performance.now();
-  const rowsPath = resolve(dir, `torch-${flow}.txt`);
+  const rowsPath = resolve(dir, `torch-${flow}${hidden ? `-h${hidden.join('x')}` : ''}.txt`);
   const ref = lastJson(
     run(python as string, [
       resolve(REFERENCE, 'flows.py'),
@@ -220,6 +225,7 @@ function torch(table: string, split: number, dir: string, flow: string): Result 
       args.batch,
       '--row-nlls',
       rowsPath,
+      ...torchHiddenArgs(hidden),
     ]),
   );
   const rows = readFileSync(rowsPath, 'utf8').trim().split('\n').map(Number);
@@ -263,7 +269,9 @@ const models = [
   'gaussian',
   ...flows.flatMap((f) => [
     `${f} (bijective)`,
-    ...(args['no-reference'] || f === 'auto' ? [] : [`${f} (torch)`]),
+    ...(args['no-reference'] || f === 'auto'
+      ? []
+      : [torchModel(f), ...(referenceHidden ? [torchModel(f, referenceHidden)] : [])]),
   ]),
 ];
 for (const table of args['summary-only'] ? [] : tables) {
@@ -272,16 +280,20 @@ for (const table of args['summary-only'] ? [] : tables) {
     gaussian(table, split, dir);
     for (const flow of flows) {
       if (!args['reference-only']) bijective(table, split, dir, flow);
-      if (!args['no-reference'] && flow !== 'auto') torch(table, split, dir, flow);
+      if (!args['no-reference'] && flow !== 'auto') {
+        torch(table, split, dir, flow);
+        if (referenceHidden) torch(table, split, dir, flow, referenceHidden);
+      }
     }
   }
 }
 
 console.log(`budget: ${budget}; splits ${args.splits}; CLI arguments: ${cliArgs.join(' ') || '(defaults)'}`);
+const wide = referenceHidden ? torchModel('', referenceHidden).slice(2, -1) : undefined;
 console.log(
-  '| table | model | test NLL (mean ± s.e. over splits) | − gaussian, paired | − torch, paired | splits |',
+  `| table | model | test NLL (mean ± s.e. over splits) | − gaussian, paired | − torch, paired |${wide ? ` − ${wide}, paired |` : ''} splits |`,
 );
-console.log('|---|---|---|---|---|---|');
+console.log(`|---|---|---|---|---|${wide ? '---|' : ''}---|`);
 for (const table of tables) {
   const get = (model: string, split: number) => stored.get(keyOf(table, split, model));
   const dims = readCsv(resolve(splitDir(table, splits[0] as number), 'test.csv'))[0]?.length;
@@ -298,8 +310,12 @@ for (const table of tables) {
     };
     const flow = model.split(' ')[0] as string;
     const picks = done.map((s) => get(model, s)?.picked).filter((p) => p !== undefined);
+    const ours = model.endsWith('(bijective)');
+    const wideColumn = referenceHidden
+      ? ` ${ours ? paired(torchModel(flow, referenceHidden)) : model === torchModel(flow) ? '-' : paired(torchModel(flow))} |`
+      : '';
     console.log(
-      `| ${table} (${dims}-D) | ${model}${picks.length > 0 ? ` [picked ${picks.join(',')}]` : ''} | ${meanSe(nll)} | ${paired('gaussian')} | ${model.endsWith('(bijective)') ? paired(`${flow} (torch)`) : '-'} | ${done.join(',')} |`,
+      `| ${table} (${dims}-D) | ${model}${picks.length > 0 ? ` [picked ${picks.join(',')}]` : ''} | ${meanSe(nll)} | ${paired('gaussian')} | ${ours ? paired(torchModel(flow)) : '-'} |${wideColumn} ${done.join(',')} |`,
     );
   }
 }
