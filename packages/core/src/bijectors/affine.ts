@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseBijector, type BijectorConfig, type ValueAndLogDet } from '../bijector.js';
 import { sameLogDetPerRow } from './log-det.js';
-import { untapedOp as unaryOp } from './untaped-op.js';
+import { untapedOp } from './untaped-op.js';
 import { option } from '../options/fields.js';
 import { defineOptions } from '../options/schema.js';
 import { SCALE_FIELDS, newVariable, positiveScale, unconstrainedScale } from './parameters.js';
@@ -94,13 +94,13 @@ export class Affine extends BaseBijector {
   private fixedMap(x: tf.Tensor, direction: 'forward' | 'inverse'): ValueAndLogDet {
     const scale = () => positiveScale(this.unconstrained, this.minScale);
     const forward = direction === 'forward';
-    const value = unaryOp((input) => ({
+    const value = untapedOp((input) => ({
       value: forward
         ? tf.add(tf.mul(input, scale()), this.shift)
         : tf.div(tf.sub(input, this.shift), scale()),
       gradFunc: (dy) => (forward ? tf.mul(dy, scale()) : tf.div(dy, scale())),
     }));
-    const logDet = unaryOp((input) => {
+    const logDet = untapedOp((input) => {
       const total = tf.sum(tf.log(scale()));
       return {
         value: sameLogDetPerRow(forward ? total : tf.neg(total), input.shape[0] as number),
