@@ -46,7 +46,10 @@ async function compile(flags: string[]): Promise<Uint8Array> {
 type Gemm = (...a: number[]) => void;
 const memory = new WebAssembly.Memory({ initial: 64 });
 const instantiate = (bytes: Uint8Array) =>
-  new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as Record<string, Gemm>;
+  new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as Record<
+    string,
+    Gemm
+  >;
 const modules: Record<string, Record<string, Gemm>> = { simd128: instantiate(await compile(ASC_FLAGS)) };
 if (enableRelaxedSimd()) modules.relaxed = instantiate(await compile(ASC_RELAXED_FLAGS));
 else console.log('# no relaxed SIMD here: the SIMD-128 column only');
@@ -84,7 +87,11 @@ for (let round = 0; round < Number(args.rounds); round++)
           rows: M,
           cols: N,
         },
-        'packed A and B': { run: () => g.gemmPacked2!(M, N, K, A, K, 1, B, N, C2, N, P, PB), rows: M, cols: N },
+        'packed A and B': {
+          run: () => g.gemmPacked2!(M, N, K, A, K, 1, B, N, C2, N, P, PB),
+          rows: M,
+          cols: N,
+        },
         '6×8 tile': { run: () => g.gemm6x8!(M, N, K, A, K, 1, B, N, C2, N), rows: M - (M % 6), cols: N },
         '4×12 tile': { run: () => g.gemm4x12!(M, N, K, A, K, 1, B, N, C2, N), rows: M, cols: N - (N % 12) },
       };

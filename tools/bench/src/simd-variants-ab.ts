@@ -57,10 +57,19 @@ function train(variant: 'relaxed' | 'simd128', i: number): Run {
     testNll: number;
     wasmKernels?: string;
   };
-  return { variant, kernels: s.wasmKernels ?? 'n/a', cpu, wall, stepsPerSecond: s.stepsPerSecond, testNll: s.testNll };
+  return {
+    variant,
+    kernels: s.wasmKernels ?? 'n/a',
+    cpu,
+    wall,
+    stepsPerSecond: s.stepsPerSecond,
+    testNll: s.testNll,
+  };
 }
 
-console.log(`# simd-variants-ab: train --flow realnvp --data moons ${positionals.join(' ')}; load at start ${load()}`);
+console.log(
+  `# simd-variants-ab: train --flow realnvp --data moons ${positionals.join(' ')}; load at start ${load()}`,
+);
 console.log('| pair | variant | wasm kernels | CPU s | wall s | loop steps/s | test NLL |');
 console.log('|---|---|---|---|---|---|---|');
 const ratios: number[] = [];
@@ -72,7 +81,10 @@ for (let i = 0; i < Number(args.pairs); i++) {
     console.log(
       `| ${i} | ${r.variant} | ${r.kernels} | ${r.cpu.toFixed(1)} | ${r.wall.toFixed(1)} | ${r.stepsPerSecond.toFixed(1)} | ${r.testNll.toFixed(4)} |`,
     );
-  const [base, fma] = [runs.find((r) => r.variant === 'simd128')!, runs.find((r) => r.variant === 'relaxed')!];
+  const [base, fma] = [
+    runs.find((r) => r.variant === 'simd128')!,
+    runs.find((r) => r.variant === 'relaxed')!,
+  ];
   ratios.push(base.cpu / fma.cpu);
 }
 console.log(

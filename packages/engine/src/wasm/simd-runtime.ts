@@ -415,7 +415,9 @@ export function enableRelaxedSimd(): boolean {
     // process.getBuiltinModule (Node ≥ 20.16) reaches node:v8 without importing it, so browser bundles stay free of it.
     const getBuiltin = (
       globalThis as {
-        process?: { getBuiltinModule?: (id: string) => { setFlagsFromString?: (f: string) => void } | undefined };
+        process?: {
+          getBuiltinModule?: (id: string) => { setFlagsFromString?: (f: string) => void } | undefined;
+        };
       }
     ).process?.getBuiltinModule;
     const v8 = typeof getBuiltin === 'function' ? getBuiltin('node:v8') : undefined;
