@@ -46,10 +46,8 @@ async function compile(flags: string[]): Promise<Uint8Array> {
 type Gemm = (...a: number[]) => void;
 const memory = new WebAssembly.Memory({ initial: 64 });
 const instantiate = (bytes: Uint8Array) =>
-  new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as Record<
-    string,
-    Gemm
-  >;
+  new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { env: { memory } })
+    .exports as Record<string, Gemm>;
 const modules: Record<string, Record<string, Gemm>> = { simd128: instantiate(await compile(ASC_FLAGS)) };
 if (enableRelaxedSimd()) modules.relaxed = instantiate(await compile(ASC_RELAXED_FLAGS));
 else console.log('# no relaxed SIMD here: the SIMD-128 column only');

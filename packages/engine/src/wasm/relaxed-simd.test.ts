@@ -199,7 +199,9 @@ describe("the engine's two wasm kernel builds", () => {
       useWasmSimdVariant(variant);
       const outs = wasmMlpForward(u, kernels, biases);
       const g = wasmMlpBackward(dRaw, gu, u, kernels, outs.slice(0, -1));
-      const values = [...outs, g.du, ...g.kernels, ...g.biases].map((t) => t.dataSync().slice());
+      const values = [...outs, g.du, ...g.kernels, ...g.biases].map(
+        (t) => t.dataSync().slice() as Float32Array,
+      );
       tf.dispose([...outs, g.du, ...g.kernels, ...g.biases]);
       return values;
     };
