@@ -381,7 +381,7 @@ let preference: 'auto' | 'simd128' = preferenceFromEnvironment();
  * import { useWasmSimdVariant, wasmSimdVariant } from '@bijective/engine';
  *
  * useWasmSimdVariant('simd128');
- * console.log(wasmSimdVariant()); // null: the active backend is not wasm
+ * console.log(wasmSimdVariant()); // 'simd128' on the wasm backend, null on the others
  * useWasmSimdVariant('auto');
  * ```
  */
