@@ -356,8 +356,9 @@ export function wasmSimdKernelsEnabled(): boolean {
 
 /**
  * The two builds of the engine's kernels (one AssemblyScript source): `'relaxed'` fuses the
- * products' multiply-adds (wasm relaxed SIMD's `f32x4.relaxed_madd`, one rounding, a hardware FMA
- * where the CPU has one), `'simd128'` multiplies then adds (two roundings).
+ * products' multiply-adds, fl(a·b + c) (wasm relaxed SIMD's `f32x4.relaxed_madd`, one rounding, a
+ * hardware FMA where the CPU has one; the WebAssembly relaxed-SIMD proposal, W3C WebAssembly CG
+ * 2023), `'simd128'` multiplies then adds, fl(fl(a·b) + c) (two roundings).
  */
 export type WasmSimdVariant = 'relaxed' | 'simd128';
 
