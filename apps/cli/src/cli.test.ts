@@ -81,6 +81,8 @@ describe('bijective CLI (CLI.md contract)', () => {
       model: 'm',
     });
     expect(out.trainLoss).toBe(out.trainNll); // a likelihood-trained flow's objective is its NLL
+    // The CLI turns wasm relaxed SIMD on at start-up (Node 20's V8 flag): the fused multiply-add build runs.
+    expect(out.wasmKernels).toBe('relaxed-simd');
     expect(out.testNll).toBeGreaterThan(1.006);
     expect(out.testNll).toBeLessThan(3.5);
     expect(readdirSync(join(dir, 'm')).sort()).toEqual(['loss.csv', 'loss.png', 'model.json', 'weights.bin']);
@@ -161,6 +163,20 @@ describe('bijective CLI (CLI.md contract)', () => {
       expect(readFileSync(join(dir, 'grid.png')).subarray(1, 4).toString()).toBe('PNG');
     },
   );
+
+  test('BIJECTIVE_WASM_SIMD=simd128 runs the SIMD-128 build of the wasm kernels; cpu reports none', () => {
+    const args = ['train', '--flow', 'realnvp', '--data', 'moons', '--steps', '10', '--layers', '2'];
+    const r = harness.cliWith(
+      { env: { BIJECTIVE_WASM_SIMD: 'simd128' } },
+      ...args,
+      ...['--hidden', '8', '--out', 'm-simd128', '--json'],
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.last)).toMatchObject({ backend: 'wasm', wasmKernels: 'simd128' });
+    const c = cli(...args, ...['--hidden', '8', '--backend', 'cpu', '--out', 'm-cpu', '--json']);
+    expect(c.status, c.stderr).toBe(0);
+    expect(JSON.parse(c.last)).not.toHaveProperty('wasmKernels');
+  });
 
   test('CSV data: trains with a separate test file and scores it', () => {
     const rows = (n: number, seed: number) =>

@@ -1,6 +1,7 @@
 // RealNVP and NICE on the wasm backend with the engine's own SIMD kernels for their ReLU conditioners
 // against the same flows with them switched off (tfjs's XNNPACK kernels): log-densities, samples
-// and every parameter gradient agree to float32 rounding, and train steps leak nothing.
+// and every parameter gradient agree to float32 rounding, and train steps leak nothing; likewise the
+// engine's relaxed-SIMD build (fused multiply-adds) against its SIMD-128 build.
 import * as tf from '@tensorflow/tfjs-core';
 import '@bijective/test-support/wasm';
 import '@bijective/engine/gradients';
@@ -12,10 +13,13 @@ import {
 } from '@bijective/test-support/simd-parity';
 import { Flow, StandardNormal, createByName, type Bijector } from '@bijective/core';
 import {
+  enableRelaxedSimd,
   useWasmFusedRun,
   useWasmSimdKernels,
   useWasmSimdTransforms,
+  useWasmSimdVariant,
   wasmMlpAvailable,
+  wasmSimdVariant,
 } from '@bijective/engine';
 import { beforeAll, describe, expect, test } from 'vitest';
 import './index.js';
@@ -39,6 +43,7 @@ function registeredFlow(name: string, d: number, hidden: number[]): Flow {
 describe.each([
   { name: 'realnvp', d: 2, hidden: [64, 64] },
   { name: 'realnvp', d: 5, hidden: [24, 40] },
+  { name: 'realnvp', d: 16, hidden: [64, 64] },
   { name: 'nice', d: 6, hidden: [32] },
 ])('$name (d = $d, hidden $hidden) on wasm', ({ name, d, hidden }) => {
   test('own SIMD kernels agree with XNNPACK and leak nothing', () => {
@@ -46,6 +51,16 @@ describe.each([
     const flow = registeredFlow(name, d, hidden);
     const x = tf.randomNormal([256, d], 0, 1.5, 'float32', 5) as tf.Tensor2D;
     expect(simdParityFailures(flow, x, useWasmSimdKernels)).toEqual([]);
+    x.dispose();
+    flow.dispose();
+  });
+  test('the relaxed-SIMD build (fused multiply-adds) agrees with the SIMD-128 build', () => {
+    // Node 20 keeps relaxed SIMD behind a V8 flag: the engine's opt-in turns it on for this process.
+    expect(enableRelaxedSimd()).toBe(true);
+    const flow = registeredFlow(name, d, hidden);
+    const x = tf.randomNormal([256, d], 0, 1.5, 'float32', 5) as tf.Tensor2D;
+    expect(wasmSimdVariant()).toBe('relaxed');
+    expect(simdParityFailures(flow, x, (on) => useWasmSimdVariant(on ? 'auto' : 'simd128'))).toEqual([]);
     x.dispose();
     flow.dispose();
   });

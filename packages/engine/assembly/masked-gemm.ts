@@ -6,6 +6,8 @@
 // one module (src/wasm/mlp-kernels.generated.ts); same conventions: pointers are byte offsets into
 // tfjs-wasm's memory, sizes count floats, no data segments, no allocation.
 
+import { madd } from './simd-math';
+
 /** Epilogue flag: add the existing C (C += A·B). */
 const ACCUMULATE: i32 = 1;
 /** Epilogue flag: ReLU, max(v, 0). */
@@ -75,8 +77,8 @@ function rangedRow(
     let pb = b + ((<usize>j) << 2) + <usize>tileLo * rb;
     for (let p = tileLo; p < tileHi; p++) {
       const x = v128.load32_splat(pa);
-      s0 = f32x4.add(s0, f32x4.mul(x, v128.load(pb)));
-      s1 = f32x4.add(s1, f32x4.mul(x, v128.load(pb, 16)));
+      s0 = madd(x, v128.load(pb), s0);
+      s1 = madd(x, v128.load(pb, 16), s1);
       pa += ca;
       pb += rb;
     }
@@ -90,7 +92,7 @@ function rangedRow(
     let pa = a0 + <usize>tileLo * ca;
     let pb = b + ((<usize>j) << 2) + <usize>tileLo * rb;
     for (let p = tileLo; p < tileHi; p++) {
-      s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa), v128.load(pb)));
+      s0 = madd(v128.load32_splat(pa), v128.load(pb), s0);
       pa += ca;
       pb += rb;
     }
@@ -155,14 +157,14 @@ export function gemmRanged(
         const x1 = v128.load32_splat(pa + ra);
         const x2 = v128.load32_splat(pa + 2 * ra);
         const x3 = v128.load32_splat(pa + 3 * ra);
-        s00 = f32x4.add(s00, f32x4.mul(x0, b0));
-        s01 = f32x4.add(s01, f32x4.mul(x0, b1));
-        s10 = f32x4.add(s10, f32x4.mul(x1, b0));
-        s11 = f32x4.add(s11, f32x4.mul(x1, b1));
-        s20 = f32x4.add(s20, f32x4.mul(x2, b0));
-        s21 = f32x4.add(s21, f32x4.mul(x2, b1));
-        s30 = f32x4.add(s30, f32x4.mul(x3, b0));
-        s31 = f32x4.add(s31, f32x4.mul(x3, b1));
+        s00 = madd(x0, b0, s00);
+        s01 = madd(x0, b1, s01);
+        s10 = madd(x1, b0, s10);
+        s11 = madd(x1, b1, s11);
+        s20 = madd(x2, b0, s20);
+        s21 = madd(x2, b1, s21);
+        s30 = madd(x3, b0, s30);
+        s31 = madd(x3, b1, s31);
         pa += ca;
         pb += rb;
       }
@@ -188,10 +190,10 @@ export function gemmRanged(
       let pb = b + ((<usize>j) << 2) + <usize>tileLo * rb;
       for (let p = tileLo; p < tileHi; p++) {
         const b0 = v128.load(pb);
-        s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa), b0));
-        s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(pa + ra), b0));
-        s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(pa + 2 * ra), b0));
-        s3 = f32x4.add(s3, f32x4.mul(v128.load32_splat(pa + 3 * ra), b0));
+        s0 = madd(v128.load32_splat(pa), b0, s0);
+        s1 = madd(v128.load32_splat(pa + ra), b0, s1);
+        s2 = madd(v128.load32_splat(pa + 2 * ra), b0, s2);
+        s3 = madd(v128.load32_splat(pa + 3 * ra), b0, s3);
         pa += ca;
         pb += rb;
       }

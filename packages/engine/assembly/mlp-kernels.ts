@@ -7,6 +7,8 @@
 // Pointers are byte offsets into the imported memory; strides and sizes count floats.
 // No data segments, no allocation, no imports but the memory: instantiating it writes nothing.
 
+import { madd } from './simd-math';
+
 /** Epilogue flag: add the existing C (C += A·B). */
 const ACCUMULATE: i32 = 1;
 /** Epilogue flag: ReLU, max(v, 0). */
@@ -261,14 +263,14 @@ export function gemm(
         const x1 = v128.load32_splat(pa + ra);
         const x2 = v128.load32_splat(pa + 2 * ra);
         const x3 = v128.load32_splat(pa + 3 * ra);
-        s00 = f32x4.add(s00, f32x4.mul(x0, b0));
-        s01 = f32x4.add(s01, f32x4.mul(x0, b1));
-        s10 = f32x4.add(s10, f32x4.mul(x1, b0));
-        s11 = f32x4.add(s11, f32x4.mul(x1, b1));
-        s20 = f32x4.add(s20, f32x4.mul(x2, b0));
-        s21 = f32x4.add(s21, f32x4.mul(x2, b1));
-        s30 = f32x4.add(s30, f32x4.mul(x3, b0));
-        s31 = f32x4.add(s31, f32x4.mul(x3, b1));
+        s00 = madd(x0, b0, s00);
+        s01 = madd(x0, b1, s01);
+        s10 = madd(x1, b0, s10);
+        s11 = madd(x1, b1, s11);
+        s20 = madd(x2, b0, s20);
+        s21 = madd(x2, b1, s21);
+        s30 = madd(x3, b0, s30);
+        s31 = madd(x3, b1, s31);
         pa += ca;
         pb += rb;
       }
@@ -292,10 +294,10 @@ export function gemm(
       let pb = b + ((<usize>j) << 2);
       for (let p = 0; p < K; p++) {
         const b0 = v128.load(pb);
-        s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa), b0));
-        s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(pa + ra), b0));
-        s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(pa + 2 * ra), b0));
-        s3 = f32x4.add(s3, f32x4.mul(v128.load32_splat(pa + 3 * ra), b0));
+        s0 = madd(v128.load32_splat(pa), b0, s0);
+        s1 = madd(v128.load32_splat(pa + ra), b0, s1);
+        s2 = madd(v128.load32_splat(pa + 2 * ra), b0, s2);
+        s3 = madd(v128.load32_splat(pa + 3 * ra), b0, s3);
         pa += ca;
         pb += rb;
       }
@@ -342,8 +344,8 @@ export function gemm(
       let pb = b + ((<usize>j) << 2);
       for (let p = 0; p < K; p++) {
         const x = v128.load32_splat(pa);
-        s0 = f32x4.add(s0, f32x4.mul(x, v128.load(pb)));
-        s1 = f32x4.add(s1, f32x4.mul(x, v128.load(pb, 16)));
+        s0 = madd(x, v128.load(pb), s0);
+        s1 = madd(x, v128.load(pb, 16), s1);
         pa += ca;
         pb += rb;
       }
@@ -357,7 +359,7 @@ export function gemm(
       let pa = a0;
       let pb = b + ((<usize>j) << 2);
       for (let p = 0; p < K; p++) {
-        s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(pa), v128.load(pb)));
+        s0 = madd(v128.load32_splat(pa), v128.load(pb), s0);
         pa += ca;
         pb += rb;
       }
@@ -407,12 +409,12 @@ export function gemmDot(
       let p = 0;
       for (; p + 8 <= k4; p += 8) {
         const o = (<usize>p) << 2;
-        s0 = f32x4.add(s0, f32x4.mul(v128.load(ar + o), v128.load(br + o)));
-        s1 = f32x4.add(s1, f32x4.mul(v128.load(ar + o, 16), v128.load(br + o, 16)));
+        s0 = madd(v128.load(ar + o), v128.load(br + o), s0);
+        s1 = madd(v128.load(ar + o, 16), v128.load(br + o, 16), s1);
       }
       for (; p < k4; p += 4) {
         const o = (<usize>p) << 2;
-        s0 = f32x4.add(s0, f32x4.mul(v128.load(ar + o), v128.load(br + o)));
+        s0 = madd(v128.load(ar + o), v128.load(br + o), s0);
       }
       s0 = f32x4.add(s0, s1);
       let s: f32 =

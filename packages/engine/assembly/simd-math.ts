@@ -1,6 +1,19 @@
 // AssemblyScript helpers shared by the engine's SIMD kernel files (imported, not an entry of the
-// module, so nothing here is exported from the wasm module): float32 exp, expm1 and log1p in four
-// lanes, and partial-vector loads and stores. Same conventions as mlp-kernels.ts.
+// module, so nothing here is exported from the wasm module): float32 multiply-add (fused in the
+// relaxed-SIMD build), exp, expm1 and log1p in four lanes, and partial-vector loads and stores. Same conventions as mlp-kernels.ts.
+
+/**
+ * a·b + c in four lanes: one fused multiply-add (`f32x4.relaxed_madd`, rounded once where the
+ * hardware has FMA) in the relaxed-SIMD build of the module, a multiply then an add (rounded twice)
+ * in the SIMD-128 build. Chosen at compile time by asc's `--enable relaxed-simd`
+ * (`ASC_FEATURE_RELAXED_SIMD`), so the two modules come from this one source.
+ */
+// @ts-ignore: decorator
+@inline
+export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
 
 // e^y = 2^k e^r as in mlp-kernels.ts's tanh: k = nearest(y / ln 2) by adding and subtracting
 // 1.5·2²³ (the float's low bits then hold k), r = y − k ln 2 (ln 2 in a part with trailing zero

@@ -1,12 +1,19 @@
 // NSF on the wasm backend with the engine's own SIMD kernels for its ReLU conditioners
 // against the same flow with them switched off (tfjs's XNNPACK kernels): log-densities, samples
-// and every parameter gradient agree to float32 rounding, and train steps leak nothing.
+// and every parameter gradient agree to float32 rounding, and train steps leak nothing; likewise the
+// engine's relaxed-SIMD build (fused multiply-adds) against its SIMD-128 build.
 import * as tf from '@tensorflow/tfjs-core';
 import '@bijective/test-support/wasm';
 import '@bijective/engine/gradients';
 import { inferenceKernels, simdParityFailures } from '@bijective/test-support/simd-parity';
 import { Flow, StandardNormal, createByName, type Bijector } from '@bijective/core';
-import { useWasmSimdKernels, wasmMlpAvailable } from '@bijective/engine';
+import {
+  enableRelaxedSimd,
+  useWasmSimdKernels,
+  useWasmSimdVariant,
+  wasmMlpAvailable,
+  wasmSimdVariant,
+} from '@bijective/engine';
 import { beforeAll, describe, expect, test } from 'vitest';
 import './index.js';
 
@@ -32,6 +39,26 @@ describe.each([
     const flow = new Flow(new StandardNormal({ eventShape: [d] }), bijector);
     const x = tf.randomNormal([256, d], 0, 1.5, 'float32', 5) as tf.Tensor2D;
     expect(simdParityFailures(flow, x, useWasmSimdKernels)).toEqual([]);
+    x.dispose();
+    flow.dispose();
+  });
+  test('the relaxed-SIMD build (fused multiply-adds) agrees with the SIMD-128 build', () => {
+    // Node 20 keeps relaxed SIMD behind a V8 flag: the engine's opt-in turns it on for this process.
+    expect(enableRelaxedSimd()).toBe(true);
+    const flow = new Flow(
+      new StandardNormal({ eventShape: [d] }),
+      createByName('bijector', name, {
+        eventShape: [d],
+        layers: 4,
+        hidden,
+        identityInit: false,
+        seed: 7,
+        ...(transform ? { transform } : {}),
+      }) as Bijector,
+    );
+    const x = tf.randomNormal([256, d], 0, 1.5, 'float32', 5) as tf.Tensor2D;
+    expect(wasmSimdVariant()).toBe('relaxed');
+    expect(simdParityFailures(flow, x, (on) => useWasmSimdVariant(on ? 'auto' : 'simd128'))).toEqual([]);
     x.dispose();
     flow.dispose();
   });

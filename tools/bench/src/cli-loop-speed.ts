@@ -5,7 +5,7 @@
 // validation split: 20000 rows of moons, 10% of the table).
 // Usage: ZUKO_PATH=/path/to/zuko node tools/bench/run.mjs tools/bench/src/cli-loop-speed.ts
 //   [--flows realnvp,maf,nsf] [--workloads moons,table16] [--steps 1000] [--val-every 250]
-//   [--threads 1,2] [--python PATH] [--no-zuko] [--json] [--bundle PATH] [--baseline PATH]
+//   [--threads 1,2] [--python PATH] [--no-zuko] [--json] [--bundle PATH] [--baseline PATH] [--baseline-simd128]
 // ZUKO_PATH is a checkout of zuko (its directory holding the `zuko` package); needs torch.
 // Our steps/s are read from the CLI's own progress lines (stderr, a line per tenth of the run):
 // the rate between the first (10%) and the last (100%) line, so start-up, data generation and the
@@ -13,6 +13,8 @@
 // time of that window is read from /proc/<pid>/stat as each line arrives (all threads). zuko's
 // script times the same window on both clocks. On a loaded machine the CPU-time ratios are the
 // steadier ones for one thread; threads only pay in wall clock. Each workload runs zuko, then ours at each thread count, back to back.
+// --baseline-simd128: the baseline is the same bundle with the engine's SIMD-128 kernels forced
+// (BIJECTIVE_WASM_SIMD=simd128), an A/B of the relaxed-SIMD build (fused multiply-adds) on the same load.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -33,6 +35,7 @@ const { values: args } = parseArgs({
     json: { type: 'boolean', default: false },
     bundle: { type: 'string' },
     baseline: { type: 'string' },
+    'baseline-simd128': { type: 'boolean', default: false },
   },
 });
 
@@ -172,7 +175,8 @@ if (!args.bundle) {
 }
 const cli = resolve(args.bundle ?? join(root, 'apps/cli/dist/bijective.mjs'));
 // --baseline: another CLI bundle (e.g. main's) run just before ours at each thread count: a same-load A/B.
-const baseline = args.baseline ? resolve(args.baseline) : null;
+const baseline = args.baseline ? resolve(args.baseline) : args['baseline-simd128'] ? cli : null;
+const baselineEnv = args['baseline-simd128'] ? { ...process.env, BIJECTIVE_WASM_SIMD: 'simd128' } : undefined;
 
 interface Rate {
   wall: number;
@@ -190,6 +194,9 @@ interface Row {
   base: Record<number, Rate>;
   valNll: Record<number, number>;
   baseValNll: Record<number, number>;
+  /** Which build of the engine's wasm kernels ours (and the baseline) ran (the CLI's `wasmKernels`). */
+  kernels?: string;
+  baseKernels?: string;
 }
 
 /** Our CLI bundle `bundle` training `flow` on workload `w` at `threads`: its loop rate and validation NLL. */
@@ -199,7 +206,8 @@ async function trainRate(
   w: Workload,
   flow: string,
   threads: number,
-): Promise<{ rate: Rate; valNll: number }> {
+  env?: NodeJS.ProcessEnv,
+): Promise<{ rate: Rate; valNll: number; kernels?: string }> {
   const cpu = cpuAtProgress();
   const r = await run(
     process.execPath,
@@ -210,10 +218,18 @@ async function trainRate(
       ...['--threads', `${threads}`, '--out', join(dir, `m-${key}-${flow}-${threads}`), '--force', '--json'],
     ],
     cpu.onStderr,
+    env,
   );
   if (r.status !== 0) throw new Error(`bijective train failed:\n${r.err}`);
-  const valNll = (JSON.parse(r.out.trim().split('\n').pop() as string) as { valNll: number }).valNll;
-  return { rate: { ...loopRate(r.err, cpu.seen), busiest: busiestThreadRate(r.err, cpu.threads) }, valNll };
+  const summary = JSON.parse(r.out.trim().split('\n').pop() as string) as {
+    valNll: number;
+    wasmKernels?: string;
+  };
+  return {
+    rate: { ...loopRate(r.err, cpu.seen), busiest: busiestThreadRate(r.err, cpu.threads) },
+    valNll: summary.valNll,
+    kernels: summary.wasmKernels,
+  };
 }
 
 const uptime = (): string =>
@@ -247,13 +263,15 @@ for (const key of list(args.workloads)) {
     }
     for (const threads of threadCounts) {
       if (baseline) {
-        const base = await trainRate(baseline, key, w, flow, threads);
+        const base = await trainRate(baseline, key, w, flow, threads, baselineEnv);
         row.base[threads] = base.rate;
         row.baseValNll[threads] = base.valNll;
+        row.baseKernels = base.kernels;
       }
       const ours = await trainRate(cli, key, w, flow, threads);
       row.ours[threads] = ours.rate;
       row.valNll[threads] = ours.valNll;
+      row.kernels = ours.kernels;
     }
     rows.push(row);
     if (args.json) console.log(JSON.stringify(row));
@@ -271,7 +289,7 @@ const best = (rates: Record<number, Rate>): number | undefined =>
     (m, r) => (m === undefined || r.wall > m ? r.wall : m),
     undefined,
   );
-const head = ['workload', 'flow'];
+const head = ['workload', 'flow', baseline ? 'wasm kernels (ours / base)' : 'wasm kernels'];
 for (const t of threadCounts) head.push(`zuko ${t}T wall`, `zuko ${t}T CPU`);
 for (const t of threadCounts) head.push(`ours ${t}T wall`, `ours ${t}T CPU`, `ours ${t}T busiest thread`);
 if (baseline)
@@ -281,7 +299,11 @@ if (threadCounts.length > 1) head.push(`${tN}T / ${t0}T (wall)`, 'our best / zuk
 console.log(`| ${head.join(' | ')} |`);
 console.log(`|${head.map(() => '---').join('|')}|`);
 for (const r of rows) {
-  const cells = [r.workload, r.flow];
+  const cells = [
+    r.workload,
+    r.flow,
+    baseline ? `${r.kernels ?? 'n/a'} / ${r.baseKernels ?? 'n/a'}` : (r.kernels ?? 'n/a'),
+  ];
   for (const t of threadCounts) cells.push(f(r.zuko[t]?.wall), f(r.zuko[t]?.cpu));
   for (const t of threadCounts) cells.push(f(r.ours[t]?.wall), f(r.ours[t]?.cpu), f(r.ours[t]?.busiest));
   if (baseline)

@@ -3,10 +3,12 @@ import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { MIXTURE_LOG_DENSITY_KERNEL } from '@bijective/core';
 import {
+  enableRelaxedSimd,
   useWasmFusedRun,
   useWasmRowMaps,
   useWasmSimdKernels,
   useWasmSimdTransforms,
+  useWasmSimdVariant,
 } from '@bijective/engine';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -42,23 +44,29 @@ function wholeRunKernels(on: boolean): void {
  * unpacking as tfjs ops), and `wasm-jsmaps` the wasm backend whose whole-run kernels compute the
  * elementwise maps in JavaScript (the host loops) instead of on the SIMD module, and `wasm-colmaps`
  * the wasm backend whose affine maps of fewer than four columns put a row's columns in the vector
- * lanes (as before `useWasmRowMaps`) instead of four rows, for before/after comparisons in one run.
+ * lanes (as before `useWasmRowMaps`) instead of four rows, and `wasm-simd128` the wasm backend with
+ * the engine's SIMD-128 build of its kernels instead of the relaxed-SIMD one (fused multiply-adds,
+ * which the benches turn on as the CLI does), for before/after comparisons in one run.
  */
 export async function selectBackend(requested: string): Promise<void> {
   const xnnpackOnly = requested === 'wasm-xnnpack';
   const layerByLayer = requested === 'wasm-layers';
   const jsMaps = requested === 'wasm-jsmaps';
   const columnMaps = requested === 'wasm-colmaps';
-  const name = xnnpackOnly || layerByLayer || jsMaps || columnMaps ? 'wasm' : requested;
+  const simd128 = requested === 'wasm-simd128';
+  const name = xnnpackOnly || layerByLayer || jsMaps || columnMaps || simd128 ? 'wasm' : requested;
   if (!BACKEND_VERSIONS[name as keyof typeof BACKEND_VERSIONS]) {
     throw new Error(
-      `coupling bench: unknown backend '${requested}'; known: cpu, wasm, wasm-xnnpack, wasm-layers, wasm-jsmaps, wasm-colmaps`,
+      `coupling bench: unknown backend '${requested}'; known: cpu, wasm, wasm-xnnpack, wasm-layers, wasm-jsmaps, wasm-colmaps, wasm-simd128`,
     );
   }
   useWasmSimdKernels(!xnnpackOnly);
   useWasmFusedRun(!layerByLayer);
   useWasmSimdTransforms(!jsMaps);
   useWasmRowMaps(!columnMaps);
+  // Our own process, like the CLI: wasm relaxed SIMD on (Node 20's V8 flag), unless the SIMD-128 build is asked for.
+  if (name === 'wasm') enableRelaxedSimd();
+  useWasmSimdVariant(simd128 ? 'simd128' : 'auto');
   wholeRunKernels(!layerByLayer && !xnnpackOnly);
   if (name === 'wasm' && !wasmPathsSet) {
     const manifest = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');

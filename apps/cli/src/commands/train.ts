@@ -43,7 +43,7 @@ import {
   spelling,
   type ParsedArgs,
 } from '../args.js';
-import { selectBackend } from '../backend.js';
+import { backendLabel, selectBackend, wasmKernels } from '../backend.js';
 import { checkpointDirFor, readCheckpoint, resolveCheckpointDir, writeCheckpoint } from '../checkpoint.js';
 import { SPECS } from '../command-docs.js';
 import { looksLikePath, openDataset, trainingSplits } from '../data.js';
@@ -952,6 +952,7 @@ async function trainWith(
       data: dataSpec,
       dims,
       backend,
+      ...(wasmKernels() !== undefined ? { wasmKernels: wasmKernels() } : {}),
       steps: result.steps,
       batch,
       trainLoss: objective ?? trainNll,
@@ -1021,7 +1022,7 @@ async function trainWith(
     if (settings.json) return printJson(summary);
     if (!settings.quiet)
       say(
-        `${flowName} on ${dataSpec} (${dims}-D, ${backend}): ${result.steps} steps in ${seconds.toFixed(1)} s (${summary.stepsPerSecond === null ? 'no steps' : `${summary.stepsPerSecond.toFixed(1)} steps/s`})`,
+        `${flowName} on ${dataSpec} (${dims}-D, ${backendLabel(backend)}): ${result.steps} steps in ${seconds.toFixed(1)} s (${summary.stepsPerSecond === null ? 'no steps' : `${summary.stepsPerSecond.toFixed(1)} steps/s`})`,
       );
     const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4));
     if (tabular)

@@ -3,10 +3,13 @@ export {
   useWasmSimdKernels,
   wasmSimdKernelsEnabled,
   wasmSimdAvailable,
+  useWasmSimdVariant,
+  wasmSimdVariant,
+  enableRelaxedSimd,
   simdRuntime,
   SimdRuntime,
 } from './simd-runtime.js';
-export type { SimdExports } from './simd-runtime.js';
+export type { SimdExports, WasmSimdVariant } from './simd-runtime.js';
 export { wasmMlpAvailable, wasmMlpForward, wasmMlpBackward, type WasmMlpGradients } from './mlp-kernels.js';
 export {
   wasmTanhFieldAvailable,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { MLP_KERNELS_WASM_BASE64 } from './mlp-kernels.generated.js';
+import { MLP_KERNELS_RELAXED_WASM_BASE64, MLP_KERNELS_WASM_BASE64 } from './mlp-kernels.generated.js';
 import { wasmHeap, type WasmHeap } from '../tfjs/wasm-heap.js';
 
 /**
@@ -247,6 +247,8 @@ export class SimdRuntime {
     readonly kernels: SimdExports,
     /** The backend's heap. */
     readonly heap: WasmHeap,
+    /** Which build of the module these are ({@link WasmSimdVariant}). */
+    readonly variant: WasmSimdVariant = 'simd128',
   ) {}
 
   /** A scratch block of at least `bytes` on the backend's heap, reused across calls (grown by malloc, which may grow the memory). */
@@ -352,9 +354,82 @@ export function wasmSimdKernelsEnabled(): boolean {
   return enabled;
 }
 
-/** The compiled module; undefined before the first try, null when it cannot compile (no wasm SIMD) or is being compiled asynchronously. */
-let compiled: WebAssembly.Module | null | undefined;
-let compiling = false;
+/**
+ * The two builds of the engine's kernels (one AssemblyScript source): `'relaxed'` fuses the
+ * products' multiply-adds, fl(a·b + c) (wasm relaxed SIMD's `f32x4.relaxed_madd`, one rounding, a
+ * hardware FMA where the CPU has one; the WebAssembly relaxed-SIMD proposal, W3C WebAssembly CG
+ * 2023), `'simd128'` multiplies then adds, fl(fl(a·b) + c) (two roundings).
+ */
+export type WasmSimdVariant = 'relaxed' | 'simd128';
+
+/** The variant the environment asks for: `BIJECTIVE_WASM_SIMD=simd128` forces the baseline (A/B benchmarks, tests), anything else leaves the choice to the runtime. */
+function preferenceFromEnvironment(): 'auto' | 'simd128' {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.BIJECTIVE_WASM_SIMD === 'simd128' ? 'simd128' : 'auto';
+}
+
+let preference: 'auto' | 'simd128' = preferenceFromEnvironment();
+
+/**
+ * Chooses which build of the engine's wasm kernels runs: `'auto'` (the default) the relaxed-SIMD
+ * one wherever the runtime validates it (Chrome ≥ 114, Node ≥ 22; Node 20 after
+ * {@link enableRelaxedSimd}), else the SIMD-128 one; `'simd128'` always the SIMD-128 one (also set
+ * by the environment variable `BIJECTIVE_WASM_SIMD=simd128`). The two agree to float32 rounding: a
+ * fused multiply-add rounds once where a multiply and an add round twice. Takes effect at the next
+ * kernel call.
+ * @example
+ * ```ts
+ * import { useWasmSimdVariant, wasmSimdVariant } from '@bijective/engine';
+ *
+ * useWasmSimdVariant('simd128');
+ * console.log(wasmSimdVariant()); // 'simd128' on the wasm backend, null on the others
+ * useWasmSimdVariant('auto');
+ * ```
+ */
+export function useWasmSimdVariant(variant: 'auto' | 'simd128'): void {
+  preference = variant;
+}
+
+/** The V8 flag that turns wasm relaxed SIMD on in Node 20 (on by default from Node 22). */
+const RELAXED_SIMD_FLAG = '--experimental-wasm-relaxed-simd';
+
+/** Whether the runtime validates the relaxed module (undefined: not asked yet). */
+let relaxedValid: boolean | undefined;
+
+/**
+ * Turns on wasm relaxed SIMD in Node 20, where V8 keeps it behind `--experimental-wasm-relaxed-simd`
+ * (as `node --experimental-wasm-relaxed-simd` does), so that the engine's fused multiply-add kernels
+ * run; returns whether the runtime now validates them. The library never sets V8 flags on its own:
+ * this is an opt-in for applications (the `bijective` CLI calls it at start-up). V8 flags are
+ * process-wide. Where relaxed SIMD is on already (Node ≥ 22, Chrome ≥ 114) it changes nothing and
+ * returns true; in a browser without it, it returns false. Call it before the first kernel runs
+ * (a later call switches the next kernel call to the relaxed module).
+ * @example
+ * ```ts
+ * import { enableRelaxedSimd } from '@bijective/engine';
+ *
+ * console.log(enableRelaxedSimd()); // true on Node ≥ 20.16 and on a runtime with relaxed SIMD
+ * ```
+ */
+export function enableRelaxedSimd(): boolean {
+  if (!relaxedSimdValid()) {
+    // process.getBuiltinModule (Node ≥ 20.16) reaches node:v8 without importing it, so browser bundles stay free of it.
+    const getBuiltin = (
+      globalThis as {
+        process?: {
+          getBuiltinModule?: (id: string) => { setFlagsFromString?: (f: string) => void } | undefined;
+        };
+      }
+    ).process?.getBuiltinModule;
+    const v8 = typeof getBuiltin === 'function' ? getBuiltin('node:v8') : undefined;
+    if (typeof v8?.setFlagsFromString === 'function') {
+      v8.setFlagsFromString(RELAXED_SIMD_FLAG);
+      relaxedValid = undefined;
+      current = undefined;
+    }
+  }
+  return relaxedSimdValid();
+}
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
@@ -363,24 +438,56 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The module: compiled synchronously where allowed, else (a browser's main thread) asynchronously, null until then. */
-function simdModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  const bytes = decode(MLP_KERNELS_WASM_BASE64);
+const BASE64: Record<WasmSimdVariant, string> = {
+  relaxed: MLP_KERNELS_RELAXED_WASM_BASE64,
+  simd128: MLP_KERNELS_WASM_BASE64,
+};
+
+/** Whether the runtime validates the relaxed-SIMD module (asked once, again after {@link enableRelaxedSimd}). */
+function relaxedSimdValid(): boolean {
+  if (relaxedValid === undefined) relaxedValid = WebAssembly.validate(decode(BASE64.relaxed));
+  return relaxedValid;
+}
+
+/** The variant the next kernel call instantiates (undefined: to be worked out again). */
+let current: WasmSimdVariant | undefined;
+let currentPreference = preference;
+
+/** The variant that runs now: the preference, and whether the runtime validates the relaxed module. */
+function chosenVariant(): WasmSimdVariant {
+  if (current === undefined || currentPreference !== preference) {
+    currentPreference = preference;
+    current = preference === 'auto' && relaxedSimdValid() ? 'relaxed' : 'simd128';
+  }
+  return current;
+}
+
+/** Each variant's compiled module; undefined before the first try, null when it cannot compile (no wasm SIMD) or is being compiled asynchronously. */
+const compiled: Record<WasmSimdVariant, WebAssembly.Module | null | undefined> = {
+  relaxed: undefined,
+  simd128: undefined,
+};
+const compiling: Record<WasmSimdVariant, boolean> = { relaxed: false, simd128: false };
+
+/** A variant's module: compiled synchronously where allowed, else (a browser's main thread) asynchronously, null until then. */
+function simdModule(variant: WasmSimdVariant): WebAssembly.Module | null {
+  const known = compiled[variant];
+  if (known !== undefined) return known;
+  const bytes = decode(BASE64[variant]);
   try {
-    compiled = new WebAssembly.Module(bytes);
+    compiled[variant] = new WebAssembly.Module(bytes);
   } catch (e) {
-    compiled = null;
+    compiled[variant] = null;
     // Synchronous compilation refused (size limit on a browser's main thread): compile in the background.
-    if (e instanceof RangeError && !compiling) {
-      compiling = true;
+    if (e instanceof RangeError && !compiling[variant]) {
+      compiling[variant] = true;
       WebAssembly.compile(bytes).then(
-        (m) => void (compiled = m),
+        (m) => void (compiled[variant] = m),
         () => undefined,
       );
     }
   }
-  return compiled;
+  return compiled[variant];
 }
 
 /**
@@ -392,26 +499,51 @@ export function wasmSimdAvailable(): boolean {
   return tf.getBackend() === 'wasm' && simdRuntime(tf.backend()) !== null;
 }
 
-const runtimes = new WeakMap<object, SimdRuntime | null>();
+/**
+ * Which build of the engine's wasm kernels runs on the active backend: `'relaxed'` (fused
+ * multiply-adds) or `'simd128'` ({@link useWasmSimdVariant}), null when they do not run (another
+ * backend, switched off by {@link useWasmSimdKernels}, no wasm SIMD).
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import '@bijective/backend-wasm';
+ * import { useBackend } from '@bijective/core';
+ * import { enableRelaxedSimd, wasmSimdVariant } from '@bijective/engine';
+ *
+ * enableRelaxedSimd();
+ * await useBackend('wasm');
+ * console.log(tf.getBackend(), wasmSimdVariant()); // wasm relaxed
+ * ```
+ */
+export function wasmSimdVariant(): WasmSimdVariant | null {
+  if (tf.getBackend() !== 'wasm') return null;
+  const runtime = simdRuntime(tf.backend());
+  return runtime === null ? null : runtime.variant;
+}
+
+const runtimes = new WeakMap<object, Map<WasmSimdVariant, SimdRuntime | null>>();
 
 /**
  * The SIMD kernels instantiated on `backend`'s memory (a tfjs wasm backend), or null: switched off,
  * no wasm SIMD, a backend whose memory is out of reach, or a shared (threaded) memory the module
- * does not import. Null means tfjs's own kernels run.
+ * does not import. Null means tfjs's own kernels run. `variant` (default: the one chosen by
+ * {@link useWasmSimdVariant} and the runtime) names the build; each has its own instance and scratch.
  * @internal
  */
-export function simdRuntime(backend: object): SimdRuntime | null {
+export function simdRuntime(backend: object, variant: WasmSimdVariant = chosenVariant()): SimdRuntime | null {
   if (!enabled) return null;
-  const known = runtimes.get(backend);
+  const byVariant = runtimes.get(backend) ?? new Map<WasmSimdVariant, SimdRuntime | null>();
+  const known = byVariant.get(variant);
   if (known !== undefined) return known;
-  const module = simdModule();
+  runtimes.set(backend, byVariant);
+  const module = simdModule(variant);
   if (module === null) return null;
   const heap = wasmHeap(backend);
   let runtime: SimdRuntime | null = null;
   if (heap) {
     const imports = { env: { memory: heap.memory } };
     const make = (instance: WebAssembly.Instance) =>
-      new SimdRuntime(instance.exports as unknown as SimdExports, heap);
+      new SimdRuntime(instance.exports as unknown as SimdExports, heap, variant);
     try {
       runtime = make(new WebAssembly.Instance(module, imports));
     } catch (e) {
@@ -419,11 +551,11 @@ export function simdRuntime(backend: object): SimdRuntime | null {
       // refused (size limit on a browser's main thread): instantiate in the background.
       if (e instanceof RangeError)
         WebAssembly.instantiate(module, imports).then(
-          (instance) => void runtimes.set(backend, make(instance)),
+          (instance) => void byVariant.set(variant, make(instance)),
           () => undefined,
         );
     }
   }
-  runtimes.set(backend, runtime);
+  byVariant.set(variant, runtime);
   return runtime;
 }
