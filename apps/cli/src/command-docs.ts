@@ -224,7 +224,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'lr',
         value: 'X',
         default:
-          'per flow: 2e-3, realnvp and maf 4e-3, ffjord 5e-3, flow-matching 2e-2, glow 1e-3 (2e-3 on whitened tables, 5e-4 on CSV tables under 1000 rows); 5e-3 with --target',
+          'per flow: 2e-3, maf 4e-3, ffjord 5e-3, flow-matching 2e-2, glow 1e-3 (2e-3 on whitened tables, 5e-4 on CSV tables under 1000 rows); 5e-3 with --target',
         help: 'peak learning rate (Adam, cosine annealing to 0; glow warms up linearly over its first 100 steps)',
       },
       {

@@ -7,7 +7,7 @@ import {
   type ActivationName,
   type HostRng,
 } from '@bijective/core';
-import { CONDITIONER_ACTIVATIONS, maskedKernel } from '@bijective/engine';
+import { CONDITIONER_ACTIVATIONS, fanInUniform, glorotUniform, maskedKernel } from '@bijective/engine';
 import {
   inputDegrees,
   madeMasks,
@@ -46,15 +46,22 @@ function checkCount(value: unknown, what: string, min: number): number {
   return value;
 }
 
-/** Host mask ⊙ Glorot-uniform kernel U(±sqrt(6/(in+out))) (Glorot & Bengio 2010), or zeros; context rows below the mask are unmasked. */
-function glorotKernel(rng: HostRng, mask: HostMask, fanIn: number, zero: boolean): Float32Array {
-  const limit = Math.sqrt(6 / (fanIn + mask.cols));
-  const values = new Float32Array(fanIn * mask.cols);
-  if (zero) return values;
-  for (let i = 0; i < values.length; i++) {
-    const m = i < mask.values.length ? (mask.values[i] as number) : 1;
-    values[i] = m * (2 * rng.uniform() - 1) * limit;
-  }
+/**
+ * Host mask ⊙ the layer's initial kernel (context rows below the mask are unmasked): hidden layers
+ * from the fan-in uniform U(±1/√fan_in) ({@link fanInUniform}, PyTorch's `nn.Linear` default; He et
+ * al. 2015), the output layer zero or Glorot-uniform (Glorot & Bengio 2010).
+ */
+function initialKernel(
+  rng: HostRng,
+  mask: HostMask,
+  fanIn: number,
+  output: boolean,
+  zero: boolean,
+): Float32Array {
+  const count = fanIn * mask.cols;
+  if (output && zero) return new Float32Array(count);
+  const values = output ? glorotUniform(rng, fanIn, mask.cols, count) : fanInUniform(rng, fanIn, count);
+  for (let i = 0; i < mask.values.length; i++) values[i]! *= mask.values[i] as number;
   return values;
 }
 
@@ -96,12 +103,18 @@ export class MADE {
     const zeroOutput = options.zeroInitOutput ?? true;
     this.maskTensors = masks.map((m) => tf.tensor2d(m.values, [m.rows, m.cols]));
     // In tidies: the initial tensors are freed, the variables keep their data.
-    this.kernels = masks.map((m, l) => {
+    const kernels: tf.Variable<tf.Rank.R2>[] = [];
+    const biases: tf.Variable<tf.Rank.R1>[] = [];
+    masks.forEach((m, l) => {
       const fanIn = m.rows + (l === 0 ? this.contextSize : 0);
-      const values = glorotKernel(rng, m, fanIn, l === masks.length - 1 && zeroOutput);
-      return tf.tidy(() => tf.variable(tf.tensor2d(values, [fanIn, m.cols])));
+      const output = l === masks.length - 1;
+      const values = initialKernel(rng, m, fanIn, output, zeroOutput);
+      const bias = output ? new Float32Array(m.cols) : fanInUniform(rng, fanIn, m.cols);
+      kernels.push(tf.tidy(() => tf.variable(tf.tensor2d(values, [fanIn, m.cols]))));
+      biases.push(tf.tidy(() => tf.variable(tf.tensor1d(bias))));
     });
-    this.biases = masks.map((m) => tf.tidy(() => tf.variable(tf.zeros([m.cols]) as tf.Tensor1D)));
+    this.kernels = kernels;
+    this.biases = biases;
     const [inputMask, ...kernelMasks] = this.maskTensors as [tf.Tensor2D, ...tf.Tensor2D[]];
     this.spec = {
       inputMap: maskedKernel(inputMask),

@@ -11,6 +11,7 @@ export * from './kernels/index.js';
 export * from './fused/index.js';
 export * from './nn/dense.js';
 export * from './nn/mlp.js';
+export * from './nn/init.js';
 export * from './coupling/index.js';
 export * from './masked/index.js';
 export * from './nn/defaults.js';

@@ -147,8 +147,9 @@ export class ParameterLayout {
   }
 
   /**
-   * Initial θ from core's {@link MLP} initialisation (seeded Glorot-uniform kernels, zero biases,
-   * optionally a zero output layer so that the coupling starts as the identity).
+   * Initial θ from the engine's {@link MLP} initialisation (seeded: hidden kernels and biases from the
+   * fan-in uniform U(±1/√fan_in), PyTorch's `nn.Linear` default; optionally a zero output layer so
+   * that the layer starts as the identity).
    */
   initial(activation: ActivationName, seed: number, zeroInitOutput: boolean): Float32Array {
     const mlp = new MLP({

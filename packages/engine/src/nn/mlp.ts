@@ -8,6 +8,7 @@ import {
   previewJson,
 } from '@bijective/core';
 import { dense } from './dense.js';
+import { fanInUniform, glorotUniform } from './init.js';
 
 /** Options of {@link MLP}. */
 export interface MLPOptions {
@@ -23,7 +24,7 @@ export interface MLPOptions {
   residual?: boolean;
   /** Start the output layer at zero so that a flow built on it starts as the identity; default true. */
   zeroInitOutput?: boolean;
-  /** Seed of the Glorot-uniform initialisation (default 0). */
+  /** Seed of the initialisation (default 0). */
   seed?: number;
 }
 
@@ -39,20 +40,31 @@ function checkWidth(value: unknown, what: string): number {
   return value;
 }
 
-/** Glorot-uniform kernel U(±sqrt(6/(in+out))) drawn on the host from a seeded generator (Glorot & Bengio 2010). */
-function glorotKernel(rng: HostRng, fanIn: number, fanOut: number, zero: boolean): tf.Tensor2D {
-  if (zero) return tf.zeros([fanIn, fanOut]);
-  const limit = Math.sqrt(6 / (fanIn + fanOut));
-  return tf.tensor2d(
-    Float32Array.from({ length: fanIn * fanOut }, () => (2 * rng.uniform() - 1) * limit),
-    [fanIn, fanOut],
-  );
+/**
+ * One dense layer's start: hidden layers draw kernel and bias from the fan-in uniform
+ * U(±1/√fan_in) ({@link fanInUniform}, PyTorch's `nn.Linear` default); the output layer is zero
+ * (`zero`) or a Glorot-uniform kernel with a zero bias.
+ */
+function initialLayer(
+  rng: HostRng,
+  fanIn: number,
+  fanOut: number,
+  output: boolean,
+  zero: boolean,
+): { kernel: Float32Array; bias: Float32Array } {
+  if (!output) {
+    const kernel = fanInUniform(rng, fanIn, fanIn * fanOut);
+    return { kernel, bias: fanInUniform(rng, fanIn, fanOut) };
+  }
+  const kernel = zero ? new Float32Array(fanIn * fanOut) : glorotUniform(rng, fanIn, fanOut, fanIn * fanOut);
+  return { kernel, bias: new Float32Array(fanOut) };
 }
 
 /**
  * A multilayer perceptron used as the conditioner of every flow family: dense layers with the
  * wasm-friendly gradient, a hidden activation, optional residual connections and a zero-initialised
- * output layer.
+ * output layer. Hidden kernels and biases start at the fan-in uniform U(±1/√fan_in) (PyTorch's
+ * `nn.Linear` default; He et al. 2015), so a flow built on it still starts as the identity.
  */
 export class MLP {
   private readonly layers: Layer[];
@@ -75,10 +87,10 @@ export class MLP {
     this.layers = tf.tidy(() =>
       sizes.slice(1).map((fanOut, i) => {
         const fanIn = sizes[i] as number;
-        const last = i === sizes.length - 2;
+        const { kernel, bias } = initialLayer(rng, fanIn, fanOut, i === sizes.length - 2, zeroOutput);
         return {
-          kernel: tf.variable(glorotKernel(rng, fanIn, fanOut, last && zeroOutput)),
-          bias: tf.variable(tf.zeros([fanOut]) as tf.Tensor1D),
+          kernel: tf.variable(tf.tensor2d(kernel, [fanIn, fanOut])),
+          bias: tf.variable(tf.tensor1d(bias)),
         };
       }),
     );
