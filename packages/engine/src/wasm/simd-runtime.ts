@@ -425,7 +425,6 @@ export function enableRelaxedSimd(): boolean {
     if (typeof v8?.setFlagsFromString === 'function') {
       v8.setFlagsFromString(RELAXED_SIMD_FLAG);
       relaxedValid = undefined;
-      current = undefined;
     }
   }
   return relaxedSimdValid();
@@ -449,17 +448,9 @@ function relaxedSimdValid(): boolean {
   return relaxedValid;
 }
 
-/** The variant the next kernel call instantiates (undefined: to be worked out again). */
-let current: WasmSimdVariant | undefined;
-let currentPreference = preference;
-
-/** The variant that runs now: the preference, and whether the runtime validates the relaxed module. */
+/** The variant that runs now: the preference, and whether the runtime validates the relaxed module (asked once). */
 function chosenVariant(): WasmSimdVariant {
-  if (current === undefined || currentPreference !== preference) {
-    currentPreference = preference;
-    current = preference === 'auto' && relaxedSimdValid() ? 'relaxed' : 'simd128';
-  }
-  return current;
+  return preference === 'auto' && relaxedSimdValid() ? 'relaxed' : 'simd128';
 }
 
 /** Each variant's compiled module; undefined before the first try, null when it cannot compile (no wasm SIMD) or is being compiled asynchronously. */
