@@ -337,6 +337,44 @@ export function gemm(
     const c0 = c + <usize>i * rc;
     const m0 = mask + <usize>i * rc;
     let j = 0;
+    // The last rows (M not a multiple of 4, e.g. the 2 × 64 weight gradient of a 2-D coupling's
+    // first layer, summed over the batch): 32 columns at a time, eight independent accumulators, so
+    // that the long sums over K are bound by the multiply-adds' throughput, not by their latency.
+    for (; j + 32 <= N; j += 32) {
+      let s0 = f32x4.splat(0),
+        s1 = f32x4.splat(0),
+        s2 = f32x4.splat(0),
+        s3 = f32x4.splat(0),
+        s4 = f32x4.splat(0),
+        s5 = f32x4.splat(0),
+        s6 = f32x4.splat(0),
+        s7 = f32x4.splat(0);
+      let pa = a0;
+      let pb = b + ((<usize>j) << 2);
+      for (let p = 0; p < K; p++) {
+        const x = v128.load32_splat(pa);
+        s0 = madd(x, v128.load(pb), s0);
+        s1 = madd(x, v128.load(pb, 16), s1);
+        s2 = madd(x, v128.load(pb, 32), s2);
+        s3 = madd(x, v128.load(pb, 48), s3);
+        s4 = madd(x, v128.load(pb, 64), s4);
+        s5 = madd(x, v128.load(pb, 80), s5);
+        s6 = madd(x, v128.load(pb, 96), s6);
+        s7 = madd(x, v128.load(pb, 112), s7);
+        pa += ca;
+        pb += rb;
+      }
+      const o = (<usize>j) << 2;
+      const bj = bias ? bias + o : 0;
+      finish(s0, c0 + o, bj, m0 + o, flags);
+      finish(s1, c0 + o + 16, bj ? bj + 16 : 0, m0 + o + 16, flags);
+      finish(s2, c0 + o + 32, bj ? bj + 32 : 0, m0 + o + 32, flags);
+      finish(s3, c0 + o + 48, bj ? bj + 48 : 0, m0 + o + 48, flags);
+      finish(s4, c0 + o + 64, bj ? bj + 64 : 0, m0 + o + 64, flags);
+      finish(s5, c0 + o + 80, bj ? bj + 80 : 0, m0 + o + 80, flags);
+      finish(s6, c0 + o + 96, bj ? bj + 96 : 0, m0 + o + 96, flags);
+      finish(s7, c0 + o + 112, bj ? bj + 112 : 0, m0 + o + 112, flags);
+    }
     for (; j + 8 <= N; j += 8) {
       let s0 = f32x4.splat(0),
         s1 = f32x4.splat(0);
@@ -381,9 +419,23 @@ export function gemm(
   }
 }
 
+/** Σ of the four lanes of s0 + s1, then the scalar tail of row `ar` against `br` from column p (gemmDot's order). */
+// @ts-ignore: decorator
+@inline
+function dotTail(s0: v128, s1: v128, p: i32, K: i32, ar: usize, br: usize): f32 {
+  const v = f32x4.add(s0, s1);
+  let s: f32 =
+    f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+  for (; p < K; p++) s += load<f32>(ar + ((<usize>p) << 2)) * load<f32>(br + ((<usize>p) << 2));
+  return s;
+}
+
 /**
  * C[M, N] = epilogue(A Btᵀ) for row-major A [M, K] and Bt [N, K] (row dot products: for few output
  * columns, where gemm's 8-column tiles would run scalar); C row stride ldc, bias and flags as gemm's.
+ * Four rows of A at a time against each row of Bt (eight independent accumulators, Bt's vectors
+ * loaded once for the four); each dot product sums in the same order as the one-row loop's, so the
+ * result does not depend on the row's position.
  */
 export function gemmDot(
   M: i32,
@@ -400,7 +452,52 @@ export function gemmDot(
   const rk = (<usize>K) << 2;
   const rc = (<usize>ldc) << 2;
   const k4 = K & ~3;
-  for (let i = 0; i < M; i++) {
+  let i = 0;
+  for (; i + 4 <= M; i += 4) {
+    const ar = a + <usize>i * rk;
+    const cr = c + <usize>i * rc;
+    const mr = mask + <usize>i * rc;
+    for (let j = 0; j < N; j++) {
+      const br = bt + <usize>j * rk;
+      let a0 = f32x4.splat(0),
+        a1 = f32x4.splat(0),
+        b0 = f32x4.splat(0),
+        b1 = f32x4.splat(0),
+        c0 = f32x4.splat(0),
+        c1 = f32x4.splat(0),
+        d0 = f32x4.splat(0),
+        d1 = f32x4.splat(0);
+      let p = 0;
+      for (; p + 8 <= k4; p += 8) {
+        const o = (<usize>p) << 2;
+        const u = v128.load(br + o);
+        const w = v128.load(br + o, 16);
+        a0 = madd(v128.load(ar + o), u, a0);
+        a1 = madd(v128.load(ar + o, 16), w, a1);
+        b0 = madd(v128.load(ar + rk + o), u, b0);
+        b1 = madd(v128.load(ar + rk + o, 16), w, b1);
+        c0 = madd(v128.load(ar + 2 * rk + o), u, c0);
+        c1 = madd(v128.load(ar + 2 * rk + o, 16), w, c1);
+        d0 = madd(v128.load(ar + 3 * rk + o), u, d0);
+        d1 = madd(v128.load(ar + 3 * rk + o, 16), w, d1);
+      }
+      for (; p < k4; p += 4) {
+        const o = (<usize>p) << 2;
+        const u = v128.load(br + o);
+        a0 = madd(v128.load(ar + o), u, a0);
+        b0 = madd(v128.load(ar + rk + o), u, b0);
+        c0 = madd(v128.load(ar + 2 * rk + o), u, c0);
+        d0 = madd(v128.load(ar + 3 * rk + o), u, d0);
+      }
+      const o = (<usize>j) << 2;
+      const bj = bias ? bias + o : 0;
+      finishScalar(dotTail(a0, a1, p, K, ar, br), cr + o, bj, mr + o, flags);
+      finishScalar(dotTail(b0, b1, p, K, ar + rk, br), cr + rc + o, bj, mr + rc + o, flags);
+      finishScalar(dotTail(c0, c1, p, K, ar + 2 * rk, br), cr + 2 * rc + o, bj, mr + 2 * rc + o, flags);
+      finishScalar(dotTail(d0, d1, p, K, ar + 3 * rk, br), cr + 3 * rc + o, bj, mr + 3 * rc + o, flags);
+    }
+  }
+  for (; i < M; i++) {
     const ar = a + <usize>i * rk;
     for (let j = 0; j < N; j++) {
       const br = bt + <usize>j * rk;
@@ -416,15 +513,8 @@ export function gemmDot(
         const o = (<usize>p) << 2;
         s0 = madd(v128.load(ar + o), v128.load(br + o), s0);
       }
-      s0 = f32x4.add(s0, s1);
-      let s: f32 =
-        f32x4.extract_lane(s0, 0) +
-        f32x4.extract_lane(s0, 1) +
-        f32x4.extract_lane(s0, 2) +
-        f32x4.extract_lane(s0, 3);
-      for (; p < K; p++) s += load<f32>(ar + ((<usize>p) << 2)) * load<f32>(br + ((<usize>p) << 2));
       const o = (<usize>j) << 2;
-      finishScalar(s, c + <usize>i * rc + o, bias ? bias + o : 0, mask + <usize>i * rc + o, flags);
+      finishScalar(dotTail(s0, s1, p, K, ar, br), c + <usize>i * rc + o, bias ? bias + o : 0, mask + <usize>i * rc + o, flags);
     }
   }
 }

@@ -14,6 +14,7 @@ describe('gatherRows on wasm', () => {
     { shape: [300, 16], rows: [5, 299, 0, 5, 17] },
     { shape: [40, 3, 2, 2], rows: [39, 1, 1] },
     { shape: [7], rows: [6, 0] },
+    { shape: [20, 80], rows: [19, 0, 7, 7] },
   ])('equals tf.gather for a table $shape', async ({ shape, rows }) => {
     const table = tf.randomNormal(shape, 0, 1, 'float32', 3);
     const indices = Int32Array.from(rows);

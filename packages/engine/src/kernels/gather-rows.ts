@@ -1,14 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineHostKernel } from './host-kernel.js';
 
-/** Entries `rows` of a table `[N, ...]` -> `[rows.length, ...]`, one block copy each (wasm only: its heap views). */
+/** Rows of fewer floats than this are copied element by element, longer ones as one block copy. */
+const SHORT_ROW = 64;
+
+/** Entries `rows` of a table `[N, ...]` -> `[rows.length, ...]`, one copy each (wasm only: its heap views). */
 const gatherRowsKernel = defineHostKernel<{ rows: readonly number[] }>({
   name: 'Bijective.GatherRows',
   backends: ['wasm'],
   outputShapes: ([shape], { rows }) => [[rows.length, ...shape!.slice(1)]],
   run([table], [out], [shape], { rows }) {
     const d = shape!.slice(1).reduce((a, b) => a * b, 1);
-    rows.forEach((row, r) => out!.set(table!.subarray(row * d, row * d + d), r * d));
+    const [from, to] = [table!, out!];
+    // Short rows (table columns) element by element: a subarray view per row costs more than its copy.
+    if (d < SHORT_ROW)
+      for (let r = 0; r < rows.length; r++) {
+        const s = rows[r]! * d;
+        for (let k = 0; k < d; k++) to[r * d + k] = from[s + k]!;
+      }
+    else rows.forEach((row, r) => to.set(from.subarray(row * d, row * d + d), r * d));
   },
 });
 

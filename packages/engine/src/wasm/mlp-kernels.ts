@@ -138,12 +138,13 @@ export function mlpBackward(rt: SimdRuntime, a: MlpBackwardArgs): void {
     const x = a.inputs[l]!;
     const dW = a.dKernels[l]!;
     const range = a.ranges?.[l];
-    // ∂W = xᵀ δ [rows, cols]; for a thin δ as (δᵀ x)ᵀ so that the long tiles run over the wide side.
+    // ∂W = xᵀ δ [rows, cols], summed over the batch in row chunks that stay in the L1 cache
+    // (contractRows); for a thin δ as (δᵀ x)ᵀ so that the long tiles run over the wide side.
     if (range && cols >= 4)
       k.gemmRanged(rows, cols, n, x, 1, rows, delta, cols, dW, cols, 0, 0, 0, range.gradient);
-    else if (cols >= 4 || rows < 4) k.gemm(rows, cols, n, x, 1, rows, delta, cols, dW, cols, 0, 0, 0);
+    else if (cols >= 4 || rows < 4) rt.contractRows(rows, cols, n, x, rows, delta, dW);
     else {
-      k.gemm(cols, rows, n, delta, 1, cols, x, rows, t, rows, 0, 0, 0);
+      rt.contractRows(cols, rows, n, delta, cols, x, t);
       k.transpose(cols, rows, t, dW);
     }
     k.columnSums(n, cols, delta, a.dBiases[l]!);

@@ -1,0 +1,126 @@
+// The products of thin layers (a 2-D coupling's 1→64, 64→2 and their gradients) in both builds of the
+// engine's wasm module against a float64 reference: gemm's last rows (M not a multiple of 4) in its
+// 32-column tiles and their 8-, 4- and 1-column tails, and gemmDot's four-row blocks and last rows,
+// with each epilogue (bias, ReLU, the ReLU mask, accumulate). Every entry is checked.
+import * as tf from '@tensorflow/tfjs-core';
+import '@bijective/test-support/wasm';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ACCUMULATE, MASK, RELU, enableRelaxedSimd, simdRuntime, type SimdRuntime } from './simd-runtime.js';
+
+const runtimes: [string, SimdRuntime][] = [];
+beforeAll(async () => {
+  enableRelaxedSimd();
+  await tf.setBackend('wasm');
+  for (const variant of ['simd128', 'relaxed'] as const) {
+    const rt = simdRuntime(tf.backend(), variant);
+    if (!rt) throw new Error(`no wasm SIMD runtime (${variant})`);
+    runtimes.push([variant, rt]);
+  }
+});
+
+const values = (n: number, seed: number) =>
+  Float64Array.from({ length: n }, (_, i) => Math.fround(Math.sin(seed + 1.3 * i) + 0.25 * Math.cos(7 * seed + i)));
+
+/** epilogue(Σ_p A[r, p] B[p, j]) in float64 for A [M, K] and B [K, N] row-major, with gemm's flags. */
+function reference(
+  M: number,
+  N: number,
+  K: number,
+  a: Float64Array,
+  b: Float64Array,
+  bias: Float64Array | null,
+  mask: Float64Array,
+  prior: Float64Array,
+  flags: number,
+): Float64Array {
+  const out = new Float64Array(M * N);
+  for (let r = 0; r < M; r++)
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let p = 0; p < K; p++) s += a[r * K + p]! * b[p * N + j]!;
+      if (flags & ACCUMULATE) s += prior[r * N + j]!;
+      if (bias) s += bias[j]!;
+      if (flags & RELU) s = Math.max(s, 0);
+      if (flags & MASK) s = mask[r * N + j]! > 0 ? s : 0;
+      out[r * N + j] = s;
+    }
+  return out;
+}
+
+/** Copies `arrays` to the heap as float32, runs `call` with their offsets, returns the last array's float32 contents after it. */
+function onHeap(rt: SimdRuntime, arrays: Float64Array[], call: (at: number[]) => void): Float32Array {
+  const floats = arrays.reduce((s, x) => s + x.length, 0);
+  const block = rt.heap.malloc(4 * floats);
+  try {
+    const at: number[] = [];
+    let o = 0;
+    for (const x of arrays) {
+      new Float32Array(rt.heap.memory.buffer, block + 4 * o, x.length).set(x);
+      at.push(block + 4 * o);
+      o += x.length;
+    }
+    call(at);
+    const last = arrays.at(-1)!;
+    return new Float32Array(rt.heap.memory.buffer, at.at(-1)!, last.length).slice();
+  } finally {
+    rt.heap.free(block);
+  }
+}
+
+/** Every entry within float32 rounding of a K-term sum of |terms| ≤ `magnitude`. */
+function expectNear(got: Float32Array, want: Float64Array, K: number, magnitude: number): void {
+  expect(got.length).toBe(want.length);
+  const tol = 4 * (K + 2) * 2 ** -24 * magnitude;
+  for (let i = 0; i < want.length; i++)
+    if (!(Math.abs(got[i]! - want[i]!) <= tol)) expect.fail(`entry ${i}: ${got[i]} against ${want[i]}`);
+}
+
+const EPILOGUES = [
+  { name: 'bias + ReLU', flags: RELU, bias: true },
+  { name: 'ReLU mask', flags: MASK, bias: false },
+  { name: 'accumulate', flags: ACCUMULATE, bias: false },
+];
+
+describe('thin products against float64', () => {
+  test.each(
+    [1, 2, 3, 6, 7].flatMap((M) => [32, 70, 64].flatMap((N) => EPILOGUES.map((e) => ({ M, N, K: 37, ...e })))),
+  )('gemm, $M x $N x $K, $name', ({ M, N, K, flags, bias }) => {
+    const [a, b, bv, mask, prior] = [
+      values(M * K, 1),
+      values(K * N, 2),
+      values(N, 3),
+      values(M * N, 4),
+      values(M * N, 5),
+    ];
+    const want = reference(M, N, K, a, b, bias ? bv : null, mask, prior, flags);
+    for (const [, rt] of runtimes) {
+      const got = onHeap(rt, [a, b, bv, mask, prior], ([pa, pb, pbias, pm, pc]) =>
+        rt.kernels.gemm(M, N, K, pa!, K, 1, pb!, N, pc!, N, bias ? pbias! : 0, pm!, flags),
+      );
+      expectNear(got, want, K, 2 * K + 2);
+    }
+  });
+
+  test.each(
+    [4, 7, 9, 256].flatMap((M) =>
+      [1, 2, 3].flatMap((N) => [3, 13, 64].flatMap((K) => EPILOGUES.map((e) => ({ M, N, K, ...e })))),
+    ),
+  )('gemmDot, $M x $N x $K, $name', ({ M, N, K, flags, bias }) => {
+    const [a, b, bv, mask, prior] = [
+      values(M * K, 6),
+      values(K * N, 7),
+      values(N, 8),
+      values(M * N, 9),
+      values(M * N, 10),
+    ];
+    const bt = new Float64Array(N * K);
+    for (let p = 0; p < K; p++) for (let j = 0; j < N; j++) bt[j * K + p] = b[p * N + j]!;
+    const want = reference(M, N, K, a, b, bias ? bv : null, mask, prior, flags);
+    for (const [, rt] of runtimes) {
+      const got = onHeap(rt, [a, bt, bv, mask, prior], ([pa, pbt, pbias, pm, pc]) =>
+        rt.kernels.gemmDot(M, N, K, pa!, pbt!, pc!, N, bias ? pbias! : 0, pm!, flags),
+      );
+      expectNear(got, want, K, 2 * K + 2);
+    }
+  });
+});

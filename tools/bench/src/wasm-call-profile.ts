@@ -1,0 +1,150 @@
+// Where the time inside the engine's wasm module goes in a training step, by export and call shape:
+// each export of the SIMD runtime is wrapped by a timer (performance.now around the call, so the
+// figures include the ~0.1 µs of the wrapper) while `fit` runs the CLI's recipe (Adam at lr 4e-3,
+// cosine, no validation) on two workloads: `main` (RealNVP, 12 couplings of 2x64 on 2-D moons at
+// batch 256 on a gaussian-mixture base: the main job's flow) and `table16` (RealNVP, 5 couplings of
+// 2x64 at batch 512 on cli-loop-speed's 16-D table, standardised, on a standard normal base; without
+// the CLI's sinh-arcsinh marginal layer). Prints, per workload, the step's CPU time, the share of it
+// spent inside the module, and the calls by export and (M, N, K) for the products (µs a step, calls).
+// V8's CPU profile names the module's functions only by index (the build strips the name section),
+// which is why the wrapper times them here by name.
+// Usage: node tools/bench/run.mjs tools/bench/src/wasm-call-profile.ts [--workloads main,table16]
+//   [--steps 300] [--top 16]
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Chain, Flow, create, type Bijector } from '@bijective/core';
+import { simdRuntime } from '@bijective/engine';
+import { fit, meanNegLogProb } from '@bijective/train';
+import '@bijective/coupling';
+import '@bijective/datasets';
+import { selectBackend } from './coupling-backends.js';
+import { cpuMs, load } from './process-clock.js';
+import { writeTable16 } from './table16.js';
+
+const { values: args } = parseArgs({
+  options: {
+    workloads: { type: 'string', default: 'main,table16' },
+    steps: { type: 'string', default: '300' },
+    top: { type: 'string', default: '16' },
+  },
+});
+await selectBackend('wasm');
+tf.env().set('PROD', true);
+const runtime = simdRuntime(tf.backend());
+if (!runtime) throw new Error('wasm-call-profile: the engine wasm SIMD kernels are not available');
+
+/** The products whose first three arguments are (M, N, K); the other exports are keyed by name. */
+const SHAPED = new Set(['gemm', 'gemmDot', 'gemmRanged', 'transpose', 'columnSums']);
+const calls = new Map<string, { n: number; ms: number }>();
+const timed = Object.fromEntries(
+  Object.entries(runtime.kernels).map(([name, f]) => {
+    if (typeof f !== 'function') return [name, f];
+    const fn = f as (...a: number[]) => unknown;
+    return [
+      name,
+      (...a: number[]) => {
+        const t = performance.now();
+        const out = fn(...a);
+        const dt = performance.now() - t;
+        const key = SHAPED.has(name) ? `${name}(${a.slice(0, name === 'transpose' || name === 'columnSums' ? 2 : 3).join(', ')})` : name;
+        const c = calls.get(key) ?? { n: 0, ms: 0 };
+        c.n++;
+        c.ms += dt;
+        calls.set(key, c);
+        return out;
+      },
+    ];
+  }),
+);
+Object.defineProperty(runtime, 'kernels', { value: timed });
+
+const recipe = { learningRate: 4e-3, schedule: 'cosine' as const, patience: 1000, seed: 0, validationFraction: 0 };
+
+/** Rows standardised per column (the CLI's fitStandardisation). */
+function standardised(rows: Float32Array, d: number): tf.Tensor2D {
+  const n = rows.length / d;
+  const out = new Float32Array(rows.length);
+  for (let j = 0; j < d; j++) {
+    let s = 0;
+    for (let r = 0; r < n; r++) s += rows[r * d + j] as number;
+    const mean = s / n;
+    let q = 0;
+    for (let r = 0; r < n; r++) q += ((rows[r * d + j] as number) - mean) ** 2;
+    const sd = Math.sqrt(q / n);
+    for (let r = 0; r < n; r++) out[r * d + j] = ((rows[r * d + j] as number) - mean) / sd;
+  }
+  return tf.tensor2d(out, [n, d]);
+}
+
+function workload(key: string): { flow: Flow; data: tf.Tensor2D; batchSize: number } {
+  if (key === 'main') {
+    const moons = create('dataset', 'moons', {});
+    if (moons.kind !== 'generative') throw new Error('moons is not generative');
+    return {
+      flow: new Flow(
+        create('distribution', 'gaussian-mixture', { eventShape: [2] }),
+        new Chain([create('bijector', 'realnvp', { eventShape: [2], layers: 12, hidden: [64, 64], seed: 0 }) as Bijector]),
+      ),
+      data: standardised(moons.sample(180_000, 1), 2),
+      batchSize: 256,
+    };
+  }
+  if (key === 'table16') {
+    const dir = mkdtempSync(join(tmpdir(), 'wasm-call-profile-'));
+    writeTable16(join(dir, 'table16.csv'));
+    const lines = readFileSync(join(dir, 'table16.csv'), 'utf8').trim().split('\n').slice(1);
+    rmSync(dir, { recursive: true });
+    const rows = Float32Array.from(lines.flatMap((l) => l.split(',').map(Number)));
+    return {
+      flow: new Flow(
+        create('distribution', 'standard-normal', { eventShape: [16] }),
+        create('bijector', 'realnvp', { eventShape: [16], layers: 5, hidden: [64, 64], seed: 0 }) as Bijector,
+      ),
+      data: standardised(rows, 16),
+      batchSize: 512,
+    };
+  }
+  throw new Error(`unknown workload '${key}' (main, table16)`);
+}
+
+const steps = Number(args.steps);
+console.log(`# wasm-call-profile: ${steps} steps a workload; load ${load()}`);
+for (const key of args.workloads.split(',')) {
+  const { flow, data, batchSize } = workload(key);
+  fit(flow, data, { ...recipe, batchSize, steps: 20 });
+  calls.clear();
+  const t = cpuMs();
+  fit(flow, data, { ...recipe, batchSize, steps });
+  const stepMs = (cpuMs() - t) / steps;
+  const rows = [...calls].sort((a, b) => b[1].ms - a[1].ms);
+  const inModule = rows.reduce((s, [, v]) => s + v.ms, 0) / steps;
+  console.log(
+    `\n## ${key}: step ${stepMs.toFixed(3)} ms CPU, ${inModule.toFixed(3)} ms a step in the module (${((100 * inModule) / stepMs).toFixed(0)} %); load ${load()}`,
+  );
+  console.log('| export (M, N, K) | calls a step | µs a step | share of step |');
+  console.log('|---|---|---|---|');
+  for (const [name, v] of rows.slice(0, Number(args.top)))
+    console.log(
+      `| ${name} | ${(v.n / steps).toFixed(1)} | ${((1000 * v.ms) / steps).toFixed(1)} | ${((100 * v.ms) / steps / stepMs).toFixed(1)} % |`,
+    );
+  calls.clear();
+  const rows20k = tf.slice(data, 0, 20_000);
+  const v = cpuMs();
+  meanNegLogProb(flow, rows20k);
+  const passMs = cpuMs() - v;
+  const byCall = [...calls].sort((a, b) => b[1].ms - a[1].ms);
+  const passInModule = byCall.reduce((s, [, c]) => s + c.ms, 0);
+  console.log(
+    `\nvalidation pass over 20000 rows: ${passMs.toFixed(1)} ms CPU, ${passInModule.toFixed(1)} ms in the module`,
+  );
+  console.log('| export (M, N, K) | calls | µs | share of pass |');
+  console.log('|---|---|---|---|');
+  for (const [name, c] of byCall.slice(0, 8))
+    console.log(`| ${name} | ${c.n} | ${(1000 * c.ms).toFixed(0)} | ${((100 * c.ms) / passMs).toFixed(1)} % |`);
+  rows20k.dispose();
+  flow.dispose();
+  data.dispose();
+}
