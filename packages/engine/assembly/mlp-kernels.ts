@@ -216,9 +216,73 @@ function finishScalar(v: f32, c: usize, bias: usize, mask: usize, flags: i32): v
 }
 
 /**
+ * gemm for K ≤ 2 and N a multiple of 16 (a 2-D coupling's first layer, 2 → 64, and the ReLU-masked
+ * δ Wᵀ of its 64 → 2 output layer): 16 columns at a time, their K rows of B held in registers while
+ * the rows of A stream past, so that each output vector costs its K multiply-adds and the epilogue
+ * rather than a 4 × 8 tile's set-up; the same sums in the same order as gemm's tiles.
+ */
+function gemmShallow(
+  M: i32,
+  N: i32,
+  K: i32,
+  a: usize,
+  ra: usize,
+  ca: usize,
+  b: usize,
+  rb: usize,
+  c: usize,
+  rc: usize,
+  bias: usize,
+  mask: usize,
+  flags: i32,
+): void {
+  const zero = f32x4.splat(0);
+  for (let j = 0; j < N; j += 16) {
+    const o = (<usize>j) << 2;
+    const pb = b + o;
+    const b00 = v128.load(pb),
+      b01 = v128.load(pb, 16),
+      b02 = v128.load(pb, 32),
+      b03 = v128.load(pb, 48);
+    // With K = 1 the second row is never read (b1x stay zero and unused).
+    const deep = K == 2;
+    const b10 = deep ? v128.load(pb + rb) : zero,
+      b11 = deep ? v128.load(pb + rb, 16) : zero,
+      b12 = deep ? v128.load(pb + rb, 32) : zero,
+      b13 = deep ? v128.load(pb + rb, 48) : zero;
+    const bj = bias ? bias + o : 0;
+    let pa = a;
+    let c0 = c + o;
+    let m0 = mask + o;
+    for (let i = 0; i < M; i++) {
+      const x0 = v128.load32_splat(pa);
+      let s0 = madd(x0, b00, zero),
+        s1 = madd(x0, b01, zero),
+        s2 = madd(x0, b02, zero),
+        s3 = madd(x0, b03, zero);
+      if (deep) {
+        const x1 = v128.load32_splat(pa + ca);
+        s0 = madd(x1, b10, s0);
+        s1 = madd(x1, b11, s1);
+        s2 = madd(x1, b12, s2);
+        s3 = madd(x1, b13, s3);
+      }
+      finish(s0, c0, bj, m0, flags);
+      finish(s1, c0 + 16, bj ? bj + 16 : 0, m0 + 16, flags);
+      finish(s2, c0 + 32, bj ? bj + 32 : 0, m0 + 32, flags);
+      finish(s3, c0 + 48, bj ? bj + 48 : 0, m0 + 48, flags);
+      pa += ra;
+      c0 += rc;
+      m0 += rc;
+    }
+  }
+}
+
+/**
  * C[M, N] = epilogue(Σ_p A(r, p) B[p, :]) with A(r, p) at a + 4(r·rsA + p·csA) (row-major A: rsA = K,
  * csA = 1; Aᵀ of a row-major [K, M] matrix: rsA = 1, csA = M), B row-major with row stride ldb, C and
- * the mask with row stride ldc; bias (0 for none) a vector of N. Register tiles of 4 rows × 8 columns.
+ * the mask with row stride ldc; bias (0 for none) a vector of N. Register tiles of 4 rows × 8 columns
+ * ({@link gemmShallow} for K ≤ 2).
  */
 export function gemm(
   M: i32,
@@ -239,6 +303,10 @@ export function gemm(
   const ca = (<usize>csA) << 2;
   const rb = (<usize>ldb) << 2;
   const rc = (<usize>ldc) << 2;
+  if (K >= 1 && K <= 2 && (N & 15) == 0) {
+    gemmShallow(M, N, K, a, ra, ca, b, rb, c, rc, bias, mask, flags);
+    return;
+  }
   let i = 0;
   for (; i + 4 <= M; i += 4) {
     const a0 = a + <usize>i * ra;

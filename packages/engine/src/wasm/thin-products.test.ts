@@ -1,6 +1,7 @@
 // The products of thin layers (a 2-D coupling's 1→64, 64→2 and their gradients) in both builds of the
 // engine's wasm module against a float64 reference: gemm's last rows (M not a multiple of 4) in its
-// 32-column tiles and their 8-, 4- and 1-column tails, and gemmDot's four-row blocks and last rows,
+// 32-column tiles and their 8-, 4- and 1-column tails, gemm for K ≤ 2 (16 columns held in registers
+// while the rows stream), and gemmDot's four-row blocks and last rows,
 // with each epilogue (bias, ReLU, the ReLU mask, accumulate). Every entry is checked.
 import * as tf from '@tensorflow/tfjs-core';
 import '@bijective/test-support/wasm';
@@ -82,9 +83,13 @@ const EPILOGUES = [
 ];
 
 describe('thin products against float64', () => {
-  test.each(
-    [1, 2, 3, 6, 7].flatMap((M) => [32, 70, 64].flatMap((N) => EPILOGUES.map((e) => ({ M, N, K: 37, ...e })))),
-  )('gemm, $M x $N x $K, $name', ({ M, N, K, flags, bias }) => {
+  test.each([
+    ...[1, 2, 3, 6, 7].flatMap((M) => [32, 70, 64].flatMap((N) => EPILOGUES.map((e) => ({ M, N, K: 37, ...e })))),
+    // K ≤ 2 with N a multiple of 16 (gemmShallow), and K = 3 beside it (the tiles).
+    ...[5, 256].flatMap((M) =>
+      [16, 64].flatMap((N) => [1, 2, 3].flatMap((K) => EPILOGUES.map((e) => ({ M, N, K, ...e })))),
+    ),
+  ])('gemm, $M x $N x $K, $name', ({ M, N, K, flags, bias }) => {
     const [a, b, bv, mask, prior] = [
       values(M * K, 1),
       values(K * N, 2),
