@@ -488,8 +488,6 @@ export function gemm(
 }
 
 /** Σ of the four lanes of s0 + s1, then the scalar tail of row `ar` against `br` from column p (gemmDot's order). */
-// @ts-ignore: decorator
-@inline
 function dotTail(s0: v128, s1: v128, p: i32, K: i32, ar: usize, br: usize): f32 {
   const v = f32x4.add(s0, s1);
   let s: f32 =
@@ -582,7 +580,13 @@ export function gemmDot(
         s0 = madd(v128.load(ar + o), v128.load(br + o), s0);
       }
       const o = (<usize>j) << 2;
-      finishScalar(dotTail(s0, s1, p, K, ar, br), c + <usize>i * rc + o, bias ? bias + o : 0, mask + <usize>i * rc + o, flags);
+      finishScalar(
+        dotTail(s0, s1, p, K, ar, br),
+        c + <usize>i * rc + o,
+        bias ? bias + o : 0,
+        mask + <usize>i * rc + o,
+        flags,
+      );
     }
   }
 }

@@ -7,10 +7,10 @@
 // this tree's row chunks (contractRows). Prints µs per call and the old/new ratio.
 // Usage: node tools/bench/run.mjs tools/bench/src/thin-products-ab.ts --old /tmp/old.ts [--seconds 0.3]
 import * as tf from '@tensorflow/tfjs-core';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SimdRuntime, simdRuntime, type SimdExports } from '@bijective/engine';
+import { SimdRuntime, simdRuntime } from '@bijective/engine';
 import { selectBackend } from './coupling-backends.js';
+import { oldKernels } from './old-kernels.js';
 import { bestCpuMicroseconds, load } from './process-clock.js';
 
 const { values: args } = parseArgs({
@@ -21,16 +21,7 @@ await selectBackend('wasm');
 const current = simdRuntime(tf.backend());
 if (!current || current.variant !== 'relaxed')
   throw new Error('thin-products-ab: the relaxed-SIMD kernels are not running');
-const text = readFileSync(args.old, 'utf8');
-const relaxedPart = text.split('MLP_KERNELS_RELAXED_WASM_BASE64')[1] ?? '';
-const bytes = Buffer.from(
-  [...relaxedPart.matchAll(/'([A-Za-z0-9+/=]+)'/g)].map((m) => m[1]).join(''),
-  'base64',
-);
-const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-  env: { memory: current.heap.memory },
-});
-const old = new SimdRuntime(instance.exports as unknown as SimdExports, current.heap, 'relaxed');
+const old = new SimdRuntime(oldKernels(args.old, current), current.heap, 'relaxed');
 
 const ACCUMULATE = 1;
 const RELU = 2;
@@ -63,9 +54,15 @@ for (const n of [256, 512, 1024]) {
     const scratch = heap.malloc(4 * 64 * 64 * 2);
     const tag = `n ${n}, ${din}->64->64->${dout}`;
     shapes.push(
-      [`${tag}: forward in (K ${din})`, (rt) => rt.product(n, 64, din, u, din, 1, w0, out, bias, 0, RELU, scratch)],
+      [
+        `${tag}: forward in (K ${din})`,
+        (rt) => rt.product(n, 64, din, u, din, 1, w0, out, bias, 0, RELU, scratch),
+      ],
       [`${tag}: forward 64x64`, (rt) => rt.product(n, 64, 64, h1, 64, 1, w1, out, bias, 0, RELU, scratch)],
-      [`${tag}: forward out (N ${dout})`, (rt) => rt.product(n, dout, 64, h2, 64, 1, w2, out, bias, 0, 0, scratch)],
+      [
+        `${tag}: forward out (N ${dout})`,
+        (rt) => rt.product(n, dout, 64, h2, 64, 1, w2, out, bias, 0, 0, scratch),
+      ],
     );
     if (n === 1024) continue; // validation: forward only
     shapes.push(
@@ -97,8 +94,14 @@ for (const n of [256, 512, 1024]) {
         },
       ],
       [`${tag}: igrad 64x64`, (rt) => rt.productTransposed(n, 64, 64, h2, w1, out, h1, MASK, scratch)],
-      [`${tag}: igrad out (K ${dout})`, (rt) => rt.productTransposed(n, 64, dout, out, w2, h1, h2, MASK, scratch)],
-      [`${tag}: igrad in (N ${din})`, (rt) => rt.productTransposed(n, din, 64, h1, w0, u, 0, ACCUMULATE, scratch)],
+      [
+        `${tag}: igrad out (K ${dout})`,
+        (rt) => rt.productTransposed(n, 64, dout, out, w2, h1, h2, MASK, scratch),
+      ],
+      [
+        `${tag}: igrad in (N ${din})`,
+        (rt) => rt.productTransposed(n, din, 64, h1, w0, u, 0, ACCUMULATE, scratch),
+      ],
     );
   }
 }

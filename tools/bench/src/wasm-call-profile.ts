@@ -11,18 +11,12 @@
 // Usage: node tools/bench/run.mjs tools/bench/src/wasm-call-profile.ts [--workloads main,table16]
 //   [--steps 300] [--top 16]
 import * as tf from '@tensorflow/tfjs-core';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Chain, Flow, create, type Bijector } from '@bijective/core';
 import { simdRuntime } from '@bijective/engine';
 import { fit, meanNegLogProb } from '@bijective/train';
-import '@bijective/coupling';
-import '@bijective/datasets';
 import { selectBackend } from './coupling-backends.js';
 import { cpuMs, load } from './process-clock.js';
-import { writeTable16 } from './table16.js';
+import { recipe, workload } from './step-workloads.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -49,7 +43,9 @@ const timed = Object.fromEntries(
         const t = performance.now();
         const out = fn(...a);
         const dt = performance.now() - t;
-        const key = SHAPED.has(name) ? `${name}(${a.slice(0, name === 'transpose' || name === 'columnSums' ? 2 : 3).join(', ')})` : name;
+        const key = SHAPED.has(name)
+          ? `${name}(${a.slice(0, name === 'transpose' || name === 'columnSums' ? 2 : 3).join(', ')})`
+          : name;
         const c = calls.get(key) ?? { n: 0, ms: 0 };
         c.n++;
         c.ms += dt;
@@ -60,55 +56,6 @@ const timed = Object.fromEntries(
   }),
 );
 Object.defineProperty(runtime, 'kernels', { value: timed });
-
-const recipe = { learningRate: 4e-3, schedule: 'cosine' as const, patience: 1000, seed: 0, validationFraction: 0 };
-
-/** Rows standardised per column (the CLI's fitStandardisation). */
-function standardised(rows: Float32Array, d: number): tf.Tensor2D {
-  const n = rows.length / d;
-  const out = new Float32Array(rows.length);
-  for (let j = 0; j < d; j++) {
-    let s = 0;
-    for (let r = 0; r < n; r++) s += rows[r * d + j] as number;
-    const mean = s / n;
-    let q = 0;
-    for (let r = 0; r < n; r++) q += ((rows[r * d + j] as number) - mean) ** 2;
-    const sd = Math.sqrt(q / n);
-    for (let r = 0; r < n; r++) out[r * d + j] = ((rows[r * d + j] as number) - mean) / sd;
-  }
-  return tf.tensor2d(out, [n, d]);
-}
-
-function workload(key: string): { flow: Flow; data: tf.Tensor2D; batchSize: number } {
-  if (key === 'main') {
-    const moons = create('dataset', 'moons', {});
-    if (moons.kind !== 'generative') throw new Error('moons is not generative');
-    return {
-      flow: new Flow(
-        create('distribution', 'gaussian-mixture', { eventShape: [2] }),
-        new Chain([create('bijector', 'realnvp', { eventShape: [2], layers: 12, hidden: [64, 64], seed: 0 }) as Bijector]),
-      ),
-      data: standardised(moons.sample(180_000, 1), 2),
-      batchSize: 256,
-    };
-  }
-  if (key === 'table16') {
-    const dir = mkdtempSync(join(tmpdir(), 'wasm-call-profile-'));
-    writeTable16(join(dir, 'table16.csv'));
-    const lines = readFileSync(join(dir, 'table16.csv'), 'utf8').trim().split('\n').slice(1);
-    rmSync(dir, { recursive: true });
-    const rows = Float32Array.from(lines.flatMap((l) => l.split(',').map(Number)));
-    return {
-      flow: new Flow(
-        create('distribution', 'standard-normal', { eventShape: [16] }),
-        create('bijector', 'realnvp', { eventShape: [16], layers: 5, hidden: [64, 64], seed: 0 }) as Bijector,
-      ),
-      data: standardised(rows, 16),
-      batchSize: 512,
-    };
-  }
-  throw new Error(`unknown workload '${key}' (main, table16)`);
-}
 
 const steps = Number(args.steps);
 console.log(`# wasm-call-profile: ${steps} steps a workload; load ${load()}`);
@@ -143,7 +90,9 @@ for (const key of args.workloads.split(',')) {
   console.log('| export (M, N, K) | calls | µs | share of pass |');
   console.log('|---|---|---|---|');
   for (const [name, c] of byCall.slice(0, 8))
-    console.log(`| ${name} | ${c.n} | ${(1000 * c.ms).toFixed(0)} | ${((100 * c.ms) / passMs).toFixed(1)} % |`);
+    console.log(
+      `| ${name} | ${c.n} | ${(1000 * c.ms).toFixed(0)} | ${((100 * c.ms) / passMs).toFixed(1)} % |`,
+    );
   rows20k.dispose();
   flow.dispose();
   data.dispose();

@@ -20,7 +20,9 @@ beforeAll(async () => {
 });
 
 const values = (n: number, seed: number) =>
-  Float64Array.from({ length: n }, (_, i) => Math.fround(Math.sin(seed + 1.3 * i) + 0.25 * Math.cos(7 * seed + i)));
+  Float64Array.from({ length: n }, (_, i) =>
+    Math.fround(Math.sin(seed + 1.3 * i) + 0.25 * Math.cos(7 * seed + i)),
+  );
 
 /** epilogue(Σ_p A[r, p] B[p, j]) in float64 for A [M, K] and B [K, N] row-major, with gemm's flags. */
 function reference(
@@ -84,7 +86,9 @@ const EPILOGUES = [
 
 describe('thin products against float64', () => {
   test.each([
-    ...[1, 2, 3, 6, 7].flatMap((M) => [32, 70, 64].flatMap((N) => EPILOGUES.map((e) => ({ M, N, K: 37, ...e })))),
+    ...[1, 2, 3, 6, 7].flatMap((M) =>
+      [32, 70, 64].flatMap((N) => EPILOGUES.map((e) => ({ M, N, K: 37, ...e }))),
+    ),
     // K ≤ 2 with N a multiple of 16 (gemmShallow), and K = 3 beside it (the tiles).
     ...[5, 256].flatMap((M) =>
       [16, 64].flatMap((N) => [1, 2, 3].flatMap((K) => EPILOGUES.map((e) => ({ M, N, K, ...e })))),
