@@ -1,6 +1,7 @@
 // Where the time inside the engine's wasm module goes in a training step, by export and call shape:
-// each export of the SIMD runtime is wrapped by a timer (performance.now around the call, so the
-// figures include the ~0.1 µs of the wrapper) while `fit` runs the CLI's recipe (Adam at lr 4e-3,
+// each export of the SIMD runtime is wrapped by a timer (performance.now around the call: wall clock,
+// so read it at low load; the process's CPU clock costs a system call, several µs, too much for
+// calls of a few µs) while `fit` runs the CLI's recipe (Adam at lr 4e-3,
 // cosine, no validation) on two workloads: `main` (RealNVP, 12 couplings of 2x64 on 2-D moons at
 // batch 256 on a gaussian-mixture base: the main job's flow) and `table16` (RealNVP, 5 couplings of
 // 2x64 at batch 512 on cli-loop-speed's 16-D table, standardised, on a standard normal base; without

@@ -24,6 +24,16 @@ const values = (n: number, seed: number) =>
     Math.fround(Math.sin(seed + 1.3 * i) + 0.25 * Math.cos(7 * seed + i)),
   );
 
+/** A [M, K], B [K, N], a bias [N], a mask [M, N] and a prior C [M, N], from seeds `seed`.. `seed` + 4. */
+const operands = (M: number, N: number, K: number, seed: number) =>
+  [M * K, K * N, N, M * N, M * N].map((n, i) => values(n, seed + i)) as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
+
 /** epilogue(Σ_p A[r, p] B[p, j]) in float64 for A [M, K] and B [K, N] row-major, with gemm's flags. */
 function reference(
   M: number,
@@ -94,13 +104,7 @@ describe('thin products against float64', () => {
       [16, 64].flatMap((N) => [1, 2, 3].flatMap((K) => EPILOGUES.map((e) => ({ M, N, K, ...e })))),
     ),
   ])('gemm, $M x $N x $K, $name', ({ M, N, K, flags, bias }) => {
-    const [a, b, bv, mask, prior] = [
-      values(M * K, 1),
-      values(K * N, 2),
-      values(N, 3),
-      values(M * N, 4),
-      values(M * N, 5),
-    ];
+    const [a, b, bv, mask, prior] = operands(M, N, K, 1);
     const want = reference(M, N, K, a, b, bias ? bv : null, mask, prior, flags);
     for (const [, rt] of runtimes) {
       const got = onHeap(rt, [a, b, bv, mask, prior], ([pa, pb, pbias, pm, pc]) =>
@@ -115,13 +119,7 @@ describe('thin products against float64', () => {
       [1, 2, 3].flatMap((N) => [3, 13, 64].flatMap((K) => EPILOGUES.map((e) => ({ M, N, K, ...e })))),
     ),
   )('gemmDot, $M x $N x $K, $name', ({ M, N, K, flags, bias }) => {
-    const [a, b, bv, mask, prior] = [
-      values(M * K, 6),
-      values(K * N, 7),
-      values(N, 8),
-      values(M * N, 9),
-      values(M * N, 10),
-    ];
+    const [a, b, bv, mask, prior] = operands(M, N, K, 6);
     const bt = new Float64Array(N * K);
     for (let p = 0; p < K; p++) for (let j = 0; j < N; j++) bt[j * K + p] = b[p * N + j]!;
     const want = reference(M, N, K, a, b, bias ? bv : null, mask, prior, flags);
