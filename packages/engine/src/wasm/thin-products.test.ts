@@ -2,7 +2,8 @@
 // engine's wasm module against a float64 reference: gemm's last rows (M not a multiple of 4) in its
 // 32-column tiles and their 8-, 4- and 1-column tails, gemm for K ≤ 2 (16 columns held in registers
 // while the rows stream), and gemmDot's four-row blocks and last rows,
-// with each epilogue (bias, ReLU, the ReLU mask, accumulate). Every entry is checked.
+// with each epilogue (bias, ReLU, the ReLU mask, accumulate), and the weight gradients in row chunks
+// (contractRows) down to a last chunk of one or two rows. Every entry is checked.
 import * as tf from '@tensorflow/tfjs-core';
 import '@bijective/test-support/wasm';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -113,6 +114,27 @@ describe('thin products against float64', () => {
       expectNear(got, want, K, 2 * K + 2);
     }
   });
+
+  test.each([
+    { M: 64, N: 64, K: 97 },
+    { M: 2, N: 64, K: 188 },
+  ])(
+    'contractRows (weight gradients in row chunks, a last chunk of 1-2 rows), $M x $N over $K rows',
+    ({ M, N, K }) => {
+      // Aᵀ B for A [K, M] and B [K, N]: chunks of 96 rows (64 + 64 columns) and 186 (2 + 64) leave 1 and 2 rows.
+      const [a, b] = [values(K * M, 11), values(K * N, 12)];
+      const at = new Float64Array(M * K);
+      for (let p = 0; p < K; p++) for (let r = 0; r < M; r++) at[r * K + p] = a[p * M + r]!;
+      const none = new Float64Array(M * N);
+      const want = reference(M, N, K, at, b, null, none, none, 0);
+      for (const [, rt] of runtimes) {
+        const got = onHeap(rt, [a, b, new Float64Array(M * N).fill(7)], ([pa, pb, pc]) =>
+          rt.contractRows(M, N, K, pa!, M, pb!, pc!),
+        );
+        expectNear(got, want, K, 2 * K);
+      }
+    },
+  );
 
   test.each(
     [4, 7, 9, 256].flatMap((M) =>
