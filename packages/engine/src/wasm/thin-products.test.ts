@@ -1,4 +1,4 @@
-// The products of thin layers (a 2-D coupling's 1→64, 64→2 and their gradients) in both builds of the
+// The products of thin layers (a 2-D coupling's 2 → 64, 64 → 2 and their gradients) in both builds of the
 // engine's wasm module against a float64 reference: gemm's last rows (M not a multiple of 4) in its
 // 32-column tiles and their 8-, 4- and 1-column tails, gemm for K ≤ 2 (16 columns held in registers
 // while the rows stream), and gemmDot's four-row blocks and last rows,
