@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { hostRng } from '@bijective/core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
+  AFFINE_TABLE_FLOWS,
   LARGE_TABLE_ROWS,
   SMALL_TABLE_ROWS,
+  WIDE_TABLE_MAF_RATE,
   WIDE_TABLE_ROWS,
   defaultMarginal,
   largeTableDefaults,
@@ -116,9 +118,23 @@ describe('defaults by table size', () => {
   test('the rule: large CSV tables restandardise the marginal layer, and from WIDE_TABLE_ROWS widen the conditioners', () => {
     expect(largeTableDefaults('nsf', true, LARGE_TABLE_ROWS - 1)).toBeNull();
     expect(largeTableDefaults('nsf', true, LARGE_TABLE_ROWS)).toEqual({ restandardiseMarginals: true });
+    expect(largeTableDefaults('maf', true, WIDE_TABLE_ROWS - 1)).toEqual({ restandardiseMarginals: true });
+    expect(largeTableDefaults('nsf', true, WIDE_TABLE_ROWS)).toEqual({
+      restandardiseMarginals: true,
+      hidden: [128, 128],
+    });
+    // From WIDE_TABLE_ROWS the affine flows drop the marginal layer; MAF trains at its wide-table rate.
+    expect(AFFINE_TABLE_FLOWS).toEqual(['maf', 'realnvp']);
     expect(largeTableDefaults('maf', true, WIDE_TABLE_ROWS)).toEqual({
       restandardiseMarginals: true,
       hidden: [128, 128],
+      marginal: 'none',
+      learningRate: WIDE_TABLE_MAF_RATE,
+    });
+    expect(largeTableDefaults('realnvp', true, WIDE_TABLE_ROWS)).toEqual({
+      restandardiseMarginals: true,
+      hidden: [128, 128],
+      marginal: 'none',
     });
     expect(largeTableDefaults('realnvp', false, WIDE_TABLE_ROWS)).toBeNull();
     expect(largeTableDefaults('planar', true, WIDE_TABLE_ROWS)).toBeNull();
@@ -173,6 +189,50 @@ describe('defaults by table size', () => {
       metadata: { flowOptions: { hidden?: number[] } };
     };
     expect(narrowModel.metadata.flowOptions.hidden).toEqual([16]);
+  }, 240_000);
+
+  test('on a wide table MAF trains without the marginal layer at its wide-table rate, recorded in the model', () => {
+    const fitted = (out: string, ...extra: string[]) => {
+      const r = cli(
+        'train',
+        '--flow',
+        'maf',
+        '--data',
+        'large.csv',
+        '--out',
+        out,
+        '--steps',
+        '1',
+        '--json',
+        ...extra,
+      );
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(readFileSync(join(harness.dir, out, 'model.json'), 'utf8')) as {
+        metadata: Record<string, unknown>;
+        flow: { bijector: { options: { bijectors: { name: string }[] } } };
+      };
+    };
+    const wide = fitted('large-maf');
+    expect(wide.metadata.marginal).toBe('none');
+    expect(wide.metadata.learningRate).toBe(WIDE_TABLE_MAF_RATE);
+    expect((wide.metadata.flowOptions as { hidden?: number[] }).hidden).toEqual([128, 128]);
+    // whitening, the flow, the standardisation: no marginal layer
+    expect(wide.flow.bijector.options.bijectors.map((b) => b.name)).toEqual([
+      'triangular-affine',
+      'maf',
+      'affine',
+    ]);
+    // --marginal and --lr still override the defaults (the layer then restandardised, as on any large table).
+    const flagged = fitted('large-maf-marginal', '--marginal', 'sinh-arcsinh', '--lr', '1e-3');
+    expect(flagged.metadata.marginal).toBe('sinh-arcsinh');
+    expect(flagged.metadata.learningRate).toBe(1e-3);
+    expect(flagged.flow.bijector.options.bijectors.map((b) => b.name)).toEqual([
+      'triangular-affine',
+      'maf',
+      'affine',
+      'sinh-arcsinh',
+      'affine',
+    ]);
   }, 240_000);
 
   test('--marginal takes none or sinh-arcsinh only', () => {
