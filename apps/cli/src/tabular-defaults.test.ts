@@ -7,6 +7,7 @@ import {
   LARGE_TABLE_ROWS,
   SMALL_TABLE_ROWS,
   WIDE_TABLE_MAF_RATE,
+  WIDE_TABLE_REALNVP_DECAY,
   WIDE_TABLE_ROWS,
   defaultMarginal,
   largeTableDefaults,
@@ -38,9 +39,9 @@ beforeAll(async () => {
   writeFileSync(join(harness.dir, 'large.csv'), skewedCsv(WIDE_TABLE_ROWS + 1200, 3));
 }, 120_000);
 
-/** Trains maf on the rows `data` names (`--data`, `--test`) into `out`: its summary, model file and metadata. */
-const trainOn = (data: readonly string[], out: string, ...extra: string[]) => {
-  const r = cli('train', '--flow', 'maf', ...data, '--out', out, '--json', ...extra);
+/** Trains `flow` on the rows `data` names (`--data`, `--test`) into `out`: its summary, model file and metadata. */
+const trainOn = (flow: string, data: readonly string[], out: string, ...extra: string[]) => {
+  const r = cli('train', '--flow', flow, ...data, '--out', out, '--json', ...extra);
   expect(r.status, r.stderr).toBe(0);
   const model = readFileSync(join(harness.dir, out, 'model.json'), 'utf8');
   const json = JSON.parse(model) as {
@@ -54,7 +55,7 @@ const trainOn = (data: readonly string[], out: string, ...extra: string[]) => {
   };
 };
 const train = (out: string, ...extra: string[]) =>
-  trainOn(['--data', 'train.csv', '--test', 'test.csv'], out, ...extra);
+  trainOn('maf', ['--data', 'train.csv', '--test', 'test.csv'], out, ...extra);
 /** The bijectors of a trained model's chain, base side first. */
 const chainOf = (model: string) =>
   (
@@ -119,7 +120,8 @@ describe('defaults by table size', () => {
       restandardiseMarginals: true,
       hidden: [128, 128],
     });
-    // From WIDE_TABLE_ROWS the affine flows drop the marginal layer; MAF trains at its wide-table rate.
+    // From WIDE_TABLE_ROWS the affine flows drop the marginal layer; MAF trains at its wide-table rate,
+    // RealNVP with weight decay.
     expect(AFFINE_TABLE_FLOWS).toEqual(['maf', 'realnvp']);
     expect(largeTableDefaults('maf', true, WIDE_TABLE_ROWS)).toEqual({
       restandardiseMarginals: true,
@@ -131,6 +133,7 @@ describe('defaults by table size', () => {
       restandardiseMarginals: true,
       hidden: [128, 128],
       marginal: 'none',
+      weightDecay: WIDE_TABLE_REALNVP_DECAY,
     });
     expect(largeTableDefaults('realnvp', false, WIDE_TABLE_ROWS)).toBeNull();
     expect(largeTableDefaults('planar', true, WIDE_TABLE_ROWS)).toBeNull();
@@ -187,9 +190,9 @@ describe('defaults by table size', () => {
     expect(narrowModel.metadata.flowOptions.hidden).toEqual([16]);
   }, 240_000);
 
-  test('on a wide table MAF trains without the marginal layer at its wide-table rate, recorded in the model', () => {
+  test('on a wide table MAF and RealNVP train without the marginal layer, MAF at its rate and RealNVP with weight decay', () => {
     const fitted = (out: string, ...extra: string[]) =>
-      trainOn(['--data', 'large.csv'], out, '--steps', '1', ...extra);
+      trainOn('maf', ['--data', 'large.csv'], out, '--steps', '1', ...extra);
     const wide = fitted('large-maf');
     expect(wide.metadata.marginal).toBe('none');
     expect(wide.metadata.learningRate).toBe(WIDE_TABLE_MAF_RATE);
@@ -201,6 +204,11 @@ describe('defaults by table size', () => {
     expect(flagged.metadata.marginal).toBe('sinh-arcsinh');
     expect(flagged.metadata.learningRate).toBe(1e-3);
     expect(chainOf(flagged.model)).toEqual(['triangular-affine', 'maf', 'affine', 'sinh-arcsinh', 'affine']);
+    const realnvp = trainOn('realnvp', ['--data', 'large.csv'], 'large-realnvp', '--steps', '1');
+    expect(realnvp.metadata.marginal).toBe('none');
+    expect(realnvp.metadata.weightDecay).toBe(WIDE_TABLE_REALNVP_DECAY);
+    expect(realnvp.metadata.learningRate).toBe(2e-3);
+    expect(chainOf(realnvp.model)).toEqual(['triangular-affine', 'realnvp', 'affine']);
   }, 240_000);
 
   test('--marginal takes none or sinh-arcsinh only', () => {
