@@ -224,7 +224,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'lr',
         value: 'X',
         default:
-          'per flow: 2e-3, maf 4e-3, ffjord 5e-3, flow-matching 2e-2, glow 1e-3 (2e-3 on whitened tables, 5e-4 on CSV tables under 1000 rows); 5e-3 with --target',
+          'per flow: 2e-3, maf 4e-3, ffjord 5e-3, flow-matching 2e-2, glow 1e-3 (2e-3 on whitened tables; on CSV tables 5e-4 under 1000 rows, maf 4e-3 from 10000); 5e-3 with --target',
         help: 'peak learning rate (Adam, cosine annealing to 0; glow warms up linearly over its first 100 steps)',
       },
       {
@@ -236,7 +236,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       {
         name: 'weight-decay',
         value: 'X',
-        default: '0; 0.05 for maf, nsf, realnvp on CSV tables under 1000 rows',
+        default: '0; 0.05 for maf, nsf, realnvp on CSV tables under 1000 rows, 0.01 for realnvp from 10000',
         help: 'decoupled weight decay (AdamW)',
       },
       { ...SEED, help: 'seed of the data draws, the split, the shuffles and the initialisation' },
@@ -281,7 +281,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
       {
         name: 'marginal',
         value: 'M',
-        default: 'sinh-arcsinh for maf, nsf, realnvp on CSV tables, else none',
+        default: 'sinh-arcsinh for maf, nsf, realnvp on CSV tables (nsf only from 10000 rows), else none',
         help: "per-column data-side layer: sinh-arcsinh (trainable, started at each column's ML fit) or none",
       },
       {

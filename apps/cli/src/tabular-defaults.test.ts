@@ -3,8 +3,11 @@ import { join } from 'node:path';
 import { hostRng } from '@bijective/core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
+  AFFINE_TABLE_FLOWS,
   LARGE_TABLE_ROWS,
   SMALL_TABLE_ROWS,
+  WIDE_TABLE_MAF_RATE,
+  WIDE_TABLE_REALNVP_DECAY,
   WIDE_TABLE_ROWS,
   defaultMarginal,
   largeTableDefaults,
@@ -36,20 +39,9 @@ beforeAll(async () => {
   writeFileSync(join(harness.dir, 'large.csv'), skewedCsv(WIDE_TABLE_ROWS + 1200, 3));
 }, 120_000);
 
-const train = (out: string, ...extra: string[]) => {
-  const r = cli(
-    'train',
-    '--flow',
-    'maf',
-    '--data',
-    'train.csv',
-    '--test',
-    'test.csv',
-    '--out',
-    out,
-    '--json',
-    ...extra,
-  );
+/** Trains `flow` on the rows `data` names (`--data`, `--test`) into `out`: its summary, model file and metadata. */
+const trainOn = (flow: string, data: readonly string[], out: string, ...extra: string[]) => {
+  const r = cli('train', '--flow', flow, ...data, '--out', out, '--json', ...extra);
   expect(r.status, r.stderr).toBe(0);
   const model = readFileSync(join(harness.dir, out, 'model.json'), 'utf8');
   const json = JSON.parse(model) as {
@@ -62,6 +54,13 @@ const train = (out: string, ...extra: string[]) => {
     metadata: (json.metadata ?? json.userDefinedMetadata) as Record<string, unknown>,
   };
 };
+const train = (out: string, ...extra: string[]) =>
+  trainOn('maf', ['--data', 'train.csv', '--test', 'test.csv'], out, ...extra);
+/** The bijectors of a trained model's chain, base side first. */
+const chainOf = (model: string) =>
+  (
+    JSON.parse(model) as { flow: { bijector: { options: { bijectors: { name: string }[] } } } }
+  ).flow.bijector.options.bijectors.map((b) => b.name);
 
 describe('defaults by table size', () => {
   test('the rule: small CSV tables of maf, nsf and realnvp get the lower rate, weight decay and narrow conditioners', () => {
@@ -116,9 +115,25 @@ describe('defaults by table size', () => {
   test('the rule: large CSV tables restandardise the marginal layer, and from WIDE_TABLE_ROWS widen the conditioners', () => {
     expect(largeTableDefaults('nsf', true, LARGE_TABLE_ROWS - 1)).toBeNull();
     expect(largeTableDefaults('nsf', true, LARGE_TABLE_ROWS)).toEqual({ restandardiseMarginals: true });
+    expect(largeTableDefaults('maf', true, WIDE_TABLE_ROWS - 1)).toEqual({ restandardiseMarginals: true });
+    expect(largeTableDefaults('nsf', true, WIDE_TABLE_ROWS)).toEqual({
+      restandardiseMarginals: true,
+      hidden: [128, 128],
+    });
+    // From WIDE_TABLE_ROWS the affine flows drop the marginal layer; MAF trains at its wide-table rate,
+    // RealNVP with weight decay.
+    expect(AFFINE_TABLE_FLOWS).toEqual(['maf', 'realnvp']);
     expect(largeTableDefaults('maf', true, WIDE_TABLE_ROWS)).toEqual({
       restandardiseMarginals: true,
       hidden: [128, 128],
+      marginal: 'none',
+      learningRate: WIDE_TABLE_MAF_RATE,
+    });
+    expect(largeTableDefaults('realnvp', true, WIDE_TABLE_ROWS)).toEqual({
+      restandardiseMarginals: true,
+      hidden: [128, 128],
+      marginal: 'none',
+      weightDecay: WIDE_TABLE_REALNVP_DECAY,
     });
     expect(largeTableDefaults('realnvp', false, WIDE_TABLE_ROWS)).toBeNull();
     expect(largeTableDefaults('planar', true, WIDE_TABLE_ROWS)).toBeNull();
@@ -173,6 +188,27 @@ describe('defaults by table size', () => {
       metadata: { flowOptions: { hidden?: number[] } };
     };
     expect(narrowModel.metadata.flowOptions.hidden).toEqual([16]);
+  }, 240_000);
+
+  test('on a wide table MAF and RealNVP train without the marginal layer, MAF at its rate and RealNVP with weight decay', () => {
+    const fitted = (out: string, ...extra: string[]) =>
+      trainOn('maf', ['--data', 'large.csv'], out, '--steps', '1', ...extra);
+    const wide = fitted('large-maf');
+    expect(wide.metadata.marginal).toBe('none');
+    expect(wide.metadata.learningRate).toBe(WIDE_TABLE_MAF_RATE);
+    expect((wide.metadata.flowOptions as { hidden?: number[] }).hidden).toEqual([128, 128]);
+    // whitening, the flow, the standardisation: no marginal layer
+    expect(chainOf(wide.model)).toEqual(['triangular-affine', 'maf', 'affine']);
+    // --marginal and --lr still override the defaults (the layer then restandardised, as on any large table).
+    const flagged = fitted('large-maf-marginal', '--marginal', 'sinh-arcsinh', '--lr', '1e-3');
+    expect(flagged.metadata.marginal).toBe('sinh-arcsinh');
+    expect(flagged.metadata.learningRate).toBe(1e-3);
+    expect(chainOf(flagged.model)).toEqual(['triangular-affine', 'maf', 'affine', 'sinh-arcsinh', 'affine']);
+    const realnvp = trainOn('realnvp', ['--data', 'large.csv'], 'large-realnvp', '--steps', '1');
+    expect(realnvp.metadata.marginal).toBe('none');
+    expect(realnvp.metadata.weightDecay).toBe(WIDE_TABLE_REALNVP_DECAY);
+    expect(realnvp.metadata.learningRate).toBe(2e-3);
+    expect(chainOf(realnvp.model)).toEqual(['triangular-affine', 'realnvp', 'affine']);
   }, 240_000);
 
   test('--marginal takes none or sinh-arcsinh only', () => {

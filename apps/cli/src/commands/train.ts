@@ -170,7 +170,7 @@ export interface TrainSettings {
   validationEvery?: number;
   /** `--patience`. */
   patience?: number;
-  /** `--weight-decay` (undefined: 0, or {@link smallTableDefaults}'s on a small table). */
+  /** `--weight-decay` (undefined: 0, or {@link smallTableDefaults}' or {@link largeTableDefaults}' by the table's size). */
   weightDecay?: number;
   /** `--preprocess` (undefined: by data kind). */
   preprocess?: 'whiten' | 'standardise';
@@ -387,12 +387,27 @@ export const LARGE_TABLE_ROWS = 2000;
 /** Training rows from which a CSV table gets {@link largeTableDefaults}' wider conditioners. */
 export const WIDE_TABLE_ROWS = 10_000;
 
+/** The flows of affine layers (no spline interval) that learn a wide table's marginals themselves. */
+export const AFFINE_TABLE_FLOWS: readonly string[] = ['maf', 'realnvp'];
+
+/** MAF's peak rate on a table of at least {@link WIDE_TABLE_ROWS} training rows, its own recommended rate (whitened tables otherwise keep 2e-3). */
+export const WIDE_TABLE_MAF_RATE = 4e-3;
+
+/** RealNVP's decoupled weight decay on a table of at least {@link WIDE_TABLE_ROWS} training rows (AdamW; 0 otherwise from 1000 rows). */
+export const WIDE_TABLE_REALNVP_DECAY = 0.01;
+
 /** What {@link largeTableDefaults} sets on a large table. */
 export interface LargeTableSettings {
   /** Whether the marginal layer's outputs are restandardised before the flow (`LatentFit.restandardise`). */
   restandardiseMarginals: boolean;
   /** Conditioner widths (`--hidden`), where the table is large enough for wider ones. */
   hidden?: number[];
+  /** `--marginal`'s default where it departs from {@link defaultMarginal}. */
+  marginal?: MarginalKind;
+  /** `--lr`'s default where it departs from the whitened-table rate 2e-3. */
+  learningRate?: number;
+  /** `--weight-decay`'s default where it departs from 0. */
+  weightDecay?: number;
 }
 
 /**
@@ -403,11 +418,25 @@ export interface LargeTableSettings {
  * rows then fell outside NSF's spline interval [−3, 3] (at most 0.35 % after restandardising), where the spline
  * is the identity. From {@link WIDE_TABLE_ROWS} rows the conditioners are 128 wide (`hidden` 128,128):
  * a table of tens of thousands of rows supports them (RealNVP on Fashion-MNIST PCA-16: 0.85 nats
- * better than 64 wide at 4000 steps). Each is a default only: `--hidden` and `--marginal` override it.
+ * better than 64 wide at 4000 steps). There the affine flows ({@link AFFINE_TABLE_FLOWS}) also drop
+ * the marginal layer (`marginal` none: they learn the marginals from the rows, and the layer, trained
+ * with them, slowed them down: RealNVP 0.07, MAF 0.04 nats on Fashion-MNIST PCA-16 split 0), and MAF
+ * trains at {@link WIDE_TABLE_MAF_RATE} (0.20 nats more there; RealNVP keeps 2e-3: without the layer a
+ * higher rate left test rows at thousands of nats), RealNVP with decoupled weight decay
+ * {@link WIDE_TABLE_REALNVP_DECAY} (0.017 nats lower, on all 5 splits). Each is a default only:
+ * `--hidden`, `--marginal`, `--lr` and `--weight-decay` override it.
  */
 export function largeTableDefaults(flow: string, tabular: boolean, rows: number): LargeTableSettings | null {
   if (!tabular || !MARGINAL_FLOWS.includes(flow) || rows < LARGE_TABLE_ROWS) return null;
-  return { restandardiseMarginals: true, ...(rows >= WIDE_TABLE_ROWS ? { hidden: [128, 128] } : {}) };
+  if (rows < WIDE_TABLE_ROWS) return { restandardiseMarginals: true };
+  const affine = AFFINE_TABLE_FLOWS.includes(flow);
+  return {
+    restandardiseMarginals: true,
+    hidden: [128, 128],
+    ...(affine ? { marginal: 'none' as const } : {}),
+    ...(flow === 'maf' ? { learningRate: WIDE_TABLE_MAF_RATE } : {}),
+    ...(flow === 'realnvp' ? { weightDecay: WIDE_TABLE_REALNVP_DECAY } : {}),
+  };
 }
 
 /** Whether `dir` exists and holds anything (an empty directory may be written into). */
@@ -760,15 +789,16 @@ async function trainWith(
   const batch = settings.batch ?? recipe.batchSize;
   const small = smallTableDefaults(flowName, tabular, train.rows);
   const large = largeTableDefaults(flowName, tabular, train.rows);
-  const learningRate = settings.lr ?? small?.learningRate ?? recipe.learningRate;
-  const weightDecay = settings.weightDecay ?? small?.weightDecay ?? 0;
+  const learningRate = settings.lr ?? small?.learningRate ?? large?.learningRate ?? recipe.learningRate;
+  const weightDecay = settings.weightDecay ?? small?.weightDecay ?? large?.weightDecay ?? 0;
   const sizedHidden = small?.hidden ?? large?.hidden;
   const flowOptions: FlowFlagOptions =
     sizedHidden && settings.flowOptions.hidden === undefined
       ? { ...settings.flowOptions, hidden: sizedHidden }
       : settings.flowOptions;
   // Conditional tables (--context-columns) keep the plain data side: the marginal layer is unconditional.
-  const marginal = settings.marginal ?? defaultMarginal(flowName, tabular && !train.context);
+  const marginal =
+    settings.marginal ?? large?.marginal ?? defaultMarginal(flowName, tabular && !train.context);
   if (marginal !== 'none' && (imageFlow || levels || train.context)) {
     throw new UsageError(
       `--marginal ${marginal} is for CSV tables without context columns; pass --marginal none`,
