@@ -11,7 +11,8 @@ const gatherRowsKernel = defineHostKernel<{ rows: readonly number[] }>({
   outputShapes: ([shape], { rows }) => [[rows.length, ...shape!.slice(1)]],
   run([table], [out], [shape], { rows }) {
     const d = shape!.slice(1).reduce((a, b) => a * b, 1);
-    const [from, to] = [table!, out!];
+    const from = table!;
+    const to = out!;
     // Short rows (table columns) element by element: a subarray view per row costs more than its copy.
     if (d < SHORT_ROW)
       for (let r = 0; r < rows.length; r++) {

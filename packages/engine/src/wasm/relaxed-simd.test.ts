@@ -7,6 +7,7 @@
 // that the two builds really differ (so these comparisons test something).
 import * as tf from '@tensorflow/tfjs-core';
 import '@bijective/test-support/wasm';
+import { onHeap } from '@bijective/test-support/wasm-heap';
 import '../tfjs/gradients.js';
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -46,27 +47,11 @@ function both(
   prefill: Float32Array | null,
   call: (rt: SimdRuntime, at: number[], out: number) => void,
 ): [Float32Array, Float32Array] {
-  const results: Float32Array[] = [];
-  for (const rt of [base, relaxed]) {
-    const floats = inputs.reduce((s, x) => s + x.length, 0) + outFloats;
-    const block = rt.heap.malloc(4 * floats);
-    try {
-      const at: number[] = [];
-      let o = 0;
-      for (const x of inputs) {
-        new Float32Array(rt.heap.memory.buffer, block + 4 * o, x.length).set(x);
-        at.push(block + 4 * o);
-        o += x.length;
-      }
-      const out = new Float32Array(rt.heap.memory.buffer, block + 4 * o, outFloats);
-      if (prefill) out.set(prefill);
-      else out.fill(0);
-      call(rt, at, block + 4 * o);
-      results.push(new Float32Array(rt.heap.memory.buffer, block + 4 * o, outFloats).slice());
-    } finally {
-      rt.heap.free(block);
-    }
-  }
+  const results = [base, relaxed].map((rt) =>
+    onHeap(rt.heap, [...inputs, prefill ?? new Float32Array(outFloats)], (at) =>
+      call(rt, at.slice(0, -1), at.at(-1)!),
+    ),
+  );
   return [results[0]!, results[1]!];
 }
 

@@ -6,6 +6,7 @@
 // (contractRows) down to a last chunk of one or two rows. Every entry is checked.
 import * as tf from '@tensorflow/tfjs-core';
 import '@bijective/test-support/wasm';
+import { onHeap } from '@bijective/test-support/wasm-heap';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ACCUMULATE, MASK, RELU, enableRelaxedSimd, simdRuntime, type SimdRuntime } from './simd-runtime.js';
 
@@ -61,26 +62,6 @@ function reference(
   return out;
 }
 
-/** Copies `arrays` to the heap as float32, runs `call` with their offsets, returns the last array's float32 contents after it. */
-function onHeap(rt: SimdRuntime, arrays: Float64Array[], call: (at: number[]) => void): Float32Array {
-  const floats = arrays.reduce((s, x) => s + x.length, 0);
-  const block = rt.heap.malloc(4 * floats);
-  try {
-    const at: number[] = [];
-    let o = 0;
-    for (const x of arrays) {
-      new Float32Array(rt.heap.memory.buffer, block + 4 * o, x.length).set(x);
-      at.push(block + 4 * o);
-      o += x.length;
-    }
-    call(at);
-    const last = arrays.at(-1)!;
-    return new Float32Array(rt.heap.memory.buffer, at.at(-1)!, last.length).slice();
-  } finally {
-    rt.heap.free(block);
-  }
-}
-
 /** Every entry within float32 rounding of a K-term sum of |terms| ≤ `magnitude`. */
 function expectNear(got: Float32Array, want: Float64Array, K: number, magnitude: number): void {
   expect(got.length).toBe(want.length);
@@ -108,7 +89,7 @@ describe('thin products against float64', () => {
     const [a, b, bv, mask, prior] = operands(M, N, K, 1);
     const want = reference(M, N, K, a, b, bias ? bv : null, mask, prior, flags);
     for (const [, rt] of runtimes) {
-      const got = onHeap(rt, [a, b, bv, mask, prior], ([pa, pb, pbias, pm, pc]) =>
+      const got = onHeap(rt.heap, [a, b, bv, mask, prior], ([pa, pb, pbias, pm, pc]) =>
         rt.kernels.gemm(M, N, K, pa!, K, 1, pb!, N, pc!, N, bias ? pbias! : 0, pm!, flags),
       );
       expectNear(got, want, K, 2 * K + 2);
@@ -128,7 +109,7 @@ describe('thin products against float64', () => {
       const none = new Float64Array(M * N);
       const want = reference(M, N, K, at, b, null, none, none, 0);
       for (const [, rt] of runtimes) {
-        const got = onHeap(rt, [a, b, new Float64Array(M * N).fill(7)], ([pa, pb, pc]) =>
+        const got = onHeap(rt.heap, [a, b, new Float64Array(M * N).fill(7)], ([pa, pb, pc]) =>
           rt.contractRows(M, N, K, pa!, M, pb!, pc!),
         );
         expectNear(got, want, K, 2 * K);
@@ -146,7 +127,7 @@ describe('thin products against float64', () => {
     for (let p = 0; p < K; p++) for (let j = 0; j < N; j++) bt[j * K + p] = b[p * N + j]!;
     const want = reference(M, N, K, a, b, bias ? bv : null, mask, prior, flags);
     for (const [, rt] of runtimes) {
-      const got = onHeap(rt, [a, bt, bv, mask, prior], ([pa, pbt, pbias, pm, pc]) =>
+      const got = onHeap(rt.heap, [a, bt, bv, mask, prior], ([pa, pbt, pbias, pm, pc]) =>
         rt.kernels.gemmDot(M, N, K, pa!, pbt!, pc!, N, bias ? pbias! : 0, pm!, flags),
       );
       expectNear(got, want, K, 2 * K + 2);
