@@ -6,7 +6,10 @@
 // heuristic's Euler trial.
 // `--z-only` also reruns each solve with the error control on z alone (log p and the regularisers
 // left as quadratures), to show which state tensor sets the step size.
-// Usage: node tools/bench/run.mjs tools/bench/src/cnf-steps.ts [--data 8gaussians] [--z-only] DIR...
+// `--tolerances 1e-5,1e-7` reruns each model with dopri5's rtol = atol set to each value in turn
+// (the saved model's own tolerances otherwise), to separate the solver's start from the dynamics.
+// Usage: node tools/bench/run.mjs tools/bench/src/cnf-steps.ts [--data 8gaussians] [--z-only]
+//   [--tolerances LIST] DIR...
 // (each DIR a model directory written by `bijective train --out DIR`, e.g. cnf-quality's `--keep`).
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
@@ -29,6 +32,7 @@ const { values: args, positionals: dirs } = parseArgs({
   options: {
     data: { type: 'string', default: '8gaussians' },
     'z-only': { type: 'boolean', default: false },
+    tolerances: { type: 'string' },
   },
 });
 await useBackend('wasm');
@@ -36,6 +40,8 @@ await useBackend('wasm');
 /** The evaluation times of the solves since the last `take()`, one list per solve. */
 const log: number[][] = [];
 let zOnly = false;
+/** rtol = atol for the solvers that the next model load creates (the model's own when undefined). */
+let tolerance: number | undefined;
 
 /** dopri5 with the field's evaluation times logged (and, when `zOnly`, error control on z alone). */
 class LoggedDopri5 implements OdeSolver {
@@ -59,7 +65,10 @@ class LoggedDopri5 implements OdeSolver {
 register(
   'odeSolver',
   'dopri5',
-  { description: 'dopri5, logged', create: (o) => new LoggedDopri5(o) },
+  {
+    description: 'dopri5, logged',
+    create: (o) => new LoggedDopri5(tolerance === undefined ? o : { ...o, rtol: tolerance, atol: tolerance }),
+  },
   { replace: true },
 );
 
@@ -77,11 +86,17 @@ function report(label: string, run: () => void): void {
 
 const dataset = createByName('dataset', args.data, {});
 if (dataset.kind !== 'generative') throw new Error(`cnf-steps: ${args.data} is not a toy dataset`);
-for (const dir of dirs) {
+const tolerances = args.tolerances?.split(',').map(Number) ?? [undefined];
+for (const t of tolerances) {
+  if (t !== undefined && !(t > 0))
+    throw new Error(`cnf-steps: --tolerances wants positive numbers, got '${args.tolerances}'`);
+}
+for (const [dir, tol] of dirs.flatMap((d) => tolerances.map((t) => [d, t] as const))) {
+  tolerance = tol;
   const { flow } = (await loadFlowFromDirectory(dir)) as { flow: Flow };
   const x = tf.tensor2d(dataset.sample(4096, 4242), [4096, 2]);
   const batch = tf.slice(x, [0, 0], [256, 2]);
-  console.log(dir);
+  console.log(tol === undefined ? dir : `${dir} (rtol = atol = ${tol})`);
   try {
     for (const z of args['z-only'] ? [false, true] : [false]) {
       zOnly = z;
