@@ -15,13 +15,18 @@ export function writeShard(
   variables: readonly tf.Variable[],
 ): void {
   output[0] = value.dataSync()[0] as number;
-  let offset = 1;
-  for (const v of variables) {
-    const g = grads[v.name];
-    if (g) readInto([g], output, offset);
-    else output.fill(0, offset, offset + v.size);
-    offset += v.size;
+  const reached = variables.map((v) => grads[v.name]);
+  if (reached.every((g) => g !== undefined)) {
+    readInto(reached, output, 1);
+    return;
   }
+  let offset = 1;
+  reached.forEach((g, i) => {
+    const size = (variables[i] as tf.Variable).size;
+    if (g) readInto([g], output, offset);
+    else output.fill(0, offset, offset + size);
+    offset += size;
+  });
 }
 
 /**
