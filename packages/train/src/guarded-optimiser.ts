@@ -62,9 +62,9 @@ export function clippedAdamUpdate(
 }
 
 /**
- * A step's loss and gradients reduced on the host (a data-parallel all-reduce, `reduceShards`): the
- * loss and the global L2 norm before clipping as numbers, and the gradients already clipped.
- * @internal
+ * A step's loss and gradients reduced on the host (a data-parallel all-reduce), for
+ * {@link GuardedOptimiser.stepWith}: the loss and the global L2 norm ‖g‖₂ before clipping as numbers,
+ * and the gradients already clipped, g · min(1, c / ‖g‖₂) (Pascanu et al. 2013).
  */
 export interface ReducedGradients {
   /** The minibatch's loss (float32). */
