@@ -18,7 +18,7 @@ import { checkNumberOption } from './options.js';
 import type { LearningRateSchedule } from './schedule.js';
 import { projectedSteps } from './budget.js';
 import { WeightSnapshot } from './snapshot.js';
-import { GuardedOptimiser } from './guarded-optimiser.js';
+import { GuardedOptimiser, type ReducedGradients } from './guarded-optimiser.js';
 import { assignVariables, readVariables, type FitCheckpointing, type FitState } from './fit-state.js';
 
 /**
@@ -189,14 +189,14 @@ function splitData(data: tf.Tensor, options: FitOptions, seed: number): Split {
  * @internal
  */
 export interface ShardedGradients {
-  /** The minibatch's loss and gradients (called inside a tidy). */
+  /** The minibatch's loss and gradients, clipped to the run's `clipNorm` and measured on the host (called inside a tidy). */
   gradients(
     x: tf.Tensor,
     context: tf.Tensor | undefined,
     seed: number,
     record: CallRecord,
     learningRate: number,
-  ): { value: tf.Scalar; grads: tf.NamedTensorMap };
+  ): ReducedGradients;
   /**
    * The mean NLL of `data` (rows aligned with `context`) as `meanNegLogProb` gives it, computed by
    * the threads on shares of the rows, or null where it cannot be shared out.

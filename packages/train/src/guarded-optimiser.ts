@@ -62,6 +62,36 @@ export function clippedAdamUpdate(
 }
 
 /**
+ * A step's loss and gradients reduced on the host (a data-parallel all-reduce), for
+ * {@link GuardedOptimiser.stepWith}: the loss and the global L2 norm ‖g‖₂ before clipping as numbers,
+ * and the gradients already clipped, g · min(1, c / ‖g‖₂) (Pascanu et al. 2013).
+ */
+export interface ReducedGradients {
+  /** The minibatch's loss (float32). */
+  loss: number;
+  /** ‖g‖₂ over every gradient together, before clipping (float32). */
+  norm: number;
+  /** Each trainable variable's gradient by name, clipped to the run's `clipNorm` when it has one. */
+  clipped: tf.NamedTensorMap;
+}
+
+/**
+ * {@link clippedAdamUpdate} of gradients that were clipped and measured on the host: applies Adam
+ * with learning rate `lr` only when the loss and the norm are finite; returns both.
+ * @internal
+ */
+export function reducedAdamUpdate(
+  adam: Adam,
+  trainable: readonly tf.Variable[],
+  reduced: ReducedGradients,
+  lr: number,
+): [number, number] {
+  if (Number.isFinite(reduced.loss) && Number.isFinite(reduced.norm))
+    adam.apply(trainable, reduced.clipped, lr);
+  return [reduced.loss, reduced.norm];
+}
+
+/**
  * The optimisation loop's step, shared by `fit` and `fitVariational`: scheduled Adam
  * with global-norm clipping and a divergence guard. Each step snapshots the state (cheap: clones
  * share storage until reassigned), reads loss and gradient norm back once, and updates only when
@@ -104,12 +134,13 @@ export class GuardedOptimiser {
 
   /**
    * {@link GuardedOptimiser.step} with the loss and gradients computed by `gradients` (called inside a tidy
-   * with the step's learning rate), e.g. averaged over the shards of a data-parallel step: the loss
-   * value and each trainable variable's gradient by name.
+   * with the step's learning rate): the loss value and each trainable variable's gradient by name,
+   * or, e.g. averaged over the shards of a data-parallel step, {@link ReducedGradients} already
+   * clipped and measured on the host.
    */
   stepWith(
     step: number,
-    gradients: (learningRate: number) => { value: tf.Scalar; grads: tf.NamedTensorMap },
+    gradients: (learningRate: number) => { value: tf.Scalar; grads: tf.NamedTensorMap } | ReducedGradients,
     fallback?: Fallback,
     budgetFraction?: number,
   ): { loss: number; learningRate: number } {
@@ -121,8 +152,17 @@ export class GuardedOptimiser {
     const started = performance.now();
     const candidate = new WeightSnapshot(this.state);
     const [lossValue, norm] = tf.tidy(() => {
-      const { value, grads } = gradients(learningRate);
-      return clippedAdamUpdate(this.adam, this.trainable, value, grads, learningRate, clipNorm);
+      const computed = gradients(learningRate);
+      return 'clipped' in computed
+        ? reducedAdamUpdate(this.adam, this.trainable, computed, learningRate)
+        : clippedAdamUpdate(
+            this.adam,
+            this.trainable,
+            computed.value,
+            computed.grads,
+            learningRate,
+            clipNorm,
+          );
     });
     this.seconds += (performance.now() - started) / 1000;
     this.count += 1;

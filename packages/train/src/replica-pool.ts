@@ -3,6 +3,7 @@ import { BijectiveError, type CallRecord, type Flow } from '@bijective/core';
 import { Worker } from 'node:worker_threads';
 import type { ShardedGradients } from './fit.js';
 import type { AdamState } from './fit-state.js';
+import type { ReducedGradients } from './guarded-optimiser.js';
 import {
   COMMAND,
   CONTROL,
@@ -94,6 +95,8 @@ export class ReplicaPool implements ShardedGradients {
   private validationData: tf.Tensor | null = null;
   /** The main thread's trainable weights after its last update (set by {@link finished}). */
   private last: Float32Array[] | null = null;
+  /** The reduced flat gradient of a step (one float per trainable weight), reused every step. */
+  private readonly reduced: Float32Array;
 
   private constructor(
     private readonly flow: Flow,
@@ -124,6 +127,7 @@ export class ReplicaPool implements ShardedGradients {
     this.inputs = this.buffers.inputs.map((b) => new Float32Array(b));
     this.outputs = this.buffers.outputs.map((b) => new Float32Array(b));
     this.timeoutMs = (options.timeoutSeconds ?? 600) * 1000;
+    this.reduced = new Float32Array(gradients);
   }
 
   /** Starts the replica threads and resolves once each has loaded the flow (rejects with the first failure). */
@@ -292,7 +296,7 @@ export class ReplicaPool implements ShardedGradients {
     seed: number,
     record: CallRecord,
     learningRate: number,
-  ): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  ): ReducedGradients {
     const { threads } = this.options;
     const rows = x.shape[0] as number;
     const rowSize = sizeOf(this.options.rowShape);
@@ -331,7 +335,7 @@ export class ReplicaPool implements ShardedGradients {
       const [start, end] = shardBounds(rows, threads, k);
       return (end - start) / rows;
     });
-    return reduceShards(outputs, shares, trainable);
+    return reduceShards(outputs, shares, trainable, this.options.optimiser?.clipNorm, this.reduced);
   }
 
   /** Blocks until `arrived` outputs were written in all; throws a replica's failure or silence. */

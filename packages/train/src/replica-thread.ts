@@ -11,7 +11,7 @@ import {
 } from '@bijective/core';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Adam } from './adam.js';
-import { clippedAdamUpdate } from './guarded-optimiser.js';
+import { reducedAdamUpdate } from './guarded-optimiser.js';
 import {
   COMMAND,
   CONTROL,
@@ -151,6 +151,7 @@ export async function serveReplica(): Promise<void> {
   const outputs = init.buffers.outputs.map((b) => new Float32Array(b));
   const trainable = flow.trainableVariables as tf.Variable[];
   const trainableSet = new Set<tf.Variable>(trainable);
+  const reduced = new Float32Array(trainable.reduce((n, v) => n + v.size, 0));
   const adam = new Adam(init.optimiser);
   if (init.adamState) adam.restore(trainable, init.adamState);
   const { threads, index } = init;
@@ -227,8 +228,8 @@ export async function serveReplica(): Promise<void> {
         const total = shardRows.reduce((a, b) => a + b, 0);
         tf.tidy(() => {
           const shares = shardRows.map((r) => r / total);
-          const { value, grads } = reduceShards(mine, shares, trainable);
-          clippedAdamUpdate(adam, trainable, value, grads, learningRate, init.optimiser.clipNorm);
+          const update = reduceShards(mine, shares, trainable, init.optimiser.clipNorm, reduced);
+          reducedAdamUpdate(adam, trainable, update, learningRate);
         });
       } catch (e) {
         fail(e);
