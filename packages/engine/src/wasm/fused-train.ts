@@ -38,9 +38,38 @@ const attrsOf = (attrs: unknown) => (attrs as { plan: WasmRunPlan }).plan;
 const headsOf = (layer: RunLayer) => (layer.dense[layer.dense.length - 1] as { cols: number }).cols;
 
 /**
+ * The affine maps' saves in the saved buffer, after every layer's batches: per layer whose map runs
+ * on the SIMD module's column kernel (four or more columns), tanh(ŝ/c) and e^{±s} per row (raw's
+ * width), so that the backward pass reads them instead of evaluating both again. Floats per batch
+ * row: where each layer's starts (-1: none) and their total.
+ */
+const mapSaves = new WeakMap<WasmRunPlan, { at: number[]; total: number }>();
+function mapSavesOf(plan: WasmRunPlan): { at: number[]; total: number } {
+  let found = mapSaves.get(plan);
+  if (!found) {
+    let total = plan.savedPerRow;
+    const at = plan.layers.map((layer) => {
+      if (layer.simd?.kind !== 'affine' || layer.columns.length < 4) return -1;
+      total += headsOf(layer);
+      return total - headsOf(layer);
+    });
+    found = { at, total };
+    mapSaves.set(plan, found);
+  }
+  return found;
+}
+
+/** Byte offset of layer k's map save in the saved buffer at `savedAt` (0: none). */
+const mapSaveAt = (plan: WasmRunPlan, savedAt: number, n: number, k: number): number => {
+  const at = mapSavesOf(plan).at[k] as number;
+  return at < 0 ? 0 : savedAt + 4 * n * at;
+};
+
+/**
  * (u, θ₁, ..., θ_L) -> ([value | log-det] `[n, d + 1]` (`[n, d]` without a log-det), saved): the
  * layers of a trainable {@link WasmRunPlan} as one kernel, keeping each layer's input, hidden
- * activations and raw output in `saved` (1-D) for {@link BACKWARD}.
+ * activations and raw output in `saved` (1-D) for {@link BACKWARD}, and after them the affine maps'
+ * tanh(ŝ/c) and e^{±s} ({@link mapSavesOf}).
  */
 tf.registerKernel({
   kernelName: FORWARD,
@@ -52,7 +81,7 @@ tf.registerKernel({
     const [n, d] = (u as tf.TensorInfo).shape as [number, number];
     const width = plan.hasLogDet ? d + 1 : d;
     const out = rt.heap.makeOutput([n, width]);
-    const saved = rt.heap.makeOutput([n * plan.savedPerRow]);
+    const saved = rt.heap.makeOutput([n * mapSavesOf(plan).total]);
     // Scratch (bytes): the value [n, d], the log-det sum and the layer's [n] each, the products'
     // scratch, the transformed columns' indices [d]; the placed kernels in the kernel block (kept
     // for the backward pass).
@@ -71,7 +100,7 @@ tf.registerKernel({
     sum.fill(0);
     const lt = view(layerAt, n);
     let src = rt.heap.offset(u as tf.TensorInfo);
-    for (const layer of plan.layers) {
+    for (const [index, layer] of plan.layers.entries()) {
       const s = savedOf(savedAt, n, d, layer);
       f.copyWithin(s.input >>> 2, src >>> 2, (src >>> 2) + n * d);
       const theta = rt.heap.offset(thetas[layer.theta] as tf.TensorInfo);
@@ -87,7 +116,10 @@ tf.registerKernel({
       });
       const mapAt = { u: s.input, raw: s.raw, columns: columnsAt };
       const logDetAt = layer.hasLogDet ? layerAt : 0;
-      if (!simdTransform(rt, layer.simd, plan.direction, layer.columns, n, d, mapAt, value, logDetAt))
+      const mapSave = mapSaveAt(plan, savedAt, n, index);
+      if (
+        !simdTransform(rt, layer.simd, plan.direction, layer.columns, n, d, mapAt, value, logDetAt, mapSave)
+      )
         layer.transform(
           plan.direction,
           layer.columns,
@@ -187,6 +219,7 @@ tf.registerKernel({
           next,
           dRawAt,
           sumsAt,
+          mapSaveAt(plan, savedAt, n, k),
         )
       )
         (layer.grad as NonNullable<RunLayer['grad']>)(
