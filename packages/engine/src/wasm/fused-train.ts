@@ -59,6 +59,31 @@ function mapSavesOf(plan: WasmRunPlan): { at: number[]; total: number } {
   return found;
 }
 
+/**
+ * The event columns a layer's first kernel reads when it reads fewer than all d (a coupling's A,
+ * its kernel unmasked), else null. Those layers' first products run on the columns gathered into
+ * an [n, |A|] batch with θ's own kernel: the placed [d, cols] kernel's zero rows cost a product
+ * over d rows each way and a weight gradient over d rows, |A| of them needed.
+ */
+function compactRows(layer: RunLayer, d: number): readonly number[] | null {
+  const rows = layer.placement?.rows;
+  return rows && rows.length < d && layer.dense[0]!.mask === null ? rows : null;
+}
+
+/** Columns `rows` of the row-major [n, d] batch at `from` (bytes) into [n, |rows|] at `to`. */
+function gatherColumns(
+  f: Float32Array,
+  from: number,
+  n: number,
+  d: number,
+  rows: readonly number[],
+  to: number,
+): void {
+  const k = rows.length;
+  let o = to >>> 2;
+  for (let r = 0, i = from >>> 2; r < n; r++, i += d) for (let j = 0; j < k; j++) f[o++] = f[i + rows[j]!]!;
+}
+
 /** Byte offset of layer k's map save in the saved buffer at `savedAt` (0: none). */
 const mapSaveAt = (plan: WasmRunPlan, savedAt: number, n: number, k: number): number => {
   const at = mapSavesOf(plan).at[k] as number;
@@ -85,7 +110,7 @@ tf.registerKernel({
     // Scratch (bytes): the value [n, d], the log-det sum and the layer's [n] each, the products'
     // scratch, the transformed columns' indices [d]; the placed kernels in the kernel block (kept
     // for the backward pass).
-    const base = rt.scratch(4 * (n * d + 2 * n + plan.largest + d));
+    const base = rt.scratch(4 * (n * d + 2 * n + plan.largest + d + n * d));
     const cached = kernelBlock(rt, plan, thetas, plan.weights);
     const consts = plan.constants ? constantsOnHeap(rt, plan.constants) : 0;
     const value = base;
@@ -93,6 +118,7 @@ tf.registerKernel({
     const layerAt = sumAt + 4 * n;
     const t = layerAt + 4 * n;
     const columnsAt = t + 4 * plan.largest;
+    const compactAt = columnsAt + 4 * d;
     const f = new Float32Array(rt.heap.memory.buffer);
     const view = (at: number, size: number) => f.subarray(at >>> 2, (at >>> 2) + size);
     const savedAt = rt.heap.offset(saved);
@@ -107,10 +133,28 @@ tf.registerKernel({
       const w = layerWeights(rt, theta, layer, d, cached.at + 4 * layer.weightOffset, cached.fresh, consts);
       let x = s.input;
       let k = d;
+      const compact = compactRows(layer, d);
       layer.dense.forEach((p, i) => {
         const top = i === layer.dense.length - 1;
         const o = top ? s.raw : (s.hidden[i] as number);
-        layerProduct(rt, layer, i, n, x, k, w, o, top ? 0 : RELU, t, consts);
+        if (i === 0 && compact) {
+          gatherColumns(f, x, n, d, compact, compactAt);
+          const rows = compact.length;
+          rt.product(
+            n,
+            p.cols,
+            rows,
+            compactAt,
+            rows,
+            1,
+            theta + 4 * p.kernel,
+            o,
+            w.biases[0]!,
+            0,
+            top ? 0 : RELU,
+            t,
+          );
+        } else layerProduct(rt, layer, i, n, x, k, w, o, top ? 0 : RELU, t, consts);
         x = o;
         k = p.cols;
       });
@@ -163,7 +207,8 @@ tf.registerKernel({
     // Scratch (bytes): ∂L/∂value twice [n, d], ∂L/∂logDet [n], ∂L/∂raw [n, widest], its sums, two δ
     // buffers [n, widest], the placed kernels' gradients, the products' scratch, the transformed
     // columns' indices [d]; the placed kernels in the kernel block (written by the forward pass).
-    const floats = 2 * n * d + n + n * widest + widest + 2 * n * widest + plan.weights + plan.largest + d;
+    const floats =
+      2 * n * d + n + n * widest + widest + 2 * n * widest + plan.weights + plan.largest + d + 2 * n * d;
     const base = rt.scratch(4 * floats);
     const cached = kernelBlock(rt, plan, thetas, plan.weights);
     const consts = plan.constants ? constantsOnHeap(rt, plan.constants) : 0;
@@ -175,6 +220,9 @@ tf.registerKernel({
     const gradWeights = buffers[1] + 4 * n * widest;
     const t = gradWeights + 4 * plan.weights;
     const columnsAt = t + 4 * plan.largest;
+    // A compact first layer's gathered input [n, |A|] and its ∂L/∂input (compactRows).
+    const compactIn = columnsAt + 4 * d;
+    const compactDu = compactIn + 4 * n * d;
     const f = new Float32Array(rt.heap.memory.buffer);
     const view = (at: number, size: number) => f.subarray(at >>> 2, (at >>> 2) + size);
     const g = view(rt.heap.offset(dy as tf.TensorInfo), n * width);
@@ -236,7 +284,9 @@ tf.registerKernel({
         );
       // Kernel gradients straight into θ's layout, except where a placement, a mask or a MADE's packing maps them.
       let at = gradWeights + 4 * layer.weightOffset;
-      const mapped = (i: number) => (i === 0 && layer.placement !== null) || layer.dense[i]!.mask !== null;
+      const compact = compactRows(layer, d);
+      const mapped = (i: number) =>
+        (i === 0 && layer.placement !== null && !compact) || layer.dense[i]!.mask !== null;
       const slots = layer.packing
         ? gradientSlots(layer.packing, layer.dense, dTheta, at)
         : {
@@ -249,18 +299,32 @@ tf.registerKernel({
             biases: layer.dense.map((p) => dTheta + 4 * p.bias),
           };
       const dKernels = slots.kernels;
+      if (compact) {
+        gatherColumns(f, s.input, n, d, compact, compactIn);
+        f.fill(0, compactDu >>> 2, (compactDu >>> 2) + n * compact.length);
+      }
       mlpBackward(rt, {
         n,
-        kernels: layer.dense.map((p, i) => ({ ptr: kernels[i]!, rows: i === 0 ? d : p.rows, cols: p.cols })),
-        inputs: [s.input, ...s.hidden],
+        kernels: layer.dense.map((p, i) =>
+          i === 0 && compact
+            ? { ptr: theta + 4 * p.kernel, rows: compact.length, cols: p.cols }
+            : { ptr: kernels[i]!, rows: i === 0 ? d : p.rows, cols: p.cols },
+        ),
+        inputs: [compact ? compactIn : s.input, ...s.hidden],
         dRaw: dRawAt,
         dKernels,
         dBiases: slots.biases,
-        du: next,
+        du: compact ? compactDu : next,
         buffers,
         t,
         ...(layer.packing ? { ranges: backwardRanges(layer.packing, consts) } : {}),
       });
+      // The compact layer's ∂L/∂(its columns) added into ∂L/∂u.
+      if (compact) {
+        const k0 = compact.length;
+        for (let r = 0, o = next >>> 2, i = compactDu >>> 2; r < n; r++, o += d, i += k0)
+          for (let j = 0; j < k0; j++) f[o + compact[j]!]! += f[i + j]!;
+      }
       if (layer.packing)
         scatterGradients(
           rt,
