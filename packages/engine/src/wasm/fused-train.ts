@@ -6,6 +6,14 @@ import { mlpBackward } from './mlp-kernels.js';
 import { RELU, simdRuntime, type SimdRuntime } from './simd-runtime.js';
 import { simdTransform, simdTransformGrad } from './simd-transforms.js';
 import { kernelBlock } from './kernel-cache.js';
+import {
+  compactRows,
+  gatherColumns,
+  headsOf,
+  mapSaveAt,
+  mapSavesOf,
+  trainingShortcuts,
+} from './training-shortcuts.js';
 
 const FORWARD = 'Bijective.WasmFusedForward';
 const BACKWARD = 'Bijective.WasmFusedBackward';
@@ -35,60 +43,6 @@ function savedOf(
 }
 
 const attrsOf = (attrs: unknown) => (attrs as { plan: WasmRunPlan }).plan;
-const headsOf = (layer: RunLayer) => (layer.dense[layer.dense.length - 1] as { cols: number }).cols;
-
-/**
- * The affine maps' saves in the saved buffer, after every layer's batches: per layer whose map runs
- * on the SIMD module's column kernel (four or more columns), tanh(ŝ/c) and e^{±s} per row (raw's
- * width), so that the backward pass reads them instead of evaluating both again. Floats per batch
- * row: where each layer's starts (-1: none) and their total.
- */
-const mapSaves = new WeakMap<WasmRunPlan, { at: number[]; total: number }>();
-function mapSavesOf(plan: WasmRunPlan): { at: number[]; total: number } {
-  let found = mapSaves.get(plan);
-  if (!found) {
-    let total = plan.savedPerRow;
-    const at = plan.layers.map((layer) => {
-      if (layer.simd?.kind !== 'affine' || layer.columns.length < 4) return -1;
-      total += headsOf(layer);
-      return total - headsOf(layer);
-    });
-    found = { at, total };
-    mapSaves.set(plan, found);
-  }
-  return found;
-}
-
-/**
- * The event columns a layer's first kernel reads when it reads fewer than all d (a coupling's A,
- * its kernel unmasked), else null. Those layers' first products run on the columns gathered into
- * an [n, |A|] batch with θ's own kernel: the placed [d, cols] kernel's zero rows cost a product
- * over d rows each way and a weight gradient over d rows, |A| of them needed.
- */
-function compactRows(layer: RunLayer, d: number): readonly number[] | null {
-  const rows = layer.placement?.rows;
-  return rows && rows.length < d && layer.dense[0]!.mask === null ? rows : null;
-}
-
-/** Columns `rows` of the row-major [n, d] batch at `from` (bytes) into [n, |rows|] at `to`. */
-function gatherColumns(
-  f: Float32Array,
-  from: number,
-  n: number,
-  d: number,
-  rows: readonly number[],
-  to: number,
-): void {
-  const k = rows.length;
-  let o = to >>> 2;
-  for (let r = 0, i = from >>> 2; r < n; r++, i += d) for (let j = 0; j < k; j++) f[o++] = f[i + rows[j]!]!;
-}
-
-/** Byte offset of layer k's map save in the saved buffer at `savedAt` (0: none). */
-const mapSaveAt = (plan: WasmRunPlan, savedAt: number, n: number, k: number): number => {
-  const at = mapSavesOf(plan).at[k] as number;
-  return at < 0 ? 0 : savedAt + 4 * n * at;
-};
 
 /**
  * (u, θ₁, ..., θ_L) -> ([value | log-det] `[n, d + 1]` (`[n, d]` without a log-det), saved): the
@@ -106,7 +60,8 @@ tf.registerKernel({
     const [n, d] = (u as tf.TensorInfo).shape as [number, number];
     const width = plan.hasLogDet ? d + 1 : d;
     const out = rt.heap.makeOutput([n, width]);
-    const saved = rt.heap.makeOutput([n * mapSavesOf(plan).total]);
+    const savedSize = n * (trainingShortcuts() ? mapSavesOf(plan).total : plan.savedPerRow);
+    const saved = rt.heap.makeOutput([savedSize]);
     // Scratch (bytes): the value [n, d], the log-det sum and the layer's [n] each, the products'
     // scratch, the transformed columns' indices [d]; the placed kernels in the kernel block (kept
     // for the backward pass).
@@ -160,7 +115,7 @@ tf.registerKernel({
       });
       const mapAt = { u: s.input, raw: s.raw, columns: columnsAt };
       const logDetAt = layer.hasLogDet ? layerAt : 0;
-      const mapSave = mapSaveAt(plan, savedAt, n, index);
+      const mapSave = mapSaveAt(plan, savedAt, savedSize, n, index);
       if (
         !simdTransform(rt, layer.simd, plan.direction, layer.columns, n, d, mapAt, value, logDetAt, mapSave)
       )
@@ -267,7 +222,7 @@ tf.registerKernel({
           next,
           dRawAt,
           sumsAt,
-          mapSaveAt(plan, savedAt, n, k),
+          mapSaveAt(plan, savedAt, (saved as tf.TensorInfo).shape[0] as number, n, k),
         )
       )
         (layer.grad as NonNullable<RunLayer['grad']>)(
