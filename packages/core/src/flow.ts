@@ -101,7 +101,8 @@ export class Flow {
   /**
    * The objective training minimises on a batch `x`, a scalar recorded on any open tape: the
    * bijector's own ({@link Bijector.trainingLoss}, e.g. flow matching's regression loss) when it has
-   * one, else the negative log-likelihood −mean log p(x) of a training-mode call.
+   * one, else the negative log-likelihood −mean log p(x) of a training-mode call (the base's
+   * `negMeanLogProb` where it has one: one kernel for a standard normal on wasm).
    */
   trainingLoss(x: tf.Tensor, options: FlowTrainingLossOptions = {}): tf.Scalar {
     const batch = checkBatchOfEvents(x, this.eventShape, 'Flow.trainingLoss input');
@@ -109,7 +110,11 @@ export class Flow {
       const context = broadcastContext(options.context, batch);
       const call = { context, record: options.record, training: true };
       const own = this.bijector.trainingLoss;
-      if (own === undefined) return tf.neg(tf.mean(this.logProb(x, call))) as tf.Scalar;
+      if (own === undefined) {
+        if (!this.base.negMeanLogProb) return tf.neg(tf.mean(this.logProb(x, call))) as tf.Scalar;
+        const { value: z, logDet } = this.bijector.inverseAndLogDet(x, call);
+        return this.base.negMeanLogProb(z, logDet);
+      }
       return own.call(this.bijector, x, {
         ...call,
         seed: options.seed ?? 0,

@@ -56,7 +56,8 @@ function scatter(v: v128, row: usize, cols: usize, first: i32, lanes: i32): void
  * of a row-major u [n, d], with raw [n, 2b] (ŝ in its first b columns, t in the rest):
  * s = c·tanh(ŝ/c) for c = `bound`; forward (inverse = 0) value = u with x ↦ x e^s + t and
  * logDet[r] = Σ s, inverse x ↦ (x − t) e^{−s} and −Σ s; logDet 0 for none. value may not alias u.
- * `one` must be 1.
+ * `one` must be 1. `saved` (0: none) receives tanh(ŝ/c) and e^{±s} per row `[n, 2b]` (the layout of
+ * raw) for {@link affineMapGrad}, which then reads them instead of evaluating both again.
  */
 export function affineMap(
   n: i32,
@@ -71,6 +72,7 @@ export function affineMap(
   bound: f32,
   inverse: i32,
   one: f32,
+  saved: usize,
 ): void {
   const v1 = f32x4.splat(one);
   const log2e = f32x4.splat(one * LOG2E);
@@ -100,6 +102,7 @@ export function affineMap(
     const ur = u + <usize>r * rowBytes;
     const vr = value + <usize>r * rowBytes;
     const rr = raw + <usize>r * rawBytes;
+    const sr = saved + <usize>r * rawBytes;
     let acc = f32x4.splat(0);
     for (let k = 0; k < b; k += 4) {
       const lanes = b - k < 4 ? b - k : 4;
@@ -109,9 +112,14 @@ export function affineMap(
       // tanh(ŝ/c) = m/(m + 2) for m = e^{2ŝ/c} − 1; s = c·tanh; e^{±s}.
       const z = f32x4.pmax(f32x4.pmin(f32x4.mul(loadLanes(rr + o, lanes), twoOverC), tanhHi), tanhLo);
       const m = expm1Lanes(z, v1, log2e, round, ln2Hi, ln2Lo, c2, c3, c4, c5, c6, c7, bias);
-      const s = f32x4.mul(c, f32x4.div(m, f32x4.add(m, two)));
+      const th = f32x4.div(m, f32x4.add(m, two));
+      const s = f32x4.mul(c, th);
       const y = f32x4.pmax(f32x4.pmin(f32x4.mul(s, sign), expHi), expLo);
       const e = expLanes(y, v1, log2e, round, ln2Hi, ln2Lo, c2, c3, c4, c5, c6, c7, bias);
+      if (saved) {
+        storeLanes(th, sr + o, lanes);
+        storeLanes(e, sr + tOffset + o, lanes);
+      }
       const t = loadLanes(rr + tOffset + o, lanes);
       const x = gather(ur, kc, kf, lanes);
       const out = inverse ? f32x4.mul(f32x4.sub(x, t), e) : f32x4.add(f32x4.mul(x, e), t);
@@ -127,7 +135,8 @@ export function affineMap(
  * ∂L/∂logDet `dLogDet` [n] (0: none): du = ∂L/∂u [n, d] (dValue outside the columns), dRaw =
  * ∂L/∂raw [n, 2b] and its column sums dRawSums [2b]. Forward: ∂y/∂x = e^s, ∂y/∂s = x e^s; inverse:
  * ∂x/∂y = e^{−s}, ∂x/∂s = −(y − t) e^{−s}, ∂x/∂t = −e^{−s}; ∂s/∂ŝ = 1 − tanh²(ŝ/c); the log-det's ±1
- * per column. du may not alias dValue.
+ * per column. du may not alias dValue. `saved` (0: none): the forward pass's tanh(ŝ/c) and e^{±s}
+ * ({@link affineMap}'s `saved`), read instead of evaluated: the same floats.
  */
 export function affineMapGrad(
   n: i32,
@@ -145,6 +154,7 @@ export function affineMapGrad(
   bound: f32,
   inverse: i32,
   one: f32,
+  saved: usize,
 ): void {
   const v1 = f32x4.splat(one);
   const log2e = f32x4.splat(one * LOG2E);
@@ -176,6 +186,7 @@ export function affineMapGrad(
     const dr = du + <usize>r * rowBytes;
     const rr = raw + <usize>r * rawBytes;
     const qr = dRaw + <usize>r * rawBytes;
+    const sr = saved + <usize>r * rawBytes;
     // ∂L/∂s gets ±∂L/∂logDet from the log-det's Σ ±s.
     const dl = f32x4.mul(sign, f32x4.splat(dLogDet ? load<f32>(dLogDet + ((<usize>r) << 2)) : 0));
     for (let k = 0; k < b; k += 4) {
@@ -183,11 +194,17 @@ export function affineMapGrad(
       const kc = cols + ((<usize>k) << 2);
       const kf = first >= 0 ? first + k : -1;
       const o = (<usize>k) << 2;
-      const z = f32x4.pmax(f32x4.pmin(f32x4.mul(loadLanes(rr + o, lanes), twoOverC), tanhHi), tanhLo);
-      const m = expm1Lanes(z, v1, log2e, round, ln2Hi, ln2Lo, c2, c3, c4, c5, c6, c7, bias);
-      const th = f32x4.div(m, f32x4.add(m, two));
-      const y = f32x4.pmax(f32x4.pmin(f32x4.mul(f32x4.mul(c, th), sign), expHi), expLo);
-      const e = expLanes(y, v1, log2e, round, ln2Hi, ln2Lo, c2, c3, c4, c5, c6, c7, bias);
+      let th: v128, e: v128;
+      if (saved) {
+        th = loadLanes(sr + o, lanes);
+        e = loadLanes(sr + tOffset + o, lanes);
+      } else {
+        const z = f32x4.pmax(f32x4.pmin(f32x4.mul(loadLanes(rr + o, lanes), twoOverC), tanhHi), tanhLo);
+        const m = expm1Lanes(z, v1, log2e, round, ln2Hi, ln2Lo, c2, c3, c4, c5, c6, c7, bias);
+        th = f32x4.div(m, f32x4.add(m, two));
+        const y = f32x4.pmax(f32x4.pmin(f32x4.mul(f32x4.mul(c, th), sign), expHi), expLo);
+        e = expLanes(y, v1, log2e, round, ln2Hi, ln2Lo, c2, c3, c4, c5, c6, c7, bias);
+      }
       const t = loadLanes(rr + tOffset + o, lanes);
       const x = gather(ur, kc, kf, lanes);
       const g = gather(gr, kc, kf, lanes);

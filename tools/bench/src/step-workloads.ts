@@ -1,11 +1,12 @@
 // The two train-step workloads of the wasm step benches (wasm-call-profile, kernel-build-ab): the
-// main job's flow on moons and cli-loop-speed's RealNVP on its 16-D table, with the CLI's recipe.
+// main job's flow on moons and cli-loop-speed's RealNVP and MAF on its 16-D table, with the CLI's recipe.
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Chain, Flow, create, type Bijector } from '@bijective/core';
 import '@bijective/coupling';
+import '@bijective/autoregressive';
 import '@bijective/datasets';
 import { writeTable16 } from './table16.js';
 
@@ -37,7 +38,8 @@ function standardised(rows: Float32Array, d: number): tf.Tensor2D {
 /**
  * `main`: RealNVP, 12 couplings of 2x64 on standardised 2-D moons (180000 rows) at batch 256 on a
  * gaussian-mixture base (the main job's flow); `table16`: RealNVP, 5 couplings of 2x64 at batch 512 on
- * the standardised 16-D table on a standard normal base (without the CLI's sinh-arcsinh marginals).
+ * the standardised 16-D table on a standard normal base (without the CLI's sinh-arcsinh marginals);
+ * `table16maf`: MAF, 5 MADE layers of 2x64, likewise.
  */
 export function workload(key: string): { flow: Flow; data: tf.Tensor2D; batchSize: number } {
   if (key === 'main') {
@@ -59,7 +61,7 @@ export function workload(key: string): { flow: Flow; data: tf.Tensor2D; batchSiz
       batchSize: 256,
     };
   }
-  if (key === 'table16') {
+  if (key === 'table16' || key === 'table16maf') {
     const dir = mkdtempSync(join(tmpdir(), 'wasm-call-profile-'));
     writeTable16(join(dir, 'table16.csv'));
     const lines = readFileSync(join(dir, 'table16.csv'), 'utf8').trim().split('\n').slice(1);
@@ -68,11 +70,16 @@ export function workload(key: string): { flow: Flow; data: tf.Tensor2D; batchSiz
     return {
       flow: new Flow(
         create('distribution', 'standard-normal', { eventShape: [16] }),
-        create('bijector', 'realnvp', { eventShape: [16], layers: 5, hidden: [64, 64], seed: 0 }) as Bijector,
+        create('bijector', key === 'table16' ? 'realnvp' : 'maf', {
+          eventShape: [16],
+          layers: 5,
+          hidden: [64, 64],
+          seed: 0,
+        }) as Bijector,
       ),
       data: standardised(rows, 16),
       batchSize: 512,
     };
   }
-  throw new Error(`unknown workload '${key}' (main, table16)`);
+  throw new Error(`unknown workload '${key}' (main, table16, table16maf)`);
 }

@@ -1,5 +1,6 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describe, expect, test } from 'vitest';
 import {
   BaseBijector,
@@ -153,5 +154,66 @@ describe('Chain', () => {
     expect(chain.trainableVariables).toEqual([affine.shift, affine.unconstrained]);
     chain.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe("the links' log-dets", () => {
+  test('summed in call order as one AddN kernel: the pairwise float32 sums bit for bit, the same gradients', async () => {
+    const links = [
+      new Affine({ eventShape: [3] }),
+      new Exp({ eventShape: [3] }),
+      new Affine({ eventShape: [3] }),
+    ];
+    (links[0] as Affine).trainableVariables[1]!.assign(tf.tensor1d([0.3, -0.7, 1.1]));
+    (links[2] as Affine).trainableVariables[1]!.assign(tf.tensor1d([-0.2, 0.9, 0.05]));
+    const chain = new Chain(links);
+    const x = tf.randomNormal([50, 3], 0, 0.5, 'float32', 7);
+    for (const direction of ['forward', 'inverse'] as const) {
+      const input = direction === 'forward' ? x : chain.forward(x);
+      const ours = direction === 'forward' ? chain.forwardAndLogDet(input) : chain.inverseAndLogDet(input);
+      // The reference: the same links one by one, their log-dets added pairwise in call order.
+      const order = direction === 'forward' ? links : [...links].reverse();
+      let value = input;
+      let logDet: tf.Tensor | null = null;
+      for (const b of order) {
+        const step = direction === 'forward' ? b.forwardAndLogDet(value) : b.inverseAndLogDet(value);
+        value = step.value;
+        logDet = logDet ? tf.add(logDet, step.logDet) : step.logDet;
+      }
+      expect(Array.from(ours.logDet.dataSync())).toEqual(Array.from((logDet as tf.Tensor).dataSync()));
+      expect(Array.from(ours.value.dataSync())).toEqual(Array.from(value.dataSync()));
+    }
+    const loss = () => tf.sum(chain.inverseAndLogDet(x).logDet) as tf.Scalar;
+    const profile = await tf.profile(() => tf.dispose(tf.variableGrads(loss).value));
+    expect(profile.kernels.filter((k) => k.name === 'AddN')).toHaveLength(1);
+    const grads = tf.variableGrads(loss);
+    const pairwise = tf.variableGrads(
+      () =>
+        tf.sum(
+          [...links].reverse().reduce<{ v: tf.Tensor; l: tf.Tensor | null }>(
+            (acc, b) => {
+              const s = b.inverseAndLogDet(acc.v);
+              return { v: s.value, l: acc.l ? tf.add(acc.l, s.logDet) : s.logDet };
+            },
+            { v: x, l: null },
+          ).l as tf.Tensor,
+        ) as tf.Scalar,
+    );
+    for (const [name, g] of Object.entries(grads.grads))
+      expect(Array.from(g.dataSync())).toEqual(Array.from((pairwise.grads[name] as tf.Tensor).dataSync()));
+    chain.dispose();
+  });
+
+  test('of different shapes (a broadcast scalar) still add', () => {
+    class ConstantLogDet extends Shift {
+      protected override computeInverse(y: tf.Tensor): ValueAndLogDet {
+        return { value: y, logDet: tf.scalar(0.5) };
+      }
+    }
+    const chain = new Chain([new ConstantLogDet({ eventShape: [2] }), new Scale({ eventShape: [2] })]);
+    const { logDet } = chain.inverseAndLogDet(tf.ones([4, 2]));
+    expect(logDet.shape).toEqual([4]);
+    Array.from(logDet.dataSync()).forEach((l) => expect(l).toBeCloseTo(0.5, 6));
+    chain.dispose();
   });
 });

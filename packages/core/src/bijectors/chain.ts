@@ -97,6 +97,19 @@ function chainTrainingLoss(
 }
 
 /**
+ * The links' log-dets in call order, ((l₁ + l₂) + l₃) + ...: where they share a shape as ONE AddN
+ * kernel (its gradient passes ∂L/∂sum to each and the tape saves nothing), else by pairwise
+ * broadcasting adds; the same float32 sums either way.
+ */
+function sumLogDets(logDets: readonly tf.Tensor[]): tf.Tensor {
+  const first = logDets[0] as tf.Tensor;
+  if (logDets.length === 1) return first;
+  if (logDets.every((l) => l.dtype === first.dtype && sameShape(l.shape, first.shape)))
+    return tf.addN([...logDets]);
+  return logDets.slice(1).reduce((acc, l) => tf.add(acc, l), first);
+}
+
+/**
  * Composition z_K = f_K(...f_1(z_0)) of bijectors listed base -> data; log|det J| = Σ_k log|det J_{f_k}|.
  * Every call's options (context, training) reach every link. The chain owns its links: dispose() frees them.
  * When exactly one link has its own training objective (flow matching), so does the chain.
@@ -175,17 +188,25 @@ export class Chain extends BaseBijector {
   }
 
   protected computeForward(x: tf.Tensor, options: CallOptions): ValueAndLogDet {
-    return this.bijectors.reduce<ValueAndLogDet | null>((acc, b) => {
-      const step = b.forwardAndLogDet(acc ? acc.value : x, options);
-      return acc ? { value: step.value, logDet: tf.add(acc.logDet, step.logDet) } : step;
-    }, null) as ValueAndLogDet;
+    let value = x;
+    const logDets: tf.Tensor[] = [];
+    for (const b of this.bijectors) {
+      const step = b.forwardAndLogDet(value, options);
+      value = step.value;
+      logDets.push(step.logDet);
+    }
+    return { value, logDet: sumLogDets(logDets) };
   }
 
   protected computeInverse(y: tf.Tensor, options: CallOptions): ValueAndLogDet {
-    return this.bijectors.reduceRight<ValueAndLogDet | null>((acc, b) => {
-      const step = b.inverseAndLogDet(acc ? acc.value : y, options);
-      return acc ? { value: step.value, logDet: tf.add(acc.logDet, step.logDet) } : step;
-    }, null) as ValueAndLogDet;
+    let value = y;
+    const logDets: tf.Tensor[] = [];
+    for (let i = this.bijectors.length - 1; i >= 0; i--) {
+      const step = (this.bijectors[i] as Bijector).inverseAndLogDet(value, options);
+      value = step.value;
+      logDets.push(step.logDet);
+    }
+    return { value, logDet: sumLogDets(logDets) };
   }
 
   protected override computeForwardValue(x: tf.Tensor, options: CallOptions): tf.Tensor {

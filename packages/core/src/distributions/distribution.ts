@@ -24,6 +24,12 @@ export interface BaseDistribution {
   readonly eventShape: EventShape;
   /** log p0(x) per batch element: `[batch, ...event]` -> `[batch]`. */
   logProb(x: tf.Tensor): tf.Tensor;
+  /**
+   * −mean_r(log p0(z_r) + logDet_r) as a scalar on any open tape: a flow's training loss from the
+   * base side (`Flow.trainingLoss` calls it), for bases with a cheaper form than the ops of
+   * `logProb`, an add and a mean (e.g. `StandardNormal`'s one kernel). Optional.
+   */
+  negMeanLogProb?(z: tf.Tensor, logDet: tf.Tensor): tf.Scalar;
   /** Draws `n` events: `[n, ...event]`. */
   sample(n: number, options?: SampleOptions): tf.Tensor;
   /** Every state variable, in a stable order for saving. */

@@ -4,6 +4,7 @@ import { checkBatchOfEvents, checkEventShape, eventSize, type EventShape } from 
 import type { BaseDistribution, DistributionConfig, SampleOptions } from './distribution.js';
 import { HALF_LOG_TWO_PI } from './gaussian.js';
 import { checkSampleCount, tfjsSeed } from './sampling.js';
+import { standardNormalNll } from './standard-normal-nll.js';
 
 /** Options of {@link StandardNormal}. */
 export interface StandardNormalOptions {
@@ -28,6 +29,18 @@ export class StandardNormal implements BaseDistribution {
     checkBatchOfEvents(x, this.eventShape, 'standard-normal logProb input');
     return tf.tidy(() =>
       tf.sub(sumOverEvent(tf.mul(-0.5, tf.square(x))), HALF_LOG_TWO_PI * eventSize(this.eventShape)),
+    );
+  }
+
+  /**
+   * −mean_r(log N(z_r; 0, I) + logDet_r), a flow's training loss from its base side: one kernel
+   * where the backend has one (@bijective/engine's on wasm), else the ops one by one.
+   */
+  negMeanLogProb(z: tf.Tensor, logDet: tf.Tensor): tf.Scalar {
+    checkBatchOfEvents(z, this.eventShape, 'standard-normal negMeanLogProb input');
+    return (
+      standardNormalNll(z, logDet) ??
+      tf.tidy(() => tf.neg(tf.mean(tf.add(this.logProb(z), logDet))) as tf.Scalar)
     );
   }
 

@@ -34,10 +34,14 @@ export function hostRng(seed: number): HostRng {
  */
 export function randomPermutation(n: number, seed: number): number[] {
   const rng = hostRng(seed);
-  const p = Array.from({ length: n }, (_, i) => i);
+  // Plain stores, no destructuring swap (an epoch's order is drawn inside `fit`'s loop).
+  const p = new Array<number>(n);
+  for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = rng.int(i + 1);
-    [p[i], p[j]] = [p[j] as number, p[i] as number];
+    const held = p[i] as number;
+    p[i] = p[j] as number;
+    p[j] = held;
   }
   return p;
 }

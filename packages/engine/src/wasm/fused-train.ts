@@ -6,6 +6,14 @@ import { mlpBackward } from './mlp-kernels.js';
 import { RELU, simdRuntime, type SimdRuntime } from './simd-runtime.js';
 import { simdTransform, simdTransformGrad } from './simd-transforms.js';
 import { kernelBlock } from './kernel-cache.js';
+import {
+  compactRows,
+  gatherColumns,
+  headsOf,
+  mapSaveAt,
+  mapSavesOf,
+  trainingShortcuts,
+} from './training-shortcuts.js';
 
 const FORWARD = 'Bijective.WasmFusedForward';
 const BACKWARD = 'Bijective.WasmFusedBackward';
@@ -35,12 +43,12 @@ function savedOf(
 }
 
 const attrsOf = (attrs: unknown) => (attrs as { plan: WasmRunPlan }).plan;
-const headsOf = (layer: RunLayer) => (layer.dense[layer.dense.length - 1] as { cols: number }).cols;
 
 /**
  * (u, θ₁, ..., θ_L) -> ([value | log-det] `[n, d + 1]` (`[n, d]` without a log-det), saved): the
  * layers of a trainable {@link WasmRunPlan} as one kernel, keeping each layer's input, hidden
- * activations and raw output in `saved` (1-D) for {@link BACKWARD}.
+ * activations and raw output in `saved` (1-D) for {@link BACKWARD}, and after them the affine maps'
+ * tanh(ŝ/c) and e^{±s} ({@link mapSavesOf}).
  */
 tf.registerKernel({
   kernelName: FORWARD,
@@ -52,11 +60,12 @@ tf.registerKernel({
     const [n, d] = (u as tf.TensorInfo).shape as [number, number];
     const width = plan.hasLogDet ? d + 1 : d;
     const out = rt.heap.makeOutput([n, width]);
-    const saved = rt.heap.makeOutput([n * plan.savedPerRow]);
+    const savedSize = n * (trainingShortcuts() ? mapSavesOf(plan).total : plan.savedPerRow);
+    const saved = rt.heap.makeOutput([savedSize]);
     // Scratch (bytes): the value [n, d], the log-det sum and the layer's [n] each, the products'
     // scratch, the transformed columns' indices [d]; the placed kernels in the kernel block (kept
     // for the backward pass).
-    const base = rt.scratch(4 * (n * d + 2 * n + plan.largest + d));
+    const base = rt.scratch(4 * (n * d + 2 * n + plan.largest + d + n * d));
     const cached = kernelBlock(rt, plan, thetas, plan.weights);
     const consts = plan.constants ? constantsOnHeap(rt, plan.constants) : 0;
     const value = base;
@@ -64,6 +73,7 @@ tf.registerKernel({
     const layerAt = sumAt + 4 * n;
     const t = layerAt + 4 * n;
     const columnsAt = t + 4 * plan.largest;
+    const compactAt = columnsAt + 4 * d;
     const f = new Float32Array(rt.heap.memory.buffer);
     const view = (at: number, size: number) => f.subarray(at >>> 2, (at >>> 2) + size);
     const savedAt = rt.heap.offset(saved);
@@ -71,23 +81,44 @@ tf.registerKernel({
     sum.fill(0);
     const lt = view(layerAt, n);
     let src = rt.heap.offset(u as tf.TensorInfo);
-    for (const layer of plan.layers) {
+    for (const [index, layer] of plan.layers.entries()) {
       const s = savedOf(savedAt, n, d, layer);
       f.copyWithin(s.input >>> 2, src >>> 2, (src >>> 2) + n * d);
       const theta = rt.heap.offset(thetas[layer.theta] as tf.TensorInfo);
       const w = layerWeights(rt, theta, layer, d, cached.at + 4 * layer.weightOffset, cached.fresh, consts);
       let x = s.input;
       let k = d;
+      const compact = compactRows(layer, d);
       layer.dense.forEach((p, i) => {
         const top = i === layer.dense.length - 1;
         const o = top ? s.raw : (s.hidden[i] as number);
-        layerProduct(rt, layer, i, n, x, k, w, o, top ? 0 : RELU, t, consts);
+        if (i === 0 && compact) {
+          gatherColumns(f, x, n, d, compact, compactAt);
+          const rows = compact.length;
+          rt.product(
+            n,
+            p.cols,
+            rows,
+            compactAt,
+            rows,
+            1,
+            theta + 4 * p.kernel,
+            o,
+            w.biases[0]!,
+            0,
+            top ? 0 : RELU,
+            t,
+          );
+        } else layerProduct(rt, layer, i, n, x, k, w, o, top ? 0 : RELU, t, consts);
         x = o;
         k = p.cols;
       });
       const mapAt = { u: s.input, raw: s.raw, columns: columnsAt };
       const logDetAt = layer.hasLogDet ? layerAt : 0;
-      if (!simdTransform(rt, layer.simd, plan.direction, layer.columns, n, d, mapAt, value, logDetAt))
+      const mapSave = mapSaveAt(plan, savedAt, savedSize, n, index);
+      if (
+        !simdTransform(rt, layer.simd, plan.direction, layer.columns, n, d, mapAt, value, logDetAt, mapSave)
+      )
         layer.transform(
           plan.direction,
           layer.columns,
@@ -131,7 +162,8 @@ tf.registerKernel({
     // Scratch (bytes): ∂L/∂value twice [n, d], ∂L/∂logDet [n], ∂L/∂raw [n, widest], its sums, two δ
     // buffers [n, widest], the placed kernels' gradients, the products' scratch, the transformed
     // columns' indices [d]; the placed kernels in the kernel block (written by the forward pass).
-    const floats = 2 * n * d + n + n * widest + widest + 2 * n * widest + plan.weights + plan.largest + d;
+    const floats =
+      2 * n * d + n + n * widest + widest + 2 * n * widest + plan.weights + plan.largest + d + 2 * n * d;
     const base = rt.scratch(4 * floats);
     const cached = kernelBlock(rt, plan, thetas, plan.weights);
     const consts = plan.constants ? constantsOnHeap(rt, plan.constants) : 0;
@@ -143,6 +175,9 @@ tf.registerKernel({
     const gradWeights = buffers[1] + 4 * n * widest;
     const t = gradWeights + 4 * plan.weights;
     const columnsAt = t + 4 * plan.largest;
+    // A compact first layer's gathered input [n, |A|] and its ∂L/∂input (compactRows).
+    const compactIn = columnsAt + 4 * d;
+    const compactDu = compactIn + 4 * n * d;
     const f = new Float32Array(rt.heap.memory.buffer);
     const view = (at: number, size: number) => f.subarray(at >>> 2, (at >>> 2) + size);
     const g = view(rt.heap.offset(dy as tf.TensorInfo), n * width);
@@ -187,6 +222,7 @@ tf.registerKernel({
           next,
           dRawAt,
           sumsAt,
+          mapSaveAt(plan, savedAt, (saved as tf.TensorInfo).shape[0] as number, n, k),
         )
       )
         (layer.grad as NonNullable<RunLayer['grad']>)(
@@ -203,7 +239,9 @@ tf.registerKernel({
         );
       // Kernel gradients straight into θ's layout, except where a placement, a mask or a MADE's packing maps them.
       let at = gradWeights + 4 * layer.weightOffset;
-      const mapped = (i: number) => (i === 0 && layer.placement !== null) || layer.dense[i]!.mask !== null;
+      const compact = compactRows(layer, d);
+      const mapped = (i: number) =>
+        (i === 0 && layer.placement !== null && !compact) || layer.dense[i]!.mask !== null;
       const slots = layer.packing
         ? gradientSlots(layer.packing, layer.dense, dTheta, at)
         : {
@@ -216,18 +254,32 @@ tf.registerKernel({
             biases: layer.dense.map((p) => dTheta + 4 * p.bias),
           };
       const dKernels = slots.kernels;
+      if (compact) {
+        gatherColumns(f, s.input, n, d, compact, compactIn);
+        f.fill(0, compactDu >>> 2, (compactDu >>> 2) + n * compact.length);
+      }
       mlpBackward(rt, {
         n,
-        kernels: layer.dense.map((p, i) => ({ ptr: kernels[i]!, rows: i === 0 ? d : p.rows, cols: p.cols })),
-        inputs: [s.input, ...s.hidden],
+        kernels: layer.dense.map((p, i) =>
+          i === 0 && compact
+            ? { ptr: theta + 4 * p.kernel, rows: compact.length, cols: p.cols }
+            : { ptr: kernels[i]!, rows: i === 0 ? d : p.rows, cols: p.cols },
+        ),
+        inputs: [compact ? compactIn : s.input, ...s.hidden],
         dRaw: dRawAt,
         dKernels,
         dBiases: slots.biases,
-        du: next,
+        du: compact ? compactDu : next,
         buffers,
         t,
         ...(layer.packing ? { ranges: backwardRanges(layer.packing, consts) } : {}),
       });
+      // The compact layer's ∂L/∂(its columns) added into ∂L/∂u.
+      if (compact) {
+        const k0 = compact.length;
+        for (let r = 0, o = next >>> 2, i = compactDu >>> 2; r < n; r++, o += d, i += k0)
+          for (let j = 0; j < k0; j++) f[o + compact[j]!]! += f[i + j]!;
+      }
       if (layer.packing)
         scatterGradients(
           rt,

@@ -106,7 +106,7 @@ export interface SimdExports {
     uBar: number,
     accumulate: number,
   ): void;
-  /** The affine map x ↦ x e^s + t (inverse: (x − t) e^{−s}), s = c·tanh(ŝ/c), on the b columns at `cols` (i32; consecutive from `first` when ≥ 0) of u [n, d] with raw [n, 2b] = (ŝ, t): value [n, d] and Σ ±s per row into logDet (0: none); `one` = 1. */
+  /** The affine map x ↦ x e^s + t (inverse: (x − t) e^{−s}), s = c·tanh(ŝ/c), on the b columns at `cols` (i32; consecutive from `first` when ≥ 0) of u [n, d] with raw [n, 2b] = (ŝ, t): value [n, d] and Σ ±s per row into logDet (0: none); `one` = 1; tanh(ŝ/c) and e^{±s} into `saved` [n, 2b] (0 or absent: none) for affineMapGrad. */
   affineMap(
     n: number,
     d: number,
@@ -120,6 +120,7 @@ export interface SimdExports {
     bound: number,
     inverse: number,
     one: number,
+    saved?: number,
   ): void;
   /** affineMap for b < 4 columns (at `cols`, i32), four rows per vector: the same results. */
   affineMapRows(
@@ -147,7 +148,7 @@ export interface SimdExports {
     srcBar: number,
     scaleBar: number,
   ): void;
-  /** affineMap's backward pass from dValue [n, d] and dLogDet [n] (0: none): du [n, d], dRaw [n, 2b] and its column sums dRawSums [2b]. */
+  /** affineMap's backward pass from dValue [n, d] and dLogDet [n] (0: none): du [n, d], dRaw [n, 2b] and its column sums dRawSums [2b]; tanh(ŝ/c) and e^{±s} read from the forward pass's `saved` (0 or absent: evaluated again). */
   affineMapGrad(
     n: number,
     d: number,
@@ -164,6 +165,7 @@ export interface SimdExports {
     bound: number,
     inverse: number,
     one: number,
+    saved?: number,
   ): void;
   /** Core's sinh-arcsinh map in its one form (assembly/sinh-arcsinh-kernels.ts): p = (x − P0)·P1, q = asinh(p)·P2 + P3, value = sinh(q)·P4 + P5 over x [n, d] with P0..P5 as six rows of d floats at `params`; Σ [log cosh q − ½ log(1 + p²)] + ldConst per row into logDet (0: none); `one` = 1. */
   sinhArcsinh(

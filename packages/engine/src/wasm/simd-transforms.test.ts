@@ -196,3 +196,53 @@ describe('the affine map on the wasm SIMD module', () => {
     useWasmSimdTransforms(true);
   });
 });
+
+describe("the affine map's saves for its backward pass", () => {
+  test.each<Case>([
+    { d: 16, columns: Array.from({ length: 16 }, (_, i) => i), bound: 2 },
+    { d: 16, columns: [15, 3, 7, 0, 9, 1, 12, 4, 2, 11, 6, 13, 5, 14, 8, 10], bound: 0.7 },
+    { d: 7, columns: [0, 1, 2, 3, 4, 6], bound: 2 },
+  ])('d = $d, columns $columns: the same floats as evaluating again, and read', ({ d, columns, bound }) => {
+    const n = 37;
+    const b = columns.length;
+    const spec = affineTransform(bound).simd;
+    for (const direction of ['forward', 'inverse'] as const) {
+      const raw = randoms(n * 2 * b, 5 + b, 2);
+      raw[0] = 40;
+      raw[1] = -40;
+      const arrays = [randoms(n * d, 6 + d, 1.5), raw, randoms(n * d, 7 + d, 1), randoms(n, 8, 1)];
+      const outs = () => [new Float32Array(n * d), new Float32Array(n), new Float32Array(n * d)];
+      const more = () => [new Float32Array(n * 2 * b), new Float32Array(2 * b)];
+      const heap = layout([
+        ...arrays,
+        ...outs(),
+        ...more(),
+        ...outs(),
+        ...more(),
+        new Float32Array(n * 2 * b),
+        new Float32Array(d),
+      ]);
+      const [uAt, rawAt, dvAt, dlAt, v1, l1, du1, dr1, s1, v2, l2, du2, dr2, s2, savedAt, colsAt] =
+        heap.at as number[];
+      const at = { u: uAt!, raw: rawAt!, columns: colsAt! };
+      simdTransform(rt, spec, direction, columns, n, d, at, v1!, l1!);
+      simdTransformGrad(rt, spec, direction, columns, n, d, at, dvAt!, dlAt!, du1!, dr1!, s1!);
+      simdTransform(rt, spec, direction, columns, n, d, at, v2!, l2!, savedAt);
+      simdTransformGrad(rt, spec, direction, columns, n, d, at, dvAt!, dlAt!, du2!, dr2!, s2!, savedAt);
+      const sizes = [n * d, n, n * d, n * 2 * b, 2 * b];
+      sizes.forEach((size, i) =>
+        expect(Array.from(heap.read(9 + i, size))).toEqual(Array.from(heap.read(4 + i, size))),
+      );
+      // The saves hold tanh(ŝ/c) in (−1, 1) and e^{±s} > 0, and the backward pass reads them.
+      const saved = heap.read(14, n * 2 * b);
+      for (let r = 0; r < n; r++)
+        for (let k = 0; k < b; k++) {
+          expect(Math.abs(saved[r * 2 * b + k]!)).toBeLessThanOrEqual(1);
+          expect(saved[r * 2 * b + b + k]!).toBeGreaterThan(0);
+        }
+      new Float32Array(rt.heap.memory.buffer, savedAt!, n * 2 * b).fill(0.5);
+      simdTransformGrad(rt, spec, direction, columns, n, d, at, dvAt!, dlAt!, du2!, dr2!, s2!, savedAt);
+      expect(Array.from(heap.read(11, n * d))).not.toEqual(Array.from(heap.read(6, n * d)));
+    }
+  });
+});

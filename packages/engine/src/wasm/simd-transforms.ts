@@ -50,7 +50,8 @@ function writeColumns(rt: SimdRuntime, columns: readonly number[], at: number): 
 /**
  * g of `spec` (direction, columns B) on the SIMD module, u `[n, d]` -> value `[n, d]` and, when
  * `logDet` is not 0, Σ log|∂g/∂u| per row `[n]`; false (nothing written) where the map has no
- * SIMD kernel or they are switched off ({@link useWasmSimdTransforms}).
+ * SIMD kernel or they are switched off ({@link useWasmSimdTransforms}). `saved` (bytes, 0: none): where
+ * the affine map on four or more columns keeps tanh(ŝ/c) and e^{±s} `[n, 2|B|]` for {@link simdTransformGrad}.
  * @internal
  */
 export function simdTransform(
@@ -63,6 +64,7 @@ export function simdTransform(
   at: SimdMapBuffers,
   value: number,
   logDet: number,
+  saved = 0,
 ): boolean {
   if (!enabled || spec?.kind !== 'affine') return false;
   const first = writeColumns(rt, columns, at.columns);
@@ -97,6 +99,7 @@ export function simdTransform(
     spec.bound,
     inverse,
     1,
+    columns.length >= 4 ? saved : 0,
   );
   return true;
 }
@@ -104,7 +107,7 @@ export function simdTransform(
 /**
  * The backward pass of {@link simdTransform} from ∂L/∂value `[n, d]` and ∂L/∂logDet `[n]` (0: none):
  * ∂L/∂u into `du`, ∂L/∂raw into `dRaw` and its column sums into `dRawSums`; false where
- * {@link simdTransform} would not run.
+ * {@link simdTransform} would not run. `saved`: the forward pass's, read instead of evaluated again (the same floats).
  * @internal
  */
 export function simdTransformGrad(
@@ -120,6 +123,7 @@ export function simdTransformGrad(
   du: number,
   dRaw: number,
   dRawSums: number,
+  saved = 0,
 ): boolean {
   if (!enabled || spec?.kind !== 'affine') return false;
   const first = writeColumns(rt, columns, at.columns);
@@ -159,6 +163,7 @@ export function simdTransformGrad(
     spec.bound,
     inverse,
     1,
+    columns.length >= 4 ? saved : 0,
   );
   return true;
 }
