@@ -3,7 +3,9 @@ import { sumOverEvent } from '../bijector.js';
 import { checkBatchOfEvents, checkEventShape, eventSize, type EventShape } from '../shapes.js';
 import type { BaseDistribution, DistributionConfig, SampleOptions } from './distribution.js';
 import { HALF_LOG_TWO_PI } from './gaussian.js';
-import { checkSampleCount, tfjsSeed } from './sampling.js';
+import { standardNormalTensor } from '../numerics/normal-draws.js';
+import { checkSampleCount } from './sampling.js';
+import { standardNormalLogDensityKernel } from './standard-normal-log-density.js';
 
 /** Options of {@link StandardNormal}. */
 export interface StandardNormalOptions {
@@ -31,10 +33,16 @@ export class StandardNormal implements BaseDistribution {
     );
   }
 
-  /** Draws `n` events from N(0, I). */
+  /** log N(z; 0, I) + logDet per batch element: one kernel where the backend has one (wasm, with @bijective/engine). */
+  logProbPlus(z: tf.Tensor, logDet: tf.Tensor): tf.Tensor {
+    checkBatchOfEvents(z, this.eventShape, 'standard-normal logProb input');
+    return tf.tidy(() => standardNormalLogDensityKernel(z, logDet) ?? tf.add(this.logProb(z), logDet));
+  }
+
+  /** Draws `n` events from N(0, I) (the counter-based generator of `standardNormalValues`). */
   sample(n: number, options: SampleOptions = {}): tf.Tensor {
     checkSampleCount(n);
-    return tf.randomNormal([n, ...this.eventShape], 0, 1, 'float32', tfjsSeed(options.seed));
+    return standardNormalTensor([n, ...this.eventShape], options.seed);
   }
 
   /** `{name: 'standard-normal', options: {eventShape}}`. */

@@ -38,6 +38,17 @@ export function useWasmFusedRun(on: boolean): void {
   enabled = on;
 }
 
+let firstPassRow = true;
+
+/**
+ * Turns on or off (default on) a sequential run's first pass from the MLP row at v = 0 cached per θ;
+ * off, it runs the MLP on every row as the other passes do. For benchmarks; both give the same numbers.
+ * @internal
+ */
+export function useWasmFirstPassRow(on: boolean): void {
+  firstPassRow = on;
+}
+
 /** Whether the one-kernel wasm run is switched on ({@link useWasmFusedRun}). @internal */
 export function wasmFusedRunEnabled(): boolean {
   return enabled;
@@ -364,7 +375,9 @@ tf.registerKernel({
           f.fill(0, dst >>> 2, (dst >>> 2) + m * d);
           // Pass 1 from the cached row at v = 0; pass k > 1 reads v (dst) into raw before g overwrites it.
           const zero = (cached.at >>> 2) + layer.zeroRawOffset;
-          for (let r = 0; r < m; r++) f.copyWithin((raw >>> 2) + r * heads, zero, zero + heads);
+          if (firstPassRow)
+            for (let r = 0; r < m; r++) f.copyWithin((raw >>> 2) + r * heads, zero, zero + heads);
+          else mlp(layer, k, m, dst);
           apply();
           for (let pass = 1; pass < d; pass++) {
             mlp(layer, k, m, dst);

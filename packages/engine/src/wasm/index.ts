@@ -25,6 +25,6 @@ export {
   type WasmTanhFieldGradients,
 } from './tanh-field-kernels.js';
 export { wasmConvNet } from './conv-kernels.js';
-export { useWasmFusedRun } from './fused-run.js';
+export { useWasmFirstPassRow, useWasmFusedRun } from './fused-run.js';
 export { useMaskedPacking } from './masked-packing.js';
 export { useWasmSimdTransforms, useWasmRowMaps } from './simd-transforms.js';
