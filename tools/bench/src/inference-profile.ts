@@ -27,6 +27,8 @@ await selectBackend(args.backend);
 tf.env().set('PROD', true);
 const runtime = simdRuntime(tf.backend());
 const calls = new Map<string, { n: number; ms: number }>();
+/** The products, keyed by (M, N, K) (transpose by its two sizes); the other exports by name. */
+const SHAPED = new Set(['gemm', 'gemmDot', 'gemmRanged', 'transpose']);
 if (runtime) {
   const timed = Object.fromEntries(
     Object.entries(runtime.kernels).map(([name, f]) => {
@@ -37,10 +39,13 @@ if (runtime) {
         (...a: number[]) => {
           const t = performance.now();
           const out = fn(...a);
-          const c = calls.get(name) ?? { n: 0, ms: 0 };
+          const key = SHAPED.has(name)
+            ? `${name}(${a.slice(0, name === 'transpose' ? 2 : 3).join(',')})`
+            : name;
+          const c = calls.get(key) ?? { n: 0, ms: 0 };
           c.n++;
           c.ms += performance.now() - t;
-          calls.set(name, c);
+          calls.set(key, c);
           return out;
         },
       ];
