@@ -12,6 +12,7 @@ import '@bijective/autoregressive';
 import '@bijective/coupling';
 import '@bijective/spline';
 import { selectBackend } from './coupling-backends.js';
+import { timeModuleExports } from './module-timers.js';
 import { bestCpuMicroseconds, load } from './process-clock.js';
 
 const { values: args } = parseArgs({
@@ -26,33 +27,8 @@ const { values: args } = parseArgs({
 await selectBackend(args.backend);
 tf.env().set('PROD', true);
 const runtime = simdRuntime(tf.backend());
-const calls = new Map<string, { n: number; ms: number }>();
-/** The products, keyed by (M, N, K) (transpose by its two sizes); the other exports by name. */
-const SHAPED = new Set(['gemm', 'gemmDot', 'gemmRanged', 'transpose']);
-if (runtime) {
-  const timed = Object.fromEntries(
-    Object.entries(runtime.kernels).map(([name, f]) => {
-      if (typeof f !== 'function') return [name, f];
-      const fn = f as (...a: number[]) => unknown;
-      return [
-        name,
-        (...a: number[]) => {
-          const t = performance.now();
-          const out = fn(...a);
-          const key = SHAPED.has(name)
-            ? `${name}(${a.slice(0, name === 'transpose' ? 2 : 3).join(',')})`
-            : name;
-          const c = calls.get(key) ?? { n: 0, ms: 0 };
-          c.n++;
-          c.ms += performance.now() - t;
-          calls.set(key, c);
-          return out;
-        },
-      ];
-    }),
-  );
-  Object.defineProperty(runtime, 'kernels', { value: timed });
-}
+if (!runtime) throw new Error('inference-profile: the engine wasm SIMD kernels are not available');
+const calls = timeModuleExports(runtime);
 const layersOf = new Map(args.layers.split(',').map((s) => s.split(':') as [string, string]));
 const n = Number(args.batch);
 const seconds = Number(args.seconds);
