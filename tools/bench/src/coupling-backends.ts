@@ -26,11 +26,8 @@ let wasmPathsSet = false;
 const WHOLE_RUN_KERNELS = [MIXTURE_LOG_DENSITY_KERNEL, 'Bijective.UnpackLogDet'];
 const removed = new Map<string, tf.KernelConfig>();
 
-/**
- * Whether the bench's flows draw their standard normal base by tfjs's `randomNormal` (`wasm-main`: the
- * base as on main 8189f2e) instead of the base's own generator.
- */
-export let tfjsBaseDraw = false;
+/** Whether the bench's flows add the standard normal's density to the log-det by tfjs ops (`wasm-main`: as on main 8189f2e). */
+export let opsBaseDensity = false;
 
 /** Registers (`on`) or unregisters the kernels `names` on wasm. */
 function wasmKernels(names: readonly string[], on: boolean): void {
@@ -55,7 +52,7 @@ function wasmKernels(names: readonly string[], on: boolean): void {
  * the engine's SIMD-128 build of its kernels instead of the relaxed-SIMD one (fused multiply-adds,
  * which the benches turn on as the CLI does), and `wasm-main` the wasm backend as main 8189f2e ran
  * inference (a sequential run's first pass on every row, the standard normal's density and the add as
- * tfjs ops, its draw by tfjs's `randomNormal`), for before/after comparisons in one run.
+ * tfjs ops), for before/after comparisons in one run.
  */
 export async function selectBackend(requested: string): Promise<void> {
   const xnnpackOnly = requested === 'wasm-xnnpack';
@@ -78,10 +75,10 @@ export async function selectBackend(requested: string): Promise<void> {
   if (name === 'wasm') enableRelaxedSimd();
   useWasmSimdVariant(simd128 ? 'simd128' : 'auto');
   wasmKernels(WHOLE_RUN_KERNELS, !layerByLayer && !xnnpackOnly);
-  // wasm-main: main 8189f2e's inference (before the first-pass row, the one-kernel base density and the base's own draw).
+  // wasm-main: main 8189f2e's inference (before the first-pass row and the one-kernel base density).
   useWasmFirstPassRow(!main);
   wasmKernels([STANDARD_NORMAL_LOG_DENSITY_KERNEL], !main);
-  tfjsBaseDraw = main;
+  opsBaseDensity = main;
   if (name === 'wasm' && !wasmPathsSet) {
     const manifest = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
     setWasmPaths(join(dirname(manifest), 'dist') + '/');

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Flow, StandardNormal, create, hostRng, type Bijector } from '@bijective/core';
 import { Adam } from '@bijective/train';
 import '@bijective/coupling';
-import { tfjsBaseDraw } from './coupling-backends.js';
+import { opsBaseDensity } from './coupling-backends.js';
 import { medianSecondsPerCall, type TimingOptions } from './coupling-timing.js';
 
 /** One benchmarked architecture: the flow's registry name, its options and the batch size. */
@@ -50,14 +50,10 @@ function mixture(n: number, d: number, seed: number): tf.Tensor2D {
   return tf.tensor2d(values, [n, d]);
 }
 
-/** The standard normal base as main 8189f2e had it: tfjs's `randomNormal` draw, the density and the flow's add as tfjs ops. */
+/** The standard normal base as main 8189f2e had it: its density and the flow's add as tfjs ops. */
 class MainStandardNormal extends StandardNormal {
   override logProbPlus(z: tf.Tensor, logDet: tf.Tensor): tf.Tensor {
     return tf.add(this.logProb(z), logDet);
-  }
-  override sample(n: number, options: { seed?: number } = {}): tf.Tensor {
-    const seed = options.seed === undefined ? undefined : options.seed + 0.5;
-    return tf.randomNormal([n, ...this.eventShape], 0, 1, 'float32', seed);
   }
 }
 
@@ -83,7 +79,7 @@ export function workloadSession(w: Workload): WorkloadSession {
       ? create('bijector', 'nsf', { ...common, transform: 'autoregressive' })
       : create('bijector', w.flow, common);
   const flow = new Flow(
-    tfjsBaseDraw
+    opsBaseDensity
       ? new MainStandardNormal({ eventShape: [w.dims] })
       : new StandardNormal({ eventShape: [w.dims] }),
     bijector,

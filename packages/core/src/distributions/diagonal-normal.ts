@@ -3,8 +3,7 @@ import { sumOverEvent } from '../bijector.js';
 import { checkBatchOfEvents, checkEventShape, type EventShape } from '../shapes.js';
 import type { BaseDistribution, DistributionConfig, SampleOptions } from './distribution.js';
 import { gaussianLogDensity } from './gaussian.js';
-import { standardNormalTensor } from '../numerics/normal-draws.js';
-import { checkSampleCount } from './sampling.js';
+import { checkSampleCount, tfjsSeed } from './sampling.js';
 
 /** Options of {@link DiagonalNormal}. */
 export interface DiagonalNormalOptions {
@@ -52,7 +51,7 @@ export class DiagonalNormal implements BaseDistribution {
   sample(n: number, options: SampleOptions = {}): tf.Tensor {
     checkSampleCount(n);
     return tf.tidy(() => {
-      const eps = standardNormalTensor([n, ...this.eventShape], options.seed);
+      const eps = tf.randomNormal([n, ...this.eventShape], 0, 1, 'float32', tfjsSeed(options.seed));
       return tf.add(tf.mul(eps, tf.exp(this.logScale)), this.loc);
     });
   }

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OptionError } from '../errors.js';
-import { standardNormalTensor } from '../numerics/normal-draws.js';
 import { hostRng } from '../numerics/random.js';
 import { checkBatchOfEvents, checkEventShape, type EventShape } from '../shapes.js';
 import type { BaseDistribution, DistributionConfig, SampleOptions } from './distribution.js';
@@ -101,7 +100,13 @@ export class GaussianMixture implements BaseDistribution {
       const oneHot = tf.cast(tf.oneHot(k as tf.Tensor1D, components), 'float32') as tf.Tensor2D;
       const loc = tf.matMul(oneHot, this.means as tf.Tensor2D);
       const scale = tf.exp(tf.matMul(oneHot, this.logScales as tf.Tensor2D));
-      const eps = standardNormalTensor([n, ...this.eventShape], seed === undefined ? undefined : seed + 1);
+      const eps = tf.randomNormal(
+        [n, ...this.eventShape],
+        0,
+        1,
+        'float32',
+        tfjsSeed(seed === undefined ? undefined : seed + 1),
+      );
       return tf.add(loc, tf.mul(scale, eps));
     });
   }

@@ -3,8 +3,7 @@ import { sumOverEvent } from '../bijector.js';
 import { checkBatchOfEvents, checkEventShape, eventSize, type EventShape } from '../shapes.js';
 import type { BaseDistribution, DistributionConfig, SampleOptions } from './distribution.js';
 import { HALF_LOG_TWO_PI } from './gaussian.js';
-import { standardNormalTensor } from '../numerics/normal-draws.js';
-import { checkSampleCount } from './sampling.js';
+import { checkSampleCount, tfjsSeed } from './sampling.js';
 import { standardNormalLogDensityKernel } from './standard-normal-log-density.js';
 
 /** Options of {@link StandardNormal}. */
@@ -39,10 +38,10 @@ export class StandardNormal implements BaseDistribution {
     return tf.tidy(() => standardNormalLogDensityKernel(z, logDet) ?? tf.add(this.logProb(z), logDet));
   }
 
-  /** Draws `n` events from N(0, I) (the counter-based generator of `standardNormalValues`). */
+  /** Draws `n` events from N(0, I). */
   sample(n: number, options: SampleOptions = {}): tf.Tensor {
     checkSampleCount(n);
-    return standardNormalTensor([n, ...this.eventShape], options.seed);
+    return tf.randomNormal([n, ...this.eventShape], 0, 1, 'float32', tfjsSeed(options.seed));
   }
 
   /** `{name: 'standard-normal', options: {eventShape}}`. */

@@ -2,4 +2,3 @@
 export * from './random.js';
 export * from './lu.js';
 export * from './minibatch.js';
-export * from './normal-draws.js';
