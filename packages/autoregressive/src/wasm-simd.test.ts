@@ -113,3 +113,15 @@ test('maf (d = 16): the affine map on the SIMD module agrees with its host loops
   x.dispose();
   flow.dispose();
 });
+
+test('maf: sampling after θ changes reads the new first-pass row (cached per θ) and equals the layer-by-layer path', () => {
+  const flow = registeredFlow('maf', 3, [16, 16]);
+  const x = tf.randomNormal([300, 3], 0, 1.5, 'float32', 5) as tf.Tensor2D;
+  // Cache the first-pass rows of the initial θ, then move every θ (new tfjs data): the run must not reuse them.
+  tf.dispose(flow.sample(10, { seed: 1 }));
+  for (const v of flow.trainableVariables)
+    tf.tidy(() => v.assign(tf.add(v, tf.randomNormal(v.shape, 0, 0.05, 'float32', 3))));
+  expect(fusedRunParity(flow, x, useWasmFusedRun)).toBeLessThan(1e-5);
+  x.dispose();
+  flow.dispose();
+});

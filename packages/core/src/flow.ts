@@ -94,7 +94,7 @@ export class Flow {
     return tf.tidy(() => {
       const context = broadcastContext(options.context, batch);
       const { value: z, logDet } = this.bijector.inverseAndLogDet(x, { ...options, context });
-      return tf.add(this.base.logProb(z), logDet);
+      return this.base.logProbPlus ? this.base.logProbPlus(z, logDet) : tf.add(this.base.logProb(z), logDet);
     });
   }
 

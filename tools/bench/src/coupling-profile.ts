@@ -45,8 +45,8 @@ const step = () =>
 for (let i = 0; i < 20; i++) step();
 
 const parts: Record<string, () => unknown> = {
-  'logProb only': () => tf.tidy(() => flow.logProb(x).dataSync()),
-  'sample only': () => tf.tidy(() => flow.sample(Number(args.batch)).dataSync()),
+  'logProb only': () => tf.tidy(() => void flow.logProb(x).dataSync()),
+  'sample only': () => tf.tidy(() => void flow.sample(Number(args.batch)).dataSync()),
   'logProb + grads': () =>
     tf.tidy(() =>
       tf

@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { simdRuntime } from '@bijective/engine';
 import { fit, meanNegLogProb } from '@bijective/train';
 import { selectBackend } from './coupling-backends.js';
+import { timeModuleExports } from './module-timers.js';
 import { cpuMs, load } from './process-clock.js';
 import { recipe, workload } from './step-workloads.js';
 
@@ -31,32 +32,7 @@ tf.env().set('PROD', true);
 const runtime = simdRuntime(tf.backend());
 if (!runtime) throw new Error('wasm-call-profile: the engine wasm SIMD kernels are not available');
 
-/** The products whose first three arguments are (M, N, K); the other exports are keyed by name. */
-const SHAPED = new Set(['gemm', 'gemmDot', 'gemmRanged', 'transpose', 'columnSums']);
-const calls = new Map<string, { n: number; ms: number }>();
-const timed = Object.fromEntries(
-  Object.entries(runtime.kernels).map(([name, f]) => {
-    if (typeof f !== 'function') return [name, f];
-    const fn = f as (...a: number[]) => unknown;
-    return [
-      name,
-      (...a: number[]) => {
-        const t = performance.now();
-        const out = fn(...a);
-        const dt = performance.now() - t;
-        const key = SHAPED.has(name)
-          ? `${name}(${a.slice(0, name === 'transpose' || name === 'columnSums' ? 2 : 3).join(', ')})`
-          : name;
-        const c = calls.get(key) ?? { n: 0, ms: 0 };
-        c.n++;
-        c.ms += dt;
-        calls.set(key, c);
-        return out;
-      },
-    ];
-  }),
-);
-Object.defineProperty(runtime, 'kernels', { value: timed });
+const calls = timeModuleExports(runtime);
 
 const steps = Number(args.steps);
 console.log(`# wasm-call-profile: ${steps} steps a workload; load ${load()}`);

@@ -30,6 +30,11 @@ export interface BaseDistribution {
    * `logProb`, an add and a mean (e.g. `StandardNormal`'s one kernel). Optional.
    */
   negMeanLogProb?(z: tf.Tensor, logDet: tf.Tensor): tf.Scalar;
+  /**
+   * log p0(z) + `logDet` per batch element (`[batch]`), the last step of a flow's change of variables,
+   * as one kernel where the backend has one; optional (`Flow.logProb` adds `logProb(z)` otherwise).
+   */
+  logProbPlus?(z: tf.Tensor, logDet: tf.Tensor): tf.Tensor;
   /** Draws `n` events: `[n, ...event]`. */
   sample(n: number, options?: SampleOptions): tf.Tensor;
   /** Every state variable, in a stable order for saving. */

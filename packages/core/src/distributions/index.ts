@@ -8,3 +8,4 @@ export * from './flow-mixture.js';
 export * from './sampling.js';
 export { MIXTURE_LOG_DENSITY_KERNEL } from './mixture-log-density.js';
 export { STANDARD_NORMAL_NLL_KERNEL } from './standard-normal-nll.js';
+export { STANDARD_NORMAL_LOG_DENSITY_KERNEL } from './standard-normal-log-density.js';

@@ -5,6 +5,7 @@ import type { BaseDistribution, DistributionConfig, SampleOptions } from './dist
 import { HALF_LOG_TWO_PI } from './gaussian.js';
 import { checkSampleCount, tfjsSeed } from './sampling.js';
 import { standardNormalNll } from './standard-normal-nll.js';
+import { standardNormalLogDensityKernel } from './standard-normal-log-density.js';
 
 /** Options of {@link StandardNormal}. */
 export interface StandardNormalOptions {
@@ -42,6 +43,12 @@ export class StandardNormal implements BaseDistribution {
       standardNormalNll(z, logDet) ??
       tf.tidy(() => tf.neg(tf.mean(tf.add(this.logProb(z), logDet))) as tf.Scalar)
     );
+  }
+
+  /** log N(z; 0, I) + logDet per batch element: one kernel where the backend has one (wasm, with @bijective/engine). */
+  logProbPlus(z: tf.Tensor, logDet: tf.Tensor): tf.Tensor {
+    checkBatchOfEvents(z, this.eventShape, 'standard-normal logProb input');
+    return tf.tidy(() => standardNormalLogDensityKernel(z, logDet) ?? tf.add(this.logProb(z), logDet));
   }
 
   /** Draws `n` events from N(0, I). */

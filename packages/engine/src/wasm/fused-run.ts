@@ -38,6 +38,17 @@ export function useWasmFusedRun(on: boolean): void {
   enabled = on;
 }
 
+let firstPassRow = true;
+
+/**
+ * Turns on or off (default on) a sequential run's first pass from the MLP row at v = 0 cached per θ;
+ * off, it runs the MLP on every row as the other passes do. For benchmarks; both give the same numbers.
+ * @internal
+ */
+export function useWasmFirstPassRow(on: boolean): void {
+  firstPassRow = on;
+}
+
 /** Whether the one-kernel wasm run is switched on ({@link useWasmFusedRun}). @internal */
 export function wasmFusedRunEnabled(): boolean {
   return enabled;
@@ -61,6 +72,8 @@ export interface RunLayer {
   simd: SimdTransformSpec | undefined;
   /** Where the layer's placed and masked kernels start in the plan's kernel scratch (floats). */
   weightOffset: number;
+  /** A sequential plan's: where the layer's MLP output at v = 0 (one row of raw, the first pass's) is kept in the kernel block (floats), else -1. */
+  zeroRawOffset: number;
   /** A MADE's kernels packed for the ranged products (hidden units sorted by degree), or null. */
   packing: MaskedPacking | null;
   /** Where the layer's saved batches start in a training pass's saved buffer, in floats per batch row: its input u, each hidden activation, raw. */
@@ -86,6 +99,8 @@ export interface WasmRunPlan {
   readonly widest: number;
   /** Floats of every layer's placed and masked kernels. */
   readonly weights: number;
+  /** Floats the run keeps per θ in its kernel block: the kernels, then (sequential) each layer's raw row at v = 0. */
+  readonly cachedFloats: number;
   /** Floats of the largest kernel (the products' transposition scratch). */
   readonly largest: number;
   /** Floats per batch row a training pass saves for its backward pass (every layer's u, hidden activations and raw). */
@@ -140,6 +155,7 @@ export function wasmRunPlan(
       grad: spec.transform.hostGrad ?? null,
       simd: spec.transform.simd,
       weightOffset: weights,
+      zeroRawOffset: -1,
       packing,
       saved,
       hasLogDet: spec.transform.hasLogDet,
@@ -153,12 +169,19 @@ export function wasmRunPlan(
     weights += own;
   }
   const largest = Math.max(...layouts.flatMap((lay) => lay.dense.map((p) => Math.max(p.rows, d) * p.cols)));
+  let cachedFloats = weights;
+  if (sequential)
+    for (const layer of layers) {
+      layer.zeroRawOffset = cachedFloats;
+      cachedFloats += (layer.dense[layer.dense.length - 1] as DensePlace).cols;
+    }
   return {
     layers,
     direction,
     sequential,
     widest,
     weights,
+    cachedFloats,
     largest,
     savedPerRow: saved,
     trainable: layers.every((l) => l.grad !== null),
@@ -278,7 +301,7 @@ tf.registerKernel({
     const { widest } = plan;
     // After every output: a malloc may grow the memory (and detach earlier views).
     const base = rt.scratch(4 * ((2 * d + 3 * widest + 1) * block + plan.largest + d));
-    const cached = kernelBlock(rt, plan, thetas as tf.TensorInfo[], plan.weights);
+    const cached = kernelBlock(rt, plan, thetas as tf.TensorInfo[], plan.cachedFloats);
     const consts = plan.constants ? constantsOnHeap(rt, plan.constants) : 0;
     const values = [base, base + 4 * block * d];
     const hidden = [base + 8 * block * d, base + 4 * block * (2 * d + widest)];
@@ -302,6 +325,27 @@ tf.registerKernel({
         consts,
       ),
     );
+    // The layer's MLP on m rows at x into raw (its hidden batches in scratch).
+    const mlp = (layer: RunLayer, k: number, m: number, x: number) => {
+      let width = d;
+      layer.dense.forEach((p, i) => {
+        const top = i === layer.dense.length - 1;
+        const o = top ? raw : (hidden[i % 2] as number);
+        layerProduct(rt, layer, i, m, x, width, weights[k]!, o, top ? 0 : RELU, t, consts);
+        x = o;
+        width = p.cols;
+      });
+    };
+    // A sequential run's first pass reads v = 0, so its MLP output is one row for every row: computed
+    // once per θ (with the kernels) and kept in the kernel block, which saves one of the d passes.
+    if (plan.sequential && cached.fresh)
+      plan.layers.forEach((layer, k) => {
+        f.fill(0, values[0]! >>> 2, (values[0]! >>> 2) + d);
+        mlp(layer, k, 1, values[0]!);
+        const heads = (layer.dense[layer.dense.length - 1] as DensePlace).cols;
+        const at = (cached.at >>> 2) + layer.zeroRawOffset;
+        f.copyWithin(at, raw >>> 2, (raw >>> 2) + heads);
+      });
     const uAt = rt.heap.offset(u as tf.TensorInfo);
     const valueAt = rt.heap.offset(value);
     for (let r0 = 0; r0 < n; r0 += block) {
@@ -310,18 +354,7 @@ tf.registerKernel({
       const lt = view(layerLogDet, m);
       let src = uAt + 4 * r0 * d;
       plan.layers.forEach((layer, k) => {
-        const w = weights[k]!;
         const dst = k === plan.layers.length - 1 ? valueAt + 4 * r0 * d : (values[k % 2] as number);
-        const mlp = (x: number) => {
-          let width = d;
-          layer.dense.forEach((p, i) => {
-            const top = i === layer.dense.length - 1;
-            const o = top ? raw : (hidden[i % 2] as number);
-            layerProduct(rt, layer, i, m, x, width, w, o, top ? 0 : RELU, t, consts);
-            x = o;
-            width = p.cols;
-          });
-        };
         const heads = (layer.dense[layer.dense.length - 1] as DensePlace).cols;
         const apply = () => {
           const mapAt = { u: src, raw, columns: columnsAt };
@@ -340,13 +373,18 @@ tf.registerKernel({
         };
         if (plan.sequential) {
           f.fill(0, dst >>> 2, (dst >>> 2) + m * d);
-          // Pass k reads v (dst) into raw before g overwrites it.
-          for (let pass = 0; pass < d; pass++) {
-            mlp(dst);
+          // Pass 1 from the cached row at v = 0; pass k > 1 reads v (dst) into raw before g overwrites it.
+          const zero = (cached.at >>> 2) + layer.zeroRawOffset;
+          if (firstPassRow)
+            for (let r = 0; r < m; r++) f.copyWithin((raw >>> 2) + r * heads, zero, zero + heads);
+          else mlp(layer, k, m, dst);
+          apply();
+          for (let pass = 1; pass < d; pass++) {
+            mlp(layer, k, m, dst);
             apply();
           }
         } else {
-          mlp(src);
+          mlp(layer, k, m, src);
           apply();
         }
         if (layer.hasLogDet) for (let r = 0; r < m; r++) sum[r]! += lt[r]!;

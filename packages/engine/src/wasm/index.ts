@@ -25,7 +25,7 @@ export {
   type WasmTanhFieldGradients,
 } from './tanh-field-kernels.js';
 export { wasmConvNet } from './conv-kernels.js';
-export { useWasmFusedRun } from './fused-run.js';
+export { useWasmFirstPassRow, useWasmFusedRun } from './fused-run.js';
 export { useTrainingShortcuts } from './training-shortcuts.js';
 export { useMaskedPacking } from './masked-packing.js';
 export { useWasmSimdTransforms, useWasmRowMaps } from './simd-transforms.js';
