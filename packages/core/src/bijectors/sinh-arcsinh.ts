@@ -3,6 +3,7 @@ import { BaseBijector, sumOverEvent, type BijectorConfig, type ValueAndLogDet } 
 import { option } from '../options/fields.js';
 import { defineOptions } from '../options/schema.js';
 import { SCALE_FIELDS, newVariable, positiveScale, unconstrainedScale } from './parameters.js';
+import { runRegisteredKernel } from '../numerics/registered-kernel.js';
 
 /** Bound B of the skew, ε = B·tanh(e / B) ∈ (−B, B). */
 export const SINH_ARCSINH_MAX_SKEW = 4;
@@ -169,7 +170,6 @@ export class SinhArcsinh extends BaseBijector {
 
   /** Both outputs of {@link SINH_ARCSINH_KERNEL} where the active backend has it, else null (tfjs ops). */
   private fused(input: tf.Tensor, inverse: 0 | 1): ValueAndLogDet | null {
-    if (tf.getKernel(SINH_ARCSINH_KERNEL, tf.getBackend()) === undefined) return null;
     const inputs = {
       x0: input,
       x1: this.loc,
@@ -178,8 +178,8 @@ export class SinhArcsinh extends BaseBijector {
       x4: this.unconstrainedTailweight,
     };
     const attrs = { inverse, minScale: this.minScale };
-    const [value, logDet] = tf.engine().runKernel(SINH_ARCSINH_KERNEL, inputs, attrs) as tf.Tensor[];
-    return { value: value as tf.Tensor, logDet: logDet as tf.Tensor };
+    const out = runRegisteredKernel(SINH_ARCSINH_KERNEL, inputs, attrs);
+    return out && { value: out[0] as tf.Tensor, logDet: out[1] as tf.Tensor };
   }
 
   /** s, ε and δ from their unconstrained variables. */

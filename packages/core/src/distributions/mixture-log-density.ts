@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { HALF_LOG_TWO_PI } from './gaussian.js';
+import { runRegisteredKernel } from '../numerics/registered-kernel.js';
 
 /**
  * The tfjs kernel name of {@link mixtureLogDensity} as one kernel (inputs x0 = x, x1 = logits,
@@ -26,11 +27,13 @@ export function mixtureLogDensity(
   means: tf.Tensor,
   logScales: tf.Tensor,
 ): tf.Tensor1D {
-  if (tf.getKernel(MIXTURE_LOG_DENSITY_KERNEL, tf.getBackend()) !== undefined) {
-    const inputs = { x0: x, x1: logits, x2: means, x3: logScales };
-    const out = tf.engine().runKernel(MIXTURE_LOG_DENSITY_KERNEL, inputs) as tf.Tensor | tf.Tensor[];
-    return (Array.isArray(out) ? out[0] : out) as tf.Tensor1D;
-  }
+  const fused = runRegisteredKernel(MIXTURE_LOG_DENSITY_KERNEL, {
+    x0: x,
+    x1: logits,
+    x2: means,
+    x3: logScales,
+  });
+  if (fused) return fused[0] as tf.Tensor1D;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xs, w, mu, ell] = args as tf.Tensor[];
     const save = args[4] as tf.GradSaveFunc;

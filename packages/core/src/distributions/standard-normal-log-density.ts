@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { runRegisteredKernel } from '../numerics/registered-kernel.js';
 
 /**
  * The tfjs kernel name of the standard normal's log-density plus a log-det as one kernel (inputs
@@ -21,6 +22,5 @@ export function standardNormalLogDensityKernel(z: tf.Tensor, logDet: tf.Tensor):
     x0: z.rank === 2 ? z : tf.reshape(z, [n, z.size / Math.max(n, 1)]),
     x1: logDet.rank === 1 ? logDet : tf.reshape(logDet, [n]),
   };
-  const out = tf.engine().runKernel(STANDARD_NORMAL_LOG_DENSITY_KERNEL, inputs) as tf.Tensor | tf.Tensor[];
-  return Array.isArray(out) ? (out[0] as tf.Tensor) : out;
+  return (runRegisteredKernel(STANDARD_NORMAL_LOG_DENSITY_KERNEL, inputs) as tf.Tensor[])[0] as tf.Tensor;
 }

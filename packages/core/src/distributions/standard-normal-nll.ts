@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { runRegisteredKernel } from '../numerics/registered-kernel.js';
 
 /**
  * The tfjs kernel name of {@link standardNormalNll} as one kernel (inputs x0 = z `[n, ...event]`,
@@ -27,8 +28,6 @@ export function standardNormalNll(z: tf.Tensor, logDet: tf.Tensor): tf.Scalar | 
     logDet.dtype !== 'float32'
   )
     return null;
-  if (tf.getKernel(STANDARD_NORMAL_NLL_KERNEL, tf.getBackend()) === undefined) return null;
-  const out = tf.engine().runKernel(STANDARD_NORMAL_NLL_KERNEL, { x0: z, x1: logDet }) as
-    tf.Tensor | tf.Tensor[];
-  return (Array.isArray(out) ? out[0] : out) as tf.Scalar;
+  const out = runRegisteredKernel(STANDARD_NORMAL_NLL_KERNEL, { x0: z, x1: logDet });
+  return out && (out[0] as tf.Scalar);
 }
