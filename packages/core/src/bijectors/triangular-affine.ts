@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { previewJson } from '../json.js';
 import { BaseBijector, type BijectorConfig, type ValueAndLogDet } from '../bijector.js';
 import { OptionError } from '../errors.js';
-import { sameLogDetPerRow } from './log-det.js';
+import { constantLogDetPerRow } from './log-det.js';
 import { untapedOp } from './untaped-op.js';
 import { option } from '../options/fields.js';
 import { defineOptions } from '../options/schema.js';
@@ -40,6 +40,8 @@ export class TriangularAffine extends BaseBijector {
   private readonly transposed: readonly number[];
   private readonly inverseTransposed: readonly number[];
   private readonly logDetTotal: number;
+  /** L, Lᵀ, L⁻¹, L⁻ᵀ and t as float32 arrays, converted once (a tensor from a number list flattens it on every call). */
+  private readonly float32: Record<'matrix' | 'transposed' | 'inverseMatrix' | 'inverseTransposed' | 'shift', Float32Array>;
 
   /** Creates the map; an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: TriangularAffineOptions) {
@@ -54,6 +56,13 @@ export class TriangularAffine extends BaseBijector {
     let total = 0;
     for (let i = 0; i < d; i++) total += Math.log(matrix[i * d + i] as number);
     this.logDetTotal = total;
+    this.float32 = {
+      matrix: Float32Array.from(this.matrix),
+      transposed: Float32Array.from(this.transposed),
+      inverseMatrix: Float32Array.from(this.inverseMatrix),
+      inverseTransposed: Float32Array.from(this.inverseTransposed),
+      shift: Float32Array.from(this.shift),
+    };
   }
 
   /** `{name: 'triangular-affine', options: {eventShape, matrix, shift}}`. */
@@ -68,12 +77,12 @@ export class TriangularAffine extends BaseBijector {
     const d = this.d;
     // y = x Lᵀ + t for row vectors.
     const value = untapedOp((input) => ({
-      value: tf.add(tf.matMul(input, tf.tensor2d(this.transposed as number[], [d, d])), this.shiftTensor()),
-      gradFunc: (dy) => tf.matMul(dy, tf.tensor2d(this.matrix as number[], [d, d])),
+      value: tf.add(tf.matMul(input, tf.tensor2d(this.float32.transposed, [d, d])), this.shiftTensor()),
+      gradFunc: (dy) => tf.matMul(dy, tf.tensor2d(this.float32.matrix, [d, d])),
     }));
     return {
       value: value(x),
-      logDet: sameLogDetPerRow(tf.scalar(this.logDetTotal), x.shape[0] as number),
+      logDet: constantLogDetPerRow(this.logDetTotal, x.shape[0] as number),
     };
   }
 
@@ -83,18 +92,18 @@ export class TriangularAffine extends BaseBijector {
     const value = untapedOp((input) => ({
       value: tf.matMul(
         tf.sub(input, this.shiftTensor()),
-        tf.tensor2d(this.inverseTransposed as number[], [d, d]),
+        tf.tensor2d(this.float32.inverseTransposed, [d, d]),
       ),
-      gradFunc: (dy) => tf.matMul(dy, tf.tensor2d(this.inverseMatrix as number[], [d, d])),
+      gradFunc: (dy) => tf.matMul(dy, tf.tensor2d(this.float32.inverseMatrix, [d, d])),
     }));
     return {
       value: value(y),
-      logDet: sameLogDetPerRow(tf.scalar(-this.logDetTotal), y.shape[0] as number),
+      logDet: constantLogDetPerRow(-this.logDetTotal, y.shape[0] as number),
     };
   }
 
   private shiftTensor(): tf.Tensor1D {
-    return tf.tensor1d(this.shift as number[]);
+    return tf.tensor1d(this.float32.shift);
   }
 
   private get d(): number {

@@ -1,4 +1,4 @@
-import { randomPermutation } from './random.js';
+import { shuffledIndices } from './random.js';
 
 /** Where the shuffled minibatch stream stands: epochs begun and the position in the current one. */
 export interface SamplerState {
@@ -10,7 +10,7 @@ export interface SamplerState {
 
 /** Endless shuffled minibatch indices over `n` rows: a fresh seeded permutation each epoch. */
 export class MinibatchSampler {
-  private order: number[] = [];
+  private order: Int32Array = new Int32Array(0);
   private position = 0;
   private epoch = 0;
 
@@ -25,10 +25,10 @@ export class MinibatchSampler {
   next(): Int32Array {
     const size = Math.min(this.batchSize, this.n);
     if (this.position + size > this.order.length) {
-      this.order = randomPermutation(this.n, this.seed + 7919 * this.epoch++);
+      this.order = shuffledIndices(this.n, this.seed + 7919 * this.epoch++);
       this.position = 0;
     }
-    const batch = Int32Array.from(this.order.slice(this.position, this.position + size));
+    const batch = this.order.slice(this.position, this.position + size);
     this.position += size;
     return batch;
   }
@@ -42,6 +42,7 @@ export class MinibatchSampler {
   restore(saved: SamplerState): void {
     this.epoch = saved.epoch;
     this.position = saved.position;
-    this.order = saved.epoch > 0 ? randomPermutation(this.n, this.seed + 7919 * (saved.epoch - 1)) : [];
+    this.order =
+      saved.epoch > 0 ? shuffledIndices(this.n, this.seed + 7919 * (saved.epoch - 1)) : new Int32Array(0);
   }
 }

@@ -33,9 +33,17 @@ export function hostRng(seed: number): HostRng {
  * @internal
  */
 export function randomPermutation(n: number, seed: number): number[] {
+  return Array.from(shuffledIndices(n, seed));
+}
+
+/**
+ * {@link randomPermutation} as an `Int32Array` (the same order): Fisher-Yates over a typed array,
+ * without a number list per epoch (`MinibatchSampler` draws one inside `fit`'s loop).
+ * @internal
+ */
+export function shuffledIndices(n: number, seed: number): Int32Array {
   const rng = hostRng(seed);
-  // Plain stores, no destructuring swap (an epoch's order is drawn inside `fit`'s loop).
-  const p = new Array<number>(n);
+  const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = rng.int(i + 1);
