@@ -82,6 +82,48 @@ describe('Affine', () => {
     trained.dispose();
   });
 
+  test('fixed: scale and log-det read once per value of the variable, three kernels a call, no tensor left', () => {
+    const options = { eventShape: [3], shift: [1, -2, 0.5], scale: [0.25, 3, 1.7] };
+    const fixed = new Affine({ ...options, trainable: false });
+    const trained = new Affine(options);
+    const x = tf.tensor2d([0.5, -1.5, 2, 4, 0.1, -3], [2, 3]);
+    const kernelsOf = (f: () => void): string[] => {
+      const engine = tf.engine() as unknown as { runKernel: (...a: unknown[]) => unknown };
+      const original = engine.runKernel;
+      const names: string[] = [];
+      engine.runKernel = (...a: unknown[]) => {
+        names.push(a[0] as string);
+        return original.apply(engine, a);
+      };
+      try {
+        tf.tidy(f);
+      } finally {
+        engine.runKernel = original;
+      }
+      return names;
+    };
+    const call = (): void => void fixed.inverseAndLogDet(x);
+    call(); // reads the constants
+    const before = tf.memory().numTensors;
+    // The old map ran softplus, add, sub, div for the value and softplus, add, log, sum, neg, zeros, add for the log-det.
+    expect(kernelsOf(call).sort()).toEqual(['Fill', 'RealDiv', 'Sub']);
+    expect(tf.memory().numTensors).toBe(before);
+    // A new value of the scale's variable (an assign, e.g. a restored checkpoint) is read again.
+    for (const b of [fixed, trained]) tf.tidy(() => b.unconstrained.assign(tf.tensor1d([0.5, -1, 2])));
+    tf.tidy(() => {
+      const [a, b] = [fixed.inverseAndLogDet(x), trained.inverseAndLogDet(x)];
+      expect(a.value.dataSync()).toEqual(b.value.dataSync());
+      expect(a.logDet.dataSync()).toEqual(b.logDet.dataSync());
+      const [c, d] = [fixed.forwardAndLogDet(x), trained.forwardAndLogDet(x)];
+      expect(c.value.dataSync()).toEqual(d.value.dataSync());
+      expect(c.logDet.dataSync()).toEqual(d.logDet.dataSync());
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+    fixed.dispose();
+    trained.dispose();
+  });
+
   test('invalid options name the option', () => {
     expect(() => new Affine({ eventShape: [2], scale: -1 })).toThrow(OptionError);
     expect(() => new Affine({ eventShape: [2], scale: -1 })).toThrow("affine: option 'scale'");
