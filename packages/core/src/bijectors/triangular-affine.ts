@@ -41,7 +41,10 @@ export class TriangularAffine extends BaseBijector {
   private readonly inverseTransposed: readonly number[];
   private readonly logDetTotal: number;
   /** L, Lᵀ, L⁻¹, L⁻ᵀ and t as float32 arrays, converted once (a tensor from a number list flattens it on every call). */
-  private readonly float32: Record<'matrix' | 'transposed' | 'inverseMatrix' | 'inverseTransposed' | 'shift', Float32Array>;
+  private readonly float32: Record<
+    'matrix' | 'transposed' | 'inverseMatrix' | 'inverseTransposed' | 'shift',
+    Float32Array
+  >;
 
   /** Creates the map; an invalid option throws an OptionError or ShapeError naming it. */
   constructor(options: TriangularAffineOptions) {
