@@ -19,6 +19,7 @@ import {
 } from '@bijective/train';
 import { MAX_THREADS, fitParallel } from '@bijective/train/node';
 import { autoThreadsHere } from '../auto-threads.js';
+import { settleJitForThreads } from '../thread-jit.js';
 import { saveFlowToDirectory } from '@bijective/core/node';
 import {
   bitsPerDim,
@@ -547,6 +548,7 @@ async function fitWithCliHints(
   plugins: readonly LoadedPlugin[],
 ): Promise<FitResult> {
   if (threads === 1) return withCliHints(() => fit(flow, data, options));
+  settleJitForThreads();
   try {
     return await fitParallel(flow, data, {
       ...options,
