@@ -19,7 +19,6 @@ import {
 } from '@bijective/train';
 import { MAX_THREADS, fitParallel } from '@bijective/train/node';
 import { autoThreadsHere } from '../auto-threads.js';
-import { settleJitForThreads } from '../thread-jit.js';
 import { saveFlowToDirectory } from '@bijective/core/node';
 import {
   bitsPerDim,
@@ -548,7 +547,6 @@ async function fitWithCliHints(
   plugins: readonly LoadedPlugin[],
 ): Promise<FitResult> {
   if (threads === 1) return withCliHints(() => fit(flow, data, options));
-  settleJitForThreads();
   try {
     return await fitParallel(flow, data, {
       ...options,
