@@ -30,6 +30,44 @@ export function writeShard(
 }
 
 /**
+ * Σ_k weight_k · output_k[i + 1] accumulated in float32 in thread order into `scratch[i]`; returns
+ * Σ_i scratch[i]² in float64. Its own function, so that V8 optimises the loop as a whole function
+ * instead of entering it on-stack in a function whose tail has no type feedback (which deoptimised
+ * on every step).
+ * @internal
+ */
+function sumShards(used: readonly Float32Array[], weights: readonly number[], scratch: Float32Array): number {
+  const total = scratch.length;
+  let squares = 0;
+  if (used.length === 2) {
+    // The common case (two threads) without the inner loop.
+    const a = used[0] as Float32Array;
+    const b = used[1] as Float32Array;
+    const sa = weights[0] as number;
+    const sb = weights[1] as number;
+    for (let i = 0; i < total; i++) {
+      const g = Math.fround(Math.fround((a[i + 1] as number) * sa) + (b[i + 1] as number) * sb);
+      scratch[i] = g;
+      squares += g * g;
+    }
+    return squares;
+  }
+  for (let i = 0; i < total; i++) {
+    let g = 0;
+    for (let k = 0; k < used.length; k++)
+      g = Math.fround(g + ((used[k] as Float32Array)[i + 1] as number) * (weights[k] as number));
+    scratch[i] = g;
+    squares += g * g;
+  }
+  return squares;
+}
+
+/** Multiplies every float of `scratch` by `factor` (rounded to float32 on store). @internal */
+function scaleInPlace(scratch: Float32Array, factor: number): void {
+  for (let i = 0; i < scratch.length; i++) scratch[i] = (scratch[i] as number) * factor;
+}
+
+/**
  * The all-reduce of a data-parallel step, run identically by every thread, in one pass over the
  * flat gradient: the loss and the gradients averaged over the threads' `outputs` weighted by their
  * shares of the minibatch, g_i = Σ_k share_k · output_k[i] accumulated in thread order in float32
@@ -51,29 +89,10 @@ export function reduceShards(
   const weights = shares.filter((share) => share !== 0);
   for (let k = 0; k < used.length; k++)
     loss += ((used[k] as Float32Array)[0] as number) * (weights[k] as number);
-  const total = scratch.length;
-  let squares = 0;
-  if (used.length === 2) {
-    // The common case (two threads) without the inner loop.
-    const [a, b] = used as [Float32Array, Float32Array];
-    const [sa, sb] = weights as [number, number];
-    for (let i = 0; i < total; i++) {
-      const g = Math.fround(Math.fround((a[i + 1] as number) * sa) + (b[i + 1] as number) * sb);
-      scratch[i] = g;
-      squares += g * g;
-    }
-  } else
-    for (let i = 0; i < total; i++) {
-      let g = 0;
-      for (let k = 0; k < used.length; k++)
-        g = Math.fround(g + ((used[k] as Float32Array)[i + 1] as number) * (weights[k] as number));
-      scratch[i] = g;
-      squares += g * g;
-    }
-  const norm = Math.sqrt(squares);
+  const norm = Math.sqrt(sumShards(used, weights, scratch));
   if (clipNorm !== undefined) {
     const factor = Math.min(1, clipNorm / Math.max(norm, 1e-12));
-    if (factor < 1) for (let i = 0; i < total; i++) scratch[i] = (scratch[i] as number) * factor;
+    if (factor < 1) scaleInPlace(scratch, factor);
   }
   const clipped: tf.NamedTensorMap = {};
   let offset = 0;
