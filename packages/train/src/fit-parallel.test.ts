@@ -126,6 +126,70 @@ describe('fitParallel', () => {
     data.dispose();
   });
 
+  test('threads gathering their shards from the shared rows train on the 1-thread run’s rows, bit for bit as when copied', async () => {
+    const data = correlatedGaussian(500, 9);
+    const options = { steps: 12, batchSize: 50, learningRate: 1e-2, seed: 3, validationEvery: 4 };
+    /** Per step the loss and the main thread's weights after the update, of a 3-thread run (uneven shards). */
+    const run = async (share: boolean) => {
+      const flow = newFlow();
+      const pool = await ReplicaPool.start(flow, {
+        threads: 3,
+        worker,
+        imports: [],
+        artifacts: await artifactsOf(flow),
+        batchRows: 50,
+        rowShape: [2],
+        contextShape: null,
+        tableRows: share ? 500 : 0,
+      });
+      const shared = share ? pool.shareRows.bind(pool) : () => false;
+      const seen: { loss: number; weights: Float32Array[] }[] = [];
+      try {
+        await runSteps(
+          fitSteps(
+            flow,
+            data,
+            {
+              ...options,
+              onProgress: ({ loss }) =>
+                seen.push({
+                  loss,
+                  weights: flow.trainableVariables.map((v) => Float32Array.from(v.dataSync())),
+                }),
+            },
+            {
+              gradients: pool.gradients.bind(pool),
+              meanNegLogProb: pool.meanNegLogProb.bind(pool),
+              finished: pool.finished.bind(pool),
+              shareRows: (train, context) => shared(train, context),
+              mainRows: pool.mainRows.bind(pool),
+            },
+          ),
+          {},
+        );
+      } finally {
+        const last = pool.finalWeights();
+        for (const weights of await pool.close()) expect(weights).toEqual(last);
+        flow.dispose();
+      }
+      return seen;
+    };
+    const gathered = await run(true);
+    const copied = await run(false);
+    expect(gathered).toHaveLength(12);
+    gathered.forEach(({ loss, weights }, i) => {
+      expect(Object.is(loss, copied[i]?.loss)).toBe(true);
+      expect(weights).toEqual(copied[i]?.weights);
+    });
+    // The first step's loss, on the same weights, is the 1-thread run's up to the shards' float rounding.
+    const lossesOne: number[] = [];
+    const one = newFlow();
+    fit(one, data, { ...options, steps: 1, onProgress: ({ loss }) => lossesOne.push(loss) });
+    expect(Math.abs((gathered[0]?.loss as number) - (lossesOne[0] as number))).toBeLessThan(1e-5);
+    one.dispose();
+    data.dispose();
+  });
+
   test('a checkpoint of a 2-thread run resumes to the same end (clipping, weight decay)', async () => {
     const data = correlatedGaussian(600, 7);
     // The replicas make the same clipped AdamW updates from the resumed moments: fitParallel checks

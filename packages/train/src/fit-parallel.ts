@@ -128,6 +128,9 @@ export async function fitParallel(
         ? 0
         : (options.validationData?.shape[0] ??
           Math.floor((data.shape[0] as number) * (options.validationFraction ?? 0.1))),
+    // The training rows are shared once (each thread gathers its own shard of every minibatch),
+    // unless dequantisation noise is drawn over whole minibatches on this thread.
+    tableRows: options.dequantisationWidths ? 0 : (data.shape[0] as number),
   });
   let result: FitResult;
   try {

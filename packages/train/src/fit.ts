@@ -189,14 +189,23 @@ function splitData(data: tf.Tensor, options: FitOptions, seed: number): Split {
  * @internal
  */
 export interface ShardedGradients {
-  /** The minibatch's loss and gradients, clipped to the run's `clipNorm` and measured on the host (called inside a tidy). */
+  /**
+   * The minibatch's loss and gradients, clipped to the run's `clipNorm` and measured on the host
+   * (called inside a tidy). With `indices` (the minibatch's rows of the training table, after
+   * {@link shareRows} took it) `x` and `context` hold the first {@link mainRows} rows alone.
+   */
   gradients(
     x: tf.Tensor,
     context: tf.Tensor | undefined,
     seed: number,
     record: CallRecord,
     learningRate: number,
+    indices?: Int32Array,
   ): ReducedGradients;
+  /** Takes the training rows once, so that every minibatch is handed over by its indices; false: declined. */
+  shareRows?(train: tf.Tensor, context: tf.Tensor | undefined): boolean;
+  /** The rows of a minibatch of `rows` that `x` holds when handed over by indices. */
+  mainRows?(rows: number): number;
   /**
    * The mean NLL of `data` (rows aligned with `context`) as `meanNegLogProb` gives it, computed by
    * the threads on shares of the rows, or null where it cannot be shared out.
@@ -309,6 +318,12 @@ export function* fitSteps(
     options.validationEvery ?? (timeHorizon ? 100 : Math.max(10, Math.round(steps / 40)));
   const elapsed = (): number => clock() - started;
   const sampler = new MinibatchSampler(split.train.shape[0] as number, batchSize, seed);
+  // Threads sharing the training rows gather their own shards of each minibatch, this one its
+  // first rows (not with dequantisation noise, drawn over the whole minibatch here).
+  const ownRows =
+    shards?.mainRows && !widths && shards.shareRows?.(split.train, split.trainContext)
+      ? shards.mainRows.bind(shards)
+      : null;
   const optimiser = new GuardedOptimiser(flow.variables, flow.trainableVariables, {
     ...options,
     steps,
@@ -354,6 +369,7 @@ export function* fitSteps(
     }
     for (; step < steps; step++) {
       const indices = sampler.next();
+      const gathered = ownRows ? indices.subarray(0, ownRows(indices.length)) : indices;
       const budgetFraction = timeHorizon ? elapsed() / (options.maxSeconds as number) : undefined;
       // Collects the step's solver telemetry and training penalties (RNODE) from the flow's calls.
       const record = new CallRecord();
@@ -362,7 +378,7 @@ export function* fitSteps(
       // The minibatch is drawn before the step, off the gradient tape: taped, tfjs's gather would
       // save (copy) the whole training table for its gradient on every step.
       const { x, context } = tf.tidy(() => {
-        const rowsX = gatherRows(split.train, indices);
+        const rowsX = gatherRows(split.train, gathered);
         return {
           x: widths
             ? tf.add(
@@ -373,7 +389,7 @@ export function* fitSteps(
                 ),
               )
             : rowsX,
-          context: split.trainContext ? gatherRows(split.trainContext, indices) : undefined,
+          context: split.trainContext ? gatherRows(split.trainContext, gathered) : undefined,
         };
       });
       try {
@@ -383,7 +399,15 @@ export function* fitSteps(
         ({ loss, learningRate } = shards
           ? optimiser.stepWith(
               step,
-              (rate) => shards.gradients(x, context, stepSeed(seed, step), record, rate),
+              (rate) =>
+                shards.gradients(
+                  x,
+                  context,
+                  stepSeed(seed, step),
+                  record,
+                  rate,
+                  ownRows ? indices : undefined,
+                ),
               fallback,
               budgetFraction,
             )

@@ -26,6 +26,12 @@ export interface ReplicaBuffers {
   validation: SharedArrayBuffer[];
   /** Float64 per thread: the sum of log p over its share of a validation pass. */
   sums: SharedArrayBuffer;
+  /** Float32 training rows, shared once (empty when each step's rows are copied into `inputs`). */
+  table: SharedArrayBuffer;
+  /** Float32 context rows aligned with `table` (empty without context). */
+  tableContext: SharedArrayBuffer;
+  /** Int32 indices into `table` of the step's minibatch, thread k's shard at its rows' place. */
+  indices: SharedArrayBuffer;
 }
 
 /**
@@ -33,7 +39,8 @@ export interface ReplicaBuffers {
  * count of threads that finished their part of a command (it only grows: the r-th command is
  * complete at threads·r), the failed replica (0: none), the error's byte length, what the replicas take
  * over from the weights buffer before the command (see {@link SYNC}), whether the validation rows
- * are new, then per thread its shard's rows and its seed.
+ * are new, whether a step's rows are gathered from the shared table, then per thread its shard's
+ * rows and its seed.
  * @internal
  */
 export const CONTROL = {
@@ -45,8 +52,10 @@ export const CONTROL = {
   SYNC: 5,
   /** 1 when a validation pass's rows are new: each replica rebuilds its share from shared memory. */
   LOAD: 6,
+  /** 1 when each thread gathers its shard of the step's minibatch from the shared table by its indices; 0: its rows are in `inputs`. */
+  GATHER: 7,
   /** Slot of thread k's rows (of the minibatch, or of the validation data): ROWS + 2k; its seed: ROWS + 2k + 1. */
-  ROWS: 7,
+  ROWS: 8,
 } as const;
 
 /** CONTROL.SYNC: nothing, every variable (the first step), or the non-trainable ones only (running statistics). @internal */
@@ -168,4 +177,15 @@ export function waitFor(
 export function failureText(control: Int32Array, error: SharedArrayBuffer): string {
   const length = Atomics.load(control, CONTROL.ERROR_BYTES);
   return new TextDecoder().decode(new Uint8Array(error).slice(0, length));
+}
+
+/** Rows `indices` of a row-major table of `width` floats per row, copied in order into one array. @internal */
+export function gatherTableRows(table: Float32Array, width: number, indices: Int32Array): Float32Array {
+  const out = new Float32Array(indices.length * width);
+  for (let i = 0; i < indices.length; i++) {
+    const from = (indices[i] as number) * width;
+    const to = i * width;
+    for (let j = 0; j < width; j++) out[to + j] = table[from + j] as number;
+  }
+  return out;
 }

@@ -42,6 +42,11 @@ export interface ReplicaPoolOptions {
   adamState?: AdamState | null;
   /** The most validation rows the threads share (0 or absent: validation stays on the main thread). */
   validationRows?: number;
+  /**
+   * The most training rows the threads share once, each gathering its own shard of every minibatch
+   * by index (0 or absent: the main thread copies each replica's rows every step).
+   */
+  tableRows?: number;
   /** Seconds to wait for a replica's answer before giving up (default 600). */
   timeoutSeconds?: number;
 }
@@ -55,6 +60,11 @@ export class ReplicaError extends BijectiveError {
   }
 }
 
+/** Whether two shapes are equal. */
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((n, i) => n === b[i]);
+}
+
 /** Seed of shard k's draws in the objective (shard 0, the main thread, keeps the step's seed). */
 function shardSeed(seed: number, k: number): number {
   return k === 0 ? seed : (seed + Math.imul(k, 0x9e3779b1)) >>> 0;
@@ -63,8 +73,9 @@ function shardSeed(seed: number, k: number): number {
 /**
  * The main thread's side of a data-parallel run: `threads - 1` replica threads, each holding a
  * copy of the flow and of Adam, and the gradient all-reduce of each step through shared memory.
- * Per step the main thread writes each replica's shard of the minibatch and the learning rate,
- * wakes the replicas (Atomics), computes shard 0 itself and writes its output like the others;
+ * The training rows are shared once ({@link ReplicaPool.shareRows}); per step the main thread
+ * writes the minibatch's indices (or, where the rows are not shared, each replica's rows) and the
+ * learning rate, wakes the replicas (Atomics), which gather their own shards, computes shard 0 itself and writes its output like the others;
  * once every thread has written its output, each thread (the main one in `gradients`, the
  * replicas on their own) averages losses and gradients weighted by shard rows in thread order and
  * applies the same clipped Adam update to its own weights, so the threads hold the same weights
@@ -78,6 +89,9 @@ export class ReplicaPool implements ShardedGradients {
   private readonly scalars: Float64Array;
   private readonly weights: Float32Array;
   private readonly inputs: Float32Array[];
+  private readonly indices: Int32Array;
+  /** Whether the training rows are in shared memory ({@link shareRows}). */
+  private shared = false;
   private readonly outputs: Float32Array[];
   private readonly workers: Worker[] = [];
   private readonly exited = new Set<Worker>();
@@ -120,11 +134,17 @@ export class ReplicaPool implements ShardedGradients {
         () => new SharedArrayBuffer(4 * Math.ceil((options.validationRows ?? 0) / threads) * rowFloats),
       ),
       sums: new SharedArrayBuffer(8 * threads),
+      table: new SharedArrayBuffer(4 * (options.tableRows ?? 0) * sizeOf(options.rowShape)),
+      tableContext: new SharedArrayBuffer(
+        4 * (options.tableRows ?? 0) * (options.contextShape ? sizeOf(options.contextShape) : 0),
+      ),
+      indices: new SharedArrayBuffer(options.tableRows ? 4 * options.batchRows : 0),
     };
     this.control = new Int32Array(this.buffers.control);
     this.scalars = new Float64Array(this.buffers.scalars);
     this.weights = new Float32Array(this.buffers.weights);
     this.inputs = this.buffers.inputs.map((b) => new Float32Array(b));
+    this.indices = new Int32Array(this.buffers.indices);
     this.outputs = this.buffers.outputs.map((b) => new Float32Array(b));
     this.timeoutMs = (options.timeoutSeconds ?? 600) * 1000;
     this.reduced = new Float32Array(gradients);
@@ -238,6 +258,34 @@ export class ReplicaPool implements ShardedGradients {
   }
 
   /**
+   * Copies the training rows (and their context) into shared memory once, so that each thread
+   * gathers its own shard of every minibatch by index; false (each step's rows copied as before)
+   * when they exceed the room reserved, are not float32 or their shapes differ from the pool's.
+   */
+  shareRows(train: tf.Tensor, context: tf.Tensor | undefined): boolean {
+    const { rowShape, contextShape } = this.options;
+    const rows = train.shape[0] as number;
+    const fits = (t: tf.Tensor, shape: number[], into: SharedArrayBuffer): boolean =>
+      t.dtype === 'float32' && t.size * 4 <= into.byteLength && sameShape(t.shape.slice(1), shape);
+    if (
+      rows > (this.options.tableRows ?? 0) ||
+      !fits(train, rowShape, this.buffers.table) ||
+      (context === undefined) !== (contextShape === null) ||
+      (context !== undefined && !fits(context, contextShape as number[], this.buffers.tableContext))
+    )
+      return false;
+    new Float32Array(this.buffers.table).set(train.dataSync() as Float32Array);
+    if (context) new Float32Array(this.buffers.tableContext).set(context.dataSync() as Float32Array);
+    this.shared = true;
+    return true;
+  }
+
+  /** The rows of a minibatch of `rows` that the main thread computes (the first ones). */
+  mainRows(rows: number): number {
+    return shardBounds(rows, this.options.threads, 0)[1];
+  }
+
+  /**
    * The mean NLL of `data`, each thread scoring its share of the rows with log p summed in float64
    * (the main thread's share first); null when the rows exceed the shared memory, are fewer than
    * the threads or their context does not match the training rows'.
@@ -245,14 +293,12 @@ export class ReplicaPool implements ShardedGradients {
   meanNegLogProb(data: tf.Tensor, context: tf.Tensor | undefined): number | null {
     const { threads, rowShape, contextShape } = this.options;
     const rows = data.shape[0] as number;
-    const same = (a: readonly number[], b: readonly number[]) =>
-      a.length === b.length && a.every((n, i) => n === b[i]);
     if (
       rows < threads ||
       rows > (this.options.validationRows ?? 0) ||
-      !same(data.shape.slice(1), rowShape) ||
+      !sameShape(data.shape.slice(1), rowShape) ||
       (context === undefined) !== (contextShape === null) ||
-      (context !== undefined && !same(context.shape.slice(1), contextShape as number[]))
+      (context !== undefined && !sameShape(context.shape.slice(1), contextShape as number[]))
     )
       return null;
     const load = this.validationData !== data;
@@ -289,30 +335,32 @@ export class ReplicaPool implements ShardedGradients {
     return -total / rows;
   }
 
-  /** The minibatch's loss and gradients, averaged over the threads' shards (see the class). */
+  /**
+   * The minibatch's loss and gradients, averaged over the threads' shards (see the class). With
+   * `indices` (the rows shared, {@link shareRows}) `x` and `context` hold the main thread's shard
+   * alone ({@link mainRows}) and each replica gathers its own; else they hold the whole minibatch.
+   */
   gradients(
     x: tf.Tensor,
     context: tf.Tensor | undefined,
     seed: number,
     record: CallRecord,
     learningRate: number,
+    indices?: Int32Array,
   ): ReducedGradients {
     const { threads } = this.options;
-    const rows = x.shape[0] as number;
-    const rowSize = sizeOf(this.options.rowShape);
-    const contextSize = this.options.contextShape ? sizeOf(this.options.contextShape) : 0;
+    const gather = indices !== undefined && this.shared;
+    const rows = gather ? indices.length : (x.shape[0] as number);
     const sync = this.broadcast(false);
-    const xs = x.dataSync() as Float32Array;
-    const cs = context?.dataSync() as Float32Array | undefined;
+    if (gather) this.indices.set(indices);
+    else this.copyShards(x, context);
     for (let k = 1; k < threads; k++) {
       const [start, end] = shardBounds(rows, threads, k);
-      const input = this.inputs[k - 1] as Float32Array;
-      input.set(xs.subarray(start * rowSize, end * rowSize));
-      if (cs) input.set(cs.subarray(start * contextSize, end * contextSize), (end - start) * rowSize);
       Atomics.store(this.control, CONTROL.ROWS + 2 * k, end - start);
       Atomics.store(this.control, CONTROL.ROWS + 2 * k + 1, shardSeed(seed, k) | 0);
     }
     Atomics.store(this.control, CONTROL.ROWS, shardBounds(rows, threads, 0)[1]);
+    Atomics.store(this.control, CONTROL.GATHER, gather ? 1 : 0);
     this.scalars[0] = learningRate;
     this.order(COMMAND.STEP, sync);
     const trainable = this.flow.trainableVariables as tf.Variable[];
@@ -322,8 +370,8 @@ export class ReplicaPool implements ShardedGradients {
     const mine = outputs[0] as Float32Array;
     if (own > 0) {
       const { value, grads } = tf.variableGrads(() => {
-        const x0 = tf.slice(x, 0, own);
-        const c0 = context ? tf.slice(context, 0, own) : undefined;
+        const x0 = gather ? x : tf.slice(x, 0, own);
+        const c0 = context && !gather ? tf.slice(context, 0, own) : context;
         return record.penalise(this.flow.trainingLoss(x0, { context: c0, record, seed }));
       }, trainable);
       writeShard(mine, value, grads, trainable);
@@ -336,6 +384,22 @@ export class ReplicaPool implements ShardedGradients {
       return (end - start) / rows;
     });
     return reduceShards(outputs, shares, trainable, this.options.optimiser?.clipNorm, this.reduced);
+  }
+
+  /** Copies each replica's shard of the minibatch `x` (and of its context) into its input buffer. */
+  private copyShards(x: tf.Tensor, context: tf.Tensor | undefined): void {
+    const { threads } = this.options;
+    const rows = x.shape[0] as number;
+    const rowSize = sizeOf(this.options.rowShape);
+    const contextSize = this.options.contextShape ? sizeOf(this.options.contextShape) : 0;
+    const xs = x.dataSync() as Float32Array;
+    const cs = context?.dataSync() as Float32Array | undefined;
+    for (let k = 1; k < threads; k++) {
+      const [start, end] = shardBounds(rows, threads, k);
+      const input = this.inputs[k - 1] as Float32Array;
+      input.set(xs.subarray(start * rowSize, end * rowSize));
+      if (cs) input.set(cs.subarray(start * contextSize, end * contextSize), (end - start) * rowSize);
+    }
   }
 
   /** Blocks until `arrived` outputs were written in all; throws a replica's failure or silence. */

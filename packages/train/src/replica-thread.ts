@@ -17,6 +17,7 @@ import {
   CONTROL,
   REPLICA_KIND,
   SYNC,
+  gatherTableRows,
   reportFailure,
   sizeOf,
   waitFor,
@@ -58,22 +59,57 @@ function assignShared(
   }
 }
 
-/** One step's shard of replica `index`: its loss and flattened gradients, written to `output`. */
-function shardStep(flow: Flow, init: ReplicaInit, rows: number, seed: number, output: Float32Array): void {
+/**
+ * Replica `index`'s shard of a step's minibatch (`rows` rows starting at row `start` of it): gathered
+ * from the shared training table by the shared indices, or as the main thread copied it.
+ */
+function shardInput(
+  init: ReplicaInit,
+  rows: number,
+  start: number,
+  gather: boolean,
+): { x: Float32Array; context: Float32Array | null } {
+  const rowSize = sizeOf(init.rowShape);
+  const contextSize = init.contextShape ? sizeOf(init.contextShape) : 0;
+  if (gather) {
+    const indices = new Int32Array(init.buffers.indices, 4 * start, rows);
+    return {
+      x: gatherTableRows(new Float32Array(init.buffers.table), rowSize, indices),
+      context: init.contextShape
+        ? gatherTableRows(new Float32Array(init.buffers.tableContext), contextSize, indices)
+        : null,
+    };
+  }
+  const input = new Float32Array(init.buffers.inputs[init.index - 1] as SharedArrayBuffer);
+  // slice: private copies (the backend may keep the array, and the main thread rewrites the buffer).
+  return {
+    x: input.slice(0, rows * rowSize),
+    context: init.contextShape ? input.slice(rows * rowSize, rows * (rowSize + contextSize)) : null,
+  };
+}
+
+/** One step's shard of replica `index` (see {@link shardInput}): its loss and flattened gradients, written to `output`. */
+function shardStep(
+  flow: Flow,
+  init: ReplicaInit,
+  shard: { rows: number; start: number; gather: boolean },
+  seed: number,
+  output: Float32Array,
+): void {
+  const { rows } = shard;
   if (rows === 0) {
     output.fill(0);
     return;
   }
-  const input = new Float32Array(init.buffers.inputs[init.index - 1] as SharedArrayBuffer);
-  const rowSize = sizeOf(init.rowShape);
-  const contextSize = init.contextShape ? sizeOf(init.contextShape) : 0;
+  const input = shardInput(init, rows, shard.start, shard.gather);
   const record = new CallRecord();
   try {
     tf.tidy(() => {
-      const x = tf.tensor(input.slice(0, rows * rowSize), [rows, ...init.rowShape]);
-      const context = init.contextShape
-        ? tf.tensor(input.slice(rows * rowSize, rows * (rowSize + contextSize)), [rows, ...init.contextShape])
-        : undefined;
+      const x = tf.tensor(input.x, [rows, ...init.rowShape]);
+      const context =
+        input.context && init.contextShape
+          ? tf.tensor(input.context, [rows, ...init.contextShape])
+          : undefined;
       const trainable = flow.trainableVariables as tf.Variable[];
       const { value, grads } = tf.variableGrads(
         () => record.penalise(flow.trainingLoss(x, { context, record, seed })),
@@ -213,8 +249,13 @@ export async function serveReplica(): Promise<void> {
       );
       const parity = step & 1;
       const mine = outputs.slice(parity * threads, (parity + 1) * threads);
+      const shard = {
+        rows,
+        start: shardRows.slice(0, index).reduce((a, b) => a + b, 0),
+        gather: Atomics.load(control, CONTROL.GATHER) === 1,
+      };
       try {
-        shardStep(flow, init, rows, seed, mine[index] as Float32Array);
+        shardStep(flow, init, shard, seed, mine[index] as Float32Array);
       } catch (e) {
         fail(e);
         continue;
