@@ -87,15 +87,7 @@ describe('fitParallel', () => {
   test('replicas make the main thread’s updates bit for bit (3 threads, uneven shards)', async () => {
     const data = correlatedGaussian(400, 5);
     const flow = newFlow(true);
-    const pool = await ReplicaPool.start(flow, {
-      threads: 3,
-      worker,
-      imports: [],
-      artifacts: await artifactsOf(flow),
-      batchRows: 50,
-      rowShape: [2],
-      contextShape: null,
-    });
+    const pool = await startPool(flow, 3, 50);
     const seen: Float32Array[][] = [];
     try {
       await runSteps(
@@ -132,16 +124,7 @@ describe('fitParallel', () => {
     /** Per step the loss and the main thread's weights after the update, of a 3-thread run (uneven shards). */
     const run = async (share: boolean) => {
       const flow = newFlow();
-      const pool = await ReplicaPool.start(flow, {
-        threads: 3,
-        worker,
-        imports: [],
-        artifacts: await artifactsOf(flow),
-        batchRows: 50,
-        rowShape: [2],
-        contextShape: null,
-        tableRows: share ? 500 : 0,
-      });
+      const pool = await startPool(flow, 3, 50, share ? 500 : 0);
       const shared = share ? pool.shareRows.bind(pool) : () => false;
       const seen: { loss: number; weights: Float32Array[] }[] = [];
       try {
@@ -237,6 +220,25 @@ describe('fitParallel', () => {
     data.dispose();
   });
 });
+
+/** A pool of `threads` threads over 2-D rows for `flow`, sharing up to `tableRows` training rows. */
+async function startPool(
+  flow: Flow,
+  threads: number,
+  batchRows: number,
+  tableRows = 0,
+): Promise<ReplicaPool> {
+  return ReplicaPool.start(flow, {
+    threads,
+    worker,
+    imports: [],
+    artifacts: await artifactsOf(flow),
+    batchRows,
+    rowShape: [2],
+    contextShape: null,
+    tableRows,
+  });
+}
 
 async function artifactsOf(flow: Flow): Promise<tf.io.ModelArtifacts> {
   const { saveFlow } = await import('@bijective/core');
