@@ -44,13 +44,18 @@ const cpu: HostAdapter = (backend, inputs, shapes, run) => {
 const wasm: HostAdapter = (backend, inputs, shapes, run) => {
   const b = backend as unknown as WasmBackend;
   // Allocate first: a later malloc may grow the heap and detach earlier views.
-  const infos = shapes.map((s) => b.makeOutput(s, 'float32'));
-  const outputs = infos.map((t) => b.typedArrayFromHeap(t));
-  for (const o of outputs) o.fill(0);
-  run(
-    inputs.map((t) => b.typedArrayFromHeap(t)),
-    outputs,
-  );
+  // Plain loops, not Array.prototype.map: `.map`'s arrays here deoptimised `o.fill` (see fused-run.ts's placedKernels).
+  const infos: tf.TensorInfo[] = [];
+  for (let i = 0; i < shapes.length; i++) infos.push(b.makeOutput(shapes[i] as number[], 'float32'));
+  const outputs: Float32Array[] = [];
+  for (let i = 0; i < infos.length; i++) {
+    const o = b.typedArrayFromHeap(infos[i] as tf.TensorInfo);
+    o.fill(0);
+    outputs.push(o);
+  }
+  const views: Float32Array[] = [];
+  for (let i = 0; i < inputs.length; i++) views.push(b.typedArrayFromHeap(inputs[i] as tf.TensorInfo));
+  run(views, outputs);
   return infos;
 };
 

@@ -208,27 +208,36 @@ function placedKernels(
   at: number,
   write: boolean,
 ): number[] {
-  return layer.dense.map((p, i) => {
+  // Pushed into a fresh [] rather than built by Array.prototype.map: read through `.map`'s arrays,
+  // the training kernels deoptimised ("wrong map", --trace-deopt-verbose) and TurboFan recompiled
+  // them (docs/benchmarks.md, "One hidden class per plan object").
+  const kernels: number[] = [];
+  for (let i = 0; i < layer.dense.length; i++) {
+    const p = layer.dense[i] as DensePlace;
     const src = (theta >>> 2) + p.kernel;
     if (i === 0 && layer.placement) {
       const out = at >>> 2;
       if (write) {
         f.fill(0, out, out + d * p.cols);
-        layer.placement.rows.forEach((row, r) => {
+        const rows = layer.placement.rows;
+        for (let r = 0; r < rows.length; r++) {
+          const row = rows[r] as number;
           for (let j = 0; j < p.cols; j++)
             f[out + row * p.cols + j] = f[src + r * p.cols + j]! * (p.mask ? p.mask[r * p.cols + j]! : 1);
-        });
+        }
       }
       at += 4 * d * p.cols;
-      return 4 * out;
+      kernels.push(4 * out);
+    } else if (!p.mask) kernels.push(theta + 4 * p.kernel);
+    else {
+      const out = at >>> 2;
+      const mask = p.mask;
+      if (write) for (let j = 0; j < mask.length; j++) f[out + j] = f[src + j]! * mask[j]!;
+      at += 4 * mask.length;
+      kernels.push(4 * out);
     }
-    if (!p.mask) return theta + 4 * p.kernel;
-    const out = at >>> 2;
-    const mask = p.mask;
-    if (write) for (let j = 0; j < mask.length; j++) f[out + j] = f[src + j]! * mask[j]!;
-    at += 4 * mask.length;
-    return 4 * out;
-  });
+  }
+  return kernels;
 }
 
 /**
@@ -249,10 +258,9 @@ export function layerWeights(
 ): { kernels: number[]; biases: number[] } {
   if (layer.packing) return packedWeights(rt, layer.packing, layer.dense, consts, theta, at, write);
   const f = new Float32Array(rt.heap.memory.buffer);
-  return {
-    kernels: placedKernels(f, theta, layer, d, at, write),
-    biases: layer.dense.map((p) => theta + 4 * p.bias),
-  };
+  const biases: number[] = [];
+  for (let i = 0; i < layer.dense.length; i++) biases.push(theta + 4 * (layer.dense[i] as DensePlace).bias);
+  return { kernels: placedKernels(f, theta, layer, d, at, write), biases };
 }
 
 /**

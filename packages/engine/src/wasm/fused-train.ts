@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { runKernelOutputs } from '../tfjs/internals.js';
+import type { DensePlace } from '../fused/parameter-layout.js';
 import { layerProduct, layerWeights, type RunLayer, type WasmRunPlan } from './fused-run.js';
 import { backwardRanges, constantsOnHeap, gradientSlots, scatterGradients } from './masked-packing.js';
 import { mlpBackward } from './mlp-kernels.js';
@@ -24,22 +25,43 @@ function runtimeOf(backend: unknown, kernel: string): SimdRuntime {
   return runtime;
 }
 
-/** One layer's batches in the saved buffer at `base` (bytes): its input u `[n, d]`, each hidden activation, raw. */
-function savedOf(
-  base: number,
-  n: number,
-  d: number,
-  layer: RunLayer,
-): { input: number; hidden: number[]; raw: number } {
-  let at = base + 4 * n * layer.saved;
-  const input = at;
-  at += 4 * n * d;
-  const hidden: number[] = [];
-  for (const p of layer.dense.slice(0, -1)) {
-    hidden.push(at);
-    at += 4 * n * p.cols;
+/**
+ * One layer's batches in the saved buffer at `base` (bytes): its input u `[n, d]`, each hidden
+ * activation, raw. Built by this one constructor (one hidden class, `hidden` a packed integer
+ * array) so that the kernels' reads of it stay monomorphic.
+ * @internal
+ */
+class SavedLayout {
+  readonly input: number;
+  readonly hidden: number[];
+  readonly raw: number;
+
+  constructor(base: number, n: number, d: number, layer: RunLayer) {
+    let at = base + 4 * n * layer.saved;
+    this.input = at;
+    at += 4 * n * d;
+    const hidden: number[] = [];
+    for (let i = 0; i < layer.dense.length - 1; i++) {
+      hidden.push(at);
+      at += 4 * n * (layer.dense[i] as DensePlace).cols;
+    }
+    this.hidden = hidden;
+    this.raw = at;
   }
-  return { input, hidden, raw: at };
+}
+
+/** A kernel operand of {@link mlpBackward}: `[rows, cols]` at byte `ptr` (one constructor, one hidden class). @internal */
+class KernelOperand {
+  constructor(
+    readonly ptr: number,
+    readonly rows: number,
+    readonly cols: number,
+  ) {}
+}
+
+/** Whether dense layer i's kernel gradient goes through scratch (a placement, a mask), not straight into θ. @internal */
+function mappedGradient(layer: RunLayer, i: number, compact: readonly number[] | null): boolean {
+  return (i === 0 && layer.placement !== null && !compact) || (layer.dense[i] as DensePlace).mask !== null;
 }
 
 const attrsOf = (attrs: unknown) => (attrs as { plan: WasmRunPlan }).plan;
@@ -53,7 +75,7 @@ const attrsOf = (attrs: unknown) => (attrs as { plan: WasmRunPlan }).plan;
 tf.registerKernel({
   kernelName: FORWARD,
   backendName: 'wasm',
-  kernelFunc: ({ inputs, backend, attrs }) => {
+  kernelFunc: function fusedTrainForward({ inputs, backend, attrs }) {
     const rt = runtimeOf(backend, FORWARD);
     const plan = attrsOf(attrs);
     const [u, ...thetas] = Object.values(inputs) as tf.TensorInfo[];
@@ -82,14 +104,15 @@ tf.registerKernel({
     const lt = view(layerAt, n);
     let src = rt.heap.offset(u as tf.TensorInfo);
     for (const [index, layer] of plan.layers.entries()) {
-      const s = savedOf(savedAt, n, d, layer);
+      const s = new SavedLayout(savedAt, n, d, layer);
       f.copyWithin(s.input >>> 2, src >>> 2, (src >>> 2) + n * d);
       const theta = rt.heap.offset(thetas[layer.theta] as tf.TensorInfo);
       const w = layerWeights(rt, theta, layer, d, cached.at + 4 * layer.weightOffset, cached.fresh, consts);
       let x = s.input;
       let k = d;
       const compact = compactRows(layer, d);
-      layer.dense.forEach((p, i) => {
+      for (let i = 0; i < layer.dense.length; i++) {
+        const p = layer.dense[i] as DensePlace;
         const top = i === layer.dense.length - 1;
         const o = top ? s.raw : (s.hidden[i] as number);
         if (i === 0 && compact) {
@@ -112,7 +135,7 @@ tf.registerKernel({
         } else layerProduct(rt, layer, i, n, x, k, w, o, top ? 0 : RELU, t, consts);
         x = o;
         k = p.cols;
-      });
+      }
       const mapAt = { u: s.input, raw: s.raw, columns: columnsAt };
       const logDetAt = layer.hasLogDet ? layerAt : 0;
       const mapSave = mapSaveAt(plan, savedAt, savedSize, n, index);
@@ -150,14 +173,16 @@ tf.registerKernel({
 tf.registerKernel({
   kernelName: BACKWARD,
   backendName: 'wasm',
-  kernelFunc: ({ inputs, backend, attrs }) => {
+  kernelFunc: function fusedTrainBackward({ inputs, backend, attrs }) {
     const rt = runtimeOf(backend, BACKWARD);
     const plan = attrsOf(attrs);
     const [dy, saved, ...thetas] = Object.values(inputs) as tf.TensorInfo[];
     const [n, width] = (dy as tf.TensorInfo).shape as [number, number];
     const d = plan.hasLogDet ? width - 1 : width;
     const du = rt.heap.makeOutput([n, d]);
-    const grads = thetas.map((theta) => rt.heap.makeOutput([...theta.shape]));
+    const grads: tf.TensorInfo[] = [];
+    for (let l = 0; l < thetas.length; l++)
+      grads.push(rt.heap.makeOutput((thetas[l] as tf.TensorInfo).shape.slice()));
     const { widest } = plan;
     // Scratch (bytes): ∂L/∂value twice [n, d], ∂L/∂logDet [n], ∂L/∂raw [n, widest], its sums, two δ
     // buffers [n, widest], the placed kernels' gradients, the products' scratch, the transformed
@@ -191,7 +216,7 @@ tf.registerKernel({
     const savedAt = rt.heap.offset(saved as tf.TensorInfo);
     for (let k = plan.layers.length - 1; k >= 0; k--) {
       const layer = plan.layers[k] as RunLayer;
-      const s = savedOf(savedAt, n, d, layer);
+      const s = new SavedLayout(savedAt, n, d, layer);
       const theta = rt.heap.offset(thetas[layer.theta] as tf.TensorInfo);
       const dTheta = rt.heap.offset(grads[layer.theta] as tf.TensorInfo);
       const weights = layerWeights(
@@ -240,39 +265,49 @@ tf.registerKernel({
       // Kernel gradients straight into θ's layout, except where a placement, a mask or a MADE's packing maps them.
       let at = gradWeights + 4 * layer.weightOffset;
       const compact = compactRows(layer, d);
-      const mapped = (i: number) =>
-        (i === 0 && layer.placement !== null && !compact) || layer.dense[i]!.mask !== null;
-      const slots = layer.packing
-        ? gradientSlots(layer.packing, layer.dense, dTheta, at)
-        : {
-            kernels: layer.dense.map((p, i) => {
-              if (!mapped(i)) return dTheta + 4 * p.kernel;
-              const here = at;
-              at += 4 * (i === 0 ? d : p.rows) * p.cols;
-              return here;
-            }),
-            biases: layer.dense.map((p) => dTheta + 4 * p.bias),
-          };
+      let slots: { kernels: number[]; biases: number[] };
+      if (layer.packing) slots = gradientSlots(layer.packing, layer.dense, dTheta, at);
+      else {
+        const kernelSlots: number[] = [];
+        const biasSlots: number[] = [];
+        for (let i = 0; i < layer.dense.length; i++) {
+          const p = layer.dense[i] as DensePlace;
+          biasSlots.push(dTheta + 4 * p.bias);
+          if (!mappedGradient(layer, i, compact)) kernelSlots.push(dTheta + 4 * p.kernel);
+          else {
+            kernelSlots.push(at);
+            at += 4 * (i === 0 ? d : p.rows) * p.cols;
+          }
+        }
+        slots = { kernels: kernelSlots, biases: biasSlots };
+      }
       const dKernels = slots.kernels;
       if (compact) {
         gatherColumns(f, s.input, n, d, compact, compactIn);
         f.fill(0, compactDu >>> 2, (compactDu >>> 2) + n * compact.length);
       }
+      const operands: KernelOperand[] = [];
+      for (let i = 0; i < layer.dense.length; i++) {
+        const p = layer.dense[i] as DensePlace;
+        operands.push(
+          i === 0 && compact
+            ? new KernelOperand(theta + 4 * p.kernel, compact.length, p.cols)
+            : new KernelOperand(kernels[i] as number, i === 0 ? d : p.rows, p.cols),
+        );
+      }
+      const inputs: number[] = [compact ? compactIn : s.input];
+      for (let i = 0; i < s.hidden.length; i++) inputs.push(s.hidden[i] as number);
       mlpBackward(rt, {
         n,
-        kernels: layer.dense.map((p, i) =>
-          i === 0 && compact
-            ? { ptr: theta + 4 * p.kernel, rows: compact.length, cols: p.cols }
-            : { ptr: kernels[i]!, rows: i === 0 ? d : p.rows, cols: p.cols },
-        ),
-        inputs: [compact ? compactIn : s.input, ...s.hidden],
+        kernels: operands,
+        inputs,
         dRaw: dRawAt,
         dKernels,
         dBiases: slots.biases,
         du: compact ? compactDu : next,
         buffers,
         t,
-        ...(layer.packing ? { ranges: backwardRanges(layer.packing, consts) } : {}),
+        ranges: layer.packing ? backwardRanges(layer.packing, consts) : undefined,
       });
       // The compact layer's ∂L/∂(its columns) added into ∂L/∂u.
       if (compact) {
@@ -290,8 +325,9 @@ tf.registerKernel({
           gradWeights + 4 * layer.weightOffset,
         );
       else
-        layer.dense.forEach((p, i) => {
-          if (!mapped(i)) return;
+        for (let i = 0; i < layer.dense.length; i++) {
+          if (!mappedGradient(layer, i, compact)) continue;
+          const p = layer.dense[i] as DensePlace;
           const src = (dKernels[i] as number) >>> 2;
           const dst = (dTheta >>> 2) + p.kernel;
           const mask = p.mask;
@@ -301,7 +337,7 @@ tf.registerKernel({
             for (let j = 0; j < p.cols; j++)
               f[dst + r * p.cols + j] = f[from + j]! * (mask ? mask[r * p.cols + j]! : 1);
           }
-        });
+        }
       dv = next;
     }
     f.copyWithin(rt.heap.offset(du) >>> 2, dv >>> 2, (dv >>> 2) + n * d);
