@@ -1,4 +1,4 @@
-import { ShapeError } from '@bijective/core';
+import { ShapeError, gatherRowsInto } from '@bijective/core';
 
 /** Conditioning columns kept beside a table's data, row-aligned with it. */
 export interface ContextColumns {
@@ -49,15 +49,6 @@ export function checkTable(table: Table, what: string): Table {
   return table;
 }
 
-function gather(source: Float32Array, cols: number, indices: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(indices.length * cols);
-  for (let r = 0; r < indices.length; r++) {
-    const from = (indices[r] as number) * cols;
-    out.set(source.subarray(from, from + cols), r * cols);
-  }
-  return out;
-}
-
 /** A new table holding the rows of `table` at `indices` (in that order), with their context and labels. */
 export function selectRows(table: Table, indices: ArrayLike<number>): Table {
   for (let r = 0; r < indices.length; r++) {
@@ -67,12 +58,12 @@ export function selectRows(table: Table, indices: ArrayLike<number>): Table {
     }
   }
   const context = table.context && {
-    data: gather(table.context.data, table.context.cols, indices),
+    data: gatherRowsInto(table.context.data, table.context.cols, indices),
     cols: table.context.cols,
     columns: table.context.columns,
   };
   return {
-    data: gather(table.data, table.cols, indices),
+    data: gatherRowsInto(table.data, table.cols, indices),
     rows: indices.length,
     cols: table.cols,
     ...(table.columns ? { columns: table.columns } : {}),

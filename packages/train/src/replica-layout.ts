@@ -178,14 +178,3 @@ export function failureText(control: Int32Array, error: SharedArrayBuffer): stri
   const length = Atomics.load(control, CONTROL.ERROR_BYTES);
   return new TextDecoder().decode(new Uint8Array(error).slice(0, length));
 }
-
-/** Rows `indices` of a row-major table of `width` floats per row, copied in order into one array. @internal */
-export function gatherTableRows(table: Float32Array, width: number, indices: Int32Array): Float32Array {
-  const out = new Float32Array(indices.length * width);
-  for (let i = 0; i < indices.length; i++) {
-    const from = (indices[i] as number) * width;
-    const to = i * width;
-    for (let j = 0; j < width; j++) out[to + j] = table[from + j] as number;
-  }
-  return out;
-}

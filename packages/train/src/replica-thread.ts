@@ -4,6 +4,7 @@ import {
   CallRecord,
   OptionError,
   ShapeError,
+  gatherRowsInto,
   isRegistered,
   loadFlow,
   useBackend,
@@ -17,7 +18,6 @@ import {
   CONTROL,
   REPLICA_KIND,
   SYNC,
-  gatherTableRows,
   reportFailure,
   sizeOf,
   waitFor,
@@ -74,9 +74,9 @@ function shardInput(
   if (gather) {
     const indices = new Int32Array(init.buffers.indices, 4 * start, rows);
     return {
-      x: gatherTableRows(new Float32Array(init.buffers.table), rowSize, indices),
+      x: gatherRowsInto(new Float32Array(init.buffers.table), rowSize, indices),
       context: init.contextShape
-        ? gatherTableRows(new Float32Array(init.buffers.tableContext), contextSize, indices)
+        ? gatherRowsInto(new Float32Array(init.buffers.tableContext), contextSize, indices)
         : null,
     };
   }

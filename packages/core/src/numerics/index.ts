@@ -2,3 +2,4 @@
 export * from './random.js';
 export * from './lu.js';
 export * from './minibatch.js';
+export * from './gather-rows.js';

@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { gatherRowsInto } from '@bijective/core';
 import { defineHostKernel } from './host-kernel.js';
-
-/** Rows of fewer floats than this are copied element by element, longer ones as one block copy. */
-const SHORT_ROW = 64;
 
 /** Entries `rows` of a table `[N, ...]` -> `[rows.length, ...]`, one copy each (wasm only: its heap views). */
 const gatherRowsKernel = defineHostKernel<{ rows: readonly number[] }>({
@@ -10,16 +8,12 @@ const gatherRowsKernel = defineHostKernel<{ rows: readonly number[] }>({
   backends: ['wasm'],
   outputShapes: ([shape], { rows }) => [[rows.length, ...shape!.slice(1)]],
   run([table], [out], [shape], { rows }) {
-    const d = shape!.slice(1).reduce((a, b) => a * b, 1);
-    const from = table!;
-    const to = out!;
-    // Short rows (table columns) element by element: a subarray view per row costs more than its copy.
-    if (d < SHORT_ROW)
-      for (let r = 0; r < rows.length; r++) {
-        const s = rows[r]! * d;
-        for (let k = 0; k < d; k++) to[r * d + k] = from[s + k]!;
-      }
-    else rows.forEach((row, r) => to.set(from.subarray(row * d, row * d + d), r * d));
+    gatherRowsInto(
+      table!,
+      shape!.slice(1).reduce((a, b) => a * b, 1),
+      rows,
+      out!,
+    );
   },
 });
 
