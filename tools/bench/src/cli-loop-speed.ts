@@ -5,7 +5,7 @@
 // validation split: 20000 rows of moons, 10% of the table).
 // Usage: ZUKO_PATH=/path/to/zuko node tools/bench/run.mjs tools/bench/src/cli-loop-speed.ts
 //   [--flows realnvp,maf,nsf] [--workloads moons,table16] [--steps 1000] [--val-every 250]
-//   [--threads 1,2] [--python PATH] [--no-zuko] [--json] [--bundle PATH] [--baseline PATH] [--baseline-simd128]
+//   [--threads 1,2] [--zuko-threads 1,2 (default: --threads)] [--python PATH] [--no-zuko] [--json] [--bundle PATH] [--baseline PATH] [--baseline-simd128]
 // ZUKO_PATH is a checkout of zuko (its directory holding the `zuko` package); needs torch.
 // Our steps/s are read from the CLI's own progress lines (stderr, a line per tenth of the run):
 // the rate between the first (10%) and the last (100%) line, so start-up, data generation and the
@@ -31,6 +31,7 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '1000' },
     'val-every': { type: 'string', default: '250' },
     threads: { type: 'string', default: '1,2' },
+    'zuko-threads': { type: 'string' },
     python: { type: 'string' },
     'no-zuko': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -45,6 +46,8 @@ const list = (s: string): string[] => s.split(',').filter((v) => v !== '');
 const steps = Number(args.steps);
 const valEvery = Number(args['val-every']);
 const threadCounts = list(args.threads).map(Number);
+/** zuko's thread counts: `--zuko-threads`, else ours (its two-thread runs are 4–5× slower and long at 10000 steps). */
+const zukoThreadCounts = list(args['zuko-threads'] ?? args.threads).map(Number);
 const zukoPath = process.env.ZUKO_PATH;
 const python = args['no-zuko'] ? null : findPython('torch', args.python);
 if (!args['no-zuko'] && (!zukoPath || !python)) {
@@ -250,7 +253,7 @@ for (const key of list(args.workloads)) {
   if (!w) throw new Error(`unknown workload '${key}' (moons, table16)`);
   for (const flow of list(args.flows)) {
     const row: Row = { workload: w.name, flow, zuko: {}, ours: {}, base: {}, valNll: {}, baseValNll: {} };
-    for (const threads of python && zukoPath ? threadCounts : []) {
+    for (const threads of python && zukoPath ? zukoThreadCounts : []) {
       const r = await run(
         python as string,
         [
