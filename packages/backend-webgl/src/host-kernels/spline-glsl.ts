@@ -57,10 +57,14 @@ float spPy(int j) { return spPY[j]; }`;
   // p = softmax of the K logits from raw head \`first\` into spP<axis>, the maximum subtracted.
   const softmax = (axis: string, first: number) => `void spSoftmax${axis}() {
   float top = spRaw(${first});
-  for (int j = 1; j < ${K}; j++) top = max(top, spRaw(${first} + j));
+  spP${axis}[0] = top;
+  for (int j = 1; j < ${K}; j++) {
+    spP${axis}[j] = spRaw(${first} + j);
+    top = max(top, spP${axis}[j]);
+  }
   float sum = 0.0;
   for (int j = 0; j < ${K}; j++) {
-    spP${axis}[j] = exp(spRaw(${first} + j) - top);
+    spP${axis}[j] = exp(spP${axis}[j] - top);
     sum += spP${axis}[j];
   }
   float norm = 1.0 / sum;
