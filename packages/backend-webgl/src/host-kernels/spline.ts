@@ -18,6 +18,13 @@ function rowsOf(call: HostKernelBackendCall): [number, number] {
   return (call.inputs[0] as tf.TensorInfo).shape as [number, number];
 }
 
+/** GLSL of u's element i in `[n, d]`: its row r, slot k in B (-1 off B) and value v. */
+function elementAt(d: number): string {
+  return `int r = i / ${d};
+  int k = slotOf(i - r * ${d});
+  float v = getU(i);`;
+}
+
 /** The call's programs on its inputs, each packed input (raw from a packed matMul) unpacked once for all of them. */
 function unpackedOnce(
   call: HostKernelBackendCall,
@@ -43,9 +50,7 @@ export const splineApply: HostKernelBackendImplementation = (call) =>
       names,
       size: n * d,
       helpers,
-      body: `int r = i / ${d};
-  int k = slotOf(i - r * ${d});
-  float v = getU(i);
+      body: `${elementAt(d)}
   if (k < 0 || !spInside(v)) { setOutput(v); return; }
   spLoad(r, k);
   spLocate(v);
@@ -122,9 +127,7 @@ export const splineGrad: HostKernelBackendImplementation = (call) =>
       names,
       size: n * d,
       helpers,
-      body: `int r = i / ${d};
-  int k = slotOf(i - r * ${d});
-  float v = getU(i);
+      body: `${elementAt(d)}
   float g = getDv(i);
   if (k < 0 || !spInside(v)) { setOutput(g); return; }
   ${state('r', 'k')}
