@@ -68,6 +68,19 @@ export function withUnpacked<T>(
   }
 }
 
+/**
+ * A kernel of several programs on the call's inputs, each packed input (θ from a packed matMul)
+ * unpacked once for all of them; the read-back fallback where the shaders do not run.
+ */
+export function onUnpackedInputs(
+  call: HostKernelBackendCall,
+  programs: (backend: MathBackendWebGL, inputs: tf.TensorInfo[]) => tf.TensorInfo[],
+): tf.TensorInfo[] {
+  const backend = webglBackend(call);
+  if (!backend) return call.fallback();
+  return withUnpacked(backend, call.inputs, (inputs) => programs(backend, inputs));
+}
+
 /** The shader key differs per code, so attributes baked into `body` compile once per distinct value. */
 export function runFlat(
   backend: MathBackendWebGL,

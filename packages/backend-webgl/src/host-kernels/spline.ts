@@ -8,9 +8,8 @@
  * @module
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { HostKernelBackendCall, HostKernelBackendImplementation } from '@bijective/engine';
-import { columnSums, runFlat, webglBackend, withUnpacked } from './program.js';
+import { columnSums, onUnpackedInputs, runFlat } from './program.js';
 import { splineGlsl, splineWidths, type SplineAttrs } from './spline-glsl.js';
 
 /** n and d of u `[n, d]`, the call's first input. */
@@ -25,22 +24,12 @@ function elementAt(d: number): string {
   float v = getU(i);`;
 }
 
-/** The call's programs on its inputs, each packed input (raw from a packed matMul) unpacked once for all of them. */
-function unpackedOnce(
-  call: HostKernelBackendCall,
-  programs: (backend: MathBackendWebGL, inputs: tf.TensorInfo[]) => tf.TensorInfo[],
-): tf.TensorInfo[] {
-  const backend = webglBackend(call);
-  if (!backend) return call.fallback();
-  return withUnpacked(backend, call.inputs, (inputs) => programs(backend, inputs));
-}
-
 /**
  * (u, raw) -> (value `[n, d]`, logDet `[n]`[, cache `[n, (2K + 7)·|B|]`]): y = y_k + h_k·R(θ) with
  * log-slope 2 log s + log S - 2 log D (inverse x = x_k + θ·w_k, minus it); identity outside [-B, B].
  */
 export const splineApply: HostKernelBackendImplementation = (call) =>
-  unpackedOnce(call, (backend, inputs) => {
+  onUnpackedInputs(call, (backend, inputs) => {
     const attrs = call.attrs as SplineAttrs;
     const [n, d] = rowsOf(call);
     const { m, heads, cache: stored } = splineWidths(attrs);
@@ -108,7 +97,7 @@ export const splineApply: HostKernelBackendImplementation = (call) =>
  * derivatives' sigmoid), from the cache when given (no softmax recomputed: p read back from it).
  */
 export const splineGrad: HostKernelBackendImplementation = (call) =>
-  unpackedOnce(call, (backend, inputs) => {
+  onUnpackedInputs(call, (backend, inputs) => {
     const attrs = call.attrs as SplineAttrs;
     const [n, d] = rowsOf(call);
     const { m, raw: width, heads, cache: stored } = splineWidths(attrs);
