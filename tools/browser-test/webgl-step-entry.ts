@@ -2,9 +2,10 @@
  * Browser entry of the WebGL host-kernel test and bench (bundled and run by chromium.ts). Selects
  * `webgl`, then, as `globalThis.__webglStepArgs` asks:
  * - `parity`: runs each host kernel that @bijective/backend-webgl ships a shader version of on webgl
- *   and on tfjs's cpu (the engine's host loop) on the same inputs, and a RealNVP's and a MAF's loss
- *   and weight gradients on both, and reports the values;
- * - `steps`: trains RealNVP and MAF (or NSF) with the training loop's step (`GuardedOptimiser.step` on a
+ *   and on tfjs's cpu (the engine's host loop) on the same inputs (the spline's also with either
+ *   side's cache read by the other's grad), and a RealNVP's, a MAF's and an NSF's loss and weight
+ *   gradients on both, and reports the values;
+ * - `steps`: trains RealNVP, MAF and NSF (as `flows` asks) with the training loop's step (`GuardedOptimiser.step` on a
  *   gathered minibatch, as `fit` runs it) with the shader versions (`after`) and with the engine's
  *   read-back path (`before`), counting per step the reads back to the CPU (the webgl backend's
  *   `readSync`/`read`), the tfjs kernels (the engine's `runKernelFunc`) and the WebGL programs run,
@@ -22,11 +23,12 @@ import {
   adamKernel,
   affineTransform,
   registerHostKernelBackend,
+  type HostKernelBackendImplementation,
 } from '@bijective/engine';
 import { GuardedOptimiser, clipByGlobalNorm } from '@bijective/train';
 import { RealNVP } from '@bijective/coupling';
 import { MAF } from '@bijective/autoregressive';
-import { NSF } from '@bijective/spline';
+import { NSF, splineTransform } from '@bijective/spline';
 import { WEBGL_HOST_KERNELS, registerWebglHostKernels } from '@bijective/backend-webgl';
 
 /** What the page is asked to do. */
@@ -63,7 +65,7 @@ interface StepReport {
 const holder = globalThis as { __webglStepArgs?: Partial<Args>; __bijectiveResult?: unknown };
 const args: Args = {
   parity: true,
-  flows: ['realnvp', 'maf'],
+  flows: ['realnvp', 'maf', 'nsf'],
   modes: ['after', 'before'],
   layers: 2,
   hidden: [16, 16],
@@ -85,6 +87,16 @@ function values(count: number, seed: number, scale = 1): number[] {
 
 /** Every output of `f`, read back, by case name. */
 type Cases = Record<string, number[]>;
+
+/** `run` with host kernel `name` on the engine's read-back path on webgl, then its shader version back. */
+function onFallback<T>(name: string, run: () => T): T {
+  registerHostKernelBackend(name, 'webgl', (call) => call.fallback());
+  try {
+    return run();
+  } finally {
+    registerHostKernelBackend(name, 'webgl', WEBGL_HOST_KERNELS[name] as HostKernelBackendImplementation);
+  }
+}
 
 /** Each shipped shader kernel's outputs on fixed inputs (run once per backend). */
 function kernelCases(): Cases {
@@ -117,6 +129,40 @@ function kernelCases(): Cases {
       })([u, raw]);
       keep(`transform op gradient ${direction}`, grads);
       op.dispose();
+    }
+    // The spline (K = 5, B = 2) on inputs in [-3, 3]: some on the identity tails; raw in [-2.5, 2.5].
+    const spline = splineTransform({ bins: 5, bound: 2 });
+    const [sn, sd] = [40, 3];
+    const su = tf.tensor2d(values(sn * sd, 80, 3), [sn, sd]);
+    const sraw = tf.tensor2d(values(sn * 2 * spline.heads, 81, 2.5), [sn, 2 * spline.heads]);
+    const sdv = tf.tensor2d(values(sn * sd, 82), [sn, sd]);
+    const sdl = tf.tensor1d(values(sn, 83));
+    for (const direction of ['forward', 'inverse'] as const) {
+      const plain = spline.apply(direction, su, sraw, [2, 0]);
+      keep(`spline ${direction}`, [plain.value, plain.logDet ?? null]);
+      const cached = spline.apply(direction, su, sraw, [2, 0], true);
+      keep(`spline ${direction} with cache`, [cached.value, cached.logDet ?? null, cached.cache ?? null]);
+      // Either side's cache read by the other's grad (the layout is the host's): on cpu both are host loops.
+      const hostCache = onFallback('Bijective.Spline.Apply', () =>
+        spline.apply(direction, su, sraw, [2, 0], true),
+      );
+      const mixed = spline.grad(direction, su, sraw, [2, 0], sdv, sdl, hostCache.cache);
+      keep(`spline grad ${direction} from the host loop's cache`, [mixed.du, mixed.dRaw, mixed.dRawSums]);
+      const hostGrad = onFallback('Bijective.Spline.Grad', () =>
+        spline.grad(direction, su, sraw, [2, 0], sdv, sdl, cached.cache),
+      );
+      keep(`spline grad ${direction} on the host loop from the cache`, [
+        hostGrad.du,
+        hostGrad.dRaw,
+        hostGrad.dRawSums,
+      ]);
+      for (const dl of [sdl, null]) {
+        const which = dl ? '' : ' without log-det gradient';
+        const g = spline.grad(direction, su, sraw, [2, 0], sdv, dl);
+        keep(`spline grad ${direction}${which}`, [g.du, g.dRaw, g.dRawSums]);
+        const gc = spline.grad(direction, su, sraw, [2, 0], sdv, dl, cached.cache);
+        keep(`spline grad ${direction} from cache${which}`, [gc.du, gc.dRaw, gc.dRawSums]);
+      }
     }
     const [rows, cols] = [9, 5];
     const dh = tf.tensor2d(values(rows * cols, 7), [rows, cols]);
@@ -160,7 +206,7 @@ function kernelCases(): Cases {
   return out;
 }
 
-/** RealNVP, MAF or NSF (whose spline kernels have no shader version: they read back) on d-dimensional events. */
+/** RealNVP, MAF or NSF on d-dimensional events. */
 function makeFlow(name: string, seed: number): Flow {
   const options = {
     eventShape: [args.dims],
@@ -181,7 +227,7 @@ function flowGradients(weights: Record<string, number[][]> | null): {
 } {
   const cases: Cases = {};
   const used: Record<string, number[][]> = {};
-  for (const name of ['realnvp', 'maf']) {
+  for (const name of ['realnvp', 'maf', 'nsf']) {
     const flow = makeFlow(name, 3);
     const given = weights?.[name];
     if (given) flow.bijector.variables.forEach((v, i) => v.assign(tf.tensor(given[i] as number[], v.shape)));

@@ -54,7 +54,7 @@ describe.skipIf(missing !== undefined)(
       expect([r.webgl.leaked, r.cpu.leaked]).toEqual([0, 0]);
     }, 30_000);
 
-    it('the shader versions of the host kernels match the cpu host loops, and a RealNVP or MAF training step reads back only its loss and leaks nothing', async () => {
+    it('the shader versions of the host kernels match the cpu host loops, and a RealNVP, MAF or NSF training step reads back only its loss and leaks nothing', async () => {
       const { result, log } = await runInChromium({ entry: stepEntry, resolveDir, timeoutMs: 100_000 });
       const r = result as {
         backend: string;
@@ -64,28 +64,33 @@ describe.skipIf(missing !== undefined)(
       };
       expect(r, log.join('\n')).toMatchObject({ backend: 'webgl', webglVersion: 2 });
       const names = Object.keys(r.parity.cpu);
-      expect(names).toHaveLength(28);
+      expect(names).toHaveLength(45);
       expect(Object.keys(r.parity.webgl)).toEqual(names);
       for (const name of names) {
         const [gpu, cpu] = [r.parity.webgl[name] as number[], r.parity.cpu[name] as number[]];
         expect(gpu, name).toHaveLength(cpu.length);
         expect(cpu.length, name).toBeGreaterThan(0);
-        // float32 on both sides; the flows' products and sums accumulate in another order.
-        const tolerance = name.includes('loss') ? 1e-4 : 2e-5;
+        // float32 on both sides; the flows' products and sums accumulate in another order; the
+        // spline's host loop runs in float64 (its shader in float32: softmaxes, root, log-slope).
+        const tolerance = name.includes('loss') ? 1e-4 : name.startsWith('spline') ? 2e-4 : 2e-5;
         const worst = Math.max(...cpu.map((c, i) => Math.abs((gpu[i] as number) - c) / (1e-3 + Math.abs(c))));
+        if (name.startsWith('spline') || name.startsWith('nsf'))
+          console.log(`${name}: worst ${worst.toExponential(2)}`);
         expect(worst, `${name}: worst relative difference`).toBeLessThan(tolerance);
       }
       expect(r.runs.map((run) => [run.flow, run.mode])).toEqual([
         ['realnvp', 'after'],
         ['maf', 'after'],
+        ['nsf', 'after'],
         ['realnvp', 'before'],
         ['maf', 'before'],
+        ['nsf', 'before'],
       ]);
       for (const run of r.runs) {
         expect(run.leaked, `${run.flow} ${run.mode}: tensors left per 3 steps`).toBe(0);
         expect(Number.isFinite(run.finalLoss)).toBe(true);
       }
-      for (const flow of ['realnvp', 'maf']) {
+      for (const flow of ['realnvp', 'maf', 'nsf']) {
         const after = r.runs.find((run) => run.flow === flow && run.mode === 'after') as StepRun;
         const before = r.runs.find((run) => run.flow === flow && run.mode === 'before') as StepRun;
         // The one read per step is the loss with the gradient norm (the divergence guard).

@@ -6,7 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { HostKernelBackendImplementation } from '@bijective/engine';
-import { runFlat, webglBackend } from './program.js';
+import { onUnpackedInputs, runFlat, webglBackend } from './program.js';
 
 /** (value `[n, d]`, logDet `[n]`) -> packed `[n, d + 1]`. */
 export const packLogDet: HostKernelBackendImplementation = (call) => {
@@ -24,21 +24,20 @@ export const packLogDet: HostKernelBackendImplementation = (call) => {
 };
 
 /** packed `[n, d + 1]` -> (value `[n, d]`, logDet `[n]`). */
-export const unpackLogDet: HostKernelBackendImplementation = (call) => {
-  const backend = webglBackend(call);
-  if (!backend) return call.fallback();
-  const [n, width] = (call.inputs[0] as tf.TensorInfo).shape as [number, number];
-  const d = width - 1;
-  const value = runFlat(backend, call.inputs, {
-    names: ['pk'],
-    size: n * d,
-    body: `int r = i / ${d};
+export const unpackLogDet: HostKernelBackendImplementation = (call) =>
+  onUnpackedInputs(call, (backend, inputs) => {
+    const [n, width] = (call.inputs[0] as tf.TensorInfo).shape as [number, number];
+    const d = width - 1;
+    const value = runFlat(backend, inputs, {
+      names: ['pk'],
+      size: n * d,
+      body: `int r = i / ${d};
   setOutput(getPk(i + r));`,
+    });
+    const logDet = runFlat(backend, inputs, {
+      names: ['pk'],
+      size: n,
+      body: `setOutput(getPk(i * ${width} + ${d}));`,
+    });
+    return [{ ...value, shape: [n, d] }, logDet];
   });
-  const logDet = runFlat(backend, call.inputs, {
-    names: ['pk'],
-    size: n,
-    body: `setOutput(getPk(i * ${width} + ${d}));`,
-  });
-  return [{ ...value, shape: [n, d] }, logDet];
-};

@@ -45,6 +45,42 @@ function flatten(backend: MathBackendWebGL, info: tf.TensorInfo, temps: tf.Tenso
   return { dataId: source.dataId, shape: [tf.util.sizeFromShape(info.shape)], dtype: info.dtype };
 }
 
+/**
+ * `run` on `inputs` with each packed one unpacked once (for a kernel of several programs on the
+ * same inputs: runFlat would unpack a packed input again per program); the copies are disposed after.
+ */
+export function withUnpacked<T>(
+  backend: MathBackendWebGL,
+  inputs: readonly tf.TensorInfo[],
+  run: (unpacked: tf.TensorInfo[]) => T,
+): T {
+  const temps: tf.TensorInfo[] = [];
+  const unpacked = inputs.map((info) => {
+    if (backend.texData.get(info.dataId).isPacked !== true) return info;
+    const copy = backend.unpackTensor(info);
+    temps.push(copy);
+    return copy;
+  });
+  try {
+    return run(unpacked);
+  } finally {
+    for (const t of temps) backend.disposeIntermediateTensorInfo(t);
+  }
+}
+
+/**
+ * A kernel of several programs on the call's inputs, each packed input (θ from a packed matMul)
+ * unpacked once for all of them; the read-back fallback where the shaders do not run.
+ */
+export function onUnpackedInputs(
+  call: HostKernelBackendCall,
+  programs: (backend: MathBackendWebGL, inputs: tf.TensorInfo[]) => tf.TensorInfo[],
+): tf.TensorInfo[] {
+  const backend = webglBackend(call);
+  if (!backend) return call.fallback();
+  return withUnpacked(backend, call.inputs, (inputs) => programs(backend, inputs));
+}
+
 /** The shader key differs per code, so attributes baked into `body` compile once per distinct value. */
 export function runFlat(
   backend: MathBackendWebGL,

@@ -1,6 +1,6 @@
 /**
- * Registers the shader versions of the host kernels of a RealNVP, NICE or MAF training step with the
- * engine for tfjs's `webgl` backend ({@link registerHostKernelBackend}), by kernel name: the engine's
+ * Registers the shader versions of the host kernels of a RealNVP, NICE, MAF or NSF training step with
+ * the engine for tfjs's `webgl` backend ({@link registerHostKernelBackend}), by kernel name: the engine's
  * read-back path (a GPU sync per call) stays as the fallback for anything they do not cover.
  * @module
  */
@@ -10,6 +10,7 @@ import { adam } from './adam.js';
 import { clipByGlobalNorm } from './clip.js';
 import { packLogDet, unpackLogDet } from './log-det.js';
 import { concatParameters, splitParameters } from './parameters.js';
+import { splineApply, splineGrad } from './spline.js';
 import { additiveApply, additiveGrad, affineApply, affineGrad } from './transforms.js';
 
 /** The shader versions by kernel name. */
@@ -25,6 +26,8 @@ export const WEBGL_HOST_KERNELS: Readonly<Record<string, HostKernelBackendImplem
   'Bijective.UnpackLogDet': unpackLogDet,
   'Bijective.Adam': adam,
   'Bijective.ClipByGlobalNorm': clipByGlobalNorm,
+  'Bijective.Spline.Apply': splineApply,
+  'Bijective.Spline.Grad': splineGrad,
 };
 
 /** Registers every shader version for `webgl` (idempotent). */
