@@ -74,8 +74,6 @@ describe.skipIf(missing !== undefined)(
         // spline's host loop runs in float64 (its shader in float32: softmaxes, root, log-slope).
         const tolerance = name.includes('loss') ? 1e-4 : name.startsWith('spline') ? 2e-4 : 2e-5;
         const worst = Math.max(...cpu.map((c, i) => Math.abs((gpu[i] as number) - c) / (1e-3 + Math.abs(c))));
-        if (name.startsWith('spline') || name.startsWith('nsf'))
-          console.log(`${name}: worst ${worst.toExponential(2)}`);
         expect(worst, `${name}: worst relative difference`).toBeLessThan(tolerance);
       }
       expect(r.runs.map((run) => [run.flow, run.mode])).toEqual([
