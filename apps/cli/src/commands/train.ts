@@ -909,6 +909,8 @@ async function trainOn(
         ? autoThreadsHere(
             batch,
             flow.trainableVariables.reduce((n, v) => n + v.size, 0),
+            // The steps left to run (a resumed run's remainder); none on a time budget.
+            timeBudget ? null : runSteps - (resume?.step ?? 0),
           )
         : { threads: settings.threads, reason: null };
     if (threads.reason !== null && !settings.quiet && !settings.json)
