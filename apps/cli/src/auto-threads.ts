@@ -11,10 +11,10 @@ export const AUTO_THREADS_MIN_WORK = 4_000_000;
 /**
  * Steps below which a second thread's warm-up is not paid back (runs with a step count only;
  * a `--max-seconds` run without one is not held back): on the 16-D table at batch 512 (RealNVP
- * and MAF, 5 layers of 64,64, idle cores) a two-thread run's whole wall time was 0.97–1.17× one
- * thread's at 1000 steps, 0.98–1.21× at 2000 and 0.94–1.18× at 3000 (docs/benchmarks.md, "Two
- * threads' warm-up"): two threads start at ~180–330 steps/s and reach their ~450 only after
- * ~600 steps, while V8 compiles the step's code in both threads' isolates on the two busy cores.
+ * and MAF, 5 layers of 64,64, idle cores) a two-thread run's whole wall time was 0.96–1.12× one
+ * thread's at 1000 steps, 0.98–1.21× at 2000, 0.94–1.18× at 3000 and 0.83–1.07× at 5000
+ * (docs/benchmarks.md, "Two threads' warm-up"): two threads run at ~180–340 steps/s until step
+ * ~600 and ~450 after, while V8 compiles the step's code in both threads' isolates on the two busy cores.
  */
 export const AUTO_THREADS_MIN_STEPS = 3000;
 
