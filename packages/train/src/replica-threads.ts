@@ -123,7 +123,7 @@ export class ReplicaThreads {
   }
 
   /**
-   * Resolves with replica `index`'s next message of `type` (its `values`), or rejects with its
+   * Resolves with the replica's next message of `type`, or rejects with its
    * failure; `late` makes the error after `timeoutMs`.
    */
   private expect(
