@@ -218,7 +218,7 @@ export const COMMAND_DOCS: readonly CommandDoc[] = [
         name: 'threads',
         value: 'N',
         default: '1',
-        help: "threads computing each step (data parallel: each holds a replica of the flow and takes an equal share of the minibatch; gradients are averaged, every thread makes the same update); 1 to 64, at most --batch; 'auto': more than one only with idle cores and a step large enough to share out",
+        help: "threads computing each step (data parallel: each holds a replica of the flow and takes an equal share of the minibatch; gradients are averaged, every thread makes the same update); 1 to 64, at most --batch; 'auto': more than one only with idle cores, a step large enough to share out and 3000 steps or more to run",
       },
       {
         name: 'lr',

@@ -13,6 +13,7 @@ import type { FitState } from './fit-state.js';
 import { fitParallel } from './fit-parallel.js';
 import { runSteps } from './fit-async.js';
 import { ReplicaPool } from './replica-pool.js';
+import { startReplicaThreads } from './replica-threads.js';
 
 let dir: string;
 let worker: string;
@@ -197,6 +198,38 @@ describe('fitParallel', () => {
     expect(resumed.steps).toBe(20);
     expect(resumed.finalLoss).toBeCloseTo(full.finalLoss, 6);
     expect(resumed.bestValidationNll as number).toBeCloseTo(full.bestValidationNll as number, 6);
+    data.dispose();
+  });
+
+  test('replica threads started ahead train bit for bit as the run’s own; unused or mismatched ones are ended', async () => {
+    const data = correlatedGaussian(600, 5);
+    const options = { steps: 12, batchSize: 60, learningRate: 2e-2, seed: 6, validationEvery: 4, threads: 2 };
+    const own = newFlow();
+    const lossesOwn: number[] = [];
+    await fitParallel(own, data, { ...options, worker, onProgress: (p) => lossesOwn.push(p.loss) });
+    const ahead = newFlow();
+    const lossesAhead: number[] = [];
+    const replicas = startReplicaThreads({ threads: 2, worker });
+    const before = tf.memory().numTensors;
+    // No `worker`: the threads started ahead carry their own.
+    await fitParallel(ahead, data, { ...options, replicas, onProgress: (p) => lossesAhead.push(p.loss) });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(lossesAhead).toEqual(lossesOwn);
+    own.trainableVariables.forEach((v, i) =>
+      expect(ahead.trainableVariables[i]?.dataSync()).toEqual(v.dataSync()),
+    );
+    await expect(fitParallel(ahead, data, { ...options, replicas })).rejects.toThrow(/already served a run/);
+    const mismatched = startReplicaThreads({ threads: 3, worker });
+    await expect(fitParallel(ahead, data, { ...options, replicas: mismatched })).rejects.toThrow(
+      /started for 3 threads, the run has 2/,
+    );
+    // Threads no run takes end on close (they would otherwise wait for a run).
+    await startReplicaThreads({ threads: 3, worker }).close();
+    expect(() => startReplicaThreads({ threads: 1, worker })).toThrow(
+      /threads must be an integer from 2 to 64/,
+    );
+    own.dispose();
+    ahead.dispose();
     data.dispose();
   });
 

@@ -4,11 +4,9 @@ import { availableParallelism } from 'node:os';
 import { fitSteps, type FitResult } from './fit.js';
 import { runSteps, type FitAsyncOptions } from './fit-async.js';
 import { checkNumberOption } from './options.js';
-import { ReplicaError, ReplicaPool } from './replica-pool.js';
+import { ReplicaPool } from './replica-pool.js';
+import { MAX_THREADS, ReplicaError, type ReplicaThreads } from './replica-threads.js';
 import { isReplicaThread } from './replica-thread.js';
-
-/** Most threads {@link fitParallel} starts. */
-export const MAX_THREADS = 64;
 
 /** Options of {@link fitParallel}: those of `fitAsync`, plus the threads and the module they run. */
 export interface FitParallelOptions extends FitAsyncOptions {
@@ -26,6 +24,12 @@ export interface FitParallelOptions extends FitAsyncOptions {
   worker?: string | URL;
   /** Further modules (specifiers or URLs resolvable from `worker`) each replica imports before loading the flow. */
   imports?: readonly (string | URL)[];
+  /**
+   * Replica threads started ahead of the run (`startReplicaThreads`, for `threads` threads,
+   * with their own `worker` and `imports`), so that their start-up overlaps the caller's work
+   * before the run; the run ends them. Absent: the run starts its own.
+   */
+  replicas?: ReplicaThreads;
 }
 
 /** The flow's model file in memory (core io), for the replicas to load. */
@@ -99,17 +103,24 @@ export async function fitParallel(
       'fitParallel was called in a replica thread: the worker module must call serveReplica() when isReplicaThread()',
     );
   const batchSize = checkNumberOption(options.batchSize ?? 256, 'batchSize', { min: 1, integer: true });
-  const threads = checkThreads(options.threads ?? availableParallelism(), batchSize);
-  if (threads === 1) return runSteps(fitSteps(flow, data, options), options);
-  if (options.worker === undefined)
+  const threads = checkThreads(
+    options.threads ?? options.replicas?.threads ?? availableParallelism(),
+    batchSize,
+  );
+  if (threads === 1) {
+    await options.replicas?.close();
+    return runSteps(fitSteps(flow, data, options), options);
+  }
+  if (options.worker === undefined && options.replicas === undefined)
     throw new OptionError(
       'fitParallel: threads > 1 needs `worker`, the module each replica thread runs (e.g. import.meta.url)',
     );
   const contextShape = options.context ? options.context.shape.slice(1) : null;
   const pool = await ReplicaPool.start(flow, {
     threads,
-    worker: options.worker,
+    worker: options.worker ?? '',
     imports: (options.imports ?? []).map(String),
+    replicas: options.replicas,
     artifacts: await modelBytes(flow),
     batchRows: batchSize,
     rowShape: data.shape.slice(1),

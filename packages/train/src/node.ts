@@ -5,6 +5,12 @@
  */
 import '@bijective/engine/gradients';
 
-export { fitParallel, MAX_THREADS, type FitParallelOptions } from './fit-parallel.js';
+export { fitParallel, type FitParallelOptions } from './fit-parallel.js';
 export { isReplicaThread, serveReplica } from './replica-thread.js';
-export { ReplicaError } from './replica-pool.js';
+export {
+  MAX_THREADS,
+  ReplicaError,
+  ReplicaThreads,
+  startReplicaThreads,
+  type ReplicaThreadsOptions,
+} from './replica-threads.js';

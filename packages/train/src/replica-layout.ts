@@ -76,8 +76,8 @@ export const COMMAND = { STEP: 1, STOP: 2, VALIDATE: 3 } as const;
 /** Bytes of the shared error text. @internal */
 export const ERROR_CAPACITY = 4096;
 
-/** What a replica thread is started with (`workerData`). @internal */
-export interface ReplicaInit {
+/** What a replica thread is started with (`workerData`), before its run's flow and data exist. @internal */
+export interface ReplicaStart {
   /** Marks a replica thread of `fitParallel`. */
   kind: typeof REPLICA_KIND;
   /** This replica's index (1 .. threads-1; the main thread is shard 0). */
@@ -86,6 +86,10 @@ export interface ReplicaInit {
   backend: string;
   /** Modules to import before loading the flow (plugins registering its bijectors). */
   imports: string[];
+}
+
+/** The run a started replica thread is handed (its one message from the main thread). @internal */
+export interface ReplicaRun {
   /** The flow's model file in memory (core io). */
   artifacts: tf.io.ModelArtifacts;
   /** Shape of one data row and of one context row (null without context). */
@@ -100,6 +104,9 @@ export interface ReplicaInit {
   /** Adam's state to start from (a resumed run's), or null. */
   adamState: AdamState | null;
 }
+
+/** All a replica thread computes with: how it was started and its run. @internal */
+export type ReplicaInit = ReplicaStart & ReplicaRun;
 
 /** `workerData.kind` of a replica thread. @internal */
 export const REPLICA_KIND = '@bijective/train replica';

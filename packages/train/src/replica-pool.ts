@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BijectiveError, type CallRecord, type Flow } from '@bijective/core';
-import { Worker } from 'node:worker_threads';
+import { OptionError, type CallRecord, type Flow } from '@bijective/core';
 import type { ShardedGradients } from './fit.js';
 import type { AdamState } from './fit-state.js';
 import type { ReducedGradients } from './guarded-optimiser.js';
@@ -8,18 +7,18 @@ import {
   COMMAND,
   CONTROL,
   ERROR_CAPACITY,
-  REPLICA_KIND,
   SYNC,
   failureText,
   shardBounds,
   sizeOf,
   waitFor,
   type ReplicaBuffers,
-  type ReplicaInit,
+  type ReplicaRun,
   type ReplicaOptimiser,
 } from './replica-layout.js';
 import { logProbInBatches } from './evaluate.js';
 import { reduceShards, writeShard } from './replica-reduce.js';
+import { ReplicaError, ReplicaThreads } from './replica-threads.js';
 
 /** What a replica pool is started with. @internal */
 export interface ReplicaPoolOptions {
@@ -49,15 +48,8 @@ export interface ReplicaPoolOptions {
   tableRows?: number;
   /** Seconds to wait for a replica's answer before giving up (default 600). */
   timeoutSeconds?: number;
-}
-
-/** A replica thread's failure (its own error message) or silence, reported on the main thread. */
-export class ReplicaError extends BijectiveError {
-  /** Creates the error. */
-  constructor(message: string) {
-    super('numerics', message);
-    this.name = 'ReplicaError';
-  }
+  /** Replica threads started ahead of the run (`startReplicaThreads`); absent: the pool starts its own. */
+  replicas?: ReplicaThreads;
 }
 
 /** Whether two shapes are equal. */
@@ -93,12 +85,10 @@ export class ReplicaPool implements ShardedGradients {
   /** Whether the training rows are in shared memory ({@link shareRows}). */
   private shared = false;
   private readonly outputs: Float32Array[];
-  private readonly workers: Worker[] = [];
-  private readonly exited = new Set<Worker>();
   private readonly buffers: ReplicaBuffers;
   private readonly timeoutMs: number;
-  private readonly messages: Map<Worker, (message: { type: string; values?: Float32Array[] }) => void> =
-    new Map();
+  /** The replica threads (started ahead of the run, or by {@link start}). */
+  private readonly replicas: ReplicaThreads;
   /** Steps run (the replicas count the same). */
   private step = 0;
   /** Commands the threads completed (steps and validation passes; the replicas count the same). */
@@ -147,14 +137,24 @@ export class ReplicaPool implements ShardedGradients {
     this.indices = new Int32Array(this.buffers.indices);
     this.outputs = this.buffers.outputs.map((b) => new Float32Array(b));
     this.timeoutMs = (options.timeoutSeconds ?? 600) * 1000;
+    this.replicas = options.replicas ?? new ReplicaThreads(threads, options.worker, options.imports);
     this.reduced = new Float32Array(gradients);
   }
 
-  /** Starts the replica threads and resolves once each has loaded the flow (rejects with the first failure). */
+  /**
+   * Starts the replica threads (or takes those started ahead, `options.replicas`), hands each its
+   * run and resolves once each has loaded the flow (rejects with the first failure).
+   */
   static async start(flow: Flow, options: ReplicaPoolOptions): Promise<ReplicaPool> {
+    if (options.replicas && options.replicas.threads !== options.threads) {
+      await options.replicas.close();
+      throw new OptionError(
+        `the replica threads were started for ${options.replicas.threads} threads, the run has ${options.threads}`,
+      );
+    }
     const pool = new ReplicaPool(flow, options);
     try {
-      await Promise.all(Array.from({ length: options.threads - 1 }, (_, i) => pool.spawn(i + 1)));
+      await pool.replicas.begin((): ReplicaRun => pool.run(), pool.timeoutMs);
     } catch (e) {
       await pool.close();
       throw e;
@@ -162,12 +162,9 @@ export class ReplicaPool implements ShardedGradients {
     return pool;
   }
 
-  private spawn(index: number): Promise<void> {
-    const init: ReplicaInit = {
-      kind: REPLICA_KIND,
-      index,
-      backend: tf.getBackend(),
-      imports: this.options.imports,
+  /** What each replica thread is handed: the flow's model file, the shapes, the shared memory and the update's settings. */
+  private run(): ReplicaRun {
+    return {
       artifacts: this.options.artifacts,
       rowShape: this.options.rowShape,
       contextShape: this.options.contextShape,
@@ -176,43 +173,6 @@ export class ReplicaPool implements ShardedGradients {
       optimiser: this.options.optimiser ?? {},
       adamState: this.options.adamState ?? null,
     };
-    const module = this.options.worker;
-    // Node takes a file URL only as a URL object: accept `import.meta.url` as it is.
-    const target = typeof module === 'string' && module.startsWith('file:') ? new URL(module) : module;
-    const worker = new Worker(target, { workerData: init });
-    this.workers.push(worker);
-    const where = `replica thread ${index} (worker module ${String(this.options.worker)})`;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new ReplicaError(
-              `${where} did not start within ${this.timeoutMs / 1000} s: does the module call serveReplica() when isReplicaThread()?`,
-            ),
-          ),
-        this.timeoutMs,
-      );
-      const settle = (error?: Error): void => {
-        clearTimeout(timer);
-        if (error) reject(error);
-        else resolve();
-      };
-      worker.on('message', (message: { type: string; message?: string; values?: Float32Array[] }) => {
-        if (message.type === 'ready') settle();
-        else if (message.type === 'error') settle(new ReplicaError(`${where}: ${message.message}`));
-        else this.messages.get(worker)?.(message);
-      });
-      worker.once('error', (e) => settle(new ReplicaError(`${where} failed: ${e.message}`)));
-      worker.once('exit', (code) => {
-        this.exited.add(worker);
-        this.messages.get(worker)?.({ type: 'exit' });
-        settle(
-          new ReplicaError(
-            `${where} exited (code ${code}) before it was ready: does the module call serveReplica() when isReplicaThread()?`,
-          ),
-        );
-      });
-    });
   }
 
   /**
@@ -439,24 +399,14 @@ export class ReplicaPool implements ShardedGradients {
    * the check that they made the main thread's updates, {@link finalWeights}), null for a thread that did not answer.
    */
   async close(): Promise<(Float32Array[] | null)[]> {
-    const answers = this.workers.map(
-      (worker) =>
-        new Promise<Float32Array[] | null>((resolve) => {
-          if (this.exited.has(worker)) return resolve(null);
-          const timer = setTimeout(() => resolve(null), 10_000);
-          this.messages.set(worker, (message) => {
-            clearTimeout(timer);
-            resolve(message.type === 'weights' ? (message.values ?? null) : null);
-          });
-        }),
-    );
+    const answers = this.replicas.finalWeights(10_000);
     Atomics.store(this.control, CONTROL.COMMAND, COMMAND.STOP);
     Atomics.add(this.control, CONTROL.SEQUENCE, 1);
     Atomics.notify(this.control, CONTROL.SEQUENCE);
     // A replica may wait for the others' outputs of a step the main thread gave up.
     Atomics.notify(this.control, CONTROL.ARRIVED);
-    const weights = await Promise.all(answers);
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    const weights = await answers;
+    await this.replicas.close();
     return weights;
   }
 }

@@ -22,6 +22,8 @@ import {
   sizeOf,
   waitFor,
   type ReplicaInit,
+  type ReplicaRun,
+  type ReplicaStart,
 } from './replica-layout.js';
 import { logProbInBatches } from './evaluate.js';
 import { reduceShards, writeShard } from './replica-reduce.js';
@@ -38,7 +40,7 @@ import { reduceShards, writeShard } from './replica-reduce.js';
  * ```
  */
 export function isReplicaThread(): boolean {
-  return !isMainThread && (workerData as Partial<ReplicaInit> | null)?.kind === REPLICA_KIND;
+  return !isMainThread && (workerData as Partial<ReplicaStart> | null)?.kind === REPLICA_KIND;
 }
 
 /** Copies the broadcast weights into the replica's variables: every one, or only those not in `skip`. */
@@ -140,12 +142,21 @@ function validationShare(init: ReplicaInit, rows: number): { rows: tf.Tensor; co
   };
 }
 
+/** The run the main thread hands this replica thread (its one message). */
+function nextRun(): Promise<ReplicaRun> {
+  return new Promise((resolve) => {
+    parentPort?.once('message', (message: { type: string; run: ReplicaRun }) => resolve(message.run));
+  });
+}
+
 /** The replica was stopped while it waited for the other threads' outputs. */
 class Stopped extends Error {}
 
 /**
  * The body of a replica thread of `fitParallel`: imports the plugins it was given, selects the main
- * thread's backend, loads the flow from the model bytes, then per step computes the loss gradient
+ * thread's backend, waits for its run (the main thread's one message: the model bytes and the shared
+ * memory, sent once the flow exists, so the start-up can overlap the program's data loading,
+ * `startReplicaThreads`), loads the flow, then per step computes the loss gradient
  * of its shard of the minibatch, writes it to shared memory, waits for the other threads' and
  * applies the same averaged, clipped Adam update as the main thread to its own weights, until the
  * main thread stops it. Returns when stopped; throws outside a replica thread.
@@ -162,16 +173,18 @@ class Stopped extends Error {}
 export async function serveReplica(): Promise<void> {
   if (!isReplicaThread())
     throw new OptionError('serveReplica: this is not a replica thread started by fitParallel');
-  const init = workerData as ReplicaInit;
-  const control = new Int32Array(init.buffers.control);
+  const start = workerData as ReplicaStart;
+  let init: ReplicaInit;
   let flow: Flow;
   try {
-    for (const module of init.imports) await import(module);
+    for (const module of start.imports) await import(module);
     tf.env().set('PROD', true);
     // A backend registered with bijective is prepared as the main thread's was; a bare tfjs one is set.
-    if (isRegistered('backend', init.backend)) await useBackend(init.backend);
-    else if (!(await tf.setBackend(init.backend)) || tf.getBackend() !== init.backend)
-      throw new BijectiveError('option', `backend '${init.backend}' is not available in the replica thread`);
+    if (isRegistered('backend', start.backend)) await useBackend(start.backend);
+    else if (!(await tf.setBackend(start.backend)) || tf.getBackend() !== start.backend)
+      throw new BijectiveError('option', `backend '${start.backend}' is not available in the replica thread`);
+    // Started ahead of its run (startReplicaThreads): the run comes once the main thread has its flow.
+    init = { ...start, ...(await nextRun()) };
     flow = (await loadFlow(tf.io.fromMemory(init.artifacts))).flow;
     const weights = new Float32Array(init.buffers.weights);
     const total = flow.variables.reduce((sum, v) => sum + v.size, 0);
@@ -182,6 +195,7 @@ export async function serveReplica(): Promise<void> {
     return;
   }
   parentPort?.postMessage({ type: 'ready' });
+  const control = new Int32Array(init.buffers.control);
   const weights = new Float32Array(init.buffers.weights);
   const scalars = new Float64Array(init.buffers.scalars);
   const outputs = init.buffers.outputs.map((b) => new Float32Array(b));

@@ -17,7 +17,7 @@ import {
   type FitResult,
   type FitState,
 } from '@bijective/train';
-import { MAX_THREADS, fitParallel } from '@bijective/train/node';
+import { MAX_THREADS, fitParallel, startReplicaThreads, type ReplicaThreads } from '@bijective/train/node';
 import { autoThreadsHere } from '../auto-threads.js';
 import { saveFlowToDirectory } from '@bijective/core/node';
 import {
@@ -536,8 +536,8 @@ export async function trainCommand(args: ParsedArgs, context: CommandContext): P
 
 /**
  * `fit` on one thread, else `fitParallel` over `threads` threads whose replicas run this program
- * (the CLI bundle serves replicas when started as one, see main.ts) with the plugins loaded; the
- * divergence advice in the CLI's own option names.
+ * (the CLI bundle serves replicas when started as one, see main.ts) with the plugins loaded, on the
+ * replica threads started ahead where there are; the divergence advice in the CLI's own option names.
  */
 async function fitWithCliHints(
   flow: Flow,
@@ -545,6 +545,7 @@ async function fitWithCliHints(
   options: FitOptions,
   threads: number,
   plugins: readonly LoadedPlugin[],
+  replicas: ReplicaThreads | undefined,
 ): Promise<FitResult> {
   if (threads === 1) return withCliHints(() => fit(flow, data, options));
   try {
@@ -553,6 +554,7 @@ async function fitWithCliHints(
       threads,
       worker: import.meta.url,
       imports: plugins.map((p) => p.url),
+      replicas,
       yieldEveryMs: 1000,
     });
   } catch (e) {
@@ -707,12 +709,59 @@ async function trainWith(
     );
   }
   const started = performance.now();
-  const { flow: flowName, data: dataSpec, seed, out, contextColumns } = settings;
   const backend = await selectBackend(settings.backend);
+  // `--threads N`: the replica threads start now, while this thread reads the data and builds the flow.
+  const replicas =
+    settings.threads !== 'auto' && settings.threads > 1
+      ? startReplicaThreads({
+          threads: settings.threads,
+          worker: import.meta.url,
+          imports: plugins.map((p) => p.url),
+        })
+      : undefined;
+  try {
+    await trainOn(settings, plugins, argv, {
+      resume,
+      resumedHistory,
+      done,
+      part,
+      started,
+      backend,
+      replicas,
+    });
+  } finally {
+    await replicas?.close();
+  }
+}
+
+/** What {@link trainOn} runs with beyond the settings: {@link trainWith}'s arguments and what it prepared. */
+interface TrainRun {
+  resume?: FitState;
+  resumedHistory: LossRow[];
+  done?: (summary: CandidateSummary) => void;
+  part?: TrainPart;
+  /** `performance.now()` when the run began. */
+  started: number;
+  /** The backend selected. */
+  backend: string;
+  /** The replica threads started ahead for `--threads N` (N > 1). */
+  replicas?: ReplicaThreads;
+}
+
+/** {@link trainWith}'s run on the selected backend: data, flow, training, scores and the saved model. */
+async function trainOn(
+  settings: TrainSettings,
+  plugins: readonly LoadedPlugin[],
+  argv: string[],
+  { resume, resumedHistory, done, part, started, backend, replicas }: TrainRun,
+): Promise<void> {
+  const { flow: flowName, data: dataSpec, seed, out, contextColumns } = settings;
   const dataset = openDataset(dataSpec, { contextColumns });
   if (!part && !resume) {
     const folds = foldsFor(settings, dataset);
     if (folds >= 2 && dataset.kind === 'fixed') {
+      // The folds and the refit start replica threads of their own.
+      await replicas?.close();
       const cv = await crossValidateFlow(settings, plugins, argv, folds, dataset.rows.rows);
       if (!settings.quiet && !settings.json)
         say(
@@ -860,6 +909,8 @@ async function trainWith(
         ? autoThreadsHere(
             batch,
             flow.trainableVariables.reduce((n, v) => n + v.size, 0),
+            // The steps left to run (a resumed run's remainder); none on a time budget.
+            timeBudget ? null : runSteps - (resume?.step ?? 0),
           )
         : { threads: settings.threads, reason: null };
     if (threads.reason !== null && !settings.quiet && !settings.json)
@@ -943,6 +994,7 @@ async function trainWith(
             },
             threads.threads,
             plugins,
+            replicas,
           );
     progress.finish();
     if (fold) {

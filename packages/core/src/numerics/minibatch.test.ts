@@ -19,6 +19,8 @@ describe('MinibatchSampler', () => {
       [1, 0],
       [7, 3],
       [1000, 42],
+      [19_800, 0xffff_ffff],
+      [50, 12_345 + 7919 * 40],
     ] as const) {
       expect(Array.from(shuffledIndices(n, seed))).toEqual(referencePermutation(n, seed));
       expect(randomPermutation(n, seed)).toEqual(referencePermutation(n, seed));

@@ -8,15 +8,23 @@ export interface HostRng {
   int(n: number): number;
 }
 
+/** SplitMix32's increment of the state (the golden ratio's 32 bits). */
+const GOLDEN = 0x9e3779b9;
+
+/** SplitMix32's output for an (already incremented) state, as a uniform in [0, 1). */
+function splitMixUniform(state: number): number {
+  let z = state;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  return ((z ^ (z >>> 16)) >>> 0) / 4294967296;
+}
+
 /** Creates a {@link HostRng} from a 32-bit seed (SplitMix32 state, Box-Muller normals). */
 export function hostRng(seed: number): HostRng {
   let state = seed >>> 0;
   const next = (): number => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return ((z ^ (z >>> 16)) >>> 0) / 4294967296;
+    state = (state + GOLDEN) >>> 0;
+    return splitMixUniform(state);
   };
   return {
     uniform: next,
@@ -38,15 +46,18 @@ export function randomPermutation(n: number, seed: number): number[] {
 
 /**
  * {@link randomPermutation} as an `Int32Array` (the same order): Fisher-Yates over a typed array,
- * without a number list per epoch (`MinibatchSampler` draws one inside `fit`'s loop).
+ * without a number list per epoch (`MinibatchSampler` draws one inside `fit`'s loop). The draws are
+ * {@link hostRng}'s `int` inlined on a local state: a fresh generator's closure per call would be
+ * a new call target for the optimised loop, deoptimised once per epoch ("wrong call target").
  * @internal
  */
 export function shuffledIndices(n: number, seed: number): Int32Array {
-  const rng = hostRng(seed);
+  let state = seed >>> 0;
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
+    state = (state + GOLDEN) >>> 0;
+    const j = Math.floor(splitMixUniform(state) * (i + 1));
     const held = p[i] as number;
     p[i] = p[j] as number;
     p[j] = held;
