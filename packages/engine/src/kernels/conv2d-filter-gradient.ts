@@ -74,7 +74,8 @@ export function registerWasmConv2dFilterGradient(): void {
         backend,
         attrs: { strides: [1, sh, sw], pad: a.pad as 'same', filterShape: [1, ...a.filterShape] } as never,
       }) as tf.TensorInfo;
-      return { dataId: dw.dataId, dtype: dw.dtype, shape: [...a.filterShape] };
+      // In tfjs-wasm's property order (dataId, shape, dtype): one hidden class for tfjs's kernel dispatch.
+      return { dataId: dw.dataId, shape: [...a.filterShape], dtype: dw.dtype };
     },
   });
 }
