@@ -183,14 +183,22 @@ export class ReplicaThreads {
  *
  * @example
  * ```ts
- * import { isReplicaThread, serveReplica, startReplicaThreads } from '@bijective/train/node';
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { Flow, StandardNormal, create, useBackend } from '@bijective/core';
+ * import { fitParallel, isReplicaThread, serveReplica, startReplicaThreads } from '@bijective/train/node';
+ * import '@bijective/coupling';
+ * import '@bijective/backend-cpu';
  *
- * if (isReplicaThread()) await serveReplica();
- * else {
+ * if (isReplicaThread()) {
+ *   await serveReplica(); // this same file runs in each worker thread
+ * } else {
+ *   await useBackend('cpu'); // first: the threads start on the calling thread's backend
  *   const replicas = startReplicaThreads({ threads: 2, worker: import.meta.url });
- *   // ... read the data and build the flow while the replica thread starts, then:
- *   // await fitParallel(flow, data, { threads: 2, replicas, steps: 1000 });
- *   await replicas.close(); // here no run took it
+ *   // the replica thread starts while this thread prepares the data and the flow
+ *   const data = tf.mul(tf.randomNormal([1000, 2], 0, 1, 'float32', 1), [1, 3]); // N(0, diag(1, 9))
+ *   const flow = new Flow(new StandardNormal({ eventShape: [2] }), create('bijector', 'realnvp', { eventShape: [2], layers: 2, seed: 1 }));
+ *   const result = await fitParallel(flow, data, { threads: 2, replicas, steps: 30, learningRate: 1e-2 });
+ *   console.log(result.stopReason, result.bestValidationNll); // the run ended the threads it took
  * }
  * ```
  */
