@@ -4,7 +4,8 @@
 // every entry point, a fit + logProb + sample + save/load round trip on cpu and wasm, the types
 // under `tsc --strict --module nodenext` (a wrong option must be a compile error), an esbuild
 // browser bundle trained in headless Chromium on webgl and wasm, and the CLI binary from
-// node_modules/.bin. Prints one line per step and a closing `N passed, N failed`; exits 1 on failure.
+// node_modules/.bin (listing, and training on two threads). Prints one line per step and a closing
+// `N passed, N failed`; exits 1 on failure.
 // Usage: node tools/pack-test/run.mjs [--keep] [--skip-build]   (builds first unless --skip-build)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -161,6 +162,17 @@ step('the CLI binary runs from node_modules/.bin', () => {
   if (!listing.flows?.includes('realnvp')) throw new Error(`bijective list --json names no realnvp: ${out}`);
   if (!listing.targets?.includes('u1')) throw new Error(`bijective list --json names no target u1: ${out}`);
   return `${listing.flows.length} flows, ${listing.targets.length} targets listed`;
+});
+
+step('the installed CLI trains on two threads (its replica thread runs the installed bundle)', () => {
+  const bin = path.join(app, 'node_modules/.bin/bijective');
+  const args = ['train', '--flow', 'realnvp', '--data', 'moons', '--steps', '20', '--batch', '64'];
+  const out = run(bin, [...args, '--threads', '2', '--out', 'two-threads', '--json'], app);
+  const summary = JSON.parse(out.trim().split('\n').pop());
+  if (!Number.isFinite(summary.valNll) || summary.steps !== 20)
+    throw new Error(`train --threads 2 summary without a finite valNll after 20 steps: ${out}`);
+  readFileSync(path.join(app, 'two-threads/model.json'));
+  return `val NLL ${summary.valNll.toFixed(3)}`;
 });
 
 if (!process.argv.includes('--keep')) rmSync(app, { recursive: true, force: true });
